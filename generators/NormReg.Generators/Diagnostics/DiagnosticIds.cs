@@ -1,0 +1,18 @@
+namespace NormReg.Generators.Diagnostics;
+
+/// <summary>Stable diagnostic IDs, for code fixes, tests and <c>.editorconfig</c>.</summary>
+public static class DiagnosticIds
+{
+    public const string InternalError = "NRG000";
+    public const string NoInput = "NRG001";
+    public const string MultipleInputs = "NRG002";
+    public const string InputNotFirst = "NRG003";
+    public const string NotPartial = "NRG004";
+    public const string SplitDeclaration = "NRG005";
+    public const string RowOutsideNetwork = "NRG006";
+    public const string NonPositiveSize = "NRG007";
+    public const string DuplicateLayerName = "NRG008";
+    public const string InvalidLayerName = "NRG009";
+    public const string NoLayers = "NRG010";
+    public const string InvalidArgument = "NRG011";
+}

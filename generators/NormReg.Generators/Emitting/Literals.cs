@@ -1,0 +1,24 @@
+using System.Globalization;
+using System.Security;
+
+namespace NormReg.Generators.Emitting;
+
+/// <summary>Formats values as C# source.</summary>
+internal static class Literals
+{
+    public static string Float(double value)
+    {
+        float f = (float)value;
+        if (float.IsNaN(f)) return "float.NaN";
+        if (float.IsPositiveInfinity(f)) return "float.PositiveInfinity";
+        if (float.IsNegativeInfinity(f)) return "float.NegativeInfinity";
+        return f.ToString("R", CultureInfo.InvariantCulture) + "f";
+    }
+
+    public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string String(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
+    /// <summary>Text safe inside an XML doc comment.</summary>
+    public static string Xml(string value) => SecurityElement.Escape(value) ?? "";
+}

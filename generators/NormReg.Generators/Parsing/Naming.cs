@@ -1,0 +1,33 @@
+using System.Linq;
+
+namespace NormReg.Generators.Parsing;
+
+/// <summary>Field names for a layer's buffers, derived from its name.</summary>
+internal static class Naming
+{
+    // Kind names whose capitals are an acronym: "ReLU2" reads better as "relu2" than "reLU2".
+    private static readonly (string Kind, string Stem)[] Acronyms = [("LeakyReLU", "leakyRelu"), ("ReLU", "relu"), ("GELU", "gelu")];
+
+    /// <summary>The camel-case stem of a layer's fields: <c>Dense1</c> → <c>dense1</c>, <c>ReLU2</c> → <c>relu2</c>, <c>Hidden</c> → <c>hidden</c>.</summary>
+    public static string Stem(string name)
+    {
+        foreach ((string kind, string stem) in Acronyms)
+        {
+            if (name.StartsWith(kind, System.StringComparison.Ordinal) && name.Skip(kind.Length).All(char.IsDigit))
+            {
+                return stem + name.Substring(kind.Length);
+            }
+        }
+        return char.ToLowerInvariant(name[0]) + name.Substring(1);
+    }
+
+    /// <summary>The field holding a layer's output activations.</summary>
+    public static string OutputField(string name) => "_" + Stem(name);
+
+    /// <summary>The field holding the loss gradient with respect to a layer's output.</summary>
+    public static string GradientField(string name)
+    {
+        string stem = Stem(name);
+        return "_d" + char.ToUpperInvariant(stem[0]) + stem.Substring(1);
+    }
+}

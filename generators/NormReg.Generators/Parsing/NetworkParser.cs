@@ -1,0 +1,249 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NormReg.Generators.Diagnostics;
+using NormReg.Generators.Model;
+
+namespace NormReg.Generators.Parsing;
+
+/// <summary>
+/// The one reader of the DSL: turns a <c>[Network]</c> class into a <see cref="NetworkSpec"/> and the
+/// structural diagnostics. The generator and the analyzers both call it, so they agree on what a network means.
+/// </summary>
+internal static class NetworkParser
+{
+    /// <summary>Members the generator emits; a layer may not take their names.</summary>
+    private static readonly ImmutableHashSet<string> ReservedNames = ImmutableHashSet.Create(
+        "InputSize", "OutputSize", "ParameterCount", "MaxBatchSize", "Parameters", "Gradients",
+        "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss");
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration)
+        {
+            return ParseResult.Nothing;
+        }
+        try
+        {
+            return Parse(type, declaration, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var info = new DiagnosticInfo(DiagnosticIds.InternalError, LocationInfo.From(declaration.Identifier.GetLocation()),
+                new[] { type.Name, e.GetType().Name + ": " + e.Message }.ToEquatableArray());
+            return new ParseResult(null, new[] { info }.ToEquatableArray());
+        }
+    }
+
+    public static ParseResult Parse(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
+    {
+        ImmutableArray<AttributeData> attributes = type.GetAttributes();
+
+        // A [Network] written twice (a compiler error) must still produce one output: the first declaration wins.
+        AttributeData? network = attributes.FirstOrDefault(a => RowKinds.Classify(a.AttributeClass, out _) == RowKind.Network);
+        if (network?.ApplicationSyntaxReference is not { } networkReference || !IsInside(networkReference, declaration))
+        {
+            return ParseResult.Nothing;
+        }
+        // Unbound arguments are already compiler errors; generating code on top would only add noise.
+        if (attributes.Any(a => RowKinds.Classify(a.AttributeClass, out _) != RowKind.None && HasErrors(a)))
+        {
+            return ParseResult.Nothing;
+        }
+
+        var diagnostics = new List<DiagnosticInfo>();
+        string name = type.Name;
+
+        CheckPartial(type, declaration, diagnostics);
+        List<Row> rows = ReadRows(type, declaration, cancellationToken, out List<Row> elsewhere);
+        foreach (Row row in elsewhere)
+        {
+            Report(diagnostics, DiagnosticIds.SplitDeclaration, row.Location, row.Text, name);
+        }
+
+        LossKind loss = ReadLoss(new Row(network, (AttributeSyntax)networkReference.GetSyntax(cancellationToken), RowKind.Network, default), diagnostics);
+
+        int inputIndex = rows.FindIndex(r => r.Kind == RowKind.Input);
+        int inputSize = 0;
+        if (inputIndex < 0)
+        {
+            Report(diagnostics, DiagnosticIds.NoInput, networkReference.GetSyntax(cancellationToken).GetLocation(), name);
+        }
+        else
+        {
+            Row input = rows[inputIndex];
+            if (inputIndex > 0) Report(diagnostics, DiagnosticIds.InputNotFirst, input.Location, name, rows[0].Text);
+            foreach (Row extra in rows.Skip(inputIndex + 1).Where(r => r.Kind == RowKind.Input))
+            {
+                Report(diagnostics, DiagnosticIds.MultipleInputs, extra.Location, name);
+            }
+            inputSize = Convert.ToInt32(input.Positional(0), CultureInfo.InvariantCulture);
+            if (inputSize <= 0) Report(diagnostics, DiagnosticIds.NonPositiveSize, input.ArgumentLocation(0), input.Text, inputSize.ToString(CultureInfo.InvariantCulture));
+        }
+
+        List<LayerSpec> layers = ReadLayers(rows, type.Name, name, diagnostics);
+        if (inputIndex >= 0 && layers.Count == 0)
+        {
+            Report(diagnostics, DiagnosticIds.NoLayers, rows[inputIndex].Location, name);
+        }
+
+        if (diagnostics.Count > 0)
+        {
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
+        var spec = new NetworkSpec(
+            type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            ContainingTypes(declaration),
+            Keyword(declaration),
+            declaration.Identifier.ValueText + TypeParameters(declaration),
+            declaration.Identifier.ValueText,
+            HintName(type),
+            loss,
+            inputSize,
+            rows[inputIndex].Text,
+            layers.ToEquatableArray());
+        return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    /// <summary>
+    /// The DSL rows on <paramref name="declaration"/> in source order; rows found on other partial
+    /// declarations of the same class go to <paramref name="elsewhere"/>.
+    /// </summary>
+    public static List<Row> ReadRows(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken, out List<Row> elsewhere)
+    {
+        var rows = new List<Row>();
+        elsewhere = [];
+        foreach (AttributeData data in type.GetAttributes())
+        {
+            RowKind kind = RowKinds.Classify(data.AttributeClass, out LayerKind layer);
+            if (kind is not (RowKind.Input or RowKind.Layer) || data.ApplicationSyntaxReference is not { } reference) continue;
+            if (reference.GetSyntax(cancellationToken) is not AttributeSyntax syntax) continue;
+            var row = new Row(data, syntax, kind, layer);
+            (IsInside(reference, declaration) ? rows : elsewhere).Add(row);
+        }
+        rows.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
+        return rows;
+    }
+
+    private static List<LayerSpec> ReadLayers(List<Row> rows, string typeName, string network, List<DiagnosticInfo> diagnostics)
+    {
+        var layers = new List<LayerSpec>();
+        var counts = new Dictionary<LayerKind, int>();
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Row row in rows.Where(r => r.Kind == RowKind.Layer))
+        {
+            counts[row.Layer] = counts.TryGetValue(row.Layer, out int count) ? count + 1 : 1;
+            string? explicitName = row.Named<string?>("Name", null);
+            string layerName = explicitName ?? row.Layer + counts[row.Layer].ToString(CultureInfo.InvariantCulture);
+            if (explicitName is not null && NameProblem(explicitName, typeName) is { } problem)
+            {
+                Report(diagnostics, DiagnosticIds.InvalidLayerName, row.NamedArgumentLocation("Name"), explicitName, network, problem);
+            }
+            else if (!taken.ContainsKey(Naming.Stem(layerName)))
+            {
+                taken.Add(Naming.Stem(layerName), layerName);
+            }
+            else
+            {
+                Report(diagnostics, DiagnosticIds.DuplicateLayerName, explicitName is null ? row.Location : row.NamedArgumentLocation("Name"), layerName, network);
+            }
+
+            int units = 0;
+            if (row.Layer == LayerKind.Dense)
+            {
+                units = Convert.ToInt32(row.Positional(0), CultureInfo.InvariantCulture);
+                if (units <= 0) Report(diagnostics, DiagnosticIds.NonPositiveSize, row.ArgumentLocation(0), row.Text, units.ToString(CultureInfo.InvariantCulture));
+            }
+            double alpha = row.Layer == LayerKind.LeakyReLU ? Convert.ToDouble(row.Positional(0) ?? 0.01, CultureInfo.InvariantCulture) : 0;
+            if (double.IsNaN(alpha) || double.IsInfinity(alpha))
+            {
+                Report(diagnostics, DiagnosticIds.InvalidArgument, row.ArgumentLocation(0), row.Text, "the slope must be a finite number");
+            }
+            layers.Add(new LayerSpec(row.Layer, layerName, row.Text, units, row.Named("UseBias", true), alpha));
+        }
+        return layers;
+    }
+
+    private static LossKind ReadLoss(Row network, List<DiagnosticInfo> diagnostics)
+    {
+        int value = network.Named("Loss", 0);
+        if (Enum.IsDefined(typeof(LossKind), value)) return (LossKind)value;
+        Report(diagnostics, DiagnosticIds.InvalidArgument, network.NamedArgumentLocation("Loss"), network.Text, $"{value} is not a NormReg.Loss value");
+        return default;
+    }
+
+    private static void CheckPartial(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+    {
+        if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword) || type.IsStatic)
+        {
+            Report(diagnostics, DiagnosticIds.NotPartial, declaration.Identifier.GetLocation(), type.Name, type.Name);
+        }
+        for (SyntaxNode? parent = declaration.Parent; parent is TypeDeclarationSyntax outer; parent = outer.Parent)
+        {
+            if (!outer.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                Report(diagnostics, DiagnosticIds.NotPartial, outer.Identifier.GetLocation(), outer.Identifier.ValueText, type.Name);
+            }
+        }
+    }
+
+    private static string? NameProblem(string name, string typeName)
+    {
+        if (!SyntaxFacts.IsValidIdentifier(name)) return "it is not a C# identifier";
+        if (SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None) return "it is a C# keyword";
+        if (name.StartsWith("_", StringComparison.Ordinal)) return "it starts with an underscore, which generated fields use";
+        if (ReservedNames.Contains(name)) return "the generator emits a member of that name";
+        if (Naming.Stem(name) == "input") return "the input row's buffer takes that name";
+        if (name == typeName) return "it is the name of the network class";
+        return null;
+    }
+
+    private static EquatableArray<ContainingTypeSpec> ContainingTypes(TypeDeclarationSyntax declaration)
+    {
+        var types = new List<ContainingTypeSpec>();
+        for (SyntaxNode? parent = declaration.Parent; parent is TypeDeclarationSyntax outer; parent = outer.Parent)
+        {
+            types.Insert(0, new ContainingTypeSpec(Keyword(outer), outer.Identifier.ValueText + TypeParameters(outer)));
+        }
+        return types.ToEquatableArray();
+    }
+
+    private static string Keyword(TypeDeclarationSyntax declaration) => declaration switch
+    {
+        RecordDeclarationSyntax { ClassOrStructKeyword.RawKind: (int)SyntaxKind.StructKeyword } => "record struct",
+        RecordDeclarationSyntax => "record",
+        _ => declaration.Keyword.ValueText,
+    };
+
+    private static string TypeParameters(TypeDeclarationSyntax declaration) =>
+        declaration.TypeParameterList is { Parameters.Count: > 0 } list
+            ? "<" + string.Join(", ", list.Parameters.Select(p => p.Identifier.ValueText)) + ">"
+            : "";
+
+    private static string HintName(INamedTypeSymbol type)
+    {
+        var parts = new List<string>();
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType) parts.Insert(0, t.MetadataName.Replace('`', '_'));
+        if (!type.ContainingNamespace.IsGlobalNamespace) parts.Insert(0, type.ContainingNamespace.ToDisplayString());
+        return string.Join(".", parts) + ".g.cs";
+    }
+
+    private static bool IsInside(SyntaxReference reference, SyntaxNode node) =>
+        reference.SyntaxTree == node.SyntaxTree && node.Span.Contains(reference.Span);
+
+    private static bool HasErrors(AttributeData attribute) =>
+        attribute.AttributeClass is null or { TypeKind: TypeKind.Error } ||
+        attribute.AttributeConstructor is null ||
+        attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error) ||
+        attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error);
+
+    private static void Report(List<DiagnosticInfo> diagnostics, string id, Location location, params string[] arguments) =>
+        diagnostics.Add(new DiagnosticInfo(id, LocationInfo.From(location), arguments.ToEquatableArray()));
+}

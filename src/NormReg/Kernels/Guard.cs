@@ -1,0 +1,108 @@
+using System;
+using System.Numerics;
+
+namespace NormReg.Kernels;
+
+/// <summary>Argument checks the generated code runs before it touches any state. Each message names the network, what was expected and what came.</summary>
+public static class Guard
+{
+    /// <summary>Checks the constructor's largest batch size; <paramref name="widest"/> is the widest row, whose buffer must fit in an array.</summary>
+    public static void MaxBatchSize(int maxBatchSize, int widest, string network)
+    {
+        int limit = Array.MaxLength / widest;
+        if (maxBatchSize < 1 || maxBatchSize > limit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, $"{network}: maxBatchSize must be between 1 and {limit}; got {maxBatchSize}.");
+        }
+    }
+
+    /// <summary>Checks that <paramref name="batchSize"/> is within 1 and the constructed maximum.</summary>
+    public static void BatchSize(int batchSize, int maxBatchSize, string network)
+    {
+        if (batchSize < 1 || batchSize > maxBatchSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize,
+                $"{network}: batchSize must be between 1 and {maxBatchSize} (the maxBatchSize given to its constructor); got {batchSize}.");
+        }
+    }
+
+    /// <summary>Checks that a span holds exactly <paramref name="batchSize"/> × <paramref name="width"/> values.</summary>
+    public static void Length(int actual, int batchSize, int width, string parameter, string network)
+    {
+        if (actual != batchSize * width)
+        {
+            throw new ArgumentException(
+                $"{network}: {parameter} must hold batchSize × {width} = {batchSize * width} values for batchSize {batchSize}; got {actual}.", parameter);
+        }
+    }
+
+    /// <summary>Checks one class label per sample, each in [0, <paramref name="classes"/>).</summary>
+    public static void Labels(ReadOnlySpan<int> labels, int batchSize, int classes, string network)
+    {
+        Length(labels.Length, batchSize, 1, nameof(labels), network);
+        for (int n = 0; n < labels.Length; n++)
+        {
+            if ((uint)labels[n] >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[n], $"{network}: labels[{n}] must be a class index in [0, {classes}); got {labels[n]}.");
+            }
+        }
+    }
+
+    /// <summary>Checks <paramref name="batchSize"/> × <paramref name="width"/> finite targets.</summary>
+    public static void Targets(ReadOnlySpan<float> targets, int batchSize, int width, string network)
+    {
+        Length(targets.Length, batchSize, width, nameof(targets), network);
+        Finite(targets, nameof(targets), network);
+    }
+
+    /// <summary>Checks that a training-mode forward pass of the same batch size came before <c>Backward</c>.</summary>
+    public static void BackwardFollowsForward(int trainingBatch, int batchSize, string network)
+    {
+        if (trainingBatch == 0)
+        {
+            throw new InvalidOperationException($"{network}: Backward needs the activations of a Forward in ForwardMode.Training, and none is pending (Predict, TrainStep and inference-mode Forward do not keep them).");
+        }
+        if (trainingBatch != batchSize)
+        {
+            throw new ArgumentException($"{network}: Backward must use the batch size of the last training-mode Forward, {trainingBatch}; got {batchSize}.", nameof(batchSize));
+        }
+    }
+
+    /// <summary>Stops a training step whose loss or gradients are not finite, before the optimizer changes anything.</summary>
+    public static void FiniteStep(float loss, ReadOnlySpan<float> gradients, string network)
+    {
+        if (!float.IsFinite(loss))
+        {
+            throw new ArithmeticException($"{network}: the loss is {loss}; the step was not applied and the parameters are unchanged. Lower the learning rate or check the data.");
+        }
+        if (!AllFinite(gradients))
+        {
+            throw new ArithmeticException($"{network}: a gradient is not finite; the step was not applied and the parameters are unchanged. Lower the learning rate or check the data.");
+        }
+    }
+
+    /// <summary>Checks that every value is finite (no NaN, no infinity).</summary>
+    public static void Finite(ReadOnlySpan<float> values, string parameter, string network)
+    {
+        if (AllFinite(values)) return;
+        int index = 0;
+        while (float.IsFinite(values[index])) index++;
+        throw new ArgumentException($"{network}: {parameter} must be finite; {parameter}[{index}] is {values[index]}.", parameter);
+    }
+
+    /// <summary>Whether every value is finite; <c>v − v</c> is 0 for finite values and NaN otherwise.</summary>
+    public static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        var acc = Vector<float>.Zero;
+        int i = 0;
+        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var v = new Vector<float>(values.Slice(i, Vector<float>.Count));
+            acc += v - v;
+        }
+        float rest = 0f;
+        for (; i < values.Length; i++) rest += values[i] - values[i];
+        return Vector.Dot(acc, Vector<float>.One) + rest == 0f;
+    }
+}

@@ -1,0 +1,20 @@
+using System;
+
+namespace NormReg.Kernels;
+
+/// <summary>Weight initializers, seeded through <see cref="SeededRandom"/>.</summary>
+public static class Initializers
+{
+    /// <summary>He (Kaiming) uniform: U(−√(6/fanIn), √(6/fanIn)). Keras: <c>he_uniform</c>; PyTorch: <c>kaiming_uniform_(nonlinearity="relu")</c>.</summary>
+    public static void HeUniform(Span<float> weights, int fanIn, ref SeededRandom random) =>
+        Uniform(weights, MathF.Sqrt(6f / fanIn), ref random);
+
+    /// <summary>Glorot (Xavier) uniform: U(−√(6/(fanIn+fanOut)), √(6/(fanIn+fanOut))). Keras: <c>glorot_uniform</c>; PyTorch: <c>xavier_uniform_</c>.</summary>
+    public static void GlorotUniform(Span<float> weights, int fanIn, int fanOut, ref SeededRandom random) =>
+        Uniform(weights, MathF.Sqrt(6f / (fanIn + fanOut)), ref random);
+
+    private static void Uniform(Span<float> weights, float limit, ref SeededRandom random)
+    {
+        for (int i = 0; i < weights.Length; i++) weights[i] = (2f * random.NextSingle() - 1f) * limit;
+    }
+}

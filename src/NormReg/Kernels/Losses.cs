@@ -1,0 +1,66 @@
+using System;
+using System.Numerics.Tensors;
+
+namespace NormReg.Kernels;
+
+/// <summary>
+/// Losses averaged over the batch (PyTorch's <c>reduction="mean"</c>), each writing the gradient of the
+/// mean loss with respect to the network's outputs.
+/// </summary>
+public static class Losses
+{
+    /// <summary>
+    /// Fused softmax cross-entropy on integer labels through log-sum-exp, as <c>nn.CrossEntropyLoss</c>:
+    /// <c>mean(logsumexp(z) − z[label])</c>; gradient <c>(softmax(z) − onehot(label)) / batch</c>.
+    /// </summary>
+    /// <remarks>Labels must lie in [0, classes); generated code checks them first with <see cref="Guard.Labels"/>.</remarks>
+    public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradients, int batch, int classes)
+    {
+        double total = 0;
+        float scale = 1f / batch;
+        for (int n = 0; n < batch; n++)
+        {
+            ReadOnlySpan<float> z = logits.Slice(n * classes, classes);
+            Span<float> g = gradients.Slice(n * classes, classes);
+            float max = TensorPrimitives.Max(z);
+            TensorPrimitives.Subtract(z, max, g);
+            TensorPrimitives.Exp(g, g);
+            float sum = TensorPrimitives.Sum(g);
+            total += Math.Log(sum) + max - z[labels[n]];
+            TensorPrimitives.Multiply(g, scale / sum, g);
+            g[labels[n]] -= scale;
+        }
+        return (float)(total / batch);
+    }
+
+    /// <summary>
+    /// Fused sigmoid binary cross-entropy, as <c>nn.BCEWithLogitsLoss</c>:
+    /// <c>mean(max(z, 0) − z·t + log(1 + e^−|z|))</c> over every element; gradient <c>(σ(z) − t) / count</c>.
+    /// </summary>
+    public static float BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradients)
+    {
+        double total = 0;
+        float scale = 1f / logits.Length;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            double z = logits[i], t = targets[i];
+            total += Math.Max(z, 0) - z * t + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+            gradients[i] = (float)((1 / (1 + Math.Exp(-z)) - t) * scale);
+        }
+        return (float)(total / logits.Length);
+    }
+
+    /// <summary>Mean squared error, as <c>nn.MSELoss</c>: <c>mean((y − t)²)</c>; gradient <c>2(y − t) / count</c>.</summary>
+    public static float MeanSquaredError(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> gradients)
+    {
+        double total = 0;
+        float scale = 2f / outputs.Length;
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            float d = outputs[i] - targets[i];
+            total += (double)d * d;
+            gradients[i] = d * scale;
+        }
+        return (float)(total / outputs.Length);
+    }
+}

@@ -1,0 +1,45 @@
+using System;
+
+namespace NormReg;
+
+/// <summary>What every generated network offers, whatever its loss.</summary>
+public interface INetwork
+{
+    /// <summary>Features per sample.</summary>
+    int InputSize { get; }
+
+    /// <summary>Values per sample the last row produces.</summary>
+    int OutputSize { get; }
+
+    /// <summary>The largest batch the constructor allocated buffers for.</summary>
+    int MaxBatchSize { get; }
+
+    /// <summary>Every trainable parameter, in the layout the generated file documents.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>The gradients computed by the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>.</summary>
+    ReadOnlySpan<float> Gradients { get; }
+
+    /// <summary>Inference-mode forward pass of <paramref name="batchSize"/> samples, row-major.</summary>
+    void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize);
+}
+
+/// <summary>A network trained with <see cref="Loss.SoftmaxCrossEntropy"/> on integer class labels.</summary>
+public interface IClassifier : INetwork
+{
+    /// <summary>One training step: forward in training mode, loss, backward, optimizer update. Returns the batch's mean loss.</summary>
+    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer);
+
+    /// <summary>The loss of <paramref name="outputs"/> against <paramref name="labels"/>, and its gradient with respect to the outputs.</summary>
+    float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients);
+}
+
+/// <summary>A network trained with <see cref="Loss.BinaryCrossEntropy"/> or <see cref="Loss.MeanSquaredError"/> on real-valued targets.</summary>
+public interface IRegressor : INetwork
+{
+    /// <summary>One training step: forward in training mode, loss, backward, optimizer update. Returns the batch's mean loss.</summary>
+    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, Optimizer optimizer);
+
+    /// <summary>The loss of <paramref name="outputs"/> against <paramref name="targets"/>, and its gradient with respect to the outputs.</summary>
+    float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int batchSize, Span<float> outputGradients);
+}
