@@ -22,6 +22,12 @@ public interface INetwork
 
     /// <summary>Inference-mode forward pass of <paramref name="batchSize"/> samples, row-major.</summary>
     void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize);
+
+    /// <summary>Forward pass in an explicit mode, for custom loops; a training-mode pass keeps its activations for <see cref="Backward"/>.</summary>
+    void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize, ForwardMode mode);
+
+    /// <summary>Backward pass of the last training-mode <see cref="Forward"/>; overwrites <see cref="Gradients"/> and, unless empty, <paramref name="inputGradients"/>.</summary>
+    void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients, int batchSize);
 }
 
 /// <summary>A network trained with <see cref="Loss.SoftmaxCrossEntropy"/> on integer class labels.</summary>
