@@ -1,0 +1,199 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using NormReg.Generators.Tests.Infrastructure;
+
+namespace NormReg.Generators.Tests;
+
+/// <summary>
+/// Each structural mistake gets its own NRG diagnostic at the exact span marked with <c>{|NRGxxx:…|}</c>,
+/// the generator never throws, and valid near-misses get none.
+/// </summary>
+public sealed class StructuralDiagnosticsTests
+{
+    private const string Usings = "using NormReg;\nnamespace App;\n";
+
+    [Theory]
+    [InlineData("NoInput", """
+        [{|NRG001:Network(Loss = Loss.SoftmaxCrossEntropy)|}]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("TwoInputs", """
+        [Network]
+        [Input(2)]
+        [{|NRG002:Input(3)|}]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("InputNotFirst", """
+        [Network]
+        [Dense(4)]
+        [{|NRG003:Input(2)|}]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("NotPartial", """
+        [Network]
+        [Input(2)]
+        [Dense(3)]
+        public class {|NRG004:Net|};
+        """)]
+    [InlineData("Static", """
+        [Network]
+        [Input(2)]
+        [Dense(3)]
+        public static partial class {|NRG004:Net|};
+        """)]
+    [InlineData("ContainingTypeNotPartial", """
+        public class {|NRG004:Outer|}
+        {
+            [Network]
+            [Input(2)]
+            [Dense(3)]
+            public partial class Net;
+        }
+        """)]
+    [InlineData("RowOutsideNetwork", """
+        [{|NRG006:Input(2)|}]
+        [{|NRG006:Dense(3)|}]
+        public partial class Plain;
+        """)]
+    [InlineData("ZeroDense", """
+        [Network]
+        [Input(2)]
+        [Dense({|NRG007:0|})]
+        public partial class Net;
+        """)]
+    [InlineData("NegativeInput", """
+        [Network]
+        [Input({|NRG007:-4|})]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("DuplicateName", """
+        [Network]
+        [Input(2)]
+        [Dense(4)]
+        [Dense(3, {|NRG008:Name = "Dense1"|})]
+        public partial class Net;
+        """)]
+    [InlineData("DuplicateNameDifferingInCase", """
+        [Network]
+        [Input(2)]
+        [Dense(4, Name = "Hidden")]
+        [Dense(3, {|NRG008:Name = "hidden"|})]
+        public partial class Net;
+        """)]
+    [InlineData("KeywordName", """
+        [Network]
+        [Input(2)]
+        [Dense(3, {|NRG009:Name = "class"|})]
+        public partial class Net;
+        """)]
+    [InlineData("ReservedName", """
+        [Network]
+        [Input(2)]
+        [Dense(3, {|NRG009:Name = "Predict"|})]
+        public partial class Net;
+        """)]
+    [InlineData("NotAnIdentifier", """
+        [Network]
+        [Input(2)]
+        [Dense(3, {|NRG009:Name = "two words"|})]
+        public partial class Net;
+        """)]
+    [InlineData("NoLayers", """
+        [Network]
+        [{|NRG010:Input(2)|}]
+        public partial class Net;
+        """)]
+    [InlineData("UnknownLoss", """
+        [Network({|NRG011:Loss = (Loss)7|})]
+        [Input(2)]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("NaNSlope", """
+        [Network]
+        [Input(2)]
+        [LeakyReLU({|NRG011:double.NaN|})]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("SeveralAtOnce", """
+        [Network]
+        [Input({|NRG007:0|})]
+        [Dense({|NRG007:0|})]
+        [Dense(3, {|NRG009:Name = "Gradients"|})]
+        public class {|NRG004:Net|};
+        """)]
+    public void Reports_exactly_the_marked_diagnostics(string name, string markup)
+    {
+        AssertDiagnostics(name, Usings + markup);
+    }
+
+    [Fact]
+    public void Rows_split_over_partial_declarations_are_reported_where_they_are()
+    {
+        string first = Usings + """
+            [Network]
+            [Input(2)]
+            [Dense(3)]
+            public partial class Net;
+            """;
+        (string second, var expected) = Markup.Parse(Usings + """
+            [{|NRG005:Dense(4)|}]
+            public partial class Net;
+            """);
+
+        ImmutableArray<Diagnostic> actual = GeneratorHarness.NormRegDiagnostics(first, second);
+
+        Assert.Equal(
+            expected.Select(e => ("File1.cs", e.Id, e.Span)),
+            actual.Select(d => (d.Location.GetLineSpan().Path, d.Id, d.Location.SourceSpan)));
+    }
+
+    [Theory]
+    [InlineData("MissingArgument", "[Network] [Input(2)] [Dense] public partial class Net;")]
+    [InlineData("WrongArgumentType", "[Network] [Input(2)] [Dense(\"wide\")] public partial class Net;")]
+    [InlineData("UnknownAttribute", "[Network] [Input(2)] [Dense(3)] [Dropuot(0.5)] public partial class Net;")]
+    [InlineData("NetworkTwice", "[Network] [Network] [Input(2)] [Dense(3)] public partial class Net;")]
+    [InlineData("NetworkOnTwoDeclarations", "[Network] [Input(2)] [Dense(3)] public partial class Net; [Network] public partial class Net;")]
+    public void Declarations_the_compiler_rejects_get_no_crash_and_no_extra_noise(string name, string source)
+    {
+        (_, Compilation output) = GeneratorHarness.Run(GeneratorHarness.Compile(Usings + source));
+
+        Assert.Contains(output.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error && d.Id.StartsWith("CS"));
+        Assert.True(GeneratorHarness.NormRegDiagnostics(Usings + source).All(d => d.Id != "NRG000"), name);
+    }
+
+    [Theory]
+    [InlineData("Minimal", "[Network] [Input(1)] [Dense(1)] public partial class Net;")]
+    [InlineData("ActivationOnly", "[Network] [Input(4)] [Softmax] public partial class Net;")]
+    [InlineData("NamedLikeAKindButUnique", "[Network] [Input(2)] [Dense(4, Name = \"Dense2\")] [Dense(3, Name = \"Out\")] public partial class Net;")]
+    [InlineData("NestedInPartialTypes", "public partial class A { public partial struct B { [Network] [Input(2)] [Dense(3)] public partial class Net; } }")]
+    [InlineData("Record", "[Network] [Input(2)] [Dense(3)] public partial record Net;")]
+    [InlineData("Generic", "[Network] [Input(2)] [Dense(3)] public partial class Net<T> where T : struct;")]
+    [InlineData("PlainClassWithoutRows", "public class Plain;")]
+    public void Valid_declarations_get_no_diagnostic_and_compile(string name, string source)
+    {
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.Compile(Usings + source));
+
+        Assert.Empty(GeneratorHarness.NormRegDiagnostics(Usings + source));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS1591").Select(d => $"{name}: {d}"));
+        Assert.Equal(source.Contains("[Network]") ? 1 : 0, result.GeneratedSources.Length);
+    }
+
+    private static void AssertDiagnostics(string name, string markup)
+    {
+        (string source, var expected) = Markup.Parse(markup);
+
+        ImmutableArray<Diagnostic> actual = GeneratorHarness.NormRegDiagnostics(source);
+
+        Assert.True(expected.Count > 0, name);
+        Assert.Equal(
+            expected.OrderBy(e => e.Span.Start).ThenBy(e => e.Id).Select(e => $"{e.Id} at {e.Span}: {source.Substring(e.Span.Start, e.Span.Length)}"),
+            actual.OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id).Select(d => $"{d.Id} at {d.Location.SourceSpan}: {source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)}"));
+    }
+}
