@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+
+namespace NormReg.Package.Tests;
+
+/// <summary>The NormReg.Gen package, checked as a file and then used the way a user uses it.</summary>
+public sealed class PackageConsumptionTests(PackedPackage package) : IClassFixture<PackedPackage>
+{
+    [Fact]
+    public void Package_ShipsRuntimePerTargetAndGeneratorAndAnalyzersAsAnalyzers()
+    {
+        using var nupkg = ZipFile.OpenRead(package.PackagePath);
+        var entries = nupkg.Entries.Select(entry => entry.FullName).ToHashSet();
+
+        Assert.Contains("lib/net8.0/NormReg.dll", entries);
+        Assert.Contains("lib/net10.0/NormReg.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/NormReg.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/NormReg.Analyzers.dll", entries);
+        // Compiler plug-ins must not become references of the user's compilation.
+        Assert.DoesNotContain(entries, entry => entry.StartsWith("lib/", StringComparison.Ordinal)
+            && (entry.Contains("Generators", StringComparison.Ordinal) || entry.Contains("Analyzers", StringComparison.Ordinal)));
+
+        // Nor may they appear as packages the user has to restore.
+        var nuspecEntry = Assert.Single(nupkg.Entries, entry => entry.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var nuspecStream = nuspecEntry.Open();
+        var dependencies = XDocument.Load(nuspecStream).Descendants()
+            .Where(element => element.Name.LocalName == "dependency")
+            .Select(element => (string?)element.Attribute("id") ?? "");
+        Assert.DoesNotContain(dependencies, id => id.StartsWith("NormReg", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Consumer_RestoresFromFeed_GeneratesNetwork_AndLearnsXor()
+    {
+        var consumer = Directory.CreateTempSubdirectory("normreg-consumer-").FullName;
+        try
+        {
+            var template = Path.Combine(package.RepoRoot, "tests", "NormReg.Package.Tests", "Consumer");
+            File.Copy(Path.Combine(template, "Consumer.csproj.template"), Path.Combine(consumer, "Consumer.csproj"));
+            foreach (var source in Directory.GetFiles(template, "*.cs"))
+            {
+                File.Copy(source, Path.Combine(consumer, Path.GetFileName(source)));
+            }
+            // Only the local feed and nuget.org, whatever the machine's NuGet configuration says.
+            File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <clear />
+                    <add key="local" value="{package.FeedDirectory}" />
+                    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+                  </packageSources>
+                </configuration>
+                """);
+
+            var (exitCode, output) = await DotNetCli.RunAsync(
+                consumer, "run", "-c", "Release", $"-p:NormRegVersion={package.Version}");
+
+            Assert.True(exitCode == 0, $"The consumer exited with {exitCode}:\n{output}");
+            var accuracy = double.Parse(Printed("accuracy", output), CultureInfo.InvariantCulture);
+            Assert.True(accuracy >= 0.9, $"Held-out accuracy {accuracy} is below 0.9:\n{output}");
+            // Input(2) → Dense(16) → Dense(2): weights plus biases of both dense layers.
+            Assert.Equal((2 * 16 + 16) + (16 * 2 + 2), int.Parse(Printed("parameters", output), CultureInfo.InvariantCulture));
+
+            var generated = Directory.GetFiles(Path.Combine(consumer, "obj"), "PackageConsumer.XorNet.g.cs", SearchOption.AllDirectories);
+            var generatedFile = Assert.Single(generated);
+            Assert.Contains("partial class XorNet", File.ReadAllText(generatedFile), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(consumer, recursive: true);
+        }
+    }
+
+    /// <summary>The value the consumer printed on its <c>label value</c> line.</summary>
+    private static string Printed(string label, string output)
+    {
+        var match = Regex.Match(output, $@"^{label} (\S+)\s*$", RegexOptions.Multiline);
+        Assert.True(match.Success, $"The consumer printed no '{label}' line:\n{output}");
+        return match.Groups[1].Value;
+    }
+}
