@@ -1,5 +1,8 @@
+using System;
 using System.Diagnostics;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace NormReg.Package.Tests;
 

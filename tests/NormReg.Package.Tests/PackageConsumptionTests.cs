@@ -1,6 +1,10 @@
+using System;
 using System.Globalization;
+using System.IO;
 using System.IO.Compression;
+using System.Linq;
 using System.Text.RegularExpressions;
+using System.Threading.Tasks;
 using System.Xml.Linq;
 
 namespace NormReg.Package.Tests;
@@ -9,7 +13,7 @@ namespace NormReg.Package.Tests;
 public sealed class PackageConsumptionTests(PackedPackage package) : IClassFixture<PackedPackage>
 {
     [Fact]
-    public void Package_ShipsRuntimePerTargetAndGeneratorAndAnalyzersAsAnalyzers()
+    public void Package_holds_the_runtime_per_target_and_the_generator_and_analyzers_as_analyzers()
     {
         using var nupkg = ZipFile.OpenRead(package.PackagePath);
         var entries = nupkg.Entries.Select(entry => entry.FullName).ToHashSet();
@@ -32,7 +36,7 @@ public sealed class PackageConsumptionTests(PackedPackage package) : IClassFixtu
     }
 
     [Fact]
-    public async Task Consumer_RestoresFromFeed_GeneratesNetwork_AndLearnsXor()
+    public async Task Consumer_restores_from_the_feed_generates_its_network_and_learns_xor()
     {
         var consumer = Directory.CreateTempSubdirectory("normreg-consumer-").FullName;
         try
@@ -65,7 +69,8 @@ public sealed class PackageConsumptionTests(PackedPackage package) : IClassFixtu
             Assert.Equal((2 * 16 + 16) + (16 * 2 + 2), int.Parse(Printed("parameters", output), CultureInfo.InvariantCulture));
 
             var generated = Directory.GetFiles(Path.Combine(consumer, "obj"), "PackageConsumer.XorNet.g.cs", SearchOption.AllDirectories);
-            var generatedFile = Assert.Single(generated);
+            Assert.True(generated.Length == 1, $"Expected one emitted PackageConsumer.XorNet.g.cs, found {generated.Length}:\n{output}");
+            var generatedFile = generated[0];
             Assert.Contains("partial class XorNet", File.ReadAllText(generatedFile), StringComparison.Ordinal);
         }
         finally
