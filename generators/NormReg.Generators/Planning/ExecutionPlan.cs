@@ -30,7 +30,7 @@ internal sealed record PlannedLayer(
     InitKind Init);
 
 /// <summary>The network laid out for emission: buffers and parameter offsets fixed, sizes constant.</summary>
-internal sealed record ExecutionPlan(NetworkSpec Network, EquatableArray<PlannedLayer> Layers, int ParameterCount)
+internal sealed record ExecutionPlan(NetworkSpec Network, EquatableArray<PlannedLayer> Layers, int ParameterCount, int StatisticsCount)
 {
     public int OutputSize => Layers[Layers.Count - 1].Outputs;
 

@@ -42,7 +42,7 @@ internal static class Planner
             inputBuffer = output;
             inputGradient = gradient;
         }
-        return new ExecutionPlan(network, layers.ToEquatableArray(), offset);
+        return new ExecutionPlan(network, layers.ToEquatableArray(), offset, 0);
     }
 
     /// <summary>He initialization suits the ReLU family (He et al., 2015); the first activation before the next dense layer decides.</summary>

@@ -20,6 +20,21 @@ public interface INetwork
     /// <summary>The gradients computed by the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>.</summary>
     ReadOnlySpan<float> Gradients { get; }
 
+    /// <summary>
+    /// Values in the network's whole state: the trainable <see cref="Parameters"/>, then the statistics it fits or
+    /// accumulates (input normalization, BatchNorm running mean and variance).
+    /// </summary>
+    int StateLength { get; }
+
+    /// <summary>Copies the whole state into <paramref name="destination"/> (<see cref="StateLength"/> values), e.g. to keep the best weights.</summary>
+    void CopyState(Span<float> destination);
+
+    /// <summary>Restores a state taken by <see cref="CopyState"/> from a network of the same declaration.</summary>
+    void RestoreState(ReadOnlySpan<float> source);
+
+    /// <summary>The regularization penalty of the current weights (the L1/L2 rows' terms), reported apart from the data loss; 0 without such rows.</summary>
+    double Penalty { get; }
+
     /// <summary>Inference-mode forward pass of <paramref name="batchSize"/> samples, row-major.</summary>
     void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize);
 

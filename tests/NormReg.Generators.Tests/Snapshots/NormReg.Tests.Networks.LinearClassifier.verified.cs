@@ -27,6 +27,9 @@ namespace NormReg.Tests.Networks
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
 
+        // Statistics fitted from data or accumulated in training; not trained by gradients.
+        private readonly float[] _statistics = new float[0];
+
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass.
         private readonly float[] _input; // [Input(5)]
         private readonly float[] _dense1; // [Dense(4)]
@@ -64,6 +67,29 @@ namespace NormReg.Tests.Networks
 
         /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
         public global::System.ReadOnlySpan<float> Gradients => _gradients;
+
+        /// <summary>Values in the whole state: <see cref="ParameterCount"/> parameters, then 0 fitted or running statistics.</summary>
+        public int StateLength => ParameterCount + 0;
+
+        /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/>.</summary>
+        public void CopyState(global::System.Span<float> destination)
+        {
+            global::NormReg.Kernels.Guard.Length(destination.Length, 1, StateLength, nameof(destination), "LinearClassifier");
+            _parameters.CopyTo(destination);
+            _statistics.CopyTo(destination.Slice(ParameterCount));
+        }
+
+        /// <summary>Restores a state taken by <see cref="CopyState"/>; nothing changes if its length is wrong.</summary>
+        public void RestoreState(global::System.ReadOnlySpan<float> source)
+        {
+            global::NormReg.Kernels.Guard.Length(source.Length, 1, StateLength, nameof(source), "LinearClassifier");
+            source.Slice(0, ParameterCount).CopyTo(_parameters);
+            source.Slice(ParameterCount).CopyTo(_statistics);
+            _trainingBatch = 0;
+        }
+
+        /// <summary>The regularization penalty of the current weights; this network has no L1 or L2 rows.</summary>
+        public double Penalty => 0;
 
         int global::NormReg.INetwork.InputSize => InputSize;
 
