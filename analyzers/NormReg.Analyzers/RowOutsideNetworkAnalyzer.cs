@@ -7,7 +7,7 @@ using NormReg.Generators.Parsing;
 
 namespace NormReg.Analyzers;
 
-/// <summary>NRG006: an <c>[Input]</c> or layer row on a class that has no <c>[Network]</c> attribute.</summary>
+/// <summary>NRG006: an <c>[Input]</c>, layer or modifier row on a class that has no <c>[Network]</c> attribute.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RowOutsideNetworkAnalyzer : DiagnosticAnalyzer
 {
@@ -25,7 +25,7 @@ public sealed class RowOutsideNetworkAnalyzer : DiagnosticAnalyzer
     private static void Analyze(SymbolAnalysisContext context)
     {
         ImmutableArray<AttributeData> attributes = context.Symbol.GetAttributes();
-        if (attributes.Any(a => RowKinds.Classify(a.AttributeClass, out _) == RowKind.Network)) return;
+        if (attributes.Any(a => RowKinds.Classify(a.AttributeClass) == RowKind.Network)) return;
         foreach (AttributeData attribute in attributes)
         {
             if (!RowKinds.IsRow(attribute.AttributeClass) || attribute.ApplicationSyntaxReference is not { } reference) continue;

@@ -31,7 +31,8 @@ public sealed class SnapshotTests
         Assert.Empty(result.Diagnostics);
         GeneratedSourceResult generated = Assert.Single(result.GeneratedSources);
         Snapshot.Match(Path.GetFileNameWithoutExtension(generated.HintName).Replace(".g", ""), generated.SourceText.ToString());
-        Assert.Empty(GeneratorHarness.Visible(output).Select(d => d.ToString()));
+        string[] diagnostics = GeneratorHarness.Visible(output).Select(d => d.ToString()).ToArray();
+        Assert.True(diagnostics.Length == 0, string.Join("\n", diagnostics));
     }
 
     [Fact]

@@ -9,7 +9,9 @@ namespace NormReg.Tests;
 
 /// <summary>
 /// The generated backward pass against central finite differences of an independent double-precision
-/// reference, for networks of depth 1 to 3 that together use every activation and every loss.
+/// reference (data loss plus L1/L2 penalty), for networks of depth 1 to 5 that together use every activation,
+/// every loss, input scaling, and BatchNorm and LayerNorm in every position: first, after a Dense, after an
+/// activation, after each other and last.
 /// </summary>
 public sealed class GradientCheckTests
 {
@@ -27,6 +29,13 @@ public sealed class GradientCheckTests
             new ReferenceNetwork(4, Loss.SoftmaxCrossEntropy, Dense(8), ReLU(), Dense(6, bias: false), GELU(), Dense(3))),
         new("MixtureRegressor", () => new MixtureRegressor(Batch, seed: 4),
             new ReferenceNetwork(3, Loss.MeanSquaredError, Dense(5), Tanh(), Dense(4), Sigmoid(), Dense(3), Softmax())),
+        new("BatchNormFirst", () => Fitted(new BatchNormFirst(Batch, seed: 5), n => n.FitNormalization(Features(40, 4))),
+            new ReferenceNetwork(4, Loss.SoftmaxCrossEntropy, ZScore(), BatchNorm(), Dense(5), Tanh(), BatchNorm(epsilon: 1e-3), Dense(3))),
+        new("FoldedRegressor", () => new FoldedRegressor(Batch, seed: 6),
+            new ReferenceNetwork(4, Loss.MeanSquaredError, Dense(6, l2: 0.01), BatchNorm(), ReLU(), Dense(3, bias: false, l2: 0.02), BatchNorm())),
+        new("LayerNormNet", () => Fitted(new LayerNormNet(Batch, seed: 7), n => n.FitNormalization(Features(40, 5))),
+            new ReferenceNetwork(5, Loss.BinaryCrossEntropy, MinMax(-1, 1), LayerNorm(), Dense(6, l1: 0.001, l2: 0.01, penalizeBias: true), GELU(),
+                LayerNorm(epsilon: 1e-3, l1: 0.002), Dense(4, bias: false), BatchNorm(), Sigmoid(), Dense(2), LayerNorm())),
     ];
 
     public static TheoryData<string> Cases => new(All.Select(c => c.Name));
@@ -49,7 +58,7 @@ public sealed class GradientCheckTests
         Case c = All.Single(c => c.Name == network);
         Measured m = Measure(c);
 
-        double[] expected = c.Reference.Forward(m.Parameters, m.Inputs, Batch);
+        double[] expected = c.Reference.Forward(m.State, m.Inputs, Batch, training: true);
         Assert.Equal(expected.Length, m.Outputs.Length);
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], m.Outputs[i], 1e-5);
     }
@@ -70,8 +79,20 @@ public sealed class GradientCheckTests
         }
     }
 
+    private static T Fitted<T>(T network, Action<T> fit)
+    {
+        fit(network);
+        return network;
+    }
+
+    private static float[] Features(int samples, int features)
+    {
+        var random = new Random(samples * features);
+        return Enumerable.Range(0, samples * features).Select(i => (float)(3 * random.NextDouble() + i % features)).ToArray();
+    }
+
     private sealed record Measured(
-        double[] Parameters, double[] Inputs, float[] Outputs,
+        double[] State, double[] Inputs, float[] Outputs,
         float[] ParameterGradients, float[] InputGradients,
         double[] NumericParameterGradients, double[] NumericInputGradients);
 
@@ -79,10 +100,12 @@ public sealed class GradientCheckTests
     {
         INetwork net = c.Create();
         Assert.Equal(c.Reference.ParameterCount, net.Parameters.Length);
+        Assert.Equal(c.Reference.ParameterCount + c.Reference.StatisticsCount, net.StateLength);
         var random = new Random(42);
         float[] inputs = Enumerable.Range(0, Batch * net.InputSize).Select(_ => (float)(2 * random.NextDouble() - 1)).ToArray();
-        // Biases start at zero; random ones make the check cover them properly.
+        // Biases start at zero and γ at one; random offsets make the check cover them properly.
         foreach (ref float p in net.Parameters) p += (float)(0.2 * random.NextDouble() - 0.1);
+        for (int i = 0; i < inputs.Length; i++) inputs[i] += i % net.InputSize;
 
         var outputs = new float[Batch * net.OutputSize];
         var outputGradients = new float[outputs.Length];
@@ -103,10 +126,14 @@ public sealed class GradientCheckTests
         }
         net.Backward(outputGradients, inputGradients, Batch);
 
-        double[] parameters = net.Parameters.ToArray().Select(v => (double)v).ToArray();
+        var state = new float[net.StateLength];
+        net.CopyState(state);
+        double[] s = state.Select(v => (double)v).ToArray();
+        int parameters = net.Parameters.Length;
         double[] x = inputs.Select(v => (double)v).ToArray();
-        return new Measured(parameters, x, outputs, net.Gradients.ToArray(), inputGradients,
-            GradientComparison.CentralDifferences(p => c.Reference.MeanLoss(p, x, targets, Batch), parameters),
-            GradientComparison.CentralDifferences(xi => c.Reference.MeanLoss(parameters, xi, targets, Batch), x));
+        double[] numericParameters = GradientComparison.CentralDifferences(
+            p => c.Reference.Objective([.. p, .. s[parameters..]], x, targets, Batch), s[..parameters]);
+        return new Measured(s, x, outputs, net.Gradients.ToArray(), inputGradients, numericParameters,
+            GradientComparison.CentralDifferences(xi => c.Reference.Objective(s, xi, targets, Batch), x));
     }
 }

@@ -71,9 +71,20 @@ public static class DiagnosticCatalog
         "'{0}': {1}",
         "An attribute argument has a value the attribute does not accept.");
 
+    public static readonly DiagnosticDescriptor MisplacedModifier = Error(
+        DiagnosticIds.MisplacedModifier, "Modifier does not apply to the row before it",
+        "'{0}' in network '{1}' {2}",
+        "A modifier attaches to the row before it: input scaling ([ZScore], [MinMax]) to the [Input] row, penalties ([L1], [L2], [L1L2]) to a layer with weights (Dense, BatchNorm, LayerNorm), and [MaxNorm] to a Dense layer.");
+
+    public static readonly DiagnosticDescriptor RepeatedModifier = Error(
+        DiagnosticIds.RepeatedModifier, "Row already has such a modifier",
+        "'{0}' repeats a modifier of the same family on '{1}' in network '{2}'; keep one",
+        "A row takes at most one input scaling, one penalty ([L1], [L2] or [L1L2]; combine them with [L1L2]) and one [MaxNorm].");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         InternalError, NoInput, MultipleInputs, InputNotFirst, NotPartial, SplitDeclaration,
-        RowOutsideNetwork, NonPositiveSize, DuplicateLayerName, InvalidLayerName, NoLayers, InvalidArgument);
+        RowOutsideNetwork, NonPositiveSize, DuplicateLayerName, InvalidLayerName, NoLayers, InvalidArgument,
+        MisplacedModifier, RepeatedModifier);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

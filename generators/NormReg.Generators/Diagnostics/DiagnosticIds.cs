@@ -15,4 +15,6 @@ public static class DiagnosticIds
     public const string InvalidLayerName = "NRG009";
     public const string NoLayers = "NRG010";
     public const string InvalidArgument = "NRG011";
+    public const string MisplacedModifier = "NRG012";
+    public const string RepeatedModifier = "NRG013";
 }

@@ -5,8 +5,11 @@ using static NormReg.Generators.Emitting.Literals;
 
 namespace NormReg.Generators.Emitting;
 
-/// <summary>Writes the C# for one <see cref="ExecutionPlan"/>: buffers, constructor, inference, training and typed views.</summary>
-internal static class NetworkEmitter
+/// <summary>
+/// Writes the C# for one <see cref="ExecutionPlan"/>. This file holds the skeleton, fields, constructor and
+/// state; the inference, training and backward passes are in the other parts.
+/// </summary>
+internal static partial class NetworkEmitter
 {
     public const string Version = "0.1.0";
     private const string Kernels = "global::NormReg.Kernels.";
@@ -30,15 +33,18 @@ internal static class NetworkEmitter
         WriteOverview(w, plan);
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NormReg.Gen\", \"{Version}\")]");
         w.Open($"partial {network.Keyword} {network.TypeName} : global::NormReg.{(IsClassifier(network) ? "IClassifier" : "IRegressor")}");
-        var context = new EmitContext(plan, String(network.Identifier));
-        WriteConstantsAndFields(w, context);
-        WriteConstructor(w, context);
-        WriteProperties(w, context);
-        WriteInference(w, context);
-        WriteCustomLoop(w, context);
-        WriteTraining(w, context);
-        WriteForwardCore(w, context);
-        WriteBackwardCore(w, context);
+        var c = new EmitContext(plan, String(network.Identifier));
+        WriteConstantsAndFields(w, c);
+        WriteConstructor(w, c);
+        WriteProperties(w, c);
+        WriteState(w, c);
+        WriteNormalizationFit(w, c);
+        WriteInference(w, c);
+        WriteCustomLoop(w, c);
+        WriteTraining(w, c);
+        WriteForwardInference(w, c);
+        WriteForwardTraining(w, c);
+        WriteBackwardCore(w, c);
         w.Close();
 
         foreach (ContainingTypeSpec _ in network.ContainingTypes) w.Close();
@@ -49,6 +55,12 @@ internal static class NetworkEmitter
     private sealed record EmitContext(ExecutionPlan Plan, string NameLiteral)
     {
         public NetworkSpec Network => Plan.Network;
+
+        public bool HasFolds => Plan.FoldedCount > 0;
+
+        public bool HasBatchStatistics => Plan.BatchStatisticsLayer is not null;
+
+        public PlannedLayer[] Penalized => Plan.Layers.Where(l => l.Layer.Penalty is not null).ToArray();
     }
 
     private static bool IsClassifier(NetworkSpec network) => network.Loss == LossKind.SoftmaxCrossEntropy;
@@ -59,12 +71,19 @@ internal static class NetworkEmitter
         int rowWidth = plan.Layers.Select(l => l.Layer.Row.Length).Concat([network.InputRow.Length]).Max();
         int nameWidth = plan.Layers.Select(l => l.Layer.Name.Length).Max();
         w.Line($"// Network {network.Identifier}: {plan.ParameterCount} parameters, loss {network.Loss} ({PyTorchLoss(network.Loss)}).");
-        w.Line($"//   {network.InputRow.PadRight(rowWidth)}  {"".PadRight(nameWidth)}  {network.InputSize}");
+        w.Line($"//   {network.InputRow.PadRight(rowWidth)}  {"".PadRight(nameWidth)}  {network.InputSize}{ScalingNote(network.Scaling)}");
         foreach (PlannedLayer layer in plan.Layers)
         {
             w.Line($"//   {layer.Layer.Row.PadRight(rowWidth)}  {layer.Layer.Name.PadRight(nameWidth)}  {Shape(layer)}");
         }
     }
+
+    private static string ScalingNote(InputScalingSpec scaling) => scaling.Kind switch
+    {
+        ScalingKind.ZScore => ", standardized with fitted mean and standard deviation",
+        ScalingKind.MinMax => $", min-max scaled to [{scaling.Low}, {scaling.High}]{(scaling.Clip ? " and clipped" : "")}",
+        _ => "",
+    };
 
     private static string PyTorchLoss(LossKind loss) => loss switch
     {
@@ -73,15 +92,41 @@ internal static class NetworkEmitter
         _ => "nn.MSELoss",
     };
 
-    private static string Shape(PlannedLayer layer) => layer.Layer.Kind == LayerKind.Dense
-        ? $"{layer.Inputs} → {layer.Outputs}, {(layer.Init == InitKind.HeUniform ? "He" : "Glorot")} uniform{(layer.BiasOffset < 0 ? ", no bias" : "")}"
-        : $"{layer.Outputs}";
+    private static string Shape(PlannedLayer layer)
+    {
+        LayerSpec spec = layer.Layer;
+        string shape = spec.Kind switch
+        {
+            LayerKind.Dense => $"{layer.Inputs} → {layer.Outputs}, {(layer.Init == InitKind.HeUniform ? "He" : "Glorot")} uniform{(layer.BiasOffset < 0 ? ", no bias" : "")}",
+            LayerKind.BatchNorm => $"{layer.Outputs}, momentum {spec.Momentum}, ε {spec.Epsilon}{(layer.Inference == InferenceRole.Folded ? ", folded into the Dense before it at inference" : "")}",
+            LayerKind.LayerNorm => $"{layer.Outputs}, ε {spec.Epsilon}",
+            LayerKind.Dropout => $"{layer.Outputs}, drops {spec.Rate} in training",
+            LayerKind.GaussianNoise => $"{layer.Outputs}, σ {spec.Rate} in training",
+            _ => $"{layer.Outputs}",
+        };
+        if (spec.Penalty is { } p) shape += $", penalty {PenaltyText(p)}";
+        if (spec.MaxNorm > 0) shape += $", max-norm {spec.MaxNorm}";
+        return shape;
+    }
+
+    private static string PenaltyText(PenaltySpec p) =>
+        string.Join(" + ", new[] { p.L1 > 0 ? $"{p.L1}·Σ|w|" : null, p.L2 > 0 ? $"{p.L2}·Σw²" : null }.Where(t => t is not null))
+        + (p.IncludeBias ? " (bias included)" : "");
 
     private static string Comment(PlannedLayer layer) => $"// {layer.Layer.Row} {layer.Layer.Name}: {Shape(layer)}";
 
     private static string Rows(string buffer, int width) => $"{buffer}.AsSpan(0, n * {Int(width)})";
 
     private static string Slice(string array, int offset, int count) => $"{array}.AsSpan({Int(offset)}, {Int(count)})";
+
+    private static string Weights(string array, PlannedLayer layer) => Slice(array, layer.WeightOffset, layer.WeightCount);
+
+    private static string Bias(string array, PlannedLayer layer) =>
+        layer.BiasOffset < 0 ? "default" : Slice(array, layer.BiasOffset, layer.Outputs);
+
+    private static string RunningMean(PlannedLayer layer) => Slice("_statistics", layer.StatisticsOffset, layer.Outputs);
+
+    private static string RunningVariance(PlannedLayer layer) => Slice("_statistics", layer.StatisticsOffset + layer.Outputs, layer.Outputs);
 
     private static void WriteConstantsAndFields(SourceWriter w, EmitContext c)
     {
@@ -98,26 +143,71 @@ internal static class NetworkEmitter
         w.Line("// Parameters and their gradients, one contiguous block each; weights are [outputs × inputs] row-major (PyTorch layout):");
         foreach (PlannedLayer layer in plan.Layers.Where(l => l.WeightCount > 0))
         {
-            w.Line($"//   [{layer.WeightOffset}, {layer.WeightOffset + layer.WeightCount})  {layer.Layer.Name} weights [{layer.Outputs} × {layer.Inputs}]");
-            if (layer.BiasOffset >= 0) w.Line($"//   [{layer.BiasOffset}, {layer.BiasOffset + layer.Outputs})  {layer.Layer.Name} bias [{layer.Outputs}]");
+            bool dense = layer.Layer.Kind == LayerKind.Dense;
+            w.Line($"//   [{layer.WeightOffset}, {layer.WeightOffset + layer.WeightCount})  {layer.Layer.Name} {(dense ? $"weights [{layer.Outputs} × {layer.Inputs}]" : $"γ [{layer.Outputs}]")}");
+            if (layer.BiasOffset >= 0) w.Line($"//   [{layer.BiasOffset}, {layer.BiasOffset + layer.Outputs})  {layer.Layer.Name} {(dense ? "bias" : "β")} [{layer.Outputs}]");
         }
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private readonly float[] _gradients = new float[ParameterCount];");
         w.Line();
-        w.Line("// Statistics fitted from data or accumulated in training; not trained by gradients.");
+        w.Line("// Statistics fitted from data or accumulated in training, not trained by gradients:");
+        if (plan.HasScaling)
+        {
+            string[] names = c.Network.Scaling.Kind == ScalingKind.ZScore ? ["mean", "standard deviation"] : ["minimum", "maximum"];
+            int n = c.Network.InputSize;
+            w.Line($"//   [0, {n})  input {names[0]}, {c.Network.InputRow}; NaN until FitNormalization");
+            w.Line($"//   [{n}, {2 * n})  input {names[1]}");
+        }
+        foreach (PlannedLayer layer in plan.Layers.Where(l => l.StatisticsOffset >= 0))
+        {
+            w.Line($"//   [{layer.StatisticsOffset}, {layer.StatisticsOffset + layer.Outputs})  {layer.Layer.Name} running mean");
+            w.Line($"//   [{layer.StatisticsOffset + layer.Outputs}, {layer.StatisticsOffset + 2 * layer.Outputs})  {layer.Layer.Name} running variance");
+        }
+        if (plan.StatisticsCount == 0) w.Line("//   none in this network");
         w.Line($"private readonly float[] _statistics = new float[{Int(plan.StatisticsCount)}];");
+        if (c.HasBatchStatistics)
+        {
+            w.Line("// The statistics before the current training step, put back if the step is rejected.");
+            w.Line($"private readonly float[] _statisticsBefore = new float[{Int(plan.StatisticsCount)}];");
+        }
+        if (c.HasFolds)
+        {
+            w.Line();
+            w.Line("// Inference weights of each Dense with the BatchNorm after it folded in; rebuilt when stale.");
+            w.Line($"private readonly float[] _folded = new float[{Int(plan.FoldedCount)}];");
+            w.Line("private bool _foldsStale = true;");
+        }
+        if (plan.UsesRandom)
+        {
+            w.Line();
+            w.Line("// Draws dropout masks and noise; seeded by the constructor, so one seed gives one run.");
+            w.Line("private global::NormReg.SeededRandom _random;");
+        }
         w.Line();
         w.Line("// Activations of each row, [MaxBatchSize × width], kept for the backward pass.");
         w.Line($"private readonly float[] {Planner.InputBuffer}; // {c.Network.InputRow}");
-        foreach (PlannedLayer layer in plan.Layers) w.Line($"private readonly float[] {layer.OutputBuffer}; // {layer.Layer.Row}");
+        foreach (PlannedLayer layer in plan.Layers)
+        {
+            w.Line($"private readonly float[] {layer.OutputBuffer}; // {layer.Layer.Row}");
+            if (layer.Layer.Kind == LayerKind.Dropout) w.Line($"private readonly float[] {layer.SavedBuffer}; // its mask, 0 or 1/(1 − p)");
+            if (layer.InverseStdBuffer is not null)
+            {
+                w.Line($"private readonly float[] {layer.SavedBuffer}; // its normalized input x̂");
+                w.Line($"private readonly float[] {layer.InverseStdBuffer}; // 1/√(σ² + ε) per {(layer.Layer.Kind == LayerKind.BatchNorm ? "feature" : "sample")}");
+            }
+        }
         w.Line();
         w.Line("// Gradients of the loss with respect to each row's output.");
         foreach (PlannedLayer layer in plan.Layers) w.Line($"private readonly float[] {layer.OutputGradientBuffer};");
+        if (NeedsInputGradientScratch(plan)) w.Line("private readonly float[] _dInput; // the first row's input gradient when the caller wants none");
         w.Line();
         w.Line("// Batch size of the last training-mode Forward, whose activations Backward differentiates; 0 when there is none.");
         w.Line("private int _trainingBatch;");
         w.Line();
     }
+
+    /// <summary>A normalization layer first computes its γ and β gradients together with the input gradient, so it needs somewhere to put the latter.</summary>
+    private static bool NeedsInputGradientScratch(ExecutionPlan plan) => plan.Layers[0].Layer.Kind is LayerKind.BatchNorm or LayerKind.LayerNorm;
 
     private static void WriteConstructor(SourceWriter w, EmitContext c)
     {
@@ -125,45 +215,115 @@ internal static class NetworkEmitter
         int widest = plan.Layers.Select(l => l.Outputs).Concat([c.Network.InputSize]).Max();
         w.Line("/// <summary>");
         w.Line("/// Creates the network and allocates every buffer it will use, for batches of up to <paramref name=\"maxBatchSize\"/> samples.");
-        w.Line("/// Weights are drawn from <paramref name=\"seed\"/>: the same seed gives the same network.");
+        w.Line("/// Weights, dropout masks and noise are drawn from <paramref name=\"seed\"/>: the same seed gives the same network and run.");
         w.Line("/// </summary>");
         w.Line("/// <param name=\"maxBatchSize\">The largest batch <c>Predict</c>, <c>Forward</c> and <c>TrainStep</c> will be given.</param>");
-        w.Line("/// <param name=\"seed\">Seed of the weight initialization.</param>");
+        w.Line("/// <param name=\"seed\">Seed of the weight initialization and of the training-time draws.</param>");
         w.Open($"public {c.Network.Identifier}(int maxBatchSize = 1, int seed = 0)");
         w.Line($"{Guard}MaxBatchSize(maxBatchSize, {Int(widest)}, {c.NameLiteral});");
         w.Line("MaxBatchSize = maxBatchSize;");
         w.Line($"{Planner.InputBuffer} = new float[maxBatchSize * InputSize];");
-        foreach (PlannedLayer layer in plan.Layers) w.Line($"{layer.OutputBuffer} = new float[maxBatchSize * {Int(layer.Outputs)}];");
+        foreach (PlannedLayer layer in plan.Layers)
+        {
+            w.Line($"{layer.OutputBuffer} = new float[maxBatchSize * {Int(layer.Outputs)}];");
+            if (layer.SavedBuffer is not null) w.Line($"{layer.SavedBuffer} = new float[maxBatchSize * {Int(layer.Outputs)}];");
+            if (layer.InverseStdBuffer is not null)
+            {
+                w.Line($"{layer.InverseStdBuffer} = new float[{(layer.Layer.Kind == LayerKind.BatchNorm ? Int(layer.Outputs) : "maxBatchSize")}];");
+            }
+        }
         foreach (PlannedLayer layer in plan.Layers) w.Line($"{layer.OutputGradientBuffer} = new float[maxBatchSize * {Int(layer.Outputs)}];");
+        if (NeedsInputGradientScratch(plan)) w.Line("_dInput = new float[maxBatchSize * InputSize];");
 
-        PlannedLayer[] dense = plan.Layers.Where(l => l.WeightCount > 0).ToArray();
-        if (dense.Length > 0)
+        if (plan.HasScaling)
+        {
+            w.Line();
+            w.Line($"// {c.Network.InputRow}: unfitted until FitNormalization.");
+            w.Line($"_statistics.AsSpan(0, {Int(2 * c.Network.InputSize)}).Fill(float.NaN);");
+        }
+        bool random = plan.UsesRandom || plan.Layers.Any(l => l.Layer.Kind == LayerKind.Dense);
+        if (random)
         {
             w.Line();
             w.Line("var random = new global::NormReg.SeededRandom(unchecked((ulong)seed));");
-            foreach (PlannedLayer layer in dense)
+        }
+        foreach (PlannedLayer layer in plan.Layers.Where(l => l.Init != InitKind.None))
+        {
+            switch (layer.Init)
             {
-                w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: {(layer.Init == InitKind.HeUniform ? "He uniform, for the ReLU family that follows" : "Glorot uniform")}{(layer.BiasOffset >= 0 ? "; bias starts at zero" : "")}");
-                w.Line(layer.Init == InitKind.HeUniform
-                    ? $"{Kernels}Initializers.HeUniform({Slice("_parameters", layer.WeightOffset, layer.WeightCount)}, {Int(layer.Inputs)}, ref random);"
-                    : $"{Kernels}Initializers.GlorotUniform({Slice("_parameters", layer.WeightOffset, layer.WeightCount)}, {Int(layer.Inputs)}, {Int(layer.Outputs)}, ref random);");
+                case InitKind.HeUniform:
+                    w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: He uniform, for the ReLU family that follows{(layer.BiasOffset >= 0 ? "; bias starts at zero" : "")}");
+                    w.Line($"{Kernels}Initializers.HeUniform({Weights("_parameters", layer)}, {Int(layer.Inputs)}, ref random);");
+                    break;
+                case InitKind.GlorotUniform:
+                    w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: Glorot uniform{(layer.BiasOffset >= 0 ? "; bias starts at zero" : "")}");
+                    w.Line($"{Kernels}Initializers.GlorotUniform({Weights("_parameters", layer)}, {Int(layer.Inputs)}, {Int(layer.Outputs)}, ref random);");
+                    break;
+                default:
+                    w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: γ starts at 1, β at 0{(layer.StatisticsOffset >= 0 ? ", running mean at 0 and running variance at 1" : "")}");
+                    w.Line($"{Weights("_parameters", layer)}.Fill(1f);");
+                    if (layer.StatisticsOffset >= 0) w.Line($"{RunningVariance(layer)}.Fill(1f);");
+                    break;
             }
         }
+        if (plan.UsesRandom) w.Line("_random = random;");
         w.Close();
         w.Line();
     }
 
     private static void WriteProperties(SourceWriter w, EmitContext c)
     {
+        string stale = c.HasFolds ? " Taking it marks the folded inference weights for a rebuild." : "";
         w.Line("/// <summary>The largest batch the constructor allocated buffers for.</summary>");
         w.Line("public int MaxBatchSize { get; }");
         w.Line();
-        w.Line("/// <summary>Every trainable parameter, laid out as the comment on the parameter block describes. Writes change the network.</summary>");
-        w.Line($"public {Span}<float> Parameters => _parameters;");
+        w.Line($"/// <summary>Every trainable parameter, laid out as the comment on the parameter block describes. Writes change the network.{stale}</summary>");
+        WriteView(w, c, $"{Span}<float>", "Parameters", "_parameters");
         w.Line();
         w.Line("/// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref=\"Parameters\"/>. They are overwritten, not accumulated.</summary>");
         w.Line($"public {ReadOnlySpan}<float> Gradients => _gradients;");
         w.Line();
+        w.Line("int global::NormReg.INetwork.InputSize => InputSize;");
+        w.Line();
+        w.Line("int global::NormReg.INetwork.OutputSize => OutputSize;");
+        w.Line();
+        foreach (PlannedLayer layer in c.Plan.Layers.Where(l => l.WeightCount > 0))
+        {
+            string name = String(layer.Layer.Name);
+            if (layer.Layer.Kind == LayerKind.Dense)
+            {
+                w.Line($"/// <summary>Weights and bias of <c>{Xml(layer.Layer.Row)}</c>: {layer.Inputs} → {layer.Outputs}.{stale}</summary>");
+                WriteView(w, c, "global::NormReg.DenseLayer", layer.Layer.Name,
+                    $"new({name}, _parameters, _gradients, {Int(layer.Inputs)}, {Int(layer.Outputs)}, {Int(layer.WeightOffset)}, {Int(layer.BiasOffset)})");
+            }
+            else
+            {
+                w.Line($"/// <summary>γ, β{(layer.StatisticsOffset >= 0 ? " and running statistics" : "")} of <c>{Xml(layer.Layer.Row)}</c>.{stale}</summary>");
+                WriteView(w, c, "global::NormReg.NormalizationLayer", layer.Layer.Name,
+                    $"new({name}, _parameters, _gradients, _statistics, {Int(layer.Outputs)}, {Int(layer.WeightOffset)}, {Int(layer.StatisticsOffset)})");
+            }
+            w.Line();
+        }
+    }
+
+    /// <summary>A property handing out writable memory; with folds, it marks them stale first.</summary>
+    private static void WriteView(SourceWriter w, EmitContext c, string type, string name, string value)
+    {
+        if (!c.HasFolds)
+        {
+            w.Line($"public {type} {name} => {value};");
+            return;
+        }
+        w.Open($"public {type} {name}");
+        w.Open("get");
+        w.Line("_foldsStale = true;");
+        w.Line($"return {value};");
+        w.Close();
+        w.Close();
+    }
+
+    private static void WriteState(SourceWriter w, EmitContext c)
+    {
         w.Line($"/// <summary>Values in the whole state: <see cref=\"ParameterCount\"/> parameters, then {c.Plan.StatisticsCount} fitted or running statistics.</summary>");
         w.Line($"public int StateLength => ParameterCount + {Int(c.Plan.StatisticsCount)};");
         w.Line();
@@ -180,214 +340,50 @@ internal static class NetworkEmitter
         w.Line("source.Slice(0, ParameterCount).CopyTo(_parameters);");
         w.Line("source.Slice(ParameterCount).CopyTo(_statistics);");
         w.Line("_trainingBatch = 0;");
+        if (c.HasFolds) w.Line("_foldsStale = true;");
         w.Close();
         w.Line();
-        w.Line("/// <summary>The regularization penalty of the current weights; this network has no L1 or L2 rows.</summary>");
-        w.Line("public double Penalty => 0;");
-        w.Line();
-        w.Line("int global::NormReg.INetwork.InputSize => InputSize;");
-        w.Line();
-        w.Line("int global::NormReg.INetwork.OutputSize => OutputSize;");
-        w.Line();
-        foreach (PlannedLayer layer in c.Plan.Layers.Where(l => l.WeightCount > 0))
+        if (c.Penalized.Length == 0)
         {
-            w.Line($"/// <summary>Weights and bias of <c>{Xml(layer.Layer.Row)}</c>: {layer.Inputs} → {layer.Outputs}.</summary>");
-            w.Line($"public global::NormReg.DenseLayer {layer.Layer.Name} => new({String(layer.Layer.Name)}, _parameters, _gradients, {Int(layer.Inputs)}, {Int(layer.Outputs)}, {Int(layer.WeightOffset)}, {Int(layer.BiasOffset)});");
+            w.Line("/// <summary>The regularization penalty of the current weights; this network has no L1 or L2 rows.</summary>");
+            w.Line("public double Penalty => 0;");
             w.Line();
+            return;
         }
-    }
-
-    private static void WriteInference(SourceWriter w, EmitContext c)
-    {
-        string output = c.Plan.Last.OutputBuffer;
-        w.Line("/// <summary>Predicts one sample in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>");
-        w.Line("/// <param name=\"input\"><see cref=\"InputSize\"/> features.</param>");
-        w.Line("/// <param name=\"output\">Receives <see cref=\"OutputSize\"/> values, the last row's output.</param>");
-        w.Line($"public void Predict({ReadOnlySpan}<float> input, {Span}<float> output) => Predict(input, output, 1);");
-        w.Line();
-        w.Line("/// <summary>Predicts a batch in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>");
-        w.Line("/// <param name=\"inputs\"><paramref name=\"batchSize\"/> × <see cref=\"InputSize\"/> features, row-major.</param>");
-        w.Line("/// <param name=\"outputs\">Receives <paramref name=\"batchSize\"/> × <see cref=\"OutputSize\"/> values, row-major.</param>");
-        w.Line("/// <param name=\"batchSize\">Samples in the batch, from 1 to <see cref=\"MaxBatchSize\"/>.</param>");
-        w.Open($"public void Predict({ReadOnlySpan}<float> inputs, {Span}<float> outputs, int batchSize)");
-        w.Line("CheckInputs(inputs, batchSize);");
-        w.Line($"{Guard}Length(outputs.Length, batchSize, OutputSize, nameof(outputs), {c.NameLiteral});");
-        w.Line("RunInference(inputs, batchSize);");
-        w.Line($"{output}.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);");
-        w.Close();
-        w.Line();
-        if (IsClassifier(c.Network))
+        w.Line("/// <summary>The regularization penalty of the current weights, reported apart from the data loss: the sum of the L1/L2 rows' terms.</summary>");
+        w.Line("public double Penalty =>");
+        w.Indent();
+        for (int i = 0; i < c.Penalized.Length; i++)
         {
-            w.Line("/// <summary>The most likely class of one sample: the index of its largest logit, in inference mode.</summary>");
-            w.Open($"public int Classify({ReadOnlySpan}<float> input)");
-            w.Line("CheckInputs(input, 1);");
-            w.Line("RunInference(input, 1);");
-            w.Line($"return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax({output}.AsSpan(0, OutputSize));");
-            w.Close();
-            w.Line();
+            PlannedLayer layer = c.Penalized[i];
+            PenaltySpec p = layer.Layer.Penalty!;
+            w.Line($"{(i == 0 ? "" : "+ ")}{Kernels}Regularization.Penalty({PenalizedSlice("_parameters", layer)}, {Double(p.L1)}, {Double(p.L2)}){(i == c.Penalized.Length - 1 ? ";" : "")}");
         }
-        w.Open($"private void RunInference({ReadOnlySpan}<float> inputs, int n)");
-        w.Line($"inputs.CopyTo({Planner.InputBuffer});");
-        w.Line("ForwardCore(n);");
-        w.Line("_trainingBatch = 0;");
-        w.Close();
-        w.Line();
-        w.Open($"private void CheckInputs({ReadOnlySpan}<float> inputs, int batchSize)");
-        w.Line($"{Guard}BatchSize(batchSize, MaxBatchSize, {c.NameLiteral});");
-        w.Line($"{Guard}Length(inputs.Length, batchSize, InputSize, nameof(inputs), {c.NameLiteral});");
-        w.Line($"{Guard}Finite(inputs, nameof(inputs), {c.NameLiteral});");
-        w.Close();
+        w.Outdent();
         w.Line();
     }
 
-    private static void WriteCustomLoop(SourceWriter w, EmitContext c)
+    /// <summary>The weights a penalty covers, with the bias (contiguous after them) when asked.</summary>
+    private static string PenalizedSlice(string array, PlannedLayer layer) =>
+        Slice(array, layer.WeightOffset, layer.WeightCount + (layer.Layer.Penalty!.IncludeBias && layer.BiasOffset >= 0 ? layer.Outputs : 0));
+
+    private static void WriteNormalizationFit(SourceWriter w, EmitContext c)
     {
-        w.Line("/// <summary>");
-        w.Line("/// Forward pass with an explicit mode, for custom training loops. A <see cref=\"global::NormReg.ForwardMode.Training\"/> pass");
-        w.Line("/// keeps its activations for <see cref=\"Backward(ReadOnlySpan{float}, Span{float}, int)\"/>; to evaluate or serve, use <c>Predict</c>.");
-        w.Line("/// </summary>");
-        w.Line("/// <param name=\"inputs\"><paramref name=\"batchSize\"/> × <see cref=\"InputSize\"/> features, row-major.</param>");
-        w.Line("/// <param name=\"outputs\">Receives <paramref name=\"batchSize\"/> × <see cref=\"OutputSize\"/> values, row-major.</param>");
-        w.Line("/// <param name=\"batchSize\">Samples in the batch, from 1 to <see cref=\"MaxBatchSize\"/>.</param>");
-        w.Line("/// <param name=\"mode\">Training (PyTorch <c>model.train()</c>) or inference (<c>model.eval()</c>).</param>");
-        w.Open($"public void Forward({ReadOnlySpan}<float> inputs, {Span}<float> outputs, int batchSize, global::NormReg.ForwardMode mode)");
-        w.Line("CheckInputs(inputs, batchSize);");
-        w.Line($"{Guard}Length(outputs.Length, batchSize, OutputSize, nameof(outputs), {c.NameLiteral});");
-        w.Line($"inputs.CopyTo({Planner.InputBuffer});");
-        w.Line("ForwardCore(batchSize);");
-        w.Line("_trainingBatch = mode == global::NormReg.ForwardMode.Training ? batchSize : 0;");
-        w.Line($"{c.Plan.Last.OutputBuffer}.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);");
+        if (!c.Plan.HasScaling) return;
+        string kind = c.Network.Scaling.Kind == ScalingKind.ZScore ? "ZScore" : "MinMax";
+        string what = c.Network.Scaling.Kind == ScalingKind.ZScore ? "mean and standard deviation" : "minimum and maximum";
+        w.Line($"/// <summary>Fits the input scaling of <c>{Xml(c.Network.InputRow)}</c> (each feature's {what}) on training features, row-major, in one pass.</summary>");
+        w.Line("/// <param name=\"features\">Whole samples of <see cref=\"InputSize\"/> features.</param>");
+        w.Open($"public void FitNormalization({ReadOnlySpan}<float> features)");
+        w.Line("global::NormReg.NormalizationFit fit = BeginNormalizationFit();");
+        w.Line("fit.Add(features);");
+        w.Line("fit.Complete();");
         w.Close();
         w.Line();
-        w.Line("/// <summary>Backward pass of the last training-mode <c>Forward</c>: overwrites <see cref=\"Gradients\"/> (PyTorch accumulates; this does not).</summary>");
-        w.Line("/// <param name=\"outputGradients\">Gradient of the loss with respect to the outputs, <paramref name=\"batchSize\"/> × <see cref=\"OutputSize\"/>.</param>");
-        w.Line("/// <param name=\"batchSize\">The batch size of that <c>Forward</c>.</param>");
-        w.Line($"public void Backward({ReadOnlySpan}<float> outputGradients, int batchSize) => Backward(outputGradients, default, batchSize);");
-        w.Line();
-        w.Line("/// <summary>Backward pass of the last training-mode <c>Forward</c>, also writing the gradient with respect to the inputs.</summary>");
-        w.Line("/// <param name=\"outputGradients\">Gradient of the loss with respect to the outputs, <paramref name=\"batchSize\"/> × <see cref=\"OutputSize\"/>.</param>");
-        w.Line("/// <param name=\"inputGradients\">Receives <paramref name=\"batchSize\"/> × <see cref=\"InputSize\"/> values, or empty to skip them.</param>");
-        w.Line("/// <param name=\"batchSize\">The batch size of that <c>Forward</c>.</param>");
-        w.Open($"public void Backward({ReadOnlySpan}<float> outputGradients, {Span}<float> inputGradients, int batchSize)");
-        w.Line($"{Guard}BackwardFollowsForward(_trainingBatch, batchSize, {c.NameLiteral});");
-        w.Line($"{Guard}Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), {c.NameLiteral});");
-        w.Line($"if (!inputGradients.IsEmpty) {Guard}Length(inputGradients.Length, batchSize, InputSize, nameof(inputGradients), {c.NameLiteral});");
-        w.Line($"{Guard}Finite(outputGradients, nameof(outputGradients), {c.NameLiteral});");
-        w.Line("BackwardCore(batchSize, outputGradients, inputGradients);");
-        w.Close();
+        w.Line("/// <summary>Starts fitting the input scaling on data given in chunks; call <c>Add</c> per chunk, then <c>Complete</c>.</summary>");
+        w.Line($"public global::NormReg.NormalizationFit BeginNormalizationFit() => new(global::NormReg.InputScalingKind.{kind}, InputSize, _statistics, 0, {c.NameLiteral});");
         w.Line();
     }
 
-    private static void WriteTraining(SourceWriter w, EmitContext c)
-    {
-        ExecutionPlan plan = c.Plan;
-        bool classifier = IsClassifier(c.Network);
-        string targetType = classifier ? $"{ReadOnlySpan}<int>" : $"{ReadOnlySpan}<float>";
-        string targetName = classifier ? "labels" : "targets";
-        string targetDoc = classifier
-            ? "<param name=\"labels\">One class index in [0, <see cref=\"OutputSize\"/>) per sample.</param>"
-            : "<param name=\"targets\"><paramref name=\"batchSize\"/> × <see cref=\"OutputSize\"/> target values, row-major.</param>";
-        string checkTargets = classifier
-            ? $"{Guard}Labels(labels, batchSize, OutputSize, {c.NameLiteral});"
-            : $"{Guard}Targets(targets, batchSize, OutputSize, {c.NameLiteral});";
-
-        w.Line($"/// <summary>One training step on a batch: training-mode forward, {c.Network.Loss} loss, backward, and one update by <paramref name=\"optimizer\"/>.</summary>");
-        w.Line("/// <param name=\"inputs\"><paramref name=\"batchSize\"/> × <see cref=\"InputSize\"/> features, row-major.</param>");
-        w.Line("/// " + targetDoc);
-        w.Line("/// <param name=\"batchSize\">Samples in the batch, from 1 to <see cref=\"MaxBatchSize\"/>.</param>");
-        w.Line("/// <param name=\"optimizer\">The optimizer that owns this network's update state.</param>");
-        w.Line("/// <returns>The batch's mean loss before the update.</returns>");
-        w.Line("/// <exception cref=\"global::System.ArithmeticException\">The loss or a gradient is not finite; the parameters are left as they were.</exception>");
-        w.Open($"public float TrainStep({ReadOnlySpan}<float> inputs, {targetType} {targetName}, int batchSize, global::NormReg.Optimizer optimizer)");
-        w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
-        w.Line("CheckInputs(inputs, batchSize);");
-        w.Line(checkTargets);
-        w.Line($"inputs.CopyTo({Planner.InputBuffer});");
-        w.Line("ForwardCore(batchSize);");
-        w.Line($"{Span}<float> outputGradients = {plan.Last.OutputGradientBuffer}.AsSpan(0, batchSize * OutputSize);");
-        w.Line($"float loss = {LossCall(c.Network.Loss, $"{plan.Last.OutputBuffer}.AsSpan(0, batchSize * OutputSize)")};");
-        w.Line("BackwardCore(batchSize, outputGradients, default);");
-        w.Line("_trainingBatch = 0;");
-        w.Line($"{Guard}FiniteStep(loss, _gradients, {c.NameLiteral});");
-        w.Line("optimizer.Step(_parameters, _gradients);");
-        w.Line("return loss;");
-        w.Close();
-        w.Line();
-        w.Line($"/// <summary>The {c.Network.Loss} loss of <paramref name=\"outputs\"/>, averaged over the batch, and its gradient with respect to them.</summary>");
-        w.Line("/// <param name=\"outputs\">Network outputs, <paramref name=\"batchSize\"/> × <see cref=\"OutputSize\"/>.</param>");
-        w.Line("/// " + targetDoc);
-        w.Line("/// <param name=\"batchSize\">Samples in the batch.</param>");
-        w.Line("/// <param name=\"outputGradients\">Receives the gradient, shaped as <paramref name=\"outputs\"/>.</param>");
-        w.Open($"public float ComputeLoss({ReadOnlySpan}<float> outputs, {targetType} {targetName}, int batchSize, {Span}<float> outputGradients)");
-        w.Line($"{Guard}BatchSize(batchSize, MaxBatchSize, {c.NameLiteral});");
-        w.Line($"{Guard}Length(outputs.Length, batchSize, OutputSize, nameof(outputs), {c.NameLiteral});");
-        w.Line($"{Guard}Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), {c.NameLiteral});");
-        w.Line(checkTargets);
-        w.Line($"return {LossCall(c.Network.Loss, "outputs")};");
-        w.Close();
-        w.Line();
-    }
-
-    private static string LossCall(LossKind loss, string outputs) => loss switch
-    {
-        LossKind.SoftmaxCrossEntropy => $"{Kernels}Losses.SoftmaxCrossEntropy({outputs}, labels, outputGradients, batchSize, OutputSize)",
-        LossKind.BinaryCrossEntropy => $"{Kernels}Losses.BinaryCrossEntropyWithLogits({outputs}, targets, outputGradients)",
-        _ => $"{Kernels}Losses.MeanSquaredError({outputs}, targets, outputGradients)",
-    };
-
-    private static void WriteForwardCore(SourceWriter w, EmitContext c)
-    {
-        w.Line("// Runs every row on the n samples in _input.");
-        w.Open("private void ForwardCore(int n)");
-        bool first = true;
-        foreach (PlannedLayer layer in c.Plan.Layers)
-        {
-            if (!first) w.Line();
-            first = false;
-            w.Line(Comment(layer));
-            string x = Rows(layer.InputBuffer, layer.Inputs), y = Rows(layer.OutputBuffer, layer.Outputs);
-            w.Line(layer.Layer.Kind switch
-            {
-                LayerKind.Dense => $"{Kernels}Dense.Forward({x}, {Slice("_parameters", layer.WeightOffset, layer.WeightCount)}, {Bias("_parameters", layer)}, {y}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});",
-                LayerKind.LeakyReLU => $"{Kernels}Activations.LeakyReLU({x}, {y}, {Float(layer.Layer.Alpha)});",
-                LayerKind.Softmax => $"{Kernels}Activations.Softmax({x}, {y}, n, {Int(layer.Outputs)});",
-                _ => $"{Kernels}Activations.{layer.Layer.Kind}({x}, {y});",
-            });
-        }
-        w.Close();
-        w.Line();
-    }
-
-    private static void WriteBackwardCore(SourceWriter w, EmitContext c)
-    {
-        ExecutionPlan plan = c.Plan;
-        w.Line("// Runs every row backwards, from the gradient of the outputs; the first row writes inputGradients when it is not empty.");
-        w.Open($"private void BackwardCore(int n, {ReadOnlySpan}<float> outputGradients, {Span}<float> inputGradients)");
-        for (int i = plan.Layers.Count - 1; i >= 0; i--)
-        {
-            PlannedLayer layer = plan.Layers[i];
-            string x = Rows(layer.InputBuffer, layer.Inputs), y = Rows(layer.OutputBuffer, layer.Outputs);
-            string dy = i == plan.Layers.Count - 1 ? "outputGradients" : Rows(layer.OutputGradientBuffer, layer.Outputs);
-            string dx = layer.InputGradientBuffer is null ? "inputGradients" : Rows(layer.InputGradientBuffer, layer.Inputs);
-            w.Line(Comment(layer));
-            if (layer.Layer.Kind == LayerKind.Dense)
-            {
-                w.Line($"{Kernels}Dense.BackwardParameters({x}, {dy}, {Slice("_gradients", layer.WeightOffset, layer.WeightCount)}, {Bias("_gradients", layer)}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});");
-            }
-            string inputGradient = layer.Layer.Kind switch
-            {
-                LayerKind.Dense => $"{Kernels}Dense.BackwardInput({dy}, {Slice("_parameters", layer.WeightOffset, layer.WeightCount)}, {dx}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});",
-                LayerKind.ReLU or LayerKind.Tanh or LayerKind.Sigmoid => $"{Kernels}Activations.{layer.Layer.Kind}Backward({y}, {dy}, {dx});",
-                LayerKind.LeakyReLU => $"{Kernels}Activations.LeakyReLUBackward({x}, {dy}, {dx}, {Float(layer.Layer.Alpha)});",
-                LayerKind.GELU => $"{Kernels}Activations.GELUBackward({x}, {dy}, {dx});",
-                _ => $"{Kernels}Activations.SoftmaxBackward({y}, {dy}, {dx}, n, {Int(layer.Outputs)});",
-            };
-            w.Line(layer.InputGradientBuffer is null ? $"if (!inputGradients.IsEmpty) {inputGradient}" : inputGradient);
-            if (i > 0) w.Line();
-        }
-        w.Close();
-    }
-
-    private static string Bias(string array, PlannedLayer layer) =>
-        layer.BiasOffset < 0 ? "default" : Slice(array, layer.BiasOffset, layer.Outputs);
+    private static string Double(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -18,6 +18,18 @@ internal enum LayerKind
     Sigmoid,
     GELU,
     Softmax,
+    BatchNorm,
+    LayerNorm,
+    Dropout,
+    GaussianNoise,
+}
+
+/// <summary>How the input row scales features before the first layer.</summary>
+internal enum ScalingKind
+{
+    None,
+    ZScore,
+    MinMax,
 }
 
 /// <summary>A type that encloses the network class, re-declared as <c>partial</c> around the generated code.</summary>
@@ -25,9 +37,46 @@ internal enum LayerKind
 /// <param name="Name">The name with its type parameter list, as written.</param>
 internal sealed record ContainingTypeSpec(string Keyword, string Name);
 
-/// <summary>One layer row, as declared.</summary>
-/// <param name="Row">The attribute as written, for the comment above the code that implements it.</param>
-internal sealed record LayerSpec(LayerKind Kind, string Name, string Row, int Units, bool UseBias, double Alpha);
+/// <summary>Input scaling from <c>[ZScore]</c> or <c>[MinMax(low, high, Clip)]</c> on the input row.</summary>
+internal sealed record InputScalingSpec(ScalingKind Kind, double Low, double High, bool Clip)
+{
+    public static InputScalingSpec None { get; } = new(ScalingKind.None, 0, 0, false);
+}
+
+/// <summary>An L1/L2 penalty in Keras units: <c>L1·Σ|w| + L2·Σw²</c>.</summary>
+internal sealed record PenaltySpec(double L1, double L2, bool IncludeBias);
+
+/// <summary>One layer row with the modifiers attached to it, as declared.</summary>
+/// <param name="Row">The row as written, layer and modifiers, for the comment above the code that implements it.</param>
+internal sealed record LayerSpec(LayerKind Kind, string Name, string Row)
+{
+    /// <summary>Dense: output features.</summary>
+    public int Units { get; init; }
+
+    /// <summary>Dense: whether there is a bias.</summary>
+    public bool UseBias { get; init; } = true;
+
+    /// <summary>LeakyReLU: the negative slope.</summary>
+    public double Alpha { get; init; }
+
+    /// <summary>Dropout: the drop probability; GaussianNoise: σ.</summary>
+    public double Rate { get; init; }
+
+    /// <summary>BatchNorm: weight of the new batch in the running statistics.</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>BatchNorm, LayerNorm: added to the variance.</summary>
+    public double Epsilon { get; init; }
+
+    /// <summary>An attached L1/L2 penalty, if any.</summary>
+    public PenaltySpec? Penalty { get; init; }
+
+    /// <summary>An attached max-norm constraint, or 0 for none.</summary>
+    public double MaxNorm { get; init; }
+
+    /// <summary>Whether the layer has trainable weights (a penalty can attach to it).</summary>
+    public bool HasWeights => Kind is LayerKind.Dense or LayerKind.BatchNorm or LayerKind.LayerNorm;
+}
 
 /// <summary>A whole network declaration: everything the generator needs, and nothing from Roslyn.</summary>
 internal sealed record NetworkSpec(
@@ -40,4 +89,5 @@ internal sealed record NetworkSpec(
     LossKind Loss,
     int InputSize,
     string InputRow,
+    InputScalingSpec Scaling,
     EquatableArray<LayerSpec> Layers);

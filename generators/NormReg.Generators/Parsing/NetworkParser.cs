@@ -21,7 +21,8 @@ internal static class NetworkParser
     /// <summary>Members the generator emits; a layer may not take their names.</summary>
     private static readonly ImmutableHashSet<string> ReservedNames = ImmutableHashSet.Create(
         "InputSize", "OutputSize", "ParameterCount", "MaxBatchSize", "Parameters", "Gradients",
-        "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss");
+        "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss", "Update", "StateLength", "CopyState",
+        "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit");
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -46,13 +47,13 @@ internal static class NetworkParser
         ImmutableArray<AttributeData> attributes = type.GetAttributes();
 
         // A [Network] written twice (a compiler error) must still produce one output: the first declaration wins.
-        AttributeData? network = attributes.FirstOrDefault(a => RowKinds.Classify(a.AttributeClass, out _) == RowKind.Network);
+        AttributeData? network = attributes.FirstOrDefault(a => RowKinds.Classify(a.AttributeClass) == RowKind.Network);
         if (network?.ApplicationSyntaxReference is not { } networkReference || !IsInside(networkReference, declaration))
         {
             return ParseResult.Nothing;
         }
         // Unbound arguments are already compiler errors; generating code on top would only add noise.
-        if (attributes.Any(a => RowKinds.Classify(a.AttributeClass, out _) != RowKind.None && HasErrors(a)))
+        if (attributes.Any(a => RowKinds.Classify(a.AttributeClass) != RowKind.None && HasErrors(a)))
         {
             return ParseResult.Nothing;
         }
@@ -67,7 +68,7 @@ internal static class NetworkParser
             Report(diagnostics, DiagnosticIds.SplitDeclaration, row.Location, row.Text, name);
         }
 
-        LossKind loss = ReadLoss(new Row(network, (AttributeSyntax)networkReference.GetSyntax(cancellationToken), RowKind.Network, default), diagnostics);
+        LossKind loss = ReadLoss(new Row(network, (AttributeSyntax)networkReference.GetSyntax(cancellationToken), RowKind.Network, default, default), diagnostics);
 
         int inputIndex = rows.FindIndex(r => r.Kind == RowKind.Input);
         int inputSize = 0;
@@ -87,7 +88,8 @@ internal static class NetworkParser
             if (inputSize <= 0) Report(diagnostics, DiagnosticIds.NonPositiveSize, input.ArgumentLocation(0), input.Text, inputSize.ToString(CultureInfo.InvariantCulture));
         }
 
-        List<LayerSpec> layers = ReadLayers(rows, type.Name, name, diagnostics);
+        var reader = new LayerReader(name, type.Name, diagnostics);
+        List<LayerSpec> layers = reader.Read(rows);
         if (inputIndex >= 0 && layers.Count == 0)
         {
             Report(diagnostics, DiagnosticIds.NoLayers, rows[inputIndex].Location, name);
@@ -107,7 +109,8 @@ internal static class NetworkParser
             HintName(type),
             loss,
             inputSize,
-            rows[inputIndex].Text,
+            reader.InputRow,
+            reader.Scaling,
             layers.ToEquatableArray());
         return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
     }
@@ -122,53 +125,14 @@ internal static class NetworkParser
         elsewhere = [];
         foreach (AttributeData data in type.GetAttributes())
         {
-            RowKind kind = RowKinds.Classify(data.AttributeClass, out LayerKind layer);
-            if (kind is not (RowKind.Input or RowKind.Layer) || data.ApplicationSyntaxReference is not { } reference) continue;
+            RowKind kind = RowKinds.Classify(data.AttributeClass, out LayerKind layer, out ModifierKind modifier);
+            if (kind is not (RowKind.Input or RowKind.Layer or RowKind.Modifier) || data.ApplicationSyntaxReference is not { } reference) continue;
             if (reference.GetSyntax(cancellationToken) is not AttributeSyntax syntax) continue;
-            var row = new Row(data, syntax, kind, layer);
+            var row = new Row(data, syntax, kind, layer, modifier);
             (IsInside(reference, declaration) ? rows : elsewhere).Add(row);
         }
         rows.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
         return rows;
-    }
-
-    private static List<LayerSpec> ReadLayers(List<Row> rows, string typeName, string network, List<DiagnosticInfo> diagnostics)
-    {
-        var layers = new List<LayerSpec>();
-        var counts = new Dictionary<LayerKind, int>();
-        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (Row row in rows.Where(r => r.Kind == RowKind.Layer))
-        {
-            counts[row.Layer] = counts.TryGetValue(row.Layer, out int count) ? count + 1 : 1;
-            string? explicitName = row.Named<string?>("Name", null);
-            string layerName = explicitName ?? row.Layer + counts[row.Layer].ToString(CultureInfo.InvariantCulture);
-            if (explicitName is not null && NameProblem(explicitName, typeName) is { } problem)
-            {
-                Report(diagnostics, DiagnosticIds.InvalidLayerName, row.NamedArgumentLocation("Name"), explicitName, network, problem);
-            }
-            else if (!taken.ContainsKey(Naming.Stem(layerName)))
-            {
-                taken.Add(Naming.Stem(layerName), layerName);
-            }
-            else
-            {
-                Report(diagnostics, DiagnosticIds.DuplicateLayerName, explicitName is null ? row.Location : row.NamedArgumentLocation("Name"), layerName, network);
-            }
-
-            int units = 0;
-            if (row.Layer == LayerKind.Dense)
-            {
-                units = Convert.ToInt32(row.Positional(0), CultureInfo.InvariantCulture);
-                if (units <= 0) Report(diagnostics, DiagnosticIds.NonPositiveSize, row.ArgumentLocation(0), row.Text, units.ToString(CultureInfo.InvariantCulture));
-            }
-            double alpha = row.Layer == LayerKind.LeakyReLU ? Convert.ToDouble(row.Positional(0) ?? 0.01, CultureInfo.InvariantCulture) : 0;
-            if (double.IsNaN(alpha) || double.IsInfinity(alpha))
-            {
-                Report(diagnostics, DiagnosticIds.InvalidArgument, row.ArgumentLocation(0), row.Text, "the slope must be a finite number");
-            }
-            layers.Add(new LayerSpec(row.Layer, layerName, row.Text, units, row.Named("UseBias", true), alpha));
-        }
-        return layers;
     }
 
     private static LossKind ReadLoss(Row network, List<DiagnosticInfo> diagnostics)
@@ -194,7 +158,7 @@ internal static class NetworkParser
         }
     }
 
-    private static string? NameProblem(string name, string typeName)
+    public static string? NameProblem(string name, string typeName)
     {
         if (!SyntaxFacts.IsValidIdentifier(name)) return "it is not a C# identifier";
         if (SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None) return "it is a C# keyword";

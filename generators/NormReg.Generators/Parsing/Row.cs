@@ -5,15 +5,22 @@ using NormReg.Generators.Model;
 namespace NormReg.Generators.Parsing;
 
 /// <summary>One DSL attribute with its syntax, in declaration order. Lives only inside parsing and analysis.</summary>
-internal sealed class Row(AttributeData data, AttributeSyntax syntax, RowKind kind, LayerKind layer)
+internal sealed class Row(AttributeData data, AttributeSyntax syntax, RowKind kind, LayerKind layer, ModifierKind modifier)
 {
     public AttributeData Data { get; } = data;
     public AttributeSyntax Syntax { get; } = syntax;
     public RowKind Kind { get; } = kind;
     public LayerKind Layer { get; } = layer;
+    public ModifierKind Modifier { get; } = modifier;
 
-    /// <summary>The attribute as written, whitespace collapsed, in brackets: <c>[Dense(64)]</c>.</summary>
-    public string Text => "[" + string.Join(" ", Syntax.ToString().Split((char[]?)null, System.StringSplitOptions.RemoveEmptyEntries)) + "]";
+    /// <summary>The attribute as written, whitespace collapsed: <c>Dense(64)</c>.</summary>
+    public string Inner => string.Join(" ", Syntax.ToString().Split((char[]?)null, System.StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>The attribute in brackets, as one row: <c>[Dense(64)]</c>.</summary>
+    public string Text => "[" + Inner + "]";
+
+    /// <summary>The attribute's short name: <c>Dense</c>.</summary>
+    public string Name => Data.AttributeClass!.Name.Substring(0, Data.AttributeClass.Name.Length - "Attribute".Length);
 
     public Location Location => Syntax.GetLocation();
 
@@ -42,4 +49,7 @@ internal sealed class Row(AttributeData data, AttributeSyntax syntax, RowKind ki
 
     public object? Positional(int index) =>
         Data.ConstructorArguments.Length > index ? Data.ConstructorArguments[index].Value : null;
+
+    public double PositionalDouble(int index) =>
+        System.Convert.ToDouble(Positional(index), System.Globalization.CultureInfo.InvariantCulture);
 }

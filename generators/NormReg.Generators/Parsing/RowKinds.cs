@@ -11,6 +11,18 @@ internal enum RowKind
     Network,
     Input,
     Layer,
+    Modifier,
+}
+
+/// <summary>Attributes that modify the row before them.</summary>
+internal enum ModifierKind
+{
+    ZScore,
+    MinMax,
+    L1,
+    L2,
+    L1L2,
+    MaxNorm,
 }
 
 /// <summary>Recognizes the DSL's attributes by their full names.</summary>
@@ -18,28 +30,26 @@ internal static class RowKinds
 {
     public const string NetworkAttribute = "NormReg.NetworkAttribute";
 
-    public static RowKind Classify(INamedTypeSymbol? attribute, out LayerKind layer)
+    public static RowKind Classify(INamedTypeSymbol? attribute, out LayerKind layer, out ModifierKind modifier)
     {
         layer = default;
+        modifier = default;
         if (attribute is null || attribute.ContainingNamespace is not { Name: "NormReg", ContainingNamespace.IsGlobalNamespace: true })
         {
             return RowKind.None;
         }
-        switch (attribute.Name)
-        {
-            case "NetworkAttribute": return RowKind.Network;
-            case "InputAttribute": return RowKind.Input;
-            case "DenseAttribute": layer = LayerKind.Dense; return RowKind.Layer;
-            case "ReLUAttribute": layer = LayerKind.ReLU; return RowKind.Layer;
-            case "LeakyReLUAttribute": layer = LayerKind.LeakyReLU; return RowKind.Layer;
-            case "TanhAttribute": layer = LayerKind.Tanh; return RowKind.Layer;
-            case "SigmoidAttribute": layer = LayerKind.Sigmoid; return RowKind.Layer;
-            case "GELUAttribute": layer = LayerKind.GELU; return RowKind.Layer;
-            case "SoftmaxAttribute": layer = LayerKind.Softmax; return RowKind.Layer;
-            default: return RowKind.None;
-        }
+        string name = attribute.Name;
+        if (name == "NetworkAttribute") return RowKind.Network;
+        if (name == "InputAttribute") return RowKind.Input;
+        if (!name.EndsWith("Attribute", System.StringComparison.Ordinal)) return RowKind.None;
+        string stem = name.Substring(0, name.Length - "Attribute".Length);
+        if (System.Enum.TryParse(stem, out layer) && System.Enum.IsDefined(typeof(LayerKind), layer)) return RowKind.Layer;
+        if (System.Enum.TryParse(stem, out modifier) && System.Enum.IsDefined(typeof(ModifierKind), modifier)) return RowKind.Modifier;
+        return RowKind.None;
     }
 
-    /// <summary>Whether an attribute is a row (input or layer) of a network.</summary>
-    public static bool IsRow(INamedTypeSymbol? attribute) => Classify(attribute, out _) is RowKind.Input or RowKind.Layer;
+    public static RowKind Classify(INamedTypeSymbol? attribute) => Classify(attribute, out _, out _);
+
+    /// <summary>Whether an attribute is a row (input, layer or modifier) of a network.</summary>
+    public static bool IsRow(INamedTypeSymbol? attribute) => Classify(attribute) is RowKind.Input or RowKind.Layer or RowKind.Modifier;
 }

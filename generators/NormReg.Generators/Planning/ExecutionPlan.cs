@@ -2,37 +2,98 @@ using NormReg.Generators.Model;
 
 namespace NormReg.Generators.Planning;
 
-/// <summary>How a dense layer's weights start.</summary>
+/// <summary>How a layer's trainable parameters start.</summary>
 internal enum InitKind
 {
     None,
     HeUniform,
     GlorotUniform,
+
+    /// <summary>Normalization layers: γ = 1, β = 0.</summary>
+    Ones,
 }
 
-/// <summary>One layer placed in the network: its widths, its buffers and, for weight layers, its parameter slice.</summary>
-/// <param name="InputBuffer">Field holding this layer's input activations.</param>
-/// <param name="OutputBuffer">Field holding this layer's output activations.</param>
-/// <param name="OutputGradientBuffer">Field holding the loss gradient with respect to the output.</param>
-/// <param name="InputGradientBuffer">Field receiving the gradient with respect to the input; <see langword="null"/> for the first layer, whose input gradient goes to the caller's span.</param>
-/// <param name="BiasOffset">Offset of the bias in the parameter block, or -1 without one.</param>
-internal sealed record PlannedLayer(
-    LayerSpec Layer,
-    int Inputs,
-    int Outputs,
-    string InputBuffer,
-    string OutputBuffer,
-    string OutputGradientBuffer,
-    string? InputGradientBuffer,
-    int WeightOffset,
-    int WeightCount,
-    int BiasOffset,
-    InitKind Init);
-
-/// <summary>The network laid out for emission: buffers and parameter offsets fixed, sizes constant.</summary>
-internal sealed record ExecutionPlan(NetworkSpec Network, EquatableArray<PlannedLayer> Layers, int ParameterCount, int StatisticsCount)
+/// <summary>What the inference pass does with a layer.</summary>
+internal enum InferenceRole
 {
+    /// <summary>Runs as in training, or with running statistics (BatchNorm not after a Dense).</summary>
+    Run,
+
+    /// <summary>The identity at inference (dropout, noise): the next layer reads this layer's input.</summary>
+    Skip,
+
+    /// <summary>A Dense layer whose following BatchNorm is folded into it: runs with the folded weights into the BatchNorm's output.</summary>
+    FoldedDense,
+
+    /// <summary>A BatchNorm folded into the Dense layer before it: nothing left to run.</summary>
+    Folded,
+}
+
+/// <summary>One layer placed in the network: widths, buffers and its slices of the parameter, statistics and fold blocks.</summary>
+internal sealed record PlannedLayer(LayerSpec Layer, int Inputs, int Outputs)
+{
+    /// <summary>Field holding the layer's input activations.</summary>
+    public string InputBuffer { get; init; } = "";
+
+    /// <summary>Field holding the layer's output activations.</summary>
+    public string OutputBuffer { get; init; } = "";
+
+    /// <summary>Field holding the loss gradient with respect to the output.</summary>
+    public string OutputGradientBuffer { get; init; } = "";
+
+    /// <summary>Field receiving the gradient with respect to the input; <see langword="null"/> for the first layer, which writes the caller's span.</summary>
+    public string? InputGradientBuffer { get; init; }
+
+    /// <summary>Where the inference pass finds this layer's input (a skipped layer before it is looked through).</summary>
+    public string InferenceInputBuffer { get; init; } = "";
+
+    public InferenceRole Inference { get; init; }
+
+    /// <summary>Dense: weights; BatchNorm, LayerNorm: γ. Offset and count in the parameter block.</summary>
+    public int WeightOffset { get; init; }
+
+    public int WeightCount { get; init; }
+
+    /// <summary>Dense: bias; BatchNorm, LayerNorm: β. Offset in the parameter block, or -1.</summary>
+    public int BiasOffset { get; init; } = -1;
+
+    public InitKind Init { get; init; }
+
+    /// <summary>BatchNorm: offset of the running mean (the running variance follows) in the statistics block, or -1.</summary>
+    public int StatisticsOffset { get; init; } = -1;
+
+    /// <summary>BatchNorm, LayerNorm: field of x̂ kept for backward. Dropout: field of the mask.</summary>
+    public string? SavedBuffer { get; init; }
+
+    /// <summary>BatchNorm, LayerNorm: field of 1/√(σ²+ε), per feature or per sample.</summary>
+    public string? InverseStdBuffer { get; init; }
+
+    /// <summary>FoldedDense: offset of the folded weights (the folded bias follows) in the fold block.</summary>
+    public int FoldOffset { get; init; } = -1;
+}
+
+/// <summary>The network laid out for emission: buffers, offsets and folds fixed, sizes constant.</summary>
+internal sealed record ExecutionPlan(NetworkSpec Network, EquatableArray<PlannedLayer> Layers)
+{
+    public int ParameterCount { get; init; }
+
+    /// <summary>Fitted and running statistics: input scaling first, then each BatchNorm's running mean and variance.</summary>
+    public int StatisticsCount { get; init; }
+
+    /// <summary>Folded Dense+BatchNorm weights and biases for inference.</summary>
+    public int FoldedCount { get; init; }
+
+    /// <summary>Where the inference pass leaves the outputs.</summary>
+    public string InferenceOutputBuffer { get; init; } = "";
+
     public int OutputSize => Layers[Layers.Count - 1].Outputs;
 
     public PlannedLayer Last => Layers[Layers.Count - 1];
+
+    public bool HasScaling => Network.Scaling.Kind != ScalingKind.None;
+
+    public bool UsesRandom { get; init; }
+
+    /// <summary>The first BatchNorm's name, when training needs batches of at least 2; otherwise <see langword="null"/>.</summary>
+    public string? BatchStatisticsLayer { get; init; }
 }

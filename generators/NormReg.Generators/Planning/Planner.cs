@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using NormReg.Generators.Model;
 using NormReg.Generators.Parsing;
 
@@ -12,37 +13,79 @@ internal static class Planner
     public static ExecutionPlan Plan(NetworkSpec network)
     {
         var layers = new List<PlannedLayer>();
-        int width = network.InputSize;
-        int offset = 0;
-        string inputBuffer = InputBuffer;
+        int width = network.InputSize, parameters = 0, folded = 0;
+        int statistics = network.Scaling.Kind == ScalingKind.None ? 0 : 2 * network.InputSize;
+        string input = InputBuffer, inferenceInput = InputBuffer;
         string? inputGradient = null;
         for (int i = 0; i < network.Layers.Count; i++)
         {
-            LayerSpec layer = network.Layers[i];
-            int outputs = layer.Kind == LayerKind.Dense ? layer.Units : width;
-            string output = Naming.OutputField(layer.Name);
-            string gradient = Naming.GradientField(layer.Name);
-
-            int weightOffset = offset, weightCount = 0, biasOffset = -1;
-            InitKind init = InitKind.None;
-            if (layer.Kind == LayerKind.Dense)
+            LayerSpec spec = network.Layers[i];
+            int outputs = spec.Kind == LayerKind.Dense ? spec.Units : width;
+            var layer = new PlannedLayer(spec, width, outputs)
             {
-                weightCount = width * outputs;
-                offset += weightCount;
-                if (layer.UseBias)
-                {
-                    biasOffset = offset;
-                    offset += outputs;
-                }
-                init = FollowingActivationIsReLUFamily(network.Layers, i) ? InitKind.HeUniform : InitKind.GlorotUniform;
+                InputBuffer = input,
+                OutputBuffer = Naming.OutputField(spec.Name),
+                OutputGradientBuffer = Naming.GradientField(spec.Name),
+                InputGradientBuffer = inputGradient,
+                InferenceInputBuffer = inferenceInput,
+            };
+            switch (spec.Kind)
+            {
+                case LayerKind.Dense:
+                    layer = layer with
+                    {
+                        WeightOffset = parameters,
+                        WeightCount = width * outputs,
+                        BiasOffset = spec.UseBias ? parameters + width * outputs : -1,
+                        Init = FollowingActivationIsReLUFamily(network.Layers, i) ? InitKind.HeUniform : InitKind.GlorotUniform,
+                    };
+                    parameters += width * outputs + (spec.UseBias ? outputs : 0);
+                    if (i + 1 < network.Layers.Count && network.Layers[i + 1].Kind == LayerKind.BatchNorm)
+                    {
+                        layer = layer with { Inference = InferenceRole.FoldedDense, FoldOffset = folded };
+                        folded += width * outputs + outputs;
+                    }
+                    break;
+                case LayerKind.BatchNorm or LayerKind.LayerNorm:
+                    bool batchNorm = spec.Kind == LayerKind.BatchNorm;
+                    layer = layer with
+                    {
+                        WeightOffset = parameters,
+                        WeightCount = width,
+                        BiasOffset = parameters + width,
+                        Init = InitKind.Ones,
+                        StatisticsOffset = batchNorm ? statistics : -1,
+                        SavedBuffer = layer.OutputBuffer + "Normalized",
+                        InverseStdBuffer = layer.OutputBuffer + "InverseStd",
+                        Inference = batchNorm && layers.Count > 0 && layers[layers.Count - 1].Inference == InferenceRole.FoldedDense
+                            ? InferenceRole.Folded
+                            : InferenceRole.Run,
+                    };
+                    parameters += 2 * width;
+                    if (batchNorm) statistics += 2 * width;
+                    break;
+                case LayerKind.Dropout:
+                    layer = layer with { SavedBuffer = layer.OutputBuffer + "Mask", Inference = InferenceRole.Skip };
+                    break;
+                case LayerKind.GaussianNoise:
+                    layer = layer with { Inference = InferenceRole.Skip };
+                    break;
             }
-
-            layers.Add(new PlannedLayer(layer, width, outputs, inputBuffer, output, gradient, inputGradient, weightOffset, weightCount, biasOffset, init));
+            layers.Add(layer);
             width = outputs;
-            inputBuffer = output;
-            inputGradient = gradient;
+            input = layer.OutputBuffer;
+            inputGradient = layer.OutputGradientBuffer;
+            if (layer.Inference != InferenceRole.Skip) inferenceInput = layer.OutputBuffer;
         }
-        return new ExecutionPlan(network, layers.ToEquatableArray(), offset, 0);
+        return new ExecutionPlan(network, layers.ToEquatableArray())
+        {
+            ParameterCount = parameters,
+            StatisticsCount = statistics,
+            FoldedCount = folded,
+            InferenceOutputBuffer = inferenceInput,
+            UsesRandom = network.Layers.Any(l => l.Kind is LayerKind.Dropout or LayerKind.GaussianNoise),
+            BatchStatisticsLayer = network.Layers.FirstOrDefault(l => l.Kind == LayerKind.BatchNorm)?.Name,
+        };
     }
 
     /// <summary>He initialization suits the ReLU family (He et al., 2015); the first activation before the next dense layer decides.</summary>

@@ -26,6 +26,15 @@ public static class Guard
         }
     }
 
+    /// <summary>Checks that <paramref name="mode"/> is a defined <see cref="ForwardMode"/>.</summary>
+    public static void Mode(ForwardMode mode, string network)
+    {
+        if (mode is not (ForwardMode.Inference or ForwardMode.Training))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, $"{network}: mode must be ForwardMode.Inference or ForwardMode.Training; got {(int)mode}.");
+        }
+    }
+
     /// <summary>Checks that a span holds exactly <paramref name="batchSize"/> × <paramref name="width"/> values.</summary>
     public static void Length(int actual, int batchSize, int width, string parameter, string network)
     {
@@ -69,16 +78,31 @@ public static class Guard
         }
     }
 
-    /// <summary>Stops a training step whose loss or gradients are not finite, before the optimizer changes anything.</summary>
-    public static void FiniteStep(float loss, ReadOnlySpan<float> gradients, string network)
+    /// <summary>Whether a training step's loss and gradients are all finite, so the optimizer may apply it.</summary>
+    public static bool IsFiniteStep(float loss, ReadOnlySpan<float> gradients) => float.IsFinite(loss) && AllFinite(gradients);
+
+    /// <summary>Reports a training step that <see cref="IsFiniteStep"/> rejected; the caller has left the network as it was.</summary>
+    public static void ThrowNonFiniteStep(float loss, string network) =>
+        throw new ArithmeticException(float.IsFinite(loss)
+            ? $"{network}: a gradient is not finite; the step was not applied and the network is unchanged. Lower the learning rate or check the data."
+            : $"{network}: the loss is {loss}; the step was not applied and the network is unchanged. Lower the learning rate or check the data.");
+
+    /// <summary>Checks that a training batch is large enough for batch statistics (PyTorch: "Expected more than 1 value per channel when training").</summary>
+    public static void TrainingBatch(int batchSize, string layer, string network)
     {
-        if (!float.IsFinite(loss))
+        if (batchSize < 2)
         {
-            throw new ArithmeticException($"{network}: the loss is {loss}; the step was not applied and the parameters are unchanged. Lower the learning rate or check the data.");
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize,
+                $"{network}: {layer} normalizes with batch statistics and needs at least 2 samples per training batch; got {batchSize} (PyTorch: \"Expected more than 1 value per channel when training\").");
         }
-        if (!AllFinite(gradients))
+    }
+
+    /// <summary>Checks that the input scaling was fitted; unfitted statistics are NaN.</summary>
+    public static void Fitted(float firstStatistic, string network)
+    {
+        if (float.IsNaN(firstStatistic))
         {
-            throw new ArithmeticException($"{network}: a gradient is not finite; the step was not applied and the parameters are unchanged. Lower the learning rate or check the data.");
+            throw new InvalidOperationException($"{network}: its input scaling has not been fitted; call {network}.FitNormalization(trainingFeatures) before Predict, Forward or TrainStep.");
         }
     }
 

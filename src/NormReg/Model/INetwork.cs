@@ -41,6 +41,9 @@ public interface INetwork
     /// <summary>Forward pass in an explicit mode, for custom loops; a training-mode pass keeps its activations for <see cref="Backward"/>.</summary>
     void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize, ForwardMode mode);
 
+    /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>, then the network's constraints (max-norm).</summary>
+    void Update(Optimizer optimizer);
+
     /// <summary>Backward pass of the last training-mode <see cref="Forward"/>; overwrites <see cref="Gradients"/> and, unless empty, <paramref name="inputGradients"/>.</summary>
     void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients, int batchSize);
 }

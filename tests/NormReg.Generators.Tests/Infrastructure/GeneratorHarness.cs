@@ -14,8 +14,9 @@ namespace NormReg.Generators.Tests.Infrastructure;
 /// <summary>Compiles user code against NormReg and runs the generator and analyzers on it, as the compiler would.</summary>
 internal static class GeneratorHarness
 {
+    /// <summary>C# 12, the default of .NET 8 projects: the oldest language the generated code must compile under.</summary>
     public static readonly CSharpParseOptions ParseOptions =
-        new(LanguageVersion.Latest, DocumentationMode.Diagnose);
+        new(LanguageVersion.CSharp12, DocumentationMode.Diagnose);
 
     private static readonly MetadataReference[] References = LoadReferences();
 

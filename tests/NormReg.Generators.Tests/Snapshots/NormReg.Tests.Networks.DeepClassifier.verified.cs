@@ -34,7 +34,8 @@ namespace NormReg.Tests.Networks
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
 
-        // Statistics fitted from data or accumulated in training; not trained by gradients.
+        // Statistics fitted from data or accumulated in training, not trained by gradients:
+        //   none in this network
         private readonly float[] _statistics = new float[0];
 
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass.
@@ -57,10 +58,10 @@ namespace NormReg.Tests.Networks
 
         /// <summary>
         /// Creates the network and allocates every buffer it will use, for batches of up to <paramref name="maxBatchSize"/> samples.
-        /// Weights are drawn from <paramref name="seed"/>: the same seed gives the same network.
+        /// Weights, dropout masks and noise are drawn from <paramref name="seed"/>: the same seed gives the same network and run.
         /// </summary>
         /// <param name="maxBatchSize">The largest batch <c>Predict</c>, <c>Forward</c> and <c>TrainStep</c> will be given.</param>
-        /// <param name="seed">Seed of the weight initialization.</param>
+        /// <param name="seed">Seed of the weight initialization and of the training-time draws.</param>
         public DeepClassifier(int maxBatchSize = 1, int seed = 0)
         {
             global::NormReg.Kernels.Guard.MaxBatchSize(maxBatchSize, 8, "DeepClassifier");
@@ -95,6 +96,19 @@ namespace NormReg.Tests.Networks
         /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
         public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
+        int global::NormReg.INetwork.InputSize => InputSize;
+
+        int global::NormReg.INetwork.OutputSize => OutputSize;
+
+        /// <summary>Weights and bias of <c>[Dense(8, Name = &quot;Hidden&quot;)]</c>: 4 → 8.</summary>
+        public global::NormReg.DenseLayer Hidden => new("Hidden", _parameters, _gradients, 4, 8, 0, 32);
+
+        /// <summary>Weights and bias of <c>[Dense(6, UseBias = false)]</c>: 8 → 6.</summary>
+        public global::NormReg.DenseLayer Dense2 => new("Dense2", _parameters, _gradients, 8, 6, 40, -1);
+
+        /// <summary>Weights and bias of <c>[Dense(3)]</c>: 6 → 3.</summary>
+        public global::NormReg.DenseLayer Dense3 => new("Dense3", _parameters, _gradients, 6, 3, 88, 106);
+
         /// <summary>Values in the whole state: <see cref="ParameterCount"/> parameters, then 0 fitted or running statistics.</summary>
         public int StateLength => ParameterCount + 0;
 
@@ -118,19 +132,6 @@ namespace NormReg.Tests.Networks
         /// <summary>The regularization penalty of the current weights; this network has no L1 or L2 rows.</summary>
         public double Penalty => 0;
 
-        int global::NormReg.INetwork.InputSize => InputSize;
-
-        int global::NormReg.INetwork.OutputSize => OutputSize;
-
-        /// <summary>Weights and bias of <c>[Dense(8, Name = &quot;Hidden&quot;)]</c>: 4 → 8.</summary>
-        public global::NormReg.DenseLayer Hidden => new("Hidden", _parameters, _gradients, 4, 8, 0, 32);
-
-        /// <summary>Weights and bias of <c>[Dense(6, UseBias = false)]</c>: 8 → 6.</summary>
-        public global::NormReg.DenseLayer Dense2 => new("Dense2", _parameters, _gradients, 8, 6, 40, -1);
-
-        /// <summary>Weights and bias of <c>[Dense(3)]</c>: 6 → 3.</summary>
-        public global::NormReg.DenseLayer Dense3 => new("Dense3", _parameters, _gradients, 6, 3, 88, 106);
-
         /// <summary>Predicts one sample in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
         /// <param name="input"><see cref="InputSize"/> features.</param>
         /// <param name="output">Receives <see cref="OutputSize"/> values, the last row's output.</param>
@@ -148,7 +149,7 @@ namespace NormReg.Tests.Networks
             _dense3.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
         }
 
-        /// <summary>The most likely class of one sample: the index of its largest logit, in inference mode.</summary>
+        /// <summary>The most likely class of one sample: the index of its largest output, in inference mode.</summary>
         public int Classify(global::System.ReadOnlySpan<float> input)
         {
             CheckInputs(input, 1);
@@ -159,7 +160,7 @@ namespace NormReg.Tests.Networks
         private void RunInference(global::System.ReadOnlySpan<float> inputs, int n)
         {
             inputs.CopyTo(_input);
-            ForwardCore(n);
+            ForwardInference(n);
             _trainingBatch = 0;
         }
 
@@ -172,7 +173,8 @@ namespace NormReg.Tests.Networks
 
         /// <summary>
         /// Forward pass with an explicit mode, for custom training loops. A <see cref="global::NormReg.ForwardMode.Training"/> pass
-        /// keeps its activations for <see cref="Backward(ReadOnlySpan{float}, Span{float}, int)"/>; to evaluate or serve, use <c>Predict</c>.
+        /// draws dropout and noise, normalizes with batch statistics and keeps its activations for <see cref="Backward(ReadOnlySpan{float}, Span{float}, int)"/>;
+        /// to evaluate or serve, use <c>Predict</c>.
         /// </summary>
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
         /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
@@ -180,12 +182,21 @@ namespace NormReg.Tests.Networks
         /// <param name="mode">Training (PyTorch <c>model.train()</c>) or inference (<c>model.eval()</c>).</param>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode)
         {
+            global::NormReg.Kernels.Guard.Mode(mode, "DeepClassifier");
             CheckInputs(inputs, batchSize);
             global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "DeepClassifier");
-            inputs.CopyTo(_input);
-            ForwardCore(batchSize);
-            _trainingBatch = mode == global::NormReg.ForwardMode.Training ? batchSize : 0;
-            _dense3.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
+            if (mode == global::NormReg.ForwardMode.Training)
+            {
+                inputs.CopyTo(_input);
+                ForwardTraining(batchSize);
+                _trainingBatch = batchSize;
+                _dense3.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
+            }
+            else
+            {
+                RunInference(inputs, batchSize);
+                _dense3.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
+            }
         }
 
         /// <summary>Backward pass of the last training-mode <c>Forward</c>: overwrites <see cref="Gradients"/> (PyTorch accumulates; this does not).</summary>
@@ -193,7 +204,7 @@ namespace NormReg.Tests.Networks
         /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
         public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => Backward(outputGradients, default, batchSize);
 
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>, also writing the gradient with respect to the inputs.</summary>
+        /// <summary>Backward pass of the last training-mode <c>Forward</c>, also writing the gradient with respect to the (raw, unscaled) inputs.</summary>
         /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
         /// <param name="inputGradients">Receives <paramref name="batchSize"/> × <see cref="InputSize"/> values, or empty to skip them.</param>
         /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
@@ -206,26 +217,36 @@ namespace NormReg.Tests.Networks
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>One training step on a batch: training-mode forward, SoftmaxCrossEntropy loss, backward, and one update by <paramref name="optimizer"/>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        public void Update(global::NormReg.Optimizer optimizer)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            optimizer.Step(_parameters, _gradients);
+        }
+
+        /// <summary>One training step on a batch: training-mode forward, SoftmaxCrossEntropy loss, backward, and <see cref="Update"/> by <paramref name="optimizer"/>.</summary>
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
         /// <param name="labels">One class index in [0, <see cref="OutputSize"/>) per sample.</param>
         /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
         /// <param name="optimizer">The optimizer that owns this network's update state.</param>
-        /// <returns>The batch's mean loss before the update.</returns>
-        /// <exception cref="global::System.ArithmeticException">The loss or a gradient is not finite; the parameters are left as they were.</exception>
+        /// <returns>The batch's mean data loss before the update.</returns>
+        /// <exception cref="global::System.ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
             CheckInputs(inputs, batchSize);
             global::NormReg.Kernels.Guard.Labels(labels, batchSize, OutputSize, "DeepClassifier");
             inputs.CopyTo(_input);
-            ForwardCore(batchSize);
+            ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDense3.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.SoftmaxCrossEntropy(_dense3.AsSpan(0, batchSize * OutputSize), labels, outputGradients, batchSize, OutputSize);
             BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            global::NormReg.Kernels.Guard.FiniteStep(loss, _gradients, "DeepClassifier");
-            optimizer.Step(_parameters, _gradients);
+            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            {
+                global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "DeepClassifier");
+            }
+            Update(optimizer);
             return loss;
         }
 
@@ -243,8 +264,8 @@ namespace NormReg.Tests.Networks
             return global::NormReg.Kernels.Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize);
         }
 
-        // Runs every row on the n samples in _input.
-        private void ForwardCore(int n)
+        // Inference: dropout and noise are the identity, BatchNorm uses its running statistics (folded into the Dense before it where there is one).
+        private void ForwardInference(int n)
         {
             // [Dense(8, Name = "Hidden")] Hidden: 4 → 8, He uniform
             global::NormReg.Kernels.Dense.Forward(_input.AsSpan(0, n * 4), _parameters.AsSpan(0, 32), _parameters.AsSpan(32, 8), _hidden.AsSpan(0, n * 8), n, 4, 8);
@@ -262,7 +283,26 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.Dense.Forward(_gelu1.AsSpan(0, n * 6), _parameters.AsSpan(88, 18), _parameters.AsSpan(106, 3), _dense3.AsSpan(0, n * 3), n, 6, 3);
         }
 
-        // Runs every row backwards, from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for BackwardCore.
+        private void ForwardTraining(int n)
+        {
+            // [Dense(8, Name = "Hidden")] Hidden: 4 → 8, He uniform
+            global::NormReg.Kernels.Dense.Forward(_input.AsSpan(0, n * 4), _parameters.AsSpan(0, 32), _parameters.AsSpan(32, 8), _hidden.AsSpan(0, n * 8), n, 4, 8);
+
+            // [ReLU] ReLU1: 8
+            global::NormReg.Kernels.Activations.ReLU(_hidden.AsSpan(0, n * 8), _relu1.AsSpan(0, n * 8));
+
+            // [Dense(6, UseBias = false)] Dense2: 8 → 6, He uniform, no bias
+            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 8), _parameters.AsSpan(40, 48), default, _dense2.AsSpan(0, n * 6), n, 8, 6);
+
+            // [GELU] GELU1: 6
+            global::NormReg.Kernels.Activations.GELU(_dense2.AsSpan(0, n * 6), _gelu1.AsSpan(0, n * 6));
+
+            // [Dense(3)] Dense3: 6 → 3, Glorot uniform
+            global::NormReg.Kernels.Dense.Forward(_gelu1.AsSpan(0, n * 6), _parameters.AsSpan(88, 18), _parameters.AsSpan(106, 3), _dense3.AsSpan(0, n * 3), n, 6, 3);
+        }
+
+        // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
         private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             // [Dense(3)] Dense3: 6 → 3, Glorot uniform

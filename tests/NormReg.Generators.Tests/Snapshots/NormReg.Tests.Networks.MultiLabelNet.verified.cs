@@ -31,7 +31,8 @@ namespace NormReg.Tests.Networks
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly float[] _gradients = new float[ParameterCount];
 
-        // Statistics fitted from data or accumulated in training; not trained by gradients.
+        // Statistics fitted from data or accumulated in training, not trained by gradients:
+        //   none in this network
         private readonly float[] _statistics = new float[0];
 
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass.
@@ -50,10 +51,10 @@ namespace NormReg.Tests.Networks
 
         /// <summary>
         /// Creates the network and allocates every buffer it will use, for batches of up to <paramref name="maxBatchSize"/> samples.
-        /// Weights are drawn from <paramref name="seed"/>: the same seed gives the same network.
+        /// Weights, dropout masks and noise are drawn from <paramref name="seed"/>: the same seed gives the same network and run.
         /// </summary>
         /// <param name="maxBatchSize">The largest batch <c>Predict</c>, <c>Forward</c> and <c>TrainStep</c> will be given.</param>
-        /// <param name="seed">Seed of the weight initialization.</param>
+        /// <param name="seed">Seed of the weight initialization and of the training-time draws.</param>
         public MultiLabelNet(int maxBatchSize = 1, int seed = 0)
         {
             global::NormReg.Kernels.Guard.MaxBatchSize(maxBatchSize, 6, "MultiLabelNet");
@@ -82,6 +83,16 @@ namespace NormReg.Tests.Networks
         /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
         public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
+        int global::NormReg.INetwork.InputSize => InputSize;
+
+        int global::NormReg.INetwork.OutputSize => OutputSize;
+
+        /// <summary>Weights and bias of <c>[Dense(6)]</c>: 4 → 6.</summary>
+        public global::NormReg.DenseLayer Dense1 => new("Dense1", _parameters, _gradients, 4, 6, 0, 24);
+
+        /// <summary>Weights and bias of <c>[Dense(3)]</c>: 6 → 3.</summary>
+        public global::NormReg.DenseLayer Dense2 => new("Dense2", _parameters, _gradients, 6, 3, 30, 48);
+
         /// <summary>Values in the whole state: <see cref="ParameterCount"/> parameters, then 0 fitted or running statistics.</summary>
         public int StateLength => ParameterCount + 0;
 
@@ -105,16 +116,6 @@ namespace NormReg.Tests.Networks
         /// <summary>The regularization penalty of the current weights; this network has no L1 or L2 rows.</summary>
         public double Penalty => 0;
 
-        int global::NormReg.INetwork.InputSize => InputSize;
-
-        int global::NormReg.INetwork.OutputSize => OutputSize;
-
-        /// <summary>Weights and bias of <c>[Dense(6)]</c>: 4 → 6.</summary>
-        public global::NormReg.DenseLayer Dense1 => new("Dense1", _parameters, _gradients, 4, 6, 0, 24);
-
-        /// <summary>Weights and bias of <c>[Dense(3)]</c>: 6 → 3.</summary>
-        public global::NormReg.DenseLayer Dense2 => new("Dense2", _parameters, _gradients, 6, 3, 30, 48);
-
         /// <summary>Predicts one sample in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
         /// <param name="input"><see cref="InputSize"/> features.</param>
         /// <param name="output">Receives <see cref="OutputSize"/> values, the last row's output.</param>
@@ -135,7 +136,7 @@ namespace NormReg.Tests.Networks
         private void RunInference(global::System.ReadOnlySpan<float> inputs, int n)
         {
             inputs.CopyTo(_input);
-            ForwardCore(n);
+            ForwardInference(n);
             _trainingBatch = 0;
         }
 
@@ -148,7 +149,8 @@ namespace NormReg.Tests.Networks
 
         /// <summary>
         /// Forward pass with an explicit mode, for custom training loops. A <see cref="global::NormReg.ForwardMode.Training"/> pass
-        /// keeps its activations for <see cref="Backward(ReadOnlySpan{float}, Span{float}, int)"/>; to evaluate or serve, use <c>Predict</c>.
+        /// draws dropout and noise, normalizes with batch statistics and keeps its activations for <see cref="Backward(ReadOnlySpan{float}, Span{float}, int)"/>;
+        /// to evaluate or serve, use <c>Predict</c>.
         /// </summary>
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
         /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
@@ -156,12 +158,21 @@ namespace NormReg.Tests.Networks
         /// <param name="mode">Training (PyTorch <c>model.train()</c>) or inference (<c>model.eval()</c>).</param>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode)
         {
+            global::NormReg.Kernels.Guard.Mode(mode, "MultiLabelNet");
             CheckInputs(inputs, batchSize);
             global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "MultiLabelNet");
-            inputs.CopyTo(_input);
-            ForwardCore(batchSize);
-            _trainingBatch = mode == global::NormReg.ForwardMode.Training ? batchSize : 0;
-            _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
+            if (mode == global::NormReg.ForwardMode.Training)
+            {
+                inputs.CopyTo(_input);
+                ForwardTraining(batchSize);
+                _trainingBatch = batchSize;
+                _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
+            }
+            else
+            {
+                RunInference(inputs, batchSize);
+                _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
+            }
         }
 
         /// <summary>Backward pass of the last training-mode <c>Forward</c>: overwrites <see cref="Gradients"/> (PyTorch accumulates; this does not).</summary>
@@ -169,7 +180,7 @@ namespace NormReg.Tests.Networks
         /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
         public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => Backward(outputGradients, default, batchSize);
 
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>, also writing the gradient with respect to the inputs.</summary>
+        /// <summary>Backward pass of the last training-mode <c>Forward</c>, also writing the gradient with respect to the (raw, unscaled) inputs.</summary>
         /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
         /// <param name="inputGradients">Receives <paramref name="batchSize"/> × <see cref="InputSize"/> values, or empty to skip them.</param>
         /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
@@ -182,26 +193,36 @@ namespace NormReg.Tests.Networks
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>One training step on a batch: training-mode forward, BinaryCrossEntropy loss, backward, and one update by <paramref name="optimizer"/>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        public void Update(global::NormReg.Optimizer optimizer)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            optimizer.Step(_parameters, _gradients);
+        }
+
+        /// <summary>One training step on a batch: training-mode forward, BinaryCrossEntropy loss, backward, and <see cref="Update"/> by <paramref name="optimizer"/>.</summary>
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
         /// <param name="targets"><paramref name="batchSize"/> × <see cref="OutputSize"/> target values, row-major.</param>
         /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
         /// <param name="optimizer">The optimizer that owns this network's update state.</param>
-        /// <returns>The batch's mean loss before the update.</returns>
-        /// <exception cref="global::System.ArithmeticException">The loss or a gradient is not finite; the parameters are left as they were.</exception>
+        /// <returns>The batch's mean data loss before the update.</returns>
+        /// <exception cref="global::System.ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::NormReg.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
             CheckInputs(inputs, batchSize);
             global::NormReg.Kernels.Guard.Targets(targets, batchSize, OutputSize, "MultiLabelNet");
             inputs.CopyTo(_input);
-            ForwardCore(batchSize);
+            ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDense2.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.BinaryCrossEntropyWithLogits(_dense2.AsSpan(0, batchSize * OutputSize), targets, outputGradients);
             BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            global::NormReg.Kernels.Guard.FiniteStep(loss, _gradients, "MultiLabelNet");
-            optimizer.Step(_parameters, _gradients);
+            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            {
+                global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "MultiLabelNet");
+            }
+            Update(optimizer);
             return loss;
         }
 
@@ -219,8 +240,8 @@ namespace NormReg.Tests.Networks
             return global::NormReg.Kernels.Losses.BinaryCrossEntropyWithLogits(outputs, targets, outputGradients);
         }
 
-        // Runs every row on the n samples in _input.
-        private void ForwardCore(int n)
+        // Inference: dropout and noise are the identity, BatchNorm uses its running statistics (folded into the Dense before it where there is one).
+        private void ForwardInference(int n)
         {
             // [Dense(6)] Dense1: 4 → 6, He uniform
             global::NormReg.Kernels.Dense.Forward(_input.AsSpan(0, n * 4), _parameters.AsSpan(0, 24), _parameters.AsSpan(24, 6), _dense1.AsSpan(0, n * 6), n, 4, 6);
@@ -232,7 +253,20 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.Dense.Forward(_leakyRelu1.AsSpan(0, n * 6), _parameters.AsSpan(30, 18), _parameters.AsSpan(48, 3), _dense2.AsSpan(0, n * 3), n, 6, 3);
         }
 
-        // Runs every row backwards, from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for BackwardCore.
+        private void ForwardTraining(int n)
+        {
+            // [Dense(6)] Dense1: 4 → 6, He uniform
+            global::NormReg.Kernels.Dense.Forward(_input.AsSpan(0, n * 4), _parameters.AsSpan(0, 24), _parameters.AsSpan(24, 6), _dense1.AsSpan(0, n * 6), n, 4, 6);
+
+            // [LeakyReLU(0.2)] LeakyReLU1: 6
+            global::NormReg.Kernels.Activations.LeakyReLU(_dense1.AsSpan(0, n * 6), _leakyRelu1.AsSpan(0, n * 6), 0.2f);
+
+            // [Dense(3)] Dense2: 6 → 3, Glorot uniform
+            global::NormReg.Kernels.Dense.Forward(_leakyRelu1.AsSpan(0, n * 6), _parameters.AsSpan(30, 18), _parameters.AsSpan(48, 3), _dense2.AsSpan(0, n * 3), n, 6, 3);
+        }
+
+        // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
         private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             // [Dense(3)] Dense2: 6 → 3, Glorot uniform

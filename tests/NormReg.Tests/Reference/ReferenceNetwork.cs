@@ -6,41 +6,51 @@ namespace NormReg.Tests.Reference;
 /// <summary>A whole network and its loss in double precision: the independent side of the gradient checks.</summary>
 public sealed class ReferenceNetwork(int inputSize, Loss loss, params ReferenceLayer[] layers)
 {
-    internal int ParameterCount
-    {
-        get
-        {
-            int total = 0, width = inputSize;
-            foreach (ReferenceLayer layer in layers)
-            {
-                total += layer.ParameterCount(width);
-                width = layer.Width(width);
-            }
-            return total;
-        }
-    }
+    internal int ParameterCount => Walk().Sum(w => w.Layer.ParameterCount(w.Inputs));
 
-    internal double[] Forward(double[] parameters, double[] inputs, int batch)
+    internal int StatisticsCount => Walk().Sum(w => w.Layer.StatisticsCount(w.Inputs));
+
+    /// <summary>The outputs for <paramref name="state"/> laid out as the generated network's CopyState: parameters, then statistics.</summary>
+    internal double[] Forward(double[] state, double[] inputs, int batch, bool training)
     {
         double[] x = inputs;
-        int width = inputSize, offset = 0;
-        foreach (ReferenceLayer layer in layers)
+        int parameterOffset = 0, statisticsOffset = ParameterCount;
+        foreach ((ReferenceLayer layer, int width) in Walk())
         {
-            int count = layer.ParameterCount(width);
-            x = layer.Forward(parameters.AsSpan(offset, count), x, batch, width);
-            offset += count;
-            width = layer.Width(width);
+            int parameters = layer.ParameterCount(width), statistics = layer.StatisticsCount(width);
+            x = layer.Forward(state.AsSpan(parameterOffset, parameters), state.AsSpan(statisticsOffset, statistics), x, batch, width, training);
+            parameterOffset += parameters;
+            statisticsOffset += statistics;
         }
         return x;
     }
 
-    /// <summary>The mean loss; for softmax cross-entropy <paramref name="targets"/> holds one class index per sample.</summary>
-    internal double MeanLoss(double[] parameters, double[] inputs, double[] targets, int batch)
+    /// <summary>The L1/L2 penalty of the parameters in <paramref name="state"/>.</summary>
+    internal double Penalty(double[] state)
     {
-        double[] y = Forward(parameters, inputs, batch);
+        double total = 0;
+        int offset = 0;
+        foreach ((ReferenceLayer layer, int width) in Walk())
+        {
+            (double l1, double l2, _) = layer.Penalty;
+            total += state.Skip(offset).Take(layer.PenalizedCount(width)).Sum(w => l1 * Math.Abs(w) + l2 * w * w);
+            offset += layer.ParameterCount(width);
+        }
+        return total;
+    }
+
+    /// <summary>The mean training-mode data loss plus the penalty; for softmax cross-entropy <paramref name="targets"/> holds one class index per sample.</summary>
+    internal double Objective(double[] state, double[] inputs, double[] targets, int batch)
+    {
+        double[] y = Forward(state, inputs, batch, training: true);
+        return DataLoss(y, targets, batch) + Penalty(state);
+    }
+
+    private double DataLoss(double[] y, double[] targets, int batch)
+    {
         switch (loss)
         {
-            case NormReg.Loss.SoftmaxCrossEntropy:
+            case Loss.SoftmaxCrossEntropy:
                 int classes = y.Length / batch;
                 double total = 0;
                 for (int n = 0; n < batch; n++)
@@ -50,10 +60,20 @@ public sealed class ReferenceNetwork(int inputSize, Loss loss, params ReferenceL
                     total += max + Math.Log(row.Sum(v => Math.Exp(v - max))) - row[(int)targets[n]];
                 }
                 return total / batch;
-            case NormReg.Loss.BinaryCrossEntropy:
+            case Loss.BinaryCrossEntropy:
                 return y.Select((z, i) => -(targets[i] * Math.Log(Sigmoid(z)) + (1 - targets[i]) * Math.Log(1 - Sigmoid(z)))).Average();
             default:
                 return y.Select((v, i) => (v - targets[i]) * (v - targets[i])).Average();
+        }
+    }
+
+    private System.Collections.Generic.IEnumerable<(ReferenceLayer Layer, int Inputs)> Walk()
+    {
+        int width = inputSize;
+        foreach (ReferenceLayer layer in layers)
+        {
+            yield return (layer, width);
+            width = layer.Width(width);
         }
     }
 

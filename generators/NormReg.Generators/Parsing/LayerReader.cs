@@ -1,0 +1,204 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using NormReg.Generators.Diagnostics;
+using NormReg.Generators.Model;
+
+namespace NormReg.Generators.Parsing;
+
+/// <summary>
+/// Reads the rows after <c>[Input]</c>: each layer with the modifiers that follow it, and the input row's
+/// scaling. Checks argument ranges and where modifiers may attach.
+/// </summary>
+internal sealed class LayerReader(string network, string typeName, List<DiagnosticInfo> diagnostics)
+{
+    private readonly List<LayerSpec> _layers = [];
+    private readonly List<string> _rowTexts = [];
+    private readonly Dictionary<LayerKind, int> _counts = [];
+    private readonly HashSet<string> _stems = new(StringComparer.Ordinal);
+    private Row? _input;
+    private readonly List<string> _inputTexts = [];
+
+    public InputScalingSpec Scaling { get; private set; } = InputScalingSpec.None;
+
+    public string InputRow => "[" + string.Join(", ", _inputTexts) + "]";
+
+    public List<LayerSpec> Read(List<Row> rows)
+    {
+        foreach (Row row in rows)
+        {
+            switch (row.Kind)
+            {
+                case RowKind.Input when _input is null && _layers.Count == 0:
+                    _input = row;
+                    _inputTexts.Add(row.Inner);
+                    break;
+                case RowKind.Layer:
+                    AddLayer(row);
+                    break;
+                case RowKind.Modifier:
+                    AddModifier(row);
+                    break;
+            }
+        }
+        return _layers.Select((layer, i) => layer with { Row = "[" + _rowTexts[i] + "]" }).ToList();
+    }
+
+    private void AddLayer(Row row)
+    {
+        _counts[row.Layer] = _counts.TryGetValue(row.Layer, out int count) ? count + 1 : 1;
+        string? explicitName = row.Named<string?>("Name", null);
+        string name = explicitName ?? row.Layer + _counts[row.Layer].ToString(CultureInfo.InvariantCulture);
+        if (explicitName is not null && NetworkParser.NameProblem(explicitName, typeName) is { } problem)
+        {
+            Report(DiagnosticIds.InvalidLayerName, row.NamedArgumentLocation("Name"), explicitName, network, problem);
+        }
+        else if (!_stems.Add(Naming.Stem(name)))
+        {
+            Report(DiagnosticIds.DuplicateLayerName, explicitName is null ? row.Location : row.NamedArgumentLocation("Name"), name, network);
+        }
+
+        var layer = new LayerSpec(row.Layer, name, row.Text);
+        switch (row.Layer)
+        {
+            case LayerKind.Dense:
+                int units = Convert.ToInt32(row.Positional(0), CultureInfo.InvariantCulture);
+                if (units <= 0) Report(DiagnosticIds.NonPositiveSize, row.ArgumentLocation(0), row.Text, units.ToString(CultureInfo.InvariantCulture));
+                layer = layer with { Units = units, UseBias = row.Named("UseBias", true) };
+                break;
+            case LayerKind.LeakyReLU:
+                layer = layer with { Alpha = Check(row, 0, row.Data.ConstructorArguments.Length > 0 ? row.PositionalDouble(0) : 0.01, v => !double.IsNaN(v) && !double.IsInfinity(v), "the slope must be a finite number") };
+                break;
+            case LayerKind.Dropout:
+                layer = layer with { Rate = Check(row, 0, row.PositionalDouble(0), v => v >= 0 && v < 1, "the rate must be in [0, 1)") };
+                break;
+            case LayerKind.GaussianNoise:
+                layer = layer with { Rate = Check(row, 0, row.PositionalDouble(0), IsPositive, "the standard deviation must be positive and finite") };
+                break;
+            case LayerKind.BatchNorm:
+                layer = layer with
+                {
+                    Momentum = CheckNamed(row, "Momentum", 0.1, v => v > 0 && v <= 1, "Momentum must be in (0, 1]"),
+                    Epsilon = CheckNamed(row, "Epsilon", 1e-5, IsPositive, "Epsilon must be positive and finite"),
+                };
+                break;
+            case LayerKind.LayerNorm:
+                layer = layer with { Epsilon = CheckNamed(row, "Epsilon", 1e-5, IsPositive, "Epsilon must be positive and finite") };
+                break;
+        }
+        _layers.Add(layer);
+        _rowTexts.Add(row.Inner);
+    }
+
+    private void AddModifier(Row row)
+    {
+        if (_layers.Count == 0 && _input is null)
+        {
+            Report(DiagnosticIds.MisplacedModifier, row.Location, row.Text, network, "has no row before it to modify");
+            return;
+        }
+        if (row.Modifier is ModifierKind.ZScore or ModifierKind.MinMax)
+        {
+            AddScaling(row);
+            return;
+        }
+        if (_layers.Count == 0)
+        {
+            Report(DiagnosticIds.MisplacedModifier, row.Location, row.Text, network, "needs a layer with weights before it, not the [Input] row");
+            return;
+        }
+        int index = _layers.Count - 1;
+        LayerSpec layer = _layers[index];
+        _rowTexts[index] += ", " + row.Inner;
+        if (row.Modifier == ModifierKind.MaxNorm)
+        {
+            if (layer.Kind != LayerKind.Dense)
+            {
+                Report(DiagnosticIds.MisplacedModifier, row.Location, row.Text, network, $"applies to a Dense layer, and '{layer.Name}' is a {layer.Kind}");
+            }
+            else if (layer.MaxNorm > 0)
+            {
+                Report(DiagnosticIds.RepeatedModifier, row.Location, row.Text, layer.Name, network);
+            }
+            else
+            {
+                _layers[index] = layer with { MaxNorm = Check(row, 0, row.PositionalDouble(0), IsPositive, "the maximum norm must be positive and finite") };
+            }
+            return;
+        }
+
+        if (!layer.HasWeights)
+        {
+            Report(DiagnosticIds.MisplacedModifier, row.Location, row.Text, network, $"needs a layer with weights, and '{layer.Name}' ({layer.Kind}) has none");
+            return;
+        }
+        if (layer.Penalty is not null)
+        {
+            Report(DiagnosticIds.RepeatedModifier, row.Location, row.Text, layer.Name, network);
+            return;
+        }
+        const string Strength = "the strength must be positive and finite";
+        (double l1, double l2) = row.Modifier switch
+        {
+            ModifierKind.L1 => (Check(row, 0, row.PositionalDouble(0), IsPositive, Strength), 0d),
+            ModifierKind.L2 => (0d, Check(row, 0, row.PositionalDouble(0), IsPositive, Strength)),
+            _ => (Check(row, 0, row.PositionalDouble(0), IsNonNegative, "l1 must be zero or positive, and finite"),
+                  Check(row, 1, row.PositionalDouble(1), IsNonNegative, "l2 must be zero or positive, and finite")),
+        };
+        if (row.Modifier == ModifierKind.L1L2 && l1 == 0 && l2 == 0)
+        {
+            Report(DiagnosticIds.InvalidArgument, row.Location, row.Text, "at least one of l1 and l2 must be positive");
+        }
+        _layers[index] = layer with { Penalty = new PenaltySpec(l1, l2, row.Named("IncludeBias", false)) };
+    }
+
+    private void AddScaling(Row row)
+    {
+        if (_layers.Count > 0)
+        {
+            Report(DiagnosticIds.MisplacedModifier, row.Location, row.Text, network, "scales the input and must follow the [Input] row");
+            return;
+        }
+        _inputTexts.Add(row.Inner);
+        if (Scaling.Kind != ScalingKind.None)
+        {
+            Report(DiagnosticIds.RepeatedModifier, row.Location, row.Text, "Input", network);
+            return;
+        }
+        if (row.Modifier == ModifierKind.ZScore)
+        {
+            Scaling = new InputScalingSpec(ScalingKind.ZScore, 0, 0, false);
+            return;
+        }
+        double low = row.Data.ConstructorArguments.Length > 0 ? row.PositionalDouble(0) : 0;
+        double high = row.Data.ConstructorArguments.Length > 1 ? row.PositionalDouble(1) : 1;
+        if (!(IsFinite(low) && IsFinite(high) && high > low))
+        {
+            Report(DiagnosticIds.InvalidArgument, row.Location, row.Text, "the range needs finite bounds with high > low");
+        }
+        Scaling = new InputScalingSpec(ScalingKind.MinMax, low, high, row.Named("Clip", false));
+    }
+
+    private double Check(Row row, int index, double value, Func<double, bool> valid, string problem)
+    {
+        if (!valid(value)) Report(DiagnosticIds.InvalidArgument, row.ArgumentLocation(index), row.Text, problem);
+        return value;
+    }
+
+    private double CheckNamed(Row row, string name, double fallback, Func<double, bool> valid, string problem)
+    {
+        double value = row.Named(name, fallback);
+        if (!valid(value)) Report(DiagnosticIds.InvalidArgument, row.NamedArgumentLocation(name), row.Text, problem);
+        return value;
+    }
+
+    private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
+
+    private static bool IsPositive(double v) => v > 0 && IsFinite(v);
+
+    private static bool IsNonNegative(double v) => v >= 0 && IsFinite(v);
+
+    private void Report(string id, Microsoft.CodeAnalysis.Location location, params string[] arguments) =>
+        diagnostics.Add(new DiagnosticInfo(id, LocationInfo.From(location), arguments.ToEquatableArray()));
+}

@@ -1,0 +1,113 @@
+using System;
+using System.Numerics.Tensors;
+
+namespace NormReg.Kernels;
+
+/// <summary>
+/// Batch normalization over row-major [batch × features] spans, step for step as PyTorch's
+/// <c>nn.BatchNorm1d(features, eps, momentum)</c>: statistics per feature across the batch, means and
+/// variances accumulated in double (as PyTorch's CPU kernels do for float). Keras:
+/// <c>BatchNormalization(momentum=0.99, epsilon=1e-3)</c> ⇔ momentum 0.01, epsilon 1e-3 here, since Keras'
+/// momentum is the weight of the old running value and PyTorch's the weight of the new statistic.
+/// </summary>
+public static class BatchNorm
+{
+    /// <summary>
+    /// Training forward: each feature is normalized with its batch mean and <b>biased</b> batch variance,
+    /// <c>x̂ = (x − μ)/√(σ² + ε)</c>, and <c>y = γ·x̂ + β</c>. Writes x̂ to <paramref name="normalized"/> and
+    /// <c>1/√(σ² + ε)</c> per feature to <paramref name="inverseStd"/>, both for <see cref="Backward"/>.
+    /// Updates the running statistics <c>r ← (1 − m)·r + m·s</c> with the batch mean and the <b>unbiased</b>
+    /// variance <c>σ²·n/(n − 1)</c>, as PyTorch. Requires <paramref name="batch"/> ≥ 2; the caller checks
+    /// (PyTorch: "Expected more than 1 value per channel when training").
+    /// </summary>
+    public static void ForwardTraining(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, Span<float> normalized, Span<float> inverseStd, Span<float> runningMean, Span<float> runningVariance, int batch, int features, float momentum, float epsilon)
+    {
+        double m = momentum;
+        for (int f = 0; f < features; f++)
+        {
+            double sum = 0;
+            for (int n = 0; n < batch; n++) sum += x[n * features + f];
+            double mean = sum / batch;
+
+            double squares = 0;
+            for (int n = 0; n < batch; n++)
+            {
+                double d = x[n * features + f] - mean;
+                squares += d * d;
+            }
+            double invStd = 1 / Math.Sqrt(squares / batch + epsilon);
+            inverseStd[f] = (float)invStd;
+            for (int n = 0; n < batch; n++) normalized[n * features + f] = (float)((x[n * features + f] - mean) * invStd);
+
+            runningMean[f] = (float)((1 - m) * runningMean[f] + m * mean);
+            runningVariance[f] = (float)((1 - m) * runningVariance[f] + m * (squares / (batch - 1)));
+        }
+        for (int n = 0; n < batch; n++)
+        {
+            TensorPrimitives.MultiplyAdd(normalized.Slice(n * features, features), gamma, beta, y.Slice(n * features, features));
+        }
+    }
+
+    /// <summary>Inference forward with the running statistics: <c>y = γ·(x − r_μ)/√(r_σ² + ε) + β</c> (PyTorch's <c>eval()</c> mode).</summary>
+    public static void ForwardInference(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, Span<float> y, int batch, int features, float epsilon)
+    {
+        for (int f = 0; f < features; f++)
+        {
+            double scale = gamma[f] / Math.Sqrt(runningVariance[f] + (double)epsilon);
+            double mean = runningMean[f];
+            for (int n = 0; n < batch; n++)
+            {
+                int i = n * features + f;
+                y[i] = (float)((x[i] - mean) * scale + beta[f]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backward through the batch statistics of the last <see cref="ForwardTraining"/>, given its
+    /// <paramref name="normalized"/> x̂ and <paramref name="inverseStd"/>:
+    /// <c>dx = γ·invStd·(dy − mean(dy) − x̂·mean(dy·x̂))</c> per feature, <c>dγ = Σ dy·x̂</c>, <c>dβ = Σ dy</c>.
+    /// Overwrites <paramref name="dx"/>, <paramref name="gammaGradients"/> and <paramref name="betaGradients"/>.
+    /// </summary>
+    public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> normalized, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> gamma, Span<float> dx, Span<float> gammaGradients, Span<float> betaGradients, int batch, int features)
+    {
+        for (int f = 0; f < features; f++)
+        {
+            double sumDy = 0, sumDyXhat = 0;
+            for (int n = 0; n < batch; n++)
+            {
+                int i = n * features + f;
+                sumDy += dy[i];
+                sumDyXhat += (double)dy[i] * normalized[i];
+            }
+            betaGradients[f] = (float)sumDy;
+            gammaGradients[f] = (float)sumDyXhat;
+
+            double meanDy = sumDy / batch, meanDyXhat = sumDyXhat / batch;
+            double scale = (double)gamma[f] * inverseStd[f];
+            for (int n = 0; n < batch; n++)
+            {
+                int i = n * features + f;
+                dx[i] = (float)(scale * (dy[i] - meanDy - normalized[i] * meanDyXhat));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Folds an inference-mode batch normalization into the dense layer before it, so that one dense layer
+    /// computes both: with <c>s = γ/√(r_σ² + ε)</c>, <c>W'[o, i] = W[o, i]·s[o]</c> and
+    /// <c>b'[o] = (b[o] − r_μ[o])·s[o] + β[o]</c>. An empty <paramref name="bias"/> counts as zeros;
+    /// <paramref name="foldedBias"/> always receives <paramref name="outputs"/> values. Weights are
+    /// [outputs × inputs] row-major, as <see cref="Dense"/>.
+    /// </summary>
+    public static void Fold(ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVariance, Span<float> foldedWeights, Span<float> foldedBias, int inputs, int outputs, float epsilon)
+    {
+        for (int o = 0; o < outputs; o++)
+        {
+            double scale = gamma[o] / Math.Sqrt(runningVariance[o] + (double)epsilon);
+            TensorPrimitives.Multiply(weights.Slice(o * inputs, inputs), (float)scale, foldedWeights.Slice(o * inputs, inputs));
+            double b = bias.IsEmpty ? 0 : bias[o];
+            foldedBias[o] = (float)((b - runningMean[o]) * scale + beta[o]);
+        }
+    }
+}

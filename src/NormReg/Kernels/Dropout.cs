@@ -1,0 +1,41 @@
+using System;
+
+namespace NormReg.Kernels;
+
+/// <summary>Inverted dropout and additive Gaussian noise, drawn from a <see cref="SeededRandom"/>.</summary>
+public static class Dropout
+{
+    /// <summary>
+    /// Keeps each value with probability <c>1 − rate</c> and scales it by <c>1/(1 − rate)</c>; <paramref name="mask"/>
+    /// receives the factor applied to each value (0 or the scale), for the backward pass.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float rate, ref SeededRandom random)
+    {
+        uint threshold = (uint)(rate * 4294967296.0);
+        float scale = 1f / (1f - rate);
+        for (int i = 0; i < y.Length; i++)
+        {
+            float m = random.NextUInt32() >= threshold ? scale : 0f;
+            mask[i] = m;
+            y[i] = x[i] * m;
+        }
+    }
+
+    /// <summary>Routes the gradient through the same mask: <c>dx = dy ⊙ mask</c>.</summary>
+    public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> mask, Span<float> dx)
+    {
+        for (int i = 0; i < dx.Length; i++) dx[i] = dy[i] * mask[i];
+    }
+
+    /// <summary><c>y = x + σ·z</c> with <c>z</c> standard normal (Box–Muller). Its gradient is the identity.</summary>
+    public static void GaussianNoise(ReadOnlySpan<float> x, Span<float> y, float standardDeviation, ref SeededRandom random)
+    {
+        for (int i = 0; i < y.Length; i += 2)
+        {
+            float radius = standardDeviation * MathF.Sqrt(-2f * MathF.Log(1f - random.NextSingle()));
+            (float sin, float cos) = MathF.SinCos(2f * MathF.PI * random.NextSingle());
+            y[i] = x[i] + radius * cos;
+            if (i + 1 < y.Length) y[i + 1] = x[i + 1] + radius * sin;
+        }
+    }
+}
