@@ -1,43 +1,80 @@
 using System;
+using System.Linq;
 using NormReg.Tests.Networks;
 
 namespace NormReg.Tests;
 
-/// <summary>After construction and one warm-up step, inference and training allocate nothing.</summary>
+/// <summary>After construction and one warm-up step, inference and training allocate nothing, whatever rows the network has.</summary>
 public sealed class AllocationTests
 {
+    public static TheoryData<string, string> Cases => new()
+    {
+        { nameof(DeepClassifier), "sgd" },
+        { nameof(DeepClassifier), "adam" },
+        { nameof(FoldedRegressor), "adam" },
+        { nameof(LayerNormNet), "sgd" },
+        { nameof(RegularizedClassifier), "adamw" },
+    };
+
     [Theory]
-    [InlineData("sgd")]
-    [InlineData("adam")]
-    public void Predict_and_TrainStep_allocate_zero_bytes_after_warm_up(string optimizerName)
+    [MemberData(nameof(Cases))]
+    public void Predict_and_TrainStep_allocate_zero_bytes_after_warm_up(string network, string optimizerName)
     {
         const int batch = 32;
-        var net = new DeepClassifier(batch, seed: 7);
-        Optimizer optimizer = optimizerName == "sgd" ? new Sgd(0.01, momentum: 0.9, nesterov: true) : new Adam(1e-3);
+        INetwork net = Create(network, batch);
+        Optimizer optimizer = optimizerName switch
+        {
+            "sgd" => new Sgd(0.01, momentum: 0.9, nesterov: true),
+            "adam" => new Adam(1e-3),
+            _ => new AdamW(1e-3),
+        };
         var random = new Random(1);
-        var inputs = new float[batch * DeepClassifier.InputSize];
-        var labels = new int[batch];
-        for (int i = 0; i < inputs.Length; i++) inputs[i] = (float)random.NextDouble();
-        for (int i = 0; i < batch; i++) labels[i] = random.Next(DeepClassifier.OutputSize);
-        var output = new float[DeepClassifier.OutputSize];
-        var outputs = new float[batch * DeepClassifier.OutputSize];
+        float[] inputs = Enumerable.Range(0, batch * net.InputSize).Select(_ => (float)random.NextDouble()).ToArray();
+        float[] targets = Enumerable.Range(0, batch * net.OutputSize).Select(_ => (float)random.NextDouble()).ToArray();
+        int[] labels = Enumerable.Range(0, batch).Select(_ => random.Next(net.OutputSize)).ToArray();
+        var output = new float[net.OutputSize];
+        var outputs = new float[batch * net.OutputSize];
+        void Step()
+        {
+            if (net is IClassifier classifier) classifier.TrainStep(inputs, labels, batch, optimizer);
+            else ((IRegressor)net).TrainStep(inputs, targets, batch, optimizer);
+        }
 
-        // Warm-up: JIT compilation and the optimizer's state, allocated on its first step.
-        net.TrainStep(inputs, labels, batch, optimizer);
-        net.Predict(inputs.AsSpan(0, DeepClassifier.InputSize), output);
+        // Warm-up: JIT compilation, the optimizer's state (allocated on its first step) and the first fold.
+        Step();
+        net.Predict(inputs.AsSpan(0, net.InputSize), output, 1);
         net.Predict(inputs, outputs, batch);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) net.Predict(inputs.AsSpan(0, DeepClassifier.InputSize), output);
+        for (int i = 0; i < 1000; i++) net.Predict(inputs.AsSpan(0, net.InputSize), output, 1);
         for (int i = 0; i < 100; i++) net.Predict(inputs, outputs, batch);
-        for (int i = 0; i < 100; i++) net.TrainStep(inputs, labels, batch, optimizer);
+        for (int i = 0; i < 100; i++) Step();
         for (int i = 0; i < 100; i++)
         {
             net.Forward(inputs, outputs, batch, ForwardMode.Training);
-            net.Backward(outputs, batch);
+            net.Backward(outputs, default, batch);
+            net.Update(optimizer);
         }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
+    }
+
+    private static INetwork Create(string network, int batch)
+    {
+        float[] features = Enumerable.Range(0, 64 * 6).Select(i => (float)(i % 11)).ToArray();
+        switch (network)
+        {
+            case nameof(DeepClassifier): return new DeepClassifier(batch, seed: 7);
+            case nameof(FoldedRegressor): return new FoldedRegressor(batch, seed: 7);
+            case nameof(LayerNormNet):
+                var layerNorm = new LayerNormNet(batch, seed: 7);
+                layerNorm.FitNormalization(features.AsSpan(0, 64 * 5));
+                return layerNorm;
+            default:
+                var regularized = new RegularizedClassifier(batch, seed: 7);
+                regularized.FitNormalization(features);
+                return regularized;
+        }
     }
 }
