@@ -47,7 +47,9 @@ public class Adam : Optimizer
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
-        float b1 = (float)Beta1, b2 = (float)Beta2, eps = (float)Epsilon, wd = (float)WeightDecay;
+        // 1 − β is taken in double and then rounded, as PyTorch's alpha = 1 − beta1: 1f − 0.9f is 0.100000024, not 0.1f.
+        float b1 = (float)Beta1, b2 = (float)Beta2, keep1 = (float)(1 - Beta1), keep2 = (float)(1 - Beta2);
+        float eps = (float)Epsilon, wd = (float)WeightDecay;
         float stepSize = (float)(LearningRate / (1 - Math.Pow(Beta1, Steps)));
         float correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(Beta2, Steps));
         float shrink = DecoupledDecay ? (float)(1 - LearningRate * WeightDecay) : 1f;
@@ -56,8 +58,8 @@ public class Adam : Optimizer
             float p = parameters[i] * shrink;
             float g = gradients[i];
             if (!DecoupledDecay && wd != 0) g += wd * p;
-            float m = _m[i] = b1 * _m[i] + (1 - b1) * g;
-            float v = _v[i] = b2 * _v[i] + (1 - b2) * g * g;
+            float m = _m[i] = b1 * _m[i] + keep1 * g;
+            float v = _v[i] = b2 * _v[i] + keep2 * g * g;
             parameters[i] = p - stepSize * m / (MathF.Sqrt(v) / correction2Sqrt + eps);
         }
     }

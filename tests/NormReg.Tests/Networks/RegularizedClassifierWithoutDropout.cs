@@ -2,7 +2,7 @@ using NormReg;
 
 namespace NormReg.Tests.Networks;
 
-/// <summary><see cref="RegularizedClassifier"/> with its dropout row removed: the same parameters, for comparing inference.</summary>
+/// <summary><c>RegularizedClassifier</c> with its dropout row removed: the same parameters, for comparing inference.</summary>
 [Network(Loss = Loss.SoftmaxCrossEntropy)]
 [Input(6), ZScore]
 [GaussianNoise(0.1)]
