@@ -79,7 +79,11 @@ internal static class NetworkParser
         else
         {
             Row input = rows[inputIndex];
-            if (inputIndex > 0) Report(diagnostics, DiagnosticIds.InputNotFirst, input.Location, name, rows[0].Text);
+            // A modifier before the input is NRG012's to report; only layers make the input late.
+            if (rows.Take(inputIndex).FirstOrDefault(r => r.Kind == RowKind.Layer) is { } early)
+            {
+                Report(diagnostics, DiagnosticIds.InputNotFirst, input.Location, name, early.Text);
+            }
             foreach (Row extra in rows.Skip(inputIndex + 1).Where(r => r.Kind == RowKind.Input))
             {
                 Report(diagnostics, DiagnosticIds.MultipleInputs, extra.Location, name);
