@@ -201,7 +201,8 @@ public sealed class StructuralDiagnosticsTests
     {
         (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.Compile(Usings + source));
 
-        Assert.Empty(GeneratorHarness.NormRegDiagnostics(Usings + source));
+        // Structural rules only (NRG0xx); the design rules on valid networks have their own tests.
+        Assert.Empty(GeneratorHarness.NormRegDiagnostics(Usings + source).Where(d => string.CompareOrdinal(d.Id, "NRG100") < 0));
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS1591").Select(d => $"{name}: {d}"));
         Assert.Equal(source.Contains("[Network") ? 1 : 0, result.GeneratedSources.Length);
     }

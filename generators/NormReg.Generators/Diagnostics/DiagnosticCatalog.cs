@@ -10,6 +10,9 @@ public static class DiagnosticCatalog
 {
     private const string HelpBase = "https://github.com/NormReg/NormReg.Gen/blob/main/docs/diagnostics/";
     private const string Structure = "NormReg.Structure";
+    private const string Inference = "NormReg.Inference";
+    private const string Design = "NormReg.Design";
+    private const string Training = "NormReg.Training";
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         DiagnosticIds.InternalError, "NormReg.Gen could not process a network",
@@ -81,14 +84,63 @@ public static class DiagnosticCatalog
         "'{0}' repeats a modifier of the same family on '{1}' in network '{2}'; keep one",
         "A row takes at most one input scaling, one penalty ([L1], [L2] or [L1L2]; combine them with [L1L2]) and one [MaxNorm].");
 
+    public static readonly DiagnosticDescriptor TrainingModeAtInference = Warning(
+        DiagnosticIds.TrainingModeAtInference, Inference, "Training-mode forward pass used for inference",
+        "'{0}' runs '{1}' in training mode ({2}) {3}; use Predict or ForwardMode.Inference, or ForwardMode.Sampling for Monte-Carlo dropout",
+        "In training mode dropout and noise are drawn and BatchNorm normalizes with the batch's statistics (and updates its running ones), so outputs are random and depend on the rest of the batch. A training-mode Forward whose outputs are used without a Backward, or one inside a method that evaluates, predicts or tests, is almost always the classic bug of model.train() left on at evaluation.");
+
+    public static readonly DiagnosticDescriptor DropoutBeforeBatchNorm = Warning(
+        DiagnosticIds.DropoutBeforeBatchNorm, Design, "Dropout or noise directly before BatchNorm",
+        "'{0}' comes directly before '{1}': it shifts the variance BatchNorm sees in training away from the one it sees at inference; move it after the BatchNorm",
+        "BatchNorm's running variance is accumulated under dropout (or noise) in training, but applied without it at inference: the variance shift of Li et al., 'Understanding the Disharmony between Dropout and Batch Normalization' (CVPR 2019). Put dropout after the normalization.");
+
+    public static readonly DiagnosticDescriptor BiasBeforeBatchNorm = Warning(
+        DiagnosticIds.BiasBeforeBatchNorm, Design, "Dense bias before BatchNorm is redundant",
+        "'{0}' has a bias, but '{1}' right after it subtracts the batch mean, which cancels it; set UseBias = false",
+        "BatchNorm subtracts the mean of each feature, so a constant added by the dense layer before it has no effect on the output; its β plays the role of the bias. Ioffe and Szegedy (2015) drop it.");
+
+    public static readonly DiagnosticDescriptor PenaltyOnNormalization = Warning(
+        DiagnosticIds.PenaltyOnNormalization, Design, "Penalty on normalization parameters",
+        "'{0}' penalizes the γ of '{1}'; normalization parameters are usually left unregularized",
+        "BatchNorm makes the layer before it scale-invariant, and decaying γ or β mostly changes the effective learning rate rather than constraining the model; common practice (and PyTorch parameter groups in reference implementations) excludes them from weight decay.");
+
+    public static readonly DiagnosticDescriptor DropoutAfterLastWeights = Warning(
+        DiagnosticIds.DropoutAfterLastWeights, Design, "Dropout or noise after the last weight layer",
+        "'{0}' comes after the last weight layer of network '{1}' and perturbs its outputs directly; move it before the last Dense",
+        "Dropout or noise after the final dense layer acts on the logits: it zeroes or jitters predictions instead of regularizing learned features, and no weight can adapt to it.");
+
+    public static readonly DiagnosticDescriptor DoubleActivation = Warning(
+        DiagnosticIds.DoubleActivation, Design, "Output activation repeated by the loss",
+        "'{0}' ends network '{1}', whose loss {2} already applies {3}; remove the row",
+        "SoftmaxCrossEntropy applies softmax to the outputs and BinaryCrossEntropy applies the sigmoid; a [Softmax] or [Sigmoid] row before them applies it twice, which flattens the gradients and slows or stalls training.");
+
+    public static readonly DiagnosticDescriptor BatchNormBatchOfOne = Warning(
+        DiagnosticIds.BatchNormBatchOfOne, Training, "BatchNorm trained with batches of one",
+        "This trains '{0}' with a batch size of 1, but '{1}' needs at least 2 samples per training batch",
+        "BatchNorm normalizes with the statistics of the batch; one sample has no variance. PyTorch raises 'Expected more than 1 value per channel when training', and so does the generated code at run time.");
+
+    public static readonly DiagnosticDescriptor L2WithAdamW = Warning(
+        DiagnosticIds.L2WithAdamW, Training, "L2 rows and AdamW weight decay together",
+        "'{0}' has L2 rows ({1}) and is trained with AdamW, which decays the weights again; use Adam with the L2 rows, or AdamW without them",
+        "An [L2] row adds λ·Σw² to the loss; AdamW also shrinks every weight by lr·λ each step. Together they penalize the weights twice with two different schedules, which is rarely intended (Loshchilov and Hutter, 2019).");
+
+    public static readonly DiagnosticDescriptor EarlyStoppingWithoutValidation = Warning(
+        DiagnosticIds.EarlyStoppingWithoutValidation, Training, "Early stopping without validation data",
+        "Early stopping monitors {0}, but these FitOptions give no validation data; set ValidationFeatures or ValidationSplit, or monitor a training metric",
+        "Early stopping on a validation metric needs a validation set: without one there is nothing to monitor and training never stops early.");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         InternalError, NoInput, MultipleInputs, InputNotFirst, NotPartial, SplitDeclaration,
         RowOutsideNetwork, NonPositiveSize, DuplicateLayerName, InvalidLayerName, NoLayers, InvalidArgument,
-        MisplacedModifier, RepeatedModifier);
+        MisplacedModifier, RepeatedModifier, TrainingModeAtInference, DropoutBeforeBatchNorm, BiasBeforeBatchNorm,
+        PenaltyOnNormalization, DropoutAfterLastWeights, DoubleActivation, BatchNormBatchOfOne, L2WithAdamW, EarlyStoppingWithoutValidation);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 
     public static DiagnosticDescriptor Get(string id) => ById[id];
+
+    private static DiagnosticDescriptor Warning(string id, string category, string title, string message, string description) =>
+        new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description, HelpBase + id + ".md");
 
     private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
         new(id, title, message, Structure, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpBase + id + ".md");

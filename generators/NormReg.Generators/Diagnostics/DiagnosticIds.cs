@@ -17,4 +17,14 @@ public static class DiagnosticIds
     public const string InvalidArgument = "NRG011";
     public const string MisplacedModifier = "NRG012";
     public const string RepeatedModifier = "NRG013";
+
+    public const string TrainingModeAtInference = "NRG100";
+    public const string DropoutBeforeBatchNorm = "NRG101";
+    public const string BiasBeforeBatchNorm = "NRG102";
+    public const string PenaltyOnNormalization = "NRG103";
+    public const string DropoutAfterLastWeights = "NRG104";
+    public const string DoubleActivation = "NRG105";
+    public const string BatchNormBatchOfOne = "NRG106";
+    public const string L2WithAdamW = "NRG107";
+    public const string EarlyStoppingWithoutValidation = "NRG108";
 }

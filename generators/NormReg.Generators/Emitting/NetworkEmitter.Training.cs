@@ -18,7 +18,7 @@ internal static partial class NetworkEmitter
         w.Line("/// <param name=\"inputs\"><paramref name=\"batchSize\"/> × <see cref=\"InputSize\"/> features, row-major.</param>");
         w.Line("/// <param name=\"outputs\">Receives <paramref name=\"batchSize\"/> × <see cref=\"OutputSize\"/> values, row-major.</param>");
         w.Line("/// <param name=\"batchSize\">Samples in the batch, from 1 to <see cref=\"MaxBatchSize\"/>.</param>");
-        w.Line("/// <param name=\"mode\">Training (PyTorch <c>model.train()</c>) or inference (<c>model.eval()</c>).</param>");
+        w.Line($"/// <param name=\"mode\">Training (PyTorch <c>model.train()</c>), inference (<c>model.eval()</c>) or Monte-Carlo sampling{(c.Plan.UsesRandom ? "" : ", which is inference for a network without dropout or noise")}.</param>");
         w.Open($"public void Forward({ReadOnlySpan}<float> inputs, {Span}<float> outputs, int batchSize, global::NormReg.ForwardMode mode)");
         w.Line($"{Guard}Mode(mode, {c.NameLiteral});");
         w.Line("CheckInputs(inputs, batchSize);");
@@ -30,6 +30,15 @@ internal static partial class NetworkEmitter
         w.Line("_trainingBatch = batchSize;");
         w.Line($"{c.Plan.Last.OutputBuffer}.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);");
         w.Close();
+        if (c.Plan.UsesRandom)
+        {
+            w.Open("else if (mode == global::NormReg.ForwardMode.Sampling)");
+            w.Line($"inputs.CopyTo({Planner.InputBuffer});");
+            w.Line("ForwardSampling(batchSize);");
+            w.Line("_trainingBatch = 0;");
+            w.Line($"{c.Plan.Last.OutputBuffer}.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);");
+            w.Close();
+        }
         w.Open("else");
         w.Line("RunInference(inputs, batchSize);");
         w.Line($"{c.Plan.InferenceOutputBuffer}.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);");
@@ -136,8 +145,20 @@ internal static partial class NetworkEmitter
 
     private static void WriteForwardTraining(SourceWriter w, EmitContext c)
     {
-        w.Line("// Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for BackwardCore.");
-        w.Open("private void ForwardTraining(int n)");
+        WriteStochasticPass(w, c, sampling: false);
+        if (c.Plan.UsesRandom) WriteStochasticPass(w, c, sampling: true);
+    }
+
+    /// <summary>
+    /// The training pass, or the Monte-Carlo sampling pass: the same rows reading the same buffers, except that
+    /// sampling normalizes BatchNorm with its running statistics and leaves them alone.
+    /// </summary>
+    private static void WriteStochasticPass(SourceWriter w, EmitContext c, bool sampling)
+    {
+        w.Line(sampling
+            ? "// Monte-Carlo sampling: dropout and noise drawn, BatchNorm on its running statistics."
+            : "// Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for BackwardCore.");
+        w.Open(sampling ? "private void ForwardSampling(int n)" : "private void ForwardTraining(int n)");
         WriteScaling(w, c);
         bool first = true;
         foreach (PlannedLayer layer in c.Plan.Layers)
@@ -148,13 +169,14 @@ internal static partial class NetworkEmitter
             string x = Rows(layer.InputBuffer, layer.Inputs), y = Rows(layer.OutputBuffer, layer.Outputs);
             w.Line(layer.Layer.Kind switch
             {
+                LayerKind.BatchNorm when sampling => $"{Kernels}BatchNorm.ForwardInference({x}, {Weights("_parameters", layer)}, {Bias("_parameters", layer)}, {RunningMean(layer)}, {RunningVariance(layer)}, {y}, n, {Int(layer.Outputs)}, {Float(layer.Layer.Epsilon)});",
                 LayerKind.BatchNorm => $"{Kernels}BatchNorm.ForwardTraining({x}, {Weights("_parameters", layer)}, {Bias("_parameters", layer)}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {layer.InverseStdBuffer}, {RunningMean(layer)}, {RunningVariance(layer)}, n, {Int(layer.Outputs)}, {Float(layer.Layer.Momentum)}, {Float(layer.Layer.Epsilon)});",
                 LayerKind.Dropout => $"{Kernels}Dropout.Forward({x}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {Float(layer.Layer.Rate)}, ref _random);",
                 LayerKind.GaussianNoise => $"{Kernels}Dropout.GaussianNoise({x}, {y}, {Float(layer.Layer.Rate)}, ref _random);",
                 _ => ForwardCall(layer, x, y),
             });
         }
-        if (c.HasFolds)
+        if (c.HasFolds && !sampling)
         {
             w.Line();
             w.Line("_foldsStale = true; // the running statistics moved");

@@ -29,9 +29,9 @@ public static class Guard
     /// <summary>Checks that <paramref name="mode"/> is a defined <see cref="ForwardMode"/>.</summary>
     public static void Mode(ForwardMode mode, string network)
     {
-        if (mode is not (ForwardMode.Inference or ForwardMode.Training))
+        if (mode is not (ForwardMode.Inference or ForwardMode.Training or ForwardMode.Sampling))
         {
-            throw new ArgumentOutOfRangeException(nameof(mode), mode, $"{network}: mode must be ForwardMode.Inference or ForwardMode.Training; got {(int)mode}.");
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, $"{network}: mode must be ForwardMode.Inference, Training or Sampling; got {(int)mode}.");
         }
     }
 

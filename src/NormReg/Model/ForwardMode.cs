@@ -15,4 +15,12 @@ public enum ForwardMode
     /// PyTorch: <c>model.train()</c>. Keras: <c>model(x, training=True)</c>.
     /// </summary>
     Training,
+
+    /// <summary>
+    /// Monte-Carlo sampling (Gal and Ghahramani, 2016): dropout and noise are drawn as in training, BatchNorm uses its
+    /// running statistics as in inference, and nothing is kept for <c>Backward</c>. Repeated passes give a distribution
+    /// of outputs. This is the explicit opt-in for stochastic inference; the analyzers do not flag it.
+    /// PyTorch: <c>model.eval()</c>, then <c>m.train()</c> on the dropout modules. Keras: call the dropout layers with <c>training=True</c>.
+    /// </summary>
+    Sampling,
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics.Tensors;
 
 namespace NormReg;
 
@@ -9,6 +10,7 @@ namespace NormReg;
 public abstract class Optimizer
 {
     private int _boundLength = -1;
+    private float[]? _clipped;
 
     /// <summary>Creates an optimizer with learning rate <paramref name="learningRate"/>.</summary>
     protected Optimizer(double learningRate)
@@ -28,7 +30,34 @@ public abstract class Optimizer
     /// <summary>Steps taken so far.</summary>
     public long Steps { get; private set; }
 
-    /// <summary>Applies one update to <paramref name="parameters"/> from <paramref name="gradients"/>.</summary>
+    /// <summary>
+    /// Clipping by global norm: when set, each <see cref="Step"/> measures the L2 norm of all the gradients together,
+    /// <c>total = √Σg²</c>, and if <c>coef = ClipGlobalNorm / (total + 1e-6)</c> is below 1 the update uses the gradients
+    /// times <c>coef</c>; otherwise it uses them unchanged. <see langword="null"/> (the default) turns clipping off.
+    /// </summary>
+    /// <remarks>
+    /// PyTorch: <c>torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)</c> called between <c>backward()</c> and
+    /// <c>optimizer.step()</c>, with <c>coef</c> in float32 as there. Keras: the optimizer argument
+    /// <c>global_clipnorm=…</c>, which scales by <c>clipnorm / total</c> without the 1e-6 (Keras' <c>clipnorm</c> clips each
+    /// variable separately, which this does not do). The network's gradients are left as they are: the scaled copy goes
+    /// into a buffer sized once, so a step allocates nothing.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative or NaN.</exception>
+    public double? ClipGlobalNorm
+    {
+        get;
+        set => field = value is null || value > 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(ClipGlobalNorm), value, "ClipGlobalNorm must be positive, or null for no clipping.");
+    }
+
+    /// <summary>
+    /// The global L2 norm of the gradients the last <see cref="Step"/> received, before clipping (what PyTorch's
+    /// <c>clip_grad_norm_</c> returns); measured only while <see cref="ClipGlobalNorm"/> is set, <see cref="double.NaN"/> otherwise.
+    /// </summary>
+    public double LastGradientNorm { get; private set; } = double.NaN;
+
+    /// <summary>Applies one update to <paramref name="parameters"/> from <paramref name="gradients"/>, clipped first if <see cref="ClipGlobalNorm"/> is set.</summary>
     /// <exception cref="ArgumentException">The spans differ in length, or differ from the network this optimizer first stepped.</exception>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
@@ -39,6 +68,7 @@ public abstract class Optimizer
         if (_boundLength < 0)
         {
             Allocate(parameters.Length);
+            if (ClipGlobalNorm is not null) _clipped = new float[parameters.Length];
             _boundLength = parameters.Length;
         }
         else if (_boundLength != parameters.Length)
@@ -47,7 +77,22 @@ public abstract class Optimizer
                 $"{GetType().Name} keeps state for a network of {_boundLength} parameters and cannot step one of {parameters.Length}; use one optimizer per network.", nameof(parameters));
         }
         Steps++;
-        Update(parameters, gradients);
+        Update(parameters, ClipGlobalNorm is double maxNorm ? Clip(gradients, maxNorm) : gradients);
+    }
+
+    /// <summary>PyTorch's <c>clip_grad_norm_</c> into the scratch buffer; returns <paramref name="gradients"/> itself when no scaling is due.</summary>
+    private ReadOnlySpan<float> Clip(ReadOnlySpan<float> gradients, double maxNorm)
+    {
+        double sum = 0;
+        foreach (float g in gradients) sum += (double)g * g;
+        double total = Math.Sqrt(sum);
+        LastGradientNorm = total;
+        float coef = (float)(maxNorm / (total + 1e-6));
+        if (!(coef < 1f)) return gradients;
+        _clipped ??= new float[gradients.Length];
+        Span<float> clipped = _clipped.AsSpan(0, gradients.Length);
+        TensorPrimitives.Multiply(gradients, coef, clipped);
+        return clipped;
     }
 
     /// <summary>Allocates the per-parameter state, once.</summary>

@@ -1,27 +1,21 @@
 using System;
-using System.Collections.Generic;
 
 namespace NormReg;
 
 /// <summary>
-/// What one epoch of <c>Fit</c> measured. Losses and accuracies are evaluated in inference mode at the end of
-/// the epoch over the whole set (Keras instead averages the training batches while the weights move).
+/// What one epoch of <c>Fit</c> measured: Keras' <c>logs</c> at <c>on_epoch_end</c>, one row of <c>History.history</c>. Losses and
+/// accuracies are evaluated in inference mode at the end of the epoch over the whole set (Keras instead averages the
+/// training batches while the weights move).
 /// </summary>
-/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="Epoch">1-based epoch number (Keras' <c>epoch + 1</c>).</param>
 /// <param name="Epochs">Epochs planned.</param>
-/// <param name="Loss">Mean training loss.</param>
-/// <param name="Accuracy">Training accuracy for classifiers; <see langword="null"/> for regressors.</param>
-/// <param name="ValidationLoss">Mean validation loss, when validation data was given.</param>
-/// <param name="ValidationAccuracy">Validation accuracy, for classifiers given validation data.</param>
+/// <param name="Loss">Mean training data loss, without <paramref name="Penalty"/>; Keras' <c>"loss"</c> (which adds the penalty).</param>
+/// <param name="Accuracy">Training accuracy for classifiers; <see langword="null"/> for regressors. Keras' <c>"accuracy"</c>.</param>
+/// <param name="ValidationLoss">Mean validation data loss, when there is validation data; Keras' <c>"val_loss"</c>.</param>
+/// <param name="ValidationAccuracy">Validation accuracy, for classifiers with validation data; Keras' <c>"val_accuracy"</c>.</param>
 /// <param name="Elapsed">Time since <c>Fit</c> started.</param>
-public sealed record EpochResult(int Epoch, int Epochs, double Loss, double? Accuracy, double? ValidationLoss, double? ValidationAccuracy, TimeSpan Elapsed);
-
-/// <summary>Every epoch's result, in order; Keras' <c>History.history</c>.</summary>
-public sealed class History(IReadOnlyList<EpochResult> epochs)
-{
-    /// <summary>The epochs run.</summary>
-    public IReadOnlyList<EpochResult> Epochs { get; } = epochs;
-
-    /// <summary>The last epoch's result.</summary>
-    public EpochResult Last => Epochs[Epochs.Count - 1];
-}
+/// <param name="Penalty">The network's regularization penalty (<see cref="INetwork.Penalty"/>, the L1/L2 terms) at the end of the epoch; 0 without such rows.</param>
+/// <param name="LearningRate">The optimizer's learning rate during the epoch; Keras' <c>"learning_rate"</c> log, PyTorch's <c>scheduler.get_last_lr()</c> before the epoch's <c>step()</c>.</param>
+public sealed record EpochResult(
+    int Epoch, int Epochs, double Loss, double? Accuracy, double? ValidationLoss, double? ValidationAccuracy, TimeSpan Elapsed,
+    double Penalty = 0, double LearningRate = double.NaN);

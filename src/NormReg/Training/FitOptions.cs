@@ -17,7 +17,10 @@ public sealed class FitOptions
     /// <summary>Seed of the shuffling, so a run can be repeated exactly.</summary>
     public int Seed { get; init; }
 
-    /// <summary>Held-out features, row-major, evaluated in inference mode after every epoch; <see langword="null"/> for none.</summary>
+    /// <summary>
+    /// Held-out features, row-major, evaluated in inference mode after every epoch; <see langword="null"/> for none. Keras'
+    /// <c>validation_data</c>. Cannot be combined with <see cref="ValidationSplit"/>.
+    /// </summary>
     public float[]? ValidationFeatures { get; init; }
 
     /// <summary>Held-out labels (classifiers) matching <see cref="ValidationFeatures"/>.</summary>
@@ -26,6 +29,40 @@ public sealed class FitOptions
     /// <summary>Held-out targets (regressors) matching <see cref="ValidationFeatures"/>, row-major.</summary>
     public float[]? ValidationTargets { get; init; }
 
-    /// <summary>Called after every epoch with its result, for progress display or logging.</summary>
+    /// <summary>
+    /// Fraction of the samples to hold out for validation, in [0, 1); 0 (the default) for none. As Keras'
+    /// <c>validation_split</c>, the held-out samples are the <em>last</em> <c>n − ⌊n·(1 − split)⌋</c> ones, taken before any
+    /// shuffling, and only the rest are trained on and shuffled. Shuffle your data first if its order means something.
+    /// Fit throws if the split leaves no training or no validation sample, or if <see cref="ValidationFeatures"/> is also
+    /// given (Keras silently prefers <c>validation_data</c>). PyTorch: <c>Subset(dataset, range(split_at, n))</c> for the
+    /// validation part (<c>random_split</c> would draw it at random instead).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside [0, 1).</exception>
+    public double ValidationSplit
+    {
+        get;
+        init => field = value >= 0 && value < 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(ValidationSplit), value, $"ValidationSplit must be in [0, 1); got {value}.");
+    }
+
+    /// <summary>
+    /// Stops training when a monitored quantity stops improving, with Keras 3 semantics, and optionally ends with the best
+    /// epoch's weights; <see langword="null"/> (default) for none. Keras' <c>callbacks=[EarlyStopping(…)]</c>.
+    /// </summary>
+    public EarlyStopping? EarlyStopping { get; init; }
+
+    /// <summary>
+    /// Sets the optimizer's learning rate before the first epoch and between epochs; <see langword="null"/> (default) keeps it.
+    /// See <see cref="StepDecay"/>, <see cref="CosineAnnealing"/>, <see cref="ReduceOnPlateau"/> and
+    /// <see cref="NormReg.LearningRateSchedule.FromFunction"/>. PyTorch: <c>scheduler.step()</c> after each epoch; Keras: a
+    /// <c>LearningRateScheduler</c> or <c>ReduceLROnPlateau</c> callback.
+    /// </summary>
+    public LearningRateSchedule? LearningRateSchedule { get; init; }
+
+    /// <summary>
+    /// Called after every epoch with its result, for progress display or logging; Keras' <c>Callback.on_epoch_end</c>. It runs
+    /// before early stopping and the schedule look at the epoch.
+    /// </summary>
     public Action<EpochResult>? OnEpochEnd { get; init; }
 }

@@ -6,12 +6,25 @@ using System.Numerics.Tensors;
 namespace NormReg;
 
 /// <summary>
-/// The training loop, Keras' <c>model.fit</c>: epochs of shuffled mini-batches through <c>TrainStep</c>, and an
-/// evaluation of the training and validation sets in inference mode after each epoch.
+/// The training loop, Keras' <c>model.fit</c>: epochs of shuffled mini-batches through <c>TrainStep</c>, an evaluation of the
+/// training and validation sets in inference mode after each epoch, then early stopping and the learning-rate schedule.
 /// </summary>
+/// <remarks>
+/// <para>Each epoch: shuffle the training samples (<see cref="FitOptions.Shuffle"/>), one <c>TrainStep</c> per batch, then
+/// measure loss and accuracy over the training set and the validation set, <see cref="INetwork.Penalty"/> and the rate
+/// used, append an <see cref="EpochResult"/> to the history, call <see cref="FitOptions.OnEpochEnd"/>, let
+/// <see cref="FitOptions.EarlyStopping"/> keep the weights or stop, and let <see cref="FitOptions.LearningRateSchedule"/> set
+/// the next epoch's rate. At the end, early stopping's best weights are restored if it asks to.</para>
+/// <para>Buffers (batch, evaluation outputs, the best-weights copy) are allocated once per call; an epoch allocates only
+/// its <see cref="EpochResult"/>.</para>
+/// <para>A step whose loss or gradients are not finite throws <see cref="TrainingDivergedException"/> naming the epoch and
+/// step; the network keeps the parameters of the last good step (best weights are not restored).</para>
+/// </remarks>
 public static class Training
 {
     /// <summary>Trains a classifier on <paramref name="features"/> (row-major) and one label per sample.</summary>
+    /// <exception cref="ArgumentException">Data or options that do not fit the network or each other.</exception>
+    /// <exception cref="TrainingDivergedException">A step's loss or gradients were not finite.</exception>
     public static History Fit(this IClassifier network, float[] features, int[] labels, Optimizer optimizer, FitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -23,6 +36,8 @@ public static class Training
     }
 
     /// <summary>Trains a regressor on <paramref name="features"/> and <paramref name="targets"/>, both row-major.</summary>
+    /// <exception cref="ArgumentException">Data or options that do not fit the network or each other.</exception>
+    /// <exception cref="TrainingDivergedException">A step's loss or gradients were not finite.</exception>
     public static History Fit(this IRegressor network, float[] features, float[] targets, Optimizer optimizer, FitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -37,6 +52,7 @@ public static class Training
     public static (double Loss, double Accuracy) Evaluate(this IClassifier network, float[] features, int[] labels)
     {
         ArgumentNullException.ThrowIfNull(network);
+        CheckData(network, features, labels, 1, "features", "labels");
         var scratch = new Scratch(network);
         (double loss, double? accuracy) = EvaluateCore(network, features, labels, 1, scratch,
             static (net, outputs, y, n, gradients) => ((IClassifier)net).ComputeLoss(outputs, y, n, gradients), CountCorrect);
@@ -71,49 +87,127 @@ public static class Training
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize,
                 $"FitOptions.BatchSize must be between 1 and the network's MaxBatchSize, {network.MaxBatchSize}; got {options.BatchSize}.");
         }
+
+        int inputWidth = network.InputSize;
+        int trainCount = count;
+        ReadOnlySpan<float> validationX = default;
+        ReadOnlySpan<T> validationY = default;
         if (options.ValidationFeatures is not null)
         {
             if (validationTargets is null) throw new ArgumentException("FitOptions.ValidationFeatures was given without validation labels or targets.", nameof(options));
+            if (options.ValidationSplit > 0)
+            {
+                throw new ArgumentException(
+                    $"FitOptions.ValidationSplit = {options.ValidationSplit} and ValidationFeatures were both given; use one (Keras ignores validation_split when validation_data is given).", nameof(options));
+            }
             CheckData(network, options.ValidationFeatures, validationTargets, targetWidth, "ValidationFeatures", "validation targets");
+            validationX = options.ValidationFeatures;
+            validationY = validationTargets;
         }
+        else if (options.ValidationSplit > 0)
+        {
+            trainCount = SplitAt(count, options.ValidationSplit);
+            validationX = features.AsSpan(trainCount * inputWidth);
+            validationY = targets.AsSpan(trainCount * targetWidth);
+        }
+        bool hasValidation = !validationX.IsEmpty;
+        ReadOnlySpan<float> trainX = features.AsSpan(0, trainCount * inputWidth);
+        ReadOnlySpan<T> trainY = targets.AsSpan(0, trainCount * targetWidth);
 
-        int batch = options.BatchSize, inputWidth = network.InputSize;
-        var order = new int[count];
-        for (int i = 0; i < count; i++) order[i] = i;
+        EarlyStopping? stopping = options.EarlyStopping;
+        LearningRateSchedule? schedule = options.LearningRateSchedule;
+        stopping?.Monitor.Require(nameof(EarlyStopping), hasValidation, correct is not null);
+        if (schedule is ReduceOnPlateau plateau) plateau.Monitor.Require(nameof(ReduceOnPlateau), hasValidation, correct is not null);
+
+        int batch = options.BatchSize, epochCount = options.Epochs;
+        int stepsPerEpoch = (trainCount + batch - 1) / batch;
+        var order = new int[trainCount];
+        for (int i = 0; i < trainCount; i++) order[i] = i;
         var x = new float[batch * inputWidth];
         var y = new T[batch * targetWidth];
         var random = new SeededRandom(unchecked((ulong)options.Seed));
         var scratch = new Scratch(network);
-        var epochs = new List<EpochResult>(options.Epochs);
+        float[]? bestState = stopping is { RestoreBestWeights: true } ? new float[network.StateLength] : null;
+        var epochs = new List<EpochResult>(epochCount);
+        int? stoppedEpoch = null;
         var clock = Stopwatch.StartNew();
 
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        stopping?.OnTrainBegin();
+        if (schedule is not null) SetLearningRate(optimizer, schedule.OnTrainBegin(optimizer.LearningRate), schedule, 1);
+
+        for (int epoch = 1; epoch <= epochCount; epoch++)
         {
             if (options.Shuffle) random.Shuffle<int>(order);
-            for (int start = 0; start < count; start += batch)
+            for (int start = 0, stepIndex = 1; start < trainCount; start += batch, stepIndex++)
             {
-                int n = Math.Min(batch, count - start);
+                int n = Math.Min(batch, trainCount - start);
                 for (int k = 0; k < n; k++)
                 {
                     int i = order[start + k];
-                    Array.Copy(features, i * inputWidth, x, k * inputWidth, inputWidth);
-                    Array.Copy(targets, i * targetWidth, y, k * targetWidth, targetWidth);
+                    trainX.Slice(i * inputWidth, inputWidth).CopyTo(x.AsSpan(k * inputWidth));
+                    trainY.Slice(i * targetWidth, targetWidth).CopyTo(y.AsSpan(k * targetWidth));
                 }
-                step(network, x.AsSpan(0, n * inputWidth), y.AsSpan(0, n * targetWidth), n, optimizer);
+                try
+                {
+                    step(network, x.AsSpan(0, n * inputWidth), y.AsSpan(0, n * targetWidth), n, optimizer);
+                }
+                catch (ArithmeticException e)
+                {
+                    throw new TrainingDivergedException(epoch, stepIndex, stepsPerEpoch, epochs.Count > 0 ? new History(epochs.ToArray()) : null, e);
+                }
             }
 
-            (double loss, double? accuracy) = EvaluateCore(network, features, targets, targetWidth, scratch, lossOf, correct);
+            (double loss, double? accuracy) = EvaluateCore(network, trainX, trainY, targetWidth, scratch, lossOf, correct);
             double? validationLoss = null, validationAccuracy = null;
-            if (options.ValidationFeatures is not null)
-            {
-                (double vl, double? va) = EvaluateCore(network, options.ValidationFeatures, validationTargets!, targetWidth, scratch, lossOf, correct);
-                (validationLoss, validationAccuracy) = (vl, va);
-            }
-            var result = new EpochResult(epoch, options.Epochs, loss, accuracy, validationLoss, validationAccuracy, clock.Elapsed);
+            if (hasValidation) (validationLoss, validationAccuracy) = EvaluateCore(network, validationX, validationY, targetWidth, scratch, lossOf, correct);
+            var result = new EpochResult(epoch, epochCount, loss, accuracy, validationLoss, validationAccuracy, clock.Elapsed, network.Penalty, optimizer.LearningRate);
             epochs.Add(result);
             options.OnEpochEnd?.Invoke(result);
+
+            if (stopping is not null)
+            {
+                EarlyStoppingActions actions = stopping.OnEpochEnd(epoch, result.Of(stopping.Monitor));
+                if ((actions & EarlyStoppingActions.SaveWeights) != 0 && bestState is not null) network.CopyState(bestState);
+                if ((actions & EarlyStoppingActions.Stop) != 0)
+                {
+                    stoppedEpoch = epoch;
+                    break;
+                }
+            }
+            if (schedule is not null && epoch < epochCount) SetLearningRate(optimizer, schedule.OnEpochEnd(result, optimizer.LearningRate), schedule, epoch + 1);
         }
-        return new History(epochs);
+
+        // Keras 3's on_train_end: restore whenever weights were kept, whether or not training stopped early.
+        int? restoredEpoch = null;
+        if (stopping is not null && stopping.RestoresOnTrainEnd && bestState is not null)
+        {
+            network.RestoreState(bestState);
+            restoredEpoch = stopping.BestEpoch;
+        }
+        return new History(epochs, stoppedEpoch, restoredEpoch);
+    }
+
+    /// <summary>Keras' <c>train_validation_split</c>: <c>split_at = ⌊n·(1 − split)⌋</c>; both parts must be non-empty.</summary>
+    private static int SplitAt(int count, double split)
+    {
+        int splitAt = (int)Math.Floor(count * (1.0 - split));
+        if (splitAt == 0 || splitAt == count)
+        {
+            throw new ArgumentException(
+                $"FitOptions.ValidationSplit = {split} of {count} samples leaves {splitAt} for training and {count - splitAt} for validation; " +
+                "each needs at least one sample. Give more data or another ValidationSplit.", "options");
+        }
+        return splitAt;
+    }
+
+    private static void SetLearningRate(Optimizer optimizer, double rate, LearningRateSchedule schedule, int epoch)
+    {
+        if (!(rate > 0) || !double.IsFinite(rate))
+        {
+            throw new InvalidOperationException(
+                $"The learning-rate schedule {schedule.GetType().Name} gave {rate} for epoch {epoch}; the optimizer needs a positive, finite rate.");
+        }
+        optimizer.LearningRate = rate;
     }
 
     /// <summary>Output and gradient buffers for evaluation, sized once per call of Fit or Evaluate.</summary>
@@ -124,18 +218,18 @@ public static class Training
     }
 
     private static (double Loss, double? Accuracy) EvaluateCore<T>(
-        INetwork network, float[] features, T[] targets, int targetWidth, Scratch scratch, LossOf<T> lossOf, Correct<T>? correct)
+        INetwork network, ReadOnlySpan<float> features, ReadOnlySpan<T> targets, int targetWidth, Scratch scratch, LossOf<T> lossOf, Correct<T>? correct)
     {
-        int count = CheckData(network, features, targets, targetWidth, "features", "targets");
         int max = network.MaxBatchSize, inputWidth = network.InputSize, outputWidth = network.OutputSize;
+        int count = features.Length / inputWidth;
         double lossSum = 0;
         int right = 0;
         for (int start = 0; start < count; start += max)
         {
             int n = Math.Min(max, count - start);
             Span<float> outputs = scratch.Outputs.AsSpan(0, n * outputWidth);
-            network.Predict(features.AsSpan(start * inputWidth, n * inputWidth), outputs, n);
-            ReadOnlySpan<T> y = targets.AsSpan(start * targetWidth, n * targetWidth);
+            network.Predict(features.Slice(start * inputWidth, n * inputWidth), outputs, n);
+            ReadOnlySpan<T> y = targets.Slice(start * targetWidth, n * targetWidth);
             lossSum += (double)lossOf(network, outputs, y, n, scratch.Gradients.AsSpan(0, n * outputWidth)) * n;
             if (correct is not null) right += correct(outputs, y, n, outputWidth);
         }

@@ -18,7 +18,11 @@ internal static class GeneratorHarness
     public static readonly CSharpParseOptions ParseOptions =
         new(LanguageVersion.CSharp12, DocumentationMode.Diagnose);
 
-    private static readonly MetadataReference[] References = LoadReferences();
+    public static readonly MetadataReference[] References = LoadReferences();
+
+    /// <summary>Every analyzer the package ships.</summary>
+    public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } =
+        [new RowOutsideNetworkAnalyzer(), new NetworkDesignAnalyzer(), new InferenceModeAnalyzer(), new TrainingSetupAnalyzer()];
 
     public static CSharpCompilation Compile(params string[] sources) =>
         CSharpCompilation.Create(
@@ -50,7 +54,7 @@ internal static class GeneratorHarness
     {
         (GeneratorRunResult result, Compilation output) = Run(Compile(sources));
         ImmutableArray<Diagnostic> analyzers = output
-            .WithAnalyzers([new RowOutsideNetworkAnalyzer()])
+            .WithAnalyzers(Analyzers)
             .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
         return [.. result.Diagnostics.Concat(analyzers).Where(d => d.Id.StartsWith("NRG", StringComparison.Ordinal))];
     }

@@ -137,7 +137,7 @@ namespace NormReg.Tests.Networks
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
         /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
         /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="mode">Training (PyTorch <c>model.train()</c>) or inference (<c>model.eval()</c>).</param>
+        /// <param name="mode">Training (PyTorch <c>model.train()</c>), inference (<c>model.eval()</c>) or Monte-Carlo sampling.</param>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode)
         {
             global::NormReg.Kernels.Guard.Mode(mode, "DropoutProbe");
@@ -148,6 +148,13 @@ namespace NormReg.Tests.Networks
                 inputs.CopyTo(_input);
                 ForwardTraining(batchSize);
                 _trainingBatch = batchSize;
+                _dropout1.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
+            }
+            else if (mode == global::NormReg.ForwardMode.Sampling)
+            {
+                inputs.CopyTo(_input);
+                ForwardSampling(batchSize);
+                _trainingBatch = 0;
                 _dropout1.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
             }
             else
@@ -230,6 +237,13 @@ namespace NormReg.Tests.Networks
 
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for BackwardCore.
         private void ForwardTraining(int n)
+        {
+            // [Dropout(0.5)] Dropout1: 8, drops 0.5 in training
+            global::NormReg.Kernels.Dropout.Forward(_input.AsSpan(0, n * 8), _dropout1.AsSpan(0, n * 8), _dropout1Mask.AsSpan(0, n * 8), 0.5f, ref _random);
+        }
+
+        // Monte-Carlo sampling: dropout and noise drawn, BatchNorm on its running statistics.
+        private void ForwardSampling(int n)
         {
             // [Dropout(0.5)] Dropout1: 8, drops 0.5 in training
             global::NormReg.Kernels.Dropout.Forward(_input.AsSpan(0, n * 8), _dropout1.AsSpan(0, n * 8), _dropout1Mask.AsSpan(0, n * 8), 0.5f, ref _random);

@@ -135,7 +135,7 @@ namespace NormReg.Tests.Networks
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
         /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
         /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="mode">Training (PyTorch <c>model.train()</c>) or inference (<c>model.eval()</c>).</param>
+        /// <param name="mode">Training (PyTorch <c>model.train()</c>), inference (<c>model.eval()</c>) or Monte-Carlo sampling.</param>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode)
         {
             global::NormReg.Kernels.Guard.Mode(mode, "NoiseProbe");
@@ -146,6 +146,13 @@ namespace NormReg.Tests.Networks
                 inputs.CopyTo(_input);
                 ForwardTraining(batchSize);
                 _trainingBatch = batchSize;
+                _gaussianNoise1.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
+            }
+            else if (mode == global::NormReg.ForwardMode.Sampling)
+            {
+                inputs.CopyTo(_input);
+                ForwardSampling(batchSize);
+                _trainingBatch = 0;
                 _gaussianNoise1.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
             }
             else
@@ -228,6 +235,13 @@ namespace NormReg.Tests.Networks
 
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for BackwardCore.
         private void ForwardTraining(int n)
+        {
+            // [GaussianNoise(0.5)] GaussianNoise1: 8, σ 0.5 in training
+            global::NormReg.Kernels.Dropout.GaussianNoise(_input.AsSpan(0, n * 8), _gaussianNoise1.AsSpan(0, n * 8), 0.5f, ref _random);
+        }
+
+        // Monte-Carlo sampling: dropout and noise drawn, BatchNorm on its running statistics.
+        private void ForwardSampling(int n)
         {
             // [GaussianNoise(0.5)] GaussianNoise1: 8, σ 0.5 in training
             global::NormReg.Kernels.Dropout.GaussianNoise(_input.AsSpan(0, n * 8), _gaussianNoise1.AsSpan(0, n * 8), 0.5f, ref _random);

@@ -190,7 +190,7 @@ namespace NormReg.Tests.Networks
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
         /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
         /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="mode">Training (PyTorch <c>model.train()</c>) or inference (<c>model.eval()</c>).</param>
+        /// <param name="mode">Training (PyTorch <c>model.train()</c>), inference (<c>model.eval()</c>) or Monte-Carlo sampling.</param>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode)
         {
             global::NormReg.Kernels.Guard.Mode(mode, "RegularizedClassifierWithoutDropout");
@@ -201,6 +201,13 @@ namespace NormReg.Tests.Networks
                 inputs.CopyTo(_input);
                 ForwardTraining(batchSize);
                 _trainingBatch = batchSize;
+                _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
+            }
+            else if (mode == global::NormReg.ForwardMode.Sampling)
+            {
+                inputs.CopyTo(_input);
+                ForwardSampling(batchSize);
+                _trainingBatch = 0;
                 _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
             }
             else
@@ -297,6 +304,25 @@ namespace NormReg.Tests.Networks
 
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for BackwardCore.
         private void ForwardTraining(int n)
+        {
+            // [Input(6), ZScore], standardized with fitted mean and standard deviation
+            global::NormReg.Kernels.InputScaling.ZScore(_input.AsSpan(0, n * 6), _statistics.AsSpan(0, 6), _statistics.AsSpan(6, 6), n, InputSize);
+
+            // [GaussianNoise(0.1)] GaussianNoise1: 6, σ 0.1 in training
+            global::NormReg.Kernels.Dropout.GaussianNoise(_input.AsSpan(0, n * 6), _gaussianNoise1.AsSpan(0, n * 6), 0.1f, ref _random);
+
+            // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw²
+            global::NormReg.Kernels.Dense.Forward(_gaussianNoise1.AsSpan(0, n * 6), _parameters.AsSpan(0, 96), _parameters.AsSpan(96, 16), _dense1.AsSpan(0, n * 16), n, 6, 16);
+
+            // [ReLU] ReLU1: 16
+            global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(0, n * 16), _relu1.AsSpan(0, n * 16));
+
+            // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2
+            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 16), _parameters.AsSpan(112, 48), _parameters.AsSpan(160, 3), _dense2.AsSpan(0, n * 3), n, 16, 3);
+        }
+
+        // Monte-Carlo sampling: dropout and noise drawn, BatchNorm on its running statistics.
+        private void ForwardSampling(int n)
         {
             // [Input(6), ZScore], standardized with fitted mean and standard deviation
             global::NormReg.Kernels.InputScaling.ZScore(_input.AsSpan(0, n * 6), _statistics.AsSpan(0, 6), _statistics.AsSpan(6, 6), n, InputSize);

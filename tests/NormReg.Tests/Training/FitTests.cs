@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using NormReg.Tests.Networks;
 
-namespace NormReg.Tests;
+namespace NormReg.Tests.TrainingLoop;
 
 /// <summary>The training loop's bookkeeping and argument checks.</summary>
 public sealed class FitTests

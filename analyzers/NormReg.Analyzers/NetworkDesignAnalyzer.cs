@@ -1,0 +1,93 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using NormReg.Generators.Diagnostics;
+using NormReg.Generators.Model;
+using NormReg.Generators.Parsing;
+
+namespace NormReg.Analyzers;
+
+/// <summary>
+/// Rules on the rows of a valid network: dropout before BatchNorm (NRG101), a bias before BatchNorm (NRG102),
+/// penalties on normalization parameters (NRG103), dropout after the last weight layer (NRG104) and an output
+/// activation the loss applies again (NRG105).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NetworkDesignAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Property of an NRG101 diagnostic: where the moved row goes (after this position).</summary>
+    public const string InsertAfterProperty = "InsertAfter";
+
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticCatalog.DropoutBeforeBatchNorm, DiagnosticCatalog.BiasBeforeBatchNorm, DiagnosticCatalog.PenaltyOnNormalization,
+        DiagnosticCatalog.DropoutAfterLastWeights, DiagnosticCatalog.DoubleActivation);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterSymbolAction(Analyze, SymbolKind.NamedType);
+    }
+
+    private static void Analyze(SymbolAnalysisContext context)
+    {
+        if (NetworkRows.Read((INamedTypeSymbol)context.Symbol, context.CancellationToken) is not { } network) return;
+        IReadOnlyList<LayerRows> layers = network.Layers;
+        int lastDense = -1;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i].Layer.Kind == LayerKind.Dense) lastDense = i;
+        }
+
+        for (int i = 0; i < layers.Count; i++)
+        {
+            LayerRows layer = layers[i];
+            LayerRows? next = i + 1 < layers.Count ? layers[i + 1] : null;
+            bool stochastic = layer.Layer.Kind is LayerKind.Dropout or LayerKind.GaussianNoise;
+
+            if (stochastic && next?.Layer.Kind == LayerKind.BatchNorm)
+            {
+                Row last = next.Modifiers.Count > 0 ? next.Modifiers[next.Modifiers.Count - 1] : next.Row;
+                var properties = ImmutableDictionary<string, string?>.Empty.Add(InsertAfterProperty, last.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture));
+                Report(context, DiagnosticCatalog.DropoutBeforeBatchNorm, layer.Row, properties, layer.Row.Text, next.Row.Text);
+            }
+            if (layer.Layer.Kind == LayerKind.Dense && layer.Layer.UseBias && next?.Layer.Kind == LayerKind.BatchNorm)
+            {
+                Report(context, DiagnosticCatalog.BiasBeforeBatchNorm, layer.Row, null, layer.Row.Text, next.Row.Text);
+            }
+            if (layer.Layer.Kind is LayerKind.BatchNorm or LayerKind.LayerNorm)
+            {
+                foreach (Row modifier in layer.Modifiers)
+                {
+                    if (modifier.Modifier is ModifierKind.L1 or ModifierKind.L2 or ModifierKind.L1L2)
+                    {
+                        Report(context, DiagnosticCatalog.PenaltyOnNormalization, modifier, null, modifier.Text, layer.Layer.Name);
+                    }
+                }
+            }
+            if (stochastic && i > lastDense)
+            {
+                Report(context, DiagnosticCatalog.DropoutAfterLastWeights, layer.Row, null, layer.Row.Text, network.Spec.Identifier);
+            }
+        }
+
+        LayerRows output = layers[layers.Count - 1];
+        (LayerKind activation, string applied) = network.Spec.Loss switch
+        {
+            LossKind.SoftmaxCrossEntropy => (LayerKind.Softmax, "softmax"),
+            LossKind.BinaryCrossEntropy => (LayerKind.Sigmoid, "the sigmoid"),
+            _ => ((LayerKind)(-1), ""),
+        };
+        if (output.Layer.Kind == activation)
+        {
+            Report(context, DiagnosticCatalog.DoubleActivation, output.Row, null, output.Row.Text, network.Spec.Identifier, network.Spec.Loss.ToString(), applied);
+        }
+    }
+
+    private static void Report(SymbolAnalysisContext context, DiagnosticDescriptor descriptor, Row row, ImmutableDictionary<string, string?>? properties, params object[] arguments) =>
+        context.ReportDiagnostic(Diagnostic.Create(descriptor, row.Location, properties, arguments));
+}
