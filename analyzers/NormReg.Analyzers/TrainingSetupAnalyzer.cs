@@ -17,6 +17,8 @@ namespace NormReg.Analyzers;
 public sealed class TrainingSetupAnalyzer : DiagnosticAnalyzer
 {
     private const int TrainingMode = 1;
+    private const int TrainingLoss = 1;     // NormReg.Metric.Loss
+    private const int TrainingAccuracy = 3; // NormReg.Metric.Accuracy
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -77,13 +79,12 @@ public sealed class TrainingSetupAnalyzer : DiagnosticAnalyzer
         if (Assignment(creation, "EarlyStopping") is not { } earlyStopping) return;
         if (Assignment(creation, "ValidationFeatures") is not null || Assignment(creation, "ValidationSplit") is not null) return;
 
-        // The monitor defaults to the validation loss; a training metric needs no validation data.
-        string monitor = Initializer(Unwrap(earlyStopping.Value), "Monitor") is { } value
-            ? value.Syntax.ToString()
-            : "the validation loss (the default monitor)";
-        if (Initializer(Unwrap(earlyStopping.Value), "Monitor")?.ConstantValue is { HasValue: true, Value: int metric } && metric is 1 or 3) return;
+        // The monitor defaults to the validation loss; a training metric (Metric.Loss, Metric.Accuracy) needs no validation data.
+        IOperation? monitor = Initializer(Unwrap(earlyStopping.Value), "Monitor");
+        if (monitor?.ConstantValue is { HasValue: true, Value: TrainingLoss or TrainingAccuracy }) return;
 
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticCatalog.EarlyStoppingWithoutValidation, earlyStopping.Syntax.GetLocation(), monitor));
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticCatalog.EarlyStoppingWithoutValidation, earlyStopping.Syntax.GetLocation(),
+            monitor?.Syntax.ToString() ?? "the validation loss (the default monitor)"));
     }
 
     /// <summary>Whether an optimizer created in place is given a weight decay of exactly zero.</summary>
