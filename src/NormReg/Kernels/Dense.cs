@@ -5,58 +5,54 @@ namespace NormReg.Kernels;
 
 /// <summary>
 /// Fully connected layer kernels on row-major batches. Weights are [outputs × inputs] row-major,
-/// as PyTorch's <c>nn.Linear.weight</c>.
+/// as PyTorch's <c>nn.Linear.weight</c>. The products run on the register-blocked <see cref="Gemm"/> kernels.
 /// </summary>
 public static class Dense
 {
     /// <summary><c>y[n, o] = b[o] + Σᵢ x[n, i]·W[o, i]</c>. An empty <paramref name="bias"/> means no bias.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
     {
+        Check(x.Length, batch * inputs, nameof(x));
+        Check(weights.Length, outputs * inputs, nameof(weights));
+        Check(y.Length, batch * outputs, nameof(y));
+        if (!bias.IsEmpty) Check(bias.Length, outputs, nameof(bias));
+        Gemm.MultiplyTransposed(x, weights, y, batch, outputs, inputs);
+        if (bias.IsEmpty) return;
         for (int n = 0; n < batch; n++)
         {
-            ReadOnlySpan<float> xRow = x.Slice(n * inputs, inputs);
-            Span<float> yRow = y.Slice(n * outputs, outputs);
-            for (int o = 0; o < outputs; o++)
-            {
-                yRow[o] = TensorPrimitives.Dot(xRow, weights.Slice(o * inputs, inputs));
-            }
-            if (!bias.IsEmpty) TensorPrimitives.Add(yRow, bias, yRow);
+            Span<float> row = y.Slice(n * outputs, outputs);
+            TensorPrimitives.Add(row, bias, row);
         }
     }
 
     /// <summary>
-    /// Gradients of the weights and bias from the output gradient <paramref name="dy"/>; they overwrite
-    /// <paramref name="weightGradients"/> and <paramref name="biasGradients"/> (empty when there is no bias).
+    /// Gradients of the weights and bias from the output gradient <paramref name="dy"/>: <c>dW = dyᵀ·x</c> and
+    /// <c>db = Σₙ dy[n, :]</c>, overwriting <paramref name="weightGradients"/> and <paramref name="biasGradients"/> (empty when there is no bias).
     /// </summary>
     public static void BackwardParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradients, Span<float> biasGradients, int batch, int inputs, int outputs)
     {
-        weightGradients.Clear();
+        Check(x.Length, batch * inputs, nameof(x));
+        Check(dy.Length, batch * outputs, nameof(dy));
+        Check(weightGradients.Length, outputs * inputs, nameof(weightGradients));
+        Gemm.Multiply(dy, 1, outputs, x, weightGradients, outputs, inputs, batch);
+        if (biasGradients.IsEmpty) return;
+        Check(biasGradients.Length, outputs, nameof(biasGradients));
         biasGradients.Clear();
-        for (int n = 0; n < batch; n++)
-        {
-            ReadOnlySpan<float> xRow = x.Slice(n * inputs, inputs);
-            ReadOnlySpan<float> dyRow = dy.Slice(n * outputs, outputs);
-            for (int o = 0; o < outputs; o++)
-            {
-                Span<float> dwRow = weightGradients.Slice(o * inputs, inputs);
-                TensorPrimitives.MultiplyAdd(xRow, dyRow[o], dwRow, dwRow);
-            }
-            if (!biasGradients.IsEmpty) TensorPrimitives.Add(biasGradients, dyRow, biasGradients);
-        }
+        for (int n = 0; n < batch; n++) TensorPrimitives.Add(biasGradients, dy.Slice(n * outputs, outputs), biasGradients);
     }
 
-    /// <summary>Gradient of the input: <c>dx[n, i] = Σₒ dy[n, o]·W[o, i]</c>, overwriting <paramref name="dx"/>.</summary>
+    /// <summary>Gradient of the input: <c>dx = dy·W</c>, overwriting <paramref name="dx"/>.</summary>
     public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> weights, Span<float> dx, int batch, int inputs, int outputs)
     {
-        for (int n = 0; n < batch; n++)
-        {
-            ReadOnlySpan<float> dyRow = dy.Slice(n * outputs, outputs);
-            Span<float> dxRow = dx.Slice(n * inputs, inputs);
-            dxRow.Clear();
-            for (int o = 0; o < outputs; o++)
-            {
-                TensorPrimitives.MultiplyAdd(weights.Slice(o * inputs, inputs), dyRow[o], dxRow, dxRow);
-            }
-        }
+        Check(dy.Length, batch * outputs, nameof(dy));
+        Check(weights.Length, outputs * inputs, nameof(weights));
+        Check(dx.Length, batch * inputs, nameof(dx));
+        Gemm.Multiply(dy, outputs, 1, weights, dx, batch, inputs, outputs);
+    }
+
+    /// <summary>The products read and write through unchecked references: every span is checked once, here.</summary>
+    private static void Check(int length, int needed, string name)
+    {
+        if (length < needed) throw new ArgumentException($"{name} must hold at least {needed} values; got {length}.", name);
     }
 }

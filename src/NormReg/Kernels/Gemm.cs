@@ -1,0 +1,225 @@
+using System;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NormReg.Kernels;
+
+/// <summary>
+/// Register-blocked matrix products behind the dense layers, on <see cref="Vector256{T}"/> with fused
+/// multiply-add. Each keeps a 4 × 4 tile of vector accumulators in registers, so every value loaded feeds
+/// four FMAs. Hardware without 256-bit vectors takes the <see cref="TensorPrimitives"/> path.
+/// </summary>
+internal static class Gemm
+{
+    private const int Lanes = 8;
+
+    /// <summary><c>c[i, j] = Σₚ a[i, p]·b[j, p]</c>: <paramref name="a"/> is [m × k], <paramref name="b"/> is [n × k], <paramref name="c"/> is [m × n], all row-major.</summary>
+    public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    {
+        if (!Vector256.IsHardwareAccelerated || k < Lanes)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++) c[i * n + j] = TensorPrimitives.Dot(a.Slice(i * k, k), b.Slice(j * k, k));
+            }
+            return;
+        }
+        ref float a0 = ref MemoryMarshal.GetReference(a);
+        ref float b0 = ref MemoryMarshal.GetReference(b);
+        ref float c0 = ref MemoryMarshal.GetReference(c);
+        int i0 = 0;
+        for (; i0 + 4 <= m; i0 += 4)
+        {
+            int j0 = 0;
+            for (; j0 + 4 <= n; j0 += 4) DotTile4x4(ref a0, ref b0, ref c0, i0, j0, n, k);
+            for (; j0 < n; j0++)
+            {
+                for (int i = i0; i < i0 + 4; i++) Unsafe.Add(ref c0, i * n + j0) = Dot(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref b0, j0 * k), k);
+            }
+        }
+        for (; i0 < m; i0++)
+        {
+            int j0 = 0;
+            for (; j0 + 4 <= n; j0 += 4) DotTile1x4(ref Unsafe.Add(ref a0, i0 * k), ref b0, ref Unsafe.Add(ref c0, i0 * n), j0, k);
+            for (; j0 < n; j0++) Unsafe.Add(ref c0, i0 * n + j0) = Dot(ref Unsafe.Add(ref a0, i0 * k), ref Unsafe.Add(ref b0, j0 * k), k);
+        }
+    }
+
+    /// <summary>
+    /// <c>c[i, :] = Σₚ A(i, p)·b[p, :]</c>, overwriting <paramref name="c"/> [m × n]; <paramref name="b"/> is [k × n] row-major and
+    /// <c>A(i, p) = a[i·aRow + p·aColumn]</c>, so one routine serves <c>dy·W</c> and <c>dyᵀ·x</c>.
+    /// </summary>
+    public static void Multiply(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    {
+        c.Slice(0, m * n).Clear();
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                Span<float> row = c.Slice(i * n, n);
+                for (int p = 0; p < k; p++) TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), a[i * aRow + p * aColumn], row, row);
+            }
+            return;
+        }
+        ref float a0 = ref MemoryMarshal.GetReference(a);
+        ref float b0 = ref MemoryMarshal.GetReference(b);
+        ref float c0 = ref MemoryMarshal.GetReference(c);
+        int j0 = 0;
+        for (; j0 + 4 * Lanes <= n; j0 += 4 * Lanes)
+        {
+            int i0 = 0;
+            for (; i0 + 4 <= m; i0 += 4) AxpyTile4x4(ref a0, aRow, aColumn, ref b0, ref c0, i0, j0, n, k);
+            for (; i0 < m; i0++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i0, j0, 4 * Lanes, n, k);
+        }
+        if (j0 < n)
+        {
+            for (int i = 0; i < m; i++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, j0, n - j0, n, k);
+        }
+    }
+
+    private static Vector256<float> Fma(Vector256<float> x, Vector256<float> y, Vector256<float> addend) =>
+        System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(x, y, addend) : x * y + addend;
+
+    private static Vector256<float> Load(ref float start, int offset) => Vector256.LoadUnsafe(ref start, (nuint)offset);
+
+    /// <summary>Four rows of <c>a</c> against four rows of <c>b</c>: sixteen dot products sharing every load.</summary>
+    private static void DotTile4x4(ref float a0, ref float b0, ref float c0, int i0, int j0, int n, int k)
+    {
+        ref float r0 = ref Unsafe.Add(ref a0, i0 * k);
+        ref float r1 = ref Unsafe.Add(ref r0, k);
+        ref float r2 = ref Unsafe.Add(ref r1, k);
+        ref float r3 = ref Unsafe.Add(ref r2, k);
+        ref float w0 = ref Unsafe.Add(ref b0, j0 * k);
+        ref float w1 = ref Unsafe.Add(ref w0, k);
+        ref float w2 = ref Unsafe.Add(ref w1, k);
+        ref float w3 = ref Unsafe.Add(ref w2, k);
+        Vector256<float> s00 = default, s01 = default, s02 = default, s03 = default;
+        Vector256<float> s10 = default, s11 = default, s12 = default, s13 = default;
+        Vector256<float> s20 = default, s21 = default, s22 = default, s23 = default;
+        Vector256<float> s30 = default, s31 = default, s32 = default, s33 = default;
+        int p = 0;
+        for (; p + Lanes <= k; p += Lanes)
+        {
+            Vector256<float> x0 = Load(ref r0, p), x1 = Load(ref r1, p), x2 = Load(ref r2, p), x3 = Load(ref r3, p);
+            Vector256<float> y = Load(ref w0, p);
+            s00 = Fma(x0, y, s00); s10 = Fma(x1, y, s10); s20 = Fma(x2, y, s20); s30 = Fma(x3, y, s30);
+            y = Load(ref w1, p);
+            s01 = Fma(x0, y, s01); s11 = Fma(x1, y, s11); s21 = Fma(x2, y, s21); s31 = Fma(x3, y, s31);
+            y = Load(ref w2, p);
+            s02 = Fma(x0, y, s02); s12 = Fma(x1, y, s12); s22 = Fma(x2, y, s22); s32 = Fma(x3, y, s32);
+            y = Load(ref w3, p);
+            s03 = Fma(x0, y, s03); s13 = Fma(x1, y, s13); s23 = Fma(x2, y, s23); s33 = Fma(x3, y, s33);
+        }
+        ref float c = ref Unsafe.Add(ref c0, i0 * n + j0);
+        Store(ref c, 0, s00, s01, s02, s03, ref r0, ref w0, ref w1, ref w2, ref w3, p, k);
+        Store(ref Unsafe.Add(ref c, n), 0, s10, s11, s12, s13, ref r1, ref w0, ref w1, ref w2, ref w3, p, k);
+        Store(ref Unsafe.Add(ref c, 2 * n), 0, s20, s21, s22, s23, ref r2, ref w0, ref w1, ref w2, ref w3, p, k);
+        Store(ref Unsafe.Add(ref c, 3 * n), 0, s30, s31, s32, s33, ref r3, ref w0, ref w1, ref w2, ref w3, p, k);
+    }
+
+    /// <summary>One row of <c>a</c> against four rows of <c>b</c>.</summary>
+    private static void DotTile1x4(ref float r, ref float b0, ref float c, int j0, int k)
+    {
+        ref float w0 = ref Unsafe.Add(ref b0, j0 * k);
+        ref float w1 = ref Unsafe.Add(ref w0, k);
+        ref float w2 = ref Unsafe.Add(ref w1, k);
+        ref float w3 = ref Unsafe.Add(ref w2, k);
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        int p = 0;
+        for (; p + Lanes <= k; p += Lanes)
+        {
+            Vector256<float> x = Load(ref r, p);
+            s0 = Fma(x, Load(ref w0, p), s0);
+            s1 = Fma(x, Load(ref w1, p), s1);
+            s2 = Fma(x, Load(ref w2, p), s2);
+            s3 = Fma(x, Load(ref w3, p), s3);
+        }
+        Store(ref c, j0, s0, s1, s2, s3, ref r, ref w0, ref w1, ref w2, ref w3, p, k);
+    }
+
+    /// <summary>Reduces four accumulators into <c>c[j..j+4]</c> and adds the scalar tail from <paramref name="p"/> to <paramref name="k"/>.</summary>
+    private static void Store(ref float c, int j, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3,
+        ref float x, ref float w0, ref float w1, ref float w2, ref float w3, int p, int k)
+    {
+        float t0 = Vector256.Sum(s0), t1 = Vector256.Sum(s1), t2 = Vector256.Sum(s2), t3 = Vector256.Sum(s3);
+        for (int q = p; q < k; q++)
+        {
+            float v = Unsafe.Add(ref x, q);
+            t0 += v * Unsafe.Add(ref w0, q);
+            t1 += v * Unsafe.Add(ref w1, q);
+            t2 += v * Unsafe.Add(ref w2, q);
+            t3 += v * Unsafe.Add(ref w3, q);
+        }
+        Unsafe.Add(ref c, j) = t0;
+        Unsafe.Add(ref c, j + 1) = t1;
+        Unsafe.Add(ref c, j + 2) = t2;
+        Unsafe.Add(ref c, j + 3) = t3;
+    }
+
+    private static float Dot(ref float x, ref float y, int k)
+    {
+        Vector256<float> s = default;
+        int p = 0;
+        for (; p + Lanes <= k; p += Lanes) s = Fma(Load(ref x, p), Load(ref y, p), s);
+        float total = Vector256.Sum(s);
+        for (; p < k; p++) total += Unsafe.Add(ref x, p) * Unsafe.Add(ref y, p);
+        return total;
+    }
+
+    /// <summary>Four rows of <c>c</c>, 32 columns wide: per step, four broadcasts of <c>A</c> and four loads of <c>b</c> feed sixteen FMAs.</summary>
+    private static void AxpyTile4x4(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, int i0, int j0, int n, int k)
+    {
+        Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector256<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector256<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        ref float b = ref Unsafe.Add(ref b0, j0);
+        ref float a = ref Unsafe.Add(ref a0, i0 * aRow);
+        for (int p = 0; p < k; p++)
+        {
+            ref float bRow = ref Unsafe.Add(ref b, p * n);
+            Vector256<float> y0 = Load(ref bRow, 0), y1 = Load(ref bRow, Lanes), y2 = Load(ref bRow, 2 * Lanes), y3 = Load(ref bRow, 3 * Lanes);
+            ref float ap = ref Unsafe.Add(ref a, p * aColumn);
+            Vector256<float> x = Vector256.Create(ap);
+            c00 = Fma(x, y0, c00); c01 = Fma(x, y1, c01); c02 = Fma(x, y2, c02); c03 = Fma(x, y3, c03);
+            x = Vector256.Create(Unsafe.Add(ref ap, aRow));
+            c10 = Fma(x, y0, c10); c11 = Fma(x, y1, c11); c12 = Fma(x, y2, c12); c13 = Fma(x, y3, c13);
+            x = Vector256.Create(Unsafe.Add(ref ap, 2 * aRow));
+            c20 = Fma(x, y0, c20); c21 = Fma(x, y1, c21); c22 = Fma(x, y2, c22); c23 = Fma(x, y3, c23);
+            x = Vector256.Create(Unsafe.Add(ref ap, 3 * aRow));
+            c30 = Fma(x, y0, c30); c31 = Fma(x, y1, c31); c32 = Fma(x, y2, c32); c33 = Fma(x, y3, c33);
+        }
+        ref float c = ref Unsafe.Add(ref c0, i0 * n + j0);
+        StoreRow(ref c, c00, c01, c02, c03);
+        StoreRow(ref Unsafe.Add(ref c, n), c10, c11, c12, c13);
+        StoreRow(ref Unsafe.Add(ref c, 2 * n), c20, c21, c22, c23);
+        StoreRow(ref Unsafe.Add(ref c, 3 * n), c30, c31, c32, c33);
+    }
+
+    private static void StoreRow(ref float c, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
+    {
+        v0.StoreUnsafe(ref c);
+        v1.StoreUnsafe(ref c, Lanes);
+        v2.StoreUnsafe(ref c, 2 * Lanes);
+        v3.StoreUnsafe(ref c, 3 * Lanes);
+    }
+
+    /// <summary>One row of <c>c</c>, <paramref name="width"/> columns from <paramref name="j0"/>: vectors, then a scalar tail.</summary>
+    private static void AxpyRow(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, int i, int j0, int width, int n, int k)
+    {
+        ref float c = ref Unsafe.Add(ref c0, i * n + j0);
+        ref float a = ref Unsafe.Add(ref a0, i * aRow);
+        for (int p = 0; p < k; p++)
+        {
+            float s = Unsafe.Add(ref a, p * aColumn);
+            Vector256<float> x = Vector256.Create(s);
+            ref float bRow = ref Unsafe.Add(ref b0, p * n + j0);
+            int j = 0;
+            for (; j + Lanes <= width; j += Lanes) Fma(x, Load(ref bRow, j), Load(ref c, j)).StoreUnsafe(ref c, (nuint)j);
+            for (; j < width; j++) Unsafe.Add(ref c, j) += s * Unsafe.Add(ref bRow, j);
+        }
+    }
+}

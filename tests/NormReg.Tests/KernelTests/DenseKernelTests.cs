@@ -1,0 +1,78 @@
+using System;
+using System.Linq;
+using NormReg.Kernels;
+
+namespace NormReg.Tests.KernelTests;
+
+/// <summary>
+/// The register-blocked dense kernels against a naive double-precision reference, on shapes that exercise every
+/// tile and remainder path (batch, inputs and outputs below, at and past multiples of 4, 8 and 32).
+/// </summary>
+public sealed class DenseKernelTests
+{
+    public static TheoryData<int, int, int> Shapes => new()
+    {
+        { 1, 1, 1 }, { 1, 7, 3 }, { 1, 8, 4 }, { 1, 784, 256 }, { 2, 9, 5 }, { 3, 31, 33 }, { 4, 8, 32 },
+        { 4, 64, 64 }, { 5, 17, 13 }, { 7, 100, 70 }, { 8, 3, 2 }, { 9, 40, 36 }, { 33, 65, 31 }, { 128, 64, 10 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Forward_matches_the_reference(int batch, int inputs, int outputs)
+    {
+        (float[] x, float[] w, float[] b) = (Random(batch * inputs, 1), Random(outputs * inputs, 2), Random(outputs, 3));
+        var y = new float[batch * outputs];
+
+        Dense.Forward(x, w, b, y, batch, inputs, outputs);
+
+        AssertClose(Reference(batch, outputs, (n, o) => b[o] + Sum(inputs, i => (double)x[n * inputs + i] * w[o * inputs + i])), y, inputs);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Backward_matches_the_reference(int batch, int inputs, int outputs)
+    {
+        (float[] x, float[] w, float[] dy) = (Random(batch * inputs, 4), Random(outputs * inputs, 5), Random(batch * outputs, 6));
+        float[] dw = Filled(outputs * inputs), db = Filled(outputs), dx = Filled(batch * inputs);
+
+        Dense.BackwardParameters(x, dy, dw, db, batch, inputs, outputs);
+        Dense.BackwardInput(dy, w, dx, batch, inputs, outputs);
+
+        AssertClose(Reference(outputs, inputs, (o, i) => Sum(batch, n => (double)dy[n * outputs + o] * x[n * inputs + i])), dw, batch);
+        AssertClose(Reference(1, outputs, (_, o) => Sum(batch, n => dy[n * outputs + o])), db, batch);
+        AssertClose(Reference(batch, inputs, (n, i) => Sum(outputs, o => (double)dy[n * outputs + o] * w[o * inputs + i])), dx, outputs);
+    }
+
+    [Fact]
+    public void Spans_shorter_than_the_shape_are_rejected_before_any_write()
+    {
+        var y = new float[4];
+
+        var e = Assert.Throws<ArgumentException>(() => Dense.Forward(new float[6], new float[6], default, y, 2, 3, 2 + 1));
+
+        Assert.Contains("weights must hold at least 9 values; got 6", e.Message);
+        Assert.All(y, v => Assert.Equal(0, v));
+    }
+
+    private static float[] Random(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => (float)(2 * random.NextDouble() - 1)).ToArray();
+    }
+
+    /// <summary>Garbage the kernels must overwrite.</summary>
+    private static float[] Filled(int count) => Enumerable.Repeat(float.NaN, count).ToArray();
+
+    private static double Sum(int count, Func<int, double> term) => Enumerable.Range(0, count).Sum(term);
+
+    private static double[] Reference(int rows, int columns, Func<int, int, double> value) =>
+        Enumerable.Range(0, rows * columns).Select(k => value(k / columns, k % columns)).ToArray();
+
+    /// <summary>Float accumulation of <paramref name="terms"/> products of values in [−1, 1]: errors grow with √terms.</summary>
+    private static void AssertClose(double[] expected, float[] actual, int terms)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double tolerance = 1e-6 * Math.Max(1, terms);
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"[{i}]: expected {expected[i]:G9}, got {actual[i]:G9}");
+    }
+}
