@@ -127,7 +127,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor EarlyStoppingWithoutValidation = Warning(
         DiagnosticIds.EarlyStoppingWithoutValidation, Training, "Early stopping without validation data",
         "Early stopping monitors {0}, but these FitOptions give no validation data; set ValidationFeatures or ValidationSplit, or monitor a training metric",
-        "Early stopping on a validation metric needs a validation set: without one there is nothing to monitor and training never stops early.");
+        "Early stopping on a validation metric needs a validation set: without one there is nothing to monitor. Fit rejects such options before the first epoch; Keras only warns and never stops early.");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         InternalError, NoInput, MultipleInputs, InputNotFirst, NotPartial, SplitDeclaration,
