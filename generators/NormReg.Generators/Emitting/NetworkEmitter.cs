@@ -277,6 +277,11 @@ internal static partial class NetworkEmitter
         w.Line("/// <summary>The largest batch the constructor allocated buffers for.</summary>");
         w.Line("public int MaxBatchSize { get; }");
         w.Line();
+        w.Line(c.HasBatchStatistics
+            ? $"/// <summary>The smallest training batch: 2, because {c.Plan.BatchStatisticsLayer} normalizes with batch statistics.</summary>"
+            : "/// <summary>The smallest training batch: 1, as no row needs batch statistics.</summary>");
+        w.Line($"public int MinimumTrainingBatch => {(c.HasBatchStatistics ? 2 : 1)};");
+        w.Line();
         w.Line($"/// <summary>Every trainable parameter, laid out as the comment on the parameter block describes. Writes change the network.{stale}</summary>");
         WriteView(w, c, $"{Span}<float>", "Parameters", "_parameters");
         w.Line();

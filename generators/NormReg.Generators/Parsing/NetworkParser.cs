@@ -20,7 +20,7 @@ internal static class NetworkParser
 {
     /// <summary>Members the generator emits; a layer may not take their names.</summary>
     private static readonly ImmutableHashSet<string> ReservedNames = ImmutableHashSet.Create(
-        "InputSize", "OutputSize", "ParameterCount", "MaxBatchSize", "Parameters", "Gradients",
+        "InputSize", "OutputSize", "ParameterCount", "MaxBatchSize", "MinimumTrainingBatch", "Parameters", "Gradients",
         "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss", "Update", "StateLength", "CopyState",
         "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit");
 

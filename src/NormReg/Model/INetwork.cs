@@ -14,6 +14,9 @@ public interface INetwork
     /// <summary>The largest batch the constructor allocated buffers for.</summary>
     int MaxBatchSize { get; }
 
+    /// <summary>The smallest batch a training step accepts: 2 when a BatchNorm row normalizes with batch statistics, otherwise 1.</summary>
+    int MinimumTrainingBatch { get; }
+
     /// <summary>Every trainable parameter, in the layout the generated file documents.</summary>
     Span<float> Parameters { get; }
 

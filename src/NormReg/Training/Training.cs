@@ -141,6 +141,8 @@ public static class Training
             for (int start = 0, stepIndex = 1; start < trainCount; start += batch, stepIndex++)
             {
                 int n = Math.Min(batch, trainCount - start);
+                // A last batch too small for batch statistics sits this epoch out; shuffling puts its samples elsewhere next time.
+                if (n < network.MinimumTrainingBatch) break;
                 for (int k = 0; k < n; k++)
                 {
                     int i = order[start + k];

@@ -113,6 +113,9 @@ namespace NormReg.Tests.Networks
         /// <summary>The largest batch the constructor allocated buffers for.</summary>
         public int MaxBatchSize { get; }
 
+        /// <summary>The smallest training batch: 2, because BatchNorm1 normalizes with batch statistics.</summary>
+        public int MinimumTrainingBatch => 2;
+
         /// <summary>Every trainable parameter, laid out as the comment on the parameter block describes. Writes change the network. Taking it marks the folded inference weights for a rebuild.</summary>
         public global::System.Span<float> Parameters
         {

@@ -67,6 +67,9 @@ namespace NormReg.Tests.Networks
         /// <summary>The largest batch the constructor allocated buffers for.</summary>
         public int MaxBatchSize { get; }
 
+        /// <summary>The smallest training batch: 1, as no row needs batch statistics.</summary>
+        public int MinimumTrainingBatch => 1;
+
         /// <summary>Every trainable parameter, laid out as the comment on the parameter block describes. Writes change the network.</summary>
         public global::System.Span<float> Parameters => _parameters;
 

@@ -36,6 +36,22 @@ public sealed class BatchNormTests
     }
 
     [Fact]
+    public void Fit_leaves_out_a_last_batch_of_one_instead_of_failing()
+    {
+        var net = new FoldedRegressor(Batch, seed: 3);
+        var random = new Random(2);
+        float[] x = Enumerable.Range(0, (2 * Batch + 1) * 4).Select(_ => (float)random.NextDouble()).ToArray();
+        float[] t = Enumerable.Range(0, (2 * Batch + 1) * 3).Select(_ => (float)random.NextDouble()).ToArray();
+        var sgd = new Sgd(0.01);
+
+        History history = net.Fit(x, t, sgd, new FitOptions { Epochs = 3, BatchSize = Batch });
+
+        Assert.Equal(2, net.MinimumTrainingBatch);
+        Assert.Equal(3, history.Epochs.Count);
+        Assert.Equal(3 * 2, sgd.Steps); // two full batches an epoch; the single leftover sample is not a step
+    }
+
+    [Fact]
     public void Folded_inference_equals_the_unfolded_reference_after_training()
     {
         var net = new FoldedRegressor(Batch, seed: 3);

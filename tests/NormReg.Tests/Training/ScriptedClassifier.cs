@@ -28,6 +28,8 @@ internal sealed class ScriptedClassifier(double[]? validationLosses, double[]? t
 
     public int MaxBatchSize => 1;
 
+    public int MinimumTrainingBatch => 1;
+
     public Span<float> Parameters => _parameters;
 
     public ReadOnlySpan<float> Gradients => _gradients;
