@@ -15,8 +15,9 @@ namespace NormReg.Analyzers;
 /// <summary>
 /// NRG100: a training-mode <c>Forward</c> used for inference. It fires when the outputs of
 /// <c>Forward(…, ForwardMode.Training)</c> are read later in the method with no <c>Backward</c> on the same network
-/// reachable after it in the control-flow graph, or when the call sits in a method that evaluates, predicts or
-/// tests (its name starts with Evaluate, Predict, Infer, Test, Validate, Score or Serve). Networks whose training mode changes nothing (no dropout, noise or BatchNorm) and
+/// reachable after it in the control-flow graph, or when the call sits in a method or local function that
+/// evaluates, predicts or tests (its name starts with Evaluate, Predict, Infer, Test, Validate, Score or Serve),
+/// unless it is a gradient computation there (a Backward follows and the outputs are never read). Networks whose training mode changes nothing (no dropout, noise or BatchNorm) and
 /// <c>ForwardMode.Sampling</c> (Monte-Carlo dropout, opted into) are left alone.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -51,9 +52,12 @@ public sealed class InferenceModeAnalyzer : DiagnosticAnalyzer
         if (mode.Value.ConstantValue is not { HasValue: true, Value: int value } || value != TrainingMode) return;
         if (types.Network(forward.Instance.Type, context.CancellationToken) is not { HasTrainingBehaviour: true } network) return;
 
-        string? reason = context.ContainingSymbol is IMethodSymbol method && EvaluationWords.Contains(Words(method.Name).FirstOrDefault() ?? "")
-            ? $"inside '{method.Name}', a method that evaluates, predicts or tests"
-            : UsedWithoutBackward(context, forward) ? "and its outputs are used with no Backward after it" : null;
+        (bool backwardFollows, bool outputsUsed) = Follow(context.GetControlFlowGraph(), forward);
+        string method = EnclosingMethodName(forward, context.ContainingSymbol);
+        // In evaluation code only a gradient computation (a Backward, outputs never read) is left alone.
+        string? reason = EvaluationWords.Contains(Words(method).FirstOrDefault() ?? "")
+            ? !backwardFollows || outputsUsed ? $"inside '{method}', a method that evaluates, predicts or tests" : null
+            : outputsUsed && !backwardFollows ? "and its outputs are used with no Backward after it" : null;
         if (reason is null) return;
 
         context.ReportDiagnostic(Diagnostic.Create(
@@ -61,26 +65,52 @@ public sealed class InferenceModeAnalyzer : DiagnosticAnalyzer
             forward.Instance.Syntax + ".Forward", network.Spec.Identifier, Behaviour(network.Spec), reason));
     }
 
-    /// <summary>Whether the outputs are read after the call while no Backward on the same network can follow it.</summary>
-    private static bool UsedWithoutBackward(OperationAnalysisContext context, IInvocationOperation forward)
+    /// <summary>Whether a Backward on the same network can follow the call, and whether its outputs are read anywhere after it.</summary>
+    private static (bool BackwardFollows, bool OutputsUsed) Follow(ControlFlowGraph root, IInvocationOperation forward)
     {
-        ControlFlowGraph graph = context.GetControlFlowGraph();
         ISymbol? network = Referenced(forward.Instance);
         ISymbol? outputs = Argument(forward, "outputs") is { } argument ? Referenced(argument.Value) : null;
-        bool used = false;
-        foreach (IOperation operation in OperationsAfter(graph, forward))
+        bool backward = false, used = false;
+        foreach (IOperation operation in Graphs(root).SelectMany(graph => OperationsAfter(graph, forward)))
         {
             foreach (IOperation descendant in operation.DescendantsAndSelf())
             {
-                if (descendant is IInvocationOperation { TargetMethod.Name: "Backward" } backward &&
-                    SymbolEqualityComparer.Default.Equals(Referenced(backward.Instance), network))
+                if (descendant is IInvocationOperation { TargetMethod.Name: "Backward" } call)
                 {
-                    return false;
+                    backward |= SymbolEqualityComparer.Default.Equals(Referenced(call.Instance), network);
                 }
-                if (outputs is not null && SymbolEqualityComparer.Default.Equals(Referenced(descendant, deep: false), outputs)) used = true;
+                else if (outputs is not null && SymbolEqualityComparer.Default.Equals(Referenced(descendant, deep: false), outputs))
+                {
+                    used = true;
+                }
             }
         }
-        return used;
+        return (backward, used);
+    }
+
+    /// <summary>The graph of the method body and, nested in it, those of its local functions and lambdas.</summary>
+    private static IEnumerable<ControlFlowGraph> Graphs(ControlFlowGraph graph)
+    {
+        yield return graph;
+        foreach (IMethodSymbol local in graph.LocalFunctions)
+        {
+            foreach (ControlFlowGraph nested in Graphs(graph.GetLocalFunctionControlFlowGraph(local))) yield return nested;
+        }
+        IEnumerable<IOperation> operations = graph.Blocks.SelectMany(b => b.BranchValue is null ? b.Operations : b.Operations.Append(b.BranchValue));
+        foreach (IFlowAnonymousFunctionOperation lambda in operations.SelectMany(o => o.DescendantsAndSelf()).OfType<IFlowAnonymousFunctionOperation>())
+        {
+            foreach (ControlFlowGraph nested in Graphs(graph.GetAnonymousFunctionControlFlowGraph(lambda))) yield return nested;
+        }
+    }
+
+    /// <summary>The name of the local function around the call, or of the member that contains it.</summary>
+    private static string EnclosingMethodName(IOperation operation, ISymbol containing)
+    {
+        for (IOperation? parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is ILocalFunctionOperation local) return local.Symbol.Name;
+        }
+        return containing.Name;
     }
 
     /// <summary>Every operation that can run after <paramref name="call"/>: the rest of its block, then every block reachable from it.</summary>

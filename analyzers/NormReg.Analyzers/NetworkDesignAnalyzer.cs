@@ -47,7 +47,8 @@ public sealed class NetworkDesignAnalyzer : DiagnosticAnalyzer
         {
             LayerRows layer = layers[i];
             LayerRows? next = i + 1 < layers.Count ? layers[i + 1] : null;
-            bool stochastic = layer.Layer.Kind is LayerKind.Dropout or LayerKind.GaussianNoise;
+            // Dropout(0) draws nothing and changes nothing.
+            bool stochastic = layer.Layer.Kind == LayerKind.GaussianNoise || layer.Layer is { Kind: LayerKind.Dropout, Rate: > 0 };
 
             if (stochastic && next?.Layer.Kind == LayerKind.BatchNorm)
             {

@@ -22,6 +22,7 @@ public sealed class DesignRuleTests
 
     [Theory]
     [InlineData("DropoutAfterBatchNorm", "[Network] [Input(4)] [Dense(8, UseBias = false)] [BatchNorm] [ReLU] [Dropout(0.5)] [Dense(3)] public partial class Net;")]
+    [InlineData("DropoutOfZeroBeforeBatchNorm", "[Network] [Input(4)] [Dense(8, UseBias = false)] [ReLU] [Dropout(0)] [BatchNorm] [Dense(3)] public partial class Net;")]
     [InlineData("DropoutBeforeLayerNorm", "[Network] [Input(4)] [Dense(8)] [Dropout(0.5)] [LayerNorm] [Dense(3)] public partial class Net;")]
     [InlineData("NoBiasBeforeBatchNorm", "[Network] [Input(4)] [Dense(8, UseBias = false)] [BatchNorm] [Dense(3)] public partial class Net;")]
     [InlineData("ActivationBetweenDenseAndBatchNorm", "[Network] [Input(4)] [Dense(8)] [ReLU] [BatchNorm] [Dense(3)] public partial class Net;")]

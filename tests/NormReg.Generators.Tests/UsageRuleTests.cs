@@ -30,10 +30,10 @@ public sealed class UsageRuleTests
     [InlineData("InsideAnEvaluationMethod", """
         public static class Use
         {
-            public static void EvaluateAccuracy(NormNet net, float[] x, float[] y, float[] g)
+            public static int EvaluateAccuracy(NormNet net, float[] x, float[] y)
             {
                 net.Forward(x, y, 4, {|NRG100:ForwardMode.Training|});
-                net.Backward(g, 4);
+                return 0;
             }
         }
         """)]
@@ -47,6 +47,33 @@ public sealed class UsageRuleTests
                 net.Forward(x, y, 1, {|NRG100:NormReg.ForwardMode.Training|});
                 return y[1];
             }
+        }
+        """)]
+    [InlineData("InsideALocalFunction", """
+        public static class Use
+        {
+            public static float Run(DropNet net, float[] x)
+            {
+                return EvaluateFirst();
+
+                float EvaluateFirst()
+                {
+                    var y = new float[2];
+                    net.Forward(x, y, 1, {|NRG100:ForwardMode.Training|});
+                    return y[0];
+                }
+            }
+        }
+        """)]
+    [InlineData("InsideALambda", """
+        public static class Use
+        {
+            public static System.Func<float> Scorer(DropNet net, float[] x) => () =>
+            {
+                var y = new float[2];
+                net.Forward(x, y, 1, {|NRG100:ForwardMode.Training|});
+                return y[0] + y[1];
+            };
         }
         """)]
     [InlineData("BatchNormWithBatchOfOne", """
@@ -98,6 +125,16 @@ public sealed class UsageRuleTests
                     net.Backward(g, 1);
                     net.Update(optimizer);
                 }
+            }
+        }
+        """)]
+    [InlineData("EvaluationNamedGradientComputation", """
+        public static class Use
+        {
+            public static void EvaluateLossAndGradient(NormNet net, float[] x, float[] y, float[] g)
+            {
+                net.Forward(x, y, 4, ForwardMode.Training);
+                net.Backward(g, 4);
             }
         }
         """)]

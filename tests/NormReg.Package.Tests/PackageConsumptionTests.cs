@@ -10,7 +10,8 @@ using System.Xml.Linq;
 namespace NormReg.Package.Tests;
 
 /// <summary>The NormReg.Gen package, checked as a file and then used the way a user uses it.</summary>
-public sealed class PackageConsumptionTests(PackedPackage package) : IClassFixture<PackedPackage>
+[Collection(PackageCollection.Name)]
+public sealed class PackageConsumptionTests(PackedPackage package)
 {
     [Fact]
     public void Package_holds_the_runtime_per_target_and_the_generator_and_analyzers_as_analyzers()
@@ -38,45 +39,21 @@ public sealed class PackageConsumptionTests(PackedPackage package) : IClassFixtu
     [Fact]
     public async Task Consumer_restores_from_the_feed_generates_its_network_and_learns_xor()
     {
-        var consumer = Directory.CreateTempSubdirectory("normreg-consumer-").FullName;
-        try
-        {
-            var template = Path.Combine(package.RepoRoot, "tests", "NormReg.Package.Tests", "Consumer");
-            File.Copy(Path.Combine(template, "Consumer.csproj.template"), Path.Combine(consumer, "Consumer.csproj"));
-            foreach (var source in Directory.GetFiles(template, "*.cs"))
-            {
-                File.Copy(source, Path.Combine(consumer, Path.GetFileName(source)));
-            }
-            // Only the local feed and nuget.org, whatever the machine's NuGet configuration says.
-            File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <clear />
-                    <add key="local" value="{package.FeedDirectory}" />
-                    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-                  </packageSources>
-                </configuration>
-                """);
+        using var consumer = ConsumerProject.Create(package, "Consumer", "Consumer.csproj.template");
 
-            var (exitCode, output) = await DotNetCli.RunAsync(
-                consumer, "run", "-c", "Release", $"-p:NormRegVersion={package.Version}");
+        var (exitCode, output) = await DotNetCli.RunAsync(
+            consumer.Directory, "run", "-c", "Release", $"-p:NormRegVersion={package.Version}");
 
-            Assert.True(exitCode == 0, $"The consumer exited with {exitCode}:\n{output}");
-            var accuracy = double.Parse(Printed("accuracy", output), CultureInfo.InvariantCulture);
-            Assert.True(accuracy >= 0.9, $"Held-out accuracy {accuracy} is below 0.9:\n{output}");
-            // Input(2) → Dense(16) → Dense(2): weights plus biases of both dense layers.
-            Assert.Equal((2 * 16 + 16) + (16 * 2 + 2), int.Parse(Printed("parameters", output), CultureInfo.InvariantCulture));
+        Assert.True(exitCode == 0, $"The consumer exited with {exitCode}:\n{output}");
+        var accuracy = double.Parse(Printed("accuracy", output), CultureInfo.InvariantCulture);
+        Assert.True(accuracy >= 0.9, $"Held-out accuracy {accuracy} is below 0.9:\n{output}");
+        // Input(2) → Dense(16) → Dense(2): weights plus biases of both dense layers.
+        Assert.Equal((2 * 16 + 16) + (16 * 2 + 2), int.Parse(Printed("parameters", output), CultureInfo.InvariantCulture));
 
-            var generated = Directory.GetFiles(Path.Combine(consumer, "obj"), "PackageConsumer.XorNet.g.cs", SearchOption.AllDirectories);
-            Assert.True(generated.Length == 1, $"Expected one emitted PackageConsumer.XorNet.g.cs, found {generated.Length}:\n{output}");
-            var generatedFile = generated[0];
-            Assert.Contains("partial class XorNet", File.ReadAllText(generatedFile), StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(consumer, recursive: true);
-        }
+        var generated = Directory.GetFiles(Path.Combine(consumer.Directory, "obj"), "PackageConsumer.XorNet.g.cs", SearchOption.AllDirectories);
+        Assert.True(generated.Length == 1, $"Expected one emitted PackageConsumer.XorNet.g.cs, found {generated.Length}:\n{output}");
+        var generatedFile = generated[0];
+        Assert.Contains("partial class XorNet", File.ReadAllText(generatedFile), StringComparison.Ordinal);
     }
 
     /// <summary>The value the consumer printed on its <c>label value</c> line.</summary>
