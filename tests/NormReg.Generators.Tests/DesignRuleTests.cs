@@ -28,6 +28,8 @@ public sealed class DesignRuleTests
     [InlineData("ActivationBetweenDenseAndBatchNorm", "[Network] [Input(4)] [Dense(8)] [ReLU] [BatchNorm] [Dense(3)] public partial class Net;")]
     [InlineData("BiasBeforeLayerNorm", "[Network] [Input(4)] [Dense(8)] [LayerNorm] [Dense(3)] public partial class Net;")]
     [InlineData("L2OnDenseBeforeBatchNorm", "[Network] [Input(4)] [Dense(8, UseBias = false), L2(1e-4)] [BatchNorm] [Dense(3)] public partial class Net;")]
+    [InlineData("L2OnDenseAfterBatchNorm", "[Network] [Input(4)] [BatchNorm] [Dense(3), L2(1e-4)] public partial class Net;")]
+    [InlineData("NoiseOnTheInputs", "[Network] [Input(4)] [GaussianNoise(0.1)] [Dense(3)] public partial class Net;")]
     [InlineData("DropoutBeforeLastDense", "[Network] [Input(4)] [Dropout(0.2)] [Dense(8)] [ReLU] [Dropout(0.5)] [Dense(3)] public partial class Net;")]
     [InlineData("SoftmaxWithSquaredError", "[Network(Loss = Loss.MeanSquaredError)] [Input(4)] [Dense(3)] [Softmax] public partial class Net;")]
     [InlineData("SoftmaxInTheMiddle", "[Network] [Input(4)] [Dense(3)] [Softmax] [Dense(3)] public partial class Net;")]
