@@ -1,48 +1,68 @@
 using System;
-using NormReg;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
 using NormReg.Demo;
-using NormReg.Demo.Data;
+using NormReg.Demo.Reporting;
+using NormReg.Demo.Stories;
+using Spectre.Console;
 
-// Three interleaved spirals, generated here: 200 training points per arm, and 100 held-out points per arm
-// drawn with another seed. No straight line separates them.
-const int Classes = 3, BatchSize = 32, Epochs = 150;
-(float[] trainX, int[] trainY) = Spirals.Generate(perClass: 200, classes: Classes, noise: 0.2, seed: 1);
-(float[] testX, int[] testY) = Spirals.Generate(perClass: 100, classes: Classes, noise: 0.2, seed: 2);
-Console.WriteLine($"NormReg.Gen demo: {Classes} spirals, {trainY.Length} training and {testY.Length} held-out points.");
+// The two stories of NormReg.Gen, told with numbers from data generated here:
+// normalization makes training work, regularization makes what is learned carry over to new data.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-var options = new FitOptions
+(DemoOptions? options, string? error) = DemoOptions.Parse(args);
+if (options is null)
 {
-    Epochs = Epochs,
-    BatchSize = BatchSize,
-    Seed = 3,
-    ValidationFeatures = testX,
-    ValidationLabels = testY,
-    OnEpochEnd = Report,
-};
-
-Console.WriteLine();
-Console.WriteLine($"LinearBaseline ({LinearBaseline.ParameterCount} parameters): 2 → 3");
-History linear = new LinearBaseline(BatchSize, seed: 4).Fit(trainX, trainY, new Adam(0.01), options);
-
-Console.WriteLine();
-Console.WriteLine($"SpiralClassifier ({SpiralClassifier.ParameterCount} parameters): 2 → 64 ReLU → 64 ReLU → 3");
-var network = new SpiralClassifier(BatchSize, seed: 4);
-History deep = network.Fit(trainX, trainY, new Adam(0.01), options);
-
-Console.WriteLine();
-Console.WriteLine($"{"network",-18} {"train acc",10} {"held-out acc",13}");
-Console.WriteLine($"{"LinearBaseline",-18} {linear.Last.Accuracy,10:P1} {linear.Last.ValidationAccuracy,13:P1}");
-Console.WriteLine($"{"SpiralClassifier",-18} {deep.Last.Accuracy,10:P1} {deep.Last.ValidationAccuracy,13:P1}");
-Console.WriteLine();
-Console.WriteLine($"Final held-out accuracy: {deep.Last.ValidationAccuracy:P1} (SpiralClassifier, {Epochs} epochs, {deep.Last.Elapsed.TotalSeconds:F1} s)");
-
-const int Point = 250;
-Console.WriteLine($"Classify one held-out point ({testX[2 * Point]:F3}, {testX[2 * Point + 1]:F3}): class {network.Classify(testX.AsSpan(2 * Point, 2))}, true class {testY[Point]}.");
-
-static void Report(EpochResult e)
+    Console.Error.WriteLine($"error: {error}");
+    Console.Error.WriteLine();
+    Console.Error.WriteLine(DemoOptions.Help);
+    return 2;
+}
+if (options.ShowHelp)
 {
-    if (e.Epoch == 1 || e.Epoch % 25 == 0 || e.Epoch == e.Epochs)
-    {
-        Console.WriteLine($"  epoch {e.Epoch,3}/{e.Epochs}  loss {e.Loss:F4}  train {e.Accuracy,6:P1}  held-out {e.ValidationAccuracy,6:P1}  {e.Elapsed.TotalSeconds,5:F1} s");
-    }
+    Console.WriteLine(DemoOptions.Help);
+    return 0;
+}
+
+var clock = Stopwatch.StartNew();
+Directory.CreateDirectory(options.OutputDirectory);
+TrainingProgress progress = TrainingProgress.ForConsole();
+if (!TrainingProgress.IsInteractive) AnsiConsole.Profile.Width = 120;   // logs: wide enough for the tables, not 80 columns
+var plots = new List<string>();
+
+(IStory Story, Func<StoryResult, Table> Table)[] stories =
+[
+    (new NormalizationStory(options.Seed, options.Epochs), ResultTables.Normalization),
+    (new RegularizationStory(options.Seed, options.Epochs), ResultTables.Regularization),
+];
+foreach ((IStory story, Func<StoryResult, Table> table) in stories.Where(s => options.Stories.Contains(s.Story.Key)))
+{
+    Tell(story, table);
+}
+
+AnsiConsole.WriteLine();
+AnsiConsole.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s (seed {options.Seed}). Loss curves:");
+foreach (string plot in plots) AnsiConsole.WriteLine($"  {plot}");
+return 0;
+
+void Tell(IStory story, Func<StoryResult, Table> table)
+{
+    AnsiConsole.WriteLine();
+    AnsiConsole.Write(new Rule(Markup.Escape(story.Title)).LeftJustified());
+    foreach (string line in story.Introduction()) AnsiConsole.WriteLine(line);
+    AnsiConsole.WriteLine();
+
+    StoryResult result = story.Run(progress);
+
+    AnsiConsole.WriteLine();
+    AnsiConsole.Write(table(result));
+    foreach (string line in story.Conclusions(result)) AnsiConsole.WriteLine(line);
+
+    string path = Path.GetFullPath(Path.Combine(options.OutputDirectory, $"{story.Key}-loss.png"));
+    LossCurves.Save(result, path, story.Name, story.HeldOutName);
+    string relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+    plots.Add(relative.StartsWith("..", StringComparison.Ordinal) ? path : relative);
 }
