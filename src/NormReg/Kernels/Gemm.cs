@@ -80,9 +80,11 @@ internal static class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Fma(Vector256<float> x, Vector256<float> y, Vector256<float> addend) =>
         System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(x, y, addend) : x * y + addend;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Load(ref float start, int offset) => Vector256.LoadUnsafe(ref start, (nuint)offset);
 
     /// <summary>Four rows of <c>a</c> against four rows of <c>b</c>: sixteen dot products sharing every load.</summary>
@@ -199,6 +201,7 @@ internal static class Gemm
         StoreRow(ref Unsafe.Add(ref c, 3 * n), c30, c31, c32, c33);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow(ref float c, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
     {
         v0.StoreUnsafe(ref c);

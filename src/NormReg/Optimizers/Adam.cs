@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace NormReg;
 
@@ -53,11 +54,25 @@ public class Adam : Optimizer
         float stepSize = (float)(LearningRate / (1 - Math.Pow(Beta1, Steps)));
         float correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(Beta2, Steps));
         float shrink = DecoupledDecay ? (float)(1 - LearningRate * WeightDecay) : 1f;
-        for (int i = 0; i < parameters.Length; i++)
+        bool coupled = !DecoupledDecay && wd != 0;
+        // Vectors first, then the tail; both apply the same float operations in the same order.
+        int i = 0;
+        for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            Vector<float> p = new Vector<float>(parameters.Slice(i)) * shrink;
+            var g = new Vector<float>(gradients.Slice(i));
+            if (coupled) g += wd * p;
+            Vector<float> m = b1 * new Vector<float>(_m, i) + keep1 * g;
+            Vector<float> v = b2 * new Vector<float>(_v, i) + keep2 * g * g;
+            m.CopyTo(_m, i);
+            v.CopyTo(_v, i);
+            (p - stepSize * m / (Vector.SquareRoot(v) / correction2Sqrt + new Vector<float>(eps))).CopyTo(parameters.Slice(i));
+        }
+        for (; i < parameters.Length; i++)
         {
             float p = parameters[i] * shrink;
             float g = gradients[i];
-            if (!DecoupledDecay && wd != 0) g += wd * p;
+            if (coupled) g += wd * p;
             float m = _m[i] = b1 * _m[i] + keep1 * g;
             float v = _v[i] = b2 * _v[i] + keep2 * g * g;
             parameters[i] = p - stepSize * m / (MathF.Sqrt(v) / correction2Sqrt + eps);

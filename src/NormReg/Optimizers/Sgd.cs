@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace NormReg;
 
@@ -48,7 +49,22 @@ public sealed class Sgd : Optimizer
     {
         float lr = (float)LearningRate, mu = (float)Momentum, keep = (float)(1 - Dampening), wd = (float)WeightDecay;
         bool first = Steps == 1;
-        for (int i = 0; i < parameters.Length; i++)
+        // Vectors first, then the tail; both apply the same float operations in the same order.
+        int i = 0;
+        for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var p = new Vector<float>(parameters.Slice(i));
+            var d = new Vector<float>(gradients.Slice(i));
+            if (wd != 0) d += wd * p;
+            if (mu != 0)
+            {
+                Vector<float> b = first ? d : mu * new Vector<float>(_momentum, i) + keep * d;
+                b.CopyTo(_momentum, i);
+                d = Nesterov ? d + mu * b : b;
+            }
+            (p - lr * d).CopyTo(parameters.Slice(i));
+        }
+        for (; i < parameters.Length; i++)
         {
             float d = gradients[i];
             if (wd != 0) d += wd * parameters[i];
