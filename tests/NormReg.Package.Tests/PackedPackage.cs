@@ -9,7 +9,7 @@ namespace NormReg.Package.Tests;
 public sealed class PackedPackage : IAsyncLifetime
 {
     /// <summary>The folder holding NormReg.Gen.sln.</summary>
-    public string RepoRoot { get; } = FindRepoRoot();
+    public string RepoRoot { get; } = Repository.Root;
 
     /// <summary>
     /// A version no real release uses and no earlier run produced, so NuGet cannot hand the consumer a stale
@@ -75,17 +75,5 @@ public sealed class PackedPackage : IAsyncLifetime
                 CopySources(folder, Path.Combine(to, Path.GetFileName(folder)));
             }
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "NormReg.Gen.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No NormReg.Gen.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -17,7 +17,6 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
     private readonly List<string> _rowTexts = [];
     private readonly Dictionary<LayerKind, int> _counts = [];
     private readonly HashSet<string> _stems = new(StringComparer.Ordinal);
-    private Row? _input;
     private readonly List<string> _inputTexts = [];
 
     public InputScalingSpec Scaling { get; private set; } = InputScalingSpec.None;
@@ -30,8 +29,7 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
         {
             switch (row.Kind)
             {
-                case RowKind.Input when _input is null && _layers.Count == 0:
-                    _input = row;
+                case RowKind.Input when _inputTexts.Count == 0 && _layers.Count == 0:
                     _inputTexts.Add(row.Inner);
                     break;
                 case RowKind.Layer:
@@ -93,7 +91,7 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
 
     private void AddModifier(Row row)
     {
-        if (_layers.Count == 0 && _input is null)
+        if (_layers.Count == 0 && _inputTexts.Count == 0)
         {
             Report(DiagnosticIds.MisplacedModifier, row.Location, row.Text, network, "has no row before it to modify");
             return;

@@ -18,7 +18,7 @@ internal static class Fixtures
     /// <summary>The root object of a fixture file, parsed once.</summary>
     public static JsonElement Document(string file) => Documents.GetOrAdd(file, static f =>
     {
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(FindRepoRoot(), "tests", "fixtures", "pytorch", f)));
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Repository.Path("tests", "fixtures", "pytorch", f)));
         return document.RootElement.Clone();
     });
 
@@ -60,14 +60,5 @@ internal static class Fixtures
         }
         Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
         return largest;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "NormReg.Gen.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException($"No NormReg.Gen.sln above {AppContext.BaseDirectory}.");
     }
 }

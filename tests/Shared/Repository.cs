@@ -1,9 +1,9 @@
 using System;
 using System.IO;
 
-namespace NormReg.Generators.Tests.Infrastructure;
+namespace NormReg.Testing;
 
-/// <summary>Paths inside the repository, found from the test's output folder.</summary>
+/// <summary>Paths inside the repository, found from the test's output folder. Linked into every test project.</summary>
 internal static class Repository
 {
     public static string Root { get; } = FindRoot();

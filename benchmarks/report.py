@@ -1,0 +1,353 @@
+#!/usr/bin/python3
+"""Merges one benchmark run into benchmarks/results/ (run.sh calls it; see benchmarks/README.md).
+
+Reads BenchmarkDotNet's joined full JSON report (NormReg Predict/TrainStep, ONNX Runtime, FMA peak, Dense kernel),
+pytorch_bench.py's JSON and the verify JSON; writes results.md (the tables and the targets of SPEC section 6),
+results.csv (one row per measurement) and prints results.md. Times are medians. A ratio is the peer's time over
+NormReg's: above 1 means NormReg is faster. Standard library only.
+"""
+
+import argparse
+import csv
+import json
+import os
+import re
+import sys
+
+NETWORKS = ["MnistMlp", "TabularMlp", "WideMlp"]
+DESCRIPTION = {
+    "MnistMlp": "784-256-128-10, BatchNorm, dropout 0.2, L2 1e-4, cross-entropy",
+    "TabularMlp": "16-32-32-4, ReLU, MSE",
+    "WideMlp": "1024-1024-1024-10, ReLU, cross-entropy",
+}
+DENSE = {  # inputs, outputs of each dense layer, in order
+    "MnistMlp": [(784, 256), (256, 128), (128, 10)],
+    "TabularMlp": [(16, 32), (32, 32), (32, 4)],
+    "WideMlp": [(1024, 1024), (1024, 1024), (1024, 10)],
+}
+BATCHES = [1, 8, 32, 128]
+PEAK_FRACTION_TARGET = 0.60
+
+
+def flops(network, batch):
+    """Multiply-adds of the dense layers, 2 FLOP each (activations, BatchNorm and bias are not counted)."""
+    return sum(2 * batch * i * o for i, o in DENSE[network])
+
+
+def fmt_time(ns):
+    if ns is None:
+        return "—"
+    us = ns / 1e3
+    if us < 10:
+        return f"{us:.2f} µs"
+    if us < 1000:
+        return f"{us:.1f} µs"
+    return f"{us / 1e3:.2f} ms"
+
+
+def fmt_ratio(peer, ours):
+    if peer is None or ours is None or ours <= 0:
+        return "—"
+    return f"{peer / ours:.2f}×"
+
+
+def fmt_bytes(b):
+    if b is None:
+        return "—"
+    return f"{int(round(b))} B"
+
+
+def load_bdn(path):
+    with open(path) as f:
+        data = json.load(f)
+    table = {}
+    for b in data["Benchmarks"]:
+        params = dict(p.split("=", 1) for p in b["Parameters"].split("&") if "=" in p)
+        stats = b.get("Statistics") or {}
+        median = stats.get("Median")
+        memory = b.get("Memory") or {}
+        # DisplayInfo is "Type.'Title': JOB(characteristics) [params]"; the second job's id ends in -NoPGO.
+        job = re.search(r": ([^:(]+)\(", b.get("DisplayInfo", ""))
+        no_pgo = bool(job and job.group(1).strip().endswith("-NoPGO"))
+        method = b["Method"] + ("/NoPGO" if no_pgo else "")
+        table[(b["Type"], method, params.get("Shape"), int(params["Batch"]) if "Batch" in params else None)] = {
+            "median_ns": median,
+            "allocated": memory.get("BytesAllocatedPerOperation"),
+            "n": stats.get("N"),
+        }
+    return data.get("HostEnvironmentInfo", {}), table
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--bdn", required=True)
+    ap.add_argument("--torch", required=True)
+    ap.add_argument("--verify")
+    ap.add_argument("--out-dir", required=True)
+    ap.add_argument("--meta", action="append", default=[], help="KEY=VALUE lines for the run's header")
+    args = ap.parse_args()
+
+    host, bdn = load_bdn(args.bdn)
+    with open(args.torch) as f:
+        torch = json.load(f)
+    verify = None
+    if args.verify and os.path.exists(args.verify):
+        with open(args.verify) as f:
+            verify = json.load(f)
+
+    def ours(network, method, batch):
+        r = bdn.get((f"{network}Benchmarks", method, None, batch))
+        return r or {}
+
+    def torch_row(kind, network, batch):
+        for r in torch[kind]:
+            if r["network"] == network and r["batch"] == batch:
+                return r
+        return {}
+
+    rows_csv = []
+    md = []
+    md.append("# NormReg.Gen benchmark results")
+    md.append("")
+    meta = dict(m.split("=", 1) for m in args.meta if "=" in m)
+    tm = torch["meta"]
+    md.append(f"- Machine: {host.get('ProcessorName', '?')}, {host.get('PhysicalCoreCount', '?')} cores; "
+              f"{host.get('OsVersion', '?')}; {host.get('RuntimeVersion', '?')}")
+    for key, value in meta.items():
+        md.append(f"- {key}: {value}")
+    md.append(f"- PyTorch {tm['torch']} (Python {tm['python']}), {tm['threads']} intra-op / {tm['interop_threads']} "
+              f"inter-op thread, BLAS: {', '.join(os.path.basename(x) for x in tm.get('blas_libraries') or []) or '?'}; "
+              f"median of {tm['blocks']} blocks of ≥ {tm['block_seconds'] * 1e3:.0f} ms after warm-up")
+    md.append("- NormReg and ONNX Runtime: BenchmarkDotNet medians, MemoryDiagnoser on; ORT with 1 intra-op and 1 "
+              "inter-op thread, ORT_ENABLE_ALL, inputs and outputs bound once (IOBinding)")
+    md.append("- Ratios are the peer's median time over NormReg's: **above 1× NormReg is faster**.")
+    alloc_checks = [v for v in verify or [] if "allocated" in v["check"]]
+    same_checks = [v for v in verify or [] if "allocated" not in v["check"]]
+    if verify is not None:
+        bad = [v for v in same_checks if not v["ok"]]
+        if bad:
+            md.append(f"- **Verification FAILED** ({len(bad)} of {len(same_checks)} checks): "
+                      + "; ".join(f"{v['network']} {v['check']} error {v['error']:.2e}" for v in bad)
+                      + " — the timings below may compare different functions.")
+        else:
+            worst = max(v["error"] for v in same_checks)
+            md.append(f"- Same networks: NormReg and ORT outputs match PyTorch's on the same weights and inputs, and "
+                      f"NormReg's SGD step matches PyTorch's ({len(same_checks)} checks, largest difference {worst:.1e}).")
+    md.append("")
+
+    # ---------------------------------------------------------------- inference
+    md.append("## Inference (Predict, eval mode)")
+    md.append("")
+    md.append("| network | batch | NormReg Predict | ORT | PyTorch | vs ORT | vs PyTorch | NormReg GFLOP/s "
+              "| alloc NormReg | alloc ORT |")
+    md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for net in NETWORKS:
+        for batch in BATCHES:
+            n = ours(net, "NormRegPredict", batch)
+            o = ours(net, "OrtPredict", batch)
+            t = torch_row("predict", net, batch)
+            nt, ot, tt = n.get("median_ns"), o.get("median_ns"), t.get("median_ns")
+            gf = f"{flops(net, batch) / nt:.1f}" if nt else "—"
+            md.append(f"| {net} | {batch} | {fmt_time(nt)} | {fmt_time(ot)} | {fmt_time(tt)} | {fmt_ratio(ot, nt)} "
+                      f"| {fmt_ratio(tt, nt)} | {gf} | {fmt_bytes(n.get('allocated'))} | {fmt_bytes(o.get('allocated'))} |")
+            rows_csv += [
+                {"section": "predict", "runtime": "NormReg", "network": net, "batch": batch, "median_ns": nt,
+                 "allocated_bytes": n.get("allocated")},
+                {"section": "predict", "runtime": "ORT", "network": net, "batch": batch, "median_ns": ot,
+                 "allocated_bytes": o.get("allocated")},
+                {"section": "predict", "runtime": "PyTorch", "network": net, "batch": batch, "median_ns": tt},
+            ]
+    md.append("")
+
+    # ---------------------------------------------------------------- training
+    md.append("## Training step (forward, loss, backward, SGD momentum 0.9)")
+    md.append("")
+    md.append("| network | batch | NormReg TrainStep | PyTorch step | vs PyTorch | alloc NormReg |")
+    md.append("|---|--:|--:|--:|--:|--:|")
+    for net in NETWORKS:
+        for batch in BATCHES:
+            n = ours(net, "NormRegTrainStep", batch)
+            t = torch_row("train", net, batch)
+            nt, tt = n.get("median_ns"), t.get("median_ns")
+            used = t.get("batch_used", batch)
+            label = f"{batch} (as {used})" if used != batch else f"{batch}"
+            md.append(f"| {net} | {label} | {fmt_time(nt)} | {fmt_time(tt)} | {fmt_ratio(tt, nt)} "
+                      f"| {fmt_bytes(n.get('allocated'))} |")
+            rows_csv += [
+                {"section": "train", "runtime": "NormReg", "network": net, "batch": used, "median_ns": nt,
+                 "allocated_bytes": n.get("allocated")},
+                {"section": "train", "runtime": "PyTorch", "network": net, "batch": used, "median_ns": tt},
+            ]
+    md.append("")
+    md.append("BatchNorm cannot train on one sample (PyTorch raises, NormReg throws), so MnistMlp's batch-1 "
+              "training row runs batch 2 on both sides.")
+    md.append("")
+
+    # ---------------------------------------------------------------- roofline
+    fma = {}
+    for width in ("256", "512"):
+        r = bdn.get(("FmaPeakBenchmarks", f"Vector{width}Fma", None, None)) or {}
+        if r.get("median_ns"):
+            fma[width] = 1.0 / r["median_ns"]  # ns per FLOP -> GFLOP/s
+            rows_csv.append({"section": "fma_peak", "runtime": "NormReg", "network": f"Vector{width}",
+                             "median_ns": r["median_ns"], "gflops": fma[width], "allocated_bytes": r.get("allocated")})
+    peak = max(fma.values()) if fma else None
+    md.append("## Roofline: dense layers against the core's FMA peak")
+    md.append("")
+    if peak:
+        md.append(f"**FMA peak: {peak:.1f} GFLOP/s** (one core, float32; Vector256 {fma.get('256', 0):.1f}, "
+                  f"Vector512 {fma.get('512', 0):.1f} GFLOP/s, 16 independent FusedMultiplyAdd chains). "
+                  f"Target: every dense layer ≥ {PEAK_FRACTION_TARGET:.0%} of it at batch ≥ 64.")
+    else:
+        md.append("**FMA peak: not measured**")
+    md.append("")
+    md.append("| layer (in × out) | batch | NormReg Dense.Forward | GFLOP/s | of peak | without PGO | "
+              "PyTorch linear GFLOP/s | of peak |")
+    md.append("|---|--:|--:|--:|--:|--:|--:|--:|")
+    shapes = []
+    for net in NETWORKS:
+        for s in DENSE[net]:
+            if s not in shapes:
+                shapes.append(s)
+    layer_results = {}
+    for i, o in shapes:
+        for batch in (64, 128):
+            r = bdn.get(("DenseKernelBenchmarks", "DenseForward", f"{i}x{o}", batch)) or {}
+            r_np = bdn.get(("DenseKernelBenchmarks", "DenseForward/NoPGO", f"{i}x{o}", batch)) or {}
+            t = next((x for x in torch["linear"] if x["inputs"] == i and x["outputs"] == o and x["batch"] == batch), {})
+            f = 2.0 * batch * i * o
+            gf = f / r["median_ns"] if r.get("median_ns") else None
+            gf_np = f / r_np["median_ns"] if r_np.get("median_ns") else None
+            tgf = t.get("gflops")
+            layer_results[(i, o, batch)] = gf
+
+            def num(v):
+                return f"{v:.1f}" if v else "—"
+
+            def pct(v):
+                return f"{v / peak:.0%}" if v and peak else "—"
+
+            no_pgo = f"{gf_np:.1f} ({pct(gf_np)})" if gf_np else "—"
+            md.append(f"| {i} × {o} | {batch} | {fmt_time(r.get('median_ns'))} | {num(gf)} | {pct(gf)} | {no_pgo} "
+                      f"| {num(tgf)} | {pct(tgf)} |")
+            rows_csv.append({"section": "dense_forward", "runtime": "NormReg", "network": f"{i}x{o}", "batch": batch,
+                             "median_ns": r.get("median_ns"), "gflops": gf, "allocated_bytes": r.get("allocated")})
+            if r_np:
+                rows_csv.append({"section": "dense_forward_no_pgo", "runtime": "NormReg", "network": f"{i}x{o}",
+                                 "batch": batch, "median_ns": r_np.get("median_ns"), "gflops": gf_np,
+                                 "allocated_bytes": r_np.get("allocated")})
+            rows_csv.append({"section": "dense_forward", "runtime": "PyTorch", "network": f"{i}x{o}", "batch": batch,
+                             "median_ns": t.get("median_ns"), "gflops": tgf})
+    md.append("")
+    md.append("FLOP counts 2·batch·in·out per layer (bias and activations not counted). Layers with 4–32 outputs "
+              "or inputs are too small to reach the peak on any runtime; the 60 % target matters for the large "
+              "layers. Every .NET figure is the default runtime (tiered compilation with Dynamic PGO) at steady state; "
+              "\"without PGO\" is the same kernel with DOTNET_TieredPGO=0, the code a process gets without Dynamic "
+              "PGO (ReadyToRun or Native AOT, or PGO turned off).")
+    md.append("")
+
+    # ---------------------------------------------------------------- losses
+    losses = []
+    for net in NETWORKS:
+        for batch in BATCHES:
+            mine = ours(net, "NormRegPredict", batch).get("median_ns")
+            for peer, t in (("ORT", ours(net, "OrtPredict", batch).get("median_ns")),
+                            ("PyTorch", torch_row("predict", net, batch).get("median_ns"))):
+                if mine and t and t / mine < 1:
+                    losses.append((t / mine, f"{net} Predict batch {batch} vs {peer}", mine, t))
+            mine = ours(net, "NormRegTrainStep", batch).get("median_ns")
+            row = torch_row("train", net, batch)
+            t = row.get("median_ns")
+            if mine and t and t / mine < 1:
+                used = row.get("batch_used", batch)
+                losses.append((t / mine, f"{net} TrainStep batch {used} vs PyTorch", mine, t))
+    md.append("## Where NormReg is slower than a peer")
+    md.append("")
+    if losses:
+        md.append("| comparison | NormReg | peer | ratio |")
+        md.append("|---|--:|--:|--:|")
+        for r, what, mine, t in sorted(losses):
+            md.append(f"| {what} | {fmt_time(mine)} | {fmt_time(t)} | {r:.2f}× |")
+    else:
+        md.append("Nowhere: NormReg is at least as fast as both peers in every row.")
+    md.append("")
+
+    # ---------------------------------------------------------------- targets
+    md.append("## SPEC §6 targets")
+    md.append("")
+    md.append("| target | network | measured | met |")
+    md.append("|---|---|--:|:-:|")
+
+    def target(name, net, value, threshold, unit="×"):
+        if value is None:
+            md.append(f"| {name} | {net} | — | ? |")
+            return
+        ok = value >= threshold
+        shown = f"{value:.2f}{unit}" if unit == "×" else f"{value:.0%}"
+        md.append(f"| {name} | {net} | {shown} | {'yes' if ok else '**no**'} |")
+
+    def ratio(peer, mine):
+        return peer / mine if peer and mine else None
+
+    for net in NETWORKS:
+        n1 = ours(net, "NormRegPredict", 1).get("median_ns")
+        target("batch-1 Predict ≥ 1.5× ORT", net, ratio(ours(net, "OrtPredict", 1).get("median_ns"), n1), 1.5)
+        target("batch-1 Predict ≥ 5× PyTorch", net, ratio(torch_row("predict", net, 1).get("median_ns"), n1), 5.0)
+    for net in NETWORKS:
+        target("batch-128 Predict ≥ 0.9× ORT", net,
+               ratio(ours(net, "OrtPredict", 128).get("median_ns"), ours(net, "NormRegPredict", 128).get("median_ns")),
+               0.9)
+    for net in NETWORKS:
+        for batch in (1, 8):
+            target(f"TrainStep batch {batch} ≥ 3× PyTorch", net,
+                   ratio(torch_row("train", net, batch).get("median_ns"),
+                         ours(net, "NormRegTrainStep", batch).get("median_ns")), 3.0)
+        target("TrainStep batch 128 ≥ 1× PyTorch", net,
+               ratio(torch_row("train", net, 128).get("median_ns"), ours(net, "NormRegTrainStep", 128).get("median_ns")),
+               1.0)
+    if peak:
+        for (i, o, batch), gf in layer_results.items():
+            if min(i, o) >= 128:
+                target(f"Dense {i}×{o} batch {batch} ≥ 60 % of FMA peak", "—", gf / peak if gf else None,
+                       PEAK_FRACTION_TARGET, unit="%")
+    # 0 B: the exact per-thread count of `verify`; BenchmarkDotNet's process-wide count is shown beside it.
+    bdn_alloc = [(k, v["allocated"]) for k, v in bdn.items()
+                 if k[1] in ("NormRegPredict", "NormRegTrainStep", "DenseForward", "DenseForward/NoPGO")
+                 and v.get("allocated")]
+    if alloc_checks:
+        allocating = [v for v in alloc_checks if not v["ok"]]
+        measured = "0 B" if not allocating else ", ".join(
+            f"{v['network']} {v['check'].split()[1]}: {v['error']:.0f} B" for v in allocating)
+        md.append(f"| 0 B allocated per Predict / TrainStep (exact, this thread, every batch) | all | {measured} | "
+                  f"{'yes' if not allocating else '**no**'} |")
+    else:
+        md.append("| 0 B allocated per Predict / TrainStep | all | — (no verify data) | ? |")
+    md.append("")
+    if bdn_alloc:
+        md.append("BenchmarkDotNet's MemoryDiagnoser counts the whole process, so the tiered JIT's background thread "
+                  "can add a few bytes to an operation that runs few times per iteration (BenchmarkDotNet issue #1542). "
+                  "It reported: " + ", ".join(
+                      f"{k[0].replace('Benchmarks', '')}.{k[1]}({k[2] + ', ' if k[2] else ''}batch {k[3]}): {b} B"
+                      for k, b in bdn_alloc)
+                  + ". The 0 B target is judged on `verify`'s exact per-thread count over 20 calls.")
+    md.append("")
+    md.append("Dense layers with fewer than 128 inputs or outputs are listed in the roofline table but not held to "
+              "the 60 % target.")
+    md.append("")
+
+    os.makedirs(args.out_dir, exist_ok=True)
+    text = "\n".join(md) + "\n"
+    with open(os.path.join(args.out_dir, "results.md"), "w") as f:
+        f.write(text)
+    with open(os.path.join(args.out_dir, "results.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=["section", "runtime", "network", "batch", "median_ns", "gflops",
+                                          "allocated_bytes"])
+        w.writeheader()
+        for r in rows_csv:
+            w.writerow(r)
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
