@@ -121,6 +121,13 @@ def main():
     md.append("- NormReg and ONNX Runtime: BenchmarkDotNet medians, MemoryDiagnoser on; ORT with 1 intra-op and 1 "
               "inter-op thread, ORT_ENABLE_ALL, inputs and outputs bound once (IOBinding)")
     md.append("- Ratios are the peer's median time over NormReg's: **above 1× NormReg is faster**.")
+    loads = re.findall(r"([0-9.]+) [0-9.]+ [0-9.]+ at the (start|end)", meta.get("Load average (1/5/15 min)", ""))
+    busy = [f"{value} at the {when}" for value, when in loads if float(value) >= 1.5]
+    if busy:
+        md.append(f"- **Noisy run**: the 1-minute load average was {' and '.join(busy)} (≥ 1.5), so something else ran "
+                  "on these two cores. BenchmarkDotNet runs the classes in the order Dense kernel, FMA peak, MnistMlp, "
+                  "TabularMlp, WideMlp, after PyTorch; rows measured while the load was up are slower than they should "
+                  "be. Rerun with `run.sh --wait-idle` before trusting them.")
     alloc_checks = [v for v in verify or [] if "allocated" in v["check"]]
     same_checks = [v for v in verify or [] if "allocated" not in v["check"]]
     if verify is not None:

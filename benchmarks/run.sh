@@ -143,7 +143,7 @@ bdn_version=$(grep -oP 'BenchmarkDotNet" Version="\K[^"]+' NormReg.Benchmarks/No
 step "Results"
 "$python" report.py --bdn "$raw/benchmarkdotnet.json" --torch "$raw/pytorch.json" --verify "$raw/verify.json" \
     --out-dir "$results" \
-    --meta "Run=$(date -u '+%Y-%m-%d %H:%M UTC'), profile $profile, commit $commit, $(( elapsed / 60 )) min $(( elapsed % 60 )) s" \
+    --meta "Run=finished $(date -u '+%Y-%m-%d %H:%M UTC'), profile $profile, commit $commit, $(( elapsed / 60 )) min $(( elapsed % 60 )) s" \
     --meta "Load average (1/5/15 min)=$load_start at the start, $load_end at the end" \
     --meta "Peers=ONNX Runtime $ort_version (NuGet Microsoft.ML.OnnxRuntime), BenchmarkDotNet $bdn_version"
 echo
