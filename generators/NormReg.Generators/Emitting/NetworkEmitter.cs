@@ -292,6 +292,7 @@ internal static partial class NetworkEmitter
         w.Line();
         w.Line("int global::NormReg.INetwork.OutputSize => OutputSize;");
         w.Line();
+        WriteArchitecture(w, c);
         foreach (PlannedLayer layer in c.Plan.Layers.Where(l => l.WeightCount > 0))
         {
             string name = String(layer.Layer.Name);

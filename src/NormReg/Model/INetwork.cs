@@ -11,6 +11,9 @@ public interface INetwork
     /// <summary>Values per sample the last row produces.</summary>
     int OutputSize { get; }
 
+    /// <summary>The declaration as data: rows, widths, constants and the layout of the state.</summary>
+    NetworkArchitecture Architecture { get; }
+
     /// <summary>The largest batch the constructor allocated buffers for.</summary>
     int MaxBatchSize { get; }
 

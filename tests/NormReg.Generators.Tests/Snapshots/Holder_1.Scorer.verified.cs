@@ -90,6 +90,18 @@ partial record Holder<T>
 
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
+        /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
+        public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
+            "Scorer", global::NormReg.Loss.MeanSquaredError, InputSize, ParameterCount, 0,
+            new global::NormReg.LayerDescription[]
+            {
+                new(global::NormReg.LayerType.Dense, "Encoder", "[Dense(4, Name = \"Encoder\")]", 3, 4) { WeightOffset = 0, BiasOffset = 12 },
+                new(global::NormReg.LayerType.LeakyReLU, "LeakyReLU1", "[LeakyReLU]", 4, 4) { Alpha = 0.01 },
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(1)]", 4, 1) { WeightOffset = 16, BiasOffset = 20 },
+            });
+
+        global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+
         /// <summary>Weights and bias of <c>[Dense(4, Name = &quot;Encoder&quot;)]</c>: 3 → 4.</summary>
         public global::NormReg.DenseLayer Encoder => new("Encoder", _parameters, _gradients, 3, 4, 0, 12);
 

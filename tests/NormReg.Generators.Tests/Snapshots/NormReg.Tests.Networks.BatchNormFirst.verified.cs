@@ -130,6 +130,23 @@ namespace NormReg.Tests.Networks
 
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
+        /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
+        public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
+            "BatchNormFirst", global::NormReg.Loss.SoftmaxCrossEntropy, InputSize, ParameterCount, 26,
+            new global::NormReg.LayerDescription[]
+            {
+                new(global::NormReg.LayerType.BatchNorm, "BatchNorm1", "[BatchNorm]", 4, 4) { WeightOffset = 0, BiasOffset = 4, StatisticsOffset = 8, Epsilon = 1E-05, Momentum = 0.1 },
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(5)]", 4, 5) { WeightOffset = 8, BiasOffset = 28 },
+                new(global::NormReg.LayerType.Tanh, "Tanh1", "[Tanh]", 5, 5),
+                new(global::NormReg.LayerType.BatchNorm, "BatchNorm2", "[BatchNorm(Momentum = 0.3, Epsilon = 1e-3)]", 5, 5) { WeightOffset = 33, BiasOffset = 38, StatisticsOffset = 16, Epsilon = 0.001, Momentum = 0.3 },
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(3)]", 5, 3) { WeightOffset = 43, BiasOffset = 58 },
+            })
+        {
+            Scaling = global::NormReg.InputScalingKind.ZScore,
+        };
+
+        global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+
         /// <summary>γ, β and running statistics of <c>[BatchNorm]</c>.</summary>
         public global::NormReg.NormalizationLayer BatchNorm1 => new("BatchNorm1", _parameters, _gradients, _statistics, 4, 0, 8);
 

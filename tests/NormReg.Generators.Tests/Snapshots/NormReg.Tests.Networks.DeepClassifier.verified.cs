@@ -103,6 +103,20 @@ namespace NormReg.Tests.Networks
 
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
+        /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
+        public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
+            "DeepClassifier", global::NormReg.Loss.SoftmaxCrossEntropy, InputSize, ParameterCount, 0,
+            new global::NormReg.LayerDescription[]
+            {
+                new(global::NormReg.LayerType.Dense, "Hidden", "[Dense(8, Name = \"Hidden\")]", 4, 8) { WeightOffset = 0, BiasOffset = 32 },
+                new(global::NormReg.LayerType.ReLU, "ReLU1", "[ReLU]", 8, 8),
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(6, UseBias = false)]", 8, 6) { WeightOffset = 40 },
+                new(global::NormReg.LayerType.GELU, "GELU1", "[GELU]", 6, 6),
+                new(global::NormReg.LayerType.Dense, "Dense3", "[Dense(3)]", 6, 3) { WeightOffset = 88, BiasOffset = 106 },
+            });
+
+        global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+
         /// <summary>Weights and bias of <c>[Dense(8, Name = &quot;Hidden&quot;)]</c>: 4 → 8.</summary>
         public global::NormReg.DenseLayer Hidden => new("Hidden", _parameters, _gradients, 4, 8, 0, 32);
 

@@ -78,6 +78,16 @@ namespace NormReg.Tests.Networks
 
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
+        /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
+        public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
+            "DropoutProbe", global::NormReg.Loss.MeanSquaredError, InputSize, ParameterCount, 0,
+            new global::NormReg.LayerDescription[]
+            {
+                new(global::NormReg.LayerType.Dropout, "Dropout1", "[Dropout(0.5)]", 8, 8) { Rate = 0.5 },
+            });
+
+        global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+
         /// <summary>Values in the whole state: <see cref="ParameterCount"/> parameters, then 0 fitted or running statistics.</summary>
         public int StateLength => ParameterCount + 0;
 

@@ -133,6 +133,20 @@ namespace NormReg.Tests.Networks
 
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
+        /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
+        public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
+            "FoldedRegressor", global::NormReg.Loss.MeanSquaredError, InputSize, ParameterCount, 18,
+            new global::NormReg.LayerDescription[]
+            {
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(6), L2(0.01)]", 4, 6) { WeightOffset = 0, BiasOffset = 24 },
+                new(global::NormReg.LayerType.BatchNorm, "BatchNorm1", "[BatchNorm]", 6, 6) { WeightOffset = 30, BiasOffset = 36, StatisticsOffset = 0, Epsilon = 1E-05, Momentum = 0.1 },
+                new(global::NormReg.LayerType.ReLU, "ReLU1", "[ReLU]", 6, 6),
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(3, UseBias = false), L2(0.02)]", 6, 3) { WeightOffset = 42 },
+                new(global::NormReg.LayerType.BatchNorm, "BatchNorm2", "[BatchNorm]", 3, 3) { WeightOffset = 60, BiasOffset = 63, StatisticsOffset = 12, Epsilon = 1E-05, Momentum = 0.1 },
+            });
+
+        global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+
         /// <summary>Weights and bias of <c>[Dense(6), L2(0.01)]</c>: 4 → 6. Taking it marks the folded inference weights for a rebuild.</summary>
         public global::NormReg.DenseLayer Dense1
         {

@@ -177,6 +177,30 @@ namespace NormReg.Tests.Networks
 
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
+        /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
+        public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
+            "LayerNormNet", global::NormReg.Loss.BinaryCrossEntropy, InputSize, ParameterCount, 18,
+            new global::NormReg.LayerDescription[]
+            {
+                new(global::NormReg.LayerType.LayerNorm, "LayerNorm1", "[LayerNorm]", 5, 5) { WeightOffset = 0, BiasOffset = 5, Epsilon = 1E-05 },
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(6), L1L2(0.001, 0.01, IncludeBias = true)]", 5, 6) { WeightOffset = 10, BiasOffset = 40 },
+                new(global::NormReg.LayerType.GELU, "GELU1", "[GELU]", 6, 6),
+                new(global::NormReg.LayerType.LayerNorm, "LayerNorm2", "[LayerNorm(Epsilon = 1e-3), L1(0.002)]", 6, 6) { WeightOffset = 46, BiasOffset = 52, Epsilon = 0.001 },
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(4, UseBias = false)]", 6, 4) { WeightOffset = 58 },
+                new(global::NormReg.LayerType.BatchNorm, "BatchNorm1", "[BatchNorm]", 4, 4) { WeightOffset = 82, BiasOffset = 86, StatisticsOffset = 10, Epsilon = 1E-05, Momentum = 0.1 },
+                new(global::NormReg.LayerType.Sigmoid, "Sigmoid1", "[Sigmoid]", 4, 4),
+                new(global::NormReg.LayerType.Dense, "Dense3", "[Dense(2)]", 4, 2) { WeightOffset = 90, BiasOffset = 98 },
+                new(global::NormReg.LayerType.LayerNorm, "LayerNorm3", "[LayerNorm]", 2, 2) { WeightOffset = 100, BiasOffset = 102, Epsilon = 1E-05 },
+            })
+        {
+            Scaling = global::NormReg.InputScalingKind.MinMax,
+            ScalingLow = -1,
+            ScalingHigh = 1,
+            ScalingClip = false,
+        };
+
+        global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+
         /// <summary>γ, β of <c>[LayerNorm]</c>. Taking it marks the folded inference weights for a rebuild.</summary>
         public global::NormReg.NormalizationLayer LayerNorm1
         {

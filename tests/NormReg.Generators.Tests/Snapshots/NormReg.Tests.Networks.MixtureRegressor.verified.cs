@@ -109,6 +109,21 @@ namespace NormReg.Tests.Networks
 
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
+        /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
+        public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
+            "MixtureRegressor", global::NormReg.Loss.MeanSquaredError, InputSize, ParameterCount, 0,
+            new global::NormReg.LayerDescription[]
+            {
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(5)]", 3, 5) { WeightOffset = 0, BiasOffset = 15 },
+                new(global::NormReg.LayerType.Tanh, "Tanh1", "[Tanh]", 5, 5),
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(4)]", 5, 4) { WeightOffset = 20, BiasOffset = 40 },
+                new(global::NormReg.LayerType.Sigmoid, "Sigmoid1", "[Sigmoid]", 4, 4),
+                new(global::NormReg.LayerType.Dense, "Dense3", "[Dense(3)]", 4, 3) { WeightOffset = 44, BiasOffset = 56 },
+                new(global::NormReg.LayerType.Softmax, "Softmax1", "[Softmax]", 3, 3),
+            });
+
+        global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+
         /// <summary>Weights and bias of <c>[Dense(5)]</c>: 3 → 5.</summary>
         public global::NormReg.DenseLayer Dense1 => new("Dense1", _parameters, _gradients, 3, 5, 0, 15);
 

@@ -90,6 +90,18 @@ namespace NormReg.Tests.Networks
 
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
+        /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
+        public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
+            "MultiLabelNet", global::NormReg.Loss.BinaryCrossEntropy, InputSize, ParameterCount, 0,
+            new global::NormReg.LayerDescription[]
+            {
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(6)]", 4, 6) { WeightOffset = 0, BiasOffset = 24 },
+                new(global::NormReg.LayerType.LeakyReLU, "LeakyReLU1", "[LeakyReLU(0.2)]", 6, 6) { Alpha = 0.2 },
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(3)]", 6, 3) { WeightOffset = 30, BiasOffset = 48 },
+            });
+
+        global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+
         /// <summary>Weights and bias of <c>[Dense(6)]</c>: 4 → 6.</summary>
         public global::NormReg.DenseLayer Dense1 => new("Dense1", _parameters, _gradients, 4, 6, 0, 24);
 

@@ -103,6 +103,22 @@ namespace NormReg.Tests.Networks
 
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
+        /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
+        public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
+            "RegularizedClassifierWithoutDropout", global::NormReg.Loss.SoftmaxCrossEntropy, InputSize, ParameterCount, 12,
+            new global::NormReg.LayerDescription[]
+            {
+                new(global::NormReg.LayerType.GaussianNoise, "GaussianNoise1", "[GaussianNoise(0.1)]", 6, 6) { Rate = 0.1 },
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(16), L2(1e-4)]", 6, 16) { WeightOffset = 0, BiasOffset = 96 },
+                new(global::NormReg.LayerType.ReLU, "ReLU1", "[ReLU]", 16, 16),
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(3), MaxNorm(2)]", 16, 3) { WeightOffset = 112, BiasOffset = 160 },
+            })
+        {
+            Scaling = global::NormReg.InputScalingKind.ZScore,
+        };
+
+        global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+
         /// <summary>Weights and bias of <c>[Dense(16), L2(1e-4)]</c>: 6 → 16.</summary>
         public global::NormReg.DenseLayer Dense1 => new("Dense1", _parameters, _gradients, 6, 16, 0, 96);
 

@@ -80,6 +80,22 @@ namespace NormReg.Tests.Networks
 
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
+        /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
+        public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
+            "ScaledIdentity", global::NormReg.Loss.MeanSquaredError, InputSize, ParameterCount, 6,
+            new global::NormReg.LayerDescription[]
+            {
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(3)]", 3, 3) { WeightOffset = 0, BiasOffset = 9 },
+            })
+        {
+            Scaling = global::NormReg.InputScalingKind.MinMax,
+            ScalingLow = -1,
+            ScalingHigh = 1,
+            ScalingClip = true,
+        };
+
+        global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+
         /// <summary>Weights and bias of <c>[Dense(3)]</c>: 3 → 3.</summary>
         public global::NormReg.DenseLayer Dense1 => new("Dense1", _parameters, _gradients, 3, 3, 0, 9);
 

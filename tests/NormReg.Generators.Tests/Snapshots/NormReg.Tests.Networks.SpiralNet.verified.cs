@@ -104,6 +104,20 @@ namespace NormReg.Tests.Networks
 
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
+        /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
+        public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
+            "SpiralNet", global::NormReg.Loss.SoftmaxCrossEntropy, InputSize, ParameterCount, 0,
+            new global::NormReg.LayerDescription[]
+            {
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(64)]", 2, 64) { WeightOffset = 0, BiasOffset = 128 },
+                new(global::NormReg.LayerType.ReLU, "ReLU1", "[ReLU]", 64, 64),
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(64)]", 64, 64) { WeightOffset = 192, BiasOffset = 4288 },
+                new(global::NormReg.LayerType.ReLU, "ReLU2", "[ReLU]", 64, 64),
+                new(global::NormReg.LayerType.Dense, "Dense3", "[Dense(3)]", 64, 3) { WeightOffset = 4352, BiasOffset = 4544 },
+            });
+
+        global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+
         /// <summary>Weights and bias of <c>[Dense(64)]</c>: 2 → 64.</summary>
         public global::NormReg.DenseLayer Dense1 => new("Dense1", _parameters, _gradients, 2, 64, 0, 128);
 

@@ -90,6 +90,18 @@ namespace NormReg.Tests.Networks
 
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
+        /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
+        public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
+            "TanhRegressor", global::NormReg.Loss.MeanSquaredError, InputSize, ParameterCount, 0,
+            new global::NormReg.LayerDescription[]
+            {
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(5)]", 4, 5) { WeightOffset = 0, BiasOffset = 20 },
+                new(global::NormReg.LayerType.Tanh, "Tanh1", "[Tanh]", 5, 5),
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(3)]", 5, 3) { WeightOffset = 25, BiasOffset = 40 },
+            });
+
+        global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+
         /// <summary>Weights and bias of <c>[Dense(5)]</c>: 4 → 5.</summary>
         public global::NormReg.DenseLayer Dense1 => new("Dense1", _parameters, _gradients, 4, 5, 0, 20);
 

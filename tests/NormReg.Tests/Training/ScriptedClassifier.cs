@@ -22,6 +22,10 @@ internal sealed class ScriptedClassifier(double[]? validationLosses, double[]? t
     /// <summary>The labels of <see cref="TrainX"/> and <see cref="ValidationX"/>.</summary>
     public static readonly int[] Labels = [0];
 
+    /// <summary>A stand-in with the right counts; Fit never reads the architecture.</summary>
+    public NetworkArchitecture Architecture { get; } =
+        new("ScriptedClassifier", Loss.SoftmaxCrossEntropy, 1, 1, 1, [new LayerDescription(LayerType.Dense, "Dense1", "[Dense(2)]", 1, 2) { WeightOffset = 0 }]);
+
     public int InputSize => 1;
 
     public int OutputSize => 2;
