@@ -23,7 +23,9 @@ internal static partial class NetworkEmitter
             switch (layer.Layer.Kind)
             {
                 case LayerKind.Dense:
-                    w.Line($"{Kernels}Dense.BackwardParameters({x}, {dy}, {Weights("_gradients", layer)}, {Bias("_gradients", layer)}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});");
+                    string penalty = layer.Layer.Penalty is { } p ? $", {Weights("_parameters", layer)}, {Float(p.L1)}, {Float(p.L2)}" : "";
+                    if (penalty.Length > 0) w.Line($"// with the gradient of the penalty {PenaltyText(layer.Layer.Penalty!)} on the weights, added tile by tile");
+                    w.Line($"{Kernels}Dense.BackwardParameters({x}, {dy}, {Weights("_gradients", layer)}, {Bias("_gradients", layer)}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)}{penalty});");
                     WriteInputGradient(w, first, $"{Kernels}Dense.BackwardInput({dy}, {Weights("_parameters", layer)}, {dx}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});");
                     break;
                 case LayerKind.BatchNorm or LayerKind.LayerNorm:
@@ -57,12 +59,17 @@ internal static partial class NetworkEmitter
                 ? $"if (!inputGradients.IsEmpty) {Kernels}InputScaling.ZScoreBackward(inputGradients, {Slice("_statistics", width, width)}, n, InputSize);"
                 : $"if (!inputGradients.IsEmpty) {Kernels}InputScaling.MinMaxBackward(inputGradients, {Rows(Planner.InputBuffer, width)}, {Slice("_statistics", 0, width)}, {Slice("_statistics", width, width)}, n, InputSize, {Float(scaling.Low)}, {Float(scaling.High)}, {(scaling.Clip ? "true" : "false")});");
         }
+        // Dense rows take their weights' penalty gradient above; what is left is their bias (when included) and the normalization rows.
         foreach (PlannedLayer layer in c.Penalized)
         {
             PenaltySpec p = layer.Layer.Penalty!;
+            bool dense = layer.Layer.Kind == LayerKind.Dense;
+            if (dense && !(p.IncludeBias && layer.BiasOffset >= 0)) continue;
+            string parameters = dense ? Slice("_parameters", layer.BiasOffset, layer.Outputs) : PenalizedSlice("_parameters", layer);
+            string gradients = dense ? Slice("_gradients", layer.BiasOffset, layer.Outputs) : PenalizedSlice("_gradients", layer);
             w.Line();
-            w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: gradient of the penalty {PenaltyText(p)}");
-            w.Line($"{Kernels}Regularization.AddGradient({PenalizedSlice("_parameters", layer)}, {PenalizedSlice("_gradients", layer)}, {Float(p.L1)}, {Float(p.L2)});");
+            w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: gradient of the penalty {PenaltyText(p)}{(dense ? ", on the bias" : "")}");
+            w.Line($"{Kernels}Regularization.AddGradient({parameters}, {gradients}, {Float(p.L1)}, {Float(p.L2)});");
         }
         w.Close();
     }

@@ -29,12 +29,22 @@ public static class Dense
     /// Gradients of the weights and bias from the output gradient <paramref name="dy"/>: <c>dW = dyᵀ·x</c> and
     /// <c>db = Σₙ dy[n, :]</c>, overwriting <paramref name="weightGradients"/> and <paramref name="biasGradients"/> (empty when there is no bias).
     /// </summary>
-    public static void BackwardParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradients, Span<float> biasGradients, int batch, int inputs, int outputs)
+    public static void BackwardParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradients, Span<float> biasGradients, int batch, int inputs, int outputs) =>
+        BackwardParameters(x, dy, weightGradients, biasGradients, batch, inputs, outputs, default, 0, 0);
+
+    /// <summary>
+    /// <see cref="BackwardParameters(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, int, int)"/>, plus the gradient
+    /// of the penalty <c>l1·Σ|w| + l2·Σw²</c> on <paramref name="weights"/> (as <see cref="Regularization.AddGradient(ReadOnlySpan{float}, Span{float}, float, float)"/>), added to each tile
+    /// of weight gradients as it is computed rather than in a second pass over them.
+    /// </summary>
+    public static void BackwardParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradients, Span<float> biasGradients, int batch, int inputs, int outputs,
+        ReadOnlySpan<float> weights, float l1, float l2)
     {
         Check(x.Length, batch * inputs, nameof(x));
         Check(dy.Length, batch * outputs, nameof(dy));
         Check(weightGradients.Length, outputs * inputs, nameof(weightGradients));
-        Gemm.Multiply(dy, 1, outputs, x, weightGradients, outputs, inputs, batch);
+        if (!weights.IsEmpty) Check(weights.Length, outputs * inputs, nameof(weights));
+        Gemm.Multiply(dy, 1, outputs, x, weightGradients, outputs, inputs, batch, weights, l1, l2);
         if (biasGradients.IsEmpty) return;
         Check(biasGradients.Length, outputs, nameof(biasGradients));
         biasGradients.Clear();

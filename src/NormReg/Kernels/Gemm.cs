@@ -40,43 +40,92 @@ internal static class Gemm
                 for (int i = i0; i < i0 + 4; i++) Unsafe.Add(ref c0, i * n + j0) = Dot(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref b0, j0 * k), k);
             }
         }
-        for (; i0 < m; i0++)
+        switch (m - i0)
         {
-            int j0 = 0;
-            for (; j0 + 4 <= n; j0 += 4) DotTile1x4(ref Unsafe.Add(ref a0, i0 * k), ref b0, ref Unsafe.Add(ref c0, i0 * n), j0, k);
-            for (; j0 < n; j0++) Unsafe.Add(ref c0, i0 * n + j0) = Dot(ref Unsafe.Add(ref a0, i0 * k), ref Unsafe.Add(ref b0, j0 * k), k);
+            case 3:
+                DotRows(ref a0, ref b0, ref c0, i0, 3, n, k);
+                break;
+            case 2:
+                DotRows(ref a0, ref b0, ref c0, i0, 2, n, k);
+                break;
+            case 1:
+                DotRow(ref Unsafe.Add(ref a0, i0 * k), ref b0, ref Unsafe.Add(ref c0, i0 * n), n, k);
+                break;
         }
     }
 
-    /// <summary>
-    /// <c>c[i, :] = Σₚ A(i, p)·b[p, :]</c>, overwriting <paramref name="c"/> [m × n]; <paramref name="b"/> is [k × n] row-major and
-    /// <c>A(i, p) = a[i·aRow + p·aColumn]</c>, so one routine serves <c>dy·W</c> and <c>dyᵀ·x</c>.
-    /// </summary>
-    public static void Multiply(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
+    /// <summary>The last two or three rows of <c>a</c>: tiles of that many rows by four, so each row of <c>b</c> is read once for all of them.</summary>
+    private static void DotRows(ref float a0, ref float b0, ref float c0, int i0, int rows, int n, int k)
     {
-        c.Slice(0, m * n).Clear();
+        int j0 = 0;
+        for (; j0 + 4 <= n; j0 += 4)
+        {
+            if (rows == 3) DotTile3x4(ref a0, ref b0, ref c0, i0, j0, n, k);
+            else DotTile2x4(ref a0, ref b0, ref c0, i0, j0, n, k);
+        }
+        for (; j0 < n; j0++)
+        {
+            for (int i = i0; i < i0 + rows; i++) Unsafe.Add(ref c0, i * n + j0) = Dot(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref b0, j0 * k), k);
+        }
+    }
+
+    /// <summary>One row of <c>a</c>, a matrix-vector product: eight rows of <c>b</c> at a time, eight FMA chains in flight.</summary>
+    private static void DotRow(ref float r, ref float b0, ref float c, int n, int k)
+    {
+        int j0 = 0;
+        for (; j0 + 8 <= n; j0 += 8) DotTile1x8(ref r, ref b0, ref c, j0, k);
+        for (; j0 + 4 <= n; j0 += 4) DotTile1x4(ref r, ref b0, ref c, j0, k);
+        for (; j0 < n; j0++) Unsafe.Add(ref c, j0) = Dot(ref r, ref Unsafe.Add(ref b0, j0 * k), k);
+    }
+
+    /// <summary>
+    /// <c>c[i, :] = Σₚ A(i, p)·b[p, :]</c>, overwriting <paramref name="c"/> [m × n] (each tile is stored once, never cleared first); <paramref name="b"/> is [k × n] row-major and
+    /// <c>A(i, p) = a[i·aRow + p·aColumn]</c>, so one routine serves <c>dy·W</c> and <c>dyᵀ·x</c>. With a non-empty <paramref name="penalized"/>
+    /// (weights shaped as <paramref name="c"/>), each stored tile also gets the penalty gradient <c>l1·sign(w) + 2·l2·w</c> while it is in cache.
+    /// </summary>
+    public static void Multiply(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+        ReadOnlySpan<float> penalized = default, float l1 = 0, float l2 = 0)
+    {
+        bool penalize = !penalized.IsEmpty;
+        float twiceL2 = 2f * l2;
         if (!Vector256.IsHardwareAccelerated)
         {
+            c.Slice(0, m * n).Clear();
             for (int i = 0; i < m; i++)
             {
                 Span<float> row = c.Slice(i * n, n);
                 for (int p = 0; p < k; p++) TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), a[i * aRow + p * aColumn], row, row);
             }
+            if (penalize) Regularization.AddGradient(penalized, c.Slice(0, m * n), l1, l2);
             return;
         }
         ref float a0 = ref MemoryMarshal.GetReference(a);
         ref float b0 = ref MemoryMarshal.GetReference(b);
         ref float c0 = ref MemoryMarshal.GetReference(c);
+        ref float w0 = ref MemoryMarshal.GetReference(penalized);
         int j0 = 0;
         for (; j0 + 4 * Lanes <= n; j0 += 4 * Lanes)
         {
             int i0 = 0;
-            for (; i0 + 4 <= m; i0 += 4) AxpyTile4x4(ref a0, aRow, aColumn, ref b0, ref c0, i0, j0, n, k);
-            for (; i0 < m; i0++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i0, j0, 4 * Lanes, n, k);
+            for (; i0 + 4 <= m; i0 += 4)
+            {
+                AxpyTile4x4(ref a0, aRow, aColumn, ref b0, ref c0, i0, j0, n, k);
+                if (!penalize) continue;
+                for (int i = i0; i < i0 + 4; i++) Regularization.AddGradient(ref Unsafe.Add(ref w0, i * n + j0), ref Unsafe.Add(ref c0, i * n + j0), 4 * Lanes, l1, twiceL2);
+            }
+            for (; i0 < m; i0++)
+            {
+                AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i0, j0, 4 * Lanes, n, k);
+                if (penalize) Regularization.AddGradient(ref Unsafe.Add(ref w0, i0 * n + j0), ref Unsafe.Add(ref c0, i0 * n + j0), 4 * Lanes, l1, twiceL2);
+            }
         }
         if (j0 < n)
         {
-            for (int i = 0; i < m; i++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, j0, n - j0, n, k);
+            for (int i = 0; i < m; i++)
+            {
+                AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, j0, n - j0, n, k);
+                if (penalize) Regularization.AddGradient(ref Unsafe.Add(ref w0, i * n + j0), ref Unsafe.Add(ref c0, i * n + j0), n - j0, l1, twiceL2);
+            }
         }
     }
 
@@ -140,6 +189,96 @@ internal static class Gemm
             s3 = Fma(x, Load(ref w3, p), s3);
         }
         Store(ref c, j0, s0, s1, s2, s3, ref r, ref w0, ref w1, ref w2, ref w3, p, k);
+    }
+
+    /// <summary>One row of <c>a</c> against eight rows of <c>b</c>.</summary>
+    private static void DotTile1x8(ref float r, ref float b0, ref float c, int j0, int k)
+    {
+        ref float w0 = ref Unsafe.Add(ref b0, j0 * k);
+        ref float w1 = ref Unsafe.Add(ref w0, k);
+        ref float w2 = ref Unsafe.Add(ref w1, k);
+        ref float w3 = ref Unsafe.Add(ref w2, k);
+        ref float w4 = ref Unsafe.Add(ref w3, k);
+        ref float w5 = ref Unsafe.Add(ref w4, k);
+        ref float w6 = ref Unsafe.Add(ref w5, k);
+        ref float w7 = ref Unsafe.Add(ref w6, k);
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        int p = 0;
+        for (; p + Lanes <= k; p += Lanes)
+        {
+            Vector256<float> x = Load(ref r, p);
+            s0 = Fma(x, Load(ref w0, p), s0);
+            s1 = Fma(x, Load(ref w1, p), s1);
+            s2 = Fma(x, Load(ref w2, p), s2);
+            s3 = Fma(x, Load(ref w3, p), s3);
+            s4 = Fma(x, Load(ref w4, p), s4);
+            s5 = Fma(x, Load(ref w5, p), s5);
+            s6 = Fma(x, Load(ref w6, p), s6);
+            s7 = Fma(x, Load(ref w7, p), s7);
+        }
+        Store(ref c, j0, s0, s1, s2, s3, ref r, ref w0, ref w1, ref w2, ref w3, p, k);
+        Store(ref c, j0 + 4, s4, s5, s6, s7, ref r, ref w4, ref w5, ref w6, ref w7, p, k);
+    }
+
+    /// <summary>Two rows of <c>a</c> against four rows of <c>b</c>.</summary>
+    private static void DotTile2x4(ref float a0, ref float b0, ref float c0, int i0, int j0, int n, int k)
+    {
+        ref float r0 = ref Unsafe.Add(ref a0, i0 * k);
+        ref float r1 = ref Unsafe.Add(ref r0, k);
+        ref float w0 = ref Unsafe.Add(ref b0, j0 * k);
+        ref float w1 = ref Unsafe.Add(ref w0, k);
+        ref float w2 = ref Unsafe.Add(ref w1, k);
+        ref float w3 = ref Unsafe.Add(ref w2, k);
+        Vector256<float> s00 = default, s01 = default, s02 = default, s03 = default;
+        Vector256<float> s10 = default, s11 = default, s12 = default, s13 = default;
+        int p = 0;
+        for (; p + Lanes <= k; p += Lanes)
+        {
+            Vector256<float> x0 = Load(ref r0, p), x1 = Load(ref r1, p);
+            Vector256<float> y = Load(ref w0, p);
+            s00 = Fma(x0, y, s00); s10 = Fma(x1, y, s10);
+            y = Load(ref w1, p);
+            s01 = Fma(x0, y, s01); s11 = Fma(x1, y, s11);
+            y = Load(ref w2, p);
+            s02 = Fma(x0, y, s02); s12 = Fma(x1, y, s12);
+            y = Load(ref w3, p);
+            s03 = Fma(x0, y, s03); s13 = Fma(x1, y, s13);
+        }
+        ref float c = ref Unsafe.Add(ref c0, i0 * n + j0);
+        Store(ref c, 0, s00, s01, s02, s03, ref r0, ref w0, ref w1, ref w2, ref w3, p, k);
+        Store(ref Unsafe.Add(ref c, n), 0, s10, s11, s12, s13, ref r1, ref w0, ref w1, ref w2, ref w3, p, k);
+    }
+
+    /// <summary>Three rows of <c>a</c> against four rows of <c>b</c>.</summary>
+    private static void DotTile3x4(ref float a0, ref float b0, ref float c0, int i0, int j0, int n, int k)
+    {
+        ref float r0 = ref Unsafe.Add(ref a0, i0 * k);
+        ref float r1 = ref Unsafe.Add(ref r0, k);
+        ref float r2 = ref Unsafe.Add(ref r1, k);
+        ref float w0 = ref Unsafe.Add(ref b0, j0 * k);
+        ref float w1 = ref Unsafe.Add(ref w0, k);
+        ref float w2 = ref Unsafe.Add(ref w1, k);
+        ref float w3 = ref Unsafe.Add(ref w2, k);
+        Vector256<float> s00 = default, s01 = default, s02 = default, s03 = default;
+        Vector256<float> s10 = default, s11 = default, s12 = default, s13 = default;
+        Vector256<float> s20 = default, s21 = default, s22 = default, s23 = default;
+        int p = 0;
+        for (; p + Lanes <= k; p += Lanes)
+        {
+            Vector256<float> x0 = Load(ref r0, p), x1 = Load(ref r1, p), x2 = Load(ref r2, p);
+            Vector256<float> y = Load(ref w0, p);
+            s00 = Fma(x0, y, s00); s10 = Fma(x1, y, s10); s20 = Fma(x2, y, s20);
+            y = Load(ref w1, p);
+            s01 = Fma(x0, y, s01); s11 = Fma(x1, y, s11); s21 = Fma(x2, y, s21);
+            y = Load(ref w2, p);
+            s02 = Fma(x0, y, s02); s12 = Fma(x1, y, s12); s22 = Fma(x2, y, s22);
+            y = Load(ref w3, p);
+            s03 = Fma(x0, y, s03); s13 = Fma(x1, y, s13); s23 = Fma(x2, y, s23);
+        }
+        ref float c = ref Unsafe.Add(ref c0, i0 * n + j0);
+        Store(ref c, 0, s00, s01, s02, s03, ref r0, ref w0, ref w1, ref w2, ref w3, p, k);
+        Store(ref Unsafe.Add(ref c, n), 0, s10, s11, s12, s13, ref r1, ref w0, ref w1, ref w2, ref w3, p, k);
+        Store(ref Unsafe.Add(ref c, 2 * n), 0, s20, s21, s22, s23, ref r2, ref w0, ref w1, ref w2, ref w3, p, k);
     }
 
     /// <summary>Reduces four accumulators into <c>c[j..j+4]</c> and adds the scalar tail from <paramref name="p"/> to <paramref name="k"/>.</summary>
@@ -214,6 +353,7 @@ internal static class Gemm
     private static void AxpyRow(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, int i, int j0, int width, int n, int k)
     {
         ref float c = ref Unsafe.Add(ref c0, i * n + j0);
+        MemoryMarshal.CreateSpan(ref c, width).Clear();
         ref float a = ref Unsafe.Add(ref a0, i * aRow);
         for (int p = 0; p < k; p++)
         {

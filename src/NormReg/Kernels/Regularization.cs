@@ -1,6 +1,8 @@
 using System;
-using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NormReg.Kernels;
 
@@ -23,27 +25,38 @@ public static class Regularization
     public static void AddGradient(ReadOnlySpan<float> weights, Span<float> gradients, float l1, float l2)
     {
         if (weights.Length < gradients.Length) throw new ArgumentException($"weights must hold at least {gradients.Length} values; got {weights.Length}.", nameof(weights));
-        float twiceL2 = 2f * l2;
-        if (l1 == 0)
-        {
-            TensorPrimitives.MultiplyAdd(weights.Slice(0, gradients.Length), twiceL2, gradients, gradients);
-            return;
-        }
-        var l1s = new Vector<float>(l1);
-        var l2s = new Vector<float>(twiceL2);
+        AddGradient(ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(gradients), gradients.Length, l1, 2f * l2);
+    }
+
+    /// <summary>
+    /// <see cref="AddGradient(ReadOnlySpan{float}, Span{float}, float, float)"/> on <paramref name="count"/> values from references, for
+    /// the matrix kernels, which add it to each tile of weight gradients while the tile is still in cache.
+    /// </summary>
+    internal static void AddGradient(ref float weights, ref float gradients, int count, float l1, float twiceL2)
+    {
         int i = 0;
-        for (; i <= gradients.Length - Vector<float>.Count; i += Vector<float>.Count)
+        if (Vector256.IsHardwareAccelerated)
         {
-            var w = new Vector<float>(weights.Slice(i));
-            // l1·sign(w): +l1 where w > 0, −l1 where w < 0, 0 at 0.
-            Vector<float> sign = Vector.ConditionalSelect(Vector.GreaterThan(w, Vector<float>.Zero), l1s, Vector<float>.Zero)
-                - Vector.ConditionalSelect(Vector.LessThan(w, Vector<float>.Zero), l1s, Vector<float>.Zero);
-            (new Vector<float>(gradients.Slice(i)) + sign + l2s * w).CopyTo(gradients.Slice(i));
+            Vector256<float> l1s = Vector256.Create(l1), l2s = Vector256.Create(twiceL2);
+            for (; i <= count - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> w = Vector256.LoadUnsafe(ref weights, (nuint)i);
+                Vector256<float> g = Vector256.LoadUnsafe(ref gradients, (nuint)i);
+                if (l1 != 0)
+                {
+                    // l1·sign(w): +l1 where w > 0, −l1 where w < 0, 0 at 0.
+                    g += Vector256.ConditionalSelect(Vector256.GreaterThan(w, Vector256<float>.Zero), l1s, Vector256<float>.Zero)
+                        - Vector256.ConditionalSelect(Vector256.LessThan(w, Vector256<float>.Zero), l1s, Vector256<float>.Zero);
+                }
+                (g + l2s * w).StoreUnsafe(ref gradients, (nuint)i);
+            }
         }
-        for (; i < gradients.Length; i++)
+        for (; i < count; i++)
         {
-            float w = weights[i];
-            gradients[i] += (w > 0 ? l1 : w < 0 ? -l1 : 0f) + twiceL2 * w;
+            float w = Unsafe.Add(ref weights, i);
+            ref float g = ref Unsafe.Add(ref gradients, i);
+            if (l1 != 0) g += w > 0 ? l1 : w < 0 ? -l1 : 0f;
+            g += twiceL2 * w;
         }
     }
 

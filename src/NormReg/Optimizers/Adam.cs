@@ -1,5 +1,7 @@
 using System;
-using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NormReg;
 
@@ -55,27 +57,35 @@ public class Adam : Optimizer
         float correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(Beta2, Steps));
         float shrink = DecoupledDecay ? (float)(1 - LearningRate * WeightDecay) : 1f;
         bool coupled = !DecoupledDecay && wd != 0;
-        // Vectors first, then the tail; both apply the same float operations in the same order.
+        ref float p0 = ref MemoryMarshal.GetReference(parameters);
+        ref float g0 = ref MemoryMarshal.GetReference(gradients);
+        ref float m0 = ref MemoryMarshal.GetArrayDataReference(_m);
+        ref float v0 = ref MemoryMarshal.GetArrayDataReference(_v);
+        // Vectors first, then the tail; both apply the same float operations in the same order (no fused multiply-add).
         int i = 0;
-        for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+        if (Vector256.IsHardwareAccelerated)
         {
-            Vector<float> p = new Vector<float>(parameters.Slice(i)) * shrink;
-            var g = new Vector<float>(gradients.Slice(i));
-            if (coupled) g += wd * p;
-            Vector<float> m = b1 * new Vector<float>(_m, i) + keep1 * g;
-            Vector<float> v = b2 * new Vector<float>(_v, i) + keep2 * g * g;
-            m.CopyTo(_m, i);
-            v.CopyTo(_v, i);
-            (p - stepSize * m / (Vector.SquareRoot(v) / correction2Sqrt + new Vector<float>(eps))).CopyTo(parameters.Slice(i));
+            Vector256<float> epsilon = Vector256.Create(eps);
+            for (; i <= parameters.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> p = Vector256.LoadUnsafe(ref p0, (nuint)i) * shrink;
+                Vector256<float> g = Vector256.LoadUnsafe(ref g0, (nuint)i);
+                if (coupled) g += wd * p;
+                Vector256<float> m = b1 * Vector256.LoadUnsafe(ref m0, (nuint)i) + keep1 * g;
+                Vector256<float> v = b2 * Vector256.LoadUnsafe(ref v0, (nuint)i) + keep2 * g * g;
+                m.StoreUnsafe(ref m0, (nuint)i);
+                v.StoreUnsafe(ref v0, (nuint)i);
+                (p - stepSize * m / (Vector256.Sqrt(v) / correction2Sqrt + epsilon)).StoreUnsafe(ref p0, (nuint)i);
+            }
         }
         for (; i < parameters.Length; i++)
         {
-            float p = parameters[i] * shrink;
-            float g = gradients[i];
+            float p = Unsafe.Add(ref p0, i) * shrink;
+            float g = Unsafe.Add(ref g0, i);
             if (coupled) g += wd * p;
-            float m = _m[i] = b1 * _m[i] + keep1 * g;
-            float v = _v[i] = b2 * _v[i] + keep2 * g * g;
-            parameters[i] = p - stepSize * m / (MathF.Sqrt(v) / correction2Sqrt + eps);
+            float m = Unsafe.Add(ref m0, i) = b1 * Unsafe.Add(ref m0, i) + keep1 * g;
+            float v = Unsafe.Add(ref v0, i) = b2 * Unsafe.Add(ref v0, i) + keep2 * g * g;
+            Unsafe.Add(ref p0, i) = p - stepSize * m / (MathF.Sqrt(v) / correction2Sqrt + eps);
         }
     }
 }

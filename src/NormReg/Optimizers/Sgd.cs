@@ -1,5 +1,7 @@
 using System;
-using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NormReg;
 
@@ -48,33 +50,40 @@ public sealed class Sgd : Optimizer
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         float lr = (float)LearningRate, mu = (float)Momentum, keep = (float)(1 - Dampening), wd = (float)WeightDecay;
-        bool first = Steps == 1;
-        // Vectors first, then the tail; both apply the same float operations in the same order.
+        bool first = Steps == 1, nesterov = Nesterov;
+        ref float p0 = ref MemoryMarshal.GetReference(parameters);
+        ref float g0 = ref MemoryMarshal.GetReference(gradients);
+        ref float b0 = ref MemoryMarshal.GetArrayDataReference(_momentum);
+        // Vectors first, then the tail; both apply the same float operations in the same order (no fused multiply-add).
         int i = 0;
-        for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+        if (Vector256.IsHardwareAccelerated)
         {
-            var p = new Vector<float>(parameters.Slice(i));
-            var d = new Vector<float>(gradients.Slice(i));
-            if (wd != 0) d += wd * p;
-            if (mu != 0)
+            for (; i <= parameters.Length - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                Vector<float> b = first ? d : mu * new Vector<float>(_momentum, i) + keep * d;
-                b.CopyTo(_momentum, i);
-                d = Nesterov ? d + mu * b : b;
+                Vector256<float> p = Vector256.LoadUnsafe(ref p0, (nuint)i);
+                Vector256<float> d = Vector256.LoadUnsafe(ref g0, (nuint)i);
+                if (wd != 0) d += wd * p;
+                if (mu != 0)
+                {
+                    Vector256<float> b = first ? d : mu * Vector256.LoadUnsafe(ref b0, (nuint)i) + keep * d;
+                    b.StoreUnsafe(ref b0, (nuint)i);
+                    d = nesterov ? d + mu * b : b;
+                }
+                (p - lr * d).StoreUnsafe(ref p0, (nuint)i);
             }
-            (p - lr * d).CopyTo(parameters.Slice(i));
         }
         for (; i < parameters.Length; i++)
         {
-            float d = gradients[i];
-            if (wd != 0) d += wd * parameters[i];
+            float d = Unsafe.Add(ref g0, i);
+            ref float p = ref Unsafe.Add(ref p0, i);
+            if (wd != 0) d += wd * p;
             if (mu != 0)
             {
-                float b = first ? d : mu * _momentum[i] + keep * d;
-                _momentum[i] = b;
-                d = Nesterov ? d + mu * b : b;
+                ref float b = ref Unsafe.Add(ref b0, i);
+                b = first ? d : mu * b + keep * d;
+                d = nesterov ? d + mu * b : b;
             }
-            parameters[i] -= lr * d;
+            p -= lr * d;
         }
     }
 }

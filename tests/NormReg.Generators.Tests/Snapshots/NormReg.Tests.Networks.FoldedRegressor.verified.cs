@@ -399,7 +399,8 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.BatchNorm.Backward(outputGradients, _batchNorm2Normalized.AsSpan(0, n * 3), _batchNorm2InverseStd, _parameters.AsSpan(60, 3), _dDense2.AsSpan(0, n * 3), _gradients.AsSpan(60, 3), _gradients.AsSpan(63, 3), n, 3);
 
             // [Dense(3, UseBias = false), L2(0.02)] Dense2: 6 → 3, Glorot uniform, no bias, penalty 0.02·Σw²
-            global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 3), _gradients.AsSpan(42, 18), default, n, 6, 3);
+            // with the gradient of the penalty 0.02·Σw² on the weights, added tile by tile
+            global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 3), _gradients.AsSpan(42, 18), default, n, 6, 3, _parameters.AsSpan(42, 18), 0f, 0.02f);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 3), _parameters.AsSpan(42, 18), _dRelu1.AsSpan(0, n * 6), n, 6, 3);
 
             // [ReLU] ReLU1: 6
@@ -409,14 +410,9 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 6), _batchNorm1Normalized.AsSpan(0, n * 6), _batchNorm1InverseStd, _parameters.AsSpan(30, 6), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(30, 6), _gradients.AsSpan(36, 6), n, 6);
 
             // [Dense(6), L2(0.01)] Dense1: 4 → 6, He uniform, penalty 0.01·Σw²
-            global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(0, 24), _gradients.AsSpan(24, 6), n, 4, 6);
+            // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
+            global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(0, 24), _gradients.AsSpan(24, 6), n, 4, 6, _parameters.AsSpan(0, 24), 0f, 0.01f);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _parameters.AsSpan(0, 24), inputGradients, n, 4, 6);
-
-            // [Dense(6), L2(0.01)] Dense1: gradient of the penalty 0.01·Σw²
-            global::NormReg.Kernels.Regularization.AddGradient(_parameters.AsSpan(0, 24), _gradients.AsSpan(0, 24), 0f, 0.01f);
-
-            // [Dense(3, UseBias = false), L2(0.02)] Dense2: gradient of the penalty 0.02·Σw²
-            global::NormReg.Kernels.Regularization.AddGradient(_parameters.AsSpan(42, 18), _gradients.AsSpan(42, 18), 0f, 0.02f);
         }
     }
 }

@@ -287,21 +287,17 @@ namespace NormReg.Tests.Networks
         private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             // [Dense(3), L2(0.01)] Dense2: 5 → 3, Glorot uniform, penalty 0.01·Σw²
-            global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), outputGradients, _gradients.AsSpan(25, 15), _gradients.AsSpan(40, 3), n, 5, 3);
+            // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
+            global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), outputGradients, _gradients.AsSpan(25, 15), _gradients.AsSpan(40, 3), n, 5, 3, _parameters.AsSpan(25, 15), 0f, 0.01f);
             global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _parameters.AsSpan(25, 15), _dTanh1.AsSpan(0, n * 5), n, 5, 3);
 
             // [Tanh] Tanh1: 5
             global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(0, n * 5), _dTanh1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 5));
 
             // [Dense(5), L2(0.01)] Dense1: 4 → 5, Glorot uniform, penalty 0.01·Σw²
-            global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _gradients.AsSpan(0, 20), _gradients.AsSpan(20, 5), n, 4, 5);
+            // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
+            global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _gradients.AsSpan(0, 20), _gradients.AsSpan(20, 5), n, 4, 5, _parameters.AsSpan(0, 20), 0f, 0.01f);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _parameters.AsSpan(0, 20), inputGradients, n, 4, 5);
-
-            // [Dense(5), L2(0.01)] Dense1: gradient of the penalty 0.01·Σw²
-            global::NormReg.Kernels.Regularization.AddGradient(_parameters.AsSpan(0, 20), _gradients.AsSpan(0, 20), 0f, 0.01f);
-
-            // [Dense(3), L2(0.01)] Dense2: gradient of the penalty 0.01·Σw²
-            global::NormReg.Kernels.Regularization.AddGradient(_parameters.AsSpan(25, 15), _gradients.AsSpan(25, 15), 0f, 0.01f);
         }
     }
 }

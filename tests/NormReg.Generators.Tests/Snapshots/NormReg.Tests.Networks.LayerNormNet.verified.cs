@@ -545,7 +545,8 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.Activations.GELUBackward(_dense1.AsSpan(0, n * 6), _dGelu1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 6));
 
             // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: 5 → 6, He uniform, penalty 0.001·Σ|w| + 0.01·Σw² (bias included)
-            global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(10, 30), _gradients.AsSpan(40, 6), n, 5, 6);
+            // with the gradient of the penalty 0.001·Σ|w| + 0.01·Σw² (bias included) on the weights, added tile by tile
+            global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(10, 30), _gradients.AsSpan(40, 6), n, 5, 6, _parameters.AsSpan(10, 30), 0.001f, 0.01f);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _parameters.AsSpan(10, 30), _dLayerNorm1.AsSpan(0, n * 5), n, 5, 6);
 
             // [LayerNorm] LayerNorm1: 5, ε 1E-05
@@ -554,8 +555,8 @@ namespace NormReg.Tests.Networks
             // [Input(5), MinMax(-1, 1)]: the gradient with respect to the raw inputs
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _input.AsSpan(0, n * 5), _statistics.AsSpan(0, 5), _statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
 
-            // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: gradient of the penalty 0.001·Σ|w| + 0.01·Σw² (bias included)
-            global::NormReg.Kernels.Regularization.AddGradient(_parameters.AsSpan(10, 36), _gradients.AsSpan(10, 36), 0.001f, 0.01f);
+            // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: gradient of the penalty 0.001·Σ|w| + 0.01·Σw² (bias included), on the bias
+            global::NormReg.Kernels.Regularization.AddGradient(_parameters.AsSpan(40, 6), _gradients.AsSpan(40, 6), 0.001f, 0.01f);
 
             // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: gradient of the penalty 0.002·Σ|w|
             global::NormReg.Kernels.Regularization.AddGradient(_parameters.AsSpan(46, 6), _gradients.AsSpan(46, 6), 0.002f, 0f);

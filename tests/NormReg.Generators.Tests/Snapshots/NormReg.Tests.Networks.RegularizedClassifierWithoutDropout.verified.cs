@@ -370,7 +370,8 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 16), _dRelu1.AsSpan(0, n * 16), _dDense1.AsSpan(0, n * 16));
 
             // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw²
-            global::NormReg.Kernels.Dense.BackwardParameters(_gaussianNoise1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 16), _gradients.AsSpan(0, 96), _gradients.AsSpan(96, 16), n, 6, 16);
+            // with the gradient of the penalty 0.0001·Σw² on the weights, added tile by tile
+            global::NormReg.Kernels.Dense.BackwardParameters(_gaussianNoise1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 16), _gradients.AsSpan(0, 96), _gradients.AsSpan(96, 16), n, 6, 16, _parameters.AsSpan(0, 96), 0f, 0.0001f);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 16), _parameters.AsSpan(0, 96), _dGaussianNoise1.AsSpan(0, n * 6), n, 6, 16);
 
             // [GaussianNoise(0.1)] GaussianNoise1: 6, σ 0.1 in training
@@ -378,9 +379,6 @@ namespace NormReg.Tests.Networks
 
             // [Input(6), ZScore]: the gradient with respect to the raw inputs
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _statistics.AsSpan(6, 6), n, InputSize);
-
-            // [Dense(16), L2(1e-4)] Dense1: gradient of the penalty 0.0001·Σw²
-            global::NormReg.Kernels.Regularization.AddGradient(_parameters.AsSpan(0, 96), _gradients.AsSpan(0, 96), 0f, 0.0001f);
         }
     }
 }

@@ -43,6 +43,24 @@ public sealed class DenseKernelTests
         AssertClose(Reference(batch, inputs, (n, i) => Sum(outputs, o => (double)dy[n * outputs + o] * w[o * inputs + i])), dx, outputs);
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Backward_with_a_penalty_adds_its_gradient_to_every_weight(int batch, int inputs, int outputs)
+    {
+        (float[] x, float[] w, float[] dy) = (Random(batch * inputs, 7), Random(outputs * inputs, 8), Random(batch * outputs, 9));
+        for (int i = 0; i < w.Length; i += 5) w[i] = 0; // sign(0) = 0
+        float[] dw = Filled(outputs * inputs);
+        const float l1 = 0.01f, l2 = 0.03f;
+
+        Dense.BackwardParameters(x, dy, dw, default, batch, inputs, outputs, w, l1, l2);
+
+        AssertClose(Reference(outputs, inputs, (o, i) =>
+        {
+            double weight = w[o * inputs + i];
+            return Sum(batch, n => (double)dy[n * outputs + o] * x[n * inputs + i]) + l1 * Math.Sign(weight) + 2 * l2 * weight;
+        }), dw, batch + 2);
+    }
+
     [Fact]
     public void Spans_shorter_than_the_shape_are_rejected_before_any_write()
     {
