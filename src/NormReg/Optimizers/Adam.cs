@@ -41,6 +41,21 @@ public class Adam : Optimizer
     protected virtual bool DecoupledDecay => false;
 
     /// <inheritdoc/>
+    internal override string StateKind => FormattableString.Invariant(
+        $"{GetType().Name}(beta1={Beta1:R},beta2={Beta2:R},epsilon={Epsilon:R},weightDecay={WeightDecay:R})");
+
+    /// <inheritdoc/>
+    internal override int StateBufferCount => 2;
+
+    /// <inheritdoc/>
+    internal override Span<float> StateBuffer(int index) => index switch
+    {
+        0 => _m,
+        1 => _v,
+        _ => base.StateBuffer(index),
+    };
+
+    /// <inheritdoc/>
     protected override void Allocate(int parameterCount)
     {
         _m = new float[parameterCount];

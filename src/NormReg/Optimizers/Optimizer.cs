@@ -95,7 +95,38 @@ public abstract class Optimizer
         return clipped;
     }
 
-    /// <summary>Allocates the per-parameter state, once.</summary>
+    /// <summary>
+    /// The update rule and the settings its state depends on, as model files record it (e.g. <c>Adam(beta1=0.9,…)</c>);
+    /// <see langword="null"/> for an optimizer whose state model files cannot hold.
+    /// </summary>
+    internal virtual string? StateKind => null;
+
+    /// <summary>How many per-parameter buffers (momentum, moments) the rule keeps; see <see cref="StateBuffer"/>.</summary>
+    internal virtual int StateBufferCount => 0;
+
+    /// <summary>The parameter count of the network this optimizer steps, or -1 before its first <see cref="Step"/>.</summary>
+    internal int BoundLength => _boundLength;
+
+    /// <summary>Buffer <paramref name="index"/> of <see cref="StateBufferCount"/>, <see cref="BoundLength"/> values once bound.</summary>
+    internal virtual Span<float> StateBuffer(int index) => throw new ArgumentOutOfRangeException(nameof(index));
+
+    /// <summary>
+    /// Replaces the whole state with a saved one: no steps means a fresh optimizer, otherwise one bound to
+    /// <paramref name="parameterCount"/> parameters with the buffers laid end to end in <paramref name="buffers"/>.
+    /// The caller has validated every value, so nothing here can fail halfway.
+    /// </summary>
+    internal void RestoreState(long steps, double learningRate, int parameterCount, ReadOnlySpan<float> buffers)
+    {
+        int length = steps == 0 ? 0 : parameterCount;
+        Allocate(length);
+        for (int i = 0; i < StateBufferCount; i++) buffers.Slice(i * length, length).CopyTo(StateBuffer(i));
+        _boundLength = steps == 0 ? -1 : parameterCount;
+        _clipped = ClipGlobalNorm is not null && steps != 0 ? new float[parameterCount] : null;
+        Steps = steps;
+        LearningRate = learningRate;
+    }
+
+    /// <summary>Allocates the per-parameter state: on the first <see cref="Step"/>, and again when a model file restores it.</summary>
     protected abstract void Allocate(int parameterCount);
 
     /// <summary>The update rule; <see cref="Steps"/> already counts this step.</summary>

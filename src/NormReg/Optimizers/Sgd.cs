@@ -41,6 +41,16 @@ public sealed class Sgd : Optimizer
     public bool Nesterov { get; }
 
     /// <inheritdoc/>
+    internal override string StateKind => FormattableString.Invariant(
+        $"Sgd(momentum={Momentum:R},dampening={Dampening:R},weightDecay={WeightDecay:R},nesterov={(Nesterov ? "true" : "false")})");
+
+    /// <inheritdoc/>
+    internal override int StateBufferCount => Momentum != 0 ? 1 : 0;
+
+    /// <inheritdoc/>
+    internal override Span<float> StateBuffer(int index) => index < StateBufferCount ? _momentum : base.StateBuffer(index);
+
+    /// <inheritdoc/>
     protected override void Allocate(int parameterCount)
     {
         if (Momentum != 0) _momentum = new float[parameterCount];
