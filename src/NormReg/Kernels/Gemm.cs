@@ -107,12 +107,7 @@ internal static class Gemm
         for (; j0 + 4 * Lanes <= n; j0 += 4 * Lanes)
         {
             int i0 = 0;
-            for (; i0 + 4 <= m; i0 += 4)
-            {
-                AxpyTile4x4(ref a0, aRow, aColumn, ref b0, ref c0, i0, j0, n, k);
-                if (!penalize) continue;
-                for (int i = i0; i < i0 + 4; i++) Regularization.AddGradient(ref Unsafe.Add(ref w0, i * n + j0), ref Unsafe.Add(ref c0, i * n + j0), 4 * Lanes, l1, twiceL2);
-            }
+            for (; i0 + 4 <= m; i0 += 4) AxpyTile4x4(ref a0, aRow, aColumn, ref b0, ref c0, i0, j0, n, k, new Epilogue(ref w0, penalize, l1, twiceL2));
             for (; i0 < m; i0++)
             {
                 AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i0, j0, 4 * Lanes, n, k);
@@ -311,7 +306,7 @@ internal static class Gemm
     }
 
     /// <summary>Four rows of <c>c</c>, 32 columns wide: per step, four broadcasts of <c>A</c> and four loads of <c>b</c> feed sixteen FMAs.</summary>
-    private static void AxpyTile4x4(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, int i0, int j0, int n, int k)
+    private static void AxpyTile4x4(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, int i0, int j0, int n, int k, Epilogue epilogue)
     {
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -333,20 +328,44 @@ internal static class Gemm
             x = Vector256.Create(Unsafe.Add(ref ap, 3 * aRow));
             c30 = Fma(x, y0, c30); c31 = Fma(x, y1, c31); c32 = Fma(x, y2, c32); c33 = Fma(x, y3, c33);
         }
-        ref float c = ref Unsafe.Add(ref c0, i0 * n + j0);
-        StoreRow(ref c, c00, c01, c02, c03);
-        StoreRow(ref Unsafe.Add(ref c, n), c10, c11, c12, c13);
-        StoreRow(ref Unsafe.Add(ref c, 2 * n), c20, c21, c22, c23);
-        StoreRow(ref Unsafe.Add(ref c, 3 * n), c30, c31, c32, c33);
+        int offset = i0 * n + j0;
+        epilogue.StoreRow(ref c0, offset, c00, c01, c02, c03);
+        epilogue.StoreRow(ref c0, offset + n, c10, c11, c12, c13);
+        epilogue.StoreRow(ref c0, offset + 2 * n, c20, c21, c22, c23);
+        epilogue.StoreRow(ref c0, offset + 3 * n, c30, c31, c32, c33);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(ref float c, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
+    /// <summary>
+    /// Stores a finished tile row of weight gradients, first adding the penalty gradient <c>l1·sign(w) + 2·l2·w</c> when there is one,
+    /// with the same float operations as <see cref="Regularization.AddGradient(ReadOnlySpan{float}, Span{float}, float, float)"/>.
+    /// </summary>
+    private readonly ref struct Epilogue(ref float weights, bool penalize, float l1, float twiceL2)
     {
-        v0.StoreUnsafe(ref c);
-        v1.StoreUnsafe(ref c, Lanes);
-        v2.StoreUnsafe(ref c, 2 * Lanes);
-        v3.StoreUnsafe(ref c, 3 * Lanes);
+        private readonly ref float _weights = ref weights;
+        private readonly Vector256<float> _l1 = Vector256.Create(l1), _twiceL2 = Vector256.Create(twiceL2);
+        private readonly bool _penalize = penalize, _hasL1 = l1 != 0;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void StoreRow(ref float c, int offset, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
+        {
+            Penalize(offset, v0).StoreUnsafe(ref c, (nuint)offset);
+            Penalize(offset + Lanes, v1).StoreUnsafe(ref c, (nuint)(offset + Lanes));
+            Penalize(offset + 2 * Lanes, v2).StoreUnsafe(ref c, (nuint)(offset + 2 * Lanes));
+            Penalize(offset + 3 * Lanes, v3).StoreUnsafe(ref c, (nuint)(offset + 3 * Lanes));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector256<float> Penalize(int offset, Vector256<float> g)
+        {
+            if (!_penalize) return g;
+            Vector256<float> w = Vector256.LoadUnsafe(ref _weights, (nuint)offset);
+            if (_hasL1)
+            {
+                g += Vector256.ConditionalSelect(Vector256.GreaterThan(w, Vector256<float>.Zero), _l1, Vector256<float>.Zero)
+                    - Vector256.ConditionalSelect(Vector256.LessThan(w, Vector256<float>.Zero), _l1, Vector256<float>.Zero);
+            }
+            return g + _twiceL2 * w;
+        }
     }
 
     /// <summary>One row of <c>c</c>, <paramref name="width"/> columns from <paramref name="j0"/>: vectors, then a scalar tail.</summary>

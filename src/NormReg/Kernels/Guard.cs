@@ -1,5 +1,7 @@
 using System;
-using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NormReg.Kernels;
 
@@ -115,18 +117,27 @@ public static class Guard
         throw new ArgumentException($"{network}: {parameter} must be finite; {parameter}[{index}] is {values[index]}.", parameter);
     }
 
-    /// <summary>Whether every value is finite; <c>v − v</c> is 0 for finite values and NaN otherwise.</summary>
+    /// <summary>Whether every value is finite; <c>v − v</c> is 0 for finite values and NaN otherwise. Four sums run side by side.</summary>
     public static bool AllFinite(ReadOnlySpan<float> values)
     {
-        var acc = Vector<float>.Zero;
+        ref float start = ref MemoryMarshal.GetReference(values);
         int i = 0;
-        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            var v = new Vector<float>(values.Slice(i, Vector<float>.Count));
-            acc += v - v;
-        }
         float rest = 0f;
-        for (; i < values.Length; i++) rest += values[i] - values[i];
-        return Vector.Dot(acc, Vector<float>.One) + rest == 0f;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= values.Length - 4 * Vector256<float>.Count; i += 4 * Vector256<float>.Count)
+            {
+                Vector256<float> v0 = Vector256.LoadUnsafe(ref start, (nuint)i), v1 = Vector256.LoadUnsafe(ref start, (nuint)i + 8);
+                Vector256<float> v2 = Vector256.LoadUnsafe(ref start, (nuint)i + 16), v3 = Vector256.LoadUnsafe(ref start, (nuint)i + 24);
+                a0 += v0 - v0;
+                a1 += v1 - v1;
+                a2 += v2 - v2;
+                a3 += v3 - v3;
+            }
+            rest = Vector256.Sum((a0 + a1) + (a2 + a3));
+        }
+        for (; i < values.Length; i++) rest += Unsafe.Add(ref start, i) - Unsafe.Add(ref start, i);
+        return rest == 0f;
     }
 }
