@@ -97,6 +97,18 @@ public sealed class StructuralDiagnosticsTests
         [Dense(3, {|NRG009:Name = "Predict"|})]
         public partial class Net;
         """)]
+    [InlineData("ExtensionMethodName", """
+        [Network]
+        [Input(2)]
+        [Dense(3, {|NRG009:Name = "Save"|})]
+        public partial class Net;
+        """)]
+    [InlineData("ArchitectureName", """
+        [Network]
+        [Input(2)]
+        [Dense(3, {|NRG009:Name = "Architecture"|})]
+        public partial class Net;
+        """)]
     [InlineData("NotAnIdentifier", """
         [Network]
         [Input(2)]

@@ -18,11 +18,12 @@ namespace NormReg.Generators.Parsing;
 /// </summary>
 internal static class NetworkParser
 {
-    /// <summary>Members the generator emits; a layer may not take their names.</summary>
+    /// <summary>Members the generator emits, and the runtime's extension methods a layer property would hide; a layer may not take their names.</summary>
     private static readonly ImmutableHashSet<string> ReservedNames = ImmutableHashSet.Create(
         "InputSize", "OutputSize", "ParameterCount", "MaxBatchSize", "MinimumTrainingBatch", "Parameters", "Gradients",
         "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss", "Update", "StateLength", "CopyState",
-        "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit");
+        "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit", "Architecture",
+        "Save", "Load", "ExportOnnx", "Fit", "Evaluate");
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
