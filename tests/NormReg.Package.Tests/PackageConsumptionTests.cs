@@ -34,6 +34,9 @@ public sealed class PackageConsumptionTests(PackedPackage package)
             .Where(element => element.Name.LocalName == "dependency")
             .Select(element => (string?)element.Attribute("id") ?? "");
         Assert.DoesNotContain(dependencies, id => id.StartsWith("NormReg", StringComparison.OrdinalIgnoreCase));
+        // ONNX export serializes with Google.Protobuf; the build-time protobuf compiler stays out.
+        Assert.Contains("Google.Protobuf", dependencies);
+        Assert.DoesNotContain("Grpc.Tools", dependencies);
     }
 
     [Fact]
@@ -49,6 +52,7 @@ public sealed class PackageConsumptionTests(PackedPackage package)
         Assert.True(accuracy >= 0.9, $"Held-out accuracy {accuracy} is below 0.9:\n{output}");
         // Input(2) → Dense(16) → Dense(2): weights plus biases of both dense layers.
         Assert.Equal((2 * 16 + 16) + (16 * 2 + 2), int.Parse(Printed("parameters", output), CultureInfo.InvariantCulture));
+        Assert.True(int.Parse(Printed("onnx bytes", output), CultureInfo.InvariantCulture) > 0, $"The ONNX export wrote nothing:\n{output}");
 
         var generated = Directory.GetFiles(Path.Combine(consumer.Directory, "obj"), "PackageConsumer.XorNet.g.cs", SearchOption.AllDirectories);
         Assert.True(generated.Length == 1, $"Expected one emitted PackageConsumer.XorNet.g.cs, found {generated.Length}:\n{output}");

@@ -40,6 +40,11 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loss {firstLoss:
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accuracy {(double)correct / SampleCount:0.000}"));
 Console.WriteLine($"parameters {XorNet.ParameterCount}");
 
+// ONNX export, which runs on the package's protobuf dependency.
+using var onnx = new MemoryStream();
+net.ExportOnnx(onnx);
+Console.WriteLine($"onnx bytes {onnx.Length}");
+
 // Points around the four corners (±1, ±1) with Gaussian noise; the label is 1 when the signs differ.
 static (float[] Inputs, int[] Labels) SampleXor(int count, int seed)
 {
