@@ -97,6 +97,19 @@ public sealed class StructuralDiagnosticsTests
         [Dense(3, {|NRG009:Name = "Predict"|})]
         public partial class Net;
         """)]
+    [InlineData("ArchitectureName", """
+        [Network]
+        [Input(2)]
+        [Dense(3, {|NRG009:Name = "Architecture"|})]
+        public partial class Net;
+        """)]
+    [InlineData("PrivateMethodName", """
+        [Network]
+        [Input(2)]
+        [Dense(3, {|NRG009:Name = "RefreshFolds"|})]
+        [BatchNorm]
+        public partial class Net;
+        """)]
     [InlineData("NotAnIdentifier", """
         [Network]
         [Input(2)]

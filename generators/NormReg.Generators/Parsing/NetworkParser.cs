@@ -18,11 +18,12 @@ namespace NormReg.Generators.Parsing;
 /// </summary>
 internal static class NetworkParser
 {
-    /// <summary>Members the generator emits; a layer may not take their names.</summary>
+    /// <summary>Members the generator emits, public and private; a layer may not take their names.</summary>
     private static readonly ImmutableHashSet<string> ReservedNames = ImmutableHashSet.Create(
         "InputSize", "OutputSize", "ParameterCount", "MaxBatchSize", "MinimumTrainingBatch", "Parameters", "Gradients",
-        "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss", "Update", "StateLength", "CopyState",
-        "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit");
+        "Architecture", "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss", "Update", "StateLength",
+        "CopyState", "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit",
+        "RunInference", "CheckInputs", "ForwardInference", "ForwardTraining", "ForwardSampling", "BackwardCore", "RefreshFolds");
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
