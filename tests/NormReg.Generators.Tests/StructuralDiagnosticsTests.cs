@@ -103,10 +103,23 @@ public sealed class StructuralDiagnosticsTests
         [Dense(3, {|NRG009:Name = "Save"|})]
         public partial class Net;
         """)]
+    [InlineData("ObjectMemberName", """
+        [Network]
+        [Input(2)]
+        [Dense(3, {|NRG009:Name = "ToString"|})]
+        public partial class Net;
+        """)]
     [InlineData("ArchitectureName", """
         [Network]
         [Input(2)]
         [Dense(3, {|NRG009:Name = "Architecture"|})]
+        public partial class Net;
+        """)]
+    [InlineData("PrivateMethodName", """
+        [Network]
+        [Input(2)]
+        [Dense(3, {|NRG009:Name = "RefreshFolds"|})]
+        [BatchNorm]
         public partial class Net;
         """)]
     [InlineData("NotAnIdentifier", """

@@ -18,12 +18,14 @@ namespace NormReg.Generators.Parsing;
 /// </summary>
 internal static class NetworkParser
 {
-    /// <summary>Members the generator emits, and the runtime's extension methods a layer property would hide; a layer may not take their names.</summary>
+    /// <summary>Members the generator emits, public and private, the runtime's extension methods and System.Object's members a layer property would hide; a layer may not take their names.</summary>
     private static readonly ImmutableHashSet<string> ReservedNames = ImmutableHashSet.Create(
         "InputSize", "OutputSize", "ParameterCount", "MaxBatchSize", "MinimumTrainingBatch", "Parameters", "Gradients",
-        "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss", "Update", "StateLength", "CopyState",
-        "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit", "Architecture",
-        "Save", "Load", "ExportOnnx", "Fit", "Evaluate");
+        "Architecture", "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss", "Update", "StateLength",
+        "CopyState", "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit",
+        "RunInference", "CheckInputs", "ForwardInference", "ForwardTraining", "ForwardSampling", "BackwardCore", "RefreshFolds",
+        "Save", "Load", "ExportOnnx", "Fit", "Evaluate",
+        "ToString", "Equals", "GetHashCode", "GetType", "MemberwiseClone", "ReferenceEquals", "Finalize");
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
