@@ -61,6 +61,28 @@ public sealed class DenseKernelTests
         }), dw, batch + 2);
     }
 
+    [Theory]
+    [InlineData(784, 256)]
+    [InlineData(31, 13)]
+    [InlineData(5, 3)]
+    public void A_sample_gets_the_same_bits_whatever_its_batch(int inputs, int outputs)
+    {
+        const int batch = 11; // 4x4 tiles, then a 3-row remainder
+        (float[] x, float[] w, float[] b) = (Random(batch * inputs, 10), Random(outputs * inputs, 11), Random(outputs, 12));
+        var together = new float[batch * outputs];
+        Dense.Forward(x, w, b, together, batch, inputs, outputs);
+
+        for (int n = 0; n < batch; n++)
+        {
+            var alone = new float[outputs];
+            Dense.Forward(x.AsSpan(n * inputs, inputs), w, b, alone, 1, inputs, outputs);
+            Assert.Equal(alone, together.AsSpan(n * outputs, outputs).ToArray());
+            var pair = new float[2 * outputs];
+            Dense.Forward(x.AsSpan(n / 2 * 2 * inputs, Math.Min(2, batch - n / 2 * 2) * inputs), w, b, pair, Math.Min(2, batch - n / 2 * 2), inputs, outputs);
+            Assert.Equal(alone, pair.AsSpan(n % 2 * outputs, outputs).ToArray());
+        }
+    }
+
     [Fact]
     public void Spans_shorter_than_the_shape_are_rejected_before_any_write()
     {
