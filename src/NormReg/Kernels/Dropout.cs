@@ -13,12 +13,14 @@ public static class Dropout
     {
         uint threshold = (uint)(rate * 4294967296.0);
         float scale = 1f / (1f - rate);
+        SeededRandom local = random; // a local the JIT keeps in registers; the caller's copy is written back once
         for (int i = 0; i < y.Length; i++)
         {
-            float m = random.NextUInt32() >= threshold ? scale : 0f;
+            float m = local.NextUInt32() >= threshold ? scale : 0f;
             mask[i] = m;
             y[i] = x[i] * m;
         }
+        random = local;
     }
 
     /// <summary>Routes the gradient through the same mask: <c>dx = dy ⊙ mask</c>.</summary>

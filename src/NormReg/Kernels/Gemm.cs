@@ -83,6 +83,11 @@ internal static class Gemm
     /// <c>A(i, p) = a[i·aRow + p·aColumn]</c>, so one routine serves <c>dy·W</c> and <c>dyᵀ·x</c>. With a non-empty <paramref name="penalized"/>
     /// (weights shaped as <paramref name="c"/>), each stored tile also gets the penalty gradient <c>l1·sign(w) + 2·l2·w</c> while it is in cache.
     /// </summary>
+    /// <remarks>
+    /// Four rows of <c>A</c> at a time are packed into a contiguous panel, <see cref="PanelDepth"/> steps of <c>p</c> deep: read in
+    /// place, <c>dyᵀ</c>'s column would step by a whole row of <c>dy</c>, and strides of 512 B or 1 KB map every step to the same few
+    /// L1 sets. The rows of <c>c</c> are then written left to right, which the prefetcher follows.
+    /// </remarks>
     public static void Multiply(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         ReadOnlySpan<float> penalized = default, float l1 = 0, float l2 = 0)
     {
@@ -103,24 +108,40 @@ internal static class Gemm
         ref float b0 = ref MemoryMarshal.GetReference(b);
         ref float c0 = ref MemoryMarshal.GetReference(c);
         ref float w0 = ref MemoryMarshal.GetReference(penalized);
-        int j0 = 0;
-        for (; j0 + 4 * Lanes <= n; j0 += 4 * Lanes)
+        Span<float> panel = stackalloc float[4 * PanelDepth];
+        ref float panel0 = ref MemoryMarshal.GetReference(panel);
+        int full = n - n % (4 * Lanes);
+        for (int p0 = 0; p0 < k; p0 += PanelDepth)
         {
+            int depth = Math.Min(PanelDepth, k - p0);
+            bool first = p0 == 0, last = p0 + depth == k;
+            ref float bp = ref Unsafe.Add(ref b0, p0 * n);
+            var epilogue = new Epilogue(ref w0, first, penalize && last, l1, twiceL2);
             int i0 = 0;
-            for (; i0 + 4 <= m; i0 += 4) AxpyTile4x4(ref a0, aRow, aColumn, ref b0, ref c0, i0, j0, n, k, new Epilogue(ref w0, penalize, l1, twiceL2));
-            for (; i0 < m; i0++)
+            for (; i0 + 4 <= m; i0 += 4)
             {
-                AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i0, j0, 4 * Lanes, n, k);
-                if (penalize) Regularization.AddGradient(ref Unsafe.Add(ref w0, i0 * n + j0), ref Unsafe.Add(ref c0, i0 * n + j0), 4 * Lanes, l1, twiceL2);
+                Pack(ref Unsafe.Add(ref a0, i0 * aRow + p0 * aColumn), aRow, aColumn, depth, ref panel0);
+                for (int j0 = 0; j0 < full; j0 += 4 * Lanes) AxpyTile4x4(ref panel0, ref bp, ref c0, i0, j0, n, depth, epilogue);
+                for (int i = i0; i < i0 + 4 && full < n; i++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, full, n - full, n, p0, depth, epilogue);
             }
+            for (; i0 < m; i0++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i0, 0, n, n, p0, depth, epilogue);
         }
-        if (j0 < n)
+    }
+
+    /// <summary>Steps of <c>p</c> per packed panel: a 32-column strip of <c>b</c> that deep is 16 KB, half of L1.</summary>
+    private const int PanelDepth = 128;
+
+    /// <summary>Copies four rows of <c>A</c>, <paramref name="depth"/> steps long, to <c>panel[4·p + r]</c>.</summary>
+    private static void Pack(ref float a, int aRow, int aColumn, int depth, ref float panel)
+    {
+        for (int p = 0; p < depth; p++)
         {
-            for (int i = 0; i < m; i++)
-            {
-                AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, j0, n - j0, n, k);
-                if (penalize) Regularization.AddGradient(ref Unsafe.Add(ref w0, i * n + j0), ref Unsafe.Add(ref c0, i * n + j0), n - j0, l1, twiceL2);
-            }
+            ref float ap = ref Unsafe.Add(ref a, p * aColumn);
+            ref float to = ref Unsafe.Add(ref panel, 4 * p);
+            to = ap;
+            Unsafe.Add(ref to, 1) = Unsafe.Add(ref ap, aRow);
+            Unsafe.Add(ref to, 2) = Unsafe.Add(ref ap, 2 * aRow);
+            Unsafe.Add(ref to, 3) = Unsafe.Add(ref ap, 3 * aRow);
         }
     }
 
@@ -305,27 +326,26 @@ internal static class Gemm
         return total;
     }
 
-    /// <summary>Four rows of <c>c</c>, 32 columns wide: per step, four broadcasts of <c>A</c> and four loads of <c>b</c> feed sixteen FMAs.</summary>
-    private static void AxpyTile4x4(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, int i0, int j0, int n, int k, Epilogue epilogue)
+    /// <summary>Four rows of <c>c</c>, 32 columns wide: per step, four broadcasts from the packed panel and four loads of <c>b</c> feed sixteen FMAs.</summary>
+    private static void AxpyTile4x4(ref float panel, ref float b0, ref float c0, int i0, int j0, int n, int depth, Epilogue epilogue)
     {
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
         Vector256<float> c20 = default, c21 = default, c22 = default, c23 = default;
         Vector256<float> c30 = default, c31 = default, c32 = default, c33 = default;
         ref float b = ref Unsafe.Add(ref b0, j0);
-        ref float a = ref Unsafe.Add(ref a0, i0 * aRow);
-        for (int p = 0; p < k; p++)
+        for (int p = 0; p < depth; p++)
         {
             ref float bRow = ref Unsafe.Add(ref b, p * n);
             Vector256<float> y0 = Load(ref bRow, 0), y1 = Load(ref bRow, Lanes), y2 = Load(ref bRow, 2 * Lanes), y3 = Load(ref bRow, 3 * Lanes);
-            ref float ap = ref Unsafe.Add(ref a, p * aColumn);
+            ref float ap = ref Unsafe.Add(ref panel, 4 * p);
             Vector256<float> x = Vector256.Create(ap);
             c00 = Fma(x, y0, c00); c01 = Fma(x, y1, c01); c02 = Fma(x, y2, c02); c03 = Fma(x, y3, c03);
-            x = Vector256.Create(Unsafe.Add(ref ap, aRow));
+            x = Vector256.Create(Unsafe.Add(ref ap, 1));
             c10 = Fma(x, y0, c10); c11 = Fma(x, y1, c11); c12 = Fma(x, y2, c12); c13 = Fma(x, y3, c13);
-            x = Vector256.Create(Unsafe.Add(ref ap, 2 * aRow));
+            x = Vector256.Create(Unsafe.Add(ref ap, 2));
             c20 = Fma(x, y0, c20); c21 = Fma(x, y1, c21); c22 = Fma(x, y2, c22); c23 = Fma(x, y3, c23);
-            x = Vector256.Create(Unsafe.Add(ref ap, 3 * aRow));
+            x = Vector256.Create(Unsafe.Add(ref ap, 3));
             c30 = Fma(x, y0, c30); c31 = Fma(x, y1, c31); c32 = Fma(x, y2, c32); c33 = Fma(x, y3, c33);
         }
         int offset = i0 * n + j0;
@@ -336,52 +356,85 @@ internal static class Gemm
     }
 
     /// <summary>
-    /// Stores a finished tile row of weight gradients, first adding the penalty gradient <c>l1·sign(w) + 2·l2·w</c> when there is one,
-    /// with the same float operations as <see cref="Regularization.AddGradient(ReadOnlySpan{float}, Span{float}, float, float)"/>.
+    /// Stores a tile row of <c>c</c>: the first panel of <c>p</c> overwrites, later ones add to what is there; after the last, the
+    /// penalty gradient <c>l1·sign(w) + 2·l2·w</c> is added when there is one, with the same float operations as
+    /// <see cref="Regularization.AddGradient(ReadOnlySpan{float}, Span{float}, float, float)"/>.
     /// </summary>
-    private readonly ref struct Epilogue(ref float weights, bool penalize, float l1, float twiceL2)
+    private readonly ref struct Epilogue(ref float weights, bool overwrite, bool penalize, float l1, float twiceL2)
     {
         private readonly ref float _weights = ref weights;
         private readonly Vector256<float> _l1 = Vector256.Create(l1), _twiceL2 = Vector256.Create(twiceL2);
-        private readonly bool _penalize = penalize, _hasL1 = l1 != 0;
+        private readonly bool _overwrite = overwrite, _penalize = penalize, _hasL1 = l1 != 0;
+        private readonly float _scalarL1 = l1, _scalarTwiceL2 = twiceL2;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void StoreRow(ref float c, int offset, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
         {
-            Penalize(offset, v0).StoreUnsafe(ref c, (nuint)offset);
-            Penalize(offset + Lanes, v1).StoreUnsafe(ref c, (nuint)(offset + Lanes));
-            Penalize(offset + 2 * Lanes, v2).StoreUnsafe(ref c, (nuint)(offset + 2 * Lanes));
-            Penalize(offset + 3 * Lanes, v3).StoreUnsafe(ref c, (nuint)(offset + 3 * Lanes));
+            Store(ref c, offset, v0);
+            Store(ref c, offset + Lanes, v1);
+            Store(ref c, offset + 2 * Lanes, v2);
+            Store(ref c, offset + 3 * Lanes, v3);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector256<float> Penalize(int offset, Vector256<float> g)
+        public void Store(ref float c, int offset, Vector256<float> g)
         {
-            if (!_penalize) return g;
-            Vector256<float> w = Vector256.LoadUnsafe(ref _weights, (nuint)offset);
-            if (_hasL1)
+            if (!_overwrite) g += Vector256.LoadUnsafe(ref c, (nuint)offset);
+            if (_penalize)
             {
-                g += Vector256.ConditionalSelect(Vector256.GreaterThan(w, Vector256<float>.Zero), _l1, Vector256<float>.Zero)
-                    - Vector256.ConditionalSelect(Vector256.LessThan(w, Vector256<float>.Zero), _l1, Vector256<float>.Zero);
+                Vector256<float> w = Vector256.LoadUnsafe(ref _weights, (nuint)offset);
+                if (_hasL1)
+                {
+                    g += Vector256.ConditionalSelect(Vector256.GreaterThan(w, Vector256<float>.Zero), _l1, Vector256<float>.Zero)
+                        - Vector256.ConditionalSelect(Vector256.LessThan(w, Vector256<float>.Zero), _l1, Vector256<float>.Zero);
+                }
+                g += _twiceL2 * w;
             }
-            return g + _twiceL2 * w;
+            g.StoreUnsafe(ref c, (nuint)offset);
+        }
+
+        /// <summary>The scalar form of <see cref="Store(ref float, int, Vector256{float})"/>, for the last columns of a row.</summary>
+        public void Store(ref float c, int offset, float g)
+        {
+            if (!_overwrite) g += Unsafe.Add(ref c, offset);
+            if (_penalize)
+            {
+                float w = Unsafe.Add(ref _weights, offset);
+                if (_hasL1) g += (w > 0 ? _scalarL1 : 0f) - (w < 0 ? _scalarL1 : 0f);
+                g += _scalarTwiceL2 * w;
+            }
+            Unsafe.Add(ref c, offset) = g;
         }
     }
 
-    /// <summary>One row of <c>c</c>, <paramref name="width"/> columns from <paramref name="j0"/>: vectors, then a scalar tail.</summary>
-    private static void AxpyRow(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, int i, int j0, int width, int n, int k)
+    /// <summary>
+    /// One row of <c>c</c>, <paramref name="width"/> columns from <paramref name="j0"/>, over steps <paramref name="p0"/> to
+    /// <paramref name="p0"/> + <paramref name="depth"/>: accumulated in a stack row, then stored through <paramref name="epilogue"/>.
+    /// </summary>
+    private static void AxpyRow(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, int i, int j0, int width, int n, int p0, int depth, Epilogue epilogue)
     {
-        ref float c = ref Unsafe.Add(ref c0, i * n + j0);
-        MemoryMarshal.CreateSpan(ref c, width).Clear();
-        ref float a = ref Unsafe.Add(ref a0, i * aRow);
-        for (int p = 0; p < k; p++)
+        Span<float> sums = stackalloc float[RowChunk];
+        ref float s0 = ref MemoryMarshal.GetReference(sums);
+        for (int start = 0; start < width; start += RowChunk)
         {
-            float s = Unsafe.Add(ref a, p * aColumn);
-            Vector256<float> x = Vector256.Create(s);
-            ref float bRow = ref Unsafe.Add(ref b0, p * n + j0);
-            int j = 0;
-            for (; j + Lanes <= width; j += Lanes) Fma(x, Load(ref bRow, j), Load(ref c, j)).StoreUnsafe(ref c, (nuint)j);
-            for (; j < width; j++) Unsafe.Add(ref c, j) += s * Unsafe.Add(ref bRow, j);
+            int count = Math.Min(RowChunk, width - start);
+            sums.Clear();
+            ref float a = ref Unsafe.Add(ref a0, i * aRow + p0 * aColumn);
+            for (int p = 0; p < depth; p++)
+            {
+                float s = Unsafe.Add(ref a, p * aColumn);
+                Vector256<float> x = Vector256.Create(s);
+                ref float bRow = ref Unsafe.Add(ref b0, (p0 + p) * n + j0 + start);
+                int j = 0;
+                for (; j + Lanes <= count; j += Lanes) Fma(x, Load(ref bRow, j), Load(ref s0, j)).StoreUnsafe(ref s0, (nuint)j);
+                for (; j < count; j++) Unsafe.Add(ref s0, j) += s * Unsafe.Add(ref bRow, j);
+            }
+            int offset = i * n + j0 + start, v = 0;
+            for (; v + Lanes <= count; v += Lanes) epilogue.Store(ref c0, offset + v, Load(ref s0, v));
+            for (; v < count; v++) epilogue.Store(ref c0, offset + v, Unsafe.Add(ref s0, v));
         }
     }
+
+    /// <summary>Columns of one row that <see cref="AxpyRow"/> sums on the stack at a time.</summary>
+    private const int RowChunk = 256;
 }
