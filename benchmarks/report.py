@@ -70,7 +70,10 @@ def load_bdn(path):
         job = re.search(r": ([^:(]+)\(", b.get("DisplayInfo", ""))
         no_pgo = bool(job and job.group(1).strip().endswith("-NoPGO"))
         method = b["Method"] + ("/NoPGO" if no_pgo else "")
-        table[(b["Type"], method, params.get("Shape"), int(params["Batch"]) if "Batch" in params else None)] = {
+        key = (b["Type"], method, params.get("Shape"), int(params["Batch"]) if "Batch" in params else None)
+        if "Network" in params:
+            key += (params["Network"],)
+        table[key] = {
             "median_ns": median,
             "allocated": memory.get("BytesAllocatedPerOperation"),
             "n": stats.get("N"),
@@ -209,8 +212,9 @@ def main():
         md.append("**FMA peak: not measured**")
     md.append("")
     md.append("| layer (in × out) | batch | NormReg Dense.Forward | GFLOP/s | of peak | without PGO | "
+              "BackwardParameters (dW) GFLOP/s | of peak | BackwardInput (dx) GFLOP/s | of peak | "
               "PyTorch linear GFLOP/s | of peak |")
-    md.append("|---|--:|--:|--:|--:|--:|--:|--:|")
+    md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     shapes = []
     for net in NETWORKS:
         for s in DENSE[net]:
@@ -226,7 +230,15 @@ def main():
             gf = f / r["median_ns"] if r.get("median_ns") else None
             gf_np = f / r_np["median_ns"] if r_np.get("median_ns") else None
             tgf = t.get("gflops")
-            layer_results[(i, o, batch)] = gf
+            layer_results[(i, o, batch, "Forward")] = gf
+            training = {}
+            for method, kernel in (("DenseWeightGradients", "BackwardParameters"), ("DenseInputGradients", "BackwardInput")):
+                rt = bdn.get(("DenseKernelBenchmarks", method, f"{i}x{o}", batch)) or {}
+                training[kernel] = f / rt["median_ns"] if rt.get("median_ns") else None
+                layer_results[(i, o, batch, kernel)] = training[kernel]
+                rows_csv.append({"section": f"dense_{kernel}", "runtime": "NormReg", "network": f"{i}x{o}",
+                                 "batch": batch, "median_ns": rt.get("median_ns"), "gflops": training[kernel],
+                                 "allocated_bytes": rt.get("allocated")})
 
             def num(v):
                 return f"{v:.1f}" if v else "—"
@@ -235,8 +247,9 @@ def main():
                 return f"{v / peak:.0%}" if v and peak else "—"
 
             no_pgo = f"{gf_np:.1f} ({pct(gf_np)})" if gf_np else "—"
+            dw, dx = training["BackwardParameters"], training["BackwardInput"]
             md.append(f"| {i} × {o} | {batch} | {fmt_time(r.get('median_ns'))} | {num(gf)} | {pct(gf)} | {no_pgo} "
-                      f"| {num(tgf)} | {pct(tgf)} |")
+                      f"| {num(dw)} | {pct(dw)} | {num(dx)} | {pct(dx)} | {num(tgf)} | {pct(tgf)} |")
             rows_csv.append({"section": "dense_forward", "runtime": "NormReg", "network": f"{i}x{o}", "batch": batch,
                              "median_ns": r.get("median_ns"), "gflops": gf, "allocated_bytes": r.get("allocated")})
             if r_np:
@@ -246,11 +259,34 @@ def main():
             rows_csv.append({"section": "dense_forward", "runtime": "PyTorch", "network": f"{i}x{o}", "batch": batch,
                              "median_ns": t.get("median_ns"), "gflops": tgf})
     md.append("")
-    md.append("FLOP counts 2·batch·in·out per layer (bias and activations not counted). Layers with 4–32 outputs "
+    md.append("FLOP counts 2·batch·in·out per layer and kernel (bias and activations not counted); dW includes adding "
+              "an L2 penalty gradient as it stores each tile. Layers with 4–32 outputs "
               "or inputs are too small to reach the peak on any runtime; the 60 % target matters for the large "
               "layers. Every .NET figure is the default runtime (tiered compilation with Dynamic PGO) at steady state; "
               "\"without PGO\" is the same kernel with DOTNET_TieredPGO=0, the code a process gets without Dynamic "
               "PGO (ReadyToRun or Native AOT, or PGO turned off).")
+    md.append("")
+
+    # ---------------------------------------------------------------- batch 1 against read bandwidth
+    md.append("## Batch-1 inference against the read bandwidth")
+    md.append("")
+    md.append("At batch 1 every weight is used once per call, so a prediction cannot be faster than reading the "
+              "weights. `Read the weights` sums a block of the same size with eight vector accumulators, warm from "
+              "the previous call as the weights are.")
+    md.append("")
+    md.append("| network | weights | read alone | read bandwidth | NormReg Predict | of the read floor | ORT Predict |")
+    md.append("|---|--:|--:|--:|--:|--:|--:|")
+    for net in NETWORKS:
+        r = bdn.get(("ReadBandwidthBenchmarks", "Read", None, None, net)) or {}
+        if not r.get("median_ns"):
+            continue
+        size = 4 * sum(i * o + o for i, o in DENSE[net])
+        mine = ours(net, "NormRegPredict", 1).get("median_ns")
+        md.append(f"| {net} | {size / 1024:.0f} KiB | {fmt_time(r['median_ns'])} | {size / r['median_ns']:.1f} GB/s "
+                  f"| {fmt_time(mine)} | {r['median_ns'] / mine:.0%} | "
+                  f"{fmt_time(ours(net, 'OrtPredict', 1).get('median_ns'))} |" if mine else f"| {net} | — |")
+        rows_csv.append({"section": "read_bandwidth", "runtime": "NormReg", "network": net,
+                         "median_ns": r["median_ns"], "gflops": size / r["median_ns"], "allocated_bytes": r.get("allocated")})
     md.append("")
 
     # ---------------------------------------------------------------- losses
@@ -313,13 +349,14 @@ def main():
                ratio(torch_row("train", net, 128).get("median_ns"), ours(net, "NormRegTrainStep", 128).get("median_ns")),
                1.0)
     if peak:
-        for (i, o, batch), gf in layer_results.items():
+        for (i, o, batch, kernel), gf in layer_results.items():
             if min(i, o) >= 128:
-                target(f"Dense {i}×{o} batch {batch} ≥ 60 % of FMA peak", "—", gf / peak if gf else None,
+                target(f"Dense.{kernel} {i}×{o} batch {batch} ≥ 60 % of FMA peak", "—", gf / peak if gf else None,
                        PEAK_FRACTION_TARGET, unit="%")
     # 0 B: the exact per-thread count of `verify`; BenchmarkDotNet's process-wide count is shown beside it.
     bdn_alloc = [(k, v["allocated"]) for k, v in bdn.items()
-                 if k[1] in ("NormRegPredict", "NormRegTrainStep", "DenseForward", "DenseForward/NoPGO")
+                 if k[1] in ("NormRegPredict", "NormRegTrainStep", "DenseForward", "DenseForward/NoPGO",
+                             "DenseWeightGradients", "DenseInputGradients", "Read")
                  and v.get("allocated")]
     if alloc_checks:
         allocating = [v for v in alloc_checks if not v["ok"]]

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
 using NormReg.Kernels;
@@ -93,9 +94,11 @@ public class FmaPeakBenchmarks
 }
 
 /// <summary>
-/// <c>NormReg.Kernels.Dense.Forward</c> alone on every dense layer shape of the three networks (inputs × outputs, with a
-/// bias, as the folded inference layers have), at batch 64 and 128: 2·batch·inputs·outputs FLOP per call, which the
-/// report turns into GFLOP/s and a fraction of <see cref="FmaPeakBenchmarks"/>.
+/// The dense kernels alone on every dense layer shape of the three networks (inputs × outputs), at batch 64 and 128:
+/// <c>Dense.Forward</c> with a bias (as the folded inference layers have), and the two products of training,
+/// <c>Dense.BackwardParameters</c> (dW = dyᵀ·x, with an L2 penalty gradient as the networks' L2 rows add) and
+/// <c>Dense.BackwardInput</c> (dx = dy·W). Each is 2·batch·inputs·outputs FLOP per call, which the report turns into
+/// GFLOP/s and a fraction of <see cref="FmaPeakBenchmarks"/>.
 /// </summary>
 [MemoryDiagnoser]
 public class DenseKernelBenchmarks
@@ -107,7 +110,7 @@ public class DenseKernelBenchmarks
     public int Batch { get; set; }
 
     private int _inputs, _outputs;
-    private float[] _x = [], _w = [], _b = [], _y = [];
+    private float[] _x = [], _w = [], _b = [], _y = [], _dw = [], _dx = [];
 
     [GlobalSetup]
     public void GlobalSetup()
@@ -120,10 +123,64 @@ public class DenseKernelBenchmarks
         float scale = 1f / MathF.Sqrt(_inputs);
         for (int i = 0; i < _w.Length; i++) _w[i] *= scale;
         _b = BenchData.Gaussian(_outputs, 13);
-        _y = new float[Batch * _outputs];
+        _y = BenchData.Gaussian(Batch * _outputs, 14); // the forward's output, and the backward's output gradient
+        _dw = new float[_w.Length];
+        _dx = new float[_x.Length];
         SteadyState.Reach(DenseForward);
+        SteadyState.Reach(DenseWeightGradients);
+        SteadyState.Reach(DenseInputGradients);
     }
 
     [Benchmark(Description = "Dense.Forward")]
     public void DenseForward() => Dense.Forward(_x, _w, _b, _y, Batch, _inputs, _outputs);
+
+    [Benchmark(Description = "Dense.BackwardParameters")]
+    public void DenseWeightGradients() => Dense.BackwardParameters(_x, _y, _dw, default, Batch, _inputs, _outputs, _w, 0f, 1e-4f);
+
+    [Benchmark(Description = "Dense.BackwardInput")]
+    public void DenseInputGradients() => Dense.BackwardInput(_y, _w, _dx, Batch, _inputs, _outputs);
+}
+
+/// <summary>
+/// The core's read bandwidth over as many bytes as a batch-1 <c>Predict</c> of each network reads (a float per parameter;
+/// MnistMlp's Predict reads the folded copy, the same size less γ and β): eight independent vector sums over the block, warm in whatever cache level holds it after
+/// the previous call, as the weights are between two predictions. The report divides those bytes by the median time to
+/// get GB/s, and compares batch-1 Predict with the time the bytes alone take.
+/// </summary>
+[MemoryDiagnoser]
+public class ReadBandwidthBenchmarks
+{
+    [Params(nameof(MnistMlp), nameof(WideMlp))]
+    public string Network { get; set; } = nameof(MnistMlp);
+
+    private float[] _block = [];
+
+    [GlobalSetup]
+    public void GlobalSetup()
+    {
+        _block = BenchData.Gaussian(Network == nameof(MnistMlp) ? MnistMlp.ParameterCount : WideMlp.ParameterCount, 15);
+        SteadyState.Reach(() => Read());
+    }
+
+    [Benchmark(Description = "Read the weights")]
+    public float Read()
+    {
+        ref float start = ref MemoryMarshal.GetArrayDataReference(_block);
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        int i = 0;
+        for (; i + 64 <= _block.Length; i += 64)
+        {
+            s0 += Vector256.LoadUnsafe(ref start, (nuint)i);
+            s1 += Vector256.LoadUnsafe(ref start, (nuint)i + 8);
+            s2 += Vector256.LoadUnsafe(ref start, (nuint)i + 16);
+            s3 += Vector256.LoadUnsafe(ref start, (nuint)i + 24);
+            s4 += Vector256.LoadUnsafe(ref start, (nuint)i + 32);
+            s5 += Vector256.LoadUnsafe(ref start, (nuint)i + 40);
+            s6 += Vector256.LoadUnsafe(ref start, (nuint)i + 48);
+            s7 += Vector256.LoadUnsafe(ref start, (nuint)i + 56);
+        }
+        float tail = 0;
+        for (; i < _block.Length; i++) tail += _block[i];
+        return Vector256.Sum(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) + tail;
+    }
 }

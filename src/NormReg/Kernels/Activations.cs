@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace NormReg.Kernels;
 
@@ -15,7 +16,16 @@ public static class Activations
     /// <summary>ReLU backward: the gradient passes where the output is positive (0 at x = 0, as PyTorch).</summary>
     public static void ReLUBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
-        for (int i = 0; i < dx.Length; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + Vector256<float>.Count <= dx.Length; i += Vector256<float>.Count)
+            {
+                Vector256<float> positive = Vector256.GreaterThan(Vector256.Create(y.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero);
+                Vector256.ConditionalSelect(positive, Vector256.Create(dy.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero).CopyTo(dx.Slice(i));
+            }
+        }
+        for (; i < dx.Length; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
     }
 
     /// <summary><c>y = x</c> for <c>x &gt; 0</c>, else <c>alpha·x</c>.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics.Tensors;
 
 namespace NormReg.Kernels;
 
@@ -24,10 +25,7 @@ public static class Dropout
     }
 
     /// <summary>Routes the gradient through the same mask: <c>dx = dy ⊙ mask</c>.</summary>
-    public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> mask, Span<float> dx)
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = dy[i] * mask[i];
-    }
+    public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> mask, Span<float> dx) => TensorPrimitives.Multiply(dy, mask, dx);
 
     /// <summary><c>y = x + σ·z</c> with <c>z</c> standard normal (Box–Muller). Its gradient is the identity.</summary>
     public static void GaussianNoise(ReadOnlySpan<float> x, Span<float> y, float standardDeviation, ref SeededRandom random)
