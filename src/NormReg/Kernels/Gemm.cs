@@ -30,52 +30,61 @@ internal static class Gemm
         ref float a0 = ref MemoryMarshal.GetReference(a);
         ref float b0 = ref MemoryMarshal.GetReference(b);
         ref float c0 = ref MemoryMarshal.GetReference(c);
-        int i0 = 0;
-        for (; i0 + 4 <= m; i0 += 4)
+        // Rows of b in blocks that stay in L2 while every row of a passes over them: b is read from memory once per call.
+        int block = Math.Max(2 * Lanes, BlockFloats / k / (2 * Lanes) * (2 * Lanes));
+        for (int j1 = 0; j1 < n; j1 += block)
         {
-            int j0 = 0;
-            for (; j0 + 4 <= n; j0 += 4) DotTile4x4(ref a0, ref b0, ref c0, i0, j0, n, k);
-            for (; j0 < n; j0++)
+            int j2 = Math.Min(n, j1 + block);
+            int i0 = 0;
+            for (; i0 + 4 <= m; i0 += 4)
             {
-                for (int i = i0; i < i0 + 4; i++) Unsafe.Add(ref c0, i * n + j0) = Dot(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref b0, j0 * k), k);
+                int j0 = j1;
+                for (; j0 + 4 <= j2; j0 += 4) DotTile4x4(ref a0, ref b0, ref c0, i0, j0, n, k);
+                for (; j0 < j2; j0++)
+                {
+                    for (int i = i0; i < i0 + 4; i++) Unsafe.Add(ref c0, i * n + j0) = Dot(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref b0, j0 * k), k);
+                }
             }
-        }
-        switch (m - i0)
-        {
-            case 3:
-                DotRows(ref a0, ref b0, ref c0, i0, 3, n, k);
-                break;
-            case 2:
-                DotRows(ref a0, ref b0, ref c0, i0, 2, n, k);
-                break;
-            case 1:
-                DotRow(ref Unsafe.Add(ref a0, i0 * k), ref b0, ref Unsafe.Add(ref c0, i0 * n), n, k);
-                break;
+            switch (m - i0)
+            {
+                case 3:
+                    DotRows(ref a0, ref b0, ref c0, i0, 3, j1, j2, n, k);
+                    break;
+                case 2:
+                    DotRows(ref a0, ref b0, ref c0, i0, 2, j1, j2, n, k);
+                    break;
+                case 1:
+                    DotRow(ref Unsafe.Add(ref a0, i0 * k), ref b0, ref Unsafe.Add(ref c0, i0 * n), j1, j2, k);
+                    break;
+            }
         }
     }
 
+    /// <summary>Floats of <c>b</c> a block may hold: 256 KB, a fraction of any current core's L2.</summary>
+    private const int BlockFloats = 64 * 1024;
+
     /// <summary>The last two or three rows of <c>a</c>: tiles of that many rows by four, so each row of <c>b</c> is read once for all of them.</summary>
-    private static void DotRows(ref float a0, ref float b0, ref float c0, int i0, int rows, int n, int k)
+    private static void DotRows(ref float a0, ref float b0, ref float c0, int i0, int rows, int j1, int j2, int n, int k)
     {
-        int j0 = 0;
-        for (; j0 + 4 <= n; j0 += 4)
+        int j0 = j1;
+        for (; j0 + 4 <= j2; j0 += 4)
         {
             if (rows == 3) DotTile3x4(ref a0, ref b0, ref c0, i0, j0, n, k);
             else DotTile2x4(ref a0, ref b0, ref c0, i0, j0, n, k);
         }
-        for (; j0 < n; j0++)
+        for (; j0 < j2; j0++)
         {
             for (int i = i0; i < i0 + rows; i++) Unsafe.Add(ref c0, i * n + j0) = Dot(ref Unsafe.Add(ref a0, i * k), ref Unsafe.Add(ref b0, j0 * k), k);
         }
     }
 
     /// <summary>One row of <c>a</c>, a matrix-vector product: eight rows of <c>b</c> at a time, eight FMA chains in flight.</summary>
-    private static void DotRow(ref float r, ref float b0, ref float c, int n, int k)
+    private static void DotRow(ref float r, ref float b0, ref float c, int j1, int j2, int k)
     {
-        int j0 = 0;
-        for (; j0 + 8 <= n; j0 += 8) DotTile1x8(ref r, ref b0, ref c, j0, k);
-        for (; j0 + 4 <= n; j0 += 4) DotTile1x4(ref r, ref b0, ref c, j0, k);
-        for (; j0 < n; j0++) Unsafe.Add(ref c, j0) = Dot(ref r, ref Unsafe.Add(ref b0, j0 * k), k);
+        int j0 = j1;
+        for (; j0 + 8 <= j2; j0 += 8) DotTile1x8(ref r, ref b0, ref c, j0, k);
+        for (; j0 + 4 <= j2; j0 += 4) DotTile1x4(ref r, ref b0, ref c, j0, k);
+        for (; j0 < j2; j0++) Unsafe.Add(ref c, j0) = Dot(ref r, ref Unsafe.Add(ref b0, j0 * k), k);
     }
 
     /// <summary>
@@ -86,7 +95,7 @@ internal static class Gemm
     /// <remarks>
     /// Four rows of <c>A</c> at a time are packed into a contiguous panel, <see cref="PanelDepth"/> steps of <c>p</c> deep: read in
     /// place, <c>dyᵀ</c>'s column would step by a whole row of <c>dy</c>, and strides of 512 B or 1 KB map every step to the same few
-    /// L1 sets. The rows of <c>c</c> are then written left to right, which the prefetcher follows.
+    /// L1 sets. Columns of <c>b</c> go in blocks that stay in L2 while every row of <c>c</c> passes over them.
     /// </remarks>
     public static void Multiply(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         ReadOnlySpan<float> penalized = default, float l1 = 0, float l2 = 0)
@@ -117,14 +126,20 @@ internal static class Gemm
             bool first = p0 == 0, last = p0 + depth == k;
             ref float bp = ref Unsafe.Add(ref b0, p0 * n);
             var epilogue = new Epilogue(ref w0, first, penalize && last, l1, twiceL2);
-            int i0 = 0;
-            for (; i0 + 4 <= m; i0 += 4)
+            // Columns of b in blocks that stay in L2 while every row of c passes over them.
+            int block = Math.Max(4 * Lanes, BlockFloats / depth / (4 * Lanes) * (4 * Lanes));
+            for (int j1 = 0; j1 < full; j1 += block)
             {
-                Pack(ref Unsafe.Add(ref a0, i0 * aRow + p0 * aColumn), aRow, aColumn, depth, ref panel0);
-                for (int j0 = 0; j0 < full; j0 += 4 * Lanes) AxpyTile4x4(ref panel0, ref bp, ref c0, i0, j0, n, depth, epilogue);
-                for (int i = i0; i < i0 + 4 && full < n; i++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, full, n - full, n, p0, depth, epilogue);
+                int j2 = Math.Min(full, j1 + block);
+                for (int i0 = 0; i0 + 4 <= m; i0 += 4)
+                {
+                    Pack(ref Unsafe.Add(ref a0, i0 * aRow + p0 * aColumn), aRow, aColumn, depth, ref panel0);
+                    for (int j0 = j1; j0 < j2; j0 += 4 * Lanes) AxpyTile4x4(ref panel0, ref bp, ref c0, i0, j0, n, depth, epilogue);
+                }
             }
-            for (; i0 < m; i0++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i0, 0, n, n, p0, depth, epilogue);
+            int tiled = m - m % 4;
+            for (int i = 0; i < tiled && full < n; i++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, full, n - full, n, p0, depth, epilogue);
+            for (int i = tiled; i < m; i++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, 0, n, n, p0, depth, epilogue);
         }
     }
 

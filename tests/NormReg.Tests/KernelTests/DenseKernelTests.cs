@@ -15,6 +15,7 @@ public sealed class DenseKernelTests
         { 1, 1, 1 }, { 1, 7, 3 }, { 1, 8, 4 }, { 1, 784, 256 }, { 2, 9, 5 }, { 3, 31, 33 }, { 4, 8, 32 },
         { 4, 64, 64 }, { 5, 17, 13 }, { 7, 100, 70 }, { 8, 3, 2 }, { 9, 40, 36 }, { 33, 65, 31 }, { 128, 64, 10 },
         { 200, 37, 9 }, { 6, 70, 300 }, // past one packed panel of 128 steps: dW sums over 200 samples, dx over 300 outputs
+        { 130, 600, 5 }, { 6, 4100, 20 }, // more than one L2 block: of dW's 600 columns, of the forward's 20 weight rows
     };
 
     [Theory]
