@@ -137,8 +137,20 @@ internal static class Gemm
                     for (int j0 = j1; j0 < j2; j0 += 4 * Lanes) AxpyTile4x4(ref panel0, ref bp, ref c0, i0, j0, n, depth, epilogue);
                 }
             }
-            int tiled = m - m % 4;
-            for (int i = 0; i < tiled && full < n; i++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, full, n - full, n, p0, depth, epilogue);
+            // The last n mod 32 columns: tiles of 16 and 8, then each row alone for the last n mod 8.
+            int tiled = m - m % 4, narrow = n - n % Lanes;
+            for (int i0 = 0; i0 < tiled && full < n; i0 += 4)
+            {
+                Pack(ref Unsafe.Add(ref a0, i0 * aRow + p0 * aColumn), aRow, aColumn, depth, ref panel0);
+                int j0 = full;
+                if (j0 + 2 * Lanes <= n)
+                {
+                    AxpyTile4x2(ref panel0, ref bp, ref c0, i0, j0, n, depth, both: true, epilogue);
+                    j0 += 2 * Lanes;
+                }
+                if (j0 < narrow) AxpyTile4x2(ref panel0, ref bp, ref c0, i0, j0, n, depth, both: false, epilogue);
+                for (int i = i0; i < i0 + 4 && narrow < n; i++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, narrow, n - narrow, n, p0, depth, epilogue);
+            }
             for (int i = tiled; i < m; i++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, 0, n, n, p0, depth, epilogue);
         }
     }
@@ -316,7 +328,13 @@ internal static class Gemm
     private static void Store(ref float c, int j, Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3,
         ref float x, ref float w0, ref float w1, ref float w2, ref float w3, int p, int k)
     {
-        float t0 = Vector256.Sum(s0), t1 = Vector256.Sum(s1), t2 = Vector256.Sum(s2), t3 = Vector256.Sum(s3);
+        Vector128<float> sums = Sum4(s0, s1, s2, s3);
+        if (p == k)
+        {
+            sums.StoreUnsafe(ref c, (nuint)j);
+            return;
+        }
+        float t0 = sums.GetElement(0), t1 = sums.GetElement(1), t2 = sums.GetElement(2), t3 = sums.GetElement(3);
         for (int q = p; q < k; q++)
         {
             float v = Unsafe.Add(ref x, q);
@@ -331,12 +349,31 @@ internal static class Gemm
         Unsafe.Add(ref c, j + 3) = t3;
     }
 
+    /// <summary>
+    /// The sums of four accumulators at once, each added as <see cref="Sum"/> adds one, so every tile shape gives the same bits:
+    /// three horizontal adds and one add of the halves instead of four separate reductions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Sum4(Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3)
+    {
+        if (Avx.IsSupported)
+        {
+            Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
+            return h.GetLower() + h.GetUpper();
+        }
+        return Vector128.Create(Sum(s0), Sum(s1), Sum(s2), Sum(s3));
+    }
+
+    /// <summary>The lanes of one accumulator added as <c>((e0 + e1) + (e2 + e3)) + ((e4 + e5) + (e6 + e7))</c>, the order of <see cref="Sum4"/>.</summary>
+    private static float Sum(Vector256<float> s) =>
+        ((s.GetElement(0) + s.GetElement(1)) + (s.GetElement(2) + s.GetElement(3))) + ((s.GetElement(4) + s.GetElement(5)) + (s.GetElement(6) + s.GetElement(7)));
+
     private static float Dot(ref float x, ref float y, int k)
     {
         Vector256<float> s = default;
         int p = 0;
         for (; p + Lanes <= k; p += Lanes) s = Fma(Load(ref x, p), Load(ref y, p), s);
-        float total = Vector256.Sum(s);
+        float total = Sum(s);
         for (; p < k; p++) total += Unsafe.Add(ref x, p) * Unsafe.Add(ref y, p);
         return total;
     }
@@ -368,6 +405,37 @@ internal static class Gemm
         epilogue.StoreRow(ref c0, offset + n, c10, c11, c12, c13);
         epilogue.StoreRow(ref c0, offset + 2 * n, c20, c21, c22, c23);
         epilogue.StoreRow(ref c0, offset + 3 * n, c30, c31, c32, c33);
+    }
+
+    /// <summary>Four rows of <c>c</c>, 16 columns wide (8 when not <paramref name="both"/>): the narrow columns past the last 32.</summary>
+    private static void AxpyTile4x2(ref float panel, ref float b0, ref float c0, int i0, int j0, int n, int depth, bool both, Epilogue epilogue)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        ref float b = ref Unsafe.Add(ref b0, j0);
+        for (int p = 0; p < depth; p++)
+        {
+            ref float bRow = ref Unsafe.Add(ref b, p * n);
+            ref float ap = ref Unsafe.Add(ref panel, 4 * p);
+            Vector256<float> y0 = Load(ref bRow, 0);
+            Vector256<float> x0 = Vector256.Create(ap), x1 = Vector256.Create(Unsafe.Add(ref ap, 1));
+            Vector256<float> x2 = Vector256.Create(Unsafe.Add(ref ap, 2)), x3 = Vector256.Create(Unsafe.Add(ref ap, 3));
+            c00 = Fma(x0, y0, c00); c10 = Fma(x1, y0, c10); c20 = Fma(x2, y0, c20); c30 = Fma(x3, y0, c30);
+            if (both)
+            {
+                Vector256<float> y1 = Load(ref bRow, Lanes);
+                c01 = Fma(x0, y1, c01); c11 = Fma(x1, y1, c11); c21 = Fma(x2, y1, c21); c31 = Fma(x3, y1, c31);
+            }
+        }
+        int offset = i0 * n + j0;
+        epilogue.Store(ref c0, offset, c00);
+        epilogue.Store(ref c0, offset + n, c10);
+        epilogue.Store(ref c0, offset + 2 * n, c20);
+        epilogue.Store(ref c0, offset + 3 * n, c30);
+        if (!both) return;
+        epilogue.Store(ref c0, offset + Lanes, c01);
+        epilogue.Store(ref c0, offset + n + Lanes, c11);
+        epilogue.Store(ref c0, offset + 2 * n + Lanes, c21);
+        epilogue.Store(ref c0, offset + 3 * n + Lanes, c31);
     }
 
     /// <summary>
