@@ -88,7 +88,7 @@ internal static class Gemm
     }
 
     /// <summary>
-    /// <c>c[i, :] = Σₚ A(i, p)·b[p, :]</c>, overwriting <paramref name="c"/> [m × n] (each tile is stored once, never cleared first); <paramref name="b"/> is [k × n] row-major and
+    /// <c>c[i, :] = Σₚ A(i, p)·b[p, :]</c>, overwriting <paramref name="c"/> [m × n] (never cleared first: the first panel of <c>p</c> stores each tile, later ones add to it); <paramref name="b"/> is [k × n] row-major and
     /// <c>A(i, p) = a[i·aRow + p·aColumn]</c>, so one routine serves <c>dy·W</c> and <c>dyᵀ·x</c>. With a non-empty <paramref name="penalized"/>
     /// (weights shaped as <paramref name="c"/>), each stored tile also gets the penalty gradient <c>l1·sign(w) + 2·l2·w</c> while it is in cache.
     /// </summary>
@@ -120,14 +120,15 @@ internal static class Gemm
         Span<float> panel = stackalloc float[4 * PanelDepth];
         ref float panel0 = ref MemoryMarshal.GetReference(panel);
         int full = n - n % (4 * Lanes);
-        for (int p0 = 0; p0 < k; p0 += PanelDepth)
+        int p0 = 0;
+        do // at least once: with k = 0, c still receives zeros (and the penalty gradient)
         {
             int depth = Math.Min(PanelDepth, k - p0);
             bool first = p0 == 0, last = p0 + depth == k;
             ref float bp = ref Unsafe.Add(ref b0, p0 * n);
             var epilogue = new Epilogue(ref w0, first, penalize && last, l1, twiceL2);
             // Columns of b in blocks that stay in L2 while every row of c passes over them.
-            int block = Math.Max(4 * Lanes, BlockFloats / depth / (4 * Lanes) * (4 * Lanes));
+            int block = Math.Max(4 * Lanes, BlockFloats / Math.Max(depth, 1) / (4 * Lanes) * (4 * Lanes));
             for (int j1 = 0; j1 < full; j1 += block)
             {
                 int j2 = Math.Min(full, j1 + block);
@@ -152,7 +153,9 @@ internal static class Gemm
                 for (int i = i0; i < i0 + 4 && narrow < n; i++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, narrow, n - narrow, n, p0, depth, epilogue);
             }
             for (int i = tiled; i < m; i++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, 0, n, n, p0, depth, epilogue);
+            p0 += PanelDepth;
         }
+        while (p0 < k);
     }
 
     /// <summary>Steps of <c>p</c> per packed panel: a 32-column strip of <c>b</c> that deep is 16 KB, half of L1.</summary>

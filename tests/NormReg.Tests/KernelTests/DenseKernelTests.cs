@@ -63,6 +63,18 @@ public sealed class DenseKernelTests
         }), dw, batch + 2);
     }
 
+    [Fact]
+    public void An_empty_batch_gives_zero_gradients_plus_the_penalty()
+    {
+        float[] w = Random(6 * 40, 13), dw = Filled(w.Length), plain = Filled(w.Length);
+
+        Dense.BackwardParameters([], [], dw, default, 0, 40, 6, w, 0f, 0.5f);
+        Dense.BackwardParameters([], [], plain, default, 0, 40, 6);
+
+        Assert.Equal(w.Select(v => 2 * 0.5f * v).ToArray(), dw);
+        Assert.All(plain, v => Assert.Equal(0f, v));
+    }
+
     [Theory]
     [InlineData(784, 256)]
     [InlineData(31, 13)]
