@@ -100,6 +100,7 @@ internal static partial class NetworkEmitter
         w.Line("/// <exception cref=\"global::System.ArithmeticException\">The loss or a gradient is not finite; the network is left as it was.</exception>");
         w.Open($"public float TrainStep({ReadOnlySpan}<float> inputs, {targetType} {targetName}, int batchSize, global::NormReg.Optimizer optimizer)");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
+        w.Line($"optimizer.RequireFits(ParameterCount, {c.NameLiteral});");
         w.Line("CheckInputs(inputs, batchSize);");
         w.Line(checkTargets);
         if (c.HasBatchStatistics)

@@ -225,6 +225,7 @@ partial record Holder<T>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::NormReg.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            optimizer.RequireFits(ParameterCount, "Scorer");
             CheckInputs(inputs, batchSize);
             global::NormReg.Kernels.Guard.Targets(targets, batchSize, OutputSize, "Scorer");
             inputs.CopyTo(_input);

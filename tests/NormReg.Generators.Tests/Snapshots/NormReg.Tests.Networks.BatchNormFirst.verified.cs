@@ -298,6 +298,7 @@ namespace NormReg.Tests.Networks
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            optimizer.RequireFits(ParameterCount, "BatchNormFirst");
             CheckInputs(inputs, batchSize);
             global::NormReg.Kernels.Guard.Labels(labels, batchSize, OutputSize, "BatchNormFirst");
             global::NormReg.Kernels.Guard.TrainingBatch(batchSize, "BatchNorm1", "BatchNormFirst");

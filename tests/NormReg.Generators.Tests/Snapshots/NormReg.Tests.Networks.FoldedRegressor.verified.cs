@@ -309,6 +309,7 @@ namespace NormReg.Tests.Networks
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::NormReg.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            optimizer.RequireFits(ParameterCount, "FoldedRegressor");
             CheckInputs(inputs, batchSize);
             global::NormReg.Kernels.Guard.Targets(targets, batchSize, OutputSize, "FoldedRegressor");
             global::NormReg.Kernels.Guard.TrainingBatch(batchSize, "BatchNorm1", "FoldedRegressor");

@@ -281,6 +281,7 @@ namespace NormReg.Tests.Networks
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            optimizer.RequireFits(ParameterCount, "RegularizedClassifier");
             CheckInputs(inputs, batchSize);
             global::NormReg.Kernels.Guard.Labels(labels, batchSize, OutputSize, "RegularizedClassifier");
             inputs.CopyTo(_input);

@@ -1,0 +1,46 @@
+using System;
+using System.Linq;
+using NormReg.Tests.Networks;
+
+namespace NormReg.Tests.Fuzzing;
+
+/// <summary>The bugs <see cref="RuntimeFuzzTests"/> found, each pinned by a direct test.</summary>
+public sealed class FoundByFuzzingTests
+{
+    private const int Batch = 4;
+
+    private static float[] State(INetwork net)
+    {
+        var state = new float[net.StateLength];
+        net.CopyState(state);
+        return state;
+    }
+
+    private static float[] Features(int samples, int width, int seed = 1)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, samples * width).Select(_ => (float)(4 * random.NextDouble() - 2)).ToArray();
+    }
+
+    private static BatchNormFirst FittedBatchNormNet()
+    {
+        var net = new BatchNormFirst(Batch, seed: 2);
+        net.FitNormalization(Features(20, BatchNormFirst.InputSize));
+        return net;
+    }
+
+    [Fact]
+    public void TrainStep_with_another_networks_optimizer_leaves_the_running_statistics_alone()
+    {
+        BatchNormFirst net = FittedBatchNormNet();
+        var optimizer = new Adam();
+        new LinearClassifier(Batch).TrainStep(Features(Batch, LinearClassifier.InputSize), [0, 1, 2, 3], Batch, optimizer);
+        float[] before = State(net);
+
+        var e = Assert.Throws<ArgumentException>(() => net.TrainStep(Features(Batch, BatchNormFirst.InputSize, 3), [0, 1, 2, 0], Batch, optimizer));
+
+        Assert.Contains("BatchNormFirst", e.Message);
+        Assert.Contains($"network of {LinearClassifier.ParameterCount} parameters and cannot step one of {BatchNormFirst.ParameterCount}", e.Message);
+        Assert.Equal(before, State(net));
+    }
+}
