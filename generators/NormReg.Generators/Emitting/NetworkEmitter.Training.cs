@@ -108,6 +108,7 @@ internal static partial class NetworkEmitter
             w.Line($"{Guard}TrainingBatch(batchSize, {String(plan.BatchStatisticsLayer!)}, {c.NameLiteral});");
             w.Line("_statistics.AsSpan().CopyTo(_statisticsBefore);");
         }
+        if (plan.UsesRandom) w.Line("global::NormReg.SeededRandom randomBefore = _random; // put back if the step is rejected, so the next draws are as if it never ran");
         w.Line($"inputs.CopyTo({Planner.InputBuffer});");
         w.Line("ForwardTraining(batchSize);");
         w.Line($"{Span}<float> outputGradients = {plan.Last.OutputGradientBuffer}.AsSpan(0, batchSize * OutputSize);");
@@ -116,6 +117,7 @@ internal static partial class NetworkEmitter
         w.Line("_trainingBatch = 0;");
         w.Open($"if (!{Guard}IsFiniteStep(loss, _gradients))");
         if (c.HasBatchStatistics) w.Line("_statisticsBefore.AsSpan().CopyTo(_statistics);");
+        if (plan.UsesRandom) w.Line("_random = randomBefore;");
         w.Line($"{Guard}ThrowNonFiniteStep(loss, {c.NameLiteral});");
         w.Close();
         w.Line("Update(optimizer);");

@@ -215,6 +215,7 @@ namespace NormReg.Tests.Networks
             optimizer.RequireFits(ParameterCount, "DropoutProbe");
             CheckInputs(inputs, batchSize);
             global::NormReg.Kernels.Guard.Targets(targets, batchSize, OutputSize, "DropoutProbe");
+            global::NormReg.SeededRandom randomBefore = _random; // put back if the step is rejected, so the next draws are as if it never ran
             inputs.CopyTo(_input);
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDropout1.AsSpan(0, batchSize * OutputSize);
@@ -223,6 +224,7 @@ namespace NormReg.Tests.Networks
             _trainingBatch = 0;
             if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
             {
+                _random = randomBefore;
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "DropoutProbe");
             }
             Update(optimizer);

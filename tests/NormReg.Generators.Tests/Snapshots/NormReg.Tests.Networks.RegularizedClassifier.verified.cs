@@ -284,6 +284,7 @@ namespace NormReg.Tests.Networks
             optimizer.RequireFits(ParameterCount, "RegularizedClassifier");
             CheckInputs(inputs, batchSize);
             global::NormReg.Kernels.Guard.Labels(labels, batchSize, OutputSize, "RegularizedClassifier");
+            global::NormReg.SeededRandom randomBefore = _random; // put back if the step is rejected, so the next draws are as if it never ran
             inputs.CopyTo(_input);
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDense2.AsSpan(0, batchSize * OutputSize);
@@ -292,6 +293,7 @@ namespace NormReg.Tests.Networks
             _trainingBatch = 0;
             if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
             {
+                _random = randomBefore;
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "RegularizedClassifier");
             }
             Update(optimizer);

@@ -43,4 +43,23 @@ public sealed class FoundByFuzzingTests
         Assert.Contains($"network of {LinearClassifier.ParameterCount} parameters and cannot step one of {BatchNormFirst.ParameterCount}", e.Message);
         Assert.Equal(before, State(net));
     }
+    [Fact]
+    public void A_rejected_TrainStep_leaves_the_dropout_and_noise_draws_where_they_were()
+    {
+        // Two twins; one first makes a step whose loss overflows. Their next steps must draw the same masks and noise.
+        var fuzzed = new RegularizedClassifier(Batch, seed: 5);
+        var twin = new RegularizedClassifier(Batch, seed: 5);
+        float[] fit = Features(20, RegularizedClassifier.InputSize);
+        fuzzed.FitNormalization(fit);
+        twin.FitNormalization(fit);
+        Optimizer fuzzedSgd = new Sgd(0.1), twinSgd = new Sgd(0.1);
+        int[] labels = [0, 1, 2, 0];
+        float[] huge = Enumerable.Repeat(float.MaxValue, Batch * RegularizedClassifier.InputSize).ToArray();
+
+        Assert.Throws<ArithmeticException>(() => fuzzed.TrainStep(huge, labels, Batch, fuzzedSgd));
+
+        float[] x = Features(Batch, RegularizedClassifier.InputSize, 4);
+        Assert.Equal(twin.TrainStep(x, labels, Batch, twinSgd), fuzzed.TrainStep(x, labels, Batch, fuzzedSgd));
+        Assert.Equal(State(twin), State(fuzzed));
+    }
 }
