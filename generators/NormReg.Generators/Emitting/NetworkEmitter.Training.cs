@@ -65,8 +65,15 @@ internal static partial class NetworkEmitter
         w.Line();
         PlannedLayer[] constrained = c.Plan.Layers.Where(l => l.Layer.MaxNorm > 0).ToArray();
         w.Line($"/// <summary>Applies one update by <paramref name=\"optimizer\"/> from <see cref=\"Gradients\"/>{(constrained.Length > 0 ? ", then the rows' constraints ([MaxNorm])" : "")}. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>");
+        w.Line("/// <exception cref=\"global::System.ArithmeticException\">A gradient is not finite; nothing was updated.</exception>");
         w.Open("public void Update(global::NormReg.Optimizer optimizer)");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
+        w.Line($"if (!{Guard}AllFinite(_gradients)) {Guard}ThrowNonFiniteStep(0f, {c.NameLiteral});");
+        w.Line("ApplyUpdate(optimizer);");
+        w.Close();
+        w.Line();
+        w.Line("// The update itself, on gradients known to be finite (TrainStep has checked them with its loss).");
+        w.Open("private void ApplyUpdate(global::NormReg.Optimizer optimizer)");
         w.Line("optimizer.Step(_parameters, _gradients);");
         foreach (PlannedLayer layer in constrained)
         {
@@ -120,7 +127,7 @@ internal static partial class NetworkEmitter
         if (plan.UsesRandom) w.Line("_random = randomBefore;");
         w.Line($"{Guard}ThrowNonFiniteStep(loss, {c.NameLiteral});");
         w.Close();
-        w.Line("Update(optimizer);");
+        w.Line("ApplyUpdate(optimizer);");
         w.Line("return loss;");
         w.Close();
         w.Line();

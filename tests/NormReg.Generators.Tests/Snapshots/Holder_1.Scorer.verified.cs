@@ -209,9 +209,17 @@ partial record Holder<T>
         }
 
         /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            if (!global::NormReg.Kernels.Guard.AllFinite(_gradients)) global::NormReg.Kernels.Guard.ThrowNonFiniteStep(0f, "Scorer");
+            ApplyUpdate(optimizer);
+        }
+
+        // The update itself, on gradients known to be finite (TrainStep has checked them with its loss).
+        private void ApplyUpdate(global::NormReg.Optimizer optimizer)
+        {
             optimizer.Step(_parameters, _gradients);
         }
 
@@ -238,7 +246,7 @@ partial record Holder<T>
             {
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "Scorer");
             }
-            Update(optimizer);
+            ApplyUpdate(optimizer);
             return loss;
         }
 

@@ -389,9 +389,17 @@ namespace NormReg.Tests.Networks
         }
 
         /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            if (!global::NormReg.Kernels.Guard.AllFinite(_gradients)) global::NormReg.Kernels.Guard.ThrowNonFiniteStep(0f, "LayerNormNet");
+            ApplyUpdate(optimizer);
+        }
+
+        // The update itself, on gradients known to be finite (TrainStep has checked them with its loss).
+        private void ApplyUpdate(global::NormReg.Optimizer optimizer)
+        {
             optimizer.Step(_parameters, _gradients);
             _foldsStale = true;
         }
@@ -422,7 +430,7 @@ namespace NormReg.Tests.Networks
                 _statisticsBefore.AsSpan().CopyTo(_statistics);
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "LayerNormNet");
             }
-            Update(optimizer);
+            ApplyUpdate(optimizer);
             return loss;
         }
 

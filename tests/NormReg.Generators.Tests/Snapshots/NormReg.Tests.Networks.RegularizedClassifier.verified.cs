@@ -263,9 +263,17 @@ namespace NormReg.Tests.Networks
         }
 
         /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>, then the rows' constraints ([MaxNorm]). <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            if (!global::NormReg.Kernels.Guard.AllFinite(_gradients)) global::NormReg.Kernels.Guard.ThrowNonFiniteStep(0f, "RegularizedClassifier");
+            ApplyUpdate(optimizer);
+        }
+
+        // The update itself, on gradients known to be finite (TrainStep has checked them with its loss).
+        private void ApplyUpdate(global::NormReg.Optimizer optimizer)
+        {
             optimizer.Step(_parameters, _gradients);
             // [Dense(3), MaxNorm(2)] Dense2: each unit's incoming weights rescaled to a norm of at most 2
             global::NormReg.Kernels.Regularization.MaxNorm(_parameters.AsSpan(112, 48), 16, 3, 2f);
@@ -296,7 +304,7 @@ namespace NormReg.Tests.Networks
                 _random = randomBefore;
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "RegularizedClassifier");
             }
-            Update(optimizer);
+            ApplyUpdate(optimizer);
             return loss;
         }
 

@@ -62,4 +62,22 @@ public sealed class FoundByFuzzingTests
         Assert.Equal(twin.TrainStep(x, labels, Batch, twinSgd), fuzzed.TrainStep(x, labels, Batch, fuzzedSgd));
         Assert.Equal(State(twin), State(fuzzed));
     }
+    [Fact]
+    public void Update_refuses_gradients_that_overflowed_and_changes_nothing()
+    {
+        // A custom loop whose output gradients are finite but so large that the weight gradients overflow.
+        BatchNormFirst net = FittedBatchNormNet();
+        var optimizer = new Adam();
+        float[] x = Features(Batch, BatchNormFirst.InputSize), outputs = new float[Batch * BatchNormFirst.OutputSize];
+        net.Forward(x, outputs, Batch, ForwardMode.Training);
+        net.Backward(Enumerable.Repeat(float.MaxValue, outputs.Length).ToArray(), Batch);
+        Assert.Contains(net.Gradients.ToArray(), g => !float.IsFinite(g));
+        float[] before = State(net);
+
+        var e = Assert.Throws<ArithmeticException>(() => net.Update(optimizer));
+
+        Assert.Contains("BatchNormFirst: a gradient is not finite", e.Message);
+        Assert.Equal(before, State(net));
+        Assert.Equal(0, optimizer.Steps);
+    }
 }
