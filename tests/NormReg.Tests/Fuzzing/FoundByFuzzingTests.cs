@@ -80,4 +80,49 @@ public sealed class FoundByFuzzingTests
         Assert.Equal(before, State(net));
         Assert.Equal(0, optimizer.Steps);
     }
+    [Fact]
+    public void Fit_refuses_a_NaN_in_the_last_sample_before_the_first_step()
+    {
+        var net = new LinearClassifier(Batch, seed: 1);
+        var optimizer = new Sgd(0.1, momentum: 0.9);
+        float[] x = Features(12, LinearClassifier.InputSize);
+        int[] labels = Enumerable.Range(0, 12).Select(i => i % LinearClassifier.OutputSize).ToArray();
+        x[^2] = float.NaN;
+        float[] before = State(net);
+
+        var e = Assert.Throws<ArgumentException>(() => net.Fit(x, labels, optimizer, new FitOptions { Epochs = 2, BatchSize = Batch, Shuffle = false }));
+
+        Assert.Contains($"LinearClassifier: features must be finite; features[{x.Length - 2}] is NaN", e.Message);
+        Assert.Equal(before, State(net));
+        Assert.Equal(0, optimizer.Steps);
+    }
+
+    [Fact]
+    public void Fit_with_batches_of_1_under_BatchNorm_is_refused_rather_than_training_nothing()
+    {
+        BatchNormFirst net = FittedBatchNormNet();
+        int[] labels = Enumerable.Range(0, 8).Select(i => i % BatchNormFirst.OutputSize).ToArray();
+
+#pragma warning disable NRG106 // the misuse the analyzer flags, on purpose: at run time it must throw too
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => net.Fit(Features(8, BatchNormFirst.InputSize), labels, new Adam(), new FitOptions { BatchSize = 1 }));
+#pragma warning restore NRG106
+
+        Assert.Contains("BatchNormFirst: FitOptions.BatchSize must be at least the network's MinimumTrainingBatch, 2", e.Message);
+        Assert.Contains("got 1", e.Message);
+    }
+
+    [Fact]
+    public void Evaluate_checks_every_label_before_its_first_Predict()
+    {
+        // A label out of range in the second chunk used to be found after the first chunk's Predict had dropped the pending Forward.
+        var net = new LinearClassifier(Batch, seed: 1);
+        float[] x = Features(Batch, LinearClassifier.InputSize), outputs = new float[Batch * LinearClassifier.OutputSize];
+        net.Forward(x, outputs, Batch, ForwardMode.Training);
+        int[] labels = [0, 1, 2, 3, 0, 1, 4];
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => net.Evaluate(Features(labels.Length, LinearClassifier.InputSize), labels));
+
+        Assert.Contains("LinearClassifier: labels[6] must be a class index in [0, 4); got 4", e.Message);
+        net.Backward(new float[outputs.Length], Batch);
+    }
 }
