@@ -11,12 +11,19 @@ internal sealed partial class BadCalls
 {
     private FuzzCase Update()
     {
+        // Finite gradients from a Backward first, so the optimizer is the one fault.
+        int batch = random.Next(TrainingMinimum, Max + 1);
+        float[] outputGradients = Enumerable.Range(0, batch * Out).Select(_ => (float)(2 * random.NextDouble() - 1)).ToArray();
+        Action<FuzzedNetwork> backward = side => side.Network.Backward(outputGradients, default, batch);
         if (random.Next(2) == 0)
         {
             return new FuzzCase
             {
                 Kind = "Update",
                 Description = "optimizer null",
+                Pending = Pending.Required,
+                PendingBatch = batch,
+                Prepare = backward,
                 Call = side => side.Network.Update(null!),
                 Expected = typeof(ArgumentNullException),
                 Fragments = ["optimizer"],
@@ -28,6 +35,9 @@ internal sealed partial class BadCalls
         {
             Kind = "Update",
             Description = $"an optimizer bound to {foreign.BoundLength} parameters",
+            Pending = Pending.Required,
+            PendingBatch = batch,
+            Prepare = backward,
             Call = side => side.Network.Update(foreign),
             Expected = typeof(ArgumentException),
             Fragments = ForeignFragments(foreign),

@@ -385,6 +385,7 @@ internal sealed partial class BadCalls(FuzzedNetwork net, Random random)
             Description = $"inputs of ±{magnitude}, batchSize {batch}",
             Call = side => Train(side, a, side.Optimizer),
             Fragments = ["the step was not applied", "unchanged"],
+            RanTrainingPass = true,
         };
     }
 }

@@ -53,6 +53,9 @@ internal sealed class FuzzCase
     /// </summary>
     public Func<FuzzedNetwork, bool>? MustFail { get; init; }
 
+    /// <summary>Whether an <see cref="ArithmeticException"/> from the call comes after a training pass, which spends a pending Forward's activations (TrainStep).</summary>
+    public bool RanTrainingPass { get; init; }
+
     /// <summary>Valid calls that complete the case after the rejected call: on the fuzzed network, and on the twin instead.</summary>
     public Action<FuzzedNetwork>? ThenFuzzed { get; init; }
 
