@@ -246,4 +246,29 @@ internal sealed partial class BadCalls
         Fragments = fragments,
         NamesNetwork = false,
     };
+
+    /// <summary>A call that needs fitted input scaling, on a network whose scaling was never fitted.</summary>
+    public FuzzCase Unfitted()
+    {
+        int batch = random.Next(TrainingMinimum, Max + 1);
+        Args a = Build([InputsSlot, Targets], batch);
+        float[] outputs = new float[batch * Out];
+        (string what, Action<FuzzedNetwork> call) = random.Next(6) switch
+        {
+            0 => ("Predict (batched)", side => side.Network.Predict(a[0], outputs, batch)),
+            1 => ("Predict (single)", side => side.Predict(a[0].AsSpan(0, In), outputs.AsSpan(0, Out))),
+            2 => ("Forward (Inference)", side => side.Network.Forward(a[0], outputs, batch, ForwardMode.Inference)),
+            3 => ("Forward (Training)", side => side.Network.Forward(a[0], outputs, batch, ForwardMode.Training)),
+            4 => ("Forward (Sampling)", side => side.Network.Forward(a[0], outputs, batch, ForwardMode.Sampling)),
+            _ => ("TrainStep", (Action<FuzzedNetwork>)(side => Train(side, a, side.Optimizer))),
+        };
+        return new FuzzCase
+        {
+            Kind = $"{what} before FitNormalization",
+            Description = $"batchSize {batch}, input scaling never fitted",
+            Call = call,
+            Expected = typeof(InvalidOperationException),
+            Fragments = ["input scaling has not been fitted", "FitNormalization"],
+        };
+    }
 }
