@@ -165,7 +165,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/>.</summary>
         public void CopyState(global::System.Span<float> destination)
         {
-            global::NormReg.Kernels.Guard.Length(destination.Length, 1, StateLength, nameof(destination), "BatchNormFirst");
+            if (destination.Length != StateLength) throw new global::System.ArgumentException("BatchNormFirst: destination must hold StateLength = 87 values (61 parameters, then 26 statistics); got " + destination.Length + ".", nameof(destination));
             _parameters.CopyTo(destination);
             _statistics.CopyTo(destination.Slice(ParameterCount));
         }
@@ -173,7 +173,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Restores a state taken by <see cref="CopyState"/>; nothing changes if its length is wrong.</summary>
         public void RestoreState(global::System.ReadOnlySpan<float> source)
         {
-            global::NormReg.Kernels.Guard.Length(source.Length, 1, StateLength, nameof(source), "BatchNormFirst");
+            if (source.Length != StateLength) throw new global::System.ArgumentException("BatchNormFirst: source must hold StateLength = 87 values (61 parameters, then 26 statistics); got " + source.Length + ".", nameof(source));
             source.Slice(0, ParameterCount).CopyTo(_parameters);
             source.Slice(ParameterCount).CopyTo(_statistics);
             _trainingBatch = 0;

@@ -114,7 +114,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/>.</summary>
         public void CopyState(global::System.Span<float> destination)
         {
-            global::NormReg.Kernels.Guard.Length(destination.Length, 1, StateLength, nameof(destination), "L2Regressor");
+            if (destination.Length != StateLength) throw new global::System.ArgumentException("L2Regressor: destination must hold StateLength = 43 values (43 parameters, then 0 statistics); got " + destination.Length + ".", nameof(destination));
             _parameters.CopyTo(destination);
             _statistics.CopyTo(destination.Slice(ParameterCount));
         }
@@ -122,7 +122,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Restores a state taken by <see cref="CopyState"/>; nothing changes if its length is wrong.</summary>
         public void RestoreState(global::System.ReadOnlySpan<float> source)
         {
-            global::NormReg.Kernels.Guard.Length(source.Length, 1, StateLength, nameof(source), "L2Regressor");
+            if (source.Length != StateLength) throw new global::System.ArgumentException("L2Regressor: source must hold StateLength = 43 values (43 parameters, then 0 statistics); got " + source.Length + ".", nameof(source));
             source.Slice(0, ParameterCount).CopyTo(_parameters);
             source.Slice(ParameterCount).CopyTo(_statistics);
             _trainingBatch = 0;

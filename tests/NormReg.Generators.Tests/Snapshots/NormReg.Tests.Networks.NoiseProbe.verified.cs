@@ -92,7 +92,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/>.</summary>
         public void CopyState(global::System.Span<float> destination)
         {
-            global::NormReg.Kernels.Guard.Length(destination.Length, 1, StateLength, nameof(destination), "NoiseProbe");
+            if (destination.Length != StateLength) throw new global::System.ArgumentException("NoiseProbe: destination must hold StateLength = 0 values (0 parameters, then 0 statistics); got " + destination.Length + ".", nameof(destination));
             _parameters.CopyTo(destination);
             _statistics.CopyTo(destination.Slice(ParameterCount));
         }
@@ -100,7 +100,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Restores a state taken by <see cref="CopyState"/>; nothing changes if its length is wrong.</summary>
         public void RestoreState(global::System.ReadOnlySpan<float> source)
         {
-            global::NormReg.Kernels.Guard.Length(source.Length, 1, StateLength, nameof(source), "NoiseProbe");
+            if (source.Length != StateLength) throw new global::System.ArgumentException("NoiseProbe: source must hold StateLength = 0 values (0 parameters, then 0 statistics); got " + source.Length + ".", nameof(source));
             source.Slice(0, ParameterCount).CopyTo(_parameters);
             source.Slice(ParameterCount).CopyTo(_statistics);
             _trainingBatch = 0;

@@ -133,7 +133,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/>.</summary>
         public void CopyState(global::System.Span<float> destination)
         {
-            global::NormReg.Kernels.Guard.Length(destination.Length, 1, StateLength, nameof(destination), "SpiralNet");
+            if (destination.Length != StateLength) throw new global::System.ArgumentException("SpiralNet: destination must hold StateLength = 4547 values (4547 parameters, then 0 statistics); got " + destination.Length + ".", nameof(destination));
             _parameters.CopyTo(destination);
             _statistics.CopyTo(destination.Slice(ParameterCount));
         }
@@ -141,7 +141,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Restores a state taken by <see cref="CopyState"/>; nothing changes if its length is wrong.</summary>
         public void RestoreState(global::System.ReadOnlySpan<float> source)
         {
-            global::NormReg.Kernels.Guard.Length(source.Length, 1, StateLength, nameof(source), "SpiralNet");
+            if (source.Length != StateLength) throw new global::System.ArgumentException("SpiralNet: source must hold StateLength = 4547 values (4547 parameters, then 0 statistics); got " + source.Length + ".", nameof(source));
             source.Slice(0, ParameterCount).CopyTo(_parameters);
             source.Slice(ParameterCount).CopyTo(_statistics);
             _trainingBatch = 0;

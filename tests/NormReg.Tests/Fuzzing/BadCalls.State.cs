@@ -74,7 +74,7 @@ internal sealed partial class BadCalls
             Description = $"destination of {length} values, state of {net.Network.StateLength}",
             Call = side => side.Network.CopyState(new float[length]),
             Expected = typeof(ArgumentException),
-            Fragments = ["destination", $"{net.Network.StateLength} values", $"got {length}"],
+            Fragments = ["destination must hold", $"StateLength = {net.Network.StateLength} values", $"got {length}."],
         };
     }
 
@@ -88,7 +88,7 @@ internal sealed partial class BadCalls
             Description = $"source of {length} values, state of {net.Network.StateLength}",
             Call = side => side.Network.RestoreState(source),
             Expected = typeof(ArgumentException),
-            Fragments = ["source", $"{net.Network.StateLength} values", $"got {length}"],
+            Fragments = ["source must hold", $"StateLength = {net.Network.StateLength} values", $"got {length}."],
         };
     }
 

@@ -125,4 +125,14 @@ public sealed class FoundByFuzzingTests
         Assert.Contains("LinearClassifier: labels[6] must be a class index in [0, 4); got 4", e.Message);
         net.Backward(new float[outputs.Length], Batch);
     }
+    [Fact]
+    public void A_state_of_the_wrong_length_is_described_as_a_state_not_as_a_batch()
+    {
+        var net = new DeepClassifier(Batch);
+        int length = net.StateLength;
+
+        var e = Assert.Throws<ArgumentException>(() => net.RestoreState(new float[length + 1]));
+
+        Assert.Equal($"DeepClassifier: source must hold StateLength = {length} values ({DeepClassifier.ParameterCount} parameters, then 0 statistics); got {length + 1}. (Parameter 'source')", e.Message);
+    }
 }
