@@ -55,6 +55,9 @@ public sealed class RuntimeFuzzTests(ITestOutputHelper output)
     /// <summary>Calls that may be valid after all (huge inputs or gradients that did not overflow, a file of an equal fingerprint), by kind.</summary>
     private readonly SortedDictionary<string, int> _validAfterAll = new(StringComparer.Ordinal);
 
+    /// <summary>One message per kind, printed for a reader to judge.</summary>
+    private readonly SortedDictionary<string, string> _exampleMessages = new(StringComparer.Ordinal);
+
     /// <summary>Of those, the ones that left non-finite weights: reported, not failed.</summary>
     private int _nonFiniteAfterSuccess;
 
@@ -114,6 +117,8 @@ public sealed class RuntimeFuzzTests(ITestOutputHelper output)
         foreach ((string kind, int count) in tried) output.WriteLine($"  {count,5}  {kind}");
         output.WriteLine($"valid after all (replayed on the twin, not counted as rejected): {string.Join(", ", _validAfterAll.Select(p => $"{p.Key} {p.Value}"))}; "
             + $"{_nonFiniteAfterSuccess} of them left non-finite weights (an update of finite but huge gradients)");
+        output.WriteLine("a message of each kind:");
+        foreach ((string kind, string message) in _exampleMessages) output.WriteLine($"  {kind}: {message}");
         foreach (string failure in failures.Take(40)) output.WriteLine(failure);
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {total} cases failed, {FuzzSeed.Describe()}; the first:\n{string.Join("\n", failures.Take(15))}");
@@ -184,6 +189,7 @@ public sealed class RuntimeFuzzTests(ITestOutputHelper output)
             if (thrown.GetType() != expected) return $"{thrown.GetType().Name} instead of {expected.Name}: {thrown.Message}";
             string[] missing = fuzzCase.Fragments.Where(f => !thrown.Message.Contains(f, StringComparison.Ordinal)).ToArray();
             if (fuzzCase.NamesNetwork && !thrown.Message.Contains(fuzzed.Name, StringComparison.Ordinal)) missing = [.. missing, fuzzed.Name];
+            _exampleMessages.TryAdd(fuzzCase.Kind, $"{thrown.GetType().Name}: {thrown.Message.ReplaceLineEndings(" ")}");
             if (missing.Length > 0) return $"the message lacks \"{string.Join("\", \"", missing)}\": {thrown.Message}";
             if (thrown is ModelFileException file && fuzzCase.Reasons is { } reasons && !reasons.Contains(file.Reason))
             {
