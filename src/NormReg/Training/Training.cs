@@ -119,7 +119,7 @@ public static class Training
                 throw new ArgumentException(
                     $"FitOptions.ValidationSplit = {options.ValidationSplit} and ValidationFeatures were both given; use one (Keras ignores validation_split when validation_data is given).", nameof(options));
             }
-            CheckData(network, options.ValidationFeatures, validationTargets, targetWidth, "ValidationFeatures", targetWidth == 1 && correct is not null ? "ValidationLabels" : "ValidationTargets");
+            CheckData(network, options.ValidationFeatures, validationTargets, targetWidth, "ValidationFeatures", correct is not null ? "ValidationLabels" : "ValidationTargets");
             validationX = options.ValidationFeatures;
             validationY = validationTargets;
         }
