@@ -18,6 +18,7 @@ namespace NormReg.Tests.Fuzzing;
 /// calls right after it (Backward of a pending training Forward, TrainStep, Predict) give exactly what they give on a
 /// twin network that never saw the bad call. The seed is <see cref="FuzzSeed"/>.
 /// </summary>
+[Collection(FuzzingCollection.Name)]
 public sealed class RuntimeFuzzTests(ITestOutputHelper output)
 {
     private const int CasesPerNetwork = 130;
