@@ -65,8 +65,15 @@ internal static partial class NetworkEmitter
         w.Line();
         PlannedLayer[] constrained = c.Plan.Layers.Where(l => l.Layer.MaxNorm > 0).ToArray();
         w.Line($"/// <summary>Applies one update by <paramref name=\"optimizer\"/> from <see cref=\"Gradients\"/>{(constrained.Length > 0 ? ", then the rows' constraints ([MaxNorm])" : "")}. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>");
+        w.Line("/// <exception cref=\"global::System.ArithmeticException\">A gradient is not finite; nothing was updated.</exception>");
         w.Open("public void Update(global::NormReg.Optimizer optimizer)");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
+        w.Line($"if (!{Guard}AllFinite(_gradients)) {Guard}ThrowNonFiniteStep(0f, {c.NameLiteral});");
+        w.Line("ApplyUpdate(optimizer);");
+        w.Close();
+        w.Line();
+        w.Line("// The update itself, on gradients known to be finite (TrainStep has checked them with its loss).");
+        w.Open("private void ApplyUpdate(global::NormReg.Optimizer optimizer)");
         w.Line("optimizer.Step(_parameters, _gradients);");
         foreach (PlannedLayer layer in constrained)
         {
@@ -100,6 +107,7 @@ internal static partial class NetworkEmitter
         w.Line("/// <exception cref=\"global::System.ArithmeticException\">The loss or a gradient is not finite; the network is left as it was.</exception>");
         w.Open($"public float TrainStep({ReadOnlySpan}<float> inputs, {targetType} {targetName}, int batchSize, global::NormReg.Optimizer optimizer)");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
+        w.Line($"optimizer.RequireFits(ParameterCount, {c.NameLiteral});");
         w.Line("CheckInputs(inputs, batchSize);");
         w.Line(checkTargets);
         if (c.HasBatchStatistics)
@@ -107,6 +115,7 @@ internal static partial class NetworkEmitter
             w.Line($"{Guard}TrainingBatch(batchSize, {String(plan.BatchStatisticsLayer!)}, {c.NameLiteral});");
             w.Line("_statistics.AsSpan().CopyTo(_statisticsBefore);");
         }
+        if (plan.UsesRandom) w.Line("global::NormReg.SeededRandom randomBefore = _random; // put back if the step is rejected, so the next draws are as if it never ran");
         w.Line($"inputs.CopyTo({Planner.InputBuffer});");
         w.Line("ForwardTraining(batchSize);");
         w.Line($"{Span}<float> outputGradients = {plan.Last.OutputGradientBuffer}.AsSpan(0, batchSize * OutputSize);");
@@ -115,9 +124,10 @@ internal static partial class NetworkEmitter
         w.Line("_trainingBatch = 0;");
         w.Open($"if (!{Guard}IsFiniteStep(loss, _gradients))");
         if (c.HasBatchStatistics) w.Line("_statisticsBefore.AsSpan().CopyTo(_statistics);");
+        if (plan.UsesRandom) w.Line("_random = randomBefore;");
         w.Line($"{Guard}ThrowNonFiniteStep(loss, {c.NameLiteral});");
         w.Close();
-        w.Line("Update(optimizer);");
+        w.Line("ApplyUpdate(optimizer);");
         w.Line("return loss;");
         w.Close();
         w.Line();

@@ -328,6 +328,14 @@ internal static partial class NetworkEmitter
         w.Close();
     }
 
+    /// <summary>The state's length check, worded for a state rather than a batch (Guard.Length speaks of batch sizes).</summary>
+    private static void WriteStateLengthCheck(SourceWriter w, EmitContext c, string span)
+    {
+        int length = c.Plan.ParameterCount + c.Plan.StatisticsCount;
+        string message = $"{c.Network.Identifier}: {span} must hold StateLength = {length} values ({c.Plan.ParameterCount} parameters, then {c.Plan.StatisticsCount} statistics); got ";
+        w.Line($"if ({span}.Length != StateLength) throw new global::System.ArgumentException({String(message)} + {span}.Length + \".\", nameof({span}));");
+    }
+
     private static void WriteState(SourceWriter w, EmitContext c)
     {
         w.Line($"/// <summary>Values in the whole state: <see cref=\"ParameterCount\"/> parameters, then {c.Plan.StatisticsCount} fitted or running statistics.</summary>");
@@ -335,14 +343,14 @@ internal static partial class NetworkEmitter
         w.Line();
         w.Line("/// <summary>Copies the parameters, then the statistics, into <paramref name=\"destination\"/>.</summary>");
         w.Open($"public void CopyState({Span}<float> destination)");
-        w.Line($"{Guard}Length(destination.Length, 1, StateLength, nameof(destination), {c.NameLiteral});");
+        WriteStateLengthCheck(w, c, "destination");
         w.Line("_parameters.CopyTo(destination);");
         w.Line("_statistics.CopyTo(destination.Slice(ParameterCount));");
         w.Close();
         w.Line();
         w.Line("/// <summary>Restores a state taken by <see cref=\"CopyState\"/>; nothing changes if its length is wrong.</summary>");
         w.Open($"public void RestoreState({ReadOnlySpan}<float> source)");
-        w.Line($"{Guard}Length(source.Length, 1, StateLength, nameof(source), {c.NameLiteral});");
+        WriteStateLengthCheck(w, c, "source");
         w.Line("source.Slice(0, ParameterCount).CopyTo(_parameters);");
         w.Line("source.Slice(ParameterCount).CopyTo(_statistics);");
         w.Line("_trainingBatch = 0;");

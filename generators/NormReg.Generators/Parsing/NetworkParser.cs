@@ -23,7 +23,7 @@ internal static class NetworkParser
         "InputSize", "OutputSize", "ParameterCount", "MaxBatchSize", "MinimumTrainingBatch", "Parameters", "Gradients",
         "Architecture", "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss", "Update", "StateLength",
         "CopyState", "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit",
-        "RunInference", "CheckInputs", "ForwardInference", "ForwardTraining", "ForwardSampling", "BackwardCore", "RefreshFolds",
+        "RunInference", "CheckInputs", "ForwardInference", "ForwardTraining", "ForwardSampling", "BackwardCore", "RefreshFolds", "ApplyUpdate",
         "Save", "Load", "ExportOnnx", "Fit", "Evaluate",
         "ToString", "Equals", "GetHashCode", "GetType", "MemberwiseClone", "ReferenceEquals", "Finalize");
 

@@ -73,12 +73,30 @@ public abstract class Optimizer
         }
         else if (_boundLength != parameters.Length)
         {
-            throw new ArgumentException(
-                $"{GetType().Name} keeps state for a network of {_boundLength} parameters and cannot step one of {parameters.Length}; use one optimizer per network.", nameof(parameters));
+            throw new ArgumentException(Mismatch(parameters.Length), nameof(parameters));
         }
         Steps++;
         Update(parameters, ClipGlobalNorm is double maxNorm ? Clip(gradients, maxNorm) : gradients);
     }
+
+    /// <summary>
+    /// Throws unless this optimizer can step a network of <paramref name="parameterCount"/> parameters: it has not
+    /// stepped yet, or it steps a network of that size. Generated <c>TrainStep</c> and <c>Fit</c> ask before their
+    /// forward pass, so a mismatched optimizer leaves the network untouched (running statistics, dropout draws).
+    /// </summary>
+    /// <param name="parameterCount">The network's parameter count.</param>
+    /// <param name="network">The network's name, for the message.</param>
+    /// <exception cref="ArgumentException">The optimizer keeps state for a network of another parameter count.</exception>
+    public void RequireFits(int parameterCount, string network)
+    {
+        if (_boundLength >= 0 && _boundLength != parameterCount)
+        {
+            throw new ArgumentException($"{network}: {Mismatch(parameterCount)}", "optimizer");
+        }
+    }
+
+    private string Mismatch(int parameterCount) =>
+        $"{GetType().Name} keeps state for a network of {_boundLength} parameters and cannot step one of {parameterCount}; use one optimizer per network.";
 
     /// <summary>PyTorch's <c>clip_grad_norm_</c> into the scratch buffer; returns <paramref name="gradients"/> itself when no scaling is due.</summary>
     private ReadOnlySpan<float> Clip(ReadOnlySpan<float> gradients, double maxNorm)

@@ -23,36 +23,46 @@ namespace NormReg;
 public static class Training
 {
     /// <summary>Trains a classifier on <paramref name="features"/> (row-major) and one label per sample.</summary>
-    /// <exception cref="ArgumentException">Data or options that do not fit the network or each other.</exception>
+    /// <exception cref="ArgumentException">
+    /// Data or options that do not fit the network or each other: shapes, NaN or infinity in features or targets, labels out of
+    /// range, a batch size outside MinimumTrainingBatch..MaxBatchSize, an optimizer of another network. All of it is checked
+    /// before the first step, so the network and the optimizer are left as they were.
+    /// </exception>
     /// <exception cref="TrainingDivergedException">A step's loss or gradients were not finite.</exception>
     public static History Fit(this IClassifier network, float[] features, int[] labels, Optimizer optimizer, FitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         options ??= new FitOptions();
-        return Run(network, features, labels, 1, optimizer, options, options.ValidationLabels,
+        return Run(network, features, labels, 1, "labels", optimizer, options, options.ValidationLabels,
             static (net, x, y, n, opt) => ((IClassifier)net).TrainStep(x, y, n, opt),
             static (net, outputs, y, n, gradients) => ((IClassifier)net).ComputeLoss(outputs, y, n, gradients),
             CountCorrect);
     }
 
     /// <summary>Trains a regressor on <paramref name="features"/> and <paramref name="targets"/>, both row-major.</summary>
-    /// <exception cref="ArgumentException">Data or options that do not fit the network or each other.</exception>
+    /// <exception cref="ArgumentException">
+    /// Data or options that do not fit the network or each other: shapes, NaN or infinity in features or targets, labels out of
+    /// range, a batch size outside MinimumTrainingBatch..MaxBatchSize, an optimizer of another network. All of it is checked
+    /// before the first step, so the network and the optimizer are left as they were.
+    /// </exception>
     /// <exception cref="TrainingDivergedException">A step's loss or gradients were not finite.</exception>
     public static History Fit(this IRegressor network, float[] features, float[] targets, Optimizer optimizer, FitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         options ??= new FitOptions();
-        return Run(network, features, targets, network.OutputSize, optimizer, options, options.ValidationTargets,
+        return Run(network, features, targets, network.OutputSize, "targets", optimizer, options, options.ValidationTargets,
             static (net, x, y, n, opt) => ((IRegressor)net).TrainStep(x, y, n, opt),
             static (net, outputs, y, n, gradients) => ((IRegressor)net).ComputeLoss(outputs, y, n, gradients),
             null);
     }
 
     /// <summary>Mean loss and, for classifiers, accuracy of a data set in inference mode, in chunks of <c>MaxBatchSize</c>.</summary>
+    /// <exception cref="ArgumentException">Shapes that do not fit, NaN or infinity in the features, or a label out of range; checked before the first Predict.</exception>
     public static (double Loss, double Accuracy) Evaluate(this IClassifier network, float[] features, int[] labels)
     {
         ArgumentNullException.ThrowIfNull(network);
         CheckData(network, features, labels, 1, "features", "labels");
+        // Every sample was checked above, so no Predict runs on a call that will be refused.
         var scratch = new Scratch(network);
         (double loss, double? accuracy) = EvaluateCore(network, features, labels, 1, scratch,
             static (net, outputs, y, n, gradients) => ((IClassifier)net).ComputeLoss(outputs, y, n, gradients), CountCorrect);
@@ -76,17 +86,26 @@ public static class Training
     }
 
     private static History Run<T>(
-        INetwork network, float[] features, T[] targets, int targetWidth, Optimizer optimizer, FitOptions options, T[]? validationTargets,
+        INetwork network, float[] features, T[] targets, int targetWidth, string targetsName, Optimizer optimizer, FitOptions options, T[]? validationTargets,
         Step<T> step, LossOf<T> lossOf, Correct<T>? correct)
     {
+        // Everything is checked before the first step: a refused Fit leaves the network and the optimizer as they were.
         ArgumentNullException.ThrowIfNull(optimizer);
-        int count = CheckData(network, features, targets, targetWidth, "features", "targets");
-        if (options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, "FitOptions.Epochs must be at least 1.");
+        string name = network.Architecture.Name;
+        int count = CheckData(network, features, targets, targetWidth, "features", targetsName);
+        if (options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, $"{name}: FitOptions.Epochs must be at least 1; got {options.Epochs}.");
         if (options.BatchSize < 1 || options.BatchSize > network.MaxBatchSize)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize,
-                $"FitOptions.BatchSize must be between 1 and the network's MaxBatchSize, {network.MaxBatchSize}; got {options.BatchSize}.");
+                $"{name}: FitOptions.BatchSize must be between 1 and the network's MaxBatchSize, {network.MaxBatchSize}; got {options.BatchSize}.");
         }
+        if (options.BatchSize < network.MinimumTrainingBatch)
+        {
+            // Every batch would sit out (see below) and Fit would return without one step.
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize,
+                $"{name}: FitOptions.BatchSize must be at least the network's MinimumTrainingBatch, {network.MinimumTrainingBatch}, since a BatchNorm row normalizes with batch statistics; got {options.BatchSize}.");
+        }
+        optimizer.RequireFits(network.Architecture.ParameterCount, name);
 
         int inputWidth = network.InputSize;
         int trainCount = count;
@@ -94,13 +113,13 @@ public static class Training
         ReadOnlySpan<T> validationY = default;
         if (options.ValidationFeatures is not null)
         {
-            if (validationTargets is null) throw new ArgumentException("FitOptions.ValidationFeatures was given without validation labels or targets.", nameof(options));
+            if (validationTargets is null) throw new ArgumentException($"{name}: FitOptions.ValidationFeatures was given without validation labels or targets.", nameof(options));
             if (options.ValidationSplit > 0)
             {
                 throw new ArgumentException(
                     $"FitOptions.ValidationSplit = {options.ValidationSplit} and ValidationFeatures were both given; use one (Keras ignores validation_split when validation_data is given).", nameof(options));
             }
-            CheckData(network, options.ValidationFeatures, validationTargets, targetWidth, "ValidationFeatures", "validation targets");
+            CheckData(network, options.ValidationFeatures, validationTargets, targetWidth, "ValidationFeatures", correct is not null ? "ValidationLabels" : "ValidationTargets");
             validationX = options.ValidationFeatures;
             validationY = validationTargets;
         }
@@ -111,6 +130,11 @@ public static class Training
             validationY = targets.AsSpan(trainCount * targetWidth);
         }
         bool hasValidation = !validationX.IsEmpty;
+        if (trainCount < network.MinimumTrainingBatch)
+        {
+            throw new ArgumentException(
+                $"{name}: Fit needs at least MinimumTrainingBatch = {network.MinimumTrainingBatch} training samples for one step; got {trainCount}.", nameof(features));
+        }
         ReadOnlySpan<float> trainX = features.AsSpan(0, trainCount * inputWidth);
         ReadOnlySpan<T> trainY = targets.AsSpan(0, trainCount * targetWidth);
 
@@ -238,18 +262,37 @@ public static class Training
         return (lossSum / count, correct is null ? null : (double)right / count);
     }
 
+    /// <summary>Checks shapes and values of a data set: whole samples, one target row each, finite features and targets, labels in range.</summary>
     private static int CheckData<T>(INetwork network, float[] features, T[] targets, int targetWidth, string featuresName, string targetsName)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(features, featuresName);
+        ArgumentNullException.ThrowIfNull(targets, targetsName);
+        string name = network.Architecture.Name;
         if (features.Length == 0 || features.Length % network.InputSize != 0)
         {
-            throw new ArgumentException($"{featuresName} must hold a positive multiple of InputSize = {network.InputSize} values; got {features.Length}.", featuresName);
+            throw new ArgumentException($"{name}: {featuresName} must hold a positive multiple of InputSize = {network.InputSize} values; got {features.Length}.", featuresName);
         }
         int count = features.Length / network.InputSize;
         if (targets.Length != count * targetWidth)
         {
-            throw new ArgumentException($"{targetsName} must hold {count} samples × {targetWidth} = {count * targetWidth} values to match {featuresName}; got {targets.Length}.", targetsName);
+            throw new ArgumentException($"{name}: {targetsName} must hold {count} samples × {targetWidth} = {count * targetWidth} values to match {featuresName}; got {targets.Length}.", targetsName);
+        }
+        Kernels.Guard.Finite(features, featuresName, name);
+        switch (targets)
+        {
+            case float[] values:
+                Kernels.Guard.Finite(values, targetsName, name);
+                break;
+            case int[] labels:
+                for (int i = 0; i < labels.Length; i++)
+                {
+                    if ((uint)labels[i] >= (uint)network.OutputSize)
+                    {
+                        throw new ArgumentOutOfRangeException(targetsName, labels[i],
+                            $"{name}: {targetsName}[{i}] must be a class index in [0, {network.OutputSize}); got {labels[i]}.");
+                    }
+                }
+                break;
         }
         return count;
     }

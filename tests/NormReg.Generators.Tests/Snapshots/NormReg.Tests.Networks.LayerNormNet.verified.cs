@@ -277,7 +277,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/>.</summary>
         public void CopyState(global::System.Span<float> destination)
         {
-            global::NormReg.Kernels.Guard.Length(destination.Length, 1, StateLength, nameof(destination), "LayerNormNet");
+            if (destination.Length != StateLength) throw new global::System.ArgumentException("LayerNormNet: destination must hold StateLength = 122 values (104 parameters, then 18 statistics); got " + destination.Length + ".", nameof(destination));
             _parameters.CopyTo(destination);
             _statistics.CopyTo(destination.Slice(ParameterCount));
         }
@@ -285,7 +285,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Restores a state taken by <see cref="CopyState"/>; nothing changes if its length is wrong.</summary>
         public void RestoreState(global::System.ReadOnlySpan<float> source)
         {
-            global::NormReg.Kernels.Guard.Length(source.Length, 1, StateLength, nameof(source), "LayerNormNet");
+            if (source.Length != StateLength) throw new global::System.ArgumentException("LayerNormNet: source must hold StateLength = 122 values (104 parameters, then 18 statistics); got " + source.Length + ".", nameof(source));
             source.Slice(0, ParameterCount).CopyTo(_parameters);
             source.Slice(ParameterCount).CopyTo(_statistics);
             _trainingBatch = 0;
@@ -389,9 +389,17 @@ namespace NormReg.Tests.Networks
         }
 
         /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            if (!global::NormReg.Kernels.Guard.AllFinite(_gradients)) global::NormReg.Kernels.Guard.ThrowNonFiniteStep(0f, "LayerNormNet");
+            ApplyUpdate(optimizer);
+        }
+
+        // The update itself, on gradients known to be finite (TrainStep has checked them with its loss).
+        private void ApplyUpdate(global::NormReg.Optimizer optimizer)
+        {
             optimizer.Step(_parameters, _gradients);
             _foldsStale = true;
         }
@@ -406,6 +414,7 @@ namespace NormReg.Tests.Networks
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::NormReg.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            optimizer.RequireFits(ParameterCount, "LayerNormNet");
             CheckInputs(inputs, batchSize);
             global::NormReg.Kernels.Guard.Targets(targets, batchSize, OutputSize, "LayerNormNet");
             global::NormReg.Kernels.Guard.TrainingBatch(batchSize, "BatchNorm1", "LayerNormNet");
@@ -421,7 +430,7 @@ namespace NormReg.Tests.Networks
                 _statisticsBefore.AsSpan().CopyTo(_statistics);
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "LayerNormNet");
             }
-            Update(optimizer);
+            ApplyUpdate(optimizer);
             return loss;
         }
 

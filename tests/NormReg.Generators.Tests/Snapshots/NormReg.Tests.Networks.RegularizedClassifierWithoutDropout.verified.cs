@@ -131,7 +131,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/>.</summary>
         public void CopyState(global::System.Span<float> destination)
         {
-            global::NormReg.Kernels.Guard.Length(destination.Length, 1, StateLength, nameof(destination), "RegularizedClassifierWithoutDropout");
+            if (destination.Length != StateLength) throw new global::System.ArgumentException("RegularizedClassifierWithoutDropout: destination must hold StateLength = 175 values (163 parameters, then 12 statistics); got " + destination.Length + ".", nameof(destination));
             _parameters.CopyTo(destination);
             _statistics.CopyTo(destination.Slice(ParameterCount));
         }
@@ -139,7 +139,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Restores a state taken by <see cref="CopyState"/>; nothing changes if its length is wrong.</summary>
         public void RestoreState(global::System.ReadOnlySpan<float> source)
         {
-            global::NormReg.Kernels.Guard.Length(source.Length, 1, StateLength, nameof(source), "RegularizedClassifierWithoutDropout");
+            if (source.Length != StateLength) throw new global::System.ArgumentException("RegularizedClassifierWithoutDropout: source must hold StateLength = 175 values (163 parameters, then 12 statistics); got " + source.Length + ".", nameof(source));
             source.Slice(0, ParameterCount).CopyTo(_parameters);
             source.Slice(ParameterCount).CopyTo(_statistics);
             _trainingBatch = 0;
@@ -255,9 +255,17 @@ namespace NormReg.Tests.Networks
         }
 
         /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>, then the rows' constraints ([MaxNorm]). <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            if (!global::NormReg.Kernels.Guard.AllFinite(_gradients)) global::NormReg.Kernels.Guard.ThrowNonFiniteStep(0f, "RegularizedClassifierWithoutDropout");
+            ApplyUpdate(optimizer);
+        }
+
+        // The update itself, on gradients known to be finite (TrainStep has checked them with its loss).
+        private void ApplyUpdate(global::NormReg.Optimizer optimizer)
+        {
             optimizer.Step(_parameters, _gradients);
             // [Dense(3), MaxNorm(2)] Dense2: each unit's incoming weights rescaled to a norm of at most 2
             global::NormReg.Kernels.Regularization.MaxNorm(_parameters.AsSpan(112, 48), 16, 3, 2f);
@@ -273,8 +281,10 @@ namespace NormReg.Tests.Networks
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
+            optimizer.RequireFits(ParameterCount, "RegularizedClassifierWithoutDropout");
             CheckInputs(inputs, batchSize);
             global::NormReg.Kernels.Guard.Labels(labels, batchSize, OutputSize, "RegularizedClassifierWithoutDropout");
+            global::NormReg.SeededRandom randomBefore = _random; // put back if the step is rejected, so the next draws are as if it never ran
             inputs.CopyTo(_input);
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDense2.AsSpan(0, batchSize * OutputSize);
@@ -283,9 +293,10 @@ namespace NormReg.Tests.Networks
             _trainingBatch = 0;
             if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
             {
+                _random = randomBefore;
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "RegularizedClassifierWithoutDropout");
             }
-            Update(optimizer);
+            ApplyUpdate(optimizer);
             return loss;
         }
 
