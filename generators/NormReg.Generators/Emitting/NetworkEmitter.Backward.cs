@@ -11,7 +11,9 @@ internal static partial class NetworkEmitter
     {
         ExecutionPlan plan = c.Plan;
         w.Line("// Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.");
-        w.Open($"private void BackwardCore(int n, {ReadOnlySpan}<float> outputGradients, {Span}<float> inputGradients)");
+        w.Line("// Returns whether every parameter gradient is finite, as the kernels found while writing them.");
+        w.Open($"private bool BackwardCore(int n, {ReadOnlySpan}<float> outputGradients, {Span}<float> inputGradients)");
+        w.Line("bool finite = true;");
         for (int i = plan.Layers.Count - 1; i >= 0; i--)
         {
             PlannedLayer layer = plan.Layers[i];
@@ -25,14 +27,14 @@ internal static partial class NetworkEmitter
                 case LayerKind.Dense:
                     string penalty = layer.Layer.Penalty is { } p ? $", {Weights("_parameters", layer)}, {Float(p.L1)}, {Float(p.L2)}" : "";
                     if (penalty.Length > 0) w.Line($"// with the gradient of the penalty {PenaltyText(layer.Layer.Penalty!)} on the weights, added tile by tile");
-                    w.Line($"{Kernels}Dense.BackwardParameters({x}, {dy}, {Weights("_gradients", layer)}, {Bias("_gradients", layer)}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)}{penalty});");
+                    w.Line($"finite &= {Kernels}Dense.BackwardParameters({x}, {dy}, {Weights("_gradients", layer)}, {Bias("_gradients", layer)}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)}{penalty});");
                     WriteInputGradient(w, first, $"{Kernels}Dense.BackwardInput({dy}, {Weights("_parameters", layer)}, {dx}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});");
                     break;
                 case LayerKind.BatchNorm or LayerKind.LayerNorm:
                     // γ and β gradients come with the input gradient; the first row needs scratch room when the caller wants none.
                     string target = first ? $"inputGradients.IsEmpty ? {Rows("_dInput", layer.Inputs)} : inputGradients" : dx;
                     string inverseStd = layer.Layer.Kind == LayerKind.BatchNorm ? layer.InverseStdBuffer! : $"{layer.InverseStdBuffer}.AsSpan(0, n)";
-                    w.Line($"{Kernels}{layer.Layer.Kind}.Backward({dy}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {inverseStd}, {Weights("_parameters", layer)}, {target}, {Weights("_gradients", layer)}, {Bias("_gradients", layer)}, n, {Int(layer.Outputs)});");
+                    w.Line($"finite &= {Kernels}{layer.Layer.Kind}.Backward({dy}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {inverseStd}, {Weights("_parameters", layer)}, {target}, {Weights("_gradients", layer)}, {Bias("_gradients", layer)}, n, {Int(layer.Outputs)});");
                     break;
                 default:
                     WriteInputGradient(w, first, layer.Layer.Kind switch
@@ -70,7 +72,9 @@ internal static partial class NetworkEmitter
             w.Line();
             w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: gradient of the penalty {PenaltyText(p)}{(dense ? ", on the bias" : "")}");
             w.Line($"{Kernels}Regularization.AddGradient({parameters}, {gradients}, {Float(p.L1)}, {Float(p.L2)});");
+            w.Line($"finite &= {Guard}AllFinite({gradients});");
         }
+        w.Line("return finite;");
         w.Close();
     }
 

@@ -64,7 +64,7 @@ internal static partial class NetworkEmitter
         w.Close();
         w.Line();
         PlannedLayer[] constrained = c.Plan.Layers.Where(l => l.Layer.MaxNorm > 0).ToArray();
-        w.Line($"/// <summary>Applies one update by <paramref name=\"optimizer\"/> from <see cref=\"Gradients\"/>{(constrained.Length > 0 ? ", then the rows' constraints ([MaxNorm])" : "")}. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>");
+        w.Line($"/// <summary>Applies one update by <paramref name=\"optimizer\"/> from <see cref=\"Gradients\"/>{(constrained.Length > 0 ? ", then the rows' constraints ([MaxNorm])" : "")}. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>");
         w.Line("/// <exception cref=\"global::System.ArithmeticException\">A gradient is not finite; nothing was updated.</exception>");
         w.Open("public void Update(global::NormReg.Optimizer optimizer)");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
@@ -120,9 +120,9 @@ internal static partial class NetworkEmitter
         w.Line("ForwardTraining(batchSize);");
         w.Line($"{Span}<float> outputGradients = {plan.Last.OutputGradientBuffer}.AsSpan(0, batchSize * OutputSize);");
         w.Line($"float loss = {LossCall(c.Network.Loss, $"{plan.Last.OutputBuffer}.AsSpan(0, batchSize * OutputSize)")};");
-        w.Line("BackwardCore(batchSize, outputGradients, default);");
+        w.Line("bool finite = BackwardCore(batchSize, outputGradients, default);");
         w.Line("_trainingBatch = 0;");
-        w.Open($"if (!{Guard}IsFiniteStep(loss, _gradients))");
+        w.Open("if (!finite || !float.IsFinite(loss))");
         if (c.HasBatchStatistics) w.Line("_statisticsBefore.AsSpan().CopyTo(_statistics);");
         if (plan.UsesRandom) w.Line("_random = randomBefore;");
         w.Line($"{Guard}ThrowNonFiniteStep(loss, {c.NameLiteral});");

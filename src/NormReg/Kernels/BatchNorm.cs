@@ -121,9 +121,10 @@ public static class BatchNorm
     /// Backward through the batch statistics of the last <see cref="ForwardTraining"/>, given its
     /// <paramref name="normalized"/> x̂ and <paramref name="inverseStd"/>:
     /// <c>dx = γ·invStd·(dy − mean(dy) − x̂·mean(dy·x̂))</c> per feature, <c>dγ = Σ dy·x̂</c>, <c>dβ = Σ dy</c>.
-    /// Overwrites <paramref name="dx"/>, <paramref name="gammaGradients"/> and <paramref name="betaGradients"/>.
+    /// Overwrites <paramref name="dx"/>, <paramref name="gammaGradients"/> and <paramref name="betaGradients"/>, and returns whether
+    /// every γ and β gradient is finite.
     /// </summary>
-    public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> normalized, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> gamma, Span<float> dx, Span<float> gammaGradients, Span<float> betaGradients, int batch, int features)
+    public static bool Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> normalized, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> gamma, Span<float> dx, Span<float> gammaGradients, Span<float> betaGradients, int batch, int features)
     {
         int f = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -131,6 +132,7 @@ public static class BatchNorm
             for (; f + Lanes <= features; f += Lanes) BackwardBlock(dy, normalized, inverseStd, gamma, dx, gammaGradients, betaGradients, f, batch, features);
         }
         for (; f < features; f++) BackwardFeature(dy, normalized, inverseStd, gamma, dx, gammaGradients, betaGradients, f, batch, features);
+        return Guard.AllFinite(gammaGradients.Slice(0, features)) && Guard.AllFinite(betaGradients.Slice(0, features));
     }
 
     /// <summary>Eight features at once, with the same double operations per lane as <see cref="BackwardFeature"/>.</summary>

@@ -28,27 +28,30 @@ public static class Dense
     /// <summary>
     /// Gradients of the weights and bias from the output gradient <paramref name="dy"/>: <c>dW = dyᵀ·x</c> and
     /// <c>db = Σₙ dy[n, :]</c>, overwriting <paramref name="weightGradients"/> and <paramref name="biasGradients"/> (empty when there is no bias).
+    /// Returns whether every gradient written is finite (no NaN, no infinity).
     /// </summary>
-    public static void BackwardParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradients, Span<float> biasGradients, int batch, int inputs, int outputs) =>
+    public static bool BackwardParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradients, Span<float> biasGradients, int batch, int inputs, int outputs) =>
         BackwardParameters(x, dy, weightGradients, biasGradients, batch, inputs, outputs, default, 0, 0);
 
     /// <summary>
     /// <see cref="BackwardParameters(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, int, int)"/>, plus the gradient
     /// of the penalty <c>l1·Σ|w| + l2·Σw²</c> on <paramref name="weights"/> (as <see cref="Regularization.AddGradient(ReadOnlySpan{float}, Span{float}, float, float)"/>), added to each tile
-    /// of weight gradients as it is computed rather than in a second pass over them.
+    /// of weight gradients as it is computed rather than in a second pass over them. Returns whether every gradient written is finite.
     /// </summary>
-    public static void BackwardParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradients, Span<float> biasGradients, int batch, int inputs, int outputs,
+    public static bool BackwardParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradients, Span<float> biasGradients, int batch, int inputs, int outputs,
         ReadOnlySpan<float> weights, float l1, float l2)
     {
         Check(x.Length, batch * inputs, nameof(x));
         Check(dy.Length, batch * outputs, nameof(dy));
         Check(weightGradients.Length, outputs * inputs, nameof(weightGradients));
         if (!weights.IsEmpty) Check(weights.Length, outputs * inputs, nameof(weights));
-        Gemm.Multiply(dy, 1, outputs, x, weightGradients, outputs, inputs, batch, weights, l1, l2);
-        if (biasGradients.IsEmpty) return;
+        bool finite = Gemm.Multiply(dy, 1, outputs, x, weightGradients, outputs, inputs, batch, weights, l1, l2);
+        if (biasGradients.IsEmpty) return finite;
         Check(biasGradients.Length, outputs, nameof(biasGradients));
-        biasGradients.Clear();
-        for (int n = 0; n < batch; n++) TensorPrimitives.Add(biasGradients, dy.Slice(n * outputs, outputs), biasGradients);
+        Span<float> db = biasGradients.Slice(0, outputs);
+        db.Clear();
+        for (int n = 0; n < batch; n++) TensorPrimitives.Add(db, dy.Slice(n * outputs, outputs), db);
+        return finite && Guard.AllFinite(db);
     }
 
     /// <summary>Gradient of the input: <c>dx = dy·W</c>, overwriting <paramref name="dx"/>.</summary>

@@ -91,13 +91,14 @@ internal static class Gemm
     /// <c>c[i, :] = Σₚ A(i, p)·b[p, :]</c>, overwriting <paramref name="c"/> [m × n] (never cleared first: the first panel of <c>p</c> stores each tile, later ones add to it); <paramref name="b"/> is [k × n] row-major and
     /// <c>A(i, p) = a[i·aRow + p·aColumn]</c>, so one routine serves <c>dy·W</c> and <c>dyᵀ·x</c>. With a non-empty <paramref name="penalized"/>
     /// (weights shaped as <paramref name="c"/>), each stored tile also gets the penalty gradient <c>l1·sign(w) + 2·l2·w</c> while it is in cache.
+    /// Returns whether every value stored is finite, found from the tiles in registers rather than by reading <paramref name="c"/> again.
     /// </summary>
     /// <remarks>
     /// Four rows of <c>A</c> at a time are packed into a contiguous panel, <see cref="PanelDepth"/> steps of <c>p</c> deep: read in
     /// place, <c>dyᵀ</c>'s column would step by a whole row of <c>dy</c>, and strides of 512 B or 1 KB map every step to the same few
     /// L1 sets. Columns of <c>b</c> go in blocks that stay in L2 while every row of <c>c</c> passes over them.
     /// </remarks>
-    public static void Multiply(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
+    public static bool Multiply(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         ReadOnlySpan<float> penalized = default, float l1 = 0, float l2 = 0)
     {
         bool penalize = !penalized.IsEmpty;
@@ -111,7 +112,7 @@ internal static class Gemm
                 for (int p = 0; p < k; p++) TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), a[i * aRow + p * aColumn], row, row);
             }
             if (penalize) Regularization.AddGradient(penalized, c.Slice(0, m * n), l1, l2);
-            return;
+            return Guard.AllFinite(c.Slice(0, m * n));
         }
         ref float a0 = ref MemoryMarshal.GetReference(a);
         ref float b0 = ref MemoryMarshal.GetReference(b);
@@ -120,6 +121,9 @@ internal static class Gemm
         Span<float> panel = stackalloc float[4 * PanelDepth];
         ref float panel0 = ref MemoryMarshal.GetReference(panel);
         int full = n - n % (4 * Lanes);
+        // v − v is 0 for a finite v and NaN otherwise: the stored values' checks add up to 0 exactly when all are finite.
+        Vector256<float> check = default;
+        float tailCheck = 0;
         int p0 = 0;
         do // at least once: with k = 0, c still receives zeros (and the penalty gradient)
         {
@@ -135,7 +139,7 @@ internal static class Gemm
                 for (int i0 = 0; i0 + 4 <= m; i0 += 4)
                 {
                     Pack(ref Unsafe.Add(ref a0, i0 * aRow + p0 * aColumn), aRow, aColumn, depth, ref panel0);
-                    for (int j0 = j1; j0 < j2; j0 += 4 * Lanes) AxpyTile4x4(ref panel0, ref bp, ref c0, i0, j0, n, depth, epilogue);
+                    for (int j0 = j1; j0 < j2; j0 += 4 * Lanes) check += AxpyTile4x4(ref panel0, ref bp, ref c0, i0, j0, n, depth, epilogue);
                 }
             }
             // The last n mod 32 columns: tiles of 16 and 8, then each row alone for the last n mod 8.
@@ -146,16 +150,17 @@ internal static class Gemm
                 int j0 = full;
                 if (j0 + 2 * Lanes <= n)
                 {
-                    AxpyTile4x2(ref panel0, ref bp, ref c0, i0, j0, n, depth, both: true, epilogue);
+                    check += AxpyTile4x2(ref panel0, ref bp, ref c0, i0, j0, n, depth, both: true, epilogue);
                     j0 += 2 * Lanes;
                 }
-                if (j0 < narrow) AxpyTile4x2(ref panel0, ref bp, ref c0, i0, j0, n, depth, both: false, epilogue);
-                for (int i = i0; i < i0 + 4 && narrow < n; i++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, narrow, n - narrow, n, p0, depth, epilogue);
+                if (j0 < narrow) check += AxpyTile4x2(ref panel0, ref bp, ref c0, i0, j0, n, depth, both: false, epilogue);
+                for (int i = i0; i < i0 + 4 && narrow < n; i++) tailCheck += AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, narrow, n - narrow, n, p0, depth, epilogue);
             }
-            for (int i = tiled; i < m; i++) AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, 0, n, n, p0, depth, epilogue);
+            for (int i = tiled; i < m; i++) tailCheck += AxpyRow(ref a0, aRow, aColumn, ref b0, ref c0, i, 0, n, n, p0, depth, epilogue);
             p0 += PanelDepth;
         }
         while (p0 < k);
+        return Vector256.Sum(check) + tailCheck == 0;
     }
 
     /// <summary>Steps of <c>p</c> per packed panel: a 32-column strip of <c>b</c> that deep is 16 KB, half of L1.</summary>
@@ -382,7 +387,7 @@ internal static class Gemm
     }
 
     /// <summary>Four rows of <c>c</c>, 32 columns wide: per step, four broadcasts from the packed panel and four loads of <c>b</c> feed sixteen FMAs.</summary>
-    private static void AxpyTile4x4(ref float panel, ref float b0, ref float c0, int i0, int j0, int n, int depth, Epilogue epilogue)
+    private static Vector256<float> AxpyTile4x4(ref float panel, ref float b0, ref float c0, int i0, int j0, int n, int depth, Epilogue epilogue)
     {
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -404,14 +409,14 @@ internal static class Gemm
             c30 = Fma(x, y0, c30); c31 = Fma(x, y1, c31); c32 = Fma(x, y2, c32); c33 = Fma(x, y3, c33);
         }
         int offset = i0 * n + j0;
-        epilogue.StoreRow(ref c0, offset, c00, c01, c02, c03);
-        epilogue.StoreRow(ref c0, offset + n, c10, c11, c12, c13);
-        epilogue.StoreRow(ref c0, offset + 2 * n, c20, c21, c22, c23);
-        epilogue.StoreRow(ref c0, offset + 3 * n, c30, c31, c32, c33);
+        return epilogue.StoreRow(ref c0, offset, c00, c01, c02, c03)
+            + epilogue.StoreRow(ref c0, offset + n, c10, c11, c12, c13)
+            + epilogue.StoreRow(ref c0, offset + 2 * n, c20, c21, c22, c23)
+            + epilogue.StoreRow(ref c0, offset + 3 * n, c30, c31, c32, c33);
     }
 
     /// <summary>Four rows of <c>c</c>, 16 columns wide (8 when not <paramref name="both"/>): the narrow columns past the last 32.</summary>
-    private static void AxpyTile4x2(ref float panel, ref float b0, ref float c0, int i0, int j0, int n, int depth, bool both, Epilogue epilogue)
+    private static Vector256<float> AxpyTile4x2(ref float panel, ref float b0, ref float c0, int i0, int j0, int n, int depth, bool both, Epilogue epilogue)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         ref float b = ref Unsafe.Add(ref b0, j0);
@@ -430,21 +435,18 @@ internal static class Gemm
             }
         }
         int offset = i0 * n + j0;
-        epilogue.Store(ref c0, offset, c00);
-        epilogue.Store(ref c0, offset + n, c10);
-        epilogue.Store(ref c0, offset + 2 * n, c20);
-        epilogue.Store(ref c0, offset + 3 * n, c30);
-        if (!both) return;
-        epilogue.Store(ref c0, offset + Lanes, c01);
-        epilogue.Store(ref c0, offset + n + Lanes, c11);
-        epilogue.Store(ref c0, offset + 2 * n + Lanes, c21);
-        epilogue.Store(ref c0, offset + 3 * n + Lanes, c31);
+        Vector256<float> check = epilogue.Store(ref c0, offset, c00) + epilogue.Store(ref c0, offset + n, c10)
+            + epilogue.Store(ref c0, offset + 2 * n, c20) + epilogue.Store(ref c0, offset + 3 * n, c30);
+        if (!both) return check;
+        return check + epilogue.Store(ref c0, offset + Lanes, c01) + epilogue.Store(ref c0, offset + n + Lanes, c11)
+            + epilogue.Store(ref c0, offset + 2 * n + Lanes, c21) + epilogue.Store(ref c0, offset + 3 * n + Lanes, c31);
     }
 
     /// <summary>
     /// Stores a tile row of <c>c</c>: the first panel of <c>p</c> overwrites, later ones add to what is there; after the last, the
     /// penalty gradient <c>l1·sign(w) + 2·l2·w</c> is added when there is one, with the same float operations as
-    /// <see cref="Regularization.AddGradient(ReadOnlySpan{float}, Span{float}, float, float)"/>.
+    /// <see cref="Regularization.AddGradient(ReadOnlySpan{float}, Span{float}, float, float)"/>. Each store returns <c>v − v</c> of what it
+    /// stored: 0 when finite, NaN otherwise.
     /// </summary>
     private readonly ref struct Epilogue(ref float weights, bool overwrite, bool penalize, float l1, float twiceL2)
     {
@@ -454,16 +456,11 @@ internal static class Gemm
         private readonly float _scalarL1 = l1, _scalarTwiceL2 = twiceL2;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void StoreRow(ref float c, int offset, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3)
-        {
-            Store(ref c, offset, v0);
-            Store(ref c, offset + Lanes, v1);
-            Store(ref c, offset + 2 * Lanes, v2);
-            Store(ref c, offset + 3 * Lanes, v3);
-        }
+        public Vector256<float> StoreRow(ref float c, int offset, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3) =>
+            (Store(ref c, offset, v0) + Store(ref c, offset + Lanes, v1)) + (Store(ref c, offset + 2 * Lanes, v2) + Store(ref c, offset + 3 * Lanes, v3));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(ref float c, int offset, Vector256<float> g)
+        public Vector256<float> Store(ref float c, int offset, Vector256<float> g)
         {
             if (!_overwrite) g += Vector256.LoadUnsafe(ref c, (nuint)offset);
             if (_penalize)
@@ -477,10 +474,11 @@ internal static class Gemm
                 g += _twiceL2 * w;
             }
             g.StoreUnsafe(ref c, (nuint)offset);
+            return g - g;
         }
 
         /// <summary>The scalar form of <see cref="Store(ref float, int, Vector256{float})"/>, for the last columns of a row.</summary>
-        public void Store(ref float c, int offset, float g)
+        public float Store(ref float c, int offset, float g)
         {
             if (!_overwrite) g += Unsafe.Add(ref c, offset);
             if (_penalize)
@@ -490,15 +488,19 @@ internal static class Gemm
                 g += _scalarTwiceL2 * w;
             }
             Unsafe.Add(ref c, offset) = g;
+            return g - g;
         }
     }
 
     /// <summary>
     /// One row of <c>c</c>, <paramref name="width"/> columns from <paramref name="j0"/>, over steps <paramref name="p0"/> to
-    /// <paramref name="p0"/> + <paramref name="depth"/>: accumulated in a stack row, then stored through <paramref name="epilogue"/>.
+    /// <paramref name="p0"/> + <paramref name="depth"/>: accumulated in a stack row, then stored through <paramref name="epilogue"/>,
+    /// whose checks it returns added up.
     /// </summary>
-    private static void AxpyRow(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, int i, int j0, int width, int n, int p0, int depth, Epilogue epilogue)
+    private static float AxpyRow(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, int i, int j0, int width, int n, int p0, int depth, Epilogue epilogue)
     {
+        Vector256<float> check = default;
+        float tailCheck = 0;
         Span<float> sums = stackalloc float[RowChunk];
         ref float s0 = ref MemoryMarshal.GetReference(sums);
         for (int start = 0; start < width; start += RowChunk)
@@ -516,9 +518,10 @@ internal static class Gemm
                 for (; j < count; j++) Unsafe.Add(ref s0, j) += s * Unsafe.Add(ref bRow, j);
             }
             int offset = i * n + j0 + start, v = 0;
-            for (; v + Lanes <= count; v += Lanes) epilogue.Store(ref c0, offset + v, Load(ref s0, v));
-            for (; v < count; v++) epilogue.Store(ref c0, offset + v, Unsafe.Add(ref s0, v));
+            for (; v + Lanes <= count; v += Lanes) check += epilogue.Store(ref c0, offset + v, Load(ref s0, v));
+            for (; v < count; v++) tailCheck += epilogue.Store(ref c0, offset + v, Unsafe.Add(ref s0, v));
         }
+        return Vector256.Sum(check) + tailCheck;
     }
 
     /// <summary>Columns of one row that <see cref="AxpyRow"/> sums on the stack at a time.</summary>

@@ -80,10 +80,7 @@ public static class Guard
         }
     }
 
-    /// <summary>Whether a training step's loss and gradients are all finite, so the optimizer may apply it.</summary>
-    public static bool IsFiniteStep(float loss, ReadOnlySpan<float> gradients) => float.IsFinite(loss) && AllFinite(gradients);
-
-    /// <summary>Reports a training step that <see cref="IsFiniteStep"/> rejected; the caller has left the network as it was.</summary>
+    /// <summary>Reports a training step whose loss or gradients are not finite; the caller has left the network as it was.</summary>
     public static void ThrowNonFiniteStep(float loss, string network) =>
         throw new ArithmeticException(float.IsFinite(loss)
             ? $"{network}: a gradient is not finite; the step was not applied and the network is unchanged. Lower the learning rate or check the data."

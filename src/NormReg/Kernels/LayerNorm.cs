@@ -45,9 +45,9 @@ public static class LayerNorm
     /// Backward of <see cref="Forward"/> given its <paramref name="normalized"/> x̂ and <paramref name="inverseStd"/>:
     /// per sample, with <c>g = γ·dy</c>, <c>dx = invStd·(g − mean(g) − x̂·mean(g·x̂))</c>; over the batch,
     /// <c>dγ = Σ dy·x̂</c> and <c>dβ = Σ dy</c>. Overwrites <paramref name="dx"/>, <paramref name="gammaGradients"/>
-    /// and <paramref name="betaGradients"/>.
+    /// and <paramref name="betaGradients"/>, and returns whether every γ and β gradient is finite.
     /// </summary>
-    public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> normalized, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> gamma, Span<float> dx, Span<float> gammaGradients, Span<float> betaGradients, int batch, int features)
+    public static bool Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> normalized, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> gamma, Span<float> dx, Span<float> gammaGradients, Span<float> betaGradients, int batch, int features)
     {
         gammaGradients.Clear();
         betaGradients.Clear();
@@ -73,5 +73,6 @@ public static class LayerNorm
                 dxRow[j] = (float)(invStd * ((double)gamma[j] * dyRow[j] - meanG - xHatRow[j] * meanGXhat));
             }
         }
+        return Guard.AllFinite(gammaGradients.Slice(0, features)) && Guard.AllFinite(betaGradients.Slice(0, features));
     }
 }

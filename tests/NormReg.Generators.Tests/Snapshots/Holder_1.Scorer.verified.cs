@@ -208,7 +208,7 @@ partial record Holder<T>
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
         /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
@@ -240,9 +240,9 @@ partial record Holder<T>
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDense2.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.MeanSquaredError(_dense2.AsSpan(0, batchSize * OutputSize), targets, outputGradients);
-            BackwardCore(batchSize, outputGradients, default);
+            bool finite = BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            if (!finite || !float.IsFinite(loss))
             {
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "Scorer");
             }
@@ -291,18 +291,21 @@ partial record Holder<T>
         }
 
         // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
+            bool finite = true;
             // [Dense(1)] Dense2: 4 → 1, Glorot uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_leakyRelu1.AsSpan(0, n * 4), outputGradients, _gradients.AsSpan(16, 4), _gradients.AsSpan(20, 1), n, 4, 1);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_leakyRelu1.AsSpan(0, n * 4), outputGradients, _gradients.AsSpan(16, 4), _gradients.AsSpan(20, 1), n, 4, 1);
             global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _parameters.AsSpan(16, 4), _dLeakyRelu1.AsSpan(0, n * 4), n, 4, 1);
 
             // [LeakyReLU] LeakyReLU1: 4
             global::NormReg.Kernels.Activations.LeakyReLUBackward(_encoder.AsSpan(0, n * 4), _dLeakyRelu1.AsSpan(0, n * 4), _dEncoder.AsSpan(0, n * 4), 0.01f);
 
             // [Dense(4, Name = "Encoder")] Encoder: 3 → 4, He uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 3), _dEncoder.AsSpan(0, n * 4), _gradients.AsSpan(0, 12), _gradients.AsSpan(12, 4), n, 3, 4);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 3), _dEncoder.AsSpan(0, n * 4), _gradients.AsSpan(0, 12), _gradients.AsSpan(12, 4), n, 3, 4);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dEncoder.AsSpan(0, n * 4), _parameters.AsSpan(0, 12), inputGradients, n, 3, 4);
+            return finite;
         }
     }
 }

@@ -281,7 +281,7 @@ namespace NormReg.Tests.Networks
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
         /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
@@ -315,9 +315,9 @@ namespace NormReg.Tests.Networks
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDense2.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.SoftmaxCrossEntropy(_dense2.AsSpan(0, batchSize * OutputSize), labels, outputGradients, batchSize, OutputSize);
-            BackwardCore(batchSize, outputGradients, default);
+            bool finite = BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            if (!finite || !float.IsFinite(loss))
             {
                 _statisticsBefore.AsSpan().CopyTo(_statistics);
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "BatchNormFirst");
@@ -385,27 +385,30 @@ namespace NormReg.Tests.Networks
         }
 
         // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
+            bool finite = true;
             // [Dense(3)] Dense2: 5 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm2.AsSpan(0, n * 5), outputGradients, _gradients.AsSpan(43, 15), _gradients.AsSpan(58, 3), n, 5, 3);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm2.AsSpan(0, n * 5), outputGradients, _gradients.AsSpan(43, 15), _gradients.AsSpan(58, 3), n, 5, 3);
             global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _parameters.AsSpan(43, 15), _dBatchNorm2.AsSpan(0, n * 5), n, 5, 3);
 
             // [BatchNorm(Momentum = 0.3, Epsilon = 1e-3)] BatchNorm2: 5, momentum 0.3, ε 0.001
-            global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm2.AsSpan(0, n * 5), _batchNorm2Normalized.AsSpan(0, n * 5), _batchNorm2InverseStd, _parameters.AsSpan(33, 5), _dTanh1.AsSpan(0, n * 5), _gradients.AsSpan(33, 5), _gradients.AsSpan(38, 5), n, 5);
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm2.AsSpan(0, n * 5), _batchNorm2Normalized.AsSpan(0, n * 5), _batchNorm2InverseStd, _parameters.AsSpan(33, 5), _dTanh1.AsSpan(0, n * 5), _gradients.AsSpan(33, 5), _gradients.AsSpan(38, 5), n, 5);
 
             // [Tanh] Tanh1: 5
             global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(0, n * 5), _dTanh1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 5));
 
             // [Dense(5)] Dense1: 4 → 5, Glorot uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm1.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _gradients.AsSpan(8, 20), _gradients.AsSpan(28, 5), n, 4, 5);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm1.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _gradients.AsSpan(8, 20), _gradients.AsSpan(28, 5), n, 4, 5);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _parameters.AsSpan(8, 20), _dBatchNorm1.AsSpan(0, n * 4), n, 4, 5);
 
             // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05
-            global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _parameters.AsSpan(0, 4), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 4) : inputGradients, _gradients.AsSpan(0, 4), _gradients.AsSpan(4, 4), n, 4);
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _parameters.AsSpan(0, 4), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 4) : inputGradients, _gradients.AsSpan(0, 4), _gradients.AsSpan(4, 4), n, 4);
 
             // [Input(4), ZScore]: the gradient with respect to the raw inputs
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _statistics.AsSpan(4, 4), n, InputSize);
+            return finite;
         }
     }
 }

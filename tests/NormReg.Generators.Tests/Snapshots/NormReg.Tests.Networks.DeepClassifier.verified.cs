@@ -234,7 +234,7 @@ namespace NormReg.Tests.Networks
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
         /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
@@ -266,9 +266,9 @@ namespace NormReg.Tests.Networks
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDense3.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.SoftmaxCrossEntropy(_dense3.AsSpan(0, batchSize * OutputSize), labels, outputGradients, batchSize, OutputSize);
-            BackwardCore(batchSize, outputGradients, default);
+            bool finite = BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            if (!finite || !float.IsFinite(loss))
             {
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "DeepClassifier");
             }
@@ -329,25 +329,28 @@ namespace NormReg.Tests.Networks
         }
 
         // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
+            bool finite = true;
             // [Dense(3)] Dense3: 6 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_gelu1.AsSpan(0, n * 6), outputGradients, _gradients.AsSpan(88, 18), _gradients.AsSpan(106, 3), n, 6, 3);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gelu1.AsSpan(0, n * 6), outputGradients, _gradients.AsSpan(88, 18), _gradients.AsSpan(106, 3), n, 6, 3);
             global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _parameters.AsSpan(88, 18), _dGelu1.AsSpan(0, n * 6), n, 6, 3);
 
             // [GELU] GELU1: 6
             global::NormReg.Kernels.Activations.GELUBackward(_dense2.AsSpan(0, n * 6), _dGelu1.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 6));
 
             // [Dense(6, UseBias = false)] Dense2: 8 → 6, He uniform, no bias
-            global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 8), _dDense2.AsSpan(0, n * 6), _gradients.AsSpan(40, 48), default, n, 8, 6);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 8), _dDense2.AsSpan(0, n * 6), _gradients.AsSpan(40, 48), default, n, 8, 6);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 6), _parameters.AsSpan(40, 48), _dRelu1.AsSpan(0, n * 8), n, 8, 6);
 
             // [ReLU] ReLU1: 8
             global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 8), _dRelu1.AsSpan(0, n * 8), _dHidden.AsSpan(0, n * 8));
 
             // [Dense(8, Name = "Hidden")] Hidden: 4 → 8, He uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dHidden.AsSpan(0, n * 8), _gradients.AsSpan(0, 32), _gradients.AsSpan(32, 8), n, 4, 8);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dHidden.AsSpan(0, n * 8), _gradients.AsSpan(0, 32), _gradients.AsSpan(32, 8), n, 4, 8);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dHidden.AsSpan(0, n * 8), _parameters.AsSpan(0, 32), inputGradients, n, 4, 8);
+            return finite;
         }
     }
 }

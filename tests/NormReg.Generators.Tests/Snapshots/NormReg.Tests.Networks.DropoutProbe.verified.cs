@@ -195,7 +195,7 @@ namespace NormReg.Tests.Networks
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
         /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
@@ -228,9 +228,9 @@ namespace NormReg.Tests.Networks
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDropout1.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.MeanSquaredError(_dropout1.AsSpan(0, batchSize * OutputSize), targets, outputGradients);
-            BackwardCore(batchSize, outputGradients, default);
+            bool finite = BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            if (!finite || !float.IsFinite(loss))
             {
                 _random = randomBefore;
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "DropoutProbe");
@@ -274,10 +274,13 @@ namespace NormReg.Tests.Networks
         }
 
         // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
+            bool finite = true;
             // [Dropout(0.5)] Dropout1: 8, drops 0.5 in training
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dropout.Backward(outputGradients, _dropout1Mask.AsSpan(0, n * 8), inputGradients);
+            return finite;
         }
     }
 }

@@ -291,7 +291,7 @@ namespace NormReg.Tests.Networks
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
         /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
@@ -326,9 +326,9 @@ namespace NormReg.Tests.Networks
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dBatchNorm2.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.MeanSquaredError(_batchNorm2.AsSpan(0, batchSize * OutputSize), targets, outputGradients);
-            BackwardCore(batchSize, outputGradients, default);
+            bool finite = BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            if (!finite || !float.IsFinite(loss))
             {
                 _statisticsBefore.AsSpan().CopyTo(_statistics);
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "FoldedRegressor");
@@ -402,26 +402,29 @@ namespace NormReg.Tests.Networks
         }
 
         // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
+            bool finite = true;
             // [BatchNorm] BatchNorm2: 3, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            global::NormReg.Kernels.BatchNorm.Backward(outputGradients, _batchNorm2Normalized.AsSpan(0, n * 3), _batchNorm2InverseStd, _parameters.AsSpan(60, 3), _dDense2.AsSpan(0, n * 3), _gradients.AsSpan(60, 3), _gradients.AsSpan(63, 3), n, 3);
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(outputGradients, _batchNorm2Normalized.AsSpan(0, n * 3), _batchNorm2InverseStd, _parameters.AsSpan(60, 3), _dDense2.AsSpan(0, n * 3), _gradients.AsSpan(60, 3), _gradients.AsSpan(63, 3), n, 3);
 
             // [Dense(3, UseBias = false), L2(0.02)] Dense2: 6 → 3, Glorot uniform, no bias, penalty 0.02·Σw²
             // with the gradient of the penalty 0.02·Σw² on the weights, added tile by tile
-            global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 3), _gradients.AsSpan(42, 18), default, n, 6, 3, _parameters.AsSpan(42, 18), 0f, 0.02f);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 3), _gradients.AsSpan(42, 18), default, n, 6, 3, _parameters.AsSpan(42, 18), 0f, 0.02f);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 3), _parameters.AsSpan(42, 18), _dRelu1.AsSpan(0, n * 6), n, 6, 3);
 
             // [ReLU] ReLU1: 6
             global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 6), _dRelu1.AsSpan(0, n * 6), _dBatchNorm1.AsSpan(0, n * 6));
 
             // [BatchNorm] BatchNorm1: 6, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 6), _batchNorm1Normalized.AsSpan(0, n * 6), _batchNorm1InverseStd, _parameters.AsSpan(30, 6), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(30, 6), _gradients.AsSpan(36, 6), n, 6);
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 6), _batchNorm1Normalized.AsSpan(0, n * 6), _batchNorm1InverseStd, _parameters.AsSpan(30, 6), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(30, 6), _gradients.AsSpan(36, 6), n, 6);
 
             // [Dense(6), L2(0.01)] Dense1: 4 → 6, He uniform, penalty 0.01·Σw²
             // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
-            global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(0, 24), _gradients.AsSpan(24, 6), n, 4, 6, _parameters.AsSpan(0, 24), 0f, 0.01f);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(0, 24), _gradients.AsSpan(24, 6), n, 4, 6, _parameters.AsSpan(0, 24), 0f, 0.01f);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _parameters.AsSpan(0, 24), inputGradients, n, 4, 6);
+            return finite;
         }
     }
 }

@@ -388,7 +388,7 @@ namespace NormReg.Tests.Networks
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
         /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
@@ -423,9 +423,9 @@ namespace NormReg.Tests.Networks
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dLayerNorm3.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.BinaryCrossEntropyWithLogits(_layerNorm3.AsSpan(0, batchSize * OutputSize), targets, outputGradients);
-            BackwardCore(batchSize, outputGradients, default);
+            bool finite = BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            if (!finite || !float.IsFinite(loss))
             {
                 _statisticsBefore.AsSpan().CopyTo(_statistics);
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "LayerNormNet");
@@ -528,47 +528,52 @@ namespace NormReg.Tests.Networks
         }
 
         // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
+            bool finite = true;
             // [LayerNorm] LayerNorm3: 2, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Backward(outputGradients, _layerNorm3Normalized.AsSpan(0, n * 2), _layerNorm3InverseStd.AsSpan(0, n), _parameters.AsSpan(100, 2), _dDense3.AsSpan(0, n * 2), _gradients.AsSpan(100, 2), _gradients.AsSpan(102, 2), n, 2);
+            finite &= global::NormReg.Kernels.LayerNorm.Backward(outputGradients, _layerNorm3Normalized.AsSpan(0, n * 2), _layerNorm3InverseStd.AsSpan(0, n), _parameters.AsSpan(100, 2), _dDense3.AsSpan(0, n * 2), _gradients.AsSpan(100, 2), _gradients.AsSpan(102, 2), n, 2);
 
             // [Dense(2)] Dense3: 4 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_sigmoid1.AsSpan(0, n * 4), _dDense3.AsSpan(0, n * 2), _gradients.AsSpan(90, 8), _gradients.AsSpan(98, 2), n, 4, 2);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_sigmoid1.AsSpan(0, n * 4), _dDense3.AsSpan(0, n * 2), _gradients.AsSpan(90, 8), _gradients.AsSpan(98, 2), n, 4, 2);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense3.AsSpan(0, n * 2), _parameters.AsSpan(90, 8), _dSigmoid1.AsSpan(0, n * 4), n, 4, 2);
 
             // [Sigmoid] Sigmoid1: 4
             global::NormReg.Kernels.Activations.SigmoidBackward(_sigmoid1.AsSpan(0, n * 4), _dSigmoid1.AsSpan(0, n * 4), _dBatchNorm1.AsSpan(0, n * 4));
 
             // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _parameters.AsSpan(82, 4), _dDense2.AsSpan(0, n * 4), _gradients.AsSpan(82, 4), _gradients.AsSpan(86, 4), n, 4);
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _parameters.AsSpan(82, 4), _dDense2.AsSpan(0, n * 4), _gradients.AsSpan(82, 4), _gradients.AsSpan(86, 4), n, 4);
 
             // [Dense(4, UseBias = false)] Dense2: 6 → 4, Glorot uniform, no bias
-            global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm2.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 4), _gradients.AsSpan(58, 24), default, n, 6, 4);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm2.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 4), _gradients.AsSpan(58, 24), default, n, 6, 4);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 4), _parameters.AsSpan(58, 24), _dLayerNorm2.AsSpan(0, n * 6), n, 6, 4);
 
             // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: 6, ε 0.001, penalty 0.002·Σ|w|
-            global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm2.AsSpan(0, n * 6), _layerNorm2Normalized.AsSpan(0, n * 6), _layerNorm2InverseStd.AsSpan(0, n), _parameters.AsSpan(46, 6), _dGelu1.AsSpan(0, n * 6), _gradients.AsSpan(46, 6), _gradients.AsSpan(52, 6), n, 6);
+            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm2.AsSpan(0, n * 6), _layerNorm2Normalized.AsSpan(0, n * 6), _layerNorm2InverseStd.AsSpan(0, n), _parameters.AsSpan(46, 6), _dGelu1.AsSpan(0, n * 6), _gradients.AsSpan(46, 6), _gradients.AsSpan(52, 6), n, 6);
 
             // [GELU] GELU1: 6
             global::NormReg.Kernels.Activations.GELUBackward(_dense1.AsSpan(0, n * 6), _dGelu1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 6));
 
             // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: 5 → 6, He uniform, penalty 0.001·Σ|w| + 0.01·Σw² (bias included)
             // with the gradient of the penalty 0.001·Σ|w| + 0.01·Σw² (bias included) on the weights, added tile by tile
-            global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(10, 30), _gradients.AsSpan(40, 6), n, 5, 6, _parameters.AsSpan(10, 30), 0.001f, 0.01f);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(10, 30), _gradients.AsSpan(40, 6), n, 5, 6, _parameters.AsSpan(10, 30), 0.001f, 0.01f);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _parameters.AsSpan(10, 30), _dLayerNorm1.AsSpan(0, n * 5), n, 5, 6);
 
             // [LayerNorm] LayerNorm1: 5, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), _parameters.AsSpan(0, 5), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 5) : inputGradients, _gradients.AsSpan(0, 5), _gradients.AsSpan(5, 5), n, 5);
+            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), _parameters.AsSpan(0, 5), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 5) : inputGradients, _gradients.AsSpan(0, 5), _gradients.AsSpan(5, 5), n, 5);
 
             // [Input(5), MinMax(-1, 1)]: the gradient with respect to the raw inputs
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _input.AsSpan(0, n * 5), _statistics.AsSpan(0, 5), _statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
 
             // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: gradient of the penalty 0.001·Σ|w| + 0.01·Σw² (bias included), on the bias
             global::NormReg.Kernels.Regularization.AddGradient(_parameters.AsSpan(40, 6), _gradients.AsSpan(40, 6), 0.001f, 0.01f);
+            finite &= global::NormReg.Kernels.Guard.AllFinite(_gradients.AsSpan(40, 6));
 
             // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: gradient of the penalty 0.002·Σ|w|
             global::NormReg.Kernels.Regularization.AddGradient(_parameters.AsSpan(46, 6), _gradients.AsSpan(46, 6), 0.002f, 0f);
+            finite &= global::NormReg.Kernels.Guard.AllFinite(_gradients.AsSpan(46, 6));
+            return finite;
         }
     }
 }

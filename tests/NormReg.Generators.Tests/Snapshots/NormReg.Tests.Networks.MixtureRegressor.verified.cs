@@ -233,7 +233,7 @@ namespace NormReg.Tests.Networks
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
         /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
@@ -265,9 +265,9 @@ namespace NormReg.Tests.Networks
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dSoftmax1.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.MeanSquaredError(_softmax1.AsSpan(0, batchSize * OutputSize), targets, outputGradients);
-            BackwardCore(batchSize, outputGradients, default);
+            bool finite = BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            if (!finite || !float.IsFinite(loss))
             {
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "MixtureRegressor");
             }
@@ -334,28 +334,31 @@ namespace NormReg.Tests.Networks
         }
 
         // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
+            bool finite = true;
             // [Softmax] Softmax1: 3
             global::NormReg.Kernels.Activations.SoftmaxBackward(_softmax1.AsSpan(0, n * 3), outputGradients, _dDense3.AsSpan(0, n * 3), n, 3);
 
             // [Dense(3)] Dense3: 4 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_sigmoid1.AsSpan(0, n * 4), _dDense3.AsSpan(0, n * 3), _gradients.AsSpan(44, 12), _gradients.AsSpan(56, 3), n, 4, 3);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_sigmoid1.AsSpan(0, n * 4), _dDense3.AsSpan(0, n * 3), _gradients.AsSpan(44, 12), _gradients.AsSpan(56, 3), n, 4, 3);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense3.AsSpan(0, n * 3), _parameters.AsSpan(44, 12), _dSigmoid1.AsSpan(0, n * 4), n, 4, 3);
 
             // [Sigmoid] Sigmoid1: 4
             global::NormReg.Kernels.Activations.SigmoidBackward(_sigmoid1.AsSpan(0, n * 4), _dSigmoid1.AsSpan(0, n * 4), _dDense2.AsSpan(0, n * 4));
 
             // [Dense(4)] Dense2: 5 → 4, Glorot uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), _dDense2.AsSpan(0, n * 4), _gradients.AsSpan(20, 20), _gradients.AsSpan(40, 4), n, 5, 4);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), _dDense2.AsSpan(0, n * 4), _gradients.AsSpan(20, 20), _gradients.AsSpan(40, 4), n, 5, 4);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 4), _parameters.AsSpan(20, 20), _dTanh1.AsSpan(0, n * 5), n, 5, 4);
 
             // [Tanh] Tanh1: 5
             global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(0, n * 5), _dTanh1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 5));
 
             // [Dense(5)] Dense1: 3 → 5, Glorot uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 3), _dDense1.AsSpan(0, n * 5), _gradients.AsSpan(0, 15), _gradients.AsSpan(15, 5), n, 3, 5);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 3), _dDense1.AsSpan(0, n * 5), _gradients.AsSpan(0, 15), _gradients.AsSpan(15, 5), n, 3, 5);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _parameters.AsSpan(0, 15), inputGradients, n, 3, 5);
+            return finite;
         }
     }
 }

@@ -208,7 +208,7 @@ namespace NormReg.Tests.Networks
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
         /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
@@ -240,9 +240,9 @@ namespace NormReg.Tests.Networks
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDense2.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.BinaryCrossEntropyWithLogits(_dense2.AsSpan(0, batchSize * OutputSize), targets, outputGradients);
-            BackwardCore(batchSize, outputGradients, default);
+            bool finite = BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            if (!finite || !float.IsFinite(loss))
             {
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "MultiLabelNet");
             }
@@ -291,18 +291,21 @@ namespace NormReg.Tests.Networks
         }
 
         // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
+            bool finite = true;
             // [Dense(3)] Dense2: 6 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_leakyRelu1.AsSpan(0, n * 6), outputGradients, _gradients.AsSpan(30, 18), _gradients.AsSpan(48, 3), n, 6, 3);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_leakyRelu1.AsSpan(0, n * 6), outputGradients, _gradients.AsSpan(30, 18), _gradients.AsSpan(48, 3), n, 6, 3);
             global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _parameters.AsSpan(30, 18), _dLeakyRelu1.AsSpan(0, n * 6), n, 6, 3);
 
             // [LeakyReLU(0.2)] LeakyReLU1: 6
             global::NormReg.Kernels.Activations.LeakyReLUBackward(_dense1.AsSpan(0, n * 6), _dLeakyRelu1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 6), 0.2f);
 
             // [Dense(6)] Dense1: 4 → 6, He uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(0, 24), _gradients.AsSpan(24, 6), n, 4, 6);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(0, 24), _gradients.AsSpan(24, 6), n, 4, 6);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _parameters.AsSpan(0, 24), inputGradients, n, 4, 6);
+            return finite;
         }
     }
 }

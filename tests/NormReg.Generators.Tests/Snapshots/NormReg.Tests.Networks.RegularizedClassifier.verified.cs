@@ -262,7 +262,7 @@ namespace NormReg.Tests.Networks
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>, then the rows' constraints ([MaxNorm]). <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>, then the rows' constraints ([MaxNorm]). Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
         /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
@@ -297,9 +297,9 @@ namespace NormReg.Tests.Networks
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDense2.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.SoftmaxCrossEntropy(_dense2.AsSpan(0, batchSize * OutputSize), labels, outputGradients, batchSize, OutputSize);
-            BackwardCore(batchSize, outputGradients, default);
+            bool finite = BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            if (!finite || !float.IsFinite(loss))
             {
                 _random = randomBefore;
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "RegularizedClassifier");
@@ -387,10 +387,12 @@ namespace NormReg.Tests.Networks
         }
 
         // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
+            bool finite = true;
             // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2
-            global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 16), outputGradients, _gradients.AsSpan(112, 48), _gradients.AsSpan(160, 3), n, 16, 3);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 16), outputGradients, _gradients.AsSpan(112, 48), _gradients.AsSpan(160, 3), n, 16, 3);
             global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _parameters.AsSpan(112, 48), _dDropout1.AsSpan(0, n * 16), n, 16, 3);
 
             // [Dropout(0.3)] Dropout1: 16, drops 0.3 in training
@@ -401,7 +403,7 @@ namespace NormReg.Tests.Networks
 
             // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw²
             // with the gradient of the penalty 0.0001·Σw² on the weights, added tile by tile
-            global::NormReg.Kernels.Dense.BackwardParameters(_gaussianNoise1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 16), _gradients.AsSpan(0, 96), _gradients.AsSpan(96, 16), n, 6, 16, _parameters.AsSpan(0, 96), 0f, 0.0001f);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gaussianNoise1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 16), _gradients.AsSpan(0, 96), _gradients.AsSpan(96, 16), n, 6, 16, _parameters.AsSpan(0, 96), 0f, 0.0001f);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 16), _parameters.AsSpan(0, 96), _dGaussianNoise1.AsSpan(0, n * 6), n, 6, 16);
 
             // [GaussianNoise(0.1)] GaussianNoise1: 6, σ 0.1 in training
@@ -409,6 +411,7 @@ namespace NormReg.Tests.Networks
 
             // [Input(6), ZScore]: the gradient with respect to the raw inputs
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _statistics.AsSpan(6, 6), n, InputSize);
+            return finite;
         }
     }
 }

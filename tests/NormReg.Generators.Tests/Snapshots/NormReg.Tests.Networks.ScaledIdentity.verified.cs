@@ -212,7 +212,7 @@ namespace NormReg.Tests.Networks
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
         /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
@@ -244,9 +244,9 @@ namespace NormReg.Tests.Networks
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDense1.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.MeanSquaredError(_dense1.AsSpan(0, batchSize * OutputSize), targets, outputGradients);
-            BackwardCore(batchSize, outputGradients, default);
+            bool finite = BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            if (!finite || !float.IsFinite(loss))
             {
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "ScaledIdentity");
             }
@@ -289,14 +289,17 @@ namespace NormReg.Tests.Networks
         }
 
         // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
+            bool finite = true;
             // [Dense(3)] Dense1: 3 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 3), outputGradients, _gradients.AsSpan(0, 9), _gradients.AsSpan(9, 3), n, 3, 3);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 3), outputGradients, _gradients.AsSpan(0, 9), _gradients.AsSpan(9, 3), n, 3, 3);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _parameters.AsSpan(0, 9), inputGradients, n, 3, 3);
 
             // [Input(3), MinMax(-1, 1, Clip = true)]: the gradient with respect to the raw inputs
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _input.AsSpan(0, n * 3), _statistics.AsSpan(0, 3), _statistics.AsSpan(3, 3), n, InputSize, -1f, 1f, true);
+            return finite;
         }
     }
 }

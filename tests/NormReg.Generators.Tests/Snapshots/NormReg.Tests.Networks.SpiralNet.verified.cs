@@ -235,7 +235,7 @@ namespace NormReg.Tests.Networks
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
         /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
@@ -267,9 +267,9 @@ namespace NormReg.Tests.Networks
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDense3.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.SoftmaxCrossEntropy(_dense3.AsSpan(0, batchSize * OutputSize), labels, outputGradients, batchSize, OutputSize);
-            BackwardCore(batchSize, outputGradients, default);
+            bool finite = BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            if (!finite || !float.IsFinite(loss))
             {
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "SpiralNet");
             }
@@ -330,25 +330,28 @@ namespace NormReg.Tests.Networks
         }
 
         // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
+            bool finite = true;
             // [Dense(3)] Dense3: 64 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 64), outputGradients, _gradients.AsSpan(4352, 192), _gradients.AsSpan(4544, 3), n, 64, 3);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 64), outputGradients, _gradients.AsSpan(4352, 192), _gradients.AsSpan(4544, 3), n, 64, 3);
             global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _parameters.AsSpan(4352, 192), _dRelu2.AsSpan(0, n * 64), n, 64, 3);
 
             // [ReLU] ReLU2: 64
             global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(0, n * 64), _dRelu2.AsSpan(0, n * 64), _dDense2.AsSpan(0, n * 64));
 
             // [Dense(64)] Dense2: 64 → 64, He uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 64), _dDense2.AsSpan(0, n * 64), _gradients.AsSpan(192, 4096), _gradients.AsSpan(4288, 64), n, 64, 64);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 64), _dDense2.AsSpan(0, n * 64), _gradients.AsSpan(192, 4096), _gradients.AsSpan(4288, 64), n, 64, 64);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 64), _parameters.AsSpan(192, 4096), _dRelu1.AsSpan(0, n * 64), n, 64, 64);
 
             // [ReLU] ReLU1: 64
             global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 64), _dRelu1.AsSpan(0, n * 64), _dDense1.AsSpan(0, n * 64));
 
             // [Dense(64)] Dense1: 2 → 64, He uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 2), _dDense1.AsSpan(0, n * 64), _gradients.AsSpan(0, 128), _gradients.AsSpan(128, 64), n, 2, 64);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 2), _dDense1.AsSpan(0, n * 64), _gradients.AsSpan(0, 128), _gradients.AsSpan(128, 64), n, 2, 64);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 64), _parameters.AsSpan(0, 128), inputGradients, n, 2, 64);
+            return finite;
         }
     }
 }

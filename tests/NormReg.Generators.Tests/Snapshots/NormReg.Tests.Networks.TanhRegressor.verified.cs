@@ -208,7 +208,7 @@ namespace NormReg.Tests.Networks
             BackwardCore(batchSize, outputGradients, inputGradients);
         }
 
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. <c>TrainStep</c> calls it; custom loops call it after <c>Backward</c>.</summary>
+        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
         /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
         public void Update(global::NormReg.Optimizer optimizer)
         {
@@ -240,9 +240,9 @@ namespace NormReg.Tests.Networks
             ForwardTraining(batchSize);
             global::System.Span<float> outputGradients = _dDense2.AsSpan(0, batchSize * OutputSize);
             float loss = global::NormReg.Kernels.Losses.MeanSquaredError(_dense2.AsSpan(0, batchSize * OutputSize), targets, outputGradients);
-            BackwardCore(batchSize, outputGradients, default);
+            bool finite = BackwardCore(batchSize, outputGradients, default);
             _trainingBatch = 0;
-            if (!global::NormReg.Kernels.Guard.IsFiniteStep(loss, _gradients))
+            if (!finite || !float.IsFinite(loss))
             {
                 global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "TanhRegressor");
             }
@@ -291,18 +291,21 @@ namespace NormReg.Tests.Networks
         }
 
         // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        private void BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
+            bool finite = true;
             // [Dense(3)] Dense2: 5 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), outputGradients, _gradients.AsSpan(25, 15), _gradients.AsSpan(40, 3), n, 5, 3);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), outputGradients, _gradients.AsSpan(25, 15), _gradients.AsSpan(40, 3), n, 5, 3);
             global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _parameters.AsSpan(25, 15), _dTanh1.AsSpan(0, n * 5), n, 5, 3);
 
             // [Tanh] Tanh1: 5
             global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(0, n * 5), _dTanh1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 5));
 
             // [Dense(5)] Dense1: 4 → 5, Glorot uniform
-            global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _gradients.AsSpan(0, 20), _gradients.AsSpan(20, 5), n, 4, 5);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _gradients.AsSpan(0, 20), _gradients.AsSpan(20, 5), n, 4, 5);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _parameters.AsSpan(0, 20), inputGradients, n, 4, 5);
+            return finite;
         }
     }
 }

@@ -61,6 +61,24 @@ public sealed class BatchNormKernelTests
         }
     }
 
+    [Fact]
+    public void Backward_reports_whether_every_gamma_and_beta_gradient_is_finite()
+    {
+        const int batch = 4, features = 11;
+        float[] x = Random(batch * features, 9, offset: 1), dy = Random(batch * features, 10), gamma = Random(features, 11), beta = Random(features, 12);
+        Result r = Run(x, dy, gamma, beta, batch, features);
+        Assert.True(BatchNorm.Backward(dy, r.Normalized, r.InverseStd, gamma, r.Dx, r.DGamma, r.DBeta, batch, features));
+        Assert.True(LayerNorm.Backward(dy, r.Normalized, r.InverseStd, gamma, r.Dx, r.DGamma, r.DBeta, batch, features));
+
+        foreach (int poisoned in new[] { 2, 3 * features + 10 }) // in a vector block, and in the features past it
+        {
+            float[] bad = (float[])dy.Clone();
+            bad[poisoned] = float.PositiveInfinity;
+            Assert.False(BatchNorm.Backward(bad, r.Normalized, r.InverseStd, gamma, r.Dx, r.DGamma, r.DBeta, batch, features));
+            Assert.False(LayerNorm.Backward(bad, r.Normalized, r.InverseStd, gamma, r.Dx, r.DGamma, r.DBeta, batch, features));
+        }
+    }
+
     private sealed record Result(float[] Y, float[] Normalized, float[] InverseStd, float[] RunningMean, float[] RunningVariance, float[] Dx, float[] DGamma, float[] DBeta);
 
     /// <summary>One training forward from PyTorch's initial running statistics (mean 0, variance 1), then the backward.</summary>

@@ -63,6 +63,35 @@ public sealed class DenseKernelTests
         }), dw, batch + 2);
     }
 
+    [Theory]
+    [InlineData(5, 70, 300, -1)]          // finite
+    [InlineData(5, 70, 300, 3)]           // a NaN in x: one column of dW, tiled
+    [InlineData(5, 70, 300, 69)]          // in the last column, past the tiles
+    [InlineData(3, 9, 6, 4)]              // a network too small for any tile
+    [InlineData(200, 37, 9, 199 * 37)]    // in the second panel of 128 samples
+    public void Backward_reports_whether_every_parameter_gradient_is_finite(int batch, int inputs, int outputs, int poisoned)
+    {
+        (float[] x, float[] dy) = (Random(batch * inputs, 14), Random(batch * outputs, 15));
+        if (poisoned >= 0) x[poisoned] = float.NaN;
+        float[] dw = Filled(outputs * inputs), db = Filled(outputs);
+
+        bool finite = Dense.BackwardParameters(x, dy, dw, db, batch, inputs, outputs);
+
+        Assert.Equal(dw.Concat(db).All(float.IsFinite), finite);
+        Assert.Equal(poisoned < 0, finite);
+    }
+
+    [Fact]
+    public void Backward_reports_gradients_that_overflow_and_a_penalty_that_does()
+    {
+        (float[] x, float[] dy) = (Enumerable.Repeat(3e38f, 2 * 40).ToArray(), Enumerable.Repeat(1f, 2 * 8).ToArray());
+        float[] dw = new float[8 * 40], huge = Enumerable.Repeat(3e38f, 8 * 40).ToArray();
+
+        Assert.False(Dense.BackwardParameters(x, dy, dw, default, 2, 40, 8));                                // 2 · 3e38 overflows
+        Assert.False(Dense.BackwardParameters(x.AsSpan(0, 40), dy.AsSpan(0, 8), dw, default, 1, 40, 8, huge, 0f, 1f)); // 3e38 + 2 · 3e38
+        Assert.True(Dense.BackwardParameters(x.AsSpan(0, 40), dy.AsSpan(0, 8), dw, default, 1, 40, 8));
+    }
+
     [Fact]
     public void An_empty_batch_gives_zero_gradients_plus_the_penalty()
     {
