@@ -232,6 +232,16 @@ public sealed class StructuralDiagnosticsTests
         Assert.Equal(source.Contains("[Network") ? 1 : 0, result.GeneratedSources.Length);
     }
 
+    [Theory]
+    [InlineData("KeywordNamespace", "namespace @class.Nets;\n/// <summary>A network.</summary>\n[Network] [Input(2)] [Dense(3)] public partial class Net;")]
+    public void Unusual_but_valid_declarations_compile_without_a_diagnostic(string name, string source)
+    {
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.Compile("using NormReg;\n" + source));
+
+        Assert.Empty(GeneratorHarness.Visible(output).Select(d => $"{name}: {d}"));
+        Assert.Single(result.GeneratedSources);
+    }
+
     private static void AssertDiagnostics(string name, string markup)
     {
         (string source, var expected) = Markup.Parse(markup);

@@ -201,9 +201,10 @@ internal static class NetworkParser
     private static string HintName(INamedTypeSymbol type)
     {
         var parts = new List<string>();
-        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType) parts.Insert(0, t.MetadataName.Replace('`', '_'));
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType) parts.Insert(0, t.MetadataName);
         if (!type.ContainingNamespace.IsGlobalNamespace) parts.Insert(0, type.ContainingNamespace.ToDisplayString());
-        return string.Join(".", parts) + ".g.cs";
+        // AddSource throws on characters such as '@' (namespace @class) and '<' (a file-local type's metadata name).
+        return new string(string.Join(".", parts).Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' ? c : '_').ToArray()) + ".g.cs";
     }
 
     private static bool IsInside(SyntaxReference reference, SyntaxNode node) =>
