@@ -46,9 +46,9 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
             + $"{spots.Sum(s => s.Inconclusive)} near a kink left out, worst error {spots.Select(s => s.WorstError).DefaultIfEmpty().Max():F3} of the tolerance");
 
         Verdict[] failed = [.. verdicts.Where(v => v.Failures.Count > 0)];
-        foreach (var kind in failed.SelectMany(v => v.Failures.Select(Kind).Distinct()).GroupBy(k => k).OrderByDescending(g => g.Count()))
+        foreach (var kind in failed.SelectMany(v => v.Failures.Select(Kind).Distinct().Select(k => (Kind: k, v.Declaration.Index))).GroupBy(k => k.Kind).OrderByDescending(g => g.Count()))
         {
-            output.WriteLine($"  {kind.Count()} × {kind.Key}");
+            output.WriteLine($"  {kind.Count()} × {kind.Key} (first: #{kind.First().Index})");
         }
         foreach (Verdict v in failed.Take(5)) output.WriteLine($"\nFAILED {v.Declaration}\n  {string.Join("\n  ", v.Failures)}");
         Assert.True(failed.Length == 0,
