@@ -21,6 +21,10 @@ internal static class Naming
         return char.ToLowerInvariant(name[0]) + name.Substring(1);
     }
 
+    /// <summary>A name as C# source: <c>@event</c> for a keyword, the name itself otherwise.</summary>
+    public static string Identifier(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? name : "@" + name;
+
     /// <summary>The field holding a layer's output activations.</summary>
     public static string OutputField(string name) => "_" + Stem(name);
 

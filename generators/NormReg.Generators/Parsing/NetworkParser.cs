@@ -111,7 +111,7 @@ internal static class NetworkParser
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             ContainingTypes(declaration),
             Keyword(declaration),
-            declaration.Identifier.ValueText + TypeParameters(declaration),
+            Naming.Identifier(declaration.Identifier.ValueText) + TypeParameters(declaration),
             declaration.Identifier.ValueText,
             HintName(type),
             loss,
@@ -181,7 +181,7 @@ internal static class NetworkParser
         var types = new List<ContainingTypeSpec>();
         for (SyntaxNode? parent = declaration.Parent; parent is TypeDeclarationSyntax outer; parent = outer.Parent)
         {
-            types.Insert(0, new ContainingTypeSpec(Keyword(outer), outer.Identifier.ValueText + TypeParameters(outer)));
+            types.Insert(0, new ContainingTypeSpec(Keyword(outer), Naming.Identifier(outer.Identifier.ValueText) + TypeParameters(outer)));
         }
         return types.ToEquatableArray();
     }
@@ -195,7 +195,7 @@ internal static class NetworkParser
 
     private static string TypeParameters(TypeDeclarationSyntax declaration) =>
         declaration.TypeParameterList is { Parameters.Count: > 0 } list
-            ? "<" + string.Join(", ", list.Parameters.Select(p => p.Identifier.ValueText)) + ">"
+            ? "<" + string.Join(", ", list.Parameters.Select(p => Naming.Identifier(p.Identifier.ValueText))) + ">"
             : "";
 
     private static string HintName(INamedTypeSymbol type)
