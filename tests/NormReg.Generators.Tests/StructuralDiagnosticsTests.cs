@@ -171,6 +171,13 @@ public sealed class StructuralDiagnosticsTests
     [InlineData("TwoScalings", "[Network] [Input(2), ZScore, {|NRG013:MinMax|}] [Dense(3)] public partial class Net;")]
     [InlineData("TwoPenalties", "[Network] [Input(2)] [Dense(3), L1(0.1), {|NRG013:L2(0.1)|}] public partial class Net;")]
     [InlineData("TwoMaxNorms", "[Network] [Input(2)] [Dense(3), MaxNorm(2), {|NRG013:MaxNorm(3)|}] public partial class Net;")]
+    [InlineData("ClassNamedLikeAMember", "[Network] [Input(2)] [Dense(3)] public partial class {|NRG014:Architecture|};")]
+    [InlineData("ClassNamedLikeAField", "[Network] [Input(2)] [Dense(3)] public partial class {|NRG014:_random|};")]
+    [InlineData("ClassNamedLikeALayer", "[Network] [Input(2)] [{|NRG009:Dense(3)|}] public partial class Dense1;")]
+    [InlineData("PrimaryConstructor", "[Network] [Input(2)] [Dense(3)] public partial class Net{|NRG014:(int width)|} { private int Width => width; }")]
+    [InlineData("PositionalRecord", "[Network] [Input(2)] [Dense(3)] public partial record Net{|NRG014:(int Width)|};")]
+    [InlineData("FileLocal", "[Network] [Input(2)] [Dense(3)] file partial class {|NRG014:Net|};")]
+    [InlineData("InFileLocalType", "file partial class {|NRG014:Outer|} { [Network] [Input(2)] [Dense(3)] public partial class Net; }")]
     [InlineData("ModifierOutsideNetwork", "[{|NRG006:L2(0.1)|}] public partial class Plain;")]
     public void Reports_exactly_the_marked_diagnostics(string name, string markup)
     {

@@ -48,9 +48,11 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
         _counts[row.Layer] = _counts.TryGetValue(row.Layer, out int count) ? count + 1 : 1;
         string? explicitName = row.Named<string?>("Name", null);
         string name = explicitName ?? row.Layer + _counts[row.Layer].ToString(CultureInfo.InvariantCulture);
-        if (explicitName is not null && NetworkParser.NameProblem(explicitName, typeName) is { } problem)
+        // An automatic name (Dense1) can only clash with the class's own name.
+        string? problem = explicitName is not null ? NetworkParser.NameProblem(explicitName, typeName) : name == typeName ? "it is the name of the network class" : null;
+        if (problem is not null)
         {
-            Report(DiagnosticIds.InvalidLayerName, row.NamedArgumentLocation("Name"), explicitName, network, problem);
+            Report(DiagnosticIds.InvalidLayerName, explicitName is null ? row.Location : row.NamedArgumentLocation("Name"), name, network, problem);
         }
         else if (!_stems.Add(Naming.Stem(name)))
         {

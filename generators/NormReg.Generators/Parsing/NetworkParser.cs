@@ -65,6 +65,7 @@ internal static class NetworkParser
         string name = type.Name;
 
         CheckPartial(type, declaration, diagnostics);
+        CheckHost(type, declaration, diagnostics);
         List<Row> rows = ReadRows(type, declaration, cancellationToken, out List<Row> elsewhere);
         foreach (Row row in elsewhere)
         {
@@ -161,6 +162,32 @@ internal static class NetworkParser
             if (!outer.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
                 Report(diagnostics, DiagnosticIds.NotPartial, outer.Identifier.GetLocation(), outer.Identifier.ValueText, type.Name);
+            }
+        }
+    }
+
+    /// <summary>NRG014: what keeps the generated members, fields and constructor from joining the class.</summary>
+    private static void CheckHost(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+    {
+        if (ReservedNames.Contains(type.Name) || Naming.FixedFields.Contains(type.Name))
+        {
+            Report(diagnostics, DiagnosticIds.UnusableClass, declaration.Identifier.GetLocation(), type.Name, type.Name,
+                $"the generator emits a member named '{type.Name}' in it, and a member cannot have the name of its class; rename the class");
+        }
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is TypeDeclarationSyntax { ParameterList: { } parameters })
+            {
+                Report(diagnostics, DiagnosticIds.UnusableClass, parameters.GetLocation(), type.Name, type.Name,
+                    "it has a primary constructor, which the generated constructor cannot call; move the parameters to members");
+            }
+        }
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            if (t.IsFileLocal && t.Locations.FirstOrDefault() is { } location)
+            {
+                Report(diagnostics, DiagnosticIds.UnusableClass, location, t.Name, type.Name,
+                    "a file-local type cannot be extended from the generated file; remove the 'file' modifier");
             }
         }
     }
