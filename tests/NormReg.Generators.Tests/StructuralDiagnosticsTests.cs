@@ -185,6 +185,12 @@ public sealed class StructuralDiagnosticsTests
     }
 
     [Fact]
+    public void A_global_type_hiding_a_namespace_the_generated_code_uses_is_reported()
+    {
+        AssertDiagnostics("System", "using NormReg;\npublic partial class {|NRG014:System|} { [Network] [Input(2)] [Dense(3)] public partial class Net; }");
+    }
+
+    [Fact]
     public void Rows_split_over_partial_declarations_are_reported_where_they_are()
     {
         string first = Usings + """
@@ -241,6 +247,7 @@ public sealed class StructuralDiagnosticsTests
 
     [Theory]
     [InlineData("KeywordNames", "#pragma warning disable CS8981\nnamespace App;\n/// <summary>Holds a network.</summary>\n/// <typeparam name=\"int\">A type.</typeparam>\npublic static partial class @event<@int>\n{\n    /// <summary>A network.</summary>\n    [Network] [Input(2)] [Dense(3)] public partial class @class;\n}")]
+    [InlineData("ClassNamedSpan", "namespace App;\n/// <summary>A network.</summary>\n[Network] [Input(2)] [Dense(3)] public partial class Span;")]
     [InlineData("KeywordNamespace", "namespace @class.Nets;\n/// <summary>A network.</summary>\n[Network] [Input(2)] [Dense(3)] public partial class Net;")]
     public void Unusual_but_valid_declarations_compile_without_a_diagnostic(string name, string source)
     {

@@ -184,6 +184,12 @@ internal static class NetworkParser
         }
         for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
         {
+            // The generated code names global::System and global::NormReg; a type of that name in the global namespace hides them.
+            if (t.ContainingType is null && t.ContainingNamespace.IsGlobalNamespace && t.Name is "System" or "NormReg" && t.Locations.FirstOrDefault() is { } hiding)
+            {
+                Report(diagnostics, DiagnosticIds.UnusableClass, hiding, t.Name, type.Name,
+                    $"a type named '{t.Name}' in the global namespace hides the namespace the generated code uses; move it into a namespace or rename it");
+            }
             if (t.IsFileLocal && t.Locations.FirstOrDefault() is { } location)
             {
                 Report(diagnostics, DiagnosticIds.UnusableClass, location, t.Name, type.Name,
