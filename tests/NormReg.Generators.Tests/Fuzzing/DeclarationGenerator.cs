@@ -287,7 +287,7 @@ internal sealed class DeclarationGenerator
                 rows.RemoveAt(input);
                 _mistakes.Add("no [Input]");
                 break;
-            case 13 when input >= 0 && layers.Count > 0:
+            case 13 when input >= 0 && layers.Count > 0 && layers[0] > input:
                 FuzzRow first = rows[layers[0]];
                 rows.RemoveAt(layers[0]);
                 Insert(rows, input, first, "layer before [Input]");
@@ -319,7 +319,9 @@ internal sealed class DeclarationGenerator
                 int earlier = layers[Random.Next(layers.Count - 1)];
                 int later = _rows.Pick(layers.Where(i => i > earlier).ToArray());
                 string name = LayerName(rows, earlier);
-                rows[later].Name = _rows.Chance(0.3) ? char.ToLowerInvariant(name[0]) + name[1..] : name;
+                // Names differing in their first letter's case clash, but ReLU1 and reLU1 do not: ReLU1's fields are spelled relu1.
+                bool acronym = name.StartsWith("ReLU", StringComparison.Ordinal) || name.StartsWith("LeakyReLU", StringComparison.Ordinal) || name.StartsWith("GELU", StringComparison.Ordinal);
+                rows[later].Name = !acronym && _rows.Chance(0.3) ? char.ToLowerInvariant(name[0]) + name[1..] : name;
                 _mistakes.Add($"duplicate layer name {rows[later].Name}");
                 break;
             case 21 when anyLayer >= 0:

@@ -68,8 +68,10 @@ internal static class FiniteDifferenceCheck
     {
         var parts = new List<string>();
         for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType) parts.Insert(0, t.MetadataName);
-        string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString() + ".";
-        return ns + string.Join("+", parts);
+        string name = string.Join("+", parts);
+        // Metadata names, unescaped: namespace @class is "class".
+        for (INamespaceSymbol ns = type.ContainingNamespace; !ns.IsGlobalNamespace; ns = ns.ContainingNamespace) name = ns.Name + "." + name;
+        return name;
     }
 
     /// <summary>Arguments for every type parameter from the outermost type in: <c>string</c> where a class is required, <c>int</c> otherwise.</summary>

@@ -69,11 +69,19 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
     private static Verdict Try(int seed, int index)
     {
         FuzzDeclaration declaration = DeclarationGenerator.Create(seed, index);
-        CheckResult result = DeclarationChecker.Check(declaration);
-        SpotCheck spot = result is { Outcome: Outcome.Accepted, Output: { } compilation, Network: { } network }
-            ? FiniteDifferenceCheck.Run(compilation, network, seed ^ index)
-            : SpotCheck.Skipped;
-        return new Verdict(declaration, result.Outcome, spot, [.. result.Failures, .. spot.Failures.Select(f => "spot check: " + f)]);
+        try
+        {
+            CheckResult result = DeclarationChecker.Check(declaration);
+            SpotCheck spot = result is { Outcome: Outcome.Accepted, Output: { } compilation, Network: { } network }
+                ? FiniteDifferenceCheck.Run(compilation, network, seed ^ index)
+                : SpotCheck.Skipped;
+            return new Verdict(declaration, result.Outcome, spot, [.. result.Failures, .. spot.Failures.Select(f => "spot check: " + f)]);
+        }
+        catch (Exception e)
+        {
+            // Keep the declaration that broke the check itself attributable.
+            return new Verdict(declaration, Outcome.CompilerRejected, SpotCheck.Skipped, ["the check threw " + e]);
+        }
     }
 
     /// <summary>A failure without its particulars, to count failures of one kind.</summary>
