@@ -146,7 +146,7 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
             _ => (Check(row, 0, row.PositionalDouble(0), IsNonNegative, "l1 must be zero or positive, and finite"),
                   Check(row, 1, row.PositionalDouble(1), IsNonNegative, "l2 must be zero or positive, and finite")),
         };
-        if (row.Modifier == ModifierKind.L1L2 && l1 == 0 && l2 == 0)
+        if (row.Modifier == ModifierKind.L1L2 && (float)l1 == 0 && (float)l2 == 0)
         {
             Report(DiagnosticIds.InvalidArgument, row.Location, row.Text, "at least one of l1 and l2 must be positive");
         }
@@ -173,7 +173,7 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
         }
         double low = row.Data.ConstructorArguments.Length > 0 ? row.PositionalDouble(0) : 0;
         double high = row.Data.ConstructorArguments.Length > 1 ? row.PositionalDouble(1) : 1;
-        if (!(IsFinite(low) && IsFinite(high) && high > low))
+        if (!(IsFinite((float)low) && IsFinite((float)high) && (float)high > (float)low))
         {
             Report(DiagnosticIds.InvalidArgument, row.Location, row.Text, "the range needs finite bounds with high > low");
         }
@@ -182,16 +182,25 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
 
     private double Check(Row row, int index, double value, Func<double, bool> valid, string problem)
     {
-        if (!valid(value)) Report(DiagnosticIds.InvalidArgument, row.ArgumentLocation(index), row.Text, problem);
+        if (Problem(value, valid, problem) is { } found) Report(DiagnosticIds.InvalidArgument, row.ArgumentLocation(index), row.Text, found);
         return value;
     }
 
     private double CheckNamed(Row row, string name, double fallback, Func<double, bool> valid, string problem)
     {
         double value = row.Named(name, fallback);
-        if (!valid(value)) Report(DiagnosticIds.InvalidArgument, row.NamedArgumentLocation(name), row.Text, problem);
+        if (Problem(value, valid, problem) is { } found) Report(DiagnosticIds.InvalidArgument, row.NamedArgumentLocation(name), row.Text, found);
         return value;
     }
+
+    /// <summary>
+    /// The problem with <paramref name="value"/>, if any: the generated code computes in float, so a value valid as a double
+    /// must stay valid as a float (1e-50 becomes 0, 1e39 infinity, a rate of 0.9999999999 becomes 1).
+    /// </summary>
+    private static string? Problem(double value, Func<double, bool> valid, string problem) =>
+        !valid(value) ? problem
+        : !valid((float)value) ? $"{problem} as a 32-bit float, the precision of the generated code ({value.ToString("R", CultureInfo.InvariantCulture)} becomes {((float)value).ToString("R", CultureInfo.InvariantCulture)})"
+        : null;
 
     private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
 
