@@ -128,6 +128,10 @@ public sealed class StructuralDiagnosticsTests
         [Dense(3, {|NRG009:Name = "two words"|})]
         public partial class Net;
         """)]
+    [InlineData("NameOfAGeneratedField", "[Network] [Input(2)] [Dropout(0.5)] [Dense(3, {|NRG009:Name = \"Random\"|})] public partial class Net;")]
+    [InlineData("NameOfAnotherLayersGradient", "[Network] [Input(2)] [Dense(3, Name = \"Head\")] [Dense(2, {|NRG009:Name = \"DHead\"|})] public partial class Net;")]
+    [InlineData("NameOfAnotherLayersMask", "[Network] [Input(2)] [Dropout(0.5, Name = \"Drop\")] [Dense(2, {|NRG009:Name = \"DropMask\"|})] public partial class Net;")]
+    [InlineData("NameOfALaterLayersBuffer", "[Network] [Input(2)] [Dense(3, {|NRG009:Name = \"BatchNorm1Normalized\"|})] [BatchNorm] public partial class Net;")]
     [InlineData("NoLayers", """
         [Network]
         [{|NRG010:Input(2)|}]

@@ -18,6 +18,8 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
     private readonly Dictionary<LayerKind, int> _counts = [];
     private readonly HashSet<string> _stems = new(StringComparer.Ordinal);
     private readonly List<string> _inputTexts = [];
+    // Per layer: its row, whether it was named explicitly, and whether its name was already reported.
+    private readonly List<(Row Row, bool Explicit, bool Reported)> _names = [];
 
     public InputScalingSpec Scaling { get; private set; } = InputScalingSpec.None;
 
@@ -40,7 +42,37 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
                     break;
             }
         }
+        CheckFields();
         return _layers.Select((layer, i) => layer with { Row = "[" + _rowTexts[i] + "]" }).ToList();
+    }
+
+    /// <summary>
+    /// NRG009 for a name whose generated fields clash with the emitter's own (Random: _random) or with another
+    /// layer's (DHidden's _dHidden is Hidden's gradient; DropMask's _dropMask is Drop's mask). An explicit name is blamed.
+    /// </summary>
+    private void CheckFields()
+    {
+        var owners = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string field in Naming.FixedFields) owners[field] = -1;
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            if (_names[i].Reported) continue;
+            foreach (string field in Naming.Fields(_layers[i]))
+            {
+                if (!owners.TryGetValue(field, out int owner))
+                {
+                    owners[field] = i;
+                    continue;
+                }
+                int blamed = owner >= 0 && !_names[i].Explicit && _names[owner].Explicit ? owner : i;
+                int other = blamed == i ? owner : i;
+                (Row row, bool isExplicit, _) = _names[blamed];
+                string with = other < 0 ? "one the generator declares" : $"a field of layer '{_layers[other].Name}'";
+                Report(DiagnosticIds.InvalidLayerName, isExplicit ? row.NamedArgumentLocation("Name") : row.Location, _layers[blamed].Name, network,
+                    $"its generated field '{field}' would clash with {with}");
+                break;
+            }
+        }
     }
 
     private void AddLayer(Row row)
@@ -50,6 +82,7 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
         string name = explicitName ?? row.Layer + _counts[row.Layer].ToString(CultureInfo.InvariantCulture);
         // An automatic name (Dense1) can only clash with the class's own name.
         string? problem = explicitName is not null ? NetworkParser.NameProblem(explicitName, typeName) : name == typeName ? "it is the name of the network class" : null;
+        bool reported = true;
         if (problem is not null)
         {
             Report(DiagnosticIds.InvalidLayerName, explicitName is null ? row.Location : row.NamedArgumentLocation("Name"), name, network, problem);
@@ -58,6 +91,11 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
         {
             Report(DiagnosticIds.DuplicateLayerName, explicitName is null ? row.Location : row.NamedArgumentLocation("Name"), name, network);
         }
+        else
+        {
+            reported = false;
+        }
+        _names.Add((row, explicitName is not null, reported));
 
         var layer = new LayerSpec(row.Layer, name, row.Text);
         switch (row.Layer)
