@@ -132,6 +132,11 @@ public sealed class StructuralDiagnosticsTests
     [InlineData("NameOfAnotherLayersGradient", "[Network] [Input(2)] [Dense(3, Name = \"Head\")] [Dense(2, {|NRG009:Name = \"DHead\"|})] public partial class Net;")]
     [InlineData("NameOfAnotherLayersMask", "[Network] [Input(2)] [Dropout(0.5, Name = \"Drop\")] [Dense(2, {|NRG009:Name = \"DropMask\"|})] public partial class Net;")]
     [InlineData("NameOfALaterLayersBuffer", "[Network] [Input(2)] [Dense(3, {|NRG009:Name = \"BatchNorm1Normalized\"|})] [BatchNorm] public partial class Net;")]
+    [InlineData("NameOfATypeParameter", "[Network] [Input(2)] [Dense(3, {|NRG009:Name = \"T\"|})] public partial class Net<T>;")]
+    [InlineData("AutomaticNameOfATypeParameter", "[Network] [Input(2)] [{|NRG009:Dense(3)|}] public partial class Net<Dense1>;")]
+    [InlineData("TypeParameterNamedLikeAMember", "[Network] [Input(2)] [Dense(3)] public partial class Net<{|NRG014:Predict|}>;")]
+    [InlineData("TooManyParameters", "[Network] [Input(65536)] [Dense({|NRG011:65536|})] public partial class Net;")]
+    [InlineData("TooManyStatistics", "[Network] [Input({|NRG011:int.MaxValue|}), ZScore] [ReLU] public partial class Net;")]
     [InlineData("NoLayers", """
         [Network]
         [{|NRG010:Input(2)|}]

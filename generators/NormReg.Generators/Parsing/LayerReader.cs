@@ -11,7 +11,7 @@ namespace NormReg.Generators.Parsing;
 /// Reads the rows after <c>[Input]</c>: each layer with the modifiers that follow it, and the input row's
 /// scaling. Checks argument ranges and where modifiers may attach.
 /// </summary>
-internal sealed class LayerReader(string network, string typeName, List<DiagnosticInfo> diagnostics)
+internal sealed class LayerReader(string network, string typeName, IReadOnlyCollection<string> typeParameters, List<DiagnosticInfo> diagnostics)
 {
     private readonly List<LayerSpec> _layers = [];
     private readonly List<string> _rowTexts = [];
@@ -44,6 +44,45 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
         }
         CheckFields();
         return _layers.Select((layer, i) => layer with { Row = "[" + _rowTexts[i] + "]" }).ToList();
+    }
+
+    /// <summary>
+    /// NRG011 when the parameters, statistics or folded weights would not fit one .NET array: the generated
+    /// constants would overflow <see cref="int"/>. Blames the row where the count passes the limit.
+    /// </summary>
+    public void CheckSizes(int inputSize, Row input)
+    {
+        const long Limit = 0x7FFFFFC7; // Array.MaxLength
+        long width = inputSize, parameters = 0, statistics = Scaling.Kind == ScalingKind.None ? 0 : 2L * inputSize, folded = 0;
+        if (inputSize <= 0) return;
+        if (statistics > Limit)
+        {
+            Report(DiagnosticIds.InvalidArgument, input.ArgumentLocation(0), input.Text, $"input scaling would keep {statistics} statistics, more than a .NET array holds");
+            return;
+        }
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            LayerSpec layer = _layers[i];
+            if (layer.Kind == LayerKind.Dense)
+            {
+                if (layer.Units <= 0) return;
+                parameters += width * layer.Units + (layer.UseBias ? layer.Units : 0);
+                if (i + 1 < _layers.Count && _layers[i + 1].Kind == LayerKind.BatchNorm) folded += width * layer.Units + layer.Units;
+                width = layer.Units;
+            }
+            else if (layer.Kind is LayerKind.BatchNorm or LayerKind.LayerNorm)
+            {
+                parameters += 2 * width;
+                if (layer.Kind == LayerKind.BatchNorm) statistics += 2 * width;
+            }
+            if (parameters + statistics > Limit || folded > Limit)
+            {
+                Row row = _names[i].Row;
+                Report(DiagnosticIds.InvalidArgument, layer.Kind == LayerKind.Dense ? row.ArgumentLocation(0) : row.Location, row.Text,
+                    $"the network would hold {Math.Max(parameters + statistics, folded)} values in one array, more than a .NET array holds");
+                return;
+            }
+        }
     }
 
     /// <summary>
@@ -82,6 +121,7 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
         string name = explicitName ?? row.Layer + _counts[row.Layer].ToString(CultureInfo.InvariantCulture);
         // An automatic name (Dense1) can only clash with the class's own name.
         string? problem = explicitName is not null ? NetworkParser.NameProblem(explicitName, typeName) : name == typeName ? "it is the name of the network class" : null;
+        if (problem is null && typeParameters.Contains(name)) problem = "it is the name of a type parameter of the network class";
         bool reported = true;
         if (problem is not null)
         {

@@ -96,8 +96,9 @@ internal static class NetworkParser
             if (inputSize <= 0) Report(diagnostics, DiagnosticIds.NonPositiveSize, input.ArgumentLocation(0), input.Text, inputSize.ToString(CultureInfo.InvariantCulture));
         }
 
-        var reader = new LayerReader(name, type.Name, diagnostics);
+        var reader = new LayerReader(name, type.Name, [.. type.TypeParameters.Select(t => t.Name)], diagnostics);
         List<LayerSpec> layers = reader.Read(rows);
+        if (inputIndex >= 0) reader.CheckSizes(inputSize, rows[inputIndex]);
         if (inputIndex >= 0 && layers.Count == 0)
         {
             Report(diagnostics, DiagnosticIds.NoLayers, rows[inputIndex].Location, name);
@@ -173,6 +174,14 @@ internal static class NetworkParser
         {
             Report(diagnostics, DiagnosticIds.UnusableClass, declaration.Identifier.GetLocation(), type.Name, type.Name,
                 $"the generator emits a member named '{type.Name}' in it, and a member cannot have the name of its class; rename the class");
+        }
+        foreach (ITypeParameterSymbol parameter in type.TypeParameters)
+        {
+            if ((ReservedNames.Contains(parameter.Name) || Naming.FixedFields.Contains(parameter.Name)) && parameter.Locations.FirstOrDefault() is { } at)
+            {
+                Report(diagnostics, DiagnosticIds.UnusableClass, at, type.Name, type.Name,
+                    $"its type parameter '{parameter.Name}' has the name of a member the generator emits; rename it");
+            }
         }
         foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
         {
