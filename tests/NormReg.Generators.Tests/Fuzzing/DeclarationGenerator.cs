@@ -164,10 +164,12 @@ internal sealed class DeclarationGenerator
         shape.PlainName = name.TrimStart('@');
     }
 
-    private void Generic(DeclarationShape shape)
+    private void Generic(DeclarationShape shape, bool chaotic = false)
     {
-        shape.TypeParameters.Add("T");
-        shape.Constraints = _rows.Pick("", " where T : struct", " where T : class", " where T : notnull", " where T : new()");
+        // A chaotic type parameter may share its name with a layer or a generated member.
+        string name = chaotic ? _rows.Pick("T", "TItem", "Dense1", "Predict", "Hidden", "Random") : "T";
+        shape.TypeParameters.Add(name);
+        shape.Constraints = _rows.Pick("", " where T : struct", " where T : class", " where T : notnull", " where T : new()").Replace("T :", name + " :", StringComparison.Ordinal);
     }
 
     private DeclarationShape Chaotic()
@@ -175,7 +177,7 @@ internal sealed class DeclarationGenerator
         var shape = new DeclarationShape();
         Place(shape, chaotic: true);
         Name(shape, _rows.Pick(ChaoticNames));
-        if (_rows.Chance(0.2)) Generic(shape);
+        if (_rows.Chance(0.2)) Generic(shape, chaotic: true);
         if (_rows.Chance(0.15)) shape.Keyword = _rows.Pick("record", "record class");
         if (shape.Containers.Count == 0 && _rows.Chance(0.25)) shape.Modifiers = _rows.Pick("file ", "abstract ", "public abstract ", "file sealed ");
         if (shape.Keyword == "class" && !shape.Modifiers.Contains("abstract", StringComparison.Ordinal) && !shape.Modifiers.Contains("sealed", StringComparison.Ordinal) && _rows.Chance(0.1))
