@@ -135,14 +135,16 @@ internal static class FiniteDifferenceCheck
             void Compare(string what, double expected, Func<float, double> objective, float at)
             {
                 double wide = Central(objective, at, Step), narrow = Central(objective, at, Step / 2);
-                if (!Close(wide, narrow, out _))
+                if (!Close(wide, narrow, 0, out _))
                 {
                     inconclusive++;
                     return;
                 }
                 compared++;
                 expected *= distortion;
-                if (!Close(expected, narrow, out double error)) _failures.Add($"{what}: analytic {expected:G7}, central difference {narrow:G7}");
+                // The two differences' disagreement estimates the numeric side's own error (float noise amplified by a
+                // BatchNorm over a nearly constant feature); it widens the tolerance.
+                if (!Close(expected, narrow, Math.Abs(wide - narrow), out double error)) _failures.Add($"{what}: analytic {expected:G7}, central difference {narrow:G7}");
                 worst = Math.Max(worst, error);
             }
 
@@ -196,9 +198,9 @@ internal static class FiniteDifferenceCheck
             return (f(plus) - f(minus)) / ((double)plus - minus);
         }
 
-        private static bool Close(double a, double b, out double error)
+        private static bool Close(double a, double b, double slack, out double error)
         {
-            error = Math.Abs(a - b) / (AbsoluteTolerance + RelativeTolerance * Math.Max(Math.Abs(a), Math.Abs(b)));
+            error = Math.Abs(a - b) / (AbsoluteTolerance + RelativeTolerance * Math.Max(Math.Abs(a), Math.Abs(b)) + slack);
             return error <= 1;
         }
 

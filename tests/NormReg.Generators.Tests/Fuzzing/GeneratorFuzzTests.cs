@@ -43,7 +43,8 @@ public sealed class GeneratorFuzzTests(ITestOutputHelper output)
             + $"{verdicts.Count(v => v.Outcome == Outcome.CompilerRejected)} rejected by the compiler itself, in {clock.Elapsed.TotalSeconds:F1} s");
         output.WriteLine($"  built valid {Count(verdicts, Expectation.Accepted)}, built with mistakes {Count(verdicts, Expectation.Rejected)}, chaotic {Count(verdicts, Expectation.Unknown)}");
         output.WriteLine($"  finite-difference spot check on {spots.Length} networks: {spots.Sum(s => s.Compared)} gradients compared, "
-            + $"{spots.Sum(s => s.Inconclusive)} near a kink left out, worst error {spots.Select(s => s.WorstError).DefaultIfEmpty().Max():F3} of the tolerance");
+            + $"{spots.Sum(s => s.Inconclusive)} near a kink left out, worst error {spots.Select(s => s.WorstError).DefaultIfEmpty().Max():F3} of the tolerance"
+            + (spots.Length > 0 ? $" (#{verdicts.MaxBy(v => v.Spot.WorstError)!.Declaration.Index})" : ""));
 
         Verdict[] failed = [.. verdicts.Where(v => v.Failures.Count > 0)];
         foreach (var kind in failed.SelectMany(v => v.Failures.Select(Kind).Distinct().Select(k => (Kind: k, v.Declaration.Index))).GroupBy(k => k.Kind).OrderByDescending(g => g.Count()))
