@@ -128,6 +128,15 @@ public sealed class StructuralDiagnosticsTests
         [Dense(3, {|NRG009:Name = "two words"|})]
         public partial class Net;
         """)]
+    [InlineData("NameOfAGeneratedField", "[Network] [Input(2)] [Dropout(0.5)] [Dense(3, {|NRG009:Name = \"Random\"|})] public partial class Net;")]
+    [InlineData("NameOfAnotherLayersGradient", "[Network] [Input(2)] [Dense(3, Name = \"Head\")] [Dense(2, {|NRG009:Name = \"DHead\"|})] public partial class Net;")]
+    [InlineData("NameOfAnotherLayersMask", "[Network] [Input(2)] [Dropout(0.5, Name = \"Drop\")] [Dense(2, {|NRG009:Name = \"DropMask\"|})] public partial class Net;")]
+    [InlineData("NameOfALaterLayersBuffer", "[Network] [Input(2)] [Dense(3, {|NRG009:Name = \"BatchNorm1Normalized\"|})] [BatchNorm] public partial class Net;")]
+    [InlineData("NameOfATypeParameter", "[Network] [Input(2)] [Dense(3, {|NRG009:Name = \"T\"|})] public partial class Net<T>;")]
+    [InlineData("AutomaticNameOfATypeParameter", "[Network] [Input(2)] [{|NRG009:Dense(3)|}] public partial class Net<Dense1>;")]
+    [InlineData("TypeParameterNamedLikeAMember", "[Network] [Input(2)] [Dense(3)] public partial class Net<{|NRG014:Predict|}>;")]
+    [InlineData("TooManyParameters", "[Network] [Input(65536)] [Dense({|NRG011:65536|})] public partial class Net;")]
+    [InlineData("TooManyStatistics", "[Network] [Input({|NRG011:int.MaxValue|}), ZScore] [ReLU] public partial class Net;")]
     [InlineData("NoLayers", """
         [Network]
         [{|NRG010:Input(2)|}]
@@ -163,6 +172,13 @@ public sealed class StructuralDiagnosticsTests
     [InlineData("MomentumZero", "[Network] [Input(2)] [Dense(3)] [BatchNorm({|NRG011:Momentum = 0|})] public partial class Net;")]
     [InlineData("EpsilonZero", "[Network] [Input(2)] [Dense(3)] [LayerNorm({|NRG011:Epsilon = 0|})] public partial class Net;")]
     [InlineData("MinMaxInverted", "[Network] [Input(2), {|NRG011:MinMax(1, 0)|}] [Dense(3)] public partial class Net;")]
+    [InlineData("DropoutRateOneAsFloat", "[Network] [Input(2)] [Dropout({|NRG011:0.9999999999|})] [Dense(3)] public partial class Net;")]
+    [InlineData("EpsilonZeroAsFloat", "[Network] [Input(1)] [LayerNorm({|NRG011:Epsilon = 1e-300|})] [Dense(3)] public partial class Net;")]
+    [InlineData("NoiseInfiniteAsFloat", "[Network] [Input(2)] [GaussianNoise({|NRG011:double.MaxValue|})] [Dense(3)] public partial class Net;")]
+    [InlineData("L2ZeroAsFloat", "[Network] [Input(2)] [Dense(3), L2({|NRG011:1e-50|})] public partial class Net;")]
+    [InlineData("L1L2ZeroAsFloat", "[Network] [Input(2)] [Dense(3), {|NRG011:L1L2(1e-50, 0)|}] public partial class Net;")]
+    [InlineData("SlopeInfiniteAsFloat", "[Network] [Input(2)] [LeakyReLU({|NRG011:1e39|})] [Dense(3)] public partial class Net;")]
+    [InlineData("MinMaxEmptyAsFloat", "[Network] [Input(2), {|NRG011:MinMax(0.5, 0.50000000001)|}] [Dense(3)] public partial class Net;")]
     [InlineData("ModifierBeforeEverything", "[Network] [{|NRG012:L2(0.1)|}] [Input(2)] [Dense(3)] public partial class Net;")]
     [InlineData("ScalingOnALayer", "[Network] [Input(2)] [Dense(3), {|NRG012:ZScore|}] public partial class Net;")]
     [InlineData("PenaltyOnTheInput", "[Network] [Input(2), {|NRG012:L2(0.1)|}] [Dense(3)] public partial class Net;")]
@@ -171,10 +187,23 @@ public sealed class StructuralDiagnosticsTests
     [InlineData("TwoScalings", "[Network] [Input(2), ZScore, {|NRG013:MinMax|}] [Dense(3)] public partial class Net;")]
     [InlineData("TwoPenalties", "[Network] [Input(2)] [Dense(3), L1(0.1), {|NRG013:L2(0.1)|}] public partial class Net;")]
     [InlineData("TwoMaxNorms", "[Network] [Input(2)] [Dense(3), MaxNorm(2), {|NRG013:MaxNorm(3)|}] public partial class Net;")]
+    [InlineData("ClassNamedLikeAMember", "[Network] [Input(2)] [Dense(3)] public partial class {|NRG014:Architecture|};")]
+    [InlineData("ClassNamedLikeAField", "[Network] [Input(2)] [Dense(3)] public partial class {|NRG014:_random|};")]
+    [InlineData("ClassNamedLikeALayer", "[Network] [Input(2)] [{|NRG009:Dense(3)|}] public partial class Dense1;")]
+    [InlineData("PrimaryConstructor", "[Network] [Input(2)] [Dense(3)] public partial class Net{|NRG014:(int width)|} { private int Width => width; }")]
+    [InlineData("PositionalRecord", "[Network] [Input(2)] [Dense(3)] public partial record Net{|NRG014:(int Width)|};")]
+    [InlineData("FileLocal", "[Network] [Input(2)] [Dense(3)] file partial class {|NRG014:Net|};")]
+    [InlineData("InFileLocalType", "file partial class {|NRG014:Outer|} { [Network] [Input(2)] [Dense(3)] public partial class Net; }")]
     [InlineData("ModifierOutsideNetwork", "[{|NRG006:L2(0.1)|}] public partial class Plain;")]
     public void Reports_exactly_the_marked_diagnostics(string name, string markup)
     {
         AssertDiagnostics(name, Usings + markup);
+    }
+
+    [Fact]
+    public void A_global_type_hiding_a_namespace_the_generated_code_uses_is_reported()
+    {
+        AssertDiagnostics("System", "using NormReg;\npublic partial class {|NRG014:System|} { [Network] [Input(2)] [Dense(3)] public partial class Net; }");
     }
 
     [Fact]
@@ -230,6 +259,18 @@ public sealed class StructuralDiagnosticsTests
         Assert.Empty(GeneratorHarness.NormRegDiagnostics(Usings + source).Where(d => string.CompareOrdinal(d.Id, "NRG100") < 0));
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS1591").Select(d => $"{name}: {d}"));
         Assert.Equal(source.Contains("[Network") ? 1 : 0, result.GeneratedSources.Length);
+    }
+
+    [Theory]
+    [InlineData("KeywordNames", "#pragma warning disable CS8981\nnamespace App;\n/// <summary>Holds a network.</summary>\n/// <typeparam name=\"int\">A type.</typeparam>\npublic static partial class @event<@int>\n{\n    /// <summary>A network.</summary>\n    [Network] [Input(2)] [Dense(3)] public partial class @class;\n}")]
+    [InlineData("ClassNamedSpan", "namespace App;\n/// <summary>A network.</summary>\n[Network] [Input(2)] [Dense(3)] public partial class Span;")]
+    [InlineData("KeywordNamespace", "namespace @class.Nets;\n/// <summary>A network.</summary>\n[Network] [Input(2)] [Dense(3)] public partial class Net;")]
+    public void Unusual_but_valid_declarations_compile_without_a_diagnostic(string name, string source)
+    {
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.Compile("using NormReg;\n" + source));
+
+        Assert.Empty(GeneratorHarness.Visible(output).Select(d => $"{name}: {d}"));
+        Assert.Single(result.GeneratedSources);
     }
 
     private static void AssertDiagnostics(string name, string markup)

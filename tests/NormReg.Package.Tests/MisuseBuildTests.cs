@@ -16,7 +16,7 @@ namespace NormReg.Package.Tests;
 public sealed class MisuseBuildTests(PackedPackage package)
 {
     private static readonly string[] WarningRules = BuildDiagnostics.Ids(100, 108);
-    private static readonly string[] StructuralRules = BuildDiagnostics.Ids(1, 13);
+    private static readonly string[] StructuralRules = BuildDiagnostics.Ids(1, 14);
 
     [Fact]
     public async Task Misuse_builds_with_exactly_the_marked_warnings()

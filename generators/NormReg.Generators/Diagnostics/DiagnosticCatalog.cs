@@ -84,6 +84,11 @@ public static class DiagnosticCatalog
         "'{0}' repeats a modifier of the same family on '{1}' in network '{2}'; keep one",
         "A row takes at most one input scaling, one penalty ([L1], [L2] or [L1L2]; combine them with [L1L2]) and one [MaxNorm].");
 
+    public static readonly DiagnosticDescriptor UnusableClass = Error(
+        DiagnosticIds.UnusableClass, "Class cannot hold the generated network",
+        "'{0}' cannot hold network '{1}': {2}",
+        "The generator adds members, fields and a constructor to the network class, in a file of its own: the class may not have the name of one of those members, may not have a primary constructor (the generated constructor could not call it), and neither it nor a type around it may be file-local.");
+
     public static readonly DiagnosticDescriptor TrainingModeAtInference = Warning(
         DiagnosticIds.TrainingModeAtInference, Inference, "Training-mode forward pass used for inference",
         "'{0}' runs '{1}' in training mode ({2}) {3}; use Predict or ForwardMode.Inference, or ForwardMode.Sampling for Monte-Carlo dropout",
@@ -132,7 +137,7 @@ public static class DiagnosticCatalog
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         InternalError, NoInput, MultipleInputs, InputNotFirst, NotPartial, SplitDeclaration,
         RowOutsideNetwork, NonPositiveSize, DuplicateLayerName, InvalidLayerName, NoLayers, InvalidArgument,
-        MisplacedModifier, RepeatedModifier, TrainingModeAtInference, DropoutBeforeBatchNorm, BiasBeforeBatchNorm,
+        MisplacedModifier, RepeatedModifier, UnusableClass, TrainingModeAtInference, DropoutBeforeBatchNorm, BiasBeforeBatchNorm,
         PenaltyOnNormalization, DropoutAfterLastWeights, DoubleActivation, BatchNormBatchOfOne, L2WithAdamW, EarlyStoppingWithoutValidation);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

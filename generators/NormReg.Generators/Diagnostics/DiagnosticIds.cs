@@ -17,6 +17,7 @@ public static class DiagnosticIds
     public const string InvalidArgument = "NRG011";
     public const string MisplacedModifier = "NRG012";
     public const string RepeatedModifier = "NRG013";
+    public const string UnusableClass = "NRG014";
 
     public const string TrainingModeAtInference = "NRG100";
     public const string DropoutBeforeBatchNorm = "NRG101";

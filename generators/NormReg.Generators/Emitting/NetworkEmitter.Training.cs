@@ -12,7 +12,7 @@ internal static partial class NetworkEmitter
     {
         w.Line("/// <summary>");
         w.Line("/// Forward pass with an explicit mode, for custom training loops. A <see cref=\"global::NormReg.ForwardMode.Training\"/> pass");
-        w.Line("/// draws dropout and noise, normalizes with batch statistics and keeps its activations for <see cref=\"Backward(ReadOnlySpan{float}, Span{float}, int)\"/>;");
+        w.Line("/// draws dropout and noise, normalizes with batch statistics and keeps its activations for <see cref=\"Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)\"/>;");
         w.Line("/// to evaluate or serve, use <c>Predict</c>.");
         w.Line("/// </summary>");
         w.Line("/// <param name=\"inputs\"><paramref name=\"batchSize\"/> × <see cref=\"InputSize\"/> features, row-major.</param>");

@@ -219,7 +219,7 @@ internal static partial class NetworkEmitter
         w.Line("/// </summary>");
         w.Line("/// <param name=\"maxBatchSize\">The largest batch <c>Predict</c>, <c>Forward</c> and <c>TrainStep</c> will be given.</param>");
         w.Line("/// <param name=\"seed\">Seed of the weight initialization and of the training-time draws.</param>");
-        w.Open($"public {c.Network.Identifier}(int maxBatchSize = 1, int seed = 0)");
+        w.Open($"public {Parsing.Naming.Identifier(c.Network.Identifier)}(int maxBatchSize = 1, int seed = 0)");
         w.Line($"{Guard}MaxBatchSize(maxBatchSize, {Int(widest)}, {c.NameLiteral});");
         w.Line("MaxBatchSize = maxBatchSize;");
         w.Line($"{Planner.InputBuffer} = new float[maxBatchSize * InputSize];");

@@ -11,13 +11,15 @@ namespace NormReg.Generators.Parsing;
 /// Reads the rows after <c>[Input]</c>: each layer with the modifiers that follow it, and the input row's
 /// scaling. Checks argument ranges and where modifiers may attach.
 /// </summary>
-internal sealed class LayerReader(string network, string typeName, List<DiagnosticInfo> diagnostics)
+internal sealed class LayerReader(string network, string typeName, IReadOnlyCollection<string> typeParameters, List<DiagnosticInfo> diagnostics)
 {
     private readonly List<LayerSpec> _layers = [];
     private readonly List<string> _rowTexts = [];
     private readonly Dictionary<LayerKind, int> _counts = [];
     private readonly HashSet<string> _stems = new(StringComparer.Ordinal);
     private readonly List<string> _inputTexts = [];
+    // Per layer: its row, whether it was named explicitly, and whether its name was already reported.
+    private readonly List<(Row Row, bool Explicit, bool Reported)> _names = [];
 
     public InputScalingSpec Scaling { get; private set; } = InputScalingSpec.None;
 
@@ -40,7 +42,76 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
                     break;
             }
         }
+        CheckFields();
         return _layers.Select((layer, i) => layer with { Row = "[" + _rowTexts[i] + "]" }).ToList();
+    }
+
+    /// <summary>
+    /// NRG011 when the parameters, statistics or folded weights would not fit one .NET array: the generated
+    /// constants would overflow <see cref="int"/>. Blames the row where the count passes the limit.
+    /// </summary>
+    public void CheckSizes(int inputSize, Row input)
+    {
+        const long Limit = 0x7FFFFFC7; // Array.MaxLength
+        long width = inputSize, parameters = 0, statistics = Scaling.Kind == ScalingKind.None ? 0 : 2L * inputSize, folded = 0;
+        if (inputSize <= 0) return;
+        if (statistics > Limit)
+        {
+            Report(DiagnosticIds.InvalidArgument, input.ArgumentLocation(0), input.Text, $"input scaling would keep {statistics} statistics, more than a .NET array holds");
+            return;
+        }
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            LayerSpec layer = _layers[i];
+            if (layer.Kind == LayerKind.Dense)
+            {
+                if (layer.Units <= 0) return;
+                parameters += width * layer.Units + (layer.UseBias ? layer.Units : 0);
+                if (i + 1 < _layers.Count && _layers[i + 1].Kind == LayerKind.BatchNorm) folded += width * layer.Units + layer.Units;
+                width = layer.Units;
+            }
+            else if (layer.Kind is LayerKind.BatchNorm or LayerKind.LayerNorm)
+            {
+                parameters += 2 * width;
+                if (layer.Kind == LayerKind.BatchNorm) statistics += 2 * width;
+            }
+            if (parameters + statistics > Limit || folded > Limit)
+            {
+                Row row = _names[i].Row;
+                Report(DiagnosticIds.InvalidArgument, layer.Kind == LayerKind.Dense ? row.ArgumentLocation(0) : row.Location, row.Text,
+                    $"the network would hold {Math.Max(parameters + statistics, folded)} values in one array, more than a .NET array holds");
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// NRG009 for a name whose generated fields clash with the emitter's own (Random: _random) or with another
+    /// layer's (DHidden's _dHidden is Hidden's gradient; DropMask's _dropMask is Drop's mask). An explicit name is blamed.
+    /// </summary>
+    private void CheckFields()
+    {
+        var owners = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string field in Naming.FixedFields) owners[field] = -1;
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            if (_names[i].Reported) continue;
+            foreach (string field in Naming.Fields(_layers[i]))
+            {
+                if (!owners.TryGetValue(field, out int owner))
+                {
+                    owners[field] = i;
+                    continue;
+                }
+                int blamed = owner >= 0 && !_names[i].Explicit && _names[owner].Explicit ? owner : i;
+                int other = blamed == i ? owner : i;
+                (Row row, bool isExplicit, _) = _names[blamed];
+                string with = other < 0 ? "one the generator declares" : $"a field of layer '{_layers[other].Name}'";
+                Report(DiagnosticIds.InvalidLayerName, isExplicit ? row.NamedArgumentLocation("Name") : row.Location, _layers[blamed].Name, network,
+                    $"its generated field '{field}' would clash with {with}");
+                break;
+            }
+        }
     }
 
     private void AddLayer(Row row)
@@ -48,14 +119,23 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
         _counts[row.Layer] = _counts.TryGetValue(row.Layer, out int count) ? count + 1 : 1;
         string? explicitName = row.Named<string?>("Name", null);
         string name = explicitName ?? row.Layer + _counts[row.Layer].ToString(CultureInfo.InvariantCulture);
-        if (explicitName is not null && NetworkParser.NameProblem(explicitName, typeName) is { } problem)
+        // An automatic name (Dense1) can only clash with the class's own name.
+        string? problem = explicitName is not null ? NetworkParser.NameProblem(explicitName, typeName) : name == typeName ? "it is the name of the network class" : null;
+        if (problem is null && typeParameters.Contains(name)) problem = "it is the name of a type parameter of the network class";
+        bool reported = true;
+        if (problem is not null)
         {
-            Report(DiagnosticIds.InvalidLayerName, row.NamedArgumentLocation("Name"), explicitName, network, problem);
+            Report(DiagnosticIds.InvalidLayerName, explicitName is null ? row.Location : row.NamedArgumentLocation("Name"), name, network, problem);
         }
         else if (!_stems.Add(Naming.Stem(name)))
         {
             Report(DiagnosticIds.DuplicateLayerName, explicitName is null ? row.Location : row.NamedArgumentLocation("Name"), name, network);
         }
+        else
+        {
+            reported = false;
+        }
+        _names.Add((row, explicitName is not null, reported));
 
         var layer = new LayerSpec(row.Layer, name, row.Text);
         switch (row.Layer)
@@ -144,7 +224,7 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
             _ => (Check(row, 0, row.PositionalDouble(0), IsNonNegative, "l1 must be zero or positive, and finite"),
                   Check(row, 1, row.PositionalDouble(1), IsNonNegative, "l2 must be zero or positive, and finite")),
         };
-        if (row.Modifier == ModifierKind.L1L2 && l1 == 0 && l2 == 0)
+        if (row.Modifier == ModifierKind.L1L2 && (float)l1 == 0 && (float)l2 == 0)
         {
             Report(DiagnosticIds.InvalidArgument, row.Location, row.Text, "at least one of l1 and l2 must be positive");
         }
@@ -171,7 +251,7 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
         }
         double low = row.Data.ConstructorArguments.Length > 0 ? row.PositionalDouble(0) : 0;
         double high = row.Data.ConstructorArguments.Length > 1 ? row.PositionalDouble(1) : 1;
-        if (!(IsFinite(low) && IsFinite(high) && high > low))
+        if (!(IsFinite((float)low) && IsFinite((float)high) && (float)high > (float)low))
         {
             Report(DiagnosticIds.InvalidArgument, row.Location, row.Text, "the range needs finite bounds with high > low");
         }
@@ -180,16 +260,25 @@ internal sealed class LayerReader(string network, string typeName, List<Diagnost
 
     private double Check(Row row, int index, double value, Func<double, bool> valid, string problem)
     {
-        if (!valid(value)) Report(DiagnosticIds.InvalidArgument, row.ArgumentLocation(index), row.Text, problem);
+        if (Problem(value, valid, problem) is { } found) Report(DiagnosticIds.InvalidArgument, row.ArgumentLocation(index), row.Text, found);
         return value;
     }
 
     private double CheckNamed(Row row, string name, double fallback, Func<double, bool> valid, string problem)
     {
         double value = row.Named(name, fallback);
-        if (!valid(value)) Report(DiagnosticIds.InvalidArgument, row.NamedArgumentLocation(name), row.Text, problem);
+        if (Problem(value, valid, problem) is { } found) Report(DiagnosticIds.InvalidArgument, row.NamedArgumentLocation(name), row.Text, found);
         return value;
     }
+
+    /// <summary>
+    /// The problem with <paramref name="value"/>, if any: the generated code computes in float, so a value valid as a double
+    /// must stay valid as a float (1e-50 becomes 0, 1e39 infinity, a rate of 0.9999999999 becomes 1).
+    /// </summary>
+    private static string? Problem(double value, Func<double, bool> valid, string problem) =>
+        !valid(value) ? problem
+        : !valid((float)value) ? $"{problem} as a 32-bit float, the precision of the generated code ({value.ToString("R", CultureInfo.InvariantCulture)} becomes {((float)value).ToString("R", CultureInfo.InvariantCulture)})"
+        : null;
 
     private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
 

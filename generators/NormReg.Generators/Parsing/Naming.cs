@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Linq;
+using NormReg.Generators.Model;
 
 namespace NormReg.Generators.Parsing;
 
@@ -21,8 +23,38 @@ internal static class Naming
         return char.ToLowerInvariant(name[0]) + name.Substring(1);
     }
 
+    /// <summary>Fields the emitter declares whatever the layers: no layer's fields, nor the class, may take these names.</summary>
+    public static readonly string[] FixedFields =
+        ["_parameters", "_gradients", "_statistics", "_statisticsBefore", "_folded", "_foldsStale", "_input", "_dInput", "_trainingBatch", "_random"];
+
+    /// <summary>A name as C# source: <c>@event</c> for a keyword, the name itself otherwise.</summary>
+    public static string Identifier(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? name : "@" + name;
+
     /// <summary>The field holding a layer's output activations.</summary>
     public static string OutputField(string name) => "_" + Stem(name);
+
+    /// <summary>Dropout: the field holding the mask.</summary>
+    public static string MaskField(string name) => OutputField(name) + "Mask";
+
+    /// <summary>BatchNorm, LayerNorm: the field holding the normalized input x̂.</summary>
+    public static string NormalizedField(string name) => OutputField(name) + "Normalized";
+
+    /// <summary>BatchNorm, LayerNorm: the field holding 1/√(σ² + ε).</summary>
+    public static string InverseStdField(string name) => OutputField(name) + "InverseStd";
+
+    /// <summary>Every field the emitter declares for <paramref name="layer"/>.</summary>
+    public static IEnumerable<string> Fields(LayerSpec layer)
+    {
+        yield return OutputField(layer.Name);
+        yield return GradientField(layer.Name);
+        if (layer.Kind == LayerKind.Dropout) yield return MaskField(layer.Name);
+        if (layer.Kind is LayerKind.BatchNorm or LayerKind.LayerNorm)
+        {
+            yield return NormalizedField(layer.Name);
+            yield return InverseStdField(layer.Name);
+        }
+    }
 
     /// <summary>The field holding the loss gradient with respect to a layer's output.</summary>
     public static string GradientField(string name)

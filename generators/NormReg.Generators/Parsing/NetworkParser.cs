@@ -65,6 +65,7 @@ internal static class NetworkParser
         string name = type.Name;
 
         CheckPartial(type, declaration, diagnostics);
+        CheckHost(type, declaration, diagnostics);
         List<Row> rows = ReadRows(type, declaration, cancellationToken, out List<Row> elsewhere);
         foreach (Row row in elsewhere)
         {
@@ -95,8 +96,9 @@ internal static class NetworkParser
             if (inputSize <= 0) Report(diagnostics, DiagnosticIds.NonPositiveSize, input.ArgumentLocation(0), input.Text, inputSize.ToString(CultureInfo.InvariantCulture));
         }
 
-        var reader = new LayerReader(name, type.Name, diagnostics);
+        var reader = new LayerReader(name, type.Name, [.. type.TypeParameters.Select(t => t.Name)], diagnostics);
         List<LayerSpec> layers = reader.Read(rows);
+        if (inputIndex >= 0) reader.CheckSizes(inputSize, rows[inputIndex]);
         if (inputIndex >= 0 && layers.Count == 0)
         {
             Report(diagnostics, DiagnosticIds.NoLayers, rows[inputIndex].Location, name);
@@ -111,7 +113,7 @@ internal static class NetworkParser
             type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
             ContainingTypes(declaration),
             Keyword(declaration),
-            declaration.Identifier.ValueText + TypeParameters(declaration),
+            Naming.Identifier(declaration.Identifier.ValueText) + TypeParameters(declaration),
             declaration.Identifier.ValueText,
             HintName(type),
             loss,
@@ -165,6 +167,46 @@ internal static class NetworkParser
         }
     }
 
+    /// <summary>NRG014: what keeps the generated members, fields and constructor from joining the class.</summary>
+    private static void CheckHost(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+    {
+        if (ReservedNames.Contains(type.Name) || Naming.FixedFields.Contains(type.Name))
+        {
+            Report(diagnostics, DiagnosticIds.UnusableClass, declaration.Identifier.GetLocation(), type.Name, type.Name,
+                $"the generator emits a member named '{type.Name}' in it, and a member cannot have the name of its class; rename the class");
+        }
+        foreach (ITypeParameterSymbol parameter in type.TypeParameters)
+        {
+            if ((ReservedNames.Contains(parameter.Name) || Naming.FixedFields.Contains(parameter.Name)) && parameter.Locations.FirstOrDefault() is { } at)
+            {
+                Report(diagnostics, DiagnosticIds.UnusableClass, at, type.Name, type.Name,
+                    $"its type parameter '{parameter.Name}' has the name of a member the generator emits; rename it");
+            }
+        }
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is TypeDeclarationSyntax { ParameterList: { } parameters })
+            {
+                Report(diagnostics, DiagnosticIds.UnusableClass, parameters.GetLocation(), type.Name, type.Name,
+                    "it has a primary constructor, which the generated constructor cannot call; move the parameters to members");
+            }
+        }
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            // The generated code names global::System and global::NormReg; a type of that name in the global namespace hides them.
+            if (t.ContainingType is null && t.ContainingNamespace.IsGlobalNamespace && t.Name is "System" or "NormReg" && t.Locations.FirstOrDefault() is { } hiding)
+            {
+                Report(diagnostics, DiagnosticIds.UnusableClass, hiding, t.Name, type.Name,
+                    $"a type named '{t.Name}' in the global namespace hides the namespace the generated code uses; move it into a namespace or rename it");
+            }
+            if (t.IsFileLocal && t.Locations.FirstOrDefault() is { } location)
+            {
+                Report(diagnostics, DiagnosticIds.UnusableClass, location, t.Name, type.Name,
+                    "a file-local type cannot be extended from the generated file; remove the 'file' modifier");
+            }
+        }
+    }
+
     public static string? NameProblem(string name, string typeName)
     {
         if (!SyntaxFacts.IsValidIdentifier(name)) return "it is not a C# identifier";
@@ -181,7 +223,7 @@ internal static class NetworkParser
         var types = new List<ContainingTypeSpec>();
         for (SyntaxNode? parent = declaration.Parent; parent is TypeDeclarationSyntax outer; parent = outer.Parent)
         {
-            types.Insert(0, new ContainingTypeSpec(Keyword(outer), outer.Identifier.ValueText + TypeParameters(outer)));
+            types.Insert(0, new ContainingTypeSpec(Keyword(outer), Naming.Identifier(outer.Identifier.ValueText) + TypeParameters(outer)));
         }
         return types.ToEquatableArray();
     }
@@ -195,15 +237,16 @@ internal static class NetworkParser
 
     private static string TypeParameters(TypeDeclarationSyntax declaration) =>
         declaration.TypeParameterList is { Parameters.Count: > 0 } list
-            ? "<" + string.Join(", ", list.Parameters.Select(p => p.Identifier.ValueText)) + ">"
+            ? "<" + string.Join(", ", list.Parameters.Select(p => Naming.Identifier(p.Identifier.ValueText))) + ">"
             : "";
 
     private static string HintName(INamedTypeSymbol type)
     {
         var parts = new List<string>();
-        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType) parts.Insert(0, t.MetadataName.Replace('`', '_'));
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType) parts.Insert(0, t.MetadataName);
         if (!type.ContainingNamespace.IsGlobalNamespace) parts.Insert(0, type.ContainingNamespace.ToDisplayString());
-        return string.Join(".", parts) + ".g.cs";
+        // AddSource throws on characters such as '@' (namespace @class) and '<' (a file-local type's metadata name).
+        return new string(string.Join(".", parts).Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' ? c : '_').ToArray()) + ".g.cs";
     }
 
     private static bool IsInside(SyntaxReference reference, SyntaxNode node) =>

@@ -55,8 +55,8 @@ internal static class Planner
                         BiasOffset = parameters + width,
                         Init = InitKind.Ones,
                         StatisticsOffset = batchNorm ? statistics : -1,
-                        SavedBuffer = layer.OutputBuffer + "Normalized",
-                        InverseStdBuffer = layer.OutputBuffer + "InverseStd",
+                        SavedBuffer = Naming.NormalizedField(spec.Name),
+                        InverseStdBuffer = Naming.InverseStdField(spec.Name),
                         Inference = batchNorm && layers.Count > 0 && layers[layers.Count - 1].Inference == InferenceRole.FoldedDense
                             ? InferenceRole.Folded
                             : InferenceRole.Run,
@@ -65,7 +65,7 @@ internal static class Planner
                     if (batchNorm) statistics += 2 * width;
                     break;
                 case LayerKind.Dropout:
-                    layer = layer with { SavedBuffer = layer.OutputBuffer + "Mask", Inference = InferenceRole.Skip };
+                    layer = layer with { SavedBuffer = Naming.MaskField(spec.Name), Inference = InferenceRole.Skip };
                     break;
                 case LayerKind.GaussianNoise:
                     layer = layer with { Inference = InferenceRole.Skip };

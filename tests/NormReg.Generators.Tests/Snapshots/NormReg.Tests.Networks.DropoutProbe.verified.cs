@@ -144,7 +144,7 @@ namespace NormReg.Tests.Networks
 
         /// <summary>
         /// Forward pass with an explicit mode, for custom training loops. A <see cref="global::NormReg.ForwardMode.Training"/> pass
-        /// draws dropout and noise, normalizes with batch statistics and keeps its activations for <see cref="Backward(ReadOnlySpan{float}, Span{float}, int)"/>;
+        /// draws dropout and noise, normalizes with batch statistics and keeps its activations for <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>;
         /// to evaluate or serve, use <c>Predict</c>.
         /// </summary>
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>

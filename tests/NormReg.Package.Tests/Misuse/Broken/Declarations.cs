@@ -15,3 +15,12 @@ public class SealedOffClassifier; // expect: NRG004
 [ReLU] // expect: NRG006
 [Dropout(0.2)] // expect: NRG006
 public partial class HiddenBlock;
+
+/// <summary>A primary constructor, which the generated constructor could not call.</summary>
+[Network]
+[Input(8)]
+[Dense(3)]
+public partial class ConfiguredClassifier(int width) // expect: NRG014
+{
+    internal int Width => width;
+}
