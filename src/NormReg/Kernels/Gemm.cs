@@ -78,11 +78,13 @@ internal static class Gemm
         }
     }
 
-    /// <summary>One row of <c>a</c>, a matrix-vector product: eight rows of <c>b</c> at a time, eight FMA chains in flight.</summary>
+    /// <summary>
+    /// One row of <c>a</c>, a matrix-vector product: four rows of <c>b</c> at a time. Weights read once per call stream from L3 at
+    /// batch 1, and four streams (plus <c>a</c>) kept the prefetchers ahead where eight did not (1024 × 1024: 50.3 µs against 53.1 µs).
+    /// </summary>
     private static void DotRow(ref float r, ref float b0, ref float c, int j1, int j2, int k)
     {
         int j0 = j1;
-        for (; j0 + 8 <= j2; j0 += 8) DotTile1x8(ref r, ref b0, ref c, j0, k);
         for (; j0 + 4 <= j2; j0 += 4) DotTile1x4(ref r, ref b0, ref c, j0, k);
         for (; j0 < j2; j0++) Unsafe.Add(ref c, j0) = Dot(ref r, ref Unsafe.Add(ref b0, j0 * k), k);
     }
@@ -240,35 +242,6 @@ internal static class Gemm
             s3 = Fma(x, Load(ref w3, p), s3);
         }
         Store(ref c, j0, s0, s1, s2, s3, ref r, ref w0, ref w1, ref w2, ref w3, p, k);
-    }
-
-    /// <summary>One row of <c>a</c> against eight rows of <c>b</c>.</summary>
-    private static void DotTile1x8(ref float r, ref float b0, ref float c, int j0, int k)
-    {
-        ref float w0 = ref Unsafe.Add(ref b0, j0 * k);
-        ref float w1 = ref Unsafe.Add(ref w0, k);
-        ref float w2 = ref Unsafe.Add(ref w1, k);
-        ref float w3 = ref Unsafe.Add(ref w2, k);
-        ref float w4 = ref Unsafe.Add(ref w3, k);
-        ref float w5 = ref Unsafe.Add(ref w4, k);
-        ref float w6 = ref Unsafe.Add(ref w5, k);
-        ref float w7 = ref Unsafe.Add(ref w6, k);
-        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
-        int p = 0;
-        for (; p + Lanes <= k; p += Lanes)
-        {
-            Vector256<float> x = Load(ref r, p);
-            s0 = Fma(x, Load(ref w0, p), s0);
-            s1 = Fma(x, Load(ref w1, p), s1);
-            s2 = Fma(x, Load(ref w2, p), s2);
-            s3 = Fma(x, Load(ref w3, p), s3);
-            s4 = Fma(x, Load(ref w4, p), s4);
-            s5 = Fma(x, Load(ref w5, p), s5);
-            s6 = Fma(x, Load(ref w6, p), s6);
-            s7 = Fma(x, Load(ref w7, p), s7);
-        }
-        Store(ref c, j0, s0, s1, s2, s3, ref r, ref w0, ref w1, ref w2, ref w3, p, k);
-        Store(ref c, j0 + 4, s4, s5, s6, s7, ref r, ref w4, ref w5, ref w6, ref w7, p, k);
     }
 
     /// <summary>Two rows of <c>a</c> against four rows of <c>b</c>.</summary>
