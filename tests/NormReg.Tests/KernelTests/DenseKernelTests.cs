@@ -67,7 +67,7 @@ public sealed class DenseKernelTests
     [InlineData(5, 70, 300, -1)]          // finite
     [InlineData(5, 70, 300, 3)]           // a NaN in x: one column of dW, tiled
     [InlineData(5, 70, 300, 69)]          // in the last column, past the tiles
-    [InlineData(3, 9, 6, 4)]              // a network too small for any tile
+    [InlineData(3, 9, 6, 4)]              // nine columns: a 4×8 tile, then the ninth alone
     [InlineData(200, 37, 9, 199 * 37)]    // in the second panel of 128 samples
     public void Backward_reports_whether_every_parameter_gradient_is_finite(int batch, int inputs, int outputs, int poisoned)
     {
