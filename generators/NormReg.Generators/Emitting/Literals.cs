@@ -17,6 +17,9 @@ internal static class Literals
 
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A double as C# source and in comments, the shortest text that round-trips, whatever the build machine's culture.</summary>
+    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
     public static string String(string value) =>
         "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\r", "\\r").Replace("\n", "\\n") + "\"";
 

@@ -1,10 +1,11 @@
+using System.Linq;
 using NormReg.Generators.Model;
 using NormReg.Generators.Planning;
 using static NormReg.Generators.Emitting.Literals;
 
 namespace NormReg.Generators.Emitting;
 
-/// <summary>The static <c>Architecture</c> description: the rows as data, for ONNX export and model files.</summary>
+/// <summary>The static <c>Architecture</c> description (the rows as data, for the core, ONNX export and model files) and the typed layer views.</summary>
 internal static partial class NetworkEmitter
 {
     private static void WriteArchitecture(SourceWriter w, EmitContext c)
@@ -14,7 +15,7 @@ internal static partial class NetworkEmitter
         w.Line("/// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>");
         w.Line("public static global::NormReg.NetworkArchitecture Architecture { get; } = new(");
         w.Indent();
-        w.Line($"{c.NameLiteral}, global::NormReg.Loss.{c.Network.Loss}, InputSize, ParameterCount, {Int(plan.StatisticsCount)},");
+        w.Line($"{String(c.Network.Identifier)}, global::NormReg.Loss.{c.Network.Loss}, InputSize, ParameterCount, {Int(plan.StatisticsCount)},");
         w.Line("new global::NormReg.LayerDescription[]");
         w.Line("{");
         w.Indent();
@@ -29,15 +30,37 @@ internal static partial class NetworkEmitter
             w.Line($"Scaling = global::NormReg.InputScalingKind.{scaling.Kind},");
             if (scaling.Kind == ScalingKind.MinMax)
             {
-                w.Line($"ScalingLow = {Double(scaling.Low)},");
-                w.Line($"ScalingHigh = {Double(scaling.High)},");
+                w.Line($"ScalingLow = {Number(scaling.Low)},");
+                w.Line($"ScalingHigh = {Number(scaling.High)},");
                 w.Line($"ScalingClip = {(scaling.Clip ? "true" : "false")},");
             }
             w.Close(";");
         }
         w.Line();
         w.Line("global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;");
+        w.Line("int global::NormReg.INetwork.InputSize => InputSize;");
+        w.Line("int global::NormReg.INetwork.OutputSize => OutputSize;");
         w.Line();
+    }
+
+    /// <summary>A typed view of each row with parameters; handing one out marks the folded inference weights stale.</summary>
+    private static void WriteViews(SourceWriter w, EmitContext c)
+    {
+        foreach (PlannedLayer layer in c.Plan.Layers.Where(l => l.WeightCount > 0))
+        {
+            string name = String(layer.Layer.Name);
+            if (layer.Layer.Kind == LayerKind.Dense)
+            {
+                w.Line($"/// <summary>Weights and bias of <c>{Xml(layer.Layer.Row)}</c>: {Int(layer.Inputs)} → {Int(layer.Outputs)}.</summary>");
+                w.Line($"public global::NormReg.DenseLayer {layer.Layer.Name} => new({name}, _core.WritableParameters, _core.Gradients, {Int(layer.Inputs)}, {Int(layer.Outputs)}, {Int(layer.WeightOffset)}, {Int(layer.BiasOffset)});");
+            }
+            else
+            {
+                w.Line($"/// <summary>γ, β{(layer.StatisticsOffset >= 0 ? " and running statistics" : "")} of <c>{Xml(layer.Layer.Row)}</c>.</summary>");
+                w.Line($"public global::NormReg.NormalizationLayer {layer.Layer.Name} => new({name}, _core.WritableParameters, _core.Gradients, _core.Statistics, {Int(layer.Outputs)}, {Int(layer.WeightOffset)}, {Int(layer.StatisticsOffset)});");
+            }
+            w.Line();
+        }
     }
 
     private static string Description(PlannedLayer layer)
@@ -48,20 +71,27 @@ internal static partial class NetworkEmitter
         if (layer.WeightCount > 0) settings.Add($"WeightOffset = {Int(layer.WeightOffset)}");
         if (layer.BiasOffset >= 0) settings.Add($"BiasOffset = {Int(layer.BiasOffset)}");
         if (layer.StatisticsOffset >= 0) settings.Add($"StatisticsOffset = {Int(layer.StatisticsOffset)}");
+        if (spec.Penalty is { } penalty)
+        {
+            if (penalty.L1 > 0) settings.Add($"L1 = {Number(penalty.L1)}");
+            if (penalty.L2 > 0) settings.Add($"L2 = {Number(penalty.L2)}");
+            if (penalty.IncludeBias) settings.Add("PenalizeBias = true");
+        }
+        if (spec.MaxNorm > 0) settings.Add($"MaxNorm = {Number(spec.MaxNorm)}");
         switch (spec.Kind)
         {
             case LayerKind.BatchNorm:
-                settings.Add($"Epsilon = {Double(spec.Epsilon)}");
-                settings.Add($"Momentum = {Double(spec.Momentum)}");
+                settings.Add($"Epsilon = {Number(spec.Epsilon)}");
+                settings.Add($"Momentum = {Number(spec.Momentum)}");
                 break;
             case LayerKind.LayerNorm:
-                settings.Add($"Epsilon = {Double(spec.Epsilon)}");
+                settings.Add($"Epsilon = {Number(spec.Epsilon)}");
                 break;
             case LayerKind.LeakyReLU:
-                settings.Add($"Alpha = {Double(spec.Alpha)}");
+                settings.Add($"Alpha = {Number(spec.Alpha)}");
                 break;
             case LayerKind.Dropout or LayerKind.GaussianNoise:
-                settings.Add($"Rate = {Double(spec.Rate)}");
+                settings.Add($"Rate = {Number(spec.Rate)}");
                 break;
         }
         return settings.Count == 0 ? text : $"{text} {{ {string.Join(", ", settings)} }}";

@@ -6,16 +6,23 @@ using static NormReg.Generators.Emitting.Literals;
 namespace NormReg.Generators.Emitting;
 
 /// <summary>
-/// Writes the C# for one <see cref="ExecutionPlan"/>. This file holds the skeleton, fields, constructor and
-/// state; the inference, training and backward passes are in the other parts.
+/// Writes the C# for one <see cref="ExecutionPlan"/>: only what is specific to the network. What every network shares
+/// (argument checks, Predict, TrainStep, Update, state) is the runtime's <c>NetworkCore</c>, which the generated members
+/// forward to. This file holds the skeleton, fields and constructor; the other parts hold the members, the forward
+/// passes, the backward pass and the architecture.
 /// </summary>
 internal static partial class NetworkEmitter
 {
-    public const string Version = "0.1.0";
+    /// <summary>The generator's version, as the package's (the assembly version's first three parts).</summary>
+    public static readonly string Version = typeof(NetworkEmitter).Assembly.GetName().Version!.ToString(3);
+
     private const string Kernels = "global::NormReg.Kernels.";
-    private const string Guard = Kernels + "Guard.";
+    private const string Runtime = "global::NormReg.Runtime.";
     private const string ReadOnlySpan = "global::System.ReadOnlySpan";
     private const string Span = "global::System.Span";
+    private const string Parameters = "_core.Parameters";
+    private const string Gradients = "_core.Gradients";
+    private const string Statistics = "_core.Statistics";
 
     public static GeneratedSource Emit(ExecutionPlan plan)
     {
@@ -32,19 +39,15 @@ internal static partial class NetworkEmitter
 
         WriteOverview(w, plan);
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"NormReg.Gen\", \"{Version}\")]");
-        w.Open($"partial {network.Keyword} {network.TypeName} : global::NormReg.{(IsClassifier(network) ? "IClassifier" : "IRegressor")}");
-        var c = new EmitContext(plan, String(network.Identifier));
+        w.Open($"partial {network.Keyword} {network.TypeName} : global::NormReg.{(IsClassifier(network) ? "IClassifier" : "IRegressor")}, {Runtime}INetworkPasses");
+        var c = new EmitContext(plan);
         WriteConstantsAndFields(w, c);
         WriteConstructor(w, c);
-        WriteProperties(w, c);
-        WriteState(w, c);
-        WriteNormalizationFit(w, c);
-        WriteInference(w, c);
-        WriteCustomLoop(w, c);
-        WriteTraining(w, c);
-        WriteForwardInference(w, c);
-        WriteForwardTraining(w, c);
-        WriteBackwardCore(w, c);
+        WriteArchitecture(w, c);
+        WriteViews(w, c);
+        WriteMembers(w, c);
+        WriteForward(w, c);
+        WriteBackward(w, c);
         w.Close();
 
         foreach (ContainingTypeSpec _ in network.ContainingTypes) w.Close();
@@ -52,13 +55,11 @@ internal static partial class NetworkEmitter
         return new GeneratedSource(network.HintName, w.ToString());
     }
 
-    private sealed record EmitContext(ExecutionPlan Plan, string NameLiteral)
+    private sealed record EmitContext(ExecutionPlan Plan)
     {
         public NetworkSpec Network => Plan.Network;
 
         public bool HasFolds => Plan.FoldedCount > 0;
-
-        public bool HasBatchStatistics => Plan.BatchStatisticsLayer is not null;
 
         public PlannedLayer[] Penalized => Plan.Layers.Where(l => l.Layer.Penalty is not null).ToArray();
     }
@@ -70,18 +71,19 @@ internal static partial class NetworkEmitter
         NetworkSpec network = plan.Network;
         int rowWidth = plan.Layers.Select(l => l.Layer.Row.Length).Concat([network.InputRow.Length]).Max();
         int nameWidth = plan.Layers.Select(l => l.Layer.Name.Length).Max();
-        w.Line($"// Network {network.Identifier}: {plan.ParameterCount} parameters, loss {network.Loss} ({PyTorchLoss(network.Loss)}).");
-        w.Line($"//   {network.InputRow.PadRight(rowWidth)}  {"".PadRight(nameWidth)}  {network.InputSize}{ScalingNote(network.Scaling)}");
+        w.Line($"// Network {network.Identifier}: {Int(plan.ParameterCount)} parameters, loss {network.Loss} ({PyTorchLoss(network.Loss)}).");
+        w.Line($"//   {network.InputRow.PadRight(rowWidth)}  {"".PadRight(nameWidth)}  {Int(network.InputSize)}{ScalingNote(network.Scaling)}");
         foreach (PlannedLayer layer in plan.Layers)
         {
             w.Line($"//   {layer.Layer.Row.PadRight(rowWidth)}  {layer.Layer.Name.PadRight(nameWidth)}  {Shape(layer)}");
         }
+        w.Line("// This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.");
     }
 
     private static string ScalingNote(InputScalingSpec scaling) => scaling.Kind switch
     {
         ScalingKind.ZScore => ", standardized with fitted mean and standard deviation",
-        ScalingKind.MinMax => $", min-max scaled to [{scaling.Low}, {scaling.High}]{(scaling.Clip ? " and clipped" : "")}",
+        ScalingKind.MinMax => $", min-max scaled to [{Number(scaling.Low)}, {Number(scaling.High)}]{(scaling.Clip ? " and clipped" : "")}",
         _ => "",
     };
 
@@ -97,20 +99,20 @@ internal static partial class NetworkEmitter
         LayerSpec spec = layer.Layer;
         string shape = spec.Kind switch
         {
-            LayerKind.Dense => $"{layer.Inputs} → {layer.Outputs}, {(layer.Init == InitKind.HeUniform ? "He" : "Glorot")} uniform{(layer.BiasOffset < 0 ? ", no bias" : "")}",
-            LayerKind.BatchNorm => $"{layer.Outputs}, momentum {spec.Momentum}, ε {spec.Epsilon}{(layer.Inference == InferenceRole.Folded ? ", folded into the Dense before it at inference" : "")}",
-            LayerKind.LayerNorm => $"{layer.Outputs}, ε {spec.Epsilon}",
-            LayerKind.Dropout => $"{layer.Outputs}, drops {spec.Rate} in training",
-            LayerKind.GaussianNoise => $"{layer.Outputs}, σ {spec.Rate} in training",
-            _ => $"{layer.Outputs}",
+            LayerKind.Dense => $"{Int(layer.Inputs)} → {Int(layer.Outputs)}, {(layer.Init == InitKind.HeUniform ? "He" : "Glorot")} uniform{(layer.BiasOffset < 0 ? ", no bias" : "")}",
+            LayerKind.BatchNorm => $"{Int(layer.Outputs)}, momentum {Number(spec.Momentum)}, ε {Number(spec.Epsilon)}{(layer.Inference == InferenceRole.Folded ? ", folded into the Dense before it at inference" : "")}",
+            LayerKind.LayerNorm => $"{Int(layer.Outputs)}, ε {Number(spec.Epsilon)}",
+            LayerKind.Dropout => $"{Int(layer.Outputs)}, drops {Number(spec.Rate)} in training",
+            LayerKind.GaussianNoise => $"{Int(layer.Outputs)}, σ {Number(spec.Rate)} in training",
+            _ => Int(layer.Outputs),
         };
         if (spec.Penalty is { } p) shape += $", penalty {PenaltyText(p)}";
-        if (spec.MaxNorm > 0) shape += $", max-norm {spec.MaxNorm}";
+        if (spec.MaxNorm > 0) shape += $", max-norm {Number(spec.MaxNorm)}";
         return shape;
     }
 
     private static string PenaltyText(PenaltySpec p) =>
-        string.Join(" + ", new[] { p.L1 > 0 ? $"{p.L1}·Σ|w|" : null, p.L2 > 0 ? $"{p.L2}·Σw²" : null }.Where(t => t is not null))
+        string.Join(" + ", new[] { p.L1 > 0 ? $"{Number(p.L1)}·Σ|w|" : null, p.L2 > 0 ? $"{Number(p.L2)}·Σw²" : null }.Where(t => t is not null))
         + (p.IncludeBias ? " (bias included)" : "");
 
     private static string Comment(PlannedLayer layer) => $"// {layer.Layer.Row} {layer.Layer.Name}: {Shape(layer)}";
@@ -124,9 +126,9 @@ internal static partial class NetworkEmitter
     private static string Bias(string array, PlannedLayer layer) =>
         layer.BiasOffset < 0 ? "default" : Slice(array, layer.BiasOffset, layer.Outputs);
 
-    private static string RunningMean(PlannedLayer layer) => Slice("_statistics", layer.StatisticsOffset, layer.Outputs);
+    private static string RunningMean(PlannedLayer layer) => Slice(Statistics, layer.StatisticsOffset, layer.Outputs);
 
-    private static string RunningVariance(PlannedLayer layer) => Slice("_statistics", layer.StatisticsOffset + layer.Outputs, layer.Outputs);
+    private static string RunningVariance(PlannedLayer layer) => Slice(Statistics, layer.StatisticsOffset + layer.Outputs, layer.Outputs);
 
     private static void WriteConstantsAndFields(SourceWriter w, EmitContext c)
     {
@@ -140,52 +142,35 @@ internal static partial class NetworkEmitter
         w.Line("/// <summary>Trainable parameters in all layers.</summary>");
         w.Line($"public const int ParameterCount = {Int(plan.ParameterCount)};");
         w.Line();
-        w.Line("// Parameters and their gradients, one contiguous block each; weights are [outputs × inputs] row-major (PyTorch layout):");
+        w.Line("// _core.Parameters, and _core.Gradients alike; weights are [outputs × inputs] row-major (PyTorch layout):");
         foreach (PlannedLayer layer in plan.Layers.Where(l => l.WeightCount > 0))
         {
             bool dense = layer.Layer.Kind == LayerKind.Dense;
-            w.Line($"//   [{layer.WeightOffset}, {layer.WeightOffset + layer.WeightCount})  {layer.Layer.Name} {(dense ? $"weights [{layer.Outputs} × {layer.Inputs}]" : $"γ [{layer.Outputs}]")}");
-            if (layer.BiasOffset >= 0) w.Line($"//   [{layer.BiasOffset}, {layer.BiasOffset + layer.Outputs})  {layer.Layer.Name} {(dense ? "bias" : "β")} [{layer.Outputs}]");
+            w.Line($"//   [{Int(layer.WeightOffset)}, {Int(layer.WeightOffset + layer.WeightCount)})  {layer.Layer.Name} {(dense ? $"weights [{Int(layer.Outputs)} × {Int(layer.Inputs)}]" : $"γ [{Int(layer.Outputs)}]")}");
+            if (layer.BiasOffset >= 0) w.Line($"//   [{Int(layer.BiasOffset)}, {Int(layer.BiasOffset + layer.Outputs)})  {layer.Layer.Name} {(dense ? "bias" : "β")} [{Int(layer.Outputs)}]");
         }
-        w.Line("private readonly float[] _parameters = new float[ParameterCount];");
-        w.Line("private readonly float[] _gradients = new float[ParameterCount];");
-        w.Line();
-        w.Line("// Statistics fitted from data or accumulated in training, not trained by gradients:");
+        if (plan.StatisticsCount > 0) w.Line("// _core.Statistics, fitted from data or accumulated in training, not trained by gradients:");
         if (plan.HasScaling)
         {
             string[] names = c.Network.Scaling.Kind == ScalingKind.ZScore ? ["mean", "standard deviation"] : ["minimum", "maximum"];
             int n = c.Network.InputSize;
-            w.Line($"//   [0, {n})  input {names[0]}, {c.Network.InputRow}; NaN until FitNormalization");
-            w.Line($"//   [{n}, {2 * n})  input {names[1]}");
+            w.Line($"//   [0, {Int(n)})  input {names[0]}, {c.Network.InputRow}; NaN until FitNormalization");
+            w.Line($"//   [{Int(n)}, {Int(2 * n)})  input {names[1]}");
         }
         foreach (PlannedLayer layer in plan.Layers.Where(l => l.StatisticsOffset >= 0))
         {
-            w.Line($"//   [{layer.StatisticsOffset}, {layer.StatisticsOffset + layer.Outputs})  {layer.Layer.Name} running mean");
-            w.Line($"//   [{layer.StatisticsOffset + layer.Outputs}, {layer.StatisticsOffset + 2 * layer.Outputs})  {layer.Layer.Name} running variance");
+            w.Line($"//   [{Int(layer.StatisticsOffset)}, {Int(layer.StatisticsOffset + layer.Outputs)})  {layer.Layer.Name} running mean");
+            w.Line($"//   [{Int(layer.StatisticsOffset + layer.Outputs)}, {Int(layer.StatisticsOffset + 2 * layer.Outputs)})  {layer.Layer.Name} running variance");
         }
-        if (plan.StatisticsCount == 0) w.Line("//   none in this network");
-        w.Line($"private readonly float[] _statistics = new float[{Int(plan.StatisticsCount)}];");
-        if (c.HasBatchStatistics)
-        {
-            w.Line("// The statistics before the current training step, put back if the step is rejected.");
-            w.Line($"private readonly float[] _statisticsBefore = new float[{Int(plan.StatisticsCount)}];");
-        }
+        w.Line($"private readonly {Runtime}NetworkCore _core;");
         if (c.HasFolds)
         {
             w.Line();
-            w.Line("// Inference weights of each Dense with the BatchNorm after it folded in; rebuilt when stale.");
+            w.Line("// Inference weights of each Dense with the BatchNorm after it folded in; rebuilt when _core.FoldsStale.");
             w.Line($"private readonly float[] _folded = new float[{Int(plan.FoldedCount)}];");
-            w.Line("private bool _foldsStale = true;");
-        }
-        if (plan.UsesRandom)
-        {
-            w.Line();
-            w.Line("// Draws dropout masks and noise; seeded by the constructor, so one seed gives one run.");
-            w.Line("private global::NormReg.SeededRandom _random;");
         }
         w.Line();
-        w.Line("// Activations of each row, [MaxBatchSize × width], kept for the backward pass.");
-        w.Line($"private readonly float[] {Planner.InputBuffer}; // {c.Network.InputRow}");
+        w.Line("// Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).");
         foreach (PlannedLayer layer in plan.Layers)
         {
             w.Line($"private readonly float[] {layer.OutputBuffer}; // {layer.Layer.Row}");
@@ -196,15 +181,17 @@ internal static partial class NetworkEmitter
                 w.Line($"private readonly float[] {layer.InverseStdBuffer}; // 1/√(σ² + ε) per {(layer.Layer.Kind == LayerKind.BatchNorm ? "feature" : "sample")}");
             }
         }
-        w.Line();
-        w.Line("// Gradients of the loss with respect to each row's output.");
-        foreach (PlannedLayer layer in plan.Layers) w.Line($"private readonly float[] {layer.OutputGradientBuffer};");
-        if (NeedsInputGradientScratch(plan)) w.Line("private readonly float[] _dInput; // the first row's input gradient when the caller wants none");
-        w.Line();
-        w.Line("// Batch size of the last training-mode Forward, whose activations Backward differentiates; 0 when there is none.");
-        w.Line("private int _trainingBatch;");
+        if (plan.Layers.Count > 1 || NeedsInputGradientScratch(plan))
+        {
+            w.Line("// Gradients of the loss with respect to each row's output; the last row's come from the caller.");
+            foreach (PlannedLayer layer in GradientLayers(plan)) w.Line($"private readonly float[] {layer.OutputGradientBuffer};");
+            if (NeedsInputGradientScratch(plan)) w.Line("private readonly float[] _dInput; // the first row's input gradient when the caller wants none");
+        }
         w.Line();
     }
+
+    /// <summary>Rows whose output gradient needs a buffer: all but the last, whose gradient is the caller's span.</summary>
+    private static System.Collections.Generic.IEnumerable<PlannedLayer> GradientLayers(ExecutionPlan plan) => plan.Layers.Take(plan.Layers.Count - 1);
 
     /// <summary>A normalization layer first computes its γ and β gradients together with the input gradient, so it needs somewhere to put the latter.</summary>
     private static bool NeedsInputGradientScratch(ExecutionPlan plan) => plan.Layers[0].Layer.Kind is LayerKind.BatchNorm or LayerKind.LayerNorm;
@@ -212,17 +199,12 @@ internal static partial class NetworkEmitter
     private static void WriteConstructor(SourceWriter w, EmitContext c)
     {
         ExecutionPlan plan = c.Plan;
-        int widest = plan.Layers.Select(l => l.Outputs).Concat([c.Network.InputSize]).Max();
-        w.Line("/// <summary>");
-        w.Line("/// Creates the network and allocates every buffer it will use, for batches of up to <paramref name=\"maxBatchSize\"/> samples.");
-        w.Line("/// Weights, dropout masks and noise are drawn from <paramref name=\"seed\"/>: the same seed gives the same network and run.");
-        w.Line("/// </summary>");
+        w.Line("/// <summary>Creates the network and allocates every buffer it will use; one seed gives one network and one run.</summary>");
         w.Line("/// <param name=\"maxBatchSize\">The largest batch <c>Predict</c>, <c>Forward</c> and <c>TrainStep</c> will be given.</param>");
-        w.Line("/// <param name=\"seed\">Seed of the weight initialization and of the training-time draws.</param>");
+        w.Line("/// <param name=\"seed\">Seed of the weight initialization and of the dropout and noise draws.</param>");
         w.Open($"public {Parsing.Naming.Identifier(c.Network.Identifier)}(int maxBatchSize = 1, int seed = 0)");
-        w.Line($"{Guard}MaxBatchSize(maxBatchSize, {Int(widest)}, {c.NameLiteral});");
-        w.Line("MaxBatchSize = maxBatchSize;");
-        w.Line($"{Planner.InputBuffer} = new float[maxBatchSize * InputSize];");
+        bool normalization = plan.Layers.Any(l => l.Init == InitKind.Ones);
+        w.Line($"_core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize{(normalization ? "; sets γ = 1, β = 0 and running variances to 1" : "")}");
         foreach (PlannedLayer layer in plan.Layers)
         {
             w.Line($"{layer.OutputBuffer} = new float[maxBatchSize * {Int(layer.Outputs)}];");
@@ -232,172 +214,23 @@ internal static partial class NetworkEmitter
                 w.Line($"{layer.InverseStdBuffer} = new float[{(layer.Layer.Kind == LayerKind.BatchNorm ? Int(layer.Outputs) : "maxBatchSize")}];");
             }
         }
-        foreach (PlannedLayer layer in plan.Layers) w.Line($"{layer.OutputGradientBuffer} = new float[maxBatchSize * {Int(layer.Outputs)}];");
+        foreach (PlannedLayer layer in GradientLayers(plan)) w.Line($"{layer.OutputGradientBuffer} = new float[maxBatchSize * {Int(layer.Outputs)}];");
         if (NeedsInputGradientScratch(plan)) w.Line("_dInput = new float[maxBatchSize * InputSize];");
-
-        if (plan.HasScaling)
+        foreach (PlannedLayer layer in plan.Layers.Where(l => l.Init is InitKind.HeUniform or InitKind.GlorotUniform))
         {
-            w.Line();
-            w.Line($"// {c.Network.InputRow}: unfitted until FitNormalization.");
-            w.Line($"_statistics.AsSpan(0, {Int(2 * c.Network.InputSize)}).Fill(float.NaN);");
-        }
-        bool random = plan.UsesRandom || plan.Layers.Any(l => l.Layer.Kind == LayerKind.Dense);
-        if (random)
-        {
-            w.Line();
-            w.Line("var random = new global::NormReg.SeededRandom(unchecked((ulong)seed));");
-        }
-        foreach (PlannedLayer layer in plan.Layers.Where(l => l.Init != InitKind.None))
-        {
-            switch (layer.Init)
+            string bias = layer.BiasOffset >= 0 ? "; bias starts at zero" : "";
+            if (layer.Init == InitKind.HeUniform)
             {
-                case InitKind.HeUniform:
-                    w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: He uniform, for the ReLU family that follows{(layer.BiasOffset >= 0 ? "; bias starts at zero" : "")}");
-                    w.Line($"{Kernels}Initializers.HeUniform({Weights("_parameters", layer)}, {Int(layer.Inputs)}, ref random);");
-                    break;
-                case InitKind.GlorotUniform:
-                    w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: Glorot uniform{(layer.BiasOffset >= 0 ? "; bias starts at zero" : "")}");
-                    w.Line($"{Kernels}Initializers.GlorotUniform({Weights("_parameters", layer)}, {Int(layer.Inputs)}, {Int(layer.Outputs)}, ref random);");
-                    break;
-                default:
-                    w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: γ starts at 1, β at 0{(layer.StatisticsOffset >= 0 ? ", running mean at 0 and running variance at 1" : "")}");
-                    w.Line($"{Weights("_parameters", layer)}.Fill(1f);");
-                    if (layer.StatisticsOffset >= 0) w.Line($"{RunningVariance(layer)}.Fill(1f);");
-                    break;
-            }
-        }
-        if (plan.UsesRandom) w.Line("_random = random;");
-        w.Close();
-        w.Line();
-    }
-
-    private static void WriteProperties(SourceWriter w, EmitContext c)
-    {
-        string stale = c.HasFolds ? " Taking it marks the folded inference weights for a rebuild." : "";
-        w.Line("/// <summary>The largest batch the constructor allocated buffers for.</summary>");
-        w.Line("public int MaxBatchSize { get; }");
-        w.Line();
-        w.Line(c.HasBatchStatistics
-            ? $"/// <summary>The smallest training batch: 2, because {c.Plan.BatchStatisticsLayer} normalizes with batch statistics.</summary>"
-            : "/// <summary>The smallest training batch: 1, as no row needs batch statistics.</summary>");
-        w.Line($"public int MinimumTrainingBatch => {(c.HasBatchStatistics ? 2 : 1)};");
-        w.Line();
-        w.Line($"/// <summary>Every trainable parameter, laid out as the comment on the parameter block describes. Writes change the network.{stale}</summary>");
-        WriteView(w, c, $"{Span}<float>", "Parameters", "_parameters");
-        w.Line();
-        w.Line("/// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref=\"Parameters\"/>. They are overwritten, not accumulated.</summary>");
-        w.Line($"public {ReadOnlySpan}<float> Gradients => _gradients;");
-        w.Line();
-        w.Line("int global::NormReg.INetwork.InputSize => InputSize;");
-        w.Line();
-        w.Line("int global::NormReg.INetwork.OutputSize => OutputSize;");
-        w.Line();
-        WriteArchitecture(w, c);
-        foreach (PlannedLayer layer in c.Plan.Layers.Where(l => l.WeightCount > 0))
-        {
-            string name = String(layer.Layer.Name);
-            if (layer.Layer.Kind == LayerKind.Dense)
-            {
-                w.Line($"/// <summary>Weights and bias of <c>{Xml(layer.Layer.Row)}</c>: {layer.Inputs} → {layer.Outputs}.{stale}</summary>");
-                WriteView(w, c, "global::NormReg.DenseLayer", layer.Layer.Name,
-                    $"new({name}, _parameters, _gradients, {Int(layer.Inputs)}, {Int(layer.Outputs)}, {Int(layer.WeightOffset)}, {Int(layer.BiasOffset)})");
+                w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: He uniform, for the ReLU family that follows{bias}");
+                w.Line($"{Kernels}Initializers.HeUniform({Weights(Parameters, layer)}, {Int(layer.Inputs)}, ref _core.Random);");
             }
             else
             {
-                w.Line($"/// <summary>γ, β{(layer.StatisticsOffset >= 0 ? " and running statistics" : "")} of <c>{Xml(layer.Layer.Row)}</c>.{stale}</summary>");
-                WriteView(w, c, "global::NormReg.NormalizationLayer", layer.Layer.Name,
-                    $"new({name}, _parameters, _gradients, _statistics, {Int(layer.Outputs)}, {Int(layer.WeightOffset)}, {Int(layer.StatisticsOffset)})");
+                w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: Glorot uniform{bias}");
+                w.Line($"{Kernels}Initializers.GlorotUniform({Weights(Parameters, layer)}, {Int(layer.Inputs)}, {Int(layer.Outputs)}, ref _core.Random);");
             }
-            w.Line();
         }
-    }
-
-    /// <summary>A property handing out writable memory; with folds, it marks them stale first.</summary>
-    private static void WriteView(SourceWriter w, EmitContext c, string type, string name, string value)
-    {
-        if (!c.HasFolds)
-        {
-            w.Line($"public {type} {name} => {value};");
-            return;
-        }
-        w.Open($"public {type} {name}");
-        w.Open("get");
-        w.Line("_foldsStale = true;");
-        w.Line($"return {value};");
-        w.Close();
-        w.Close();
-    }
-
-    /// <summary>The state's length check, worded for a state rather than a batch (Guard.Length speaks of batch sizes).</summary>
-    private static void WriteStateLengthCheck(SourceWriter w, EmitContext c, string span)
-    {
-        int length = c.Plan.ParameterCount + c.Plan.StatisticsCount;
-        string message = $"{c.Network.Identifier}: {span} must hold StateLength = {length} values ({c.Plan.ParameterCount} parameters, then {c.Plan.StatisticsCount} statistics); got ";
-        w.Line($"if ({span}.Length != StateLength) throw new global::System.ArgumentException({String(message)} + {span}.Length + \".\", nameof({span}));");
-    }
-
-    private static void WriteState(SourceWriter w, EmitContext c)
-    {
-        w.Line($"/// <summary>Values in the whole state: <see cref=\"ParameterCount\"/> parameters, then {c.Plan.StatisticsCount} fitted or running statistics.</summary>");
-        w.Line($"public int StateLength => ParameterCount + {Int(c.Plan.StatisticsCount)};");
-        w.Line();
-        w.Line("/// <summary>Copies the parameters, then the statistics, into <paramref name=\"destination\"/>.</summary>");
-        w.Open($"public void CopyState({Span}<float> destination)");
-        WriteStateLengthCheck(w, c, "destination");
-        w.Line("_parameters.CopyTo(destination);");
-        w.Line("_statistics.CopyTo(destination.Slice(ParameterCount));");
         w.Close();
         w.Line();
-        w.Line("/// <summary>Restores a state taken by <see cref=\"CopyState\"/>; nothing changes if its length is wrong.</summary>");
-        w.Open($"public void RestoreState({ReadOnlySpan}<float> source)");
-        WriteStateLengthCheck(w, c, "source");
-        w.Line("source.Slice(0, ParameterCount).CopyTo(_parameters);");
-        w.Line("source.Slice(ParameterCount).CopyTo(_statistics);");
-        w.Line("_trainingBatch = 0;");
-        if (c.HasFolds) w.Line("_foldsStale = true;");
-        w.Close();
-        w.Line();
-        if (c.Penalized.Length == 0)
-        {
-            w.Line("/// <summary>The regularization penalty of the current weights; this network has no L1 or L2 rows.</summary>");
-            w.Line("public double Penalty => 0;");
-            w.Line();
-            return;
-        }
-        w.Line("/// <summary>The regularization penalty of the current weights, reported apart from the data loss: the sum of the L1/L2 rows' terms.</summary>");
-        w.Line("public double Penalty =>");
-        w.Indent();
-        for (int i = 0; i < c.Penalized.Length; i++)
-        {
-            PlannedLayer layer = c.Penalized[i];
-            PenaltySpec p = layer.Layer.Penalty!;
-            w.Line($"{(i == 0 ? "" : "+ ")}{Kernels}Regularization.Penalty({PenalizedSlice("_parameters", layer)}, {Double(p.L1)}, {Double(p.L2)}){(i == c.Penalized.Length - 1 ? ";" : "")}");
-        }
-        w.Outdent();
-        w.Line();
     }
-
-    /// <summary>The weights a penalty covers, with the bias (contiguous after them) when asked.</summary>
-    private static string PenalizedSlice(string array, PlannedLayer layer) =>
-        Slice(array, layer.WeightOffset, layer.WeightCount + (layer.Layer.Penalty!.IncludeBias && layer.BiasOffset >= 0 ? layer.Outputs : 0));
-
-    private static void WriteNormalizationFit(SourceWriter w, EmitContext c)
-    {
-        if (!c.Plan.HasScaling) return;
-        string kind = c.Network.Scaling.Kind == ScalingKind.ZScore ? "ZScore" : "MinMax";
-        string what = c.Network.Scaling.Kind == ScalingKind.ZScore ? "mean and standard deviation" : "minimum and maximum";
-        w.Line($"/// <summary>Fits the input scaling of <c>{Xml(c.Network.InputRow)}</c> (each feature's {what}) on training features, row-major, in one pass.</summary>");
-        w.Line("/// <param name=\"features\">Whole samples of <see cref=\"InputSize\"/> features.</param>");
-        w.Open($"public void FitNormalization({ReadOnlySpan}<float> features)");
-        w.Line("global::NormReg.NormalizationFit fit = BeginNormalizationFit();");
-        w.Line("fit.Add(features);");
-        w.Line("fit.Complete();");
-        w.Close();
-        w.Line();
-        w.Line("/// <summary>Starts fitting the input scaling on data given in chunks; call <c>Add</c> per chunk, then <c>Complete</c>.</summary>");
-        w.Line($"public global::NormReg.NormalizationFit BeginNormalizationFit() => new(global::NormReg.InputScalingKind.{kind}, InputSize, _statistics, 0, {c.NameLiteral});");
-        w.Line();
-    }
-
-    private static string Double(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -8,7 +8,8 @@ namespace NormReg.Generators.Planning;
 /// <summary>Turns a <see cref="NetworkSpec"/> into an <see cref="ExecutionPlan"/>.</summary>
 internal static class Planner
 {
-    public const string InputBuffer = "_input";
+    /// <summary>The first row reads the inputs the core copied in (and scaled in place).</summary>
+    public const string InputBuffer = "_core.Inputs";
 
     public static ExecutionPlan Plan(NetworkSpec network)
     {

@@ -52,6 +52,24 @@ public sealed class LayerDescription
     /// <summary>BatchNorm: the weight of each new batch in the running statistics (PyTorch's momentum).</summary>
     public double Momentum { get; init; }
 
+    /// <summary><c>[L1]</c>, <c>[L1L2]</c>: the strength λ of the penalty λ·Σ|w|; 0 without one.</summary>
+    public double L1 { get; init; }
+
+    /// <summary><c>[L2]</c>, <c>[L1L2]</c>: the strength λ of the penalty λ·Σw² (Keras units, no ½); 0 without one.</summary>
+    public double L2 { get; init; }
+
+    /// <summary>Whether the penalty covers the bias (or β) too, which follows the weights (or γ) in the parameters.</summary>
+    public bool PenalizeBias { get; init; }
+
+    /// <summary><c>[MaxNorm]</c>: the largest norm of each unit's incoming weights after an update; 0 without one.</summary>
+    public double MaxNorm { get; init; }
+
+    /// <summary>Dense: <see cref="Inputs"/> × <see cref="Outputs"/> weights; BatchNorm, LayerNorm: <see cref="Outputs"/> values of γ; 0 for rows without parameters.</summary>
+    public int WeightCount => WeightOffset < 0 ? 0 : Type == LayerType.Dense ? Inputs * Outputs : Outputs;
+
+    /// <summary>The parameters a penalty covers, from <see cref="WeightOffset"/>: the weights, and the bias when <see cref="PenalizeBias"/>.</summary>
+    public int PenalizedCount => WeightCount + (PenalizeBias && BiasOffset >= 0 ? Outputs : 0);
+
     /// <summary>Whether the row changes values at inference; dropout and noise do not.</summary>
     public bool RunsAtInference => Type is not (LayerType.Dropout or LayerType.GaussianNoise);
 }

@@ -28,10 +28,18 @@ public sealed class NormalizationFit
     private readonly double[] _second;  // sum of squared deviations, or maximum
     private long _count;
     private bool _completed;
+    private readonly Action? _onCompleted;
 
     /// <summary>Used by generated code: statistics go to <paramref name="statistics"/> at <paramref name="offset"/>, first values then second values.</summary>
     public NormalizationFit(InputScalingKind kind, int features, float[] statistics, int offset, string network)
+        : this(kind, features, statistics, offset, network, null)
     {
+    }
+
+    /// <summary>As the public constructor, calling <paramref name="completed"/> once the statistics are written.</summary>
+    internal NormalizationFit(InputScalingKind kind, int features, float[] statistics, int offset, string network, Action? completed)
+    {
+        _onCompleted = completed;
         _kind = kind;
         Features = features;
         _statistics = statistics;
@@ -108,5 +116,6 @@ public sealed class NormalizationFit
             }
         }
         _completed = true;
+        _onCompleted?.Invoke();
     }
 }

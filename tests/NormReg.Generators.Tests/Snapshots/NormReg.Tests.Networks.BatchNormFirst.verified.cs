@@ -13,8 +13,9 @@ namespace NormReg.Tests.Networks
     //   [Tanh]                                       Tanh1       5
     //   [BatchNorm(Momentum = 0.3, Epsilon = 1e-3)]  BatchNorm2  5, momentum 0.3, ε 0.001
     //   [Dense(3)]                                   Dense2      5 → 3, Glorot uniform
+    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
-    partial class BatchNormFirst : global::NormReg.IClassifier
+    partial class BatchNormFirst : global::NormReg.IClassifier, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(4), ZScore]</c>.</summary>
         public const int InputSize = 4;
@@ -25,7 +26,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 61;
 
-        // Parameters and their gradients, one contiguous block each; weights are [outputs × inputs] row-major (PyTorch layout):
+        // _core.Parameters, and _core.Gradients alike; weights are [outputs × inputs] row-major (PyTorch layout):
         //   [0, 4)  BatchNorm1 γ [4]
         //   [4, 8)  BatchNorm1 β [4]
         //   [8, 28)  Dense1 weights [5 × 4]
@@ -34,22 +35,16 @@ namespace NormReg.Tests.Networks
         //   [38, 43)  BatchNorm2 β [5]
         //   [43, 58)  Dense2 weights [3 × 5]
         //   [58, 61)  Dense2 bias [3]
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-
-        // Statistics fitted from data or accumulated in training, not trained by gradients:
+        // _core.Statistics, fitted from data or accumulated in training, not trained by gradients:
         //   [0, 4)  input mean, [Input(4), ZScore]; NaN until FitNormalization
         //   [4, 8)  input standard deviation
         //   [8, 12)  BatchNorm1 running mean
         //   [12, 16)  BatchNorm1 running variance
         //   [16, 21)  BatchNorm2 running mean
         //   [21, 26)  BatchNorm2 running variance
-        private readonly float[] _statistics = new float[26];
-        // The statistics before the current training step, put back if the step is rejected.
-        private readonly float[] _statisticsBefore = new float[26];
+        private readonly global::NormReg.Runtime.NetworkCore _core;
 
-        // Activations of each row, [MaxBatchSize × width], kept for the backward pass.
-        private readonly float[] _input; // [Input(4), ZScore]
+        // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _batchNorm1; // [BatchNorm]
         private readonly float[] _batchNorm1Normalized; // its normalized input x̂
         private readonly float[] _batchNorm1InverseStd; // 1/√(σ² + ε) per feature
@@ -59,29 +54,19 @@ namespace NormReg.Tests.Networks
         private readonly float[] _batchNorm2Normalized; // its normalized input x̂
         private readonly float[] _batchNorm2InverseStd; // 1/√(σ² + ε) per feature
         private readonly float[] _dense2; // [Dense(3)]
-
-        // Gradients of the loss with respect to each row's output.
+        // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dBatchNorm1;
         private readonly float[] _dDense1;
         private readonly float[] _dTanh1;
         private readonly float[] _dBatchNorm2;
-        private readonly float[] _dDense2;
         private readonly float[] _dInput; // the first row's input gradient when the caller wants none
 
-        // Batch size of the last training-mode Forward, whose activations Backward differentiates; 0 when there is none.
-        private int _trainingBatch;
-
-        /// <summary>
-        /// Creates the network and allocates every buffer it will use, for batches of up to <paramref name="maxBatchSize"/> samples.
-        /// Weights, dropout masks and noise are drawn from <paramref name="seed"/>: the same seed gives the same network and run.
-        /// </summary>
+        /// <summary>Creates the network and allocates every buffer it will use; one seed gives one network and one run.</summary>
         /// <param name="maxBatchSize">The largest batch <c>Predict</c>, <c>Forward</c> and <c>TrainStep</c> will be given.</param>
-        /// <param name="seed">Seed of the weight initialization and of the training-time draws.</param>
+        /// <param name="seed">Seed of the weight initialization and of the dropout and noise draws.</param>
         public BatchNormFirst(int maxBatchSize = 1, int seed = 0)
         {
-            global::NormReg.Kernels.Guard.MaxBatchSize(maxBatchSize, 5, "BatchNormFirst");
-            MaxBatchSize = maxBatchSize;
-            _input = new float[maxBatchSize * InputSize];
+            _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize; sets γ = 1, β = 0 and running variances to 1
             _batchNorm1 = new float[maxBatchSize * 4];
             _batchNorm1Normalized = new float[maxBatchSize * 4];
             _batchNorm1InverseStd = new float[4];
@@ -95,40 +80,12 @@ namespace NormReg.Tests.Networks
             _dDense1 = new float[maxBatchSize * 5];
             _dTanh1 = new float[maxBatchSize * 5];
             _dBatchNorm2 = new float[maxBatchSize * 5];
-            _dDense2 = new float[maxBatchSize * 3];
             _dInput = new float[maxBatchSize * InputSize];
-
-            // [Input(4), ZScore]: unfitted until FitNormalization.
-            _statistics.AsSpan(0, 8).Fill(float.NaN);
-
-            var random = new global::NormReg.SeededRandom(unchecked((ulong)seed));
-            // [BatchNorm] BatchNorm1: γ starts at 1, β at 0, running mean at 0 and running variance at 1
-            _parameters.AsSpan(0, 4).Fill(1f);
-            _statistics.AsSpan(12, 4).Fill(1f);
             // [Dense(5)] Dense1: Glorot uniform; bias starts at zero
-            global::NormReg.Kernels.Initializers.GlorotUniform(_parameters.AsSpan(8, 20), 4, 5, ref random);
-            // [BatchNorm(Momentum = 0.3, Epsilon = 1e-3)] BatchNorm2: γ starts at 1, β at 0, running mean at 0 and running variance at 1
-            _parameters.AsSpan(33, 5).Fill(1f);
-            _statistics.AsSpan(21, 5).Fill(1f);
+            global::NormReg.Kernels.Initializers.GlorotUniform(_core.Parameters.AsSpan(8, 20), 4, 5, ref _core.Random);
             // [Dense(3)] Dense2: Glorot uniform; bias starts at zero
-            global::NormReg.Kernels.Initializers.GlorotUniform(_parameters.AsSpan(43, 15), 5, 3, ref random);
+            global::NormReg.Kernels.Initializers.GlorotUniform(_core.Parameters.AsSpan(43, 15), 5, 3, ref _core.Random);
         }
-
-        /// <summary>The largest batch the constructor allocated buffers for.</summary>
-        public int MaxBatchSize { get; }
-
-        /// <summary>The smallest training batch: 2, because BatchNorm1 normalizes with batch statistics.</summary>
-        public int MinimumTrainingBatch => 2;
-
-        /// <summary>Every trainable parameter, laid out as the comment on the parameter block describes. Writes change the network.</summary>
-        public global::System.Span<float> Parameters => _parameters;
-
-        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
-        public global::System.ReadOnlySpan<float> Gradients => _gradients;
-
-        int global::NormReg.INetwork.InputSize => InputSize;
-
-        int global::NormReg.INetwork.OutputSize => OutputSize;
 
         /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
         public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
@@ -146,268 +103,139 @@ namespace NormReg.Tests.Networks
         };
 
         global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+        int global::NormReg.INetwork.InputSize => InputSize;
+        int global::NormReg.INetwork.OutputSize => OutputSize;
 
         /// <summary>γ, β and running statistics of <c>[BatchNorm]</c>.</summary>
-        public global::NormReg.NormalizationLayer BatchNorm1 => new("BatchNorm1", _parameters, _gradients, _statistics, 4, 0, 8);
+        public global::NormReg.NormalizationLayer BatchNorm1 => new("BatchNorm1", _core.WritableParameters, _core.Gradients, _core.Statistics, 4, 0, 8);
 
         /// <summary>Weights and bias of <c>[Dense(5)]</c>: 4 → 5.</summary>
-        public global::NormReg.DenseLayer Dense1 => new("Dense1", _parameters, _gradients, 4, 5, 8, 28);
+        public global::NormReg.DenseLayer Dense1 => new("Dense1", _core.WritableParameters, _core.Gradients, 4, 5, 8, 28);
 
         /// <summary>γ, β and running statistics of <c>[BatchNorm(Momentum = 0.3, Epsilon = 1e-3)]</c>.</summary>
-        public global::NormReg.NormalizationLayer BatchNorm2 => new("BatchNorm2", _parameters, _gradients, _statistics, 5, 33, 16);
+        public global::NormReg.NormalizationLayer BatchNorm2 => new("BatchNorm2", _core.WritableParameters, _core.Gradients, _core.Statistics, 5, 33, 16);
 
         /// <summary>Weights and bias of <c>[Dense(3)]</c>: 5 → 3.</summary>
-        public global::NormReg.DenseLayer Dense2 => new("Dense2", _parameters, _gradients, 5, 3, 43, 58);
+        public global::NormReg.DenseLayer Dense2 => new("Dense2", _core.WritableParameters, _core.Gradients, 5, 3, 43, 58);
 
-        /// <summary>Values in the whole state: <see cref="ParameterCount"/> parameters, then 26 fitted or running statistics.</summary>
-        public int StateLength => ParameterCount + 26;
+        // The public API: each member forwards to the core, which checks the arguments and is documented there.
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MaxBatchSize"/>
+        public int MaxBatchSize => _core.MaxBatchSize;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MinimumTrainingBatch"/>
+        public int MinimumTrainingBatch => _core.MinimumTrainingBatch;
+        /// <summary>Every trainable parameter, laid out as the comment above <c>_core</c> describes. Writes change the network.</summary>
+        public global::System.Span<float> Parameters => _core.WritableParameters;
+        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
+        public global::System.ReadOnlySpan<float> Gradients => _core.Gradients;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.StateLength"/>
+        public int StateLength => _core.StateLength;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Penalty"/>
+        public double Penalty => _core.Penalty;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.CopyState(global::System.Span{float})"/>
+        public void CopyState(global::System.Span<float> destination) => _core.CopyState(destination);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.RestoreState(global::System.ReadOnlySpan{float})"/>
+        public void RestoreState(global::System.ReadOnlySpan<float> source) => _core.RestoreState(source);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.FitNormalization"/>
+        public void FitNormalization(global::System.ReadOnlySpan<float> features) => _core.FitNormalization(features);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.BeginNormalizationFit"/>
+        public global::NormReg.NormalizationFit BeginNormalizationFit() => _core.BeginNormalizationFit();
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _core.Predict(input, output);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize) => _core.Predict(inputs, outputs, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Classify"/>
+        public int Classify(global::System.ReadOnlySpan<float> input) => _core.Classify(input);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Forward"/>
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode) => _core.Forward(inputs, outputs, batchSize, mode);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, int)"/>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => _core.Backward(outputGradients, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize) => _core.Backward(outputGradients, inputGradients, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Update"/>
+        public void Update(global::NormReg.Optimizer optimizer) => _core.Update(optimizer);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::NormReg.Optimizer)"/>
+        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer) => _core.TrainStep(inputs, labels, batchSize, optimizer);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float})"/>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients);
 
-        /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/>.</summary>
-        public void CopyState(global::System.Span<float> destination)
+        // The forward pass of the caller's mode (the core has checked the arguments and copied the inputs).
+        global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode) => mode switch
         {
-            if (destination.Length != StateLength) throw new global::System.ArgumentException("BatchNormFirst: destination must hold StateLength = 87 values (61 parameters, then 26 statistics); got " + destination.Length + ".", nameof(destination));
-            _parameters.CopyTo(destination);
-            _statistics.CopyTo(destination.Slice(ParameterCount));
-        }
-
-        /// <summary>Restores a state taken by <see cref="CopyState"/>; nothing changes if its length is wrong.</summary>
-        public void RestoreState(global::System.ReadOnlySpan<float> source)
-        {
-            if (source.Length != StateLength) throw new global::System.ArgumentException("BatchNormFirst: source must hold StateLength = 87 values (61 parameters, then 26 statistics); got " + source.Length + ".", nameof(source));
-            source.Slice(0, ParameterCount).CopyTo(_parameters);
-            source.Slice(ParameterCount).CopyTo(_statistics);
-            _trainingBatch = 0;
-        }
-
-        /// <summary>The regularization penalty of the current weights; this network has no L1 or L2 rows.</summary>
-        public double Penalty => 0;
-
-        /// <summary>Fits the input scaling of <c>[Input(4), ZScore]</c> (each feature's mean and standard deviation) on training features, row-major, in one pass.</summary>
-        /// <param name="features">Whole samples of <see cref="InputSize"/> features.</param>
-        public void FitNormalization(global::System.ReadOnlySpan<float> features)
-        {
-            global::NormReg.NormalizationFit fit = BeginNormalizationFit();
-            fit.Add(features);
-            fit.Complete();
-        }
-
-        /// <summary>Starts fitting the input scaling on data given in chunks; call <c>Add</c> per chunk, then <c>Complete</c>.</summary>
-        public global::NormReg.NormalizationFit BeginNormalizationFit() => new(global::NormReg.InputScalingKind.ZScore, InputSize, _statistics, 0, "BatchNormFirst");
-
-        /// <summary>Predicts one sample in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
-        /// <param name="input"><see cref="InputSize"/> features.</param>
-        /// <param name="output">Receives <see cref="OutputSize"/> values, the last row's output.</param>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, 1);
-
-        /// <summary>Predicts a batch in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
-        {
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "BatchNormFirst");
-            RunInference(inputs, batchSize);
-            _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-        }
-
-        /// <summary>The most likely class of one sample: the index of its largest output, in inference mode.</summary>
-        public int Classify(global::System.ReadOnlySpan<float> input)
-        {
-            CheckInputs(input, 1);
-            RunInference(input, 1);
-            return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(_dense2.AsSpan(0, OutputSize));
-        }
-
-        private void RunInference(global::System.ReadOnlySpan<float> inputs, int n)
-        {
-            inputs.CopyTo(_input);
-            ForwardInference(n);
-            _trainingBatch = 0;
-        }
-
-        private void CheckInputs(global::System.ReadOnlySpan<float> inputs, int batchSize)
-        {
-            global::NormReg.Kernels.Guard.BatchSize(batchSize, MaxBatchSize, "BatchNormFirst");
-            global::NormReg.Kernels.Guard.Length(inputs.Length, batchSize, InputSize, nameof(inputs), "BatchNormFirst");
-            global::NormReg.Kernels.Guard.Finite(inputs, nameof(inputs), "BatchNormFirst");
-            global::NormReg.Kernels.Guard.Fitted(_statistics[0], "BatchNormFirst");
-        }
-
-        /// <summary>
-        /// Forward pass with an explicit mode, for custom training loops. A <see cref="global::NormReg.ForwardMode.Training"/> pass
-        /// draws dropout and noise, normalizes with batch statistics and keeps its activations for <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>;
-        /// to evaluate or serve, use <c>Predict</c>.
-        /// </summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="mode">Training (PyTorch <c>model.train()</c>), inference (<c>model.eval()</c>) or Monte-Carlo sampling, which is inference for a network without dropout or noise.</param>
-        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode)
-        {
-            global::NormReg.Kernels.Guard.Mode(mode, "BatchNormFirst");
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "BatchNormFirst");
-            if (mode == global::NormReg.ForwardMode.Training)
-            {
-                global::NormReg.Kernels.Guard.TrainingBatch(batchSize, "BatchNorm1", "BatchNormFirst");
-                inputs.CopyTo(_input);
-                ForwardTraining(batchSize);
-                _trainingBatch = batchSize;
-                _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-            }
-            else
-            {
-                RunInference(inputs, batchSize);
-                _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-            }
-        }
-
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>: overwrites <see cref="Gradients"/> (PyTorch accumulates; this does not).</summary>
-        /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => Backward(outputGradients, default, batchSize);
-
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>, also writing the gradient with respect to the (raw, unscaled) inputs.</summary>
-        /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="inputGradients">Receives <paramref name="batchSize"/> × <see cref="InputSize"/> values, or empty to skip them.</param>
-        /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize)
-        {
-            global::NormReg.Kernels.Guard.BackwardFollowsForward(_trainingBatch, batchSize, "BatchNormFirst");
-            global::NormReg.Kernels.Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), "BatchNormFirst");
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Guard.Length(inputGradients.Length, batchSize, InputSize, nameof(inputGradients), "BatchNormFirst");
-            global::NormReg.Kernels.Guard.Finite(outputGradients, nameof(outputGradients), "BatchNormFirst");
-            BackwardCore(batchSize, outputGradients, inputGradients);
-        }
-
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
-        /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
-        public void Update(global::NormReg.Optimizer optimizer)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            if (!global::NormReg.Kernels.Guard.AllFinite(_gradients)) global::NormReg.Kernels.Guard.ThrowNonFiniteStep(0f, "BatchNormFirst");
-            ApplyUpdate(optimizer);
-        }
-
-        // The update itself, on gradients known to be finite (TrainStep has checked them with its loss).
-        private void ApplyUpdate(global::NormReg.Optimizer optimizer)
-        {
-            optimizer.Step(_parameters, _gradients);
-        }
-
-        /// <summary>One training step on a batch: training-mode forward, SoftmaxCrossEntropy loss, backward, and <see cref="Update"/> by <paramref name="optimizer"/>.</summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="labels">One class index in [0, <see cref="OutputSize"/>) per sample.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="optimizer">The optimizer that owns this network's update state.</param>
-        /// <returns>The batch's mean data loss before the update.</returns>
-        /// <exception cref="global::System.ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
-        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            optimizer.RequireFits(ParameterCount, "BatchNormFirst");
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Labels(labels, batchSize, OutputSize, "BatchNormFirst");
-            global::NormReg.Kernels.Guard.TrainingBatch(batchSize, "BatchNorm1", "BatchNormFirst");
-            _statistics.AsSpan().CopyTo(_statisticsBefore);
-            inputs.CopyTo(_input);
-            ForwardTraining(batchSize);
-            global::System.Span<float> outputGradients = _dDense2.AsSpan(0, batchSize * OutputSize);
-            float loss = global::NormReg.Kernels.Losses.SoftmaxCrossEntropy(_dense2.AsSpan(0, batchSize * OutputSize), labels, outputGradients, batchSize, OutputSize);
-            bool finite = BackwardCore(batchSize, outputGradients, default);
-            _trainingBatch = 0;
-            if (!finite || !float.IsFinite(loss))
-            {
-                _statisticsBefore.AsSpan().CopyTo(_statistics);
-                global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "BatchNormFirst");
-            }
-            ApplyUpdate(optimizer);
-            return loss;
-        }
-
-        /// <summary>The SoftmaxCrossEntropy loss of <paramref name="outputs"/>, averaged over the batch, and its gradient with respect to them.</summary>
-        /// <param name="outputs">Network outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="labels">One class index in [0, <see cref="OutputSize"/>) per sample.</param>
-        /// <param name="batchSize">Samples in the batch.</param>
-        /// <param name="outputGradients">Receives the gradient, shaped as <paramref name="outputs"/>.</param>
-        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients)
-        {
-            global::NormReg.Kernels.Guard.BatchSize(batchSize, MaxBatchSize, "BatchNormFirst");
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "BatchNormFirst");
-            global::NormReg.Kernels.Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), "BatchNormFirst");
-            global::NormReg.Kernels.Guard.Labels(labels, batchSize, OutputSize, "BatchNormFirst");
-            return global::NormReg.Kernels.Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize);
-        }
+            global::NormReg.ForwardMode.Training => ForwardTraining(n),
+            _ => ForwardInference(n),
+        };
 
         // Inference: dropout and noise are the identity, BatchNorm uses its running statistics (folded into the Dense before it where there is one).
-        private void ForwardInference(int n)
+        private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
             // [Input(4), ZScore], standardized with fitted mean and standard deviation
-            global::NormReg.Kernels.InputScaling.ZScore(_input.AsSpan(0, n * 4), _statistics.AsSpan(0, 4), _statistics.AsSpan(4, 4), n, InputSize);
+            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 4), _core.Statistics.AsSpan(0, 4), _core.Statistics.AsSpan(4, 4), n, InputSize);
 
             // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05
-            global::NormReg.Kernels.BatchNorm.ForwardInference(_input.AsSpan(0, n * 4), _parameters.AsSpan(0, 4), _parameters.AsSpan(4, 4), _statistics.AsSpan(8, 4), _statistics.AsSpan(12, 4), _batchNorm1.AsSpan(0, n * 4), n, 4, 1E-05f);
+            global::NormReg.Kernels.BatchNorm.ForwardInference(_core.Inputs.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 4), _core.Parameters.AsSpan(4, 4), _core.Statistics.AsSpan(8, 4), _core.Statistics.AsSpan(12, 4), _batchNorm1.AsSpan(0, n * 4), n, 4, 1E-05f);
 
             // [Dense(5)] Dense1: 4 → 5, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_batchNorm1.AsSpan(0, n * 4), _parameters.AsSpan(8, 20), _parameters.AsSpan(28, 5), _dense1.AsSpan(0, n * 5), n, 4, 5);
+            global::NormReg.Kernels.Dense.Forward(_batchNorm1.AsSpan(0, n * 4), _core.Parameters.AsSpan(8, 20), _core.Parameters.AsSpan(28, 5), _dense1.AsSpan(0, n * 5), n, 4, 5);
 
             // [Tanh] Tanh1: 5
             global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(0, n * 5), _tanh1.AsSpan(0, n * 5));
 
             // [BatchNorm(Momentum = 0.3, Epsilon = 1e-3)] BatchNorm2: 5, momentum 0.3, ε 0.001
-            global::NormReg.Kernels.BatchNorm.ForwardInference(_tanh1.AsSpan(0, n * 5), _parameters.AsSpan(33, 5), _parameters.AsSpan(38, 5), _statistics.AsSpan(16, 5), _statistics.AsSpan(21, 5), _batchNorm2.AsSpan(0, n * 5), n, 5, 0.001f);
+            global::NormReg.Kernels.BatchNorm.ForwardInference(_tanh1.AsSpan(0, n * 5), _core.Parameters.AsSpan(33, 5), _core.Parameters.AsSpan(38, 5), _core.Statistics.AsSpan(16, 5), _core.Statistics.AsSpan(21, 5), _batchNorm2.AsSpan(0, n * 5), n, 5, 0.001f);
 
             // [Dense(3)] Dense2: 5 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_batchNorm2.AsSpan(0, n * 5), _parameters.AsSpan(43, 15), _parameters.AsSpan(58, 3), _dense2.AsSpan(0, n * 3), n, 5, 3);
+            global::NormReg.Kernels.Dense.Forward(_batchNorm2.AsSpan(0, n * 5), _core.Parameters.AsSpan(43, 15), _core.Parameters.AsSpan(58, 3), _dense2.AsSpan(0, n * 3), n, 5, 3);
+            return _dense2.AsSpan(0, n * 3);
         }
 
-        // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for BackwardCore.
-        private void ForwardTraining(int n)
+        // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.
+        private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
             // [Input(4), ZScore], standardized with fitted mean and standard deviation
-            global::NormReg.Kernels.InputScaling.ZScore(_input.AsSpan(0, n * 4), _statistics.AsSpan(0, 4), _statistics.AsSpan(4, 4), n, InputSize);
+            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 4), _core.Statistics.AsSpan(0, 4), _core.Statistics.AsSpan(4, 4), n, InputSize);
 
             // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05
-            global::NormReg.Kernels.BatchNorm.ForwardTraining(_input.AsSpan(0, n * 4), _parameters.AsSpan(0, 4), _parameters.AsSpan(4, 4), _batchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _statistics.AsSpan(8, 4), _statistics.AsSpan(12, 4), n, 4, 0.1f, 1E-05f);
+            global::NormReg.Kernels.BatchNorm.ForwardTraining(_core.Inputs.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 4), _core.Parameters.AsSpan(4, 4), _batchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _core.Statistics.AsSpan(8, 4), _core.Statistics.AsSpan(12, 4), n, 4, 0.1f, 1E-05f);
 
             // [Dense(5)] Dense1: 4 → 5, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_batchNorm1.AsSpan(0, n * 4), _parameters.AsSpan(8, 20), _parameters.AsSpan(28, 5), _dense1.AsSpan(0, n * 5), n, 4, 5);
+            global::NormReg.Kernels.Dense.Forward(_batchNorm1.AsSpan(0, n * 4), _core.Parameters.AsSpan(8, 20), _core.Parameters.AsSpan(28, 5), _dense1.AsSpan(0, n * 5), n, 4, 5);
 
             // [Tanh] Tanh1: 5
             global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(0, n * 5), _tanh1.AsSpan(0, n * 5));
 
             // [BatchNorm(Momentum = 0.3, Epsilon = 1e-3)] BatchNorm2: 5, momentum 0.3, ε 0.001
-            global::NormReg.Kernels.BatchNorm.ForwardTraining(_tanh1.AsSpan(0, n * 5), _parameters.AsSpan(33, 5), _parameters.AsSpan(38, 5), _batchNorm2.AsSpan(0, n * 5), _batchNorm2Normalized.AsSpan(0, n * 5), _batchNorm2InverseStd, _statistics.AsSpan(16, 5), _statistics.AsSpan(21, 5), n, 5, 0.3f, 0.001f);
+            global::NormReg.Kernels.BatchNorm.ForwardTraining(_tanh1.AsSpan(0, n * 5), _core.Parameters.AsSpan(33, 5), _core.Parameters.AsSpan(38, 5), _batchNorm2.AsSpan(0, n * 5), _batchNorm2Normalized.AsSpan(0, n * 5), _batchNorm2InverseStd, _core.Statistics.AsSpan(16, 5), _core.Statistics.AsSpan(21, 5), n, 5, 0.3f, 0.001f);
 
             // [Dense(3)] Dense2: 5 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_batchNorm2.AsSpan(0, n * 5), _parameters.AsSpan(43, 15), _parameters.AsSpan(58, 3), _dense2.AsSpan(0, n * 3), n, 5, 3);
+            global::NormReg.Kernels.Dense.Forward(_batchNorm2.AsSpan(0, n * 5), _core.Parameters.AsSpan(43, 15), _core.Parameters.AsSpan(58, 3), _dense2.AsSpan(0, n * 3), n, 5, 3);
+
+            return _dense2.AsSpan(0, n * 3);
         }
 
-        // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
         // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
             // [Dense(3)] Dense2: 5 → 3, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm2.AsSpan(0, n * 5), outputGradients, _gradients.AsSpan(43, 15), _gradients.AsSpan(58, 3), n, 5, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _parameters.AsSpan(43, 15), _dBatchNorm2.AsSpan(0, n * 5), n, 5, 3);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm2.AsSpan(0, n * 5), outputGradients, _core.Gradients.AsSpan(43, 15), _core.Gradients.AsSpan(58, 3), n, 5, 3);
+            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(43, 15), _dBatchNorm2.AsSpan(0, n * 5), n, 5, 3);
 
             // [BatchNorm(Momentum = 0.3, Epsilon = 1e-3)] BatchNorm2: 5, momentum 0.3, ε 0.001
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm2.AsSpan(0, n * 5), _batchNorm2Normalized.AsSpan(0, n * 5), _batchNorm2InverseStd, _parameters.AsSpan(33, 5), _dTanh1.AsSpan(0, n * 5), _gradients.AsSpan(33, 5), _gradients.AsSpan(38, 5), n, 5);
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm2.AsSpan(0, n * 5), _batchNorm2Normalized.AsSpan(0, n * 5), _batchNorm2InverseStd, _core.Parameters.AsSpan(33, 5), _dTanh1.AsSpan(0, n * 5), _core.Gradients.AsSpan(33, 5), _core.Gradients.AsSpan(38, 5), n, 5);
 
             // [Tanh] Tanh1: 5
             global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(0, n * 5), _dTanh1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 5));
 
             // [Dense(5)] Dense1: 4 → 5, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm1.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _gradients.AsSpan(8, 20), _gradients.AsSpan(28, 5), n, 4, 5);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _parameters.AsSpan(8, 20), _dBatchNorm1.AsSpan(0, n * 4), n, 4, 5);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm1.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _core.Gradients.AsSpan(8, 20), _core.Gradients.AsSpan(28, 5), n, 4, 5);
+            global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _core.Parameters.AsSpan(8, 20), _dBatchNorm1.AsSpan(0, n * 4), n, 4, 5);
 
             // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _parameters.AsSpan(0, 4), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 4) : inputGradients, _gradients.AsSpan(0, 4), _gradients.AsSpan(4, 4), n, 4);
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _core.Parameters.AsSpan(0, 4), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 4) : inputGradients, _core.Gradients.AsSpan(0, 4), _core.Gradients.AsSpan(4, 4), n, 4);
 
             // [Input(4), ZScore]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _statistics.AsSpan(4, 4), n, InputSize);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(4, 4), n, InputSize);
             return finite;
         }
     }

@@ -13,8 +13,9 @@ namespace NormReg.Tests.Networks
     //   [Dense(6, UseBias = false)]  Dense2  8 → 6, He uniform, no bias
     //   [GELU]                       GELU1   6
     //   [Dense(3)]                   Dense3  6 → 3, Glorot uniform
+    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
-    partial class DeepClassifier : global::NormReg.IClassifier
+    partial class DeepClassifier : global::NormReg.IClassifier, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(4)]</c>.</summary>
         public const int InputSize = 4;
@@ -25,48 +26,32 @@ namespace NormReg.Tests.Networks
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 109;
 
-        // Parameters and their gradients, one contiguous block each; weights are [outputs × inputs] row-major (PyTorch layout):
+        // _core.Parameters, and _core.Gradients alike; weights are [outputs × inputs] row-major (PyTorch layout):
         //   [0, 32)  Hidden weights [8 × 4]
         //   [32, 40)  Hidden bias [8]
         //   [40, 88)  Dense2 weights [6 × 8]
         //   [88, 106)  Dense3 weights [3 × 6]
         //   [106, 109)  Dense3 bias [3]
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
+        private readonly global::NormReg.Runtime.NetworkCore _core;
 
-        // Statistics fitted from data or accumulated in training, not trained by gradients:
-        //   none in this network
-        private readonly float[] _statistics = new float[0];
-
-        // Activations of each row, [MaxBatchSize × width], kept for the backward pass.
-        private readonly float[] _input; // [Input(4)]
+        // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _hidden; // [Dense(8, Name = "Hidden")]
         private readonly float[] _relu1; // [ReLU]
         private readonly float[] _dense2; // [Dense(6, UseBias = false)]
         private readonly float[] _gelu1; // [GELU]
         private readonly float[] _dense3; // [Dense(3)]
-
-        // Gradients of the loss with respect to each row's output.
+        // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dHidden;
         private readonly float[] _dRelu1;
         private readonly float[] _dDense2;
         private readonly float[] _dGelu1;
-        private readonly float[] _dDense3;
 
-        // Batch size of the last training-mode Forward, whose activations Backward differentiates; 0 when there is none.
-        private int _trainingBatch;
-
-        /// <summary>
-        /// Creates the network and allocates every buffer it will use, for batches of up to <paramref name="maxBatchSize"/> samples.
-        /// Weights, dropout masks and noise are drawn from <paramref name="seed"/>: the same seed gives the same network and run.
-        /// </summary>
+        /// <summary>Creates the network and allocates every buffer it will use; one seed gives one network and one run.</summary>
         /// <param name="maxBatchSize">The largest batch <c>Predict</c>, <c>Forward</c> and <c>TrainStep</c> will be given.</param>
-        /// <param name="seed">Seed of the weight initialization and of the training-time draws.</param>
+        /// <param name="seed">Seed of the weight initialization and of the dropout and noise draws.</param>
         public DeepClassifier(int maxBatchSize = 1, int seed = 0)
         {
-            global::NormReg.Kernels.Guard.MaxBatchSize(maxBatchSize, 8, "DeepClassifier");
-            MaxBatchSize = maxBatchSize;
-            _input = new float[maxBatchSize * InputSize];
+            _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize
             _hidden = new float[maxBatchSize * 8];
             _relu1 = new float[maxBatchSize * 8];
             _dense2 = new float[maxBatchSize * 6];
@@ -76,32 +61,13 @@ namespace NormReg.Tests.Networks
             _dRelu1 = new float[maxBatchSize * 8];
             _dDense2 = new float[maxBatchSize * 6];
             _dGelu1 = new float[maxBatchSize * 6];
-            _dDense3 = new float[maxBatchSize * 3];
-
-            var random = new global::NormReg.SeededRandom(unchecked((ulong)seed));
             // [Dense(8, Name = "Hidden")] Hidden: He uniform, for the ReLU family that follows; bias starts at zero
-            global::NormReg.Kernels.Initializers.HeUniform(_parameters.AsSpan(0, 32), 4, ref random);
+            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(0, 32), 4, ref _core.Random);
             // [Dense(6, UseBias = false)] Dense2: He uniform, for the ReLU family that follows
-            global::NormReg.Kernels.Initializers.HeUniform(_parameters.AsSpan(40, 48), 8, ref random);
+            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(40, 48), 8, ref _core.Random);
             // [Dense(3)] Dense3: Glorot uniform; bias starts at zero
-            global::NormReg.Kernels.Initializers.GlorotUniform(_parameters.AsSpan(88, 18), 6, 3, ref random);
+            global::NormReg.Kernels.Initializers.GlorotUniform(_core.Parameters.AsSpan(88, 18), 6, 3, ref _core.Random);
         }
-
-        /// <summary>The largest batch the constructor allocated buffers for.</summary>
-        public int MaxBatchSize { get; }
-
-        /// <summary>The smallest training batch: 1, as no row needs batch statistics.</summary>
-        public int MinimumTrainingBatch => 1;
-
-        /// <summary>Every trainable parameter, laid out as the comment on the parameter block describes. Writes change the network.</summary>
-        public global::System.Span<float> Parameters => _parameters;
-
-        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
-        public global::System.ReadOnlySpan<float> Gradients => _gradients;
-
-        int global::NormReg.INetwork.InputSize => InputSize;
-
-        int global::NormReg.INetwork.OutputSize => OutputSize;
 
         /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
         public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
@@ -116,240 +82,97 @@ namespace NormReg.Tests.Networks
             });
 
         global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+        int global::NormReg.INetwork.InputSize => InputSize;
+        int global::NormReg.INetwork.OutputSize => OutputSize;
 
         /// <summary>Weights and bias of <c>[Dense(8, Name = &quot;Hidden&quot;)]</c>: 4 → 8.</summary>
-        public global::NormReg.DenseLayer Hidden => new("Hidden", _parameters, _gradients, 4, 8, 0, 32);
+        public global::NormReg.DenseLayer Hidden => new("Hidden", _core.WritableParameters, _core.Gradients, 4, 8, 0, 32);
 
         /// <summary>Weights and bias of <c>[Dense(6, UseBias = false)]</c>: 8 → 6.</summary>
-        public global::NormReg.DenseLayer Dense2 => new("Dense2", _parameters, _gradients, 8, 6, 40, -1);
+        public global::NormReg.DenseLayer Dense2 => new("Dense2", _core.WritableParameters, _core.Gradients, 8, 6, 40, -1);
 
         /// <summary>Weights and bias of <c>[Dense(3)]</c>: 6 → 3.</summary>
-        public global::NormReg.DenseLayer Dense3 => new("Dense3", _parameters, _gradients, 6, 3, 88, 106);
+        public global::NormReg.DenseLayer Dense3 => new("Dense3", _core.WritableParameters, _core.Gradients, 6, 3, 88, 106);
 
-        /// <summary>Values in the whole state: <see cref="ParameterCount"/> parameters, then 0 fitted or running statistics.</summary>
-        public int StateLength => ParameterCount + 0;
+        // The public API: each member forwards to the core, which checks the arguments and is documented there.
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MaxBatchSize"/>
+        public int MaxBatchSize => _core.MaxBatchSize;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MinimumTrainingBatch"/>
+        public int MinimumTrainingBatch => _core.MinimumTrainingBatch;
+        /// <summary>Every trainable parameter, laid out as the comment above <c>_core</c> describes. Writes change the network.</summary>
+        public global::System.Span<float> Parameters => _core.WritableParameters;
+        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
+        public global::System.ReadOnlySpan<float> Gradients => _core.Gradients;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.StateLength"/>
+        public int StateLength => _core.StateLength;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Penalty"/>
+        public double Penalty => _core.Penalty;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.CopyState(global::System.Span{float})"/>
+        public void CopyState(global::System.Span<float> destination) => _core.CopyState(destination);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.RestoreState(global::System.ReadOnlySpan{float})"/>
+        public void RestoreState(global::System.ReadOnlySpan<float> source) => _core.RestoreState(source);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _core.Predict(input, output);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize) => _core.Predict(inputs, outputs, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Classify"/>
+        public int Classify(global::System.ReadOnlySpan<float> input) => _core.Classify(input);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Forward"/>
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode) => _core.Forward(inputs, outputs, batchSize, mode);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, int)"/>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => _core.Backward(outputGradients, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize) => _core.Backward(outputGradients, inputGradients, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Update"/>
+        public void Update(global::NormReg.Optimizer optimizer) => _core.Update(optimizer);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::NormReg.Optimizer)"/>
+        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer) => _core.TrainStep(inputs, labels, batchSize, optimizer);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float})"/>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients);
 
-        /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/>.</summary>
-        public void CopyState(global::System.Span<float> destination)
-        {
-            if (destination.Length != StateLength) throw new global::System.ArgumentException("DeepClassifier: destination must hold StateLength = 109 values (109 parameters, then 0 statistics); got " + destination.Length + ".", nameof(destination));
-            _parameters.CopyTo(destination);
-            _statistics.CopyTo(destination.Slice(ParameterCount));
-        }
-
-        /// <summary>Restores a state taken by <see cref="CopyState"/>; nothing changes if its length is wrong.</summary>
-        public void RestoreState(global::System.ReadOnlySpan<float> source)
-        {
-            if (source.Length != StateLength) throw new global::System.ArgumentException("DeepClassifier: source must hold StateLength = 109 values (109 parameters, then 0 statistics); got " + source.Length + ".", nameof(source));
-            source.Slice(0, ParameterCount).CopyTo(_parameters);
-            source.Slice(ParameterCount).CopyTo(_statistics);
-            _trainingBatch = 0;
-        }
-
-        /// <summary>The regularization penalty of the current weights; this network has no L1 or L2 rows.</summary>
-        public double Penalty => 0;
-
-        /// <summary>Predicts one sample in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
-        /// <param name="input"><see cref="InputSize"/> features.</param>
-        /// <param name="output">Receives <see cref="OutputSize"/> values, the last row's output.</param>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, 1);
-
-        /// <summary>Predicts a batch in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
-        {
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "DeepClassifier");
-            RunInference(inputs, batchSize);
-            _dense3.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-        }
-
-        /// <summary>The most likely class of one sample: the index of its largest output, in inference mode.</summary>
-        public int Classify(global::System.ReadOnlySpan<float> input)
-        {
-            CheckInputs(input, 1);
-            RunInference(input, 1);
-            return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(_dense3.AsSpan(0, OutputSize));
-        }
-
-        private void RunInference(global::System.ReadOnlySpan<float> inputs, int n)
-        {
-            inputs.CopyTo(_input);
-            ForwardInference(n);
-            _trainingBatch = 0;
-        }
-
-        private void CheckInputs(global::System.ReadOnlySpan<float> inputs, int batchSize)
-        {
-            global::NormReg.Kernels.Guard.BatchSize(batchSize, MaxBatchSize, "DeepClassifier");
-            global::NormReg.Kernels.Guard.Length(inputs.Length, batchSize, InputSize, nameof(inputs), "DeepClassifier");
-            global::NormReg.Kernels.Guard.Finite(inputs, nameof(inputs), "DeepClassifier");
-        }
-
-        /// <summary>
-        /// Forward pass with an explicit mode, for custom training loops. A <see cref="global::NormReg.ForwardMode.Training"/> pass
-        /// draws dropout and noise, normalizes with batch statistics and keeps its activations for <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>;
-        /// to evaluate or serve, use <c>Predict</c>.
-        /// </summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="mode">Training (PyTorch <c>model.train()</c>), inference (<c>model.eval()</c>) or Monte-Carlo sampling, which is inference for a network without dropout or noise.</param>
-        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode)
-        {
-            global::NormReg.Kernels.Guard.Mode(mode, "DeepClassifier");
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "DeepClassifier");
-            if (mode == global::NormReg.ForwardMode.Training)
-            {
-                inputs.CopyTo(_input);
-                ForwardTraining(batchSize);
-                _trainingBatch = batchSize;
-                _dense3.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-            }
-            else
-            {
-                RunInference(inputs, batchSize);
-                _dense3.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-            }
-        }
-
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>: overwrites <see cref="Gradients"/> (PyTorch accumulates; this does not).</summary>
-        /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => Backward(outputGradients, default, batchSize);
-
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>, also writing the gradient with respect to the (raw, unscaled) inputs.</summary>
-        /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="inputGradients">Receives <paramref name="batchSize"/> × <see cref="InputSize"/> values, or empty to skip them.</param>
-        /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize)
-        {
-            global::NormReg.Kernels.Guard.BackwardFollowsForward(_trainingBatch, batchSize, "DeepClassifier");
-            global::NormReg.Kernels.Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), "DeepClassifier");
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Guard.Length(inputGradients.Length, batchSize, InputSize, nameof(inputGradients), "DeepClassifier");
-            global::NormReg.Kernels.Guard.Finite(outputGradients, nameof(outputGradients), "DeepClassifier");
-            BackwardCore(batchSize, outputGradients, inputGradients);
-        }
-
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
-        /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
-        public void Update(global::NormReg.Optimizer optimizer)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            if (!global::NormReg.Kernels.Guard.AllFinite(_gradients)) global::NormReg.Kernels.Guard.ThrowNonFiniteStep(0f, "DeepClassifier");
-            ApplyUpdate(optimizer);
-        }
-
-        // The update itself, on gradients known to be finite (TrainStep has checked them with its loss).
-        private void ApplyUpdate(global::NormReg.Optimizer optimizer)
-        {
-            optimizer.Step(_parameters, _gradients);
-        }
-
-        /// <summary>One training step on a batch: training-mode forward, SoftmaxCrossEntropy loss, backward, and <see cref="Update"/> by <paramref name="optimizer"/>.</summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="labels">One class index in [0, <see cref="OutputSize"/>) per sample.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="optimizer">The optimizer that owns this network's update state.</param>
-        /// <returns>The batch's mean data loss before the update.</returns>
-        /// <exception cref="global::System.ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
-        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            optimizer.RequireFits(ParameterCount, "DeepClassifier");
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Labels(labels, batchSize, OutputSize, "DeepClassifier");
-            inputs.CopyTo(_input);
-            ForwardTraining(batchSize);
-            global::System.Span<float> outputGradients = _dDense3.AsSpan(0, batchSize * OutputSize);
-            float loss = global::NormReg.Kernels.Losses.SoftmaxCrossEntropy(_dense3.AsSpan(0, batchSize * OutputSize), labels, outputGradients, batchSize, OutputSize);
-            bool finite = BackwardCore(batchSize, outputGradients, default);
-            _trainingBatch = 0;
-            if (!finite || !float.IsFinite(loss))
-            {
-                global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "DeepClassifier");
-            }
-            ApplyUpdate(optimizer);
-            return loss;
-        }
-
-        /// <summary>The SoftmaxCrossEntropy loss of <paramref name="outputs"/>, averaged over the batch, and its gradient with respect to them.</summary>
-        /// <param name="outputs">Network outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="labels">One class index in [0, <see cref="OutputSize"/>) per sample.</param>
-        /// <param name="batchSize">Samples in the batch.</param>
-        /// <param name="outputGradients">Receives the gradient, shaped as <paramref name="outputs"/>.</param>
-        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients)
-        {
-            global::NormReg.Kernels.Guard.BatchSize(batchSize, MaxBatchSize, "DeepClassifier");
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "DeepClassifier");
-            global::NormReg.Kernels.Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), "DeepClassifier");
-            global::NormReg.Kernels.Guard.Labels(labels, batchSize, OutputSize, "DeepClassifier");
-            return global::NormReg.Kernels.Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize);
-        }
-
-        // Inference: dropout and noise are the identity, BatchNorm uses its running statistics (folded into the Dense before it where there is one).
-        private void ForwardInference(int n)
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
             // [Dense(8, Name = "Hidden")] Hidden: 4 → 8, He uniform
-            global::NormReg.Kernels.Dense.Forward(_input.AsSpan(0, n * 4), _parameters.AsSpan(0, 32), _parameters.AsSpan(32, 8), _hidden.AsSpan(0, n * 8), n, 4, 8);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 32), _core.Parameters.AsSpan(32, 8), _hidden.AsSpan(0, n * 8), n, 4, 8);
 
             // [ReLU] ReLU1: 8
             global::NormReg.Kernels.Activations.ReLU(_hidden.AsSpan(0, n * 8), _relu1.AsSpan(0, n * 8));
 
             // [Dense(6, UseBias = false)] Dense2: 8 → 6, He uniform, no bias
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 8), _parameters.AsSpan(40, 48), default, _dense2.AsSpan(0, n * 6), n, 8, 6);
+            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 8), _core.Parameters.AsSpan(40, 48), default, _dense2.AsSpan(0, n * 6), n, 8, 6);
 
             // [GELU] GELU1: 6
             global::NormReg.Kernels.Activations.GELU(_dense2.AsSpan(0, n * 6), _gelu1.AsSpan(0, n * 6));
 
             // [Dense(3)] Dense3: 6 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_gelu1.AsSpan(0, n * 6), _parameters.AsSpan(88, 18), _parameters.AsSpan(106, 3), _dense3.AsSpan(0, n * 3), n, 6, 3);
+            global::NormReg.Kernels.Dense.Forward(_gelu1.AsSpan(0, n * 6), _core.Parameters.AsSpan(88, 18), _core.Parameters.AsSpan(106, 3), _dense3.AsSpan(0, n * 3), n, 6, 3);
+
+            return _dense3.AsSpan(0, n * 3);
         }
 
-        // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for BackwardCore.
-        private void ForwardTraining(int n)
-        {
-            // [Dense(8, Name = "Hidden")] Hidden: 4 → 8, He uniform
-            global::NormReg.Kernels.Dense.Forward(_input.AsSpan(0, n * 4), _parameters.AsSpan(0, 32), _parameters.AsSpan(32, 8), _hidden.AsSpan(0, n * 8), n, 4, 8);
-
-            // [ReLU] ReLU1: 8
-            global::NormReg.Kernels.Activations.ReLU(_hidden.AsSpan(0, n * 8), _relu1.AsSpan(0, n * 8));
-
-            // [Dense(6, UseBias = false)] Dense2: 8 → 6, He uniform, no bias
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 8), _parameters.AsSpan(40, 48), default, _dense2.AsSpan(0, n * 6), n, 8, 6);
-
-            // [GELU] GELU1: 6
-            global::NormReg.Kernels.Activations.GELU(_dense2.AsSpan(0, n * 6), _gelu1.AsSpan(0, n * 6));
-
-            // [Dense(3)] Dense3: 6 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_gelu1.AsSpan(0, n * 6), _parameters.AsSpan(88, 18), _parameters.AsSpan(106, 3), _dense3.AsSpan(0, n * 3), n, 6, 3);
-        }
-
-        // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
         // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
             // [Dense(3)] Dense3: 6 → 3, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gelu1.AsSpan(0, n * 6), outputGradients, _gradients.AsSpan(88, 18), _gradients.AsSpan(106, 3), n, 6, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _parameters.AsSpan(88, 18), _dGelu1.AsSpan(0, n * 6), n, 6, 3);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gelu1.AsSpan(0, n * 6), outputGradients, _core.Gradients.AsSpan(88, 18), _core.Gradients.AsSpan(106, 3), n, 6, 3);
+            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(88, 18), _dGelu1.AsSpan(0, n * 6), n, 6, 3);
 
             // [GELU] GELU1: 6
             global::NormReg.Kernels.Activations.GELUBackward(_dense2.AsSpan(0, n * 6), _dGelu1.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 6));
 
             // [Dense(6, UseBias = false)] Dense2: 8 → 6, He uniform, no bias
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 8), _dDense2.AsSpan(0, n * 6), _gradients.AsSpan(40, 48), default, n, 8, 6);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 6), _parameters.AsSpan(40, 48), _dRelu1.AsSpan(0, n * 8), n, 8, 6);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 8), _dDense2.AsSpan(0, n * 6), _core.Gradients.AsSpan(40, 48), default, n, 8, 6);
+            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 6), _core.Parameters.AsSpan(40, 48), _dRelu1.AsSpan(0, n * 8), n, 8, 6);
 
             // [ReLU] ReLU1: 8
             global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 8), _dRelu1.AsSpan(0, n * 8), _dHidden.AsSpan(0, n * 8));
 
             // [Dense(8, Name = "Hidden")] Hidden: 4 → 8, He uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dHidden.AsSpan(0, n * 8), _gradients.AsSpan(0, 32), _gradients.AsSpan(32, 8), n, 4, 8);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dHidden.AsSpan(0, n * 8), _parameters.AsSpan(0, 32), inputGradients, n, 4, 8);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dHidden.AsSpan(0, n * 8), _core.Gradients.AsSpan(0, 32), _core.Gradients.AsSpan(32, 8), n, 4, 8);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dHidden.AsSpan(0, n * 8), _core.Parameters.AsSpan(0, 32), inputGradients, n, 4, 8);
             return finite;
         }
     }

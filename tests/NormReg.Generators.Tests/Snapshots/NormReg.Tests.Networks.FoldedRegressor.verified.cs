@@ -13,8 +13,9 @@ namespace NormReg.Tests.Networks
     //   [ReLU]                                 ReLU1       6
     //   [Dense(3, UseBias = false), L2(0.02)]  Dense2      6 → 3, Glorot uniform, no bias, penalty 0.02·Σw²
     //   [BatchNorm]                            BatchNorm2  3, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
+    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
-    partial class FoldedRegressor : global::NormReg.IRegressor
+    partial class FoldedRegressor : global::NormReg.IRegressor, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(4)]</c>.</summary>
         public const int InputSize = 4;
@@ -25,7 +26,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 66;
 
-        // Parameters and their gradients, one contiguous block each; weights are [outputs × inputs] row-major (PyTorch layout):
+        // _core.Parameters, and _core.Gradients alike; weights are [outputs × inputs] row-major (PyTorch layout):
         //   [0, 24)  Dense1 weights [6 × 4]
         //   [24, 30)  Dense1 bias [6]
         //   [30, 36)  BatchNorm1 γ [6]
@@ -33,24 +34,17 @@ namespace NormReg.Tests.Networks
         //   [42, 60)  Dense2 weights [3 × 6]
         //   [60, 63)  BatchNorm2 γ [3]
         //   [63, 66)  BatchNorm2 β [3]
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-
-        // Statistics fitted from data or accumulated in training, not trained by gradients:
+        // _core.Statistics, fitted from data or accumulated in training, not trained by gradients:
         //   [0, 6)  BatchNorm1 running mean
         //   [6, 12)  BatchNorm1 running variance
         //   [12, 15)  BatchNorm2 running mean
         //   [15, 18)  BatchNorm2 running variance
-        private readonly float[] _statistics = new float[18];
-        // The statistics before the current training step, put back if the step is rejected.
-        private readonly float[] _statisticsBefore = new float[18];
+        private readonly global::NormReg.Runtime.NetworkCore _core;
 
-        // Inference weights of each Dense with the BatchNorm after it folded in; rebuilt when stale.
+        // Inference weights of each Dense with the BatchNorm after it folded in; rebuilt when _core.FoldsStale.
         private readonly float[] _folded = new float[51];
-        private bool _foldsStale = true;
 
-        // Activations of each row, [MaxBatchSize × width], kept for the backward pass.
-        private readonly float[] _input; // [Input(4)]
+        // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _dense1; // [Dense(6), L2(0.01)]
         private readonly float[] _batchNorm1; // [BatchNorm]
         private readonly float[] _batchNorm1Normalized; // its normalized input x̂
@@ -60,28 +54,18 @@ namespace NormReg.Tests.Networks
         private readonly float[] _batchNorm2; // [BatchNorm]
         private readonly float[] _batchNorm2Normalized; // its normalized input x̂
         private readonly float[] _batchNorm2InverseStd; // 1/√(σ² + ε) per feature
-
-        // Gradients of the loss with respect to each row's output.
+        // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dDense1;
         private readonly float[] _dBatchNorm1;
         private readonly float[] _dRelu1;
         private readonly float[] _dDense2;
-        private readonly float[] _dBatchNorm2;
 
-        // Batch size of the last training-mode Forward, whose activations Backward differentiates; 0 when there is none.
-        private int _trainingBatch;
-
-        /// <summary>
-        /// Creates the network and allocates every buffer it will use, for batches of up to <paramref name="maxBatchSize"/> samples.
-        /// Weights, dropout masks and noise are drawn from <paramref name="seed"/>: the same seed gives the same network and run.
-        /// </summary>
+        /// <summary>Creates the network and allocates every buffer it will use; one seed gives one network and one run.</summary>
         /// <param name="maxBatchSize">The largest batch <c>Predict</c>, <c>Forward</c> and <c>TrainStep</c> will be given.</param>
-        /// <param name="seed">Seed of the weight initialization and of the training-time draws.</param>
+        /// <param name="seed">Seed of the weight initialization and of the dropout and noise draws.</param>
         public FoldedRegressor(int maxBatchSize = 1, int seed = 0)
         {
-            global::NormReg.Kernels.Guard.MaxBatchSize(maxBatchSize, 6, "FoldedRegressor");
-            MaxBatchSize = maxBatchSize;
-            _input = new float[maxBatchSize * InputSize];
+            _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize; sets γ = 1, β = 0 and running variances to 1
             _dense1 = new float[maxBatchSize * 6];
             _batchNorm1 = new float[maxBatchSize * 6];
             _batchNorm1Normalized = new float[maxBatchSize * 6];
@@ -95,269 +79,88 @@ namespace NormReg.Tests.Networks
             _dBatchNorm1 = new float[maxBatchSize * 6];
             _dRelu1 = new float[maxBatchSize * 6];
             _dDense2 = new float[maxBatchSize * 3];
-            _dBatchNorm2 = new float[maxBatchSize * 3];
-
-            var random = new global::NormReg.SeededRandom(unchecked((ulong)seed));
             // [Dense(6), L2(0.01)] Dense1: He uniform, for the ReLU family that follows; bias starts at zero
-            global::NormReg.Kernels.Initializers.HeUniform(_parameters.AsSpan(0, 24), 4, ref random);
-            // [BatchNorm] BatchNorm1: γ starts at 1, β at 0, running mean at 0 and running variance at 1
-            _parameters.AsSpan(30, 6).Fill(1f);
-            _statistics.AsSpan(6, 6).Fill(1f);
+            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(0, 24), 4, ref _core.Random);
             // [Dense(3, UseBias = false), L2(0.02)] Dense2: Glorot uniform
-            global::NormReg.Kernels.Initializers.GlorotUniform(_parameters.AsSpan(42, 18), 6, 3, ref random);
-            // [BatchNorm] BatchNorm2: γ starts at 1, β at 0, running mean at 0 and running variance at 1
-            _parameters.AsSpan(60, 3).Fill(1f);
-            _statistics.AsSpan(15, 3).Fill(1f);
+            global::NormReg.Kernels.Initializers.GlorotUniform(_core.Parameters.AsSpan(42, 18), 6, 3, ref _core.Random);
         }
-
-        /// <summary>The largest batch the constructor allocated buffers for.</summary>
-        public int MaxBatchSize { get; }
-
-        /// <summary>The smallest training batch: 2, because BatchNorm1 normalizes with batch statistics.</summary>
-        public int MinimumTrainingBatch => 2;
-
-        /// <summary>Every trainable parameter, laid out as the comment on the parameter block describes. Writes change the network. Taking it marks the folded inference weights for a rebuild.</summary>
-        public global::System.Span<float> Parameters
-        {
-            get
-            {
-                _foldsStale = true;
-                return _parameters;
-            }
-        }
-
-        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
-        public global::System.ReadOnlySpan<float> Gradients => _gradients;
-
-        int global::NormReg.INetwork.InputSize => InputSize;
-
-        int global::NormReg.INetwork.OutputSize => OutputSize;
 
         /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
         public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
             "FoldedRegressor", global::NormReg.Loss.MeanSquaredError, InputSize, ParameterCount, 18,
             new global::NormReg.LayerDescription[]
             {
-                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(6), L2(0.01)]", 4, 6) { WeightOffset = 0, BiasOffset = 24 },
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(6), L2(0.01)]", 4, 6) { WeightOffset = 0, BiasOffset = 24, L2 = 0.01 },
                 new(global::NormReg.LayerType.BatchNorm, "BatchNorm1", "[BatchNorm]", 6, 6) { WeightOffset = 30, BiasOffset = 36, StatisticsOffset = 0, Epsilon = 1E-05, Momentum = 0.1 },
                 new(global::NormReg.LayerType.ReLU, "ReLU1", "[ReLU]", 6, 6),
-                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(3, UseBias = false), L2(0.02)]", 6, 3) { WeightOffset = 42 },
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(3, UseBias = false), L2(0.02)]", 6, 3) { WeightOffset = 42, L2 = 0.02 },
                 new(global::NormReg.LayerType.BatchNorm, "BatchNorm2", "[BatchNorm]", 3, 3) { WeightOffset = 60, BiasOffset = 63, StatisticsOffset = 12, Epsilon = 1E-05, Momentum = 0.1 },
             });
 
         global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+        int global::NormReg.INetwork.InputSize => InputSize;
+        int global::NormReg.INetwork.OutputSize => OutputSize;
 
-        /// <summary>Weights and bias of <c>[Dense(6), L2(0.01)]</c>: 4 → 6. Taking it marks the folded inference weights for a rebuild.</summary>
-        public global::NormReg.DenseLayer Dense1
+        /// <summary>Weights and bias of <c>[Dense(6), L2(0.01)]</c>: 4 → 6.</summary>
+        public global::NormReg.DenseLayer Dense1 => new("Dense1", _core.WritableParameters, _core.Gradients, 4, 6, 0, 24);
+
+        /// <summary>γ, β and running statistics of <c>[BatchNorm]</c>.</summary>
+        public global::NormReg.NormalizationLayer BatchNorm1 => new("BatchNorm1", _core.WritableParameters, _core.Gradients, _core.Statistics, 6, 30, 0);
+
+        /// <summary>Weights and bias of <c>[Dense(3, UseBias = false), L2(0.02)]</c>: 6 → 3.</summary>
+        public global::NormReg.DenseLayer Dense2 => new("Dense2", _core.WritableParameters, _core.Gradients, 6, 3, 42, -1);
+
+        /// <summary>γ, β and running statistics of <c>[BatchNorm]</c>.</summary>
+        public global::NormReg.NormalizationLayer BatchNorm2 => new("BatchNorm2", _core.WritableParameters, _core.Gradients, _core.Statistics, 3, 60, 12);
+
+        // The public API: each member forwards to the core, which checks the arguments and is documented there.
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MaxBatchSize"/>
+        public int MaxBatchSize => _core.MaxBatchSize;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MinimumTrainingBatch"/>
+        public int MinimumTrainingBatch => _core.MinimumTrainingBatch;
+        /// <summary>Every trainable parameter, laid out as the comment above <c>_core</c> describes. Writes change the network.</summary>
+        public global::System.Span<float> Parameters => _core.WritableParameters;
+        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
+        public global::System.ReadOnlySpan<float> Gradients => _core.Gradients;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.StateLength"/>
+        public int StateLength => _core.StateLength;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Penalty"/>
+        public double Penalty => _core.Penalty;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.CopyState(global::System.Span{float})"/>
+        public void CopyState(global::System.Span<float> destination) => _core.CopyState(destination);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.RestoreState(global::System.ReadOnlySpan{float})"/>
+        public void RestoreState(global::System.ReadOnlySpan<float> source) => _core.RestoreState(source);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _core.Predict(input, output);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize) => _core.Predict(inputs, outputs, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Forward"/>
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode) => _core.Forward(inputs, outputs, batchSize, mode);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, int)"/>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => _core.Backward(outputGradients, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize) => _core.Backward(outputGradients, inputGradients, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Update"/>
+        public void Update(global::NormReg.Optimizer optimizer) => _core.Update(optimizer);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::NormReg.Optimizer)"/>
+        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::NormReg.Optimizer optimizer) => _core.TrainStep(inputs, targets, batchSize, optimizer);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, targets, batchSize, outputGradients);
+
+        // The forward pass of the caller's mode (the core has checked the arguments and copied the inputs).
+        global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode) => mode switch
         {
-            get
-            {
-                _foldsStale = true;
-                return new("Dense1", _parameters, _gradients, 4, 6, 0, 24);
-            }
-        }
-
-        /// <summary>γ, β and running statistics of <c>[BatchNorm]</c>. Taking it marks the folded inference weights for a rebuild.</summary>
-        public global::NormReg.NormalizationLayer BatchNorm1
-        {
-            get
-            {
-                _foldsStale = true;
-                return new("BatchNorm1", _parameters, _gradients, _statistics, 6, 30, 0);
-            }
-        }
-
-        /// <summary>Weights and bias of <c>[Dense(3, UseBias = false), L2(0.02)]</c>: 6 → 3. Taking it marks the folded inference weights for a rebuild.</summary>
-        public global::NormReg.DenseLayer Dense2
-        {
-            get
-            {
-                _foldsStale = true;
-                return new("Dense2", _parameters, _gradients, 6, 3, 42, -1);
-            }
-        }
-
-        /// <summary>γ, β and running statistics of <c>[BatchNorm]</c>. Taking it marks the folded inference weights for a rebuild.</summary>
-        public global::NormReg.NormalizationLayer BatchNorm2
-        {
-            get
-            {
-                _foldsStale = true;
-                return new("BatchNorm2", _parameters, _gradients, _statistics, 3, 60, 12);
-            }
-        }
-
-        /// <summary>Values in the whole state: <see cref="ParameterCount"/> parameters, then 18 fitted or running statistics.</summary>
-        public int StateLength => ParameterCount + 18;
-
-        /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/>.</summary>
-        public void CopyState(global::System.Span<float> destination)
-        {
-            if (destination.Length != StateLength) throw new global::System.ArgumentException("FoldedRegressor: destination must hold StateLength = 84 values (66 parameters, then 18 statistics); got " + destination.Length + ".", nameof(destination));
-            _parameters.CopyTo(destination);
-            _statistics.CopyTo(destination.Slice(ParameterCount));
-        }
-
-        /// <summary>Restores a state taken by <see cref="CopyState"/>; nothing changes if its length is wrong.</summary>
-        public void RestoreState(global::System.ReadOnlySpan<float> source)
-        {
-            if (source.Length != StateLength) throw new global::System.ArgumentException("FoldedRegressor: source must hold StateLength = 84 values (66 parameters, then 18 statistics); got " + source.Length + ".", nameof(source));
-            source.Slice(0, ParameterCount).CopyTo(_parameters);
-            source.Slice(ParameterCount).CopyTo(_statistics);
-            _trainingBatch = 0;
-            _foldsStale = true;
-        }
-
-        /// <summary>The regularization penalty of the current weights, reported apart from the data loss: the sum of the L1/L2 rows' terms.</summary>
-        public double Penalty =>
-            global::NormReg.Kernels.Regularization.Penalty(_parameters.AsSpan(0, 24), 0, 0.01)
-            + global::NormReg.Kernels.Regularization.Penalty(_parameters.AsSpan(42, 18), 0, 0.02);
-
-        /// <summary>Predicts one sample in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
-        /// <param name="input"><see cref="InputSize"/> features.</param>
-        /// <param name="output">Receives <see cref="OutputSize"/> values, the last row's output.</param>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, 1);
-
-        /// <summary>Predicts a batch in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
-        {
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "FoldedRegressor");
-            RunInference(inputs, batchSize);
-            _batchNorm2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-        }
-
-        private void RunInference(global::System.ReadOnlySpan<float> inputs, int n)
-        {
-            inputs.CopyTo(_input);
-            ForwardInference(n);
-            _trainingBatch = 0;
-        }
-
-        private void CheckInputs(global::System.ReadOnlySpan<float> inputs, int batchSize)
-        {
-            global::NormReg.Kernels.Guard.BatchSize(batchSize, MaxBatchSize, "FoldedRegressor");
-            global::NormReg.Kernels.Guard.Length(inputs.Length, batchSize, InputSize, nameof(inputs), "FoldedRegressor");
-            global::NormReg.Kernels.Guard.Finite(inputs, nameof(inputs), "FoldedRegressor");
-        }
-
-        /// <summary>
-        /// Forward pass with an explicit mode, for custom training loops. A <see cref="global::NormReg.ForwardMode.Training"/> pass
-        /// draws dropout and noise, normalizes with batch statistics and keeps its activations for <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>;
-        /// to evaluate or serve, use <c>Predict</c>.
-        /// </summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="mode">Training (PyTorch <c>model.train()</c>), inference (<c>model.eval()</c>) or Monte-Carlo sampling, which is inference for a network without dropout or noise.</param>
-        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode)
-        {
-            global::NormReg.Kernels.Guard.Mode(mode, "FoldedRegressor");
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "FoldedRegressor");
-            if (mode == global::NormReg.ForwardMode.Training)
-            {
-                global::NormReg.Kernels.Guard.TrainingBatch(batchSize, "BatchNorm1", "FoldedRegressor");
-                inputs.CopyTo(_input);
-                ForwardTraining(batchSize);
-                _trainingBatch = batchSize;
-                _batchNorm2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-            }
-            else
-            {
-                RunInference(inputs, batchSize);
-                _batchNorm2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-            }
-        }
-
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>: overwrites <see cref="Gradients"/>, plus the gradient of <see cref="Penalty"/> (PyTorch accumulates; this does not).</summary>
-        /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => Backward(outputGradients, default, batchSize);
-
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>, also writing the gradient with respect to the (raw, unscaled) inputs.</summary>
-        /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="inputGradients">Receives <paramref name="batchSize"/> × <see cref="InputSize"/> values, or empty to skip them.</param>
-        /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize)
-        {
-            global::NormReg.Kernels.Guard.BackwardFollowsForward(_trainingBatch, batchSize, "FoldedRegressor");
-            global::NormReg.Kernels.Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), "FoldedRegressor");
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Guard.Length(inputGradients.Length, batchSize, InputSize, nameof(inputGradients), "FoldedRegressor");
-            global::NormReg.Kernels.Guard.Finite(outputGradients, nameof(outputGradients), "FoldedRegressor");
-            BackwardCore(batchSize, outputGradients, inputGradients);
-        }
-
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
-        /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
-        public void Update(global::NormReg.Optimizer optimizer)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            if (!global::NormReg.Kernels.Guard.AllFinite(_gradients)) global::NormReg.Kernels.Guard.ThrowNonFiniteStep(0f, "FoldedRegressor");
-            ApplyUpdate(optimizer);
-        }
-
-        // The update itself, on gradients known to be finite (TrainStep has checked them with its loss).
-        private void ApplyUpdate(global::NormReg.Optimizer optimizer)
-        {
-            optimizer.Step(_parameters, _gradients);
-            _foldsStale = true;
-        }
-
-        /// <summary>One training step on a batch: training-mode forward, MeanSquaredError loss, backward, and <see cref="Update"/> by <paramref name="optimizer"/>.</summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="targets"><paramref name="batchSize"/> × <see cref="OutputSize"/> target values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="optimizer">The optimizer that owns this network's update state.</param>
-        /// <returns>The batch's mean data loss before the update; the penalty is <see cref="Penalty"/>.</returns>
-        /// <exception cref="global::System.ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
-        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::NormReg.Optimizer optimizer)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            optimizer.RequireFits(ParameterCount, "FoldedRegressor");
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Targets(targets, batchSize, OutputSize, "FoldedRegressor");
-            global::NormReg.Kernels.Guard.TrainingBatch(batchSize, "BatchNorm1", "FoldedRegressor");
-            _statistics.AsSpan().CopyTo(_statisticsBefore);
-            inputs.CopyTo(_input);
-            ForwardTraining(batchSize);
-            global::System.Span<float> outputGradients = _dBatchNorm2.AsSpan(0, batchSize * OutputSize);
-            float loss = global::NormReg.Kernels.Losses.MeanSquaredError(_batchNorm2.AsSpan(0, batchSize * OutputSize), targets, outputGradients);
-            bool finite = BackwardCore(batchSize, outputGradients, default);
-            _trainingBatch = 0;
-            if (!finite || !float.IsFinite(loss))
-            {
-                _statisticsBefore.AsSpan().CopyTo(_statistics);
-                global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "FoldedRegressor");
-            }
-            ApplyUpdate(optimizer);
-            return loss;
-        }
-
-        /// <summary>The MeanSquaredError loss of <paramref name="outputs"/>, averaged over the batch, and its gradient with respect to them.</summary>
-        /// <param name="outputs">Network outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="targets"><paramref name="batchSize"/> × <see cref="OutputSize"/> target values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch.</param>
-        /// <param name="outputGradients">Receives the gradient, shaped as <paramref name="outputs"/>.</param>
-        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputGradients)
-        {
-            global::NormReg.Kernels.Guard.BatchSize(batchSize, MaxBatchSize, "FoldedRegressor");
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "FoldedRegressor");
-            global::NormReg.Kernels.Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), "FoldedRegressor");
-            global::NormReg.Kernels.Guard.Targets(targets, batchSize, OutputSize, "FoldedRegressor");
-            return global::NormReg.Kernels.Losses.MeanSquaredError(outputs, targets, outputGradients);
-        }
+            global::NormReg.ForwardMode.Training => ForwardTraining(n),
+            _ => ForwardInference(n),
+        };
 
         // Inference: dropout and noise are the identity, BatchNorm uses its running statistics (folded into the Dense before it where there is one).
-        private void ForwardInference(int n)
+        private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
-            if (_foldsStale) RefreshFolds();
+            if (_core.FoldsStale) RefreshFolds();
 
             // [Dense(6), L2(0.01)] + [BatchNorm] Dense1 with BatchNorm1 folded in: 4 → 6
-            global::NormReg.Kernels.Dense.Forward(_input.AsSpan(0, n * 4), _folded.AsSpan(0, 24), _folded.AsSpan(24, 6), _batchNorm1.AsSpan(0, n * 6), n, 4, 6);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 4), _folded.AsSpan(0, 24), _folded.AsSpan(24, 6), _batchNorm1.AsSpan(0, n * 6), n, 4, 6);
 
             // [BatchNorm] BatchNorm1: folded into Dense1 above.
 
@@ -368,62 +171,63 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 6), _folded.AsSpan(30, 18), _folded.AsSpan(48, 3), _batchNorm2.AsSpan(0, n * 3), n, 6, 3);
 
             // [BatchNorm] BatchNorm2: folded into Dense2 above.
+            return _batchNorm2.AsSpan(0, n * 3);
         }
 
         // Folds each BatchNorm into the Dense before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.
         private void RefreshFolds()
         {
             // [Dense(6), L2(0.01)] + [BatchNorm]
-            global::NormReg.Kernels.BatchNorm.Fold(_parameters.AsSpan(0, 24), _parameters.AsSpan(24, 6), _parameters.AsSpan(30, 6), _parameters.AsSpan(36, 6), _statistics.AsSpan(0, 6), _statistics.AsSpan(6, 6), _folded.AsSpan(0, 24), _folded.AsSpan(24, 6), 4, 6, 1E-05f);
+            global::NormReg.Kernels.BatchNorm.Fold(_core.Parameters.AsSpan(0, 24), _core.Parameters.AsSpan(24, 6), _core.Parameters.AsSpan(30, 6), _core.Parameters.AsSpan(36, 6), _core.Statistics.AsSpan(0, 6), _core.Statistics.AsSpan(6, 6), _folded.AsSpan(0, 24), _folded.AsSpan(24, 6), 4, 6, 1E-05f);
             // [Dense(3, UseBias = false), L2(0.02)] + [BatchNorm]
-            global::NormReg.Kernels.BatchNorm.Fold(_parameters.AsSpan(42, 18), default, _parameters.AsSpan(60, 3), _parameters.AsSpan(63, 3), _statistics.AsSpan(12, 3), _statistics.AsSpan(15, 3), _folded.AsSpan(30, 18), _folded.AsSpan(48, 3), 6, 3, 1E-05f);
-            _foldsStale = false;
+            global::NormReg.Kernels.BatchNorm.Fold(_core.Parameters.AsSpan(42, 18), default, _core.Parameters.AsSpan(60, 3), _core.Parameters.AsSpan(63, 3), _core.Statistics.AsSpan(12, 3), _core.Statistics.AsSpan(15, 3), _folded.AsSpan(30, 18), _folded.AsSpan(48, 3), 6, 3, 1E-05f);
+            _core.FoldsStale = false;
         }
 
-        // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for BackwardCore.
-        private void ForwardTraining(int n)
+        // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.
+        private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
             // [Dense(6), L2(0.01)] Dense1: 4 → 6, He uniform, penalty 0.01·Σw²
-            global::NormReg.Kernels.Dense.Forward(_input.AsSpan(0, n * 4), _parameters.AsSpan(0, 24), _parameters.AsSpan(24, 6), _dense1.AsSpan(0, n * 6), n, 4, 6);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 24), _core.Parameters.AsSpan(24, 6), _dense1.AsSpan(0, n * 6), n, 4, 6);
 
             // [BatchNorm] BatchNorm1: 6, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense1.AsSpan(0, n * 6), _parameters.AsSpan(30, 6), _parameters.AsSpan(36, 6), _batchNorm1.AsSpan(0, n * 6), _batchNorm1Normalized.AsSpan(0, n * 6), _batchNorm1InverseStd, _statistics.AsSpan(0, 6), _statistics.AsSpan(6, 6), n, 6, 0.1f, 1E-05f);
+            global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense1.AsSpan(0, n * 6), _core.Parameters.AsSpan(30, 6), _core.Parameters.AsSpan(36, 6), _batchNorm1.AsSpan(0, n * 6), _batchNorm1Normalized.AsSpan(0, n * 6), _batchNorm1InverseStd, _core.Statistics.AsSpan(0, 6), _core.Statistics.AsSpan(6, 6), n, 6, 0.1f, 1E-05f);
 
             // [ReLU] ReLU1: 6
             global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 6), _relu1.AsSpan(0, n * 6));
 
             // [Dense(3, UseBias = false), L2(0.02)] Dense2: 6 → 3, Glorot uniform, no bias, penalty 0.02·Σw²
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 6), _parameters.AsSpan(42, 18), default, _dense2.AsSpan(0, n * 3), n, 6, 3);
+            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 6), _core.Parameters.AsSpan(42, 18), default, _dense2.AsSpan(0, n * 3), n, 6, 3);
 
             // [BatchNorm] BatchNorm2: 3, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense2.AsSpan(0, n * 3), _parameters.AsSpan(60, 3), _parameters.AsSpan(63, 3), _batchNorm2.AsSpan(0, n * 3), _batchNorm2Normalized.AsSpan(0, n * 3), _batchNorm2InverseStd, _statistics.AsSpan(12, 3), _statistics.AsSpan(15, 3), n, 3, 0.1f, 1E-05f);
+            global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense2.AsSpan(0, n * 3), _core.Parameters.AsSpan(60, 3), _core.Parameters.AsSpan(63, 3), _batchNorm2.AsSpan(0, n * 3), _batchNorm2Normalized.AsSpan(0, n * 3), _batchNorm2InverseStd, _core.Statistics.AsSpan(12, 3), _core.Statistics.AsSpan(15, 3), n, 3, 0.1f, 1E-05f);
 
-            _foldsStale = true; // the running statistics moved
+            return _batchNorm2.AsSpan(0, n * 3);
         }
 
-        // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
         // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
             // [BatchNorm] BatchNorm2: 3, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(outputGradients, _batchNorm2Normalized.AsSpan(0, n * 3), _batchNorm2InverseStd, _parameters.AsSpan(60, 3), _dDense2.AsSpan(0, n * 3), _gradients.AsSpan(60, 3), _gradients.AsSpan(63, 3), n, 3);
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(outputGradients, _batchNorm2Normalized.AsSpan(0, n * 3), _batchNorm2InverseStd, _core.Parameters.AsSpan(60, 3), _dDense2.AsSpan(0, n * 3), _core.Gradients.AsSpan(60, 3), _core.Gradients.AsSpan(63, 3), n, 3);
 
             // [Dense(3, UseBias = false), L2(0.02)] Dense2: 6 → 3, Glorot uniform, no bias, penalty 0.02·Σw²
             // with the gradient of the penalty 0.02·Σw² on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 3), _gradients.AsSpan(42, 18), default, n, 6, 3, _parameters.AsSpan(42, 18), 0f, 0.02f);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 3), _parameters.AsSpan(42, 18), _dRelu1.AsSpan(0, n * 6), n, 6, 3);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 3), _core.Gradients.AsSpan(42, 18), default, n, 6, 3, _core.Parameters.AsSpan(42, 18), 0f, 0.02f);
+            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 3), _core.Parameters.AsSpan(42, 18), _dRelu1.AsSpan(0, n * 6), n, 6, 3);
 
             // [ReLU] ReLU1: 6
             global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 6), _dRelu1.AsSpan(0, n * 6), _dBatchNorm1.AsSpan(0, n * 6));
 
             // [BatchNorm] BatchNorm1: 6, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 6), _batchNorm1Normalized.AsSpan(0, n * 6), _batchNorm1InverseStd, _parameters.AsSpan(30, 6), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(30, 6), _gradients.AsSpan(36, 6), n, 6);
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 6), _batchNorm1Normalized.AsSpan(0, n * 6), _batchNorm1InverseStd, _core.Parameters.AsSpan(30, 6), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(30, 6), _core.Gradients.AsSpan(36, 6), n, 6);
 
             // [Dense(6), L2(0.01)] Dense1: 4 → 6, He uniform, penalty 0.01·Σw²
             // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(0, 24), _gradients.AsSpan(24, 6), n, 4, 6, _parameters.AsSpan(0, 24), 0f, 0.01f);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _parameters.AsSpan(0, 24), inputGradients, n, 4, 6);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(0, 24), _core.Gradients.AsSpan(24, 6), n, 4, 6, _core.Parameters.AsSpan(0, 24), 0f, 0.01f);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _core.Parameters.AsSpan(0, 24), inputGradients, n, 4, 6);
             return finite;
         }
     }

@@ -17,8 +17,9 @@ namespace NormReg.Tests.Networks
     //   [Sigmoid]                                          Sigmoid1    4
     //   [Dense(2)]                                         Dense3      4 → 2, Glorot uniform
     //   [LayerNorm]                                        LayerNorm3  2, ε 1E-05
+    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
-    partial class LayerNormNet : global::NormReg.IRegressor
+    partial class LayerNormNet : global::NormReg.IRegressor, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(5), MinMax(-1, 1)]</c>.</summary>
         public const int InputSize = 5;
@@ -29,7 +30,7 @@ namespace NormReg.Tests.Networks
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 104;
 
-        // Parameters and their gradients, one contiguous block each; weights are [outputs × inputs] row-major (PyTorch layout):
+        // _core.Parameters, and _core.Gradients alike; weights are [outputs × inputs] row-major (PyTorch layout):
         //   [0, 5)  LayerNorm1 γ [5]
         //   [5, 10)  LayerNorm1 β [5]
         //   [10, 40)  Dense1 weights [6 × 5]
@@ -43,24 +44,17 @@ namespace NormReg.Tests.Networks
         //   [98, 100)  Dense3 bias [2]
         //   [100, 102)  LayerNorm3 γ [2]
         //   [102, 104)  LayerNorm3 β [2]
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-
-        // Statistics fitted from data or accumulated in training, not trained by gradients:
+        // _core.Statistics, fitted from data or accumulated in training, not trained by gradients:
         //   [0, 5)  input minimum, [Input(5), MinMax(-1, 1)]; NaN until FitNormalization
         //   [5, 10)  input maximum
         //   [10, 14)  BatchNorm1 running mean
         //   [14, 18)  BatchNorm1 running variance
-        private readonly float[] _statistics = new float[18];
-        // The statistics before the current training step, put back if the step is rejected.
-        private readonly float[] _statisticsBefore = new float[18];
+        private readonly global::NormReg.Runtime.NetworkCore _core;
 
-        // Inference weights of each Dense with the BatchNorm after it folded in; rebuilt when stale.
+        // Inference weights of each Dense with the BatchNorm after it folded in; rebuilt when _core.FoldsStale.
         private readonly float[] _folded = new float[28];
-        private bool _foldsStale = true;
 
-        // Activations of each row, [MaxBatchSize × width], kept for the backward pass.
-        private readonly float[] _input; // [Input(5), MinMax(-1, 1)]
+        // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _layerNorm1; // [LayerNorm]
         private readonly float[] _layerNorm1Normalized; // its normalized input x̂
         private readonly float[] _layerNorm1InverseStd; // 1/√(σ² + ε) per sample
@@ -78,8 +72,7 @@ namespace NormReg.Tests.Networks
         private readonly float[] _layerNorm3; // [LayerNorm]
         private readonly float[] _layerNorm3Normalized; // its normalized input x̂
         private readonly float[] _layerNorm3InverseStd; // 1/√(σ² + ε) per sample
-
-        // Gradients of the loss with respect to each row's output.
+        // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dLayerNorm1;
         private readonly float[] _dDense1;
         private readonly float[] _dGelu1;
@@ -88,23 +81,14 @@ namespace NormReg.Tests.Networks
         private readonly float[] _dBatchNorm1;
         private readonly float[] _dSigmoid1;
         private readonly float[] _dDense3;
-        private readonly float[] _dLayerNorm3;
         private readonly float[] _dInput; // the first row's input gradient when the caller wants none
 
-        // Batch size of the last training-mode Forward, whose activations Backward differentiates; 0 when there is none.
-        private int _trainingBatch;
-
-        /// <summary>
-        /// Creates the network and allocates every buffer it will use, for batches of up to <paramref name="maxBatchSize"/> samples.
-        /// Weights, dropout masks and noise are drawn from <paramref name="seed"/>: the same seed gives the same network and run.
-        /// </summary>
+        /// <summary>Creates the network and allocates every buffer it will use; one seed gives one network and one run.</summary>
         /// <param name="maxBatchSize">The largest batch <c>Predict</c>, <c>Forward</c> and <c>TrainStep</c> will be given.</param>
-        /// <param name="seed">Seed of the weight initialization and of the training-time draws.</param>
+        /// <param name="seed">Seed of the weight initialization and of the dropout and noise draws.</param>
         public LayerNormNet(int maxBatchSize = 1, int seed = 0)
         {
-            global::NormReg.Kernels.Guard.MaxBatchSize(maxBatchSize, 6, "LayerNormNet");
-            MaxBatchSize = maxBatchSize;
-            _input = new float[maxBatchSize * InputSize];
+            _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize; sets γ = 1, β = 0 and running variances to 1
             _layerNorm1 = new float[maxBatchSize * 5];
             _layerNorm1Normalized = new float[maxBatchSize * 5];
             _layerNorm1InverseStd = new float[maxBatchSize];
@@ -130,52 +114,14 @@ namespace NormReg.Tests.Networks
             _dBatchNorm1 = new float[maxBatchSize * 4];
             _dSigmoid1 = new float[maxBatchSize * 4];
             _dDense3 = new float[maxBatchSize * 2];
-            _dLayerNorm3 = new float[maxBatchSize * 2];
             _dInput = new float[maxBatchSize * InputSize];
-
-            // [Input(5), MinMax(-1, 1)]: unfitted until FitNormalization.
-            _statistics.AsSpan(0, 10).Fill(float.NaN);
-
-            var random = new global::NormReg.SeededRandom(unchecked((ulong)seed));
-            // [LayerNorm] LayerNorm1: γ starts at 1, β at 0
-            _parameters.AsSpan(0, 5).Fill(1f);
             // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: He uniform, for the ReLU family that follows; bias starts at zero
-            global::NormReg.Kernels.Initializers.HeUniform(_parameters.AsSpan(10, 30), 5, ref random);
-            // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: γ starts at 1, β at 0
-            _parameters.AsSpan(46, 6).Fill(1f);
+            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(10, 30), 5, ref _core.Random);
             // [Dense(4, UseBias = false)] Dense2: Glorot uniform
-            global::NormReg.Kernels.Initializers.GlorotUniform(_parameters.AsSpan(58, 24), 6, 4, ref random);
-            // [BatchNorm] BatchNorm1: γ starts at 1, β at 0, running mean at 0 and running variance at 1
-            _parameters.AsSpan(82, 4).Fill(1f);
-            _statistics.AsSpan(14, 4).Fill(1f);
+            global::NormReg.Kernels.Initializers.GlorotUniform(_core.Parameters.AsSpan(58, 24), 6, 4, ref _core.Random);
             // [Dense(2)] Dense3: Glorot uniform; bias starts at zero
-            global::NormReg.Kernels.Initializers.GlorotUniform(_parameters.AsSpan(90, 8), 4, 2, ref random);
-            // [LayerNorm] LayerNorm3: γ starts at 1, β at 0
-            _parameters.AsSpan(100, 2).Fill(1f);
+            global::NormReg.Kernels.Initializers.GlorotUniform(_core.Parameters.AsSpan(90, 8), 4, 2, ref _core.Random);
         }
-
-        /// <summary>The largest batch the constructor allocated buffers for.</summary>
-        public int MaxBatchSize { get; }
-
-        /// <summary>The smallest training batch: 2, because BatchNorm1 normalizes with batch statistics.</summary>
-        public int MinimumTrainingBatch => 2;
-
-        /// <summary>Every trainable parameter, laid out as the comment on the parameter block describes. Writes change the network. Taking it marks the folded inference weights for a rebuild.</summary>
-        public global::System.Span<float> Parameters
-        {
-            get
-            {
-                _foldsStale = true;
-                return _parameters;
-            }
-        }
-
-        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
-        public global::System.ReadOnlySpan<float> Gradients => _gradients;
-
-        int global::NormReg.INetwork.InputSize => InputSize;
-
-        int global::NormReg.INetwork.OutputSize => OutputSize;
 
         /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
         public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
@@ -183,9 +129,9 @@ namespace NormReg.Tests.Networks
             new global::NormReg.LayerDescription[]
             {
                 new(global::NormReg.LayerType.LayerNorm, "LayerNorm1", "[LayerNorm]", 5, 5) { WeightOffset = 0, BiasOffset = 5, Epsilon = 1E-05 },
-                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(6), L1L2(0.001, 0.01, IncludeBias = true)]", 5, 6) { WeightOffset = 10, BiasOffset = 40 },
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(6), L1L2(0.001, 0.01, IncludeBias = true)]", 5, 6) { WeightOffset = 10, BiasOffset = 40, L1 = 0.001, L2 = 0.01, PenalizeBias = true },
                 new(global::NormReg.LayerType.GELU, "GELU1", "[GELU]", 6, 6),
-                new(global::NormReg.LayerType.LayerNorm, "LayerNorm2", "[LayerNorm(Epsilon = 1e-3), L1(0.002)]", 6, 6) { WeightOffset = 46, BiasOffset = 52, Epsilon = 0.001 },
+                new(global::NormReg.LayerType.LayerNorm, "LayerNorm2", "[LayerNorm(Epsilon = 1e-3), L1(0.002)]", 6, 6) { WeightOffset = 46, BiasOffset = 52, L1 = 0.002, Epsilon = 0.001 },
                 new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(4, UseBias = false)]", 6, 4) { WeightOffset = 58 },
                 new(global::NormReg.LayerType.BatchNorm, "BatchNorm1", "[BatchNorm]", 4, 4) { WeightOffset = 82, BiasOffset = 86, StatisticsOffset = 10, Epsilon = 1E-05, Momentum = 0.1 },
                 new(global::NormReg.LayerType.Sigmoid, "Sigmoid1", "[Sigmoid]", 4, 4),
@@ -200,273 +146,94 @@ namespace NormReg.Tests.Networks
         };
 
         global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+        int global::NormReg.INetwork.InputSize => InputSize;
+        int global::NormReg.INetwork.OutputSize => OutputSize;
 
-        /// <summary>γ, β of <c>[LayerNorm]</c>. Taking it marks the folded inference weights for a rebuild.</summary>
-        public global::NormReg.NormalizationLayer LayerNorm1
+        /// <summary>γ, β of <c>[LayerNorm]</c>.</summary>
+        public global::NormReg.NormalizationLayer LayerNorm1 => new("LayerNorm1", _core.WritableParameters, _core.Gradients, _core.Statistics, 5, 0, -1);
+
+        /// <summary>Weights and bias of <c>[Dense(6), L1L2(0.001, 0.01, IncludeBias = true)]</c>: 5 → 6.</summary>
+        public global::NormReg.DenseLayer Dense1 => new("Dense1", _core.WritableParameters, _core.Gradients, 5, 6, 10, 40);
+
+        /// <summary>γ, β of <c>[LayerNorm(Epsilon = 1e-3), L1(0.002)]</c>.</summary>
+        public global::NormReg.NormalizationLayer LayerNorm2 => new("LayerNorm2", _core.WritableParameters, _core.Gradients, _core.Statistics, 6, 46, -1);
+
+        /// <summary>Weights and bias of <c>[Dense(4, UseBias = false)]</c>: 6 → 4.</summary>
+        public global::NormReg.DenseLayer Dense2 => new("Dense2", _core.WritableParameters, _core.Gradients, 6, 4, 58, -1);
+
+        /// <summary>γ, β and running statistics of <c>[BatchNorm]</c>.</summary>
+        public global::NormReg.NormalizationLayer BatchNorm1 => new("BatchNorm1", _core.WritableParameters, _core.Gradients, _core.Statistics, 4, 82, 10);
+
+        /// <summary>Weights and bias of <c>[Dense(2)]</c>: 4 → 2.</summary>
+        public global::NormReg.DenseLayer Dense3 => new("Dense3", _core.WritableParameters, _core.Gradients, 4, 2, 90, 98);
+
+        /// <summary>γ, β of <c>[LayerNorm]</c>.</summary>
+        public global::NormReg.NormalizationLayer LayerNorm3 => new("LayerNorm3", _core.WritableParameters, _core.Gradients, _core.Statistics, 2, 100, -1);
+
+        // The public API: each member forwards to the core, which checks the arguments and is documented there.
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MaxBatchSize"/>
+        public int MaxBatchSize => _core.MaxBatchSize;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MinimumTrainingBatch"/>
+        public int MinimumTrainingBatch => _core.MinimumTrainingBatch;
+        /// <summary>Every trainable parameter, laid out as the comment above <c>_core</c> describes. Writes change the network.</summary>
+        public global::System.Span<float> Parameters => _core.WritableParameters;
+        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
+        public global::System.ReadOnlySpan<float> Gradients => _core.Gradients;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.StateLength"/>
+        public int StateLength => _core.StateLength;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Penalty"/>
+        public double Penalty => _core.Penalty;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.CopyState(global::System.Span{float})"/>
+        public void CopyState(global::System.Span<float> destination) => _core.CopyState(destination);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.RestoreState(global::System.ReadOnlySpan{float})"/>
+        public void RestoreState(global::System.ReadOnlySpan<float> source) => _core.RestoreState(source);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.FitNormalization"/>
+        public void FitNormalization(global::System.ReadOnlySpan<float> features) => _core.FitNormalization(features);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.BeginNormalizationFit"/>
+        public global::NormReg.NormalizationFit BeginNormalizationFit() => _core.BeginNormalizationFit();
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _core.Predict(input, output);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize) => _core.Predict(inputs, outputs, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Forward"/>
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode) => _core.Forward(inputs, outputs, batchSize, mode);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, int)"/>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => _core.Backward(outputGradients, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize) => _core.Backward(outputGradients, inputGradients, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Update"/>
+        public void Update(global::NormReg.Optimizer optimizer) => _core.Update(optimizer);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::NormReg.Optimizer)"/>
+        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::NormReg.Optimizer optimizer) => _core.TrainStep(inputs, targets, batchSize, optimizer);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, targets, batchSize, outputGradients);
+
+        // The forward pass of the caller's mode (the core has checked the arguments and copied the inputs).
+        global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode) => mode switch
         {
-            get
-            {
-                _foldsStale = true;
-                return new("LayerNorm1", _parameters, _gradients, _statistics, 5, 0, -1);
-            }
-        }
-
-        /// <summary>Weights and bias of <c>[Dense(6), L1L2(0.001, 0.01, IncludeBias = true)]</c>: 5 → 6. Taking it marks the folded inference weights for a rebuild.</summary>
-        public global::NormReg.DenseLayer Dense1
-        {
-            get
-            {
-                _foldsStale = true;
-                return new("Dense1", _parameters, _gradients, 5, 6, 10, 40);
-            }
-        }
-
-        /// <summary>γ, β of <c>[LayerNorm(Epsilon = 1e-3), L1(0.002)]</c>. Taking it marks the folded inference weights for a rebuild.</summary>
-        public global::NormReg.NormalizationLayer LayerNorm2
-        {
-            get
-            {
-                _foldsStale = true;
-                return new("LayerNorm2", _parameters, _gradients, _statistics, 6, 46, -1);
-            }
-        }
-
-        /// <summary>Weights and bias of <c>[Dense(4, UseBias = false)]</c>: 6 → 4. Taking it marks the folded inference weights for a rebuild.</summary>
-        public global::NormReg.DenseLayer Dense2
-        {
-            get
-            {
-                _foldsStale = true;
-                return new("Dense2", _parameters, _gradients, 6, 4, 58, -1);
-            }
-        }
-
-        /// <summary>γ, β and running statistics of <c>[BatchNorm]</c>. Taking it marks the folded inference weights for a rebuild.</summary>
-        public global::NormReg.NormalizationLayer BatchNorm1
-        {
-            get
-            {
-                _foldsStale = true;
-                return new("BatchNorm1", _parameters, _gradients, _statistics, 4, 82, 10);
-            }
-        }
-
-        /// <summary>Weights and bias of <c>[Dense(2)]</c>: 4 → 2. Taking it marks the folded inference weights for a rebuild.</summary>
-        public global::NormReg.DenseLayer Dense3
-        {
-            get
-            {
-                _foldsStale = true;
-                return new("Dense3", _parameters, _gradients, 4, 2, 90, 98);
-            }
-        }
-
-        /// <summary>γ, β of <c>[LayerNorm]</c>. Taking it marks the folded inference weights for a rebuild.</summary>
-        public global::NormReg.NormalizationLayer LayerNorm3
-        {
-            get
-            {
-                _foldsStale = true;
-                return new("LayerNorm3", _parameters, _gradients, _statistics, 2, 100, -1);
-            }
-        }
-
-        /// <summary>Values in the whole state: <see cref="ParameterCount"/> parameters, then 18 fitted or running statistics.</summary>
-        public int StateLength => ParameterCount + 18;
-
-        /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/>.</summary>
-        public void CopyState(global::System.Span<float> destination)
-        {
-            if (destination.Length != StateLength) throw new global::System.ArgumentException("LayerNormNet: destination must hold StateLength = 122 values (104 parameters, then 18 statistics); got " + destination.Length + ".", nameof(destination));
-            _parameters.CopyTo(destination);
-            _statistics.CopyTo(destination.Slice(ParameterCount));
-        }
-
-        /// <summary>Restores a state taken by <see cref="CopyState"/>; nothing changes if its length is wrong.</summary>
-        public void RestoreState(global::System.ReadOnlySpan<float> source)
-        {
-            if (source.Length != StateLength) throw new global::System.ArgumentException("LayerNormNet: source must hold StateLength = 122 values (104 parameters, then 18 statistics); got " + source.Length + ".", nameof(source));
-            source.Slice(0, ParameterCount).CopyTo(_parameters);
-            source.Slice(ParameterCount).CopyTo(_statistics);
-            _trainingBatch = 0;
-            _foldsStale = true;
-        }
-
-        /// <summary>The regularization penalty of the current weights, reported apart from the data loss: the sum of the L1/L2 rows' terms.</summary>
-        public double Penalty =>
-            global::NormReg.Kernels.Regularization.Penalty(_parameters.AsSpan(10, 36), 0.001, 0.01)
-            + global::NormReg.Kernels.Regularization.Penalty(_parameters.AsSpan(46, 6), 0.002, 0);
-
-        /// <summary>Fits the input scaling of <c>[Input(5), MinMax(-1, 1)]</c> (each feature's minimum and maximum) on training features, row-major, in one pass.</summary>
-        /// <param name="features">Whole samples of <see cref="InputSize"/> features.</param>
-        public void FitNormalization(global::System.ReadOnlySpan<float> features)
-        {
-            global::NormReg.NormalizationFit fit = BeginNormalizationFit();
-            fit.Add(features);
-            fit.Complete();
-        }
-
-        /// <summary>Starts fitting the input scaling on data given in chunks; call <c>Add</c> per chunk, then <c>Complete</c>.</summary>
-        public global::NormReg.NormalizationFit BeginNormalizationFit() => new(global::NormReg.InputScalingKind.MinMax, InputSize, _statistics, 0, "LayerNormNet");
-
-        /// <summary>Predicts one sample in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
-        /// <param name="input"><see cref="InputSize"/> features.</param>
-        /// <param name="output">Receives <see cref="OutputSize"/> values, the last row's output.</param>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, 1);
-
-        /// <summary>Predicts a batch in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
-        {
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "LayerNormNet");
-            RunInference(inputs, batchSize);
-            _layerNorm3.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-        }
-
-        private void RunInference(global::System.ReadOnlySpan<float> inputs, int n)
-        {
-            inputs.CopyTo(_input);
-            ForwardInference(n);
-            _trainingBatch = 0;
-        }
-
-        private void CheckInputs(global::System.ReadOnlySpan<float> inputs, int batchSize)
-        {
-            global::NormReg.Kernels.Guard.BatchSize(batchSize, MaxBatchSize, "LayerNormNet");
-            global::NormReg.Kernels.Guard.Length(inputs.Length, batchSize, InputSize, nameof(inputs), "LayerNormNet");
-            global::NormReg.Kernels.Guard.Finite(inputs, nameof(inputs), "LayerNormNet");
-            global::NormReg.Kernels.Guard.Fitted(_statistics[0], "LayerNormNet");
-        }
-
-        /// <summary>
-        /// Forward pass with an explicit mode, for custom training loops. A <see cref="global::NormReg.ForwardMode.Training"/> pass
-        /// draws dropout and noise, normalizes with batch statistics and keeps its activations for <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>;
-        /// to evaluate or serve, use <c>Predict</c>.
-        /// </summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="mode">Training (PyTorch <c>model.train()</c>), inference (<c>model.eval()</c>) or Monte-Carlo sampling, which is inference for a network without dropout or noise.</param>
-        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode)
-        {
-            global::NormReg.Kernels.Guard.Mode(mode, "LayerNormNet");
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "LayerNormNet");
-            if (mode == global::NormReg.ForwardMode.Training)
-            {
-                global::NormReg.Kernels.Guard.TrainingBatch(batchSize, "BatchNorm1", "LayerNormNet");
-                inputs.CopyTo(_input);
-                ForwardTraining(batchSize);
-                _trainingBatch = batchSize;
-                _layerNorm3.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-            }
-            else
-            {
-                RunInference(inputs, batchSize);
-                _layerNorm3.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-            }
-        }
-
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>: overwrites <see cref="Gradients"/>, plus the gradient of <see cref="Penalty"/> (PyTorch accumulates; this does not).</summary>
-        /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => Backward(outputGradients, default, batchSize);
-
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>, also writing the gradient with respect to the (raw, unscaled) inputs.</summary>
-        /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="inputGradients">Receives <paramref name="batchSize"/> × <see cref="InputSize"/> values, or empty to skip them.</param>
-        /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize)
-        {
-            global::NormReg.Kernels.Guard.BackwardFollowsForward(_trainingBatch, batchSize, "LayerNormNet");
-            global::NormReg.Kernels.Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), "LayerNormNet");
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Guard.Length(inputGradients.Length, batchSize, InputSize, nameof(inputGradients), "LayerNormNet");
-            global::NormReg.Kernels.Guard.Finite(outputGradients, nameof(outputGradients), "LayerNormNet");
-            BackwardCore(batchSize, outputGradients, inputGradients);
-        }
-
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
-        /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
-        public void Update(global::NormReg.Optimizer optimizer)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            if (!global::NormReg.Kernels.Guard.AllFinite(_gradients)) global::NormReg.Kernels.Guard.ThrowNonFiniteStep(0f, "LayerNormNet");
-            ApplyUpdate(optimizer);
-        }
-
-        // The update itself, on gradients known to be finite (TrainStep has checked them with its loss).
-        private void ApplyUpdate(global::NormReg.Optimizer optimizer)
-        {
-            optimizer.Step(_parameters, _gradients);
-            _foldsStale = true;
-        }
-
-        /// <summary>One training step on a batch: training-mode forward, BinaryCrossEntropy loss, backward, and <see cref="Update"/> by <paramref name="optimizer"/>.</summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="targets"><paramref name="batchSize"/> × <see cref="OutputSize"/> target values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="optimizer">The optimizer that owns this network's update state.</param>
-        /// <returns>The batch's mean data loss before the update; the penalty is <see cref="Penalty"/>.</returns>
-        /// <exception cref="global::System.ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
-        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::NormReg.Optimizer optimizer)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            optimizer.RequireFits(ParameterCount, "LayerNormNet");
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Targets(targets, batchSize, OutputSize, "LayerNormNet");
-            global::NormReg.Kernels.Guard.TrainingBatch(batchSize, "BatchNorm1", "LayerNormNet");
-            _statistics.AsSpan().CopyTo(_statisticsBefore);
-            inputs.CopyTo(_input);
-            ForwardTraining(batchSize);
-            global::System.Span<float> outputGradients = _dLayerNorm3.AsSpan(0, batchSize * OutputSize);
-            float loss = global::NormReg.Kernels.Losses.BinaryCrossEntropyWithLogits(_layerNorm3.AsSpan(0, batchSize * OutputSize), targets, outputGradients);
-            bool finite = BackwardCore(batchSize, outputGradients, default);
-            _trainingBatch = 0;
-            if (!finite || !float.IsFinite(loss))
-            {
-                _statisticsBefore.AsSpan().CopyTo(_statistics);
-                global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "LayerNormNet");
-            }
-            ApplyUpdate(optimizer);
-            return loss;
-        }
-
-        /// <summary>The BinaryCrossEntropy loss of <paramref name="outputs"/>, averaged over the batch, and its gradient with respect to them.</summary>
-        /// <param name="outputs">Network outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="targets"><paramref name="batchSize"/> × <see cref="OutputSize"/> target values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch.</param>
-        /// <param name="outputGradients">Receives the gradient, shaped as <paramref name="outputs"/>.</param>
-        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputGradients)
-        {
-            global::NormReg.Kernels.Guard.BatchSize(batchSize, MaxBatchSize, "LayerNormNet");
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "LayerNormNet");
-            global::NormReg.Kernels.Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), "LayerNormNet");
-            global::NormReg.Kernels.Guard.Targets(targets, batchSize, OutputSize, "LayerNormNet");
-            return global::NormReg.Kernels.Losses.BinaryCrossEntropyWithLogits(outputs, targets, outputGradients);
-        }
+            global::NormReg.ForwardMode.Training => ForwardTraining(n),
+            _ => ForwardInference(n),
+        };
 
         // Inference: dropout and noise are the identity, BatchNorm uses its running statistics (folded into the Dense before it where there is one).
-        private void ForwardInference(int n)
+        private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
-            if (_foldsStale) RefreshFolds();
+            if (_core.FoldsStale) RefreshFolds();
 
             // [Input(5), MinMax(-1, 1)], min-max scaled to [-1, 1]
-            global::NormReg.Kernels.InputScaling.MinMax(_input.AsSpan(0, n * 5), _statistics.AsSpan(0, 5), _statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
+            global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(0, n * 5), _core.Statistics.AsSpan(0, 5), _core.Statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
 
             // [LayerNorm] LayerNorm1: 5, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Forward(_input.AsSpan(0, n * 5), _parameters.AsSpan(0, 5), _parameters.AsSpan(5, 5), _layerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), n, 5, 1E-05f);
+            global::NormReg.Kernels.LayerNorm.Forward(_core.Inputs.AsSpan(0, n * 5), _core.Parameters.AsSpan(0, 5), _core.Parameters.AsSpan(5, 5), _layerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), n, 5, 1E-05f);
 
             // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: 5 → 6, He uniform, penalty 0.001·Σ|w| + 0.01·Σw² (bias included)
-            global::NormReg.Kernels.Dense.Forward(_layerNorm1.AsSpan(0, n * 5), _parameters.AsSpan(10, 30), _parameters.AsSpan(40, 6), _dense1.AsSpan(0, n * 6), n, 5, 6);
+            global::NormReg.Kernels.Dense.Forward(_layerNorm1.AsSpan(0, n * 5), _core.Parameters.AsSpan(10, 30), _core.Parameters.AsSpan(40, 6), _dense1.AsSpan(0, n * 6), n, 5, 6);
 
             // [GELU] GELU1: 6
             global::NormReg.Kernels.Activations.GELU(_dense1.AsSpan(0, n * 6), _gelu1.AsSpan(0, n * 6));
 
             // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: 6, ε 0.001, penalty 0.002·Σ|w|
-            global::NormReg.Kernels.LayerNorm.Forward(_gelu1.AsSpan(0, n * 6), _parameters.AsSpan(46, 6), _parameters.AsSpan(52, 6), _layerNorm2.AsSpan(0, n * 6), _layerNorm2Normalized.AsSpan(0, n * 6), _layerNorm2InverseStd.AsSpan(0, n), n, 6, 0.001f);
+            global::NormReg.Kernels.LayerNorm.Forward(_gelu1.AsSpan(0, n * 6), _core.Parameters.AsSpan(46, 6), _core.Parameters.AsSpan(52, 6), _layerNorm2.AsSpan(0, n * 6), _layerNorm2Normalized.AsSpan(0, n * 6), _layerNorm2InverseStd.AsSpan(0, n), n, 6, 0.001f);
 
             // [Dense(4, UseBias = false)] + [BatchNorm] Dense2 with BatchNorm1 folded in: 6 → 4
             global::NormReg.Kernels.Dense.Forward(_layerNorm2.AsSpan(0, n * 6), _folded.AsSpan(0, 24), _folded.AsSpan(24, 4), _batchNorm1.AsSpan(0, n * 4), n, 6, 4);
@@ -477,102 +244,103 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.Activations.Sigmoid(_batchNorm1.AsSpan(0, n * 4), _sigmoid1.AsSpan(0, n * 4));
 
             // [Dense(2)] Dense3: 4 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_sigmoid1.AsSpan(0, n * 4), _parameters.AsSpan(90, 8), _parameters.AsSpan(98, 2), _dense3.AsSpan(0, n * 2), n, 4, 2);
+            global::NormReg.Kernels.Dense.Forward(_sigmoid1.AsSpan(0, n * 4), _core.Parameters.AsSpan(90, 8), _core.Parameters.AsSpan(98, 2), _dense3.AsSpan(0, n * 2), n, 4, 2);
 
             // [LayerNorm] LayerNorm3: 2, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Forward(_dense3.AsSpan(0, n * 2), _parameters.AsSpan(100, 2), _parameters.AsSpan(102, 2), _layerNorm3.AsSpan(0, n * 2), _layerNorm3Normalized.AsSpan(0, n * 2), _layerNorm3InverseStd.AsSpan(0, n), n, 2, 1E-05f);
+            global::NormReg.Kernels.LayerNorm.Forward(_dense3.AsSpan(0, n * 2), _core.Parameters.AsSpan(100, 2), _core.Parameters.AsSpan(102, 2), _layerNorm3.AsSpan(0, n * 2), _layerNorm3Normalized.AsSpan(0, n * 2), _layerNorm3InverseStd.AsSpan(0, n), n, 2, 1E-05f);
+            return _layerNorm3.AsSpan(0, n * 2);
         }
 
         // Folds each BatchNorm into the Dense before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.
         private void RefreshFolds()
         {
             // [Dense(4, UseBias = false)] + [BatchNorm]
-            global::NormReg.Kernels.BatchNorm.Fold(_parameters.AsSpan(58, 24), default, _parameters.AsSpan(82, 4), _parameters.AsSpan(86, 4), _statistics.AsSpan(10, 4), _statistics.AsSpan(14, 4), _folded.AsSpan(0, 24), _folded.AsSpan(24, 4), 6, 4, 1E-05f);
-            _foldsStale = false;
+            global::NormReg.Kernels.BatchNorm.Fold(_core.Parameters.AsSpan(58, 24), default, _core.Parameters.AsSpan(82, 4), _core.Parameters.AsSpan(86, 4), _core.Statistics.AsSpan(10, 4), _core.Statistics.AsSpan(14, 4), _folded.AsSpan(0, 24), _folded.AsSpan(24, 4), 6, 4, 1E-05f);
+            _core.FoldsStale = false;
         }
 
-        // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for BackwardCore.
-        private void ForwardTraining(int n)
+        // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.
+        private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
             // [Input(5), MinMax(-1, 1)], min-max scaled to [-1, 1]
-            global::NormReg.Kernels.InputScaling.MinMax(_input.AsSpan(0, n * 5), _statistics.AsSpan(0, 5), _statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
+            global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(0, n * 5), _core.Statistics.AsSpan(0, 5), _core.Statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
 
             // [LayerNorm] LayerNorm1: 5, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Forward(_input.AsSpan(0, n * 5), _parameters.AsSpan(0, 5), _parameters.AsSpan(5, 5), _layerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), n, 5, 1E-05f);
+            global::NormReg.Kernels.LayerNorm.Forward(_core.Inputs.AsSpan(0, n * 5), _core.Parameters.AsSpan(0, 5), _core.Parameters.AsSpan(5, 5), _layerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), n, 5, 1E-05f);
 
             // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: 5 → 6, He uniform, penalty 0.001·Σ|w| + 0.01·Σw² (bias included)
-            global::NormReg.Kernels.Dense.Forward(_layerNorm1.AsSpan(0, n * 5), _parameters.AsSpan(10, 30), _parameters.AsSpan(40, 6), _dense1.AsSpan(0, n * 6), n, 5, 6);
+            global::NormReg.Kernels.Dense.Forward(_layerNorm1.AsSpan(0, n * 5), _core.Parameters.AsSpan(10, 30), _core.Parameters.AsSpan(40, 6), _dense1.AsSpan(0, n * 6), n, 5, 6);
 
             // [GELU] GELU1: 6
             global::NormReg.Kernels.Activations.GELU(_dense1.AsSpan(0, n * 6), _gelu1.AsSpan(0, n * 6));
 
             // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: 6, ε 0.001, penalty 0.002·Σ|w|
-            global::NormReg.Kernels.LayerNorm.Forward(_gelu1.AsSpan(0, n * 6), _parameters.AsSpan(46, 6), _parameters.AsSpan(52, 6), _layerNorm2.AsSpan(0, n * 6), _layerNorm2Normalized.AsSpan(0, n * 6), _layerNorm2InverseStd.AsSpan(0, n), n, 6, 0.001f);
+            global::NormReg.Kernels.LayerNorm.Forward(_gelu1.AsSpan(0, n * 6), _core.Parameters.AsSpan(46, 6), _core.Parameters.AsSpan(52, 6), _layerNorm2.AsSpan(0, n * 6), _layerNorm2Normalized.AsSpan(0, n * 6), _layerNorm2InverseStd.AsSpan(0, n), n, 6, 0.001f);
 
             // [Dense(4, UseBias = false)] Dense2: 6 → 4, Glorot uniform, no bias
-            global::NormReg.Kernels.Dense.Forward(_layerNorm2.AsSpan(0, n * 6), _parameters.AsSpan(58, 24), default, _dense2.AsSpan(0, n * 4), n, 6, 4);
+            global::NormReg.Kernels.Dense.Forward(_layerNorm2.AsSpan(0, n * 6), _core.Parameters.AsSpan(58, 24), default, _dense2.AsSpan(0, n * 4), n, 6, 4);
 
             // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense2.AsSpan(0, n * 4), _parameters.AsSpan(82, 4), _parameters.AsSpan(86, 4), _batchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _statistics.AsSpan(10, 4), _statistics.AsSpan(14, 4), n, 4, 0.1f, 1E-05f);
+            global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense2.AsSpan(0, n * 4), _core.Parameters.AsSpan(82, 4), _core.Parameters.AsSpan(86, 4), _batchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _core.Statistics.AsSpan(10, 4), _core.Statistics.AsSpan(14, 4), n, 4, 0.1f, 1E-05f);
 
             // [Sigmoid] Sigmoid1: 4
             global::NormReg.Kernels.Activations.Sigmoid(_batchNorm1.AsSpan(0, n * 4), _sigmoid1.AsSpan(0, n * 4));
 
             // [Dense(2)] Dense3: 4 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_sigmoid1.AsSpan(0, n * 4), _parameters.AsSpan(90, 8), _parameters.AsSpan(98, 2), _dense3.AsSpan(0, n * 2), n, 4, 2);
+            global::NormReg.Kernels.Dense.Forward(_sigmoid1.AsSpan(0, n * 4), _core.Parameters.AsSpan(90, 8), _core.Parameters.AsSpan(98, 2), _dense3.AsSpan(0, n * 2), n, 4, 2);
 
             // [LayerNorm] LayerNorm3: 2, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Forward(_dense3.AsSpan(0, n * 2), _parameters.AsSpan(100, 2), _parameters.AsSpan(102, 2), _layerNorm3.AsSpan(0, n * 2), _layerNorm3Normalized.AsSpan(0, n * 2), _layerNorm3InverseStd.AsSpan(0, n), n, 2, 1E-05f);
+            global::NormReg.Kernels.LayerNorm.Forward(_dense3.AsSpan(0, n * 2), _core.Parameters.AsSpan(100, 2), _core.Parameters.AsSpan(102, 2), _layerNorm3.AsSpan(0, n * 2), _layerNorm3Normalized.AsSpan(0, n * 2), _layerNorm3InverseStd.AsSpan(0, n), n, 2, 1E-05f);
 
-            _foldsStale = true; // the running statistics moved
+            return _layerNorm3.AsSpan(0, n * 2);
         }
 
-        // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
         // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
             // [LayerNorm] LayerNorm3: 2, ε 1E-05
-            finite &= global::NormReg.Kernels.LayerNorm.Backward(outputGradients, _layerNorm3Normalized.AsSpan(0, n * 2), _layerNorm3InverseStd.AsSpan(0, n), _parameters.AsSpan(100, 2), _dDense3.AsSpan(0, n * 2), _gradients.AsSpan(100, 2), _gradients.AsSpan(102, 2), n, 2);
+            finite &= global::NormReg.Kernels.LayerNorm.Backward(outputGradients, _layerNorm3Normalized.AsSpan(0, n * 2), _layerNorm3InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(100, 2), _dDense3.AsSpan(0, n * 2), _core.Gradients.AsSpan(100, 2), _core.Gradients.AsSpan(102, 2), n, 2);
 
             // [Dense(2)] Dense3: 4 → 2, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_sigmoid1.AsSpan(0, n * 4), _dDense3.AsSpan(0, n * 2), _gradients.AsSpan(90, 8), _gradients.AsSpan(98, 2), n, 4, 2);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense3.AsSpan(0, n * 2), _parameters.AsSpan(90, 8), _dSigmoid1.AsSpan(0, n * 4), n, 4, 2);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_sigmoid1.AsSpan(0, n * 4), _dDense3.AsSpan(0, n * 2), _core.Gradients.AsSpan(90, 8), _core.Gradients.AsSpan(98, 2), n, 4, 2);
+            global::NormReg.Kernels.Dense.BackwardInput(_dDense3.AsSpan(0, n * 2), _core.Parameters.AsSpan(90, 8), _dSigmoid1.AsSpan(0, n * 4), n, 4, 2);
 
             // [Sigmoid] Sigmoid1: 4
             global::NormReg.Kernels.Activations.SigmoidBackward(_sigmoid1.AsSpan(0, n * 4), _dSigmoid1.AsSpan(0, n * 4), _dBatchNorm1.AsSpan(0, n * 4));
 
             // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _parameters.AsSpan(82, 4), _dDense2.AsSpan(0, n * 4), _gradients.AsSpan(82, 4), _gradients.AsSpan(86, 4), n, 4);
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _core.Parameters.AsSpan(82, 4), _dDense2.AsSpan(0, n * 4), _core.Gradients.AsSpan(82, 4), _core.Gradients.AsSpan(86, 4), n, 4);
 
             // [Dense(4, UseBias = false)] Dense2: 6 → 4, Glorot uniform, no bias
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm2.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 4), _gradients.AsSpan(58, 24), default, n, 6, 4);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 4), _parameters.AsSpan(58, 24), _dLayerNorm2.AsSpan(0, n * 6), n, 6, 4);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm2.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 4), _core.Gradients.AsSpan(58, 24), default, n, 6, 4);
+            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 4), _core.Parameters.AsSpan(58, 24), _dLayerNorm2.AsSpan(0, n * 6), n, 6, 4);
 
             // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: 6, ε 0.001, penalty 0.002·Σ|w|
-            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm2.AsSpan(0, n * 6), _layerNorm2Normalized.AsSpan(0, n * 6), _layerNorm2InverseStd.AsSpan(0, n), _parameters.AsSpan(46, 6), _dGelu1.AsSpan(0, n * 6), _gradients.AsSpan(46, 6), _gradients.AsSpan(52, 6), n, 6);
+            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm2.AsSpan(0, n * 6), _layerNorm2Normalized.AsSpan(0, n * 6), _layerNorm2InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(46, 6), _dGelu1.AsSpan(0, n * 6), _core.Gradients.AsSpan(46, 6), _core.Gradients.AsSpan(52, 6), n, 6);
 
             // [GELU] GELU1: 6
             global::NormReg.Kernels.Activations.GELUBackward(_dense1.AsSpan(0, n * 6), _dGelu1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 6));
 
             // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: 5 → 6, He uniform, penalty 0.001·Σ|w| + 0.01·Σw² (bias included)
             // with the gradient of the penalty 0.001·Σ|w| + 0.01·Σw² (bias included) on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(10, 30), _gradients.AsSpan(40, 6), n, 5, 6, _parameters.AsSpan(10, 30), 0.001f, 0.01f);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _parameters.AsSpan(10, 30), _dLayerNorm1.AsSpan(0, n * 5), n, 5, 6);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(10, 30), _core.Gradients.AsSpan(40, 6), n, 5, 6, _core.Parameters.AsSpan(10, 30), 0.001f, 0.01f);
+            global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _core.Parameters.AsSpan(10, 30), _dLayerNorm1.AsSpan(0, n * 5), n, 5, 6);
 
             // [LayerNorm] LayerNorm1: 5, ε 1E-05
-            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), _parameters.AsSpan(0, 5), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 5) : inputGradients, _gradients.AsSpan(0, 5), _gradients.AsSpan(5, 5), n, 5);
+            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(0, 5), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 5) : inputGradients, _core.Gradients.AsSpan(0, 5), _core.Gradients.AsSpan(5, 5), n, 5);
 
             // [Input(5), MinMax(-1, 1)]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _input.AsSpan(0, n * 5), _statistics.AsSpan(0, 5), _statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 5), _core.Statistics.AsSpan(0, 5), _core.Statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
 
             // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: gradient of the penalty 0.001·Σ|w| + 0.01·Σw² (bias included), on the bias
-            global::NormReg.Kernels.Regularization.AddGradient(_parameters.AsSpan(40, 6), _gradients.AsSpan(40, 6), 0.001f, 0.01f);
-            finite &= global::NormReg.Kernels.Guard.AllFinite(_gradients.AsSpan(40, 6));
+            global::NormReg.Kernels.Regularization.AddGradient(_core.Parameters.AsSpan(40, 6), _core.Gradients.AsSpan(40, 6), 0.001f, 0.01f);
+            finite &= global::NormReg.Kernels.Guard.AllFinite(_core.Gradients.AsSpan(40, 6));
 
             // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: gradient of the penalty 0.002·Σ|w|
-            global::NormReg.Kernels.Regularization.AddGradient(_parameters.AsSpan(46, 6), _gradients.AsSpan(46, 6), 0.002f, 0f);
-            finite &= global::NormReg.Kernels.Guard.AllFinite(_gradients.AsSpan(46, 6));
+            global::NormReg.Kernels.Regularization.AddGradient(_core.Parameters.AsSpan(46, 6), _core.Gradients.AsSpan(46, 6), 0.002f, 0f);
+            finite &= global::NormReg.Kernels.Guard.AllFinite(_core.Gradients.AsSpan(46, 6));
             return finite;
         }
     }

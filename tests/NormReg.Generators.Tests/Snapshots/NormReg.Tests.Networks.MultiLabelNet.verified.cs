@@ -11,8 +11,9 @@ namespace NormReg.Tests.Networks
     //   [Dense(6)]        Dense1      4 → 6, He uniform
     //   [LeakyReLU(0.2)]  LeakyReLU1  6
     //   [Dense(3)]        Dense2      6 → 3, Glorot uniform
+    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
-    partial class MultiLabelNet : global::NormReg.IRegressor
+    partial class MultiLabelNet : global::NormReg.IRegressor, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(4)]</c>.</summary>
         public const int InputSize = 4;
@@ -23,72 +24,37 @@ namespace NormReg.Tests.Networks
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 51;
 
-        // Parameters and their gradients, one contiguous block each; weights are [outputs × inputs] row-major (PyTorch layout):
+        // _core.Parameters, and _core.Gradients alike; weights are [outputs × inputs] row-major (PyTorch layout):
         //   [0, 24)  Dense1 weights [6 × 4]
         //   [24, 30)  Dense1 bias [6]
         //   [30, 48)  Dense2 weights [3 × 6]
         //   [48, 51)  Dense2 bias [3]
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
+        private readonly global::NormReg.Runtime.NetworkCore _core;
 
-        // Statistics fitted from data or accumulated in training, not trained by gradients:
-        //   none in this network
-        private readonly float[] _statistics = new float[0];
-
-        // Activations of each row, [MaxBatchSize × width], kept for the backward pass.
-        private readonly float[] _input; // [Input(4)]
+        // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _dense1; // [Dense(6)]
         private readonly float[] _leakyRelu1; // [LeakyReLU(0.2)]
         private readonly float[] _dense2; // [Dense(3)]
-
-        // Gradients of the loss with respect to each row's output.
+        // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dDense1;
         private readonly float[] _dLeakyRelu1;
-        private readonly float[] _dDense2;
 
-        // Batch size of the last training-mode Forward, whose activations Backward differentiates; 0 when there is none.
-        private int _trainingBatch;
-
-        /// <summary>
-        /// Creates the network and allocates every buffer it will use, for batches of up to <paramref name="maxBatchSize"/> samples.
-        /// Weights, dropout masks and noise are drawn from <paramref name="seed"/>: the same seed gives the same network and run.
-        /// </summary>
+        /// <summary>Creates the network and allocates every buffer it will use; one seed gives one network and one run.</summary>
         /// <param name="maxBatchSize">The largest batch <c>Predict</c>, <c>Forward</c> and <c>TrainStep</c> will be given.</param>
-        /// <param name="seed">Seed of the weight initialization and of the training-time draws.</param>
+        /// <param name="seed">Seed of the weight initialization and of the dropout and noise draws.</param>
         public MultiLabelNet(int maxBatchSize = 1, int seed = 0)
         {
-            global::NormReg.Kernels.Guard.MaxBatchSize(maxBatchSize, 6, "MultiLabelNet");
-            MaxBatchSize = maxBatchSize;
-            _input = new float[maxBatchSize * InputSize];
+            _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize
             _dense1 = new float[maxBatchSize * 6];
             _leakyRelu1 = new float[maxBatchSize * 6];
             _dense2 = new float[maxBatchSize * 3];
             _dDense1 = new float[maxBatchSize * 6];
             _dLeakyRelu1 = new float[maxBatchSize * 6];
-            _dDense2 = new float[maxBatchSize * 3];
-
-            var random = new global::NormReg.SeededRandom(unchecked((ulong)seed));
             // [Dense(6)] Dense1: He uniform, for the ReLU family that follows; bias starts at zero
-            global::NormReg.Kernels.Initializers.HeUniform(_parameters.AsSpan(0, 24), 4, ref random);
+            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(0, 24), 4, ref _core.Random);
             // [Dense(3)] Dense2: Glorot uniform; bias starts at zero
-            global::NormReg.Kernels.Initializers.GlorotUniform(_parameters.AsSpan(30, 18), 6, 3, ref random);
+            global::NormReg.Kernels.Initializers.GlorotUniform(_core.Parameters.AsSpan(30, 18), 6, 3, ref _core.Random);
         }
-
-        /// <summary>The largest batch the constructor allocated buffers for.</summary>
-        public int MaxBatchSize { get; }
-
-        /// <summary>The smallest training batch: 1, as no row needs batch statistics.</summary>
-        public int MinimumTrainingBatch => 1;
-
-        /// <summary>Every trainable parameter, laid out as the comment on the parameter block describes. Writes change the network.</summary>
-        public global::System.Span<float> Parameters => _parameters;
-
-        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
-        public global::System.ReadOnlySpan<float> Gradients => _gradients;
-
-        int global::NormReg.INetwork.InputSize => InputSize;
-
-        int global::NormReg.INetwork.OutputSize => OutputSize;
 
         /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
         public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
@@ -101,210 +67,79 @@ namespace NormReg.Tests.Networks
             });
 
         global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+        int global::NormReg.INetwork.InputSize => InputSize;
+        int global::NormReg.INetwork.OutputSize => OutputSize;
 
         /// <summary>Weights and bias of <c>[Dense(6)]</c>: 4 → 6.</summary>
-        public global::NormReg.DenseLayer Dense1 => new("Dense1", _parameters, _gradients, 4, 6, 0, 24);
+        public global::NormReg.DenseLayer Dense1 => new("Dense1", _core.WritableParameters, _core.Gradients, 4, 6, 0, 24);
 
         /// <summary>Weights and bias of <c>[Dense(3)]</c>: 6 → 3.</summary>
-        public global::NormReg.DenseLayer Dense2 => new("Dense2", _parameters, _gradients, 6, 3, 30, 48);
+        public global::NormReg.DenseLayer Dense2 => new("Dense2", _core.WritableParameters, _core.Gradients, 6, 3, 30, 48);
 
-        /// <summary>Values in the whole state: <see cref="ParameterCount"/> parameters, then 0 fitted or running statistics.</summary>
-        public int StateLength => ParameterCount + 0;
+        // The public API: each member forwards to the core, which checks the arguments and is documented there.
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MaxBatchSize"/>
+        public int MaxBatchSize => _core.MaxBatchSize;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MinimumTrainingBatch"/>
+        public int MinimumTrainingBatch => _core.MinimumTrainingBatch;
+        /// <summary>Every trainable parameter, laid out as the comment above <c>_core</c> describes. Writes change the network.</summary>
+        public global::System.Span<float> Parameters => _core.WritableParameters;
+        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
+        public global::System.ReadOnlySpan<float> Gradients => _core.Gradients;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.StateLength"/>
+        public int StateLength => _core.StateLength;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Penalty"/>
+        public double Penalty => _core.Penalty;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.CopyState(global::System.Span{float})"/>
+        public void CopyState(global::System.Span<float> destination) => _core.CopyState(destination);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.RestoreState(global::System.ReadOnlySpan{float})"/>
+        public void RestoreState(global::System.ReadOnlySpan<float> source) => _core.RestoreState(source);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _core.Predict(input, output);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize) => _core.Predict(inputs, outputs, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Forward"/>
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode) => _core.Forward(inputs, outputs, batchSize, mode);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, int)"/>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => _core.Backward(outputGradients, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize) => _core.Backward(outputGradients, inputGradients, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Update"/>
+        public void Update(global::NormReg.Optimizer optimizer) => _core.Update(optimizer);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::NormReg.Optimizer)"/>
+        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::NormReg.Optimizer optimizer) => _core.TrainStep(inputs, targets, batchSize, optimizer);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, targets, batchSize, outputGradients);
 
-        /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/>.</summary>
-        public void CopyState(global::System.Span<float> destination)
-        {
-            if (destination.Length != StateLength) throw new global::System.ArgumentException("MultiLabelNet: destination must hold StateLength = 51 values (51 parameters, then 0 statistics); got " + destination.Length + ".", nameof(destination));
-            _parameters.CopyTo(destination);
-            _statistics.CopyTo(destination.Slice(ParameterCount));
-        }
-
-        /// <summary>Restores a state taken by <see cref="CopyState"/>; nothing changes if its length is wrong.</summary>
-        public void RestoreState(global::System.ReadOnlySpan<float> source)
-        {
-            if (source.Length != StateLength) throw new global::System.ArgumentException("MultiLabelNet: source must hold StateLength = 51 values (51 parameters, then 0 statistics); got " + source.Length + ".", nameof(source));
-            source.Slice(0, ParameterCount).CopyTo(_parameters);
-            source.Slice(ParameterCount).CopyTo(_statistics);
-            _trainingBatch = 0;
-        }
-
-        /// <summary>The regularization penalty of the current weights; this network has no L1 or L2 rows.</summary>
-        public double Penalty => 0;
-
-        /// <summary>Predicts one sample in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
-        /// <param name="input"><see cref="InputSize"/> features.</param>
-        /// <param name="output">Receives <see cref="OutputSize"/> values, the last row's output.</param>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, 1);
-
-        /// <summary>Predicts a batch in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
-        {
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "MultiLabelNet");
-            RunInference(inputs, batchSize);
-            _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-        }
-
-        private void RunInference(global::System.ReadOnlySpan<float> inputs, int n)
-        {
-            inputs.CopyTo(_input);
-            ForwardInference(n);
-            _trainingBatch = 0;
-        }
-
-        private void CheckInputs(global::System.ReadOnlySpan<float> inputs, int batchSize)
-        {
-            global::NormReg.Kernels.Guard.BatchSize(batchSize, MaxBatchSize, "MultiLabelNet");
-            global::NormReg.Kernels.Guard.Length(inputs.Length, batchSize, InputSize, nameof(inputs), "MultiLabelNet");
-            global::NormReg.Kernels.Guard.Finite(inputs, nameof(inputs), "MultiLabelNet");
-        }
-
-        /// <summary>
-        /// Forward pass with an explicit mode, for custom training loops. A <see cref="global::NormReg.ForwardMode.Training"/> pass
-        /// draws dropout and noise, normalizes with batch statistics and keeps its activations for <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>;
-        /// to evaluate or serve, use <c>Predict</c>.
-        /// </summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="mode">Training (PyTorch <c>model.train()</c>), inference (<c>model.eval()</c>) or Monte-Carlo sampling, which is inference for a network without dropout or noise.</param>
-        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode)
-        {
-            global::NormReg.Kernels.Guard.Mode(mode, "MultiLabelNet");
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "MultiLabelNet");
-            if (mode == global::NormReg.ForwardMode.Training)
-            {
-                inputs.CopyTo(_input);
-                ForwardTraining(batchSize);
-                _trainingBatch = batchSize;
-                _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-            }
-            else
-            {
-                RunInference(inputs, batchSize);
-                _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-            }
-        }
-
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>: overwrites <see cref="Gradients"/> (PyTorch accumulates; this does not).</summary>
-        /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => Backward(outputGradients, default, batchSize);
-
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>, also writing the gradient with respect to the (raw, unscaled) inputs.</summary>
-        /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="inputGradients">Receives <paramref name="batchSize"/> × <see cref="InputSize"/> values, or empty to skip them.</param>
-        /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize)
-        {
-            global::NormReg.Kernels.Guard.BackwardFollowsForward(_trainingBatch, batchSize, "MultiLabelNet");
-            global::NormReg.Kernels.Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), "MultiLabelNet");
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Guard.Length(inputGradients.Length, batchSize, InputSize, nameof(inputGradients), "MultiLabelNet");
-            global::NormReg.Kernels.Guard.Finite(outputGradients, nameof(outputGradients), "MultiLabelNet");
-            BackwardCore(batchSize, outputGradients, inputGradients);
-        }
-
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>. Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
-        /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
-        public void Update(global::NormReg.Optimizer optimizer)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            if (!global::NormReg.Kernels.Guard.AllFinite(_gradients)) global::NormReg.Kernels.Guard.ThrowNonFiniteStep(0f, "MultiLabelNet");
-            ApplyUpdate(optimizer);
-        }
-
-        // The update itself, on gradients known to be finite (TrainStep has checked them with its loss).
-        private void ApplyUpdate(global::NormReg.Optimizer optimizer)
-        {
-            optimizer.Step(_parameters, _gradients);
-        }
-
-        /// <summary>One training step on a batch: training-mode forward, BinaryCrossEntropy loss, backward, and <see cref="Update"/> by <paramref name="optimizer"/>.</summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="targets"><paramref name="batchSize"/> × <see cref="OutputSize"/> target values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="optimizer">The optimizer that owns this network's update state.</param>
-        /// <returns>The batch's mean data loss before the update.</returns>
-        /// <exception cref="global::System.ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
-        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::NormReg.Optimizer optimizer)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            optimizer.RequireFits(ParameterCount, "MultiLabelNet");
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Targets(targets, batchSize, OutputSize, "MultiLabelNet");
-            inputs.CopyTo(_input);
-            ForwardTraining(batchSize);
-            global::System.Span<float> outputGradients = _dDense2.AsSpan(0, batchSize * OutputSize);
-            float loss = global::NormReg.Kernels.Losses.BinaryCrossEntropyWithLogits(_dense2.AsSpan(0, batchSize * OutputSize), targets, outputGradients);
-            bool finite = BackwardCore(batchSize, outputGradients, default);
-            _trainingBatch = 0;
-            if (!finite || !float.IsFinite(loss))
-            {
-                global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "MultiLabelNet");
-            }
-            ApplyUpdate(optimizer);
-            return loss;
-        }
-
-        /// <summary>The BinaryCrossEntropy loss of <paramref name="outputs"/>, averaged over the batch, and its gradient with respect to them.</summary>
-        /// <param name="outputs">Network outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="targets"><paramref name="batchSize"/> × <see cref="OutputSize"/> target values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch.</param>
-        /// <param name="outputGradients">Receives the gradient, shaped as <paramref name="outputs"/>.</param>
-        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputGradients)
-        {
-            global::NormReg.Kernels.Guard.BatchSize(batchSize, MaxBatchSize, "MultiLabelNet");
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "MultiLabelNet");
-            global::NormReg.Kernels.Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), "MultiLabelNet");
-            global::NormReg.Kernels.Guard.Targets(targets, batchSize, OutputSize, "MultiLabelNet");
-            return global::NormReg.Kernels.Losses.BinaryCrossEntropyWithLogits(outputs, targets, outputGradients);
-        }
-
-        // Inference: dropout and noise are the identity, BatchNorm uses its running statistics (folded into the Dense before it where there is one).
-        private void ForwardInference(int n)
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
             // [Dense(6)] Dense1: 4 → 6, He uniform
-            global::NormReg.Kernels.Dense.Forward(_input.AsSpan(0, n * 4), _parameters.AsSpan(0, 24), _parameters.AsSpan(24, 6), _dense1.AsSpan(0, n * 6), n, 4, 6);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 24), _core.Parameters.AsSpan(24, 6), _dense1.AsSpan(0, n * 6), n, 4, 6);
 
             // [LeakyReLU(0.2)] LeakyReLU1: 6
             global::NormReg.Kernels.Activations.LeakyReLU(_dense1.AsSpan(0, n * 6), _leakyRelu1.AsSpan(0, n * 6), 0.2f);
 
             // [Dense(3)] Dense2: 6 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_leakyRelu1.AsSpan(0, n * 6), _parameters.AsSpan(30, 18), _parameters.AsSpan(48, 3), _dense2.AsSpan(0, n * 3), n, 6, 3);
+            global::NormReg.Kernels.Dense.Forward(_leakyRelu1.AsSpan(0, n * 6), _core.Parameters.AsSpan(30, 18), _core.Parameters.AsSpan(48, 3), _dense2.AsSpan(0, n * 3), n, 6, 3);
+
+            return _dense2.AsSpan(0, n * 3);
         }
 
-        // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for BackwardCore.
-        private void ForwardTraining(int n)
-        {
-            // [Dense(6)] Dense1: 4 → 6, He uniform
-            global::NormReg.Kernels.Dense.Forward(_input.AsSpan(0, n * 4), _parameters.AsSpan(0, 24), _parameters.AsSpan(24, 6), _dense1.AsSpan(0, n * 6), n, 4, 6);
-
-            // [LeakyReLU(0.2)] LeakyReLU1: 6
-            global::NormReg.Kernels.Activations.LeakyReLU(_dense1.AsSpan(0, n * 6), _leakyRelu1.AsSpan(0, n * 6), 0.2f);
-
-            // [Dense(3)] Dense2: 6 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_leakyRelu1.AsSpan(0, n * 6), _parameters.AsSpan(30, 18), _parameters.AsSpan(48, 3), _dense2.AsSpan(0, n * 3), n, 6, 3);
-        }
-
-        // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
         // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
             // [Dense(3)] Dense2: 6 → 3, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_leakyRelu1.AsSpan(0, n * 6), outputGradients, _gradients.AsSpan(30, 18), _gradients.AsSpan(48, 3), n, 6, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _parameters.AsSpan(30, 18), _dLeakyRelu1.AsSpan(0, n * 6), n, 6, 3);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_leakyRelu1.AsSpan(0, n * 6), outputGradients, _core.Gradients.AsSpan(30, 18), _core.Gradients.AsSpan(48, 3), n, 6, 3);
+            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(30, 18), _dLeakyRelu1.AsSpan(0, n * 6), n, 6, 3);
 
             // [LeakyReLU(0.2)] LeakyReLU1: 6
             global::NormReg.Kernels.Activations.LeakyReLUBackward(_dense1.AsSpan(0, n * 6), _dLeakyRelu1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 6), 0.2f);
 
             // [Dense(6)] Dense1: 4 → 6, He uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_input.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _gradients.AsSpan(0, 24), _gradients.AsSpan(24, 6), n, 4, 6);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _parameters.AsSpan(0, 24), inputGradients, n, 4, 6);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(0, 24), _core.Gradients.AsSpan(24, 6), n, 4, 6);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _core.Parameters.AsSpan(0, 24), inputGradients, n, 4, 6);
             return finite;
         }
     }

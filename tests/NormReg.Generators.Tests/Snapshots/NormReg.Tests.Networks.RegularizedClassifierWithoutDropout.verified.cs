@@ -12,8 +12,9 @@ namespace NormReg.Tests.Networks
     //   [Dense(16), L2(1e-4)]   Dense1          6 → 16, He uniform, penalty 0.0001·Σw²
     //   [ReLU]                  ReLU1           16
     //   [Dense(3), MaxNorm(2)]  Dense2          16 → 3, Glorot uniform, max-norm 2
+    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
-    partial class RegularizedClassifierWithoutDropout : global::NormReg.IClassifier
+    partial class RegularizedClassifierWithoutDropout : global::NormReg.IClassifier, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(6), ZScore]</c>.</summary>
         public const int InputSize = 6;
@@ -24,49 +25,32 @@ namespace NormReg.Tests.Networks
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 163;
 
-        // Parameters and their gradients, one contiguous block each; weights are [outputs × inputs] row-major (PyTorch layout):
+        // _core.Parameters, and _core.Gradients alike; weights are [outputs × inputs] row-major (PyTorch layout):
         //   [0, 96)  Dense1 weights [16 × 6]
         //   [96, 112)  Dense1 bias [16]
         //   [112, 160)  Dense2 weights [3 × 16]
         //   [160, 163)  Dense2 bias [3]
-        private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
-
-        // Statistics fitted from data or accumulated in training, not trained by gradients:
+        // _core.Statistics, fitted from data or accumulated in training, not trained by gradients:
         //   [0, 6)  input mean, [Input(6), ZScore]; NaN until FitNormalization
         //   [6, 12)  input standard deviation
-        private readonly float[] _statistics = new float[12];
+        private readonly global::NormReg.Runtime.NetworkCore _core;
 
-        // Draws dropout masks and noise; seeded by the constructor, so one seed gives one run.
-        private global::NormReg.SeededRandom _random;
-
-        // Activations of each row, [MaxBatchSize × width], kept for the backward pass.
-        private readonly float[] _input; // [Input(6), ZScore]
+        // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _gaussianNoise1; // [GaussianNoise(0.1)]
         private readonly float[] _dense1; // [Dense(16), L2(1e-4)]
         private readonly float[] _relu1; // [ReLU]
         private readonly float[] _dense2; // [Dense(3), MaxNorm(2)]
-
-        // Gradients of the loss with respect to each row's output.
+        // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dGaussianNoise1;
         private readonly float[] _dDense1;
         private readonly float[] _dRelu1;
-        private readonly float[] _dDense2;
 
-        // Batch size of the last training-mode Forward, whose activations Backward differentiates; 0 when there is none.
-        private int _trainingBatch;
-
-        /// <summary>
-        /// Creates the network and allocates every buffer it will use, for batches of up to <paramref name="maxBatchSize"/> samples.
-        /// Weights, dropout masks and noise are drawn from <paramref name="seed"/>: the same seed gives the same network and run.
-        /// </summary>
+        /// <summary>Creates the network and allocates every buffer it will use; one seed gives one network and one run.</summary>
         /// <param name="maxBatchSize">The largest batch <c>Predict</c>, <c>Forward</c> and <c>TrainStep</c> will be given.</param>
-        /// <param name="seed">Seed of the weight initialization and of the training-time draws.</param>
+        /// <param name="seed">Seed of the weight initialization and of the dropout and noise draws.</param>
         public RegularizedClassifierWithoutDropout(int maxBatchSize = 1, int seed = 0)
         {
-            global::NormReg.Kernels.Guard.MaxBatchSize(maxBatchSize, 16, "RegularizedClassifierWithoutDropout");
-            MaxBatchSize = maxBatchSize;
-            _input = new float[maxBatchSize * InputSize];
+            _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize
             _gaussianNoise1 = new float[maxBatchSize * 6];
             _dense1 = new float[maxBatchSize * 16];
             _relu1 = new float[maxBatchSize * 16];
@@ -74,34 +58,11 @@ namespace NormReg.Tests.Networks
             _dGaussianNoise1 = new float[maxBatchSize * 6];
             _dDense1 = new float[maxBatchSize * 16];
             _dRelu1 = new float[maxBatchSize * 16];
-            _dDense2 = new float[maxBatchSize * 3];
-
-            // [Input(6), ZScore]: unfitted until FitNormalization.
-            _statistics.AsSpan(0, 12).Fill(float.NaN);
-
-            var random = new global::NormReg.SeededRandom(unchecked((ulong)seed));
             // [Dense(16), L2(1e-4)] Dense1: He uniform, for the ReLU family that follows; bias starts at zero
-            global::NormReg.Kernels.Initializers.HeUniform(_parameters.AsSpan(0, 96), 6, ref random);
+            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(0, 96), 6, ref _core.Random);
             // [Dense(3), MaxNorm(2)] Dense2: Glorot uniform; bias starts at zero
-            global::NormReg.Kernels.Initializers.GlorotUniform(_parameters.AsSpan(112, 48), 16, 3, ref random);
-            _random = random;
+            global::NormReg.Kernels.Initializers.GlorotUniform(_core.Parameters.AsSpan(112, 48), 16, 3, ref _core.Random);
         }
-
-        /// <summary>The largest batch the constructor allocated buffers for.</summary>
-        public int MaxBatchSize { get; }
-
-        /// <summary>The smallest training batch: 1, as no row needs batch statistics.</summary>
-        public int MinimumTrainingBatch => 1;
-
-        /// <summary>Every trainable parameter, laid out as the comment on the parameter block describes. Writes change the network.</summary>
-        public global::System.Span<float> Parameters => _parameters;
-
-        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
-        public global::System.ReadOnlySpan<float> Gradients => _gradients;
-
-        int global::NormReg.INetwork.InputSize => InputSize;
-
-        int global::NormReg.INetwork.OutputSize => OutputSize;
 
         /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
         public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
@@ -109,289 +70,134 @@ namespace NormReg.Tests.Networks
             new global::NormReg.LayerDescription[]
             {
                 new(global::NormReg.LayerType.GaussianNoise, "GaussianNoise1", "[GaussianNoise(0.1)]", 6, 6) { Rate = 0.1 },
-                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(16), L2(1e-4)]", 6, 16) { WeightOffset = 0, BiasOffset = 96 },
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(16), L2(1e-4)]", 6, 16) { WeightOffset = 0, BiasOffset = 96, L2 = 0.0001 },
                 new(global::NormReg.LayerType.ReLU, "ReLU1", "[ReLU]", 16, 16),
-                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(3), MaxNorm(2)]", 16, 3) { WeightOffset = 112, BiasOffset = 160 },
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(3), MaxNorm(2)]", 16, 3) { WeightOffset = 112, BiasOffset = 160, MaxNorm = 2 },
             })
         {
             Scaling = global::NormReg.InputScalingKind.ZScore,
         };
 
         global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
+        int global::NormReg.INetwork.InputSize => InputSize;
+        int global::NormReg.INetwork.OutputSize => OutputSize;
 
         /// <summary>Weights and bias of <c>[Dense(16), L2(1e-4)]</c>: 6 → 16.</summary>
-        public global::NormReg.DenseLayer Dense1 => new("Dense1", _parameters, _gradients, 6, 16, 0, 96);
+        public global::NormReg.DenseLayer Dense1 => new("Dense1", _core.WritableParameters, _core.Gradients, 6, 16, 0, 96);
 
         /// <summary>Weights and bias of <c>[Dense(3), MaxNorm(2)]</c>: 16 → 3.</summary>
-        public global::NormReg.DenseLayer Dense2 => new("Dense2", _parameters, _gradients, 16, 3, 112, 160);
+        public global::NormReg.DenseLayer Dense2 => new("Dense2", _core.WritableParameters, _core.Gradients, 16, 3, 112, 160);
 
-        /// <summary>Values in the whole state: <see cref="ParameterCount"/> parameters, then 12 fitted or running statistics.</summary>
-        public int StateLength => ParameterCount + 12;
+        // The public API: each member forwards to the core, which checks the arguments and is documented there.
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MaxBatchSize"/>
+        public int MaxBatchSize => _core.MaxBatchSize;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MinimumTrainingBatch"/>
+        public int MinimumTrainingBatch => _core.MinimumTrainingBatch;
+        /// <summary>Every trainable parameter, laid out as the comment above <c>_core</c> describes. Writes change the network.</summary>
+        public global::System.Span<float> Parameters => _core.WritableParameters;
+        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
+        public global::System.ReadOnlySpan<float> Gradients => _core.Gradients;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.StateLength"/>
+        public int StateLength => _core.StateLength;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Penalty"/>
+        public double Penalty => _core.Penalty;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.CopyState(global::System.Span{float})"/>
+        public void CopyState(global::System.Span<float> destination) => _core.CopyState(destination);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.RestoreState(global::System.ReadOnlySpan{float})"/>
+        public void RestoreState(global::System.ReadOnlySpan<float> source) => _core.RestoreState(source);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.FitNormalization"/>
+        public void FitNormalization(global::System.ReadOnlySpan<float> features) => _core.FitNormalization(features);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.BeginNormalizationFit"/>
+        public global::NormReg.NormalizationFit BeginNormalizationFit() => _core.BeginNormalizationFit();
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _core.Predict(input, output);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize) => _core.Predict(inputs, outputs, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Classify"/>
+        public int Classify(global::System.ReadOnlySpan<float> input) => _core.Classify(input);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Forward"/>
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode) => _core.Forward(inputs, outputs, batchSize, mode);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, int)"/>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => _core.Backward(outputGradients, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize) => _core.Backward(outputGradients, inputGradients, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Update"/>
+        public void Update(global::NormReg.Optimizer optimizer) => _core.Update(optimizer);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::NormReg.Optimizer)"/>
+        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer) => _core.TrainStep(inputs, labels, batchSize, optimizer);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float})"/>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients);
 
-        /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/>.</summary>
-        public void CopyState(global::System.Span<float> destination)
+        // The forward pass of the caller's mode (the core has checked the arguments and copied the inputs).
+        global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode) => mode switch
         {
-            if (destination.Length != StateLength) throw new global::System.ArgumentException("RegularizedClassifierWithoutDropout: destination must hold StateLength = 175 values (163 parameters, then 12 statistics); got " + destination.Length + ".", nameof(destination));
-            _parameters.CopyTo(destination);
-            _statistics.CopyTo(destination.Slice(ParameterCount));
-        }
-
-        /// <summary>Restores a state taken by <see cref="CopyState"/>; nothing changes if its length is wrong.</summary>
-        public void RestoreState(global::System.ReadOnlySpan<float> source)
-        {
-            if (source.Length != StateLength) throw new global::System.ArgumentException("RegularizedClassifierWithoutDropout: source must hold StateLength = 175 values (163 parameters, then 12 statistics); got " + source.Length + ".", nameof(source));
-            source.Slice(0, ParameterCount).CopyTo(_parameters);
-            source.Slice(ParameterCount).CopyTo(_statistics);
-            _trainingBatch = 0;
-        }
-
-        /// <summary>The regularization penalty of the current weights, reported apart from the data loss: the sum of the L1/L2 rows' terms.</summary>
-        public double Penalty =>
-            global::NormReg.Kernels.Regularization.Penalty(_parameters.AsSpan(0, 96), 0, 0.0001);
-
-        /// <summary>Fits the input scaling of <c>[Input(6), ZScore]</c> (each feature's mean and standard deviation) on training features, row-major, in one pass.</summary>
-        /// <param name="features">Whole samples of <see cref="InputSize"/> features.</param>
-        public void FitNormalization(global::System.ReadOnlySpan<float> features)
-        {
-            global::NormReg.NormalizationFit fit = BeginNormalizationFit();
-            fit.Add(features);
-            fit.Complete();
-        }
-
-        /// <summary>Starts fitting the input scaling on data given in chunks; call <c>Add</c> per chunk, then <c>Complete</c>.</summary>
-        public global::NormReg.NormalizationFit BeginNormalizationFit() => new(global::NormReg.InputScalingKind.ZScore, InputSize, _statistics, 0, "RegularizedClassifierWithoutDropout");
-
-        /// <summary>Predicts one sample in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
-        /// <param name="input"><see cref="InputSize"/> features.</param>
-        /// <param name="output">Receives <see cref="OutputSize"/> values, the last row's output.</param>
-        public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => Predict(input, output, 1);
-
-        /// <summary>Predicts a batch in inference mode (no dropout or noise, BatchNorm on running statistics).</summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
-        {
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "RegularizedClassifierWithoutDropout");
-            RunInference(inputs, batchSize);
-            _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-        }
-
-        /// <summary>The most likely class of one sample: the index of its largest output, in inference mode.</summary>
-        public int Classify(global::System.ReadOnlySpan<float> input)
-        {
-            CheckInputs(input, 1);
-            RunInference(input, 1);
-            return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(_dense2.AsSpan(0, OutputSize));
-        }
-
-        private void RunInference(global::System.ReadOnlySpan<float> inputs, int n)
-        {
-            inputs.CopyTo(_input);
-            ForwardInference(n);
-            _trainingBatch = 0;
-        }
-
-        private void CheckInputs(global::System.ReadOnlySpan<float> inputs, int batchSize)
-        {
-            global::NormReg.Kernels.Guard.BatchSize(batchSize, MaxBatchSize, "RegularizedClassifierWithoutDropout");
-            global::NormReg.Kernels.Guard.Length(inputs.Length, batchSize, InputSize, nameof(inputs), "RegularizedClassifierWithoutDropout");
-            global::NormReg.Kernels.Guard.Finite(inputs, nameof(inputs), "RegularizedClassifierWithoutDropout");
-            global::NormReg.Kernels.Guard.Fitted(_statistics[0], "RegularizedClassifierWithoutDropout");
-        }
-
-        /// <summary>
-        /// Forward pass with an explicit mode, for custom training loops. A <see cref="global::NormReg.ForwardMode.Training"/> pass
-        /// draws dropout and noise, normalizes with batch statistics and keeps its activations for <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>;
-        /// to evaluate or serve, use <c>Predict</c>.
-        /// </summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> values, row-major.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="mode">Training (PyTorch <c>model.train()</c>), inference (<c>model.eval()</c>) or Monte-Carlo sampling.</param>
-        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode)
-        {
-            global::NormReg.Kernels.Guard.Mode(mode, "RegularizedClassifierWithoutDropout");
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "RegularizedClassifierWithoutDropout");
-            if (mode == global::NormReg.ForwardMode.Training)
-            {
-                inputs.CopyTo(_input);
-                ForwardTraining(batchSize);
-                _trainingBatch = batchSize;
-                _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-            }
-            else if (mode == global::NormReg.ForwardMode.Sampling)
-            {
-                inputs.CopyTo(_input);
-                ForwardSampling(batchSize);
-                _trainingBatch = 0;
-                _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-            }
-            else
-            {
-                RunInference(inputs, batchSize);
-                _dense2.AsSpan(0, batchSize * OutputSize).CopyTo(outputs);
-            }
-        }
-
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>: overwrites <see cref="Gradients"/>, plus the gradient of <see cref="Penalty"/> (PyTorch accumulates; this does not).</summary>
-        /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradients, int batchSize) => Backward(outputGradients, default, batchSize);
-
-        /// <summary>Backward pass of the last training-mode <c>Forward</c>, also writing the gradient with respect to the (raw, unscaled) inputs.</summary>
-        /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="inputGradients">Receives <paramref name="batchSize"/> × <see cref="InputSize"/> values, or empty to skip them.</param>
-        /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
-        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize)
-        {
-            global::NormReg.Kernels.Guard.BackwardFollowsForward(_trainingBatch, batchSize, "RegularizedClassifierWithoutDropout");
-            global::NormReg.Kernels.Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), "RegularizedClassifierWithoutDropout");
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Guard.Length(inputGradients.Length, batchSize, InputSize, nameof(inputGradients), "RegularizedClassifierWithoutDropout");
-            global::NormReg.Kernels.Guard.Finite(outputGradients, nameof(outputGradients), "RegularizedClassifierWithoutDropout");
-            BackwardCore(batchSize, outputGradients, inputGradients);
-        }
-
-        /// <summary>Applies one update by <paramref name="optimizer"/> from <see cref="Gradients"/>, then the rows' constraints ([MaxNorm]). Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update after its own check.</summary>
-        /// <exception cref="global::System.ArithmeticException">A gradient is not finite; nothing was updated.</exception>
-        public void Update(global::NormReg.Optimizer optimizer)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            if (!global::NormReg.Kernels.Guard.AllFinite(_gradients)) global::NormReg.Kernels.Guard.ThrowNonFiniteStep(0f, "RegularizedClassifierWithoutDropout");
-            ApplyUpdate(optimizer);
-        }
-
-        // The update itself, on gradients known to be finite (TrainStep has checked them with its loss).
-        private void ApplyUpdate(global::NormReg.Optimizer optimizer)
-        {
-            optimizer.Step(_parameters, _gradients);
-            // [Dense(3), MaxNorm(2)] Dense2: each unit's incoming weights rescaled to a norm of at most 2
-            global::NormReg.Kernels.Regularization.MaxNorm(_parameters.AsSpan(112, 48), 16, 3, 2f);
-        }
-
-        /// <summary>One training step on a batch: training-mode forward, SoftmaxCrossEntropy loss, backward, and <see cref="Update"/> by <paramref name="optimizer"/>.</summary>
-        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> features, row-major.</param>
-        /// <param name="labels">One class index in [0, <see cref="OutputSize"/>) per sample.</param>
-        /// <param name="batchSize">Samples in the batch, from 1 to <see cref="MaxBatchSize"/>.</param>
-        /// <param name="optimizer">The optimizer that owns this network's update state.</param>
-        /// <returns>The batch's mean data loss before the update; the penalty is <see cref="Penalty"/>.</returns>
-        /// <exception cref="global::System.ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
-        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            optimizer.RequireFits(ParameterCount, "RegularizedClassifierWithoutDropout");
-            CheckInputs(inputs, batchSize);
-            global::NormReg.Kernels.Guard.Labels(labels, batchSize, OutputSize, "RegularizedClassifierWithoutDropout");
-            global::NormReg.SeededRandom randomBefore = _random; // put back if the step is rejected, so the next draws are as if it never ran
-            inputs.CopyTo(_input);
-            ForwardTraining(batchSize);
-            global::System.Span<float> outputGradients = _dDense2.AsSpan(0, batchSize * OutputSize);
-            float loss = global::NormReg.Kernels.Losses.SoftmaxCrossEntropy(_dense2.AsSpan(0, batchSize * OutputSize), labels, outputGradients, batchSize, OutputSize);
-            bool finite = BackwardCore(batchSize, outputGradients, default);
-            _trainingBatch = 0;
-            if (!finite || !float.IsFinite(loss))
-            {
-                _random = randomBefore;
-                global::NormReg.Kernels.Guard.ThrowNonFiniteStep(loss, "RegularizedClassifierWithoutDropout");
-            }
-            ApplyUpdate(optimizer);
-            return loss;
-        }
-
-        /// <summary>The SoftmaxCrossEntropy loss of <paramref name="outputs"/>, averaged over the batch, and its gradient with respect to them.</summary>
-        /// <param name="outputs">Network outputs, <paramref name="batchSize"/> × <see cref="OutputSize"/>.</param>
-        /// <param name="labels">One class index in [0, <see cref="OutputSize"/>) per sample.</param>
-        /// <param name="batchSize">Samples in the batch.</param>
-        /// <param name="outputGradients">Receives the gradient, shaped as <paramref name="outputs"/>.</param>
-        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients)
-        {
-            global::NormReg.Kernels.Guard.BatchSize(batchSize, MaxBatchSize, "RegularizedClassifierWithoutDropout");
-            global::NormReg.Kernels.Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), "RegularizedClassifierWithoutDropout");
-            global::NormReg.Kernels.Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), "RegularizedClassifierWithoutDropout");
-            global::NormReg.Kernels.Guard.Labels(labels, batchSize, OutputSize, "RegularizedClassifierWithoutDropout");
-            return global::NormReg.Kernels.Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize);
-        }
+            global::NormReg.ForwardMode.Training => ForwardTraining(n),
+            global::NormReg.ForwardMode.Sampling => ForwardTraining(n), // without BatchNorm, sampling is the training pass
+            _ => ForwardInference(n),
+        };
 
         // Inference: dropout and noise are the identity, BatchNorm uses its running statistics (folded into the Dense before it where there is one).
-        private void ForwardInference(int n)
+        private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
             // [Input(6), ZScore], standardized with fitted mean and standard deviation
-            global::NormReg.Kernels.InputScaling.ZScore(_input.AsSpan(0, n * 6), _statistics.AsSpan(0, 6), _statistics.AsSpan(6, 6), n, InputSize);
+            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 6), _core.Statistics.AsSpan(0, 6), _core.Statistics.AsSpan(6, 6), n, InputSize);
 
             // [GaussianNoise(0.1)] GaussianNoise1: the identity at inference.
 
             // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw²
-            global::NormReg.Kernels.Dense.Forward(_input.AsSpan(0, n * 6), _parameters.AsSpan(0, 96), _parameters.AsSpan(96, 16), _dense1.AsSpan(0, n * 16), n, 6, 16);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 6), _core.Parameters.AsSpan(0, 96), _core.Parameters.AsSpan(96, 16), _dense1.AsSpan(0, n * 16), n, 6, 16);
 
             // [ReLU] ReLU1: 16
             global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(0, n * 16), _relu1.AsSpan(0, n * 16));
 
             // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 16), _parameters.AsSpan(112, 48), _parameters.AsSpan(160, 3), _dense2.AsSpan(0, n * 3), n, 16, 3);
+            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 16), _core.Parameters.AsSpan(112, 48), _core.Parameters.AsSpan(160, 3), _dense2.AsSpan(0, n * 3), n, 16, 3);
+            return _dense2.AsSpan(0, n * 3);
         }
 
-        // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for BackwardCore.
-        private void ForwardTraining(int n)
+        // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.
+        private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
             // [Input(6), ZScore], standardized with fitted mean and standard deviation
-            global::NormReg.Kernels.InputScaling.ZScore(_input.AsSpan(0, n * 6), _statistics.AsSpan(0, 6), _statistics.AsSpan(6, 6), n, InputSize);
+            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 6), _core.Statistics.AsSpan(0, 6), _core.Statistics.AsSpan(6, 6), n, InputSize);
 
             // [GaussianNoise(0.1)] GaussianNoise1: 6, σ 0.1 in training
-            global::NormReg.Kernels.Dropout.GaussianNoise(_input.AsSpan(0, n * 6), _gaussianNoise1.AsSpan(0, n * 6), 0.1f, ref _random);
+            global::NormReg.Kernels.Dropout.GaussianNoise(_core.Inputs.AsSpan(0, n * 6), _gaussianNoise1.AsSpan(0, n * 6), 0.1f, ref _core.Random);
 
             // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw²
-            global::NormReg.Kernels.Dense.Forward(_gaussianNoise1.AsSpan(0, n * 6), _parameters.AsSpan(0, 96), _parameters.AsSpan(96, 16), _dense1.AsSpan(0, n * 16), n, 6, 16);
+            global::NormReg.Kernels.Dense.Forward(_gaussianNoise1.AsSpan(0, n * 6), _core.Parameters.AsSpan(0, 96), _core.Parameters.AsSpan(96, 16), _dense1.AsSpan(0, n * 16), n, 6, 16);
 
             // [ReLU] ReLU1: 16
             global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(0, n * 16), _relu1.AsSpan(0, n * 16));
 
             // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 16), _parameters.AsSpan(112, 48), _parameters.AsSpan(160, 3), _dense2.AsSpan(0, n * 3), n, 16, 3);
+            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 16), _core.Parameters.AsSpan(112, 48), _core.Parameters.AsSpan(160, 3), _dense2.AsSpan(0, n * 3), n, 16, 3);
+
+            return _dense2.AsSpan(0, n * 3);
         }
 
-        // Monte-Carlo sampling: dropout and noise drawn, BatchNorm on its running statistics.
-        private void ForwardSampling(int n)
-        {
-            // [Input(6), ZScore], standardized with fitted mean and standard deviation
-            global::NormReg.Kernels.InputScaling.ZScore(_input.AsSpan(0, n * 6), _statistics.AsSpan(0, 6), _statistics.AsSpan(6, 6), n, InputSize);
-
-            // [GaussianNoise(0.1)] GaussianNoise1: 6, σ 0.1 in training
-            global::NormReg.Kernels.Dropout.GaussianNoise(_input.AsSpan(0, n * 6), _gaussianNoise1.AsSpan(0, n * 6), 0.1f, ref _random);
-
-            // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw²
-            global::NormReg.Kernels.Dense.Forward(_gaussianNoise1.AsSpan(0, n * 6), _parameters.AsSpan(0, 96), _parameters.AsSpan(96, 16), _dense1.AsSpan(0, n * 16), n, 6, 16);
-
-            // [ReLU] ReLU1: 16
-            global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(0, n * 16), _relu1.AsSpan(0, n * 16));
-
-            // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 16), _parameters.AsSpan(112, 48), _parameters.AsSpan(160, 3), _dense2.AsSpan(0, n * 3), n, 16, 3);
-        }
-
-        // Runs every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
         // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        private bool BackwardCore(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
             // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 16), outputGradients, _gradients.AsSpan(112, 48), _gradients.AsSpan(160, 3), n, 16, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _parameters.AsSpan(112, 48), _dRelu1.AsSpan(0, n * 16), n, 16, 3);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 16), outputGradients, _core.Gradients.AsSpan(112, 48), _core.Gradients.AsSpan(160, 3), n, 16, 3);
+            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(112, 48), _dRelu1.AsSpan(0, n * 16), n, 16, 3);
 
             // [ReLU] ReLU1: 16
             global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 16), _dRelu1.AsSpan(0, n * 16), _dDense1.AsSpan(0, n * 16));
 
             // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw²
             // with the gradient of the penalty 0.0001·Σw² on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gaussianNoise1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 16), _gradients.AsSpan(0, 96), _gradients.AsSpan(96, 16), n, 6, 16, _parameters.AsSpan(0, 96), 0f, 0.0001f);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 16), _parameters.AsSpan(0, 96), _dGaussianNoise1.AsSpan(0, n * 6), n, 6, 16);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gaussianNoise1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 16), _core.Gradients.AsSpan(0, 96), _core.Gradients.AsSpan(96, 16), n, 6, 16, _core.Parameters.AsSpan(0, 96), 0f, 0.0001f);
+            global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 16), _core.Parameters.AsSpan(0, 96), _dGaussianNoise1.AsSpan(0, n * 6), n, 6, 16);
 
             // [GaussianNoise(0.1)] GaussianNoise1: 6, σ 0.1 in training
             if (!inputGradients.IsEmpty) _dGaussianNoise1.AsSpan(0, n * 6).CopyTo(inputGradients);
 
             // [Input(6), ZScore]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _statistics.AsSpan(6, 6), n, InputSize);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(6, 6), n, InputSize);
             return finite;
         }
     }

@@ -1,0 +1,61 @@
+using NormReg.Generators.Model;
+using static NormReg.Generators.Emitting.Literals;
+
+namespace NormReg.Generators.Emitting;
+
+/// <summary>The public members: each forwards to the runtime's <c>NetworkCore</c>, whose documentation it inherits.</summary>
+internal static partial class NetworkEmitter
+{
+    private const string Core = Runtime + "NetworkCore.";
+    private const string Inputs = $"{ReadOnlySpan}<float> inputs";
+    private const string Outputs = $"{Span}<float> outputs";
+
+    private static void WriteMembers(SourceWriter w, EmitContext c)
+    {
+        bool classifier = IsClassifier(c.Network);
+        string targets = classifier ? $"{ReadOnlySpan}<int> labels" : $"{ReadOnlySpan}<float> targets";
+        string targetName = classifier ? "labels" : "targets";
+        string targetCref = classifier ? "global::System.ReadOnlySpan{int}" : "global::System.ReadOnlySpan{float}";
+
+        w.Line("// The public API: each member forwards to the core, which checks the arguments and is documented there.");
+        Member(w, "MaxBatchSize", "public int MaxBatchSize => _core.MaxBatchSize;");
+        Member(w, "MinimumTrainingBatch", "public int MinimumTrainingBatch => _core.MinimumTrainingBatch;");
+        w.Line("/// <summary>Every trainable parameter, laid out as the comment above <c>_core</c> describes. Writes change the network.</summary>");
+        w.Line($"public {Span}<float> Parameters => _core.WritableParameters;");
+        w.Line("/// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref=\"Parameters\"/>. They are overwritten, not accumulated.</summary>");
+        w.Line($"public {ReadOnlySpan}<float> Gradients => _core.Gradients;");
+        Member(w, "StateLength", "public int StateLength => _core.StateLength;");
+        Member(w, "Penalty", "public double Penalty => _core.Penalty;");
+        Member(w, "CopyState(global::System.Span{float})", $"public void CopyState({Span}<float> destination) => _core.CopyState(destination);");
+        Member(w, "RestoreState(global::System.ReadOnlySpan{float})", $"public void RestoreState({ReadOnlySpan}<float> source) => _core.RestoreState(source);");
+        if (c.Plan.HasScaling)
+        {
+            Member(w, "FitNormalization", $"public void FitNormalization({ReadOnlySpan}<float> features) => _core.FitNormalization(features);");
+            Member(w, "BeginNormalizationFit", "public global::NormReg.NormalizationFit BeginNormalizationFit() => _core.BeginNormalizationFit();");
+        }
+        Member(w, "Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})",
+            $"public void Predict({ReadOnlySpan}<float> input, {Span}<float> output) => _core.Predict(input, output);");
+        Member(w, "Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)",
+            $"public void Predict({Inputs}, {Outputs}, int batchSize) => _core.Predict(inputs, outputs, batchSize);");
+        if (classifier) Member(w, "Classify", $"public int Classify({ReadOnlySpan}<float> input) => _core.Classify(input);");
+        Member(w, "Forward",
+            $"public void Forward({Inputs}, {Outputs}, int batchSize, global::NormReg.ForwardMode mode) => _core.Forward(inputs, outputs, batchSize, mode);");
+        Member(w, "Backward(global::System.ReadOnlySpan{float}, int)",
+            $"public void Backward({ReadOnlySpan}<float> outputGradients, int batchSize) => _core.Backward(outputGradients, batchSize);");
+        Member(w, "Backward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)",
+            $"public void Backward({ReadOnlySpan}<float> outputGradients, {Span}<float> inputGradients, int batchSize) => _core.Backward(outputGradients, inputGradients, batchSize);");
+        Member(w, "Update", "public void Update(global::NormReg.Optimizer optimizer) => _core.Update(optimizer);");
+        Member(w, $"TrainStep(global::System.ReadOnlySpan{{float}}, {targetCref}, int, global::NormReg.Optimizer)",
+            $"public float TrainStep({Inputs}, {targets}, int batchSize, global::NormReg.Optimizer optimizer) => _core.TrainStep(inputs, {targetName}, batchSize, optimizer);");
+        Member(w, $"ComputeLoss(global::System.ReadOnlySpan{{float}}, {targetCref}, int, global::System.Span{{float}})",
+            $"public float ComputeLoss({ReadOnlySpan}<float> outputs, {targets}, int batchSize, {Span}<float> outputGradients) => _core.ComputeLoss(outputs, {targetName}, batchSize, outputGradients);");
+        w.Line();
+    }
+
+    /// <summary>One forwarding member, documented by the core member it calls.</summary>
+    private static void Member(SourceWriter w, string coreMember, string declaration)
+    {
+        w.Line($"/// <inheritdoc cref=\"{Core}{coreMember}\"/>");
+        w.Line(declaration);
+    }
+}

@@ -1,0 +1,25 @@
+using System;
+using System.ComponentModel;
+
+namespace NormReg.Runtime;
+
+/// <summary>
+/// For generated code: the passes a generated network implements for its <see cref="NetworkCore"/>, which runs
+/// everything around them (argument checks, input copies, losses, updates, state). Not meant to be called by users.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface INetworkPasses
+{
+    /// <summary>
+    /// Runs the rows on the first <paramref name="batchSize"/> samples of <see cref="NetworkCore.Inputs"/>, in
+    /// <paramref name="mode"/>, and returns the last row's output, <paramref name="batchSize"/> × OutputSize values.
+    /// </summary>
+    ReadOnlySpan<float> Forward(int batchSize, ForwardMode mode);
+
+    /// <summary>
+    /// Runs the rows backwards from <paramref name="outputGradients"/> over the activations of the last training pass,
+    /// writing <see cref="NetworkCore.Gradients"/> and, unless it is empty, <paramref name="inputGradients"/>.
+    /// Returns whether every parameter gradient is finite.
+    /// </summary>
+    bool Backward(int batchSize, ReadOnlySpan<float> outputGradients, Span<float> inputGradients);
+}

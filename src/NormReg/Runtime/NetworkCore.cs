@@ -1,0 +1,471 @@
+using System;
+using System.ComponentModel;
+using System.Linq;
+using System.Numerics.Tensors;
+using System.Threading;
+using NormReg.Kernels;
+
+namespace NormReg.Runtime;
+
+/// <summary>
+/// For generated code: what every generated network shares, written once. A generated class holds one core and
+/// forwards its public members here; the core owns the parameter, gradient and statistics blocks, the input rows and
+/// the training-time generator, checks every argument, and calls back into the generated
+/// <see cref="INetworkPasses"/> for the rows themselves. Not meant to be used directly: call the generated members.
+/// </summary>
+/// <remarks>
+/// One instance serves one caller at a time. Every member that runs the network claims it first and throws
+/// <see cref="InvalidOperationException"/> when another thread is inside, rather than mixing two callers' activations.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class NetworkCore
+{
+    private readonly INetworkPasses _passes;
+    private readonly NetworkArchitecture _architecture;
+    private readonly string _name;
+    private readonly string? _batchStatisticsLayer;
+    private readonly float[]? _statisticsBefore;
+    private readonly LayerDescription[] _penalized;
+    private readonly LayerDescription[] _constrained;
+    private int _trainingBatch;
+    private int _busy;
+
+    /// <summary>Every trainable parameter, in the layout the generated file documents.</summary>
+    public readonly float[] Parameters;
+
+    /// <summary>The gradients of the last backward pass, laid out as <see cref="Parameters"/>.</summary>
+    public readonly float[] Gradients;
+
+    /// <summary>Input scaling statistics (NaN until fitted), then each BatchNorm's running mean and variance.</summary>
+    public readonly float[] Statistics;
+
+    /// <summary>The inputs of the current pass, <see cref="MaxBatchSize"/> × InputSize; the passes scale them in place.</summary>
+    public readonly float[] Inputs;
+
+    /// <summary>Draws weights at construction, then dropout masks and noise; one seed gives one run.</summary>
+    public SeededRandom Random;
+
+    /// <summary>Whether BatchNorm rows folded into the weights before them must be folded again before the next inference pass.</summary>
+    public bool FoldsStale = true;
+
+    private readonly float[] _outputGradients;
+
+    /// <summary>Creates the shared state of a network described by <paramref name="architecture"/> and checks <paramref name="maxBatchSize"/>.</summary>
+    public NetworkCore(INetworkPasses passes, NetworkArchitecture architecture, int maxBatchSize, int seed)
+    {
+        _passes = passes;
+        _architecture = architecture;
+        _name = architecture.Name;
+        int widest = architecture.InputSize;
+        foreach (LayerDescription layer in architecture.Layers)
+        {
+            widest = Math.Max(widest, layer.Outputs);
+            if (layer.Type == LayerType.BatchNorm) _batchStatisticsLayer ??= layer.Name;
+        }
+        Guard.MaxBatchSize(maxBatchSize, widest, _name);
+        MaxBatchSize = maxBatchSize;
+        Parameters = new float[architecture.ParameterCount];
+        Gradients = new float[architecture.ParameterCount];
+        Statistics = new float[architecture.StatisticsCount];
+        Inputs = new float[maxBatchSize * architecture.InputSize];
+        _outputGradients = new float[maxBatchSize * architecture.OutputSize];
+        if (_batchStatisticsLayer is not null) _statisticsBefore = new float[architecture.StatisticsCount];
+        if (architecture.Scaling is not null) Statistics.AsSpan(0, 2 * architecture.InputSize).Fill(float.NaN);
+        foreach (LayerDescription layer in architecture.Layers)
+        {
+            // γ starts at 1 and β at 0 (PyTorch and Keras); a running variance starts at 1 and its mean at 0.
+            if (layer.Type is LayerType.BatchNorm or LayerType.LayerNorm && layer.WeightOffset >= 0) Parameters.AsSpan(layer.WeightOffset, layer.Outputs).Fill(1f);
+            if (layer.StatisticsOffset >= 0) Statistics.AsSpan(layer.StatisticsOffset + layer.Outputs, layer.Outputs).Fill(1f);
+        }
+        _penalized = [.. architecture.Layers.Where(l => l.L1 > 0 || l.L2 > 0)];
+        _constrained = [.. architecture.Layers.Where(l => l.MaxNorm > 0)];
+        Random = new SeededRandom(unchecked((ulong)seed));
+    }
+
+    private int InputSize => _architecture.InputSize;
+
+    private int OutputSize => _architecture.OutputSize;
+
+    /// <summary>The largest batch the constructor allocated buffers for.</summary>
+    public int MaxBatchSize { get; }
+
+    /// <summary>The smallest training batch: 2 when a BatchNorm row normalizes with batch statistics, otherwise 1.</summary>
+    public int MinimumTrainingBatch => _batchStatisticsLayer is null ? 1 : 2;
+
+    /// <summary>Values in the whole state: the parameters, then the fitted and running statistics.</summary>
+    public int StateLength => Parameters.Length + Statistics.Length;
+
+    /// <summary>
+    /// Predicts one sample in inference mode: dropout and noise are the identity, BatchNorm uses its running statistics.
+    /// </summary>
+    /// <param name="input">InputSize features.</param>
+    /// <param name="output">Receives OutputSize values, the last row's output.</param>
+    public void Predict(ReadOnlySpan<float> input, Span<float> output) => Predict(input, output, 1);
+
+    /// <summary>
+    /// Predicts a batch in inference mode: dropout and noise are the identity, BatchNorm uses its running statistics.
+    /// PyTorch: <c>model.eval()</c> then <c>model(x)</c>; Keras: <c>model.predict(x)</c>.
+    /// </summary>
+    /// <param name="inputs"><paramref name="batchSize"/> × InputSize features, row-major.</param>
+    /// <param name="outputs">Receives <paramref name="batchSize"/> × OutputSize values, row-major.</param>
+    /// <param name="batchSize">Samples in the batch, from 1 to MaxBatchSize.</param>
+    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize)
+    {
+        Enter();
+        try
+        {
+            CheckInputs(inputs, batchSize);
+            Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), _name);
+            Run(inputs, batchSize, ForwardMode.Inference).CopyTo(outputs);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>The most likely class of one sample, in inference mode: the index of its largest output.</summary>
+    /// <param name="input">InputSize features.</param>
+    public int Classify(ReadOnlySpan<float> input)
+    {
+        Enter();
+        try
+        {
+            CheckInputs(input, 1);
+            return TensorPrimitives.IndexOfMax(Run(input, 1, ForwardMode.Inference));
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>
+    /// Forward pass with an explicit mode, for custom training loops. A <see cref="ForwardMode.Training"/> pass draws
+    /// dropout and noise, normalizes with batch statistics and keeps its activations for <c>Backward</c>; to evaluate
+    /// or serve, use <c>Predict</c>.
+    /// </summary>
+    /// <param name="inputs"><paramref name="batchSize"/> × InputSize features, row-major.</param>
+    /// <param name="outputs">Receives <paramref name="batchSize"/> × OutputSize values, row-major.</param>
+    /// <param name="batchSize">Samples in the batch, from 1 to MaxBatchSize.</param>
+    /// <param name="mode">Training (PyTorch <c>model.train()</c>), inference (<c>model.eval()</c>) or Monte-Carlo sampling, which is inference for a network without dropout or noise.</param>
+    public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize, ForwardMode mode)
+    {
+        Enter();
+        try
+        {
+            Guard.Mode(mode, _name);
+            CheckInputs(inputs, batchSize);
+            Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), _name);
+            if (mode == ForwardMode.Training) CheckTrainingBatch(batchSize);
+            Run(inputs, batchSize, mode).CopyTo(outputs);
+            if (mode == ForwardMode.Training) _trainingBatch = batchSize;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Backward pass of the last training-mode <c>Forward</c>: overwrites <c>Gradients</c> (PyTorch accumulates; this does not).</summary>
+    /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × OutputSize.</param>
+    /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
+    public void Backward(ReadOnlySpan<float> outputGradients, int batchSize) => Backward(outputGradients, default, batchSize);
+
+    /// <summary>
+    /// Backward pass of the last training-mode <c>Forward</c>: overwrites <c>Gradients</c>, the penalty's gradient
+    /// included (PyTorch accumulates; this does not), and writes the gradient with respect to the raw, unscaled inputs.
+    /// </summary>
+    /// <param name="outputGradients">Gradient of the loss with respect to the outputs, <paramref name="batchSize"/> × OutputSize.</param>
+    /// <param name="inputGradients">Receives <paramref name="batchSize"/> × InputSize values, or empty to skip them.</param>
+    /// <param name="batchSize">The batch size of that <c>Forward</c>.</param>
+    public void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients, int batchSize)
+    {
+        Enter();
+        try
+        {
+            Guard.BackwardFollowsForward(_trainingBatch, batchSize, _name);
+            Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), _name);
+            if (!inputGradients.IsEmpty) Guard.Length(inputGradients.Length, batchSize, InputSize, nameof(inputGradients), _name);
+            Guard.Finite(outputGradients, nameof(outputGradients), _name);
+            _passes.Backward(batchSize, outputGradients, inputGradients);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>
+    /// Applies one update by <paramref name="optimizer"/> from <c>Gradients</c>, then the rows' constraints
+    /// (<c>[MaxNorm]</c>). Custom loops call it after <c>Backward</c>; <c>TrainStep</c> runs the same update.
+    /// </summary>
+    /// <exception cref="ArithmeticException">A gradient is not finite; nothing was updated.</exception>
+    public void Update(Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Enter();
+        try
+        {
+            if (!Guard.AllFinite(Gradients)) Guard.ThrowNonFiniteStep(0f, _name);
+            ApplyUpdate(optimizer);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>
+    /// One training step on a batch: training-mode forward, cross-entropy loss, backward, and the update by
+    /// <paramref name="optimizer"/>, as <c>Update</c> does it. A step whose loss or gradients are not finite is
+    /// rejected whole: weights, running statistics and the dropout generator are left as they were.
+    /// </summary>
+    /// <param name="inputs"><paramref name="batchSize"/> × InputSize features, row-major.</param>
+    /// <param name="labels">One class index in [0, OutputSize) per sample.</param>
+    /// <param name="batchSize">Samples in the batch, from 1 to MaxBatchSize.</param>
+    /// <param name="optimizer">The optimizer that owns this network's update state.</param>
+    /// <returns>The batch's mean data loss before the update; the penalty is reported apart, by <c>Penalty</c>.</returns>
+    /// <exception cref="ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
+    public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Enter();
+        try
+        {
+            CheckStep(inputs, batchSize, optimizer);
+            Guard.Labels(labels, batchSize, OutputSize, _name);
+            CheckTrainingBatch(batchSize);
+            SeededRandom randomBefore = BeginStep();
+            ReadOnlySpan<float> outputs = Run(inputs, batchSize, ForwardMode.Training);
+            Span<float> outputGradients = _outputGradients.AsSpan(0, batchSize * OutputSize);
+            float loss = Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize);
+            CompleteStep(loss, batchSize, outputGradients, optimizer, randomBefore);
+            return loss;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>
+    /// One training step on a batch: training-mode forward, the network's loss (binary cross-entropy on logits or mean
+    /// squared error), backward, and the update by <paramref name="optimizer"/>, as <c>Update</c> does it. A step whose
+    /// loss or gradients are not finite is rejected whole: weights, running statistics and the dropout generator are
+    /// left as they were.
+    /// </summary>
+    /// <param name="inputs"><paramref name="batchSize"/> × InputSize features, row-major.</param>
+    /// <param name="targets"><paramref name="batchSize"/> × OutputSize target values, row-major.</param>
+    /// <param name="batchSize">Samples in the batch, from 1 to MaxBatchSize.</param>
+    /// <param name="optimizer">The optimizer that owns this network's update state.</param>
+    /// <returns>The batch's mean data loss before the update; the penalty is reported apart, by <c>Penalty</c>.</returns>
+    /// <exception cref="ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
+    public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Enter();
+        try
+        {
+            CheckStep(inputs, batchSize, optimizer);
+            Guard.Targets(targets, batchSize, OutputSize, _name);
+            CheckTrainingBatch(batchSize);
+            SeededRandom randomBefore = BeginStep();
+            ReadOnlySpan<float> outputs = Run(inputs, batchSize, ForwardMode.Training);
+            Span<float> outputGradients = _outputGradients.AsSpan(0, batchSize * OutputSize);
+            float loss = RegressionLoss(outputs, targets, outputGradients);
+            CompleteStep(loss, batchSize, outputGradients, optimizer, randomBefore);
+            return loss;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>The cross-entropy loss of <paramref name="outputs"/>, averaged over the batch, and its gradient with respect to them.</summary>
+    /// <param name="outputs">Network outputs, <paramref name="batchSize"/> × OutputSize.</param>
+    /// <param name="labels">One class index in [0, OutputSize) per sample.</param>
+    /// <param name="batchSize">Samples in the batch.</param>
+    /// <param name="outputGradients">Receives the gradient, shaped as <paramref name="outputs"/>.</param>
+    public float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients)
+    {
+        CheckLossArguments(outputs, outputGradients, batchSize);
+        Guard.Labels(labels, batchSize, OutputSize, _name);
+        return Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize);
+    }
+
+    /// <summary>The network's loss of <paramref name="outputs"/> (binary cross-entropy on logits, or mean squared error), averaged over the batch, and its gradient with respect to them.</summary>
+    /// <param name="outputs">Network outputs, <paramref name="batchSize"/> × OutputSize.</param>
+    /// <param name="targets"><paramref name="batchSize"/> × OutputSize target values, row-major.</param>
+    /// <param name="batchSize">Samples in the batch.</param>
+    /// <param name="outputGradients">Receives the gradient, shaped as <paramref name="outputs"/>.</param>
+    public float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int batchSize, Span<float> outputGradients)
+    {
+        CheckLossArguments(outputs, outputGradients, batchSize);
+        Guard.Targets(targets, batchSize, OutputSize, _name);
+        return RegressionLoss(outputs, targets, outputGradients);
+    }
+
+    /// <summary>Copies the parameters, then the statistics, into <paramref name="destination"/> (StateLength values).</summary>
+    public void CopyState(Span<float> destination)
+    {
+        CheckStateLength(destination.Length, nameof(destination));
+        Parameters.CopyTo(destination);
+        Statistics.CopyTo(destination.Slice(Parameters.Length));
+    }
+
+    /// <summary>Restores a state taken by <c>CopyState</c> from a network of the same declaration; nothing changes if its length is wrong.</summary>
+    public void RestoreState(ReadOnlySpan<float> source)
+    {
+        CheckStateLength(source.Length, nameof(source));
+        Enter();
+        try
+        {
+            source.Slice(0, Parameters.Length).CopyTo(Parameters);
+            source.Slice(Parameters.Length).CopyTo(Statistics);
+            _trainingBatch = 0;
+            FoldsStale = true;
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>The regularization penalty of the current weights, reported apart from the data loss: the sum of the L1/L2 rows' terms; 0 without such rows.</summary>
+    public double Penalty
+    {
+        get
+        {
+            double penalty = 0;
+            foreach (LayerDescription layer in _penalized)
+            {
+                penalty += Regularization.Penalty(Parameters.AsSpan(layer.WeightOffset, layer.PenalizedCount), layer.L1, layer.L2);
+            }
+            return penalty;
+        }
+    }
+
+    /// <summary>Fits the input scaling (each feature's mean and standard deviation, or minimum and maximum) on training features, row-major, in one pass.</summary>
+    /// <param name="features">Whole samples of InputSize features.</param>
+    public void FitNormalization(ReadOnlySpan<float> features)
+    {
+        NormalizationFit fit = BeginNormalizationFit();
+        fit.Add(features);
+        fit.Complete();
+    }
+
+    /// <summary>
+    /// Starts fitting the input scaling on data given in chunks; call <c>Add</c> per chunk, then <c>Complete</c>.
+    /// Completing it changes what a pending training-mode <c>Forward</c> computed, so that pass has no <c>Backward</c> any more.
+    /// </summary>
+    public NormalizationFit BeginNormalizationFit()
+    {
+        InputScalingKind kind = _architecture.Scaling
+            ?? throw new InvalidOperationException($"{_name}: its input row has no [ZScore] or [MinMax] to fit.");
+        return new NormalizationFit(kind, InputSize, Statistics, 0, _name, StatisticsFitted);
+    }
+
+    /// <summary><see cref="Parameters"/> handed out for writing: the folded inference weights are rebuilt before the next inference pass.</summary>
+    public float[] WritableParameters
+    {
+        get
+        {
+            FoldsStale = true;
+            return Parameters;
+        }
+    }
+
+    private void StatisticsFitted() => _trainingBatch = 0;
+
+    private ReadOnlySpan<float> Run(ReadOnlySpan<float> inputs, int batchSize, ForwardMode mode)
+    {
+        inputs.CopyTo(Inputs);
+        _trainingBatch = 0;
+        ReadOnlySpan<float> outputs = _passes.Forward(batchSize, mode);
+        if (mode == ForwardMode.Training) FoldsStale = true; // the running statistics moved
+        return outputs;
+    }
+
+    private void CheckInputs(ReadOnlySpan<float> inputs, int batchSize)
+    {
+        Guard.BatchSize(batchSize, MaxBatchSize, _name);
+        Guard.Length(inputs.Length, batchSize, InputSize, nameof(inputs), _name);
+        Guard.Finite(inputs, nameof(inputs), _name);
+        if (_architecture.Scaling is not null) Guard.Fitted(Statistics[0], _name);
+    }
+
+    private void CheckStep(ReadOnlySpan<float> inputs, int batchSize, Optimizer optimizer)
+    {
+        optimizer.RequireFits(Parameters.Length, _name);
+        CheckInputs(inputs, batchSize);
+    }
+
+    private void CheckTrainingBatch(int batchSize)
+    {
+        if (_batchStatisticsLayer is not null) Guard.TrainingBatch(batchSize, _batchStatisticsLayer, _name);
+    }
+
+    /// <summary>Keeps what a rejected step must put back: the running statistics and the generator, so later draws are as if it never ran.</summary>
+    private SeededRandom BeginStep()
+    {
+        if (_statisticsBefore is not null) Statistics.AsSpan().CopyTo(_statisticsBefore);
+        return Random;
+    }
+
+    private void CompleteStep(float loss, int batchSize, Span<float> outputGradients, Optimizer optimizer, SeededRandom randomBefore)
+    {
+        bool finite = _passes.Backward(batchSize, outputGradients, default);
+        if (!finite || !float.IsFinite(loss))
+        {
+            _statisticsBefore?.AsSpan().CopyTo(Statistics);
+            Random = randomBefore;
+            Guard.ThrowNonFiniteStep(loss, _name);
+        }
+        ApplyUpdate(optimizer);
+    }
+
+    private void ApplyUpdate(Optimizer optimizer)
+    {
+        optimizer.Step(Parameters, Gradients);
+        foreach (LayerDescription layer in _constrained)
+        {
+            Regularization.MaxNorm(Parameters.AsSpan(layer.WeightOffset, layer.WeightCount), layer.Inputs, layer.Outputs, (float)layer.MaxNorm);
+        }
+        FoldsStale = true;
+    }
+
+    private float RegressionLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> outputGradients) =>
+        _architecture.Loss == Loss.BinaryCrossEntropy
+            ? Losses.BinaryCrossEntropyWithLogits(outputs, targets, outputGradients)
+            : Losses.MeanSquaredError(outputs, targets, outputGradients);
+
+    private void CheckLossArguments(ReadOnlySpan<float> outputs, Span<float> outputGradients, int batchSize)
+    {
+        Guard.BatchSize(batchSize, MaxBatchSize, _name);
+        Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), _name);
+        Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), _name);
+    }
+
+    private void CheckStateLength(int length, string parameter)
+    {
+        if (length != StateLength)
+        {
+            throw new ArgumentException(
+                $"{_name}: {parameter} must hold StateLength = {StateLength} values ({Parameters.Length} parameters, then {Statistics.Length} statistics); got {length}.", parameter);
+        }
+    }
+
+    private void Enter()
+    {
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) ThrowConcurrentUse();
+    }
+
+    private void Exit() => Volatile.Write(ref _busy, 0);
+
+    private void ThrowConcurrentUse() =>
+        throw new InvalidOperationException(
+            $"{_name}: another thread is running this network. One instance serves one caller at a time; to serve many threads, " +
+            "give each its own instance, or share one trained network through NetworkPool.");
+}
