@@ -14,7 +14,7 @@ public sealed class SnapshotTests
 {
     public static TheoryData<string> Declarations => new(DeclarationPaths());
 
-    private static IEnumerable<string> DeclarationPaths() =>
+    internal static IEnumerable<string> DeclarationPaths() =>
         Directory.GetFiles(Repository.Path("tests", "NormReg.Tests", "Networks"), "*.cs")
             .Concat(Directory.GetFiles(Repository.Path("tests", "NormReg.Generators.Tests", "Declarations"), "*.cs"))
             .Select(path => Path.GetRelativePath(Repository.Root, path).Replace('\\', '/'))
