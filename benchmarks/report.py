@@ -2,7 +2,7 @@
 """Merges one benchmark run into benchmarks/results/ (run.sh calls it; see benchmarks/README.md).
 
 Reads BenchmarkDotNet's joined full JSON report (NormReg Predict/TrainStep, ONNX Runtime, FMA peak, Dense kernel),
-pytorch_bench.py's JSON and the verify JSON; writes results.md (the tables and the targets of SPEC section 6),
+pytorch_bench.py's JSON and the verify JSON; writes results.md (the tables and the performance targets),
 results.csv (one row per measurement) and prints results.md. Times are medians. A ratio is the peer's time over
 NormReg's: above 1 means NormReg is faster. Standard library only.
 """
@@ -316,7 +316,7 @@ def main():
     md.append("")
 
     # ---------------------------------------------------------------- targets
-    md.append("## SPEC §6 targets")
+    md.append("## Targets")
     md.append("")
     md.append("| target | network | measured | met |")
     md.append("|---|---|--:|:-:|")

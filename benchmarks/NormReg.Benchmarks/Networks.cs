@@ -6,7 +6,7 @@ namespace NormReg.Benchmarks;
 // three in PyTorch (same layer order, same loss), exports them to ONNX and writes their weights in the
 // layout of each generated file's parameter block, so all three runtimes compute the same function.
 
-/// <summary>SPEC §6's network: 784-256-128-10 with BatchNorm, dropout 0.2 and L2 1e-4 (PyTorch: SGD weight_decay 2e-4 on those weights).</summary>
+/// <summary>The product's reference network: 784-256-128-10 with BatchNorm, dropout 0.2 and L2 1e-4 (PyTorch: SGD weight_decay 2e-4 on those weights).</summary>
 [Network(Loss = Loss.SoftmaxCrossEntropy)]
 [Input(784)]
 [Dense(256, UseBias = false), L2(1e-4)]

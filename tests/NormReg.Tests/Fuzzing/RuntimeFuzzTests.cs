@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace NormReg.Tests.Fuzzing;
 
 /// <summary>
-/// Seeded property test of the runtime's bad-input contract (SPEC §9) over every generated network in this assembly
+/// Seeded property test of the runtime's bad-input contract (README, "Bad input") over every generated network in this assembly
 /// (<see cref="SampleNetworks"/>, trained a little): each case makes one bad call to a public entry point and checks
 /// the documented exception type, a message that names the network, what was expected and what came, that the whole
 /// state (<c>CopyState</c>, gradients, the optimizer's steps, rate and moments) is bit-for-bit as before, and that valid
