@@ -71,8 +71,7 @@ internal static partial class NetworkEmitter
             string gradients = dense ? Slice(Gradients, layer.BiasOffset, layer.Outputs) : PenalizedSlice(Gradients, layer);
             w.Line();
             w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: gradient of the penalty {PenaltyText(p)}{(dense ? ", on the bias" : "")}");
-            w.Line($"{Kernels}Regularization.AddGradient({parameters}, {gradients}, {Float(p.L1)}, {Float(p.L2)});");
-            w.Line($"finite &= {Kernels}Guard.AllFinite({gradients});");
+            w.Line($"finite &= {Kernels}Regularization.AddGradient({parameters}, {gradients}, {Float(p.L1)}, {Float(p.L2)});");
         }
         w.Line("return finite;");
         w.Close();

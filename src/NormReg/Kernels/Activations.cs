@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
@@ -8,6 +9,8 @@ namespace NormReg.Kernels;
 /// Element-wise activations and the row-wise softmax. Each backward overwrites <c>dx</c> with the
 /// gradient of the input, given the layer's input <c>x</c> and/or output <c>y</c> from the forward pass.
 /// </summary>
+/// <remarks>For generated code and the runtime; hidden from completion lists. Users call the generated network's members.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Activations
 {
     /// <summary><c>y = max(0, x)</c>.</summary>

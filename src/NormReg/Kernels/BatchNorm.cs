@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
@@ -11,6 +12,8 @@ namespace NormReg.Kernels;
 /// <c>BatchNormalization(momentum=0.99, epsilon=1e-3)</c> ⇔ momentum 0.01, epsilon 1e-3 here, since Keras'
 /// momentum is the weight of the old running value and PyTorch's the weight of the new statistic.
 /// </summary>
+/// <remarks>For generated code and the runtime; hidden from completion lists. Users call the generated network's members.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class BatchNorm
 {
     private const int Lanes = 8;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 using System.Numerics.Tensors;
 
@@ -7,6 +8,8 @@ namespace NormReg.Kernels;
 /// Fully connected layer kernels on row-major batches. Weights are [outputs × inputs] row-major,
 /// as PyTorch's <c>nn.Linear.weight</c>. The products run on the register-blocked <see cref="Gemm"/> kernels.
 /// </summary>
+/// <remarks>For generated code and the runtime; hidden from completion lists. Users call the generated network's members.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Dense
 {
     /// <summary><c>y[n, o] = b[o] + Σᵢ x[n, i]·W[o, i]</c>. An empty <paramref name="bias"/> means no bias.</summary>

@@ -1,9 +1,12 @@
+using System.ComponentModel;
 using System;
 using System.Numerics.Tensors;
 
 namespace NormReg.Kernels;
 
 /// <summary>Inverted dropout and additive Gaussian noise, drawn from a <see cref="SeededRandom"/>.</summary>
+/// <remarks>For generated code and the runtime; hidden from completion lists. Users call the generated network's members.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Dropout
 {
     /// <summary>

@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics;
 
 namespace NormReg.Kernels;
 
-/// <summary>Argument checks the generated code runs before it touches any state. Each message names the network, what was expected and what came.</summary>
-public static class Guard
+/// <summary>Argument checks the runtime runs before it touches any state. Each message names the network, what was expected and what came.</summary>
+internal static class Guard
 {
     /// <summary>Checks the constructor's largest batch size; <paramref name="widest"/> is the widest row, whose buffer must fit in an array.</summary>
     public static void MaxBatchSize(int maxBatchSize, int widest, string network)

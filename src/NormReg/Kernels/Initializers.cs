@@ -1,8 +1,11 @@
+using System.ComponentModel;
 using System;
 
 namespace NormReg.Kernels;
 
 /// <summary>Weight initializers, seeded through <see cref="SeededRandom"/>.</summary>
+/// <remarks>For generated code and the runtime; hidden from completion lists. Users call the generated network's members.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Initializers
 {
     /// <summary>He (Kaiming) uniform: U(−√(6/fanIn), √(6/fanIn)). Keras: <c>he_uniform</c>; PyTorch: <c>kaiming_uniform_(nonlinearity="relu")</c>.</summary>

@@ -1,8 +1,11 @@
+using System.ComponentModel;
 using System;
 
 namespace NormReg.Kernels;
 
 /// <summary>Input scaling applied in place to a row-major batch, and its effect on the input gradient.</summary>
+/// <remarks>For generated code and the runtime; hidden from completion lists. Users call the generated network's members.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class InputScaling
 {
     /// <summary><c>x ← (x − mean) / std</c> per feature.</summary>

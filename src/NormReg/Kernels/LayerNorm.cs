@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 using System.Numerics.Tensors;
 
@@ -9,6 +10,8 @@ namespace NormReg.Kernels;
 /// biased variance accumulated in double, and scaled by per-feature γ and β. It behaves the same in
 /// training and inference. Keras: <c>LayerNormalization(epsilon=1e-3)</c> — mind Keras' larger default epsilon.
 /// </summary>
+/// <remarks>For generated code and the runtime; hidden from completion lists. Users call the generated network's members.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class LayerNorm
 {
     /// <summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 using System.Numerics.Tensors;
 
@@ -7,6 +8,8 @@ namespace NormReg.Kernels;
 /// Losses averaged over the batch (PyTorch's <c>reduction="mean"</c>), each writing the gradient of the
 /// mean loss with respect to the network's outputs.
 /// </summary>
+/// <remarks>For generated code and the runtime; hidden from completion lists. Users call the generated network's members.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Losses
 {
     /// <summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -7,6 +8,8 @@ using System.Runtime.Intrinsics;
 namespace NormReg.Kernels;
 
 /// <summary>Weight penalties (Keras units, no ½) and the max-norm constraint.</summary>
+/// <remarks>For generated code and the runtime; hidden from completion lists. Users call the generated network's members.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Regularization
 {
     /// <summary><c>l1·Σ|w| + l2·Σw²</c>, summed in double precision.</summary>
@@ -21,11 +24,15 @@ public static class Regularization
         return l1 * absolute + l2 * squares;
     }
 
-    /// <summary>Adds the penalty's gradient, <c>l1·sign(w) + 2·l2·w</c> (sign(0) = 0), to <paramref name="gradients"/>, without branches.</summary>
-    public static void AddGradient(ReadOnlySpan<float> weights, Span<float> gradients, float l1, float l2)
+    /// <summary>
+    /// Adds the penalty's gradient, <c>l1·sign(w) + 2·l2·w</c> (sign(0) = 0), to <paramref name="gradients"/>, without
+    /// branches. Returns whether every gradient is finite afterwards.
+    /// </summary>
+    public static bool AddGradient(ReadOnlySpan<float> weights, Span<float> gradients, float l1, float l2)
     {
         if (weights.Length < gradients.Length) throw new ArgumentException($"weights must hold at least {gradients.Length} values; got {weights.Length}.", nameof(weights));
         AddGradient(ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(gradients), gradients.Length, l1, 2f * l2);
+        return Guard.AllFinite(gradients);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 
 namespace NormReg;
@@ -14,6 +15,7 @@ public readonly struct DenseLayer
     private readonly int _biasOffset;
 
     /// <summary>Used by generated code; the offsets come from the network's parameter layout.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public DenseLayer(string name, float[] parameters, float[] gradients, int inputs, int outputs, int weightOffset, int biasOffset)
     {
         Name = name;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 namespace NormReg;
 
 /// <summary>
@@ -7,6 +8,7 @@ namespace NormReg;
 public sealed class LayerDescription
 {
     /// <summary>Used by generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public LayerDescription(LayerType type, string name, string row, int inputs, int outputs)
     {
         Type = type;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -16,6 +17,7 @@ public sealed class NetworkArchitecture
     private string? _fingerprint;
 
     /// <summary>Used by generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public NetworkArchitecture(string name, Loss loss, int inputSize, int parameterCount, int statisticsCount, IReadOnlyList<LayerDescription> layers)
     {
         if (layers is null || layers.Count == 0) throw new ArgumentException("A network has at least one layer row.", nameof(layers));

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 
 namespace NormReg;
@@ -15,6 +16,7 @@ public readonly struct NormalizationLayer
     private readonly int _statisticsOffset;
 
     /// <summary>Used by generated code: γ then β at <paramref name="gammaOffset"/>; running mean then variance at <paramref name="statisticsOffset"/>, or -1 for none.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public NormalizationLayer(string name, float[] parameters, float[] gradients, float[] statistics, int features, int gammaOffset, int statisticsOffset)
     {
         Name = name;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 using System.Numerics;
 
@@ -7,6 +8,8 @@ namespace NormReg;
 /// A small, fast, seeded generator (xoshiro128** seeded through SplitMix64). The same seed gives the same
 /// sequence on every platform and runtime, which makes initialization, shuffling and dropout reproducible.
 /// </summary>
+/// <remarks>For generated code and the runtime; hidden from completion lists. Users call the generated network's members.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public struct SeededRandom
 {
     private uint _s0, _s1, _s2, _s3;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System;
 
 namespace NormReg;
@@ -31,6 +32,7 @@ public sealed class NormalizationFit
     private readonly Action? _onCompleted;
 
     /// <summary>Used by generated code: statistics go to <paramref name="statistics"/> at <paramref name="offset"/>, first values then second values.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public NormalizationFit(InputScalingKind kind, int features, float[] statistics, int offset, string network)
         : this(kind, features, statistics, offset, network, null)
     {
