@@ -86,6 +86,22 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void Refitting_the_input_scaling_ends_a_pending_training_forward_and_a_refused_fit_does_not()
+    {
+        var net = new RegularizedClassifier(maxBatchSize: 2, seed: 1);
+        float[] inputs = [0.1f, 0.7f, 1.3f, 0.2f, 2.5f, 0.4f, 1.1f, 0.3f, 0.9f, 1.8f, 0.6f, 2.2f], outputs = new float[6];
+        net.FitNormalization(inputs);
+        net.Forward(inputs, outputs, 2, ForwardMode.Training);
+
+        Assert.Throws<ArgumentException>(() => net.FitNormalization(inputs.AsSpan(0, 5)));
+        net.Backward(outputs, 2); // the refused fit changed nothing: the pass is still pending
+        net.Forward(inputs, outputs, 2, ForwardMode.Training);
+        net.FitNormalization(inputs);
+
+        Assert.Throws<InvalidOperationException>(() => net.Backward(outputs, 2)); // its activations used the old statistics
+    }
+
+    [Fact]
     public void Backward_with_another_batch_size_is_an_error()
     {
         var outputs = new float[Batch * DeepClassifier.OutputSize];
