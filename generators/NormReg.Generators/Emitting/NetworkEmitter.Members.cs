@@ -37,7 +37,18 @@ internal static partial class NetworkEmitter
             $"public void Predict({ReadOnlySpan}<float> input, {Span}<float> output) => _core.Predict(input, output);");
         Member(w, "Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)",
             $"public void Predict({Inputs}, {Outputs}, int batchSize) => _core.Predict(inputs, outputs, batchSize);");
-        if (classifier) Member(w, "Classify", $"public int Classify({ReadOnlySpan}<float> input) => _core.Classify(input);");
+        if (classifier) Member(w, "Classify(global::System.ReadOnlySpan{float})", $"public int Classify({ReadOnlySpan}<float> input) => _core.Classify(input);");
+        if (c.Network.Loss == LossKind.BinaryCrossEntropy && c.Plan.OutputSize == 1)
+        {
+            Member(w, "Classify(global::System.ReadOnlySpan{float}, float)", $"public int Classify({ReadOnlySpan}<float> input, float threshold = 0.5f) => _core.Classify(input, threshold);");
+        }
+        if (c.Network.Loss != LossKind.MeanSquaredError)
+        {
+            Member(w, "PredictProbabilities(global::System.ReadOnlySpan{float}, global::System.Span{float})",
+                $"public void PredictProbabilities({ReadOnlySpan}<float> input, {Span}<float> probabilities) => _core.PredictProbabilities(input, probabilities);");
+            Member(w, "PredictProbabilities(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)",
+                $"public void PredictProbabilities({Inputs}, {Span}<float> probabilities, int batchSize) => _core.PredictProbabilities(inputs, probabilities, batchSize);");
+        }
         Member(w, "Forward",
             $"public void Forward({Inputs}, {Outputs}, int batchSize, global::NormReg.ForwardMode mode) => _core.Forward(inputs, outputs, batchSize, mode);");
         Member(w, "Backward(global::System.ReadOnlySpan{float}, int)",

@@ -74,6 +74,9 @@ public sealed class NetworkArchitecture
     /// </summary>
     public string Fingerprint => _fingerprint ??= ComputeFingerprint();
 
+    /// <summary>The network as a table, like Keras' <c>model.summary()</c>: rows, names, output shapes, parameters and statistics.</summary>
+    public override string ToString() => NetworkSummary.Format(this);
+
     /// <summary>The canonical text the fingerprint hashes, one token per fact.</summary>
     public string Describe()
     {

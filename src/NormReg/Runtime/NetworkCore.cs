@@ -141,6 +141,65 @@ public sealed class NetworkCore
     }
 
     /// <summary>
+    /// Class probabilities of one sample in inference mode, for either loss:
+    /// the softmax of the outputs for <see cref="Loss.SoftmaxCrossEntropy"/>, the sigmoid of each output for
+    /// <see cref="Loss.BinaryCrossEntropy"/> (one probability per label, multi-label included).
+    /// PyTorch: <c>torch.softmax(model(x), 1)</c> or <c>torch.sigmoid(model(x))</c>; Keras: <c>model.predict(x)</c> with the activation in the last layer.
+    /// </summary>
+    /// <param name="input">InputSize features.</param>
+    /// <param name="probabilities">Receives OutputSize probabilities.</param>
+    public void PredictProbabilities(ReadOnlySpan<float> input, Span<float> probabilities) => PredictProbabilities(input, probabilities, 1);
+
+    /// <summary>
+    /// Class probabilities of a batch in inference mode: the softmax of each sample's outputs for
+    /// <see cref="Loss.SoftmaxCrossEntropy"/>, the sigmoid of each output for <see cref="Loss.BinaryCrossEntropy"/>.
+    /// </summary>
+    /// <param name="inputs"><paramref name="batchSize"/> × InputSize features, row-major.</param>
+    /// <param name="probabilities">Receives <paramref name="batchSize"/> × OutputSize probabilities, row-major.</param>
+    /// <param name="batchSize">Samples in the batch, from 1 to MaxBatchSize.</param>
+    /// <exception cref="InvalidOperationException">The network is a regressor (mean squared error), whose outputs are not probabilities.</exception>
+    public void PredictProbabilities(ReadOnlySpan<float> inputs, Span<float> probabilities, int batchSize)
+    {
+        if (_architecture.Loss == Loss.MeanSquaredError)
+        {
+            throw new InvalidOperationException($"{_name}: it is trained with MeanSquaredError, so its outputs are values, not probabilities; use Predict.");
+        }
+        Predict(inputs, probabilities, batchSize);
+        Span<float> values = probabilities.Slice(0, batchSize * OutputSize);
+        if (_architecture.Loss == Loss.BinaryCrossEntropy)
+        {
+            TensorPrimitives.Sigmoid(values, values);
+            return;
+        }
+        for (int row = 0; row < batchSize; row++)
+        {
+            Span<float> logits = values.Slice(row * OutputSize, OutputSize);
+            TensorPrimitives.SoftMax(logits, logits);
+        }
+    }
+
+    /// <summary>
+    /// The label of one sample of a one-output <see cref="Loss.BinaryCrossEntropy"/> network, in inference mode: 1 when
+    /// the sigmoid of its output is at least <paramref name="threshold"/>, else 0.
+    /// </summary>
+    /// <param name="input">InputSize features.</param>
+    /// <param name="threshold">The probability from which a sample is labelled 1, in [0, 1]; 0.5 by default.</param>
+    public int Classify(ReadOnlySpan<float> input, float threshold)
+    {
+        if (_architecture.Loss != Loss.BinaryCrossEntropy || OutputSize != 1)
+        {
+            throw new InvalidOperationException($"{_name}: a threshold labels the one output of a BinaryCrossEntropy network; this one has {OutputSize} outputs and {_architecture.Loss}.");
+        }
+        if (!(threshold >= 0f && threshold <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, $"{_name}: threshold must be a probability in [0, 1]; got {threshold}.");
+        }
+        Span<float> probability = stackalloc float[1];
+        PredictProbabilities(input, probability, 1);
+        return probability[0] >= threshold ? 1 : 0;
+    }
+
+    /// <summary>
     /// Forward pass with an explicit mode, for custom training loops. A <see cref="ForwardMode.Training"/> pass draws
     /// dropout and noise, normalizes with batch statistics and keeps its activations for <c>Backward</c>; to evaluate
     /// or serve, use <c>Predict</c>.

@@ -121,8 +121,12 @@ namespace NormReg.Tests.Networks
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _core.Predict(input, output);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize) => _core.Predict(inputs, outputs, batchSize);
-        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Classify"/>
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Classify(global::System.ReadOnlySpan{float})"/>
         public int Classify(global::System.ReadOnlySpan<float> input) => _core.Classify(input);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.PredictProbabilities(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
+        public void PredictProbabilities(global::System.ReadOnlySpan<float> input, global::System.Span<float> probabilities) => _core.PredictProbabilities(input, probabilities);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.PredictProbabilities(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
+        public void PredictProbabilities(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> probabilities, int batchSize) => _core.PredictProbabilities(inputs, probabilities, batchSize);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Forward"/>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode) => _core.Forward(inputs, outputs, batchSize, mode);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, int)"/>
