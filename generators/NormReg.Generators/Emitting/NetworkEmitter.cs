@@ -77,7 +77,6 @@ internal static partial class NetworkEmitter
         {
             w.Line($"//   {layer.Layer.Row.PadRight(rowWidth)}  {layer.Layer.Name.PadRight(nameWidth)}  {Shape(layer)}");
         }
-        w.Line("// This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.");
     }
 
     private static string ScalingNote(InputScalingSpec scaling) => scaling.Kind switch
@@ -135,10 +134,8 @@ internal static partial class NetworkEmitter
         ExecutionPlan plan = c.Plan;
         w.Line($"/// <summary>Features per sample, from <c>{Xml(c.Network.InputRow)}</c>.</summary>");
         w.Line($"public const int InputSize = {Int(c.Network.InputSize)};");
-        w.Line();
         w.Line($"/// <summary>Values per sample, from the last row <c>{Xml(plan.Last.Layer.Row)}</c>.</summary>");
         w.Line($"public const int OutputSize = {Int(plan.OutputSize)};");
-        w.Line();
         w.Line("/// <summary>Trainable parameters in all layers.</summary>");
         w.Line($"public const int ParameterCount = {Int(plan.ParameterCount)};");
         w.Line();
@@ -162,14 +159,12 @@ internal static partial class NetworkEmitter
             w.Line($"//   [{Int(layer.StatisticsOffset)}, {Int(layer.StatisticsOffset + layer.Outputs)})  {layer.Layer.Name} running mean");
             w.Line($"//   [{Int(layer.StatisticsOffset + layer.Outputs)}, {Int(layer.StatisticsOffset + 2 * layer.Outputs)})  {layer.Layer.Name} running variance");
         }
-        w.Line($"private readonly {Runtime}NetworkCore _core;");
+        w.Line($"private readonly {Runtime}NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state");
         if (c.HasFolds)
         {
-            w.Line();
             w.Line("// Inference weights of each Dense with the BatchNorm after it folded in; rebuilt when _core.FoldsStale.");
             w.Line($"private readonly float[] _folded = new float[{Int(plan.FoldedCount)}];");
         }
-        w.Line();
         w.Line("// Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).");
         foreach (PlannedLayer layer in plan.Layers)
         {

@@ -11,16 +11,13 @@ partial record Holder<T>
     //   [Dense(4, Name = "Encoder")]  Encoder     3 → 4, He uniform
     //   [LeakyReLU]                   LeakyReLU1  4
     //   [Dense(1)]                    Dense2      4 → 1, Glorot uniform
-    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class Scorer : global::NormReg.IRegressor, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(3)]</c>.</summary>
         public const int InputSize = 3;
-
         /// <summary>Values per sample, from the last row <c>[Dense(1)]</c>.</summary>
         public const int OutputSize = 1;
-
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 21;
 
@@ -29,8 +26,7 @@ partial record Holder<T>
         //   [12, 16)  Encoder bias [4]
         //   [16, 20)  Dense2 weights [1 × 4]
         //   [20, 21)  Dense2 bias [1]
-        private readonly global::NormReg.Runtime.NetworkCore _core;
-
+        private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _encoder; // [Dense(4, Name = "Encoder")]
         private readonly float[] _leakyRelu1; // [LeakyReLU]

@@ -13,16 +13,13 @@ namespace NormReg.Tests.Networks
     //   [Tanh]                                       Tanh1       5
     //   [BatchNorm(Momentum = 0.3, Epsilon = 1e-3)]  BatchNorm2  5, momentum 0.3, ε 0.001
     //   [Dense(3)]                                   Dense2      5 → 3, Glorot uniform
-    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class BatchNormFirst : global::NormReg.IClassifier, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(4), ZScore]</c>.</summary>
         public const int InputSize = 4;
-
         /// <summary>Values per sample, from the last row <c>[Dense(3)]</c>.</summary>
         public const int OutputSize = 3;
-
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 61;
 
@@ -42,8 +39,7 @@ namespace NormReg.Tests.Networks
         //   [12, 16)  BatchNorm1 running variance
         //   [16, 21)  BatchNorm2 running mean
         //   [21, 26)  BatchNorm2 running variance
-        private readonly global::NormReg.Runtime.NetworkCore _core;
-
+        private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _batchNorm1; // [BatchNorm]
         private readonly float[] _batchNorm1Normalized; // its normalized input x̂

@@ -13,16 +13,13 @@ namespace NormReg.Tests.Networks
     //   [Dense(6, UseBias = false)]  Dense2  8 → 6, He uniform, no bias
     //   [GELU]                       GELU1   6
     //   [Dense(3)]                   Dense3  6 → 3, Glorot uniform
-    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class DeepClassifier : global::NormReg.IClassifier, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(4)]</c>.</summary>
         public const int InputSize = 4;
-
         /// <summary>Values per sample, from the last row <c>[Dense(3)]</c>.</summary>
         public const int OutputSize = 3;
-
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 109;
 
@@ -32,8 +29,7 @@ namespace NormReg.Tests.Networks
         //   [40, 88)  Dense2 weights [6 × 8]
         //   [88, 106)  Dense3 weights [3 × 6]
         //   [106, 109)  Dense3 bias [3]
-        private readonly global::NormReg.Runtime.NetworkCore _core;
-
+        private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _hidden; // [Dense(8, Name = "Hidden")]
         private readonly float[] _relu1; // [ReLU]

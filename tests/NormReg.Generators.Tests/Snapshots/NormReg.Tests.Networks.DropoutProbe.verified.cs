@@ -9,22 +9,18 @@ namespace NormReg.Tests.Networks
     // Network DropoutProbe: 0 parameters, loss MeanSquaredError (nn.MSELoss).
     //   [Input(8)]                8
     //   [Dropout(0.5)]  Dropout1  8, drops 0.5 in training
-    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class DropoutProbe : global::NormReg.IRegressor, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(8)]</c>.</summary>
         public const int InputSize = 8;
-
         /// <summary>Values per sample, from the last row <c>[Dropout(0.5)]</c>.</summary>
         public const int OutputSize = 8;
-
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 0;
 
         // _core.Parameters, and _core.Gradients alike; weights are [outputs × inputs] row-major (PyTorch layout):
-        private readonly global::NormReg.Runtime.NetworkCore _core;
-
+        private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _dropout1; // [Dropout(0.5)]
         private readonly float[] _dropout1Mask; // its mask, 0 or 1/(1 − p)

@@ -13,16 +13,13 @@ namespace NormReg.Tests.Networks
     //   [ReLU]                                 ReLU1       6
     //   [Dense(3, UseBias = false), L2(0.02)]  Dense2      6 → 3, Glorot uniform, no bias, penalty 0.02·Σw²
     //   [BatchNorm]                            BatchNorm2  3, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class FoldedRegressor : global::NormReg.IRegressor, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(4)]</c>.</summary>
         public const int InputSize = 4;
-
         /// <summary>Values per sample, from the last row <c>[BatchNorm]</c>.</summary>
         public const int OutputSize = 3;
-
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 66;
 
@@ -39,11 +36,9 @@ namespace NormReg.Tests.Networks
         //   [6, 12)  BatchNorm1 running variance
         //   [12, 15)  BatchNorm2 running mean
         //   [15, 18)  BatchNorm2 running variance
-        private readonly global::NormReg.Runtime.NetworkCore _core;
-
+        private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Inference weights of each Dense with the BatchNorm after it folded in; rebuilt when _core.FoldsStale.
         private readonly float[] _folded = new float[51];
-
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _dense1; // [Dense(6), L2(0.01)]
         private readonly float[] _batchNorm1; // [BatchNorm]

@@ -11,16 +11,13 @@ namespace NormReg.Tests.Networks
     //   [Dense(5), L2(0.01)]  Dense1  4 → 5, Glorot uniform, penalty 0.01·Σw²
     //   [Tanh]                Tanh1   5
     //   [Dense(3), L2(0.01)]  Dense2  5 → 3, Glorot uniform, penalty 0.01·Σw²
-    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class L2Regressor : global::NormReg.IRegressor, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(4)]</c>.</summary>
         public const int InputSize = 4;
-
         /// <summary>Values per sample, from the last row <c>[Dense(3), L2(0.01)]</c>.</summary>
         public const int OutputSize = 3;
-
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 43;
 
@@ -29,8 +26,7 @@ namespace NormReg.Tests.Networks
         //   [20, 25)  Dense1 bias [5]
         //   [25, 40)  Dense2 weights [3 × 5]
         //   [40, 43)  Dense2 bias [3]
-        private readonly global::NormReg.Runtime.NetworkCore _core;
-
+        private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _dense1; // [Dense(5), L2(0.01)]
         private readonly float[] _tanh1; // [Tanh]

@@ -17,16 +17,13 @@ namespace NormReg.Tests.Networks
     //   [Sigmoid]                                          Sigmoid1    4
     //   [Dense(2)]                                         Dense3      4 → 2, Glorot uniform
     //   [LayerNorm]                                        LayerNorm3  2, ε 1E-05
-    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class LayerNormNet : global::NormReg.IRegressor, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(5), MinMax(-1, 1)]</c>.</summary>
         public const int InputSize = 5;
-
         /// <summary>Values per sample, from the last row <c>[LayerNorm]</c>.</summary>
         public const int OutputSize = 2;
-
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 104;
 
@@ -49,11 +46,9 @@ namespace NormReg.Tests.Networks
         //   [5, 10)  input maximum
         //   [10, 14)  BatchNorm1 running mean
         //   [14, 18)  BatchNorm1 running variance
-        private readonly global::NormReg.Runtime.NetworkCore _core;
-
+        private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Inference weights of each Dense with the BatchNorm after it folded in; rebuilt when _core.FoldsStale.
         private readonly float[] _folded = new float[28];
-
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _layerNorm1; // [LayerNorm]
         private readonly float[] _layerNorm1Normalized; // its normalized input x̂

@@ -9,24 +9,20 @@ namespace NormReg.Tests.Networks
     // Network LinearClassifier: 24 parameters, loss SoftmaxCrossEntropy (nn.CrossEntropyLoss).
     //   [Input(5)]          5
     //   [Dense(4)]  Dense1  5 → 4, Glorot uniform
-    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class LinearClassifier : global::NormReg.IClassifier, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(5)]</c>.</summary>
         public const int InputSize = 5;
-
         /// <summary>Values per sample, from the last row <c>[Dense(4)]</c>.</summary>
         public const int OutputSize = 4;
-
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 24;
 
         // _core.Parameters, and _core.Gradients alike; weights are [outputs × inputs] row-major (PyTorch layout):
         //   [0, 20)  Dense1 weights [4 × 5]
         //   [20, 24)  Dense1 bias [4]
-        private readonly global::NormReg.Runtime.NetworkCore _core;
-
+        private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _dense1; // [Dense(4)]
 

@@ -14,16 +14,13 @@ namespace NormReg.Tests.Networks
     //   [Sigmoid]   Sigmoid1  4
     //   [Dense(3)]  Dense3    4 → 3, Glorot uniform
     //   [Softmax]   Softmax1  3
-    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class MixtureRegressor : global::NormReg.IRegressor, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(3)]</c>.</summary>
         public const int InputSize = 3;
-
         /// <summary>Values per sample, from the last row <c>[Softmax]</c>.</summary>
         public const int OutputSize = 3;
-
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 59;
 
@@ -34,8 +31,7 @@ namespace NormReg.Tests.Networks
         //   [40, 44)  Dense2 bias [4]
         //   [44, 56)  Dense3 weights [3 × 4]
         //   [56, 59)  Dense3 bias [3]
-        private readonly global::NormReg.Runtime.NetworkCore _core;
-
+        private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _dense1; // [Dense(5)]
         private readonly float[] _tanh1; // [Tanh]

@@ -11,16 +11,13 @@ namespace NormReg.Tests.Networks
     //   [Dense(6)]        Dense1      4 → 6, He uniform
     //   [LeakyReLU(0.2)]  LeakyReLU1  6
     //   [Dense(3)]        Dense2      6 → 3, Glorot uniform
-    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class MultiLabelNet : global::NormReg.IRegressor, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(4)]</c>.</summary>
         public const int InputSize = 4;
-
         /// <summary>Values per sample, from the last row <c>[Dense(3)]</c>.</summary>
         public const int OutputSize = 3;
-
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 51;
 
@@ -29,8 +26,7 @@ namespace NormReg.Tests.Networks
         //   [24, 30)  Dense1 bias [6]
         //   [30, 48)  Dense2 weights [3 × 6]
         //   [48, 51)  Dense2 bias [3]
-        private readonly global::NormReg.Runtime.NetworkCore _core;
-
+        private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _dense1; // [Dense(6)]
         private readonly float[] _leakyRelu1; // [LeakyReLU(0.2)]

@@ -12,16 +12,13 @@ namespace NormReg.Tests.Networks
     //   [Dense(16), L2(1e-4)]   Dense1          6 → 16, He uniform, penalty 0.0001·Σw²
     //   [ReLU]                  ReLU1           16
     //   [Dense(3), MaxNorm(2)]  Dense2          16 → 3, Glorot uniform, max-norm 2
-    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class RegularizedClassifierWithoutDropout : global::NormReg.IClassifier, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(6), ZScore]</c>.</summary>
         public const int InputSize = 6;
-
         /// <summary>Values per sample, from the last row <c>[Dense(3), MaxNorm(2)]</c>.</summary>
         public const int OutputSize = 3;
-
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 163;
 
@@ -33,8 +30,7 @@ namespace NormReg.Tests.Networks
         // _core.Statistics, fitted from data or accumulated in training, not trained by gradients:
         //   [0, 6)  input mean, [Input(6), ZScore]; NaN until FitNormalization
         //   [6, 12)  input standard deviation
-        private readonly global::NormReg.Runtime.NetworkCore _core;
-
+        private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _gaussianNoise1; // [GaussianNoise(0.1)]
         private readonly float[] _dense1; // [Dense(16), L2(1e-4)]

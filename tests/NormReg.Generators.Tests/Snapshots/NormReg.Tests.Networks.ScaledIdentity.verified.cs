@@ -9,16 +9,13 @@ namespace NormReg.Tests.Networks
     // Network ScaledIdentity: 12 parameters, loss MeanSquaredError (nn.MSELoss).
     //   [Input(3), MinMax(-1, 1, Clip = true)]          3, min-max scaled to [-1, 1] and clipped
     //   [Dense(3)]                              Dense1  3 → 3, Glorot uniform
-    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class ScaledIdentity : global::NormReg.IRegressor, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(3), MinMax(-1, 1, Clip = true)]</c>.</summary>
         public const int InputSize = 3;
-
         /// <summary>Values per sample, from the last row <c>[Dense(3)]</c>.</summary>
         public const int OutputSize = 3;
-
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 12;
 
@@ -28,8 +25,7 @@ namespace NormReg.Tests.Networks
         // _core.Statistics, fitted from data or accumulated in training, not trained by gradients:
         //   [0, 3)  input minimum, [Input(3), MinMax(-1, 1, Clip = true)]; NaN until FitNormalization
         //   [3, 6)  input maximum
-        private readonly global::NormReg.Runtime.NetworkCore _core;
-
+        private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _dense1; // [Dense(3)]
 

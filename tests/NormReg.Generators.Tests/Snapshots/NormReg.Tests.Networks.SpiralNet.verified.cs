@@ -13,16 +13,13 @@ namespace NormReg.Tests.Networks
     //   [Dense(64)]  Dense2  64 → 64, He uniform
     //   [ReLU]       ReLU2   64
     //   [Dense(3)]   Dense3  64 → 3, Glorot uniform
-    // This file holds what is specific to this network; what every network shares is in NormReg.Runtime.NetworkCore.
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class SpiralNet : global::NormReg.IClassifier, global::NormReg.Runtime.INetworkPasses
     {
         /// <summary>Features per sample, from <c>[Input(2)]</c>.</summary>
         public const int InputSize = 2;
-
         /// <summary>Values per sample, from the last row <c>[Dense(3)]</c>.</summary>
         public const int OutputSize = 3;
-
         /// <summary>Trainable parameters in all layers.</summary>
         public const int ParameterCount = 4547;
 
@@ -33,8 +30,7 @@ namespace NormReg.Tests.Networks
         //   [4288, 4352)  Dense2 bias [64]
         //   [4352, 4544)  Dense3 weights [3 × 64]
         //   [4544, 4547)  Dense3 bias [3]
-        private readonly global::NormReg.Runtime.NetworkCore _core;
-
+        private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _dense1; // [Dense(64)]
         private readonly float[] _relu1; // [ReLU]
