@@ -158,12 +158,41 @@ public static class ModelFile
                     $"{source} is corrupted although its checksum matches: {kind} keeps {optimizer.StateBufferCount} buffers, the file holds {saved.BufferCount}.");
             }
         }
+        if (StateValidator.FindProblem(architecture, file.State) is { } problem)
+        {
+            throw new ModelFileException(ModelFileReason.InvalidValue, path, $"{source} {problem}; the network is unchanged.");
+        }
+        if (optimizer is not null && OptimizerStateProblem(optimizer, file.Optimizer!, architecture) is { } optimizerProblem)
+        {
+            throw new ModelFileException(ModelFileReason.InvalidValue, path, $"{source} {optimizerProblem}; the network and the optimizer are unchanged.");
+        }
         network.RestoreState(file.State);
         if (optimizer is not null)
         {
             OptimizerContents saved = file.Optimizer!;
             optimizer.RestoreState(saved.Steps, saved.LearningRate, architecture.ParameterCount, saved.Buffers);
         }
+    }
+
+    /// <summary>The first value of the saved optimizer buffers its rule cannot use (a non-finite value, a negative second moment), or <see langword="null"/>.</summary>
+    private static string? OptimizerStateProblem(Optimizer optimizer, OptimizerContents saved, NetworkArchitecture architecture)
+    {
+        if (saved.Steps == 0) return null;
+        int count = architecture.ParameterCount;
+        for (int b = 0; b < saved.BufferCount; b++)
+        {
+            ReadOnlySpan<float> buffer = saved.Buffers.AsSpan(b * count, count);
+            for (int i = 0; i < count; i++)
+            {
+                float v = buffer[i];
+                if (!float.IsFinite(v) || (optimizer.StateBufferMustBeNonNegative(b) && v < 0))
+                {
+                    return $"holds {StateValidator.Show(v)} in {optimizer.StateBufferName(b)} for {StateValidator.DescribeParameter(architecture, i)} (optimizer buffer {b}, value {i}); "
+                        + (float.IsFinite(v) ? "it must not be negative" : "optimizer state must be finite");
+                }
+            }
+        }
+        return null;
     }
 
     /// <summary>The first token (';'-separated) where two <see cref="NetworkArchitecture.Describe"/> texts part.</summary>
