@@ -229,6 +229,7 @@ public abstract class Optimizer
         for (int i = 0; i < StateBufferCount; i++) buffers.Slice(i * length, length).CopyTo(StateBuffer(i));
         _boundLength = steps == 0 ? -1 : parameterCount;
         _previous = steps == 0 ? [] : new float[parameterCount];
+        _owner = null;
         _clipped = ClipGlobalNorm is not null && steps != 0 ? new float[parameterCount] : null;
         Steps = steps;
         LearningRate = learningRate;
