@@ -13,6 +13,7 @@ public abstract class Optimizer
     private float[]? _clipped;
     private float[] _previous = [];
     private WeakReference<INetwork>? _owner;
+    private string? _networkName; // from the last RequireFits, for the message of a refused Step(Span, ReadOnlySpan)
 
     /// <summary>Creates an optimizer with learning rate <paramref name="learningRate"/>.</summary>
     protected Optimizer(double learningRate)
@@ -117,7 +118,7 @@ public abstract class Optimizer
         Steps--;
         LastGradientNorm = gradientNorm;
         throw new ArithmeticException(
-            $"{(architecture is null ? "" : architecture.Name + ": ")}the {GetType().Name} update was refused: {what}. The parameters and the optimizer's state are unchanged; lower the learning rate, clip the gradients (ClipGlobalNorm) or scale the data.");
+            $"{((architecture?.Name ?? _networkName) is string name ? name + ": " : "")}the {GetType().Name} update was refused: {what}. The parameters and the optimizer's state are unchanged; lower the learning rate, clip the gradients (ClipGlobalNorm) or scale the data.");
     }
 
     /// <summary>What the refused update would have made of the first parameter or state value that left the finite range.</summary>
@@ -171,6 +172,7 @@ public abstract class Optimizer
     /// <exception cref="ArgumentException">The optimizer keeps state for a network of another parameter count.</exception>
     public void RequireFits(int parameterCount, string network)
     {
+        _networkName = network;
         if (_boundLength >= 0 && _boundLength != parameterCount)
         {
             throw new ArgumentException($"{network}: {Mismatch(parameterCount)}", "optimizer");
