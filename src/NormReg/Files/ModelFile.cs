@@ -89,8 +89,9 @@ public static class ModelFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] bytes = Serialize(network, optimizer);
-        string target = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Path.GetRandomFileName()}.tmp");
+        string target = ResolveLinks(Path.GetFullPath(path));
+        // A short name of its own, so a legal long file name never makes an illegal temporary one.
+        string temporary = Path.Combine(Path.GetDirectoryName(target)!, $".nrg-{Path.GetRandomFileName()}.tmp");
         try
         {
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -109,6 +110,18 @@ public static class ModelFile
         }
     }
 
+    /// <summary>
+    /// The file a save replaces: <paramref name="path"/> itself, or, when it is a symbolic link (to a link…), the final
+    /// target, so the link stays a link and the file it points to gets the new bytes, as any editor's save does.
+    /// </summary>
+    private static string ResolveLinks(string path)
+    {
+        var file = new FileInfo(path);
+        if (file.LinkTarget is null) return path;
+        FileSystemInfo? final = file.ResolveLinkTarget(returnFinalTarget: true);
+        return final is null ? path : Path.GetFullPath(final.FullName);
+    }
+
     private static byte[] Serialize(INetwork network, Optimizer? optimizer)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -118,6 +131,12 @@ public static class ModelFile
         {
             throw new ArgumentException(
                 $"{optimizer.GetType().Name} steps a network of {optimizer.BoundLength} parameters, but {network.Architecture.Name} has {parameterCount}; save a network with the optimizer that trains it.",
+                nameof(optimizer));
+        }
+        if (optimizer is not null && optimizer.IsBoundToAnother(network))
+        {
+            throw new ArgumentException(
+                $"{optimizer.GetType().Name} keeps state for another {network.Architecture.Name} instance, not this one; save a network with the optimizer that trains it.",
                 nameof(optimizer));
         }
         return ModelFileFormat.Write(network, optimizer);
@@ -147,10 +166,12 @@ public static class ModelFile
                 throw new ModelFileException(ModelFileReason.OptimizerMismatch, path,
                     $"{source} holds optimizer state of {saved.Kind}, but the optimizer given is {kind}.");
             }
-            if (optimizer.BoundLength >= 0 && optimizer.BoundLength != architecture.ParameterCount)
+            if (optimizer.BoundLength >= 0 && optimizer.BoundLength != architecture.ParameterCount || optimizer.IsBoundToAnother(network))
             {
                 throw new ModelFileException(ModelFileReason.OptimizerMismatch, path,
-                    $"The optimizer given steps a network of {optimizer.BoundLength} parameters, but {source} holds its state for '{architecture.Name}' with {architecture.ParameterCount}; use one optimizer per network.");
+                    optimizer.BoundLength != architecture.ParameterCount
+                        ? $"The optimizer given steps a network of {optimizer.BoundLength} parameters, but {source} holds its state for '{architecture.Name}' with {architecture.ParameterCount}; use one optimizer per network."
+                        : $"The optimizer given steps another '{architecture.Name}' instance, not the one loading {source}; use one optimizer per network instance.");
             }
             if (saved.BufferCount != optimizer.StateBufferCount)
             {
@@ -158,12 +179,42 @@ public static class ModelFile
                     $"{source} is corrupted although its checksum matches: {kind} keeps {optimizer.StateBufferCount} buffers, the file holds {saved.BufferCount}.");
             }
         }
+        if (StateValidator.FindProblem(architecture, file.State) is { } problem)
+        {
+            throw new ModelFileException(ModelFileReason.InvalidValue, path, $"{source} {problem}; the network is unchanged.");
+        }
+        if (optimizer is not null && OptimizerStateProblem(optimizer, file.Optimizer!, architecture) is { } optimizerProblem)
+        {
+            throw new ModelFileException(ModelFileReason.InvalidValue, path, $"{source} {optimizerProblem}; the network and the optimizer are unchanged.");
+        }
         network.RestoreState(file.State);
         if (optimizer is not null)
         {
             OptimizerContents saved = file.Optimizer!;
             optimizer.RestoreState(saved.Steps, saved.LearningRate, architecture.ParameterCount, saved.Buffers);
+            if (saved.Steps > 0) optimizer.BindTo(network);
         }
+    }
+
+    /// <summary>The first value of the saved optimizer buffers its rule cannot use (a non-finite value, a negative second moment), or <see langword="null"/>.</summary>
+    private static string? OptimizerStateProblem(Optimizer optimizer, OptimizerContents saved, NetworkArchitecture architecture)
+    {
+        if (saved.Steps == 0) return null;
+        int count = architecture.ParameterCount;
+        for (int b = 0; b < saved.BufferCount; b++)
+        {
+            ReadOnlySpan<float> buffer = saved.Buffers.AsSpan(b * count, count);
+            for (int i = 0; i < count; i++)
+            {
+                float v = buffer[i];
+                if (!float.IsFinite(v) || (optimizer.StateBufferMustBeNonNegative(b) && v < 0))
+                {
+                    return $"holds {StateValidator.Show(v)} in {optimizer.StateBufferName(b)} for {StateValidator.DescribeParameter(architecture, i)} (optimizer buffer {b}, value {i}); "
+                        + (float.IsFinite(v) ? "it must not be negative" : "optimizer state must be finite");
+                }
+            }
+        }
+        return null;
     }
 
     /// <summary>The first token (';'-separated) where two <see cref="NetworkArchitecture.Describe"/> texts part.</summary>

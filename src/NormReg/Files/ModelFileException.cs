@@ -25,6 +25,12 @@ public enum ModelFileReason
 
     /// <summary>An optimizer was given to load into, but the file was saved without optimizer state.</summary>
     MissingOptimizerState,
+
+    /// <summary>
+    /// The file is intact (its checksum matches) but holds a value a network or optimizer cannot use: a NaN or infinite
+    /// weight, a standard deviation that is not positive, a negative running variance, a NaN optimizer moment.
+    /// </summary>
+    InvalidValue,
 }
 
 /// <summary>

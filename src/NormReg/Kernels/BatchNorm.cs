@@ -1,5 +1,6 @@
-using System.ComponentModel;
 using System;
+using System.Buffers;
+using System.ComponentModel;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -28,15 +29,49 @@ public static class BatchNorm
     /// </summary>
     public static void ForwardTraining(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, Span<float> normalized, Span<float> inverseStd, Span<float> runningMean, Span<float> runningVariance, int batch, int features, float momentum, float epsilon)
     {
+        // Values beyond ±1e18 can make the unbiased batch variance overflow float (deviations² > 3.4e38); only then are the
+        // old running statistics kept aside, so a feature whose running statistic would become infinite keeps its old one.
+        float[]? kept = null;
+        if (!(MathF.Abs(TensorPrimitives.MaxMagnitude(x)) <= SafeMagnitude))
+        {
+            kept = ArrayPool<float>.Shared.Rent(2 * features);
+            runningMean.CopyTo(kept);
+            runningVariance.CopyTo(kept.AsSpan(features));
+        }
         int f = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             for (; f + Lanes <= features; f += Lanes) ForwardTrainingBlock(x, normalized, inverseStd, runningMean, runningVariance, f, batch, features, momentum, epsilon);
         }
         for (; f < features; f++) ForwardTrainingFeature(x, normalized, inverseStd, runningMean, runningVariance, f, batch, features, momentum, epsilon);
+        if (kept is not null)
+        {
+            RefuseOverflow(normalized, inverseStd, runningMean, runningVariance, kept, batch, features);
+            ArrayPool<float>.Shared.Return(kept);
+        }
         for (int n = 0; n < batch; n++)
         {
             TensorPrimitives.MultiplyAdd(normalized.Slice(n * features, features), gamma, beta, y.Slice(n * features, features));
+        }
+    }
+
+    /// <summary>Inputs no larger than this cannot make a running statistic overflow float.</summary>
+    private const float SafeMagnitude = 1e18f;
+
+    /// <summary>
+    /// A feature whose new running mean or variance is not finite keeps its old ones, and its normalized values and
+    /// inverse standard deviation become NaN: the outputs and the loss are NaN, so <c>TrainStep</c> refuses the step and
+    /// puts the statistics back, and a custom loop sees NaN instead of a network that silently answers wrong.
+    /// </summary>
+    private static void RefuseOverflow(Span<float> normalized, Span<float> inverseStd, Span<float> runningMean, Span<float> runningVariance, ReadOnlySpan<float> kept, int batch, int features)
+    {
+        for (int f = 0; f < features; f++)
+        {
+            if (float.IsFinite(runningMean[f]) && float.IsFinite(runningVariance[f])) continue;
+            runningMean[f] = kept[f];
+            runningVariance[f] = kept[features + f];
+            inverseStd[f] = float.NaN;
+            for (int n = 0; n < batch; n++) normalized[n * features + f] = float.NaN;
         }
     }
 

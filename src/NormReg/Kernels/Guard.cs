@@ -67,6 +67,37 @@ internal static class Guard
         Finite(targets, nameof(targets), network);
     }
 
+    /// <summary>
+    /// Checks <paramref name="batchSize"/> × <paramref name="width"/> targets of <see cref="Loss.BinaryCrossEntropy"/>: each a
+    /// probability in [0, 1] (NaN and infinities included in the refusal). Outside it the loss has no minimum and
+    /// can go negative (a target of 5 gives −3.64 where PyTorch's BCEWithLogitsLoss computes the same meaningless number).
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not batchSize × width, or a target is NaN or infinite (as for every loss).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A finite target lies outside [0, 1]; the message names its index and value.</exception>
+    public static void BinaryTargets(ReadOnlySpan<float> targets, int batchSize, int width, string network)
+    {
+        Targets(targets, batchSize, width, network);
+        if (FirstOutsideUnitInterval(targets) is int index)
+        {
+            throw new ArgumentOutOfRangeException(nameof(targets), targets[index], UnitIntervalMessage(network + ": ", nameof(targets), index, targets[index], width));
+        }
+    }
+
+    /// <summary>The index of the first value outside [0, 1] (or NaN), or <see langword="null"/>.</summary>
+    internal static int? FirstOutsideUnitInterval(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!(values[i] >= 0f && values[i] <= 1f)) return i;
+        }
+        return null;
+    }
+
+    /// <summary>The message for a binary cross-entropy target outside [0, 1].</summary>
+    internal static string UnitIntervalMessage(string prefix, string parameter, int index, float value, int width) =>
+        $"{prefix}{parameter}[{index}]{(width > 0 ? $" (sample {index / width}, output {index % width})" : "")} is {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; "
+        + "BinaryCrossEntropy targets are probabilities and must lie in [0, 1]. Scale them, or train with MeanSquaredError.";
+
     /// <summary>Checks that a training-mode forward pass of the same batch size came before <c>Backward</c>.</summary>
     public static void BackwardFollowsForward(int trainingBatch, int batchSize, string network)
     {
@@ -94,6 +125,43 @@ internal static class Guard
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize,
                 $"{network}: {layer} normalizes with batch statistics and needs at least 2 samples per training batch; got {batchSize} (PyTorch: \"Expected more than 1 value per channel when training\").");
         }
+    }
+
+    /// <summary>
+    /// Checks the input-scaling statistics before a pass: the whole block NaN is a scaling not fitted yet; anything else
+    /// must be a valid fit (finite means and positive standard deviations, or finite minima ≤ maxima with a range that fits
+    /// in float). Unlike <see cref="Fitted(float, string)"/>, a damaged statistic is reported as what it is.
+    /// </summary>
+    /// <param name="statistics">The <c>2 × features</c> input statistics: means then standard deviations, or minima then maxima.</param>
+    /// <param name="kind">The scaling the <c>[Input]</c> row declares.</param>
+    /// <param name="network">The network's name.</param>
+    /// <exception cref="InvalidOperationException">Not fitted yet, or a statistic is out of its domain (the message names it).</exception>
+    public static void Fitted(ReadOnlySpan<float> statistics, InputScalingKind kind, string network)
+    {
+        int features = statistics.Length / 2;
+        if (features == 0 || float.IsNaN(statistics[0]) && AllNaN(statistics)) Fitted(float.NaN, network);
+        for (int j = 0; j < features; j++)
+        {
+            float a = statistics[j], b = statistics[features + j];
+            bool valid = kind == InputScalingKind.ZScore
+                ? float.IsFinite(a) && float.IsFinite(b) && b > 0
+                : float.IsFinite(a) && float.IsFinite(b) && a <= b && float.IsFinite(b - a);
+            if (!valid)
+            {
+                string first = kind == InputScalingKind.ZScore ? "mean" : "minimum", second = kind == InputScalingKind.ZScore ? "standard deviation" : "maximum";
+                throw new InvalidOperationException(
+                    $"{network}: the fitted input scaling of feature {j} is invalid ({first} {a}, {second} {b}); the scaled inputs would be NaN or infinite. Fit it again with FitNormalization on finite data.");
+            }
+        }
+    }
+
+    private static bool AllNaN(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+        {
+            if (!float.IsNaN(v)) return false;
+        }
+        return true;
     }
 
     /// <summary>Checks that the input scaling was fitted; unfitted statistics are NaN.</summary>

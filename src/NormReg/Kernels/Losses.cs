@@ -40,8 +40,14 @@ public static class Losses
     /// Fused sigmoid binary cross-entropy, as <c>nn.BCEWithLogitsLoss</c>:
     /// <c>mean(max(z, 0) − z·t + log(1 + e^−|z|))</c> over every element; gradient <c>(σ(z) − t) / count</c>.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A target lies outside [0, 1] or is NaN; <paramref name="gradients"/> is not written.</exception>
     public static float BinaryCrossEntropyWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> gradients)
     {
+        // Callers check first (Guard.BinaryTargets, before any state changes); this is the last line, so no caller gets a wrong loss.
+        if (Guard.FirstOutsideUnitInterval(targets) is int index)
+        {
+            throw new ArgumentOutOfRangeException(nameof(targets), targets[index], Guard.UnitIntervalMessage("", nameof(targets), index, targets[index], 0));
+        }
         double total = 0;
         float scale = 1f / logits.Length;
         for (int i = 0; i < logits.Length; i++)

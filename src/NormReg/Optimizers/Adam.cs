@@ -14,6 +14,8 @@ public class Adam : Optimizer
 {
     private float[] _m = [];
     private float[] _v = [];
+    private float[] _mNext = [];
+    private float[] _vNext = [];
 
     /// <summary>Creates the optimizer; the defaults match PyTorch's.</summary>
     public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
@@ -56,14 +58,45 @@ public class Adam : Optimizer
     };
 
     /// <inheritdoc/>
+    private protected override ReadOnlySpan<float> PendingStateBuffer(int index) => index switch
+    {
+        0 => _mNext,
+        1 => _vNext,
+        _ => base.PendingStateBuffer(index),
+    };
+
+    /// <inheritdoc/>
+    internal override string StateBufferName(int index) => index == 0 ? "first moment (exp_avg)" : "second moment (exp_avg_sq)";
+
+    /// <inheritdoc/>
+    internal override bool StateBufferMustBeNonNegative(int index) => index == 1;
+
+    /// <inheritdoc/>
     protected override void Allocate(int parameterCount)
     {
         _m = new float[parameterCount];
         _v = new float[parameterCount];
+        _mNext = new float[parameterCount];
+        _vNext = new float[parameterCount];
     }
 
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
+    {
+        Span<float> previous = new float[parameters.Length];
+        TryUpdate(parameters, gradients, previous);
+        CommitState();
+    }
+
+    /// <inheritdoc/>
+    private protected override void CommitState()
+    {
+        (_m, _mNext) = (_mNext, _m);
+        (_v, _vNext) = (_vNext, _v);
+    }
+
+    /// <inheritdoc/>
+    private protected override bool TryUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous)
     {
         // 1 − β is taken in double and then rounded, as PyTorch's alpha = 1 − beta1: 1f − 0.9f is 0.100000024, not 0.1f.
         float b1 = (float)Beta1, b2 = (float)Beta2, keep1 = (float)(1 - Beta1), keep2 = (float)(1 - Beta2);
@@ -73,35 +106,49 @@ public class Adam : Optimizer
         float shrink = DecoupledDecay ? (float)(1 - LearningRate * WeightDecay) : 1f;
         bool coupled = !DecoupledDecay && wd != 0;
         ref float p0 = ref MemoryMarshal.GetReference(parameters);
+        ref float old0 = ref MemoryMarshal.GetReference(previous);
         ref float g0 = ref MemoryMarshal.GetReference(gradients);
         ref float m0 = ref MemoryMarshal.GetArrayDataReference(_m);
         ref float v0 = ref MemoryMarshal.GetArrayDataReference(_v);
+        ref float mNext0 = ref MemoryMarshal.GetArrayDataReference(_mNext);
+        ref float vNext0 = ref MemoryMarshal.GetArrayDataReference(_vNext);
         // Vectors first, then the tail; both apply the same float operations in the same order (no fused multiply-add).
+        // The new moments go to the spare buffers and the old parameters to previous, so a refusal restores everything.
+        // Finiteness: x − x is 0 for finite x and NaN otherwise; the sums stay 0 exactly when every new value is finite.
         int i = 0;
+        float check = 0f;
         if (Vector256.IsHardwareAccelerated)
         {
-            Vector256<float> epsilon = Vector256.Create(eps);
+            Vector256<float> epsilon = Vector256.Create(eps), checks = default;
             for (; i <= parameters.Length - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                Vector256<float> p = Vector256.LoadUnsafe(ref p0, (nuint)i) * shrink;
+                Vector256<float> old = Vector256.LoadUnsafe(ref p0, (nuint)i);
+                old.StoreUnsafe(ref old0, (nuint)i);
+                Vector256<float> p = old * shrink;
                 Vector256<float> g = Vector256.LoadUnsafe(ref g0, (nuint)i);
                 if (coupled) g += wd * p;
                 Vector256<float> m = b1 * Vector256.LoadUnsafe(ref m0, (nuint)i) + keep1 * g;
                 Vector256<float> v = b2 * Vector256.LoadUnsafe(ref v0, (nuint)i) + keep2 * g * g;
-                m.StoreUnsafe(ref m0, (nuint)i);
-                v.StoreUnsafe(ref v0, (nuint)i);
-                (p - stepSize * m / (Vector256.Sqrt(v) / correction2Sqrt + epsilon)).StoreUnsafe(ref p0, (nuint)i);
+                m.StoreUnsafe(ref mNext0, (nuint)i);
+                v.StoreUnsafe(ref vNext0, (nuint)i);
+                Vector256<float> next = p - stepSize * m / (Vector256.Sqrt(v) / correction2Sqrt + epsilon);
+                next.StoreUnsafe(ref p0, (nuint)i);
+                checks += (next - next) + (v - v) + (m - m);
             }
+            check = Vector256.Sum(checks);
         }
         for (; i < parameters.Length; i++)
         {
-            float p = Unsafe.Add(ref p0, i) * shrink;
+            float old = Unsafe.Add(ref old0, i) = Unsafe.Add(ref p0, i);
+            float p = old * shrink;
             float g = Unsafe.Add(ref g0, i);
             if (coupled) g += wd * p;
-            float m = Unsafe.Add(ref m0, i) = b1 * Unsafe.Add(ref m0, i) + keep1 * g;
-            float v = Unsafe.Add(ref v0, i) = b2 * Unsafe.Add(ref v0, i) + keep2 * g * g;
-            Unsafe.Add(ref p0, i) = p - stepSize * m / (MathF.Sqrt(v) / correction2Sqrt + eps);
+            float m = Unsafe.Add(ref mNext0, i) = b1 * Unsafe.Add(ref m0, i) + keep1 * g;
+            float v = Unsafe.Add(ref vNext0, i) = b2 * Unsafe.Add(ref v0, i) + keep2 * g * g;
+            float next = Unsafe.Add(ref p0, i) = p - stepSize * m / (MathF.Sqrt(v) / correction2Sqrt + eps);
+            check += (next - next) + (v - v) + (m - m);
         }
+        return check == 0f;
     }
 }
 

@@ -13,6 +13,7 @@ namespace NormReg;
 public sealed class Sgd : Optimizer
 {
     private float[] _momentum = [];
+    private float[] _momentumNext = [];
 
     /// <summary>Creates the optimizer; the defaults match PyTorch's.</summary>
     public Sgd(double learningRate, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
@@ -51,49 +52,83 @@ public sealed class Sgd : Optimizer
     internal override Span<float> StateBuffer(int index) => index < StateBufferCount ? _momentum : base.StateBuffer(index);
 
     /// <inheritdoc/>
+    private protected override ReadOnlySpan<float> PendingStateBuffer(int index) => index < StateBufferCount ? _momentumNext : base.PendingStateBuffer(index);
+
+    /// <inheritdoc/>
+    internal override string StateBufferName(int index) => "momentum buffer";
+
+    /// <inheritdoc/>
     protected override void Allocate(int parameterCount)
     {
-        if (Momentum != 0) _momentum = new float[parameterCount];
+        if (Momentum != 0)
+        {
+            _momentum = new float[parameterCount];
+            _momentumNext = new float[parameterCount];
+        }
     }
 
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
+        Span<float> previous = new float[parameters.Length];
+        TryUpdate(parameters, gradients, previous);
+        CommitState();
+    }
+
+    /// <inheritdoc/>
+    private protected override void CommitState() => (_momentum, _momentumNext) = (_momentumNext, _momentum);
+
+    /// <inheritdoc/>
+    private protected override bool TryUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous)
+    {
         float lr = (float)LearningRate, mu = (float)Momentum, keep = (float)(1 - Dampening), wd = (float)WeightDecay;
         bool first = Steps == 1, nesterov = Nesterov;
         ref float p0 = ref MemoryMarshal.GetReference(parameters);
+        ref float old0 = ref MemoryMarshal.GetReference(previous);
         ref float g0 = ref MemoryMarshal.GetReference(gradients);
         ref float b0 = ref MemoryMarshal.GetArrayDataReference(_momentum);
+        ref float bNext0 = ref MemoryMarshal.GetArrayDataReference(_momentumNext);
         // Vectors first, then the tail; both apply the same float operations in the same order (no fused multiply-add).
+        // The new momentum goes to the spare buffer and the old parameters to previous, so a refusal restores everything.
+        // Finiteness: x − x is 0 for finite x and NaN otherwise (the momentum is finite if d, and so the new parameter, is).
         int i = 0;
+        float check = 0f;
         if (Vector256.IsHardwareAccelerated)
         {
+            Vector256<float> checks = default;
             for (; i <= parameters.Length - Vector256<float>.Count; i += Vector256<float>.Count)
             {
                 Vector256<float> p = Vector256.LoadUnsafe(ref p0, (nuint)i);
+                p.StoreUnsafe(ref old0, (nuint)i);
                 Vector256<float> d = Vector256.LoadUnsafe(ref g0, (nuint)i);
                 if (wd != 0) d += wd * p;
                 if (mu != 0)
                 {
                     Vector256<float> b = first ? d : mu * Vector256.LoadUnsafe(ref b0, (nuint)i) + keep * d;
-                    b.StoreUnsafe(ref b0, (nuint)i);
+                    b.StoreUnsafe(ref bNext0, (nuint)i);
+                    checks += b - b;
                     d = nesterov ? d + mu * b : b;
                 }
-                (p - lr * d).StoreUnsafe(ref p0, (nuint)i);
+                Vector256<float> next = p - lr * d;
+                next.StoreUnsafe(ref p0, (nuint)i);
+                checks += next - next;
             }
+            check = Vector256.Sum(checks);
         }
         for (; i < parameters.Length; i++)
         {
+            float p = Unsafe.Add(ref old0, i) = Unsafe.Add(ref p0, i);
             float d = Unsafe.Add(ref g0, i);
-            ref float p = ref Unsafe.Add(ref p0, i);
             if (wd != 0) d += wd * p;
             if (mu != 0)
             {
-                ref float b = ref Unsafe.Add(ref b0, i);
-                b = first ? d : mu * b + keep * d;
+                float b = Unsafe.Add(ref bNext0, i) = first ? d : mu * Unsafe.Add(ref b0, i) + keep * d;
+                check += b - b;
                 d = nesterov ? d + mu * b : b;
             }
-            p -= lr * d;
+            float next = Unsafe.Add(ref p0, i) = p - lr * d;
+            check += next - next;
         }
+        return check == 0f;
     }
 }

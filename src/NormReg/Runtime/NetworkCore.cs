@@ -21,6 +21,7 @@ namespace NormReg.Runtime;
 public sealed class NetworkCore
 {
     private readonly INetworkPasses _passes;
+    private readonly INetwork _network;
     private readonly NetworkArchitecture _architecture;
     private readonly string _name;
     private readonly string? _batchStatisticsLayer;
@@ -54,6 +55,7 @@ public sealed class NetworkCore
     public NetworkCore(INetworkPasses passes, NetworkArchitecture architecture, int maxBatchSize, int seed)
     {
         _passes = passes;
+        _network = passes as INetwork ?? throw new ArgumentException("The passes must be the generated network itself.", nameof(passes));
         _architecture = architecture;
         _name = architecture.Name;
         int widest = architecture.InputSize;
@@ -327,7 +329,7 @@ public sealed class NetworkCore
         try
         {
             CheckStep(inputs, batchSize, optimizer);
-            Guard.Targets(targets, batchSize, OutputSize, _name);
+            CheckTargets(targets, batchSize);
             CheckTrainingBatch(batchSize);
             SeededRandom randomBefore = BeginStep();
             ReadOnlySpan<float> outputs = Run(inputs, batchSize, ForwardMode.Training);
@@ -362,7 +364,7 @@ public sealed class NetworkCore
     public float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int batchSize, Span<float> outputGradients)
     {
         CheckLossArguments(outputs, outputGradients, batchSize);
-        Guard.Targets(targets, batchSize, OutputSize, _name);
+        CheckTargets(targets, batchSize);
         return RegressionLoss(outputs, targets, outputGradients);
     }
 
@@ -374,10 +376,15 @@ public sealed class NetworkCore
         Statistics.CopyTo(destination.Slice(Parameters.Length));
     }
 
-    /// <summary>Restores a state taken by <c>CopyState</c> from a network of the same declaration; nothing changes if its length is wrong.</summary>
+    /// <summary>
+    /// Restores a state taken by <c>CopyState</c> from a network of the same declaration. A state of the wrong length or
+    /// with a value out of its domain (a weight or statistic that is not finite, a standard deviation ≤ 0, a negative
+    /// running variance) is refused with a message naming the value and where it is, and nothing changes.
+    /// </summary>
     public void RestoreState(ReadOnlySpan<float> source)
     {
         CheckStateLength(source.Length, nameof(source));
+        StateValidator.Validate(_architecture, source, "RestoreState(source)");
         Enter();
         try
         {
@@ -457,8 +464,15 @@ public sealed class NetworkCore
 
     private void CheckStep(ReadOnlySpan<float> inputs, int batchSize, Optimizer optimizer)
     {
-        optimizer.RequireFits(Parameters.Length, _name);
+        optimizer.RequireFits(_network);
         CheckInputs(inputs, batchSize);
+    }
+
+    /// <summary>Finite targets; for binary cross-entropy, probabilities in [0, 1] (PyTorch's <c>BCEWithLogitsLoss</c> takes any value and answers nonsense).</summary>
+    private void CheckTargets(ReadOnlySpan<float> targets, int batchSize)
+    {
+        if (_architecture.Loss == Loss.BinaryCrossEntropy) Guard.BinaryTargets(targets, batchSize, OutputSize, _name);
+        else Guard.Targets(targets, batchSize, OutputSize, _name);
     }
 
     private void CheckTrainingBatch(int batchSize)
@@ -478,16 +492,30 @@ public sealed class NetworkCore
         bool finite = _passes.Backward(batchSize, outputGradients, default);
         if (!finite || !float.IsFinite(loss))
         {
-            _statisticsBefore?.AsSpan().CopyTo(Statistics);
-            Random = randomBefore;
+            PutBack(randomBefore);
             Guard.ThrowNonFiniteStep(loss, _name);
         }
-        ApplyUpdate(optimizer);
+        try
+        {
+            ApplyUpdate(optimizer);
+        }
+        catch (ArithmeticException)
+        {
+            PutBack(randomBefore); // the optimizer refused the update and left the parameters as they were
+            throw;
+        }
+    }
+
+    /// <summary>Undoes what a rejected step's forward pass did: the running statistics moved and the generator drew.</summary>
+    private void PutBack(SeededRandom randomBefore)
+    {
+        _statisticsBefore?.AsSpan().CopyTo(Statistics);
+        Random = randomBefore;
     }
 
     private void ApplyUpdate(Optimizer optimizer)
     {
-        optimizer.Step(Parameters, Gradients);
+        optimizer.Step(_network);
         foreach (LayerDescription layer in _constrained)
         {
             Regularization.MaxNorm(Parameters.AsSpan(layer.WeightOffset, layer.WeightCount), layer.Inputs, layer.Outputs, (float)layer.MaxNorm);

@@ -26,7 +26,9 @@ public sealed class NormalizationFit
     private readonly int _offset;
     private readonly string _network;
     private readonly double[] _first;   // running mean, or minimum
-    private readonly double[] _second;  // sum of squared deviations, or maximum
+    private readonly double[] _second;  // sum of squared deviations (ZScore)
+    private readonly double[] _low;     // minimum of each feature
+    private readonly double[] _high;    // maximum of each feature
     private long _count;
     private bool _completed;
     private readonly Action? _onCompleted;
@@ -49,11 +51,10 @@ public sealed class NormalizationFit
         _network = network;
         _first = new double[features];
         _second = new double[features];
-        if (kind == InputScalingKind.MinMax)
-        {
-            _first.AsSpan().Fill(double.PositiveInfinity);
-            _second.AsSpan().Fill(double.NegativeInfinity);
-        }
+        _low = new double[features];
+        _high = new double[features];
+        _low.AsSpan().Fill(double.PositiveInfinity);
+        _high.AsSpan().Fill(double.NegativeInfinity);
     }
 
     /// <summary>Features per sample.</summary>
@@ -63,7 +64,11 @@ public sealed class NormalizationFit
     public long Count => _count;
 
     /// <summary>Adds a chunk of whole samples, row-major.</summary>
-    /// <exception cref="ArgumentException">The chunk is not whole samples or holds NaN or infinity; nothing of it is counted.</exception>
+    /// <exception cref="ArgumentException">
+    /// The chunk is not whole samples, holds NaN or infinity, or widens a feature's range past what float can hold (e.g.
+    /// −3e38 and 3e38: the scaled values would be infinite); the message names the value and its feature, and nothing of
+    /// the chunk is counted.
+    /// </exception>
     public void Add(ReadOnlySpan<float> samples)
     {
         if (_completed) throw new InvalidOperationException($"{_network}: this normalization fit was already completed; begin a new one.");
@@ -72,6 +77,7 @@ public sealed class NormalizationFit
             throw new ArgumentException($"{_network}: samples must hold whole rows of {Features} features; got {samples.Length} values.", nameof(samples));
         }
         Kernels.Guard.Finite(samples, nameof(samples), _network);
+        CheckRanges(samples);
         for (int start = 0; start < samples.Length; start += Features)
         {
             ReadOnlySpan<float> row = samples.Slice(start, Features);
@@ -79,16 +85,40 @@ public sealed class NormalizationFit
             for (int j = 0; j < Features; j++)
             {
                 double v = row[j];
+                _low[j] = Math.Min(_low[j], v);
+                _high[j] = Math.Max(_high[j], v);
                 if (_kind == InputScalingKind.ZScore)
                 {
                     double delta = v - _first[j];
                     _first[j] += delta / _count;
                     _second[j] += delta * (v - _first[j]);
                 }
-                else
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses a chunk that would widen a feature's range past float: the scaled values (<c>x − mean</c>, <c>max − min</c>)
+    /// are computed in float and would be infinite. Runs before anything of the chunk is counted.
+    /// </summary>
+    private void CheckRanges(ReadOnlySpan<float> samples)
+    {
+        for (int j = 0; j < Features; j++)
+        {
+            float low = (float)Math.Min(_low[j], double.MaxValue), high = (float)Math.Max(_high[j], double.MinValue);
+            bool seen = _count > 0;
+            for (int start = j; start < samples.Length; start += Features)
+            {
+                float v = samples[start];
+                low = seen ? Math.Min(low, v) : v;
+                high = seen ? Math.Max(high, v) : v;
+                seen = true;
+                if (!float.IsFinite(high - low))
                 {
-                    _first[j] = Math.Min(_first[j], v);
-                    _second[j] = Math.Max(_second[j], v);
+                    throw new ArgumentException(
+                        FormattableString.Invariant($"{_network}: samples[{start}] = {v:R} (sample {start / Features} of this chunk, feature {j}) widens feature {j}'s range to [{low:R}, {high:R}], ")
+                        + FormattableString.Invariant($"whose width overflows float ({float.MaxValue:R}); its scaled values would be infinite. Scale the feature down before fitting; nothing of this chunk was counted."),
+                        nameof(samples));
                 }
             }
         }
@@ -107,14 +137,15 @@ public sealed class NormalizationFit
         {
             if (_kind == InputScalingKind.ZScore)
             {
-                double variance = _second[j] / _count;
+                // Population (biased) variance: divide by n, not n − 1. A deviation too small for float counts as none.
+                float std = (float)Math.Sqrt(_second[j] / _count);
                 first[j] = (float)_first[j];
-                second[j] = variance > 0 ? (float)Math.Sqrt(variance) : 1f;
+                second[j] = std > 0 ? std : 1f;
             }
             else
             {
-                first[j] = (float)_first[j];
-                second[j] = (float)_second[j];
+                first[j] = (float)_low[j];
+                second[j] = (float)_high[j];
             }
         }
         _completed = true;

@@ -16,12 +16,17 @@ namespace NormReg;
 /// <see cref="FitOptions.EarlyStopping"/> keep the weights or stop, and let <see cref="FitOptions.LearningRateSchedule"/> set
 /// the next epoch's rate. At the end, early stopping's best weights are restored if it asks to.</para>
 /// <para>Buffers (batch, evaluation outputs, the best-weights copy) are allocated once per call; an epoch allocates only
-/// its <see cref="EpochResult"/>.</para>
+/// its <see cref="EpochResult"/> (and, every time the history doubles past 64 epochs, the history's larger list). Memory
+/// grows with the epochs run, never with <see cref="FitOptions.Epochs"/>, so <c>Epochs = int.MaxValue</c> with early
+/// stopping is a valid way to say "until it stops".</para>
 /// <para>A step whose loss or gradients are not finite throws <see cref="TrainingDivergedException"/> naming the epoch and
 /// step; the network keeps the parameters of the last good step (best weights are not restored).</para>
 /// </remarks>
 public static class Training
 {
+    /// <summary>Epoch records the history has room for before it first grows; more epochs grow it by doubling.</summary>
+    private const int InitialHistoryCapacity = 64;
+
     /// <summary>Trains a classifier on <paramref name="features"/> (row-major) and one label per sample.</summary>
     /// <exception cref="ArgumentException">
     /// Data or options that do not fit the network or each other: shapes, NaN or infinity in features or targets, labels out of
@@ -105,7 +110,7 @@ public static class Training
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize,
                 $"{name}: FitOptions.BatchSize must be at least the network's MinimumTrainingBatch, {network.MinimumTrainingBatch}, since a BatchNorm row normalizes with batch statistics; got {options.BatchSize}.");
         }
-        optimizer.RequireFits(network.Architecture.ParameterCount, name);
+        optimizer.RequireFits(network);
 
         int inputWidth = network.InputSize;
         int trainCount = count;
@@ -152,8 +157,10 @@ public static class Training
         var random = new SeededRandom(unchecked((ulong)options.Seed));
         var scratch = new Scratch(network);
         float[]? bestState = stopping is { RestoreBestWeights: true } ? new float[network.StateLength] : null;
-        var epochs = new List<EpochResult>(epochCount);
+        // Grows with the epochs run, not the epochs asked for: Epochs = int.MaxValue means "until early stopping stops it".
+        var epochs = new List<EpochResult>(Math.Min(epochCount, InitialHistoryCapacity));
         int? stoppedEpoch = null;
+        bool bound = false;
         var clock = Stopwatch.StartNew();
 
         stopping?.OnTrainBegin();
@@ -176,6 +183,12 @@ public static class Training
                 try
                 {
                     step(network, x.AsSpan(0, n * inputWidth), y.AsSpan(0, n * targetWidth), n, optimizer);
+                    if (!bound)
+                    {
+                        // The optimizer's state now belongs to this network: another instance is refused (RequireFits).
+                        optimizer.BindTo(network);
+                        bound = true;
+                    }
                 }
                 catch (ArithmeticException e)
                 {
@@ -282,6 +295,10 @@ public static class Training
         {
             case float[] values:
                 Kernels.Guard.Finite(values, targetsName, name);
+                if (network.Architecture.Loss == Loss.BinaryCrossEntropy && Kernels.Guard.FirstOutsideUnitInterval(values) is int outside)
+                {
+                    throw new ArgumentOutOfRangeException(targetsName, values[outside], Kernels.Guard.UnitIntervalMessage($"{name}: ", targetsName, outside, values[outside], targetWidth));
+                }
                 break;
             case int[] labels:
                 for (int i = 0; i < labels.Length; i++)

@@ -33,6 +33,9 @@ internal sealed class FuzzCase
     /// <summary>Text the message must contain: what was expected and what came.</summary>
     public string[] Fragments { get; init; } = [];
 
+    /// <summary>Texts of which the message must contain at least one (e.g. the network's refusal or the optimizer's).</summary>
+    public string[] AnyOf { get; init; } = [];
+
     /// <summary>Whether the message must name the network.</summary>
     public bool NamesNetwork { get; init; } = true;
 
