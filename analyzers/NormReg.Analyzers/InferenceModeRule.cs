@@ -31,11 +31,16 @@ internal sealed class InferenceModeRule(OperationAnalysisContext context, Networ
         {
             AnalyzeForward(call);
         }
-        else if (call.TargetMethod.MethodKind == MethodKind.Ordinary && bodies.Body(call.TargetMethod, context.CancellationToken) is { } body)
+        else if (call.TargetMethod.MethodKind == MethodKind.Ordinary && MentionsForward(call.TargetMethod) && bodies.Body(call.TargetMethod, context.CancellationToken) is { } body)
         {
             AnalyzeHelperCall(call, body);
         }
     }
+
+    /// <summary>A cheap syntactic filter before binding a helper's body: it must call something named Forward.</summary>
+    private bool MentionsForward(IMethodSymbol method) =>
+        method.DeclaringSyntaxReferences.Length == 1 &&
+        method.DeclaringSyntaxReferences[0].GetSyntax(context.CancellationToken).DescendantTokens().Any(t => t.ValueText == "Forward");
 
     private bool IsForward(IInvocationOperation call) =>
         call.TargetMethod.Name == "Forward" && Calls.Argument(call, "mode") is { } mode &&
