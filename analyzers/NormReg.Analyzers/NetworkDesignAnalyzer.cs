@@ -10,9 +10,9 @@ using NormReg.Generators.Parsing;
 namespace NormReg.Analyzers;
 
 /// <summary>
-/// Rules on the rows of a valid network: dropout before BatchNorm (NRG101), a bias before BatchNorm (NRG102),
+/// Rules on the rows of a valid network: dropout before BatchNorm, directly or across activations (NRG101), a bias before BatchNorm (NRG102),
 /// penalties on normalization parameters (NRG103), dropout after the last weight layer (NRG104) and an output
-/// activation the loss applies again (NRG105).
+/// activation the loss applies again, also when dropout or noise follows it (NRG105).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NetworkDesignAnalyzer : DiagnosticAnalyzer
@@ -50,11 +50,15 @@ public sealed class NetworkDesignAnalyzer : DiagnosticAnalyzer
             // Dropout(0) draws nothing and changes nothing.
             bool stochastic = layer.Layer.Kind == LayerKind.GaussianNoise || layer.Layer is { Kind: LayerKind.Dropout, Rate: > 0 };
 
-            if (stochastic && next?.Layer.Kind == LayerKind.BatchNorm)
+            // Activations between them do not change the shift: [Dropout][ReLU][BatchNorm] has it too.
+            LayerRows? batchNormAfter = next;
+            for (int j = i + 1; j < layers.Count && IsActivation(layers[j].Layer.Kind); j++) batchNormAfter = j + 1 < layers.Count ? layers[j + 1] : null;
+            if (stochastic && batchNormAfter?.Layer.Kind == LayerKind.BatchNorm)
             {
-                Row last = next.Modifiers.Count > 0 ? next.Modifiers[next.Modifiers.Count - 1] : next.Row;
+                LayerRows target = batchNormAfter;
+                Row last = target.Modifiers.Count > 0 ? target.Modifiers[target.Modifiers.Count - 1] : target.Row;
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(InsertAfterProperty, last.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture));
-                Report(context, DiagnosticCatalog.DropoutBeforeBatchNorm, layer.Row, properties, layer.Row.Text, next.Row.Text);
+                Report(context, DiagnosticCatalog.DropoutBeforeBatchNorm, layer.Row, properties, layer.Row.Text, target.Row.Text);
             }
             if (layer.Layer.Kind == LayerKind.Dense && layer.Layer.UseBias && next?.Layer.Kind == LayerKind.BatchNorm)
             {
@@ -76,7 +80,10 @@ public sealed class NetworkDesignAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        LayerRows output = layers[layers.Count - 1];
+        // The output activation is the last row but trailing dropout or noise ([Softmax][Dropout]: NRG104 reports the dropout).
+        int outputIndex = layers.Count - 1;
+        while (outputIndex > 0 && layers[outputIndex].Layer.Kind is LayerKind.Dropout or LayerKind.GaussianNoise) outputIndex--;
+        LayerRows output = layers[outputIndex];
         (LayerKind activation, string applied) = network.Spec.Loss switch
         {
             LossKind.SoftmaxCrossEntropy => (LayerKind.Softmax, "softmax"),
@@ -88,6 +95,8 @@ public sealed class NetworkDesignAnalyzer : DiagnosticAnalyzer
             Report(context, DiagnosticCatalog.DoubleActivation, output.Row, null, output.Row.Text, network.Spec.Identifier, network.Spec.Loss.ToString(), applied);
         }
     }
+
+    private static bool IsActivation(LayerKind kind) => kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.Tanh or LayerKind.Sigmoid or LayerKind.GELU;
 
     private static void Report(SymbolAnalysisContext context, DiagnosticDescriptor descriptor, Row row, ImmutableDictionary<string, string?>? properties, params object[] arguments) =>
         context.ReportDiagnostic(Diagnostic.Create(descriptor, row.Location, properties, arguments));

@@ -1,8 +1,12 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using NormReg.Analyzers.Flow;
 using NormReg.Generators.Diagnostics;
 using NormReg.Generators.Model;
 using NormReg.Generators.Parsing;
@@ -10,8 +14,10 @@ using NormReg.Generators.Parsing;
 namespace NormReg.Analyzers;
 
 /// <summary>
-/// Rules on how a network is trained: BatchNorm with batches of one (NRG106), L2 rows with AdamW (NRG107) and
-/// early stopping without validation data (NRG108).
+/// Rules on how a network is trained: BatchNorm with batches of one (NRG106) or a small constant batch (NRG111), L2 rows
+/// with an optimizer that decays the weights too (NRG107), and early stopping without validation data (NRG108). Values
+/// are followed through locals, fields, properties and factory methods of the compilation, and the network through
+/// variables and interfaces to the declaration it was created from.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TrainingSetupAnalyzer : DiagnosticAnalyzer
@@ -19,10 +25,11 @@ public sealed class TrainingSetupAnalyzer : DiagnosticAnalyzer
     private const int TrainingMode = 1;
     private const int TrainingLoss = 1;     // NormReg.Metric.Loss
     private const int TrainingAccuracy = 3; // NormReg.Metric.Accuracy
+    private const int SmallestGoodBatch = 8;
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-        DiagnosticCatalog.BatchNormBatchOfOne, DiagnosticCatalog.L2WithAdamW, DiagnosticCatalog.EarlyStoppingWithoutValidation);
+        DiagnosticCatalog.BatchNormBatchOfOne, DiagnosticCatalog.L2WithAdamW, DiagnosticCatalog.EarlyStoppingWithoutValidation, DiagnosticCatalog.BatchNormSmallBatch);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -32,84 +39,138 @@ public sealed class TrainingSetupAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             if (NetworkTypes.From(start.Compilation) is not { } types) return;
-            INamedTypeSymbol? adamW = start.Compilation.GetTypeByMetadataName("NormReg.AdamW");
+            var bodies = new SourceBodies(start.Compilation);
             INamedTypeSymbol? fitOptions = start.Compilation.GetTypeByMetadataName("NormReg.FitOptions");
-            start.RegisterOperationAction(c => AnalyzeCall(c, types, adamW), OperationKind.Invocation);
-            if (fitOptions is not null) start.RegisterOperationAction(c => AnalyzeOptions(c, fitOptions), OperationKind.ObjectCreation);
+            start.RegisterOperationAction(c => AnalyzeCall(c, types, bodies), OperationKind.Invocation);
+            if (fitOptions is not null) start.RegisterOperationAction(c => AnalyzeOptions(c, fitOptions, bodies), OperationKind.ObjectCreation);
         });
     }
 
-    private static void AnalyzeCall(OperationAnalysisContext context, NetworkTypes types, INamedTypeSymbol? adamW)
+    private static void AnalyzeCall(OperationAnalysisContext context, NetworkTypes types, SourceBodies bodies)
     {
         var call = (IInvocationOperation)context.Operation;
         string name = call.TargetMethod.Name;
         if (name is not ("TrainStep" or "Forward" or "Update" or "Fit")) return;
-        // Fit is an extension method: the network is its first argument.
-        IOperation? receiver = call.Instance ?? (call.TargetMethod.IsExtensionMethod ? call.Arguments.FirstOrDefault()?.Value : null);
-        if (types.Network(Unwrap(receiver)?.Type, context.CancellationToken) is not { } network) return;
-
-        if (network.Spec.Layers.FirstOrDefault(l => l.Kind == LayerKind.BatchNorm) is { } batchNorm)
+        CancellationToken token = context.CancellationToken;
+        foreach (NetworkRows network in Networks(Calls.Receiver(call), types, bodies, token))
         {
-            IOperation? batchOfOne = name switch
-            {
-                "TrainStep" => ConstantOne(Argument(call, "batchSize")),
-                "Forward" when Argument(call, "mode")?.ConstantValue is { HasValue: true, Value: TrainingMode } => ConstantOne(Argument(call, "batchSize")),
-                "Fit" => Initializer(Unwrap(Argument(call, "options")), "BatchSize") is { } size ? ConstantOne(size) : null,
-                _ => null,
-            };
-            if (batchOfOne is not null)
-            {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticCatalog.BatchNormBatchOfOne, batchOfOne.Syntax.GetLocation(), network.Spec.Identifier, batchNorm.Name));
-            }
-        }
-
-        IOperation? optimizer = Unwrap(Argument(call, "optimizer"));
-        LayerSpec[] l2 = network.Spec.Layers.Where(l => l.Penalty is { L2: > 0 }).ToArray();
-        if (adamW is not null && l2.Length > 0 && optimizer is not null && SymbolEqualityComparer.Default.Equals(optimizer.Type, adamW) && !ZeroDecay(optimizer))
-        {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticCatalog.L2WithAdamW, optimizer.Syntax.GetLocation(),
-                network.Spec.Identifier, string.Join(", ", l2.Select(l => l.Name))));
+            if (network.Spec.Layers.FirstOrDefault(l => l.Kind == LayerKind.BatchNorm) is { } batchNorm) CheckBatch(context, call, network, batchNorm, bodies);
+            CheckDecay(context, call, network, bodies);
         }
     }
 
-    private static void AnalyzeOptions(OperationAnalysisContext context, INamedTypeSymbol fitOptions)
+    /// <summary>The declared networks a receiver can be: its static type, or the types of the values it is given.</summary>
+    internal static IEnumerable<NetworkRows> Networks(IOperation? receiver, NetworkTypes types, SourceBodies bodies, CancellationToken token)
+    {
+        var seen = new HashSet<string>();
+        foreach (IOperation leaf in ValueSources.Of(receiver, bodies, token))
+        {
+            if (types.Network(leaf.Type, token) is { } network && seen.Add(network.Spec.Identifier)) yield return network;
+        }
+    }
+
+    private static void CheckBatch(OperationAnalysisContext context, IInvocationOperation call, NetworkRows network, LayerSpec batchNorm, SourceBodies bodies)
+    {
+        CancellationToken token = context.CancellationToken;
+        IOperation? argument = null, size = null;
+        bool trains = call.TargetMethod.Name is "TrainStep" or "Fit"; // a lone training-mode Forward may refresh statistics or compute gradients
+        switch (call.TargetMethod.Name)
+        {
+            case "TrainStep":
+                argument = size = Calls.Explicit(call, "batchSize");
+                break;
+            case "Forward" when Calls.Explicit(call, "mode") is { } mode && ValueSources.Of(mode, bodies, token).Any(l => l.ConstantValue is { HasValue: true, Value: TrainingMode }):
+                argument = size = Calls.Explicit(call, "batchSize");
+                break;
+            case "Fit":
+                argument = Calls.Explicit(call, "options");
+                size = argument is null ? null : Assigned(argument, "BatchSize", bodies, token).FirstOrDefault();
+                break;
+        }
+        if (argument is null || size is null) return;
+        IReadOnlyList<IOperation> leaves = ValueSources.Of(size, bodies, token);
+        if (leaves.FirstOrDefault(l => l.ConstantValue is { HasValue: true, Value: 1 }) is { } one)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticCatalog.BatchNormBatchOfOne, Anchor.Of(one, argument), network.Spec.Identifier, batchNorm.Name));
+        }
+        else if (trains && ValueSources.AllConstant(leaves, v => v is int n && n > 1 && n < SmallestGoodBatch))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticCatalog.BatchNormSmallBatch, Anchor.Of(leaves[0], argument),
+                network.Spec.Identifier, string.Join(" or ", leaves.Select(l => ((int)l.ConstantValue.Value!).ToString(CultureInfo.InvariantCulture)).Distinct()), batchNorm.Name));
+        }
+    }
+
+    private static void CheckDecay(OperationAnalysisContext context, IInvocationOperation call, NetworkRows network, SourceBodies bodies)
+    {
+        LayerSpec[] l2 = network.Spec.Layers.Where(l => l.Penalty is { L2: > 0 }).ToArray();
+        if (l2.Length == 0 || Calls.Explicit(call, "optimizer") is not { } optimizer) return;
+        foreach (IOperation leaf in ValueSources.Of(optimizer, bodies, context.CancellationToken))
+        {
+            if (Decay(leaf, bodies, context.CancellationToken) is not { } decay) continue;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticCatalog.L2WithAdamW, optimizer.Syntax.GetLocation(),
+                network.Spec.Identifier, string.Join(", ", l2.Select(l => l.Name)), decay));
+            return;
+        }
+    }
+
+    /// <summary>How an optimizer decays the weights (for the message), or <see langword="null"/> when it does not.</summary>
+    private static string? Decay(IOperation optimizer, SourceBodies bodies, CancellationToken token)
+    {
+        string? type = optimizer.Type?.ToDisplayString();
+        if (optimizer is not IObjectCreationOperation creation)
+        {
+            // An AdamW made elsewhere decays unless told otherwise; Adam and Sgd only when given a weight decay we cannot see.
+            return type == "NormReg.AdamW" ? "AdamW (decoupled weight decay)" : null;
+        }
+        IArgumentOperation? argument = creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "weightDecay");
+        bool decays = argument is null || argument.ArgumentKind == ArgumentKind.DefaultValue
+            ? type == "NormReg.AdamW"
+            : ValueSources.Of(argument.Value, bodies, token) is var leaves && (type == "NormReg.AdamW"
+                ? !ValueSources.AllConstant(leaves, IsZero)
+                : leaves.Any(l => l.ConstantValue.HasValue && !IsZero(l.ConstantValue.Value)));
+        if (!decays) return null;
+        return type == "NormReg.AdamW" ? "AdamW (decoupled weight decay)" : $"{creation.Type!.Name} given a weightDecay (coupled decay, a second L2 penalty)";
+    }
+
+    private static bool IsZero(object? value) => value switch
+    {
+        double d => d == 0,
+        float f => f == 0,
+        int i => i == 0,
+        _ => false,
+    };
+
+    private static void AnalyzeOptions(OperationAnalysisContext context, INamedTypeSymbol fitOptions, SourceBodies bodies)
     {
         var creation = (IObjectCreationOperation)context.Operation;
         if (!SymbolEqualityComparer.Default.Equals(creation.Type, fitOptions) || creation.Initializer is null) return;
+        CancellationToken token = context.CancellationToken;
         if (Assignment(creation, "EarlyStopping") is not { } earlyStopping) return;
-        if (Assignment(creation, "ValidationFeatures") is not null || Assignment(creation, "ValidationSplit") is not null) return;
+        if (Given(creation, "ValidationFeatures", v => v is null, bodies, token) || Given(creation, "ValidationSplit", IsZero, bodies, token)) return;
 
         // The monitor defaults to the validation loss; a training metric (Metric.Loss, Metric.Accuracy) needs no validation data.
-        IOperation? monitor = Initializer(Unwrap(earlyStopping.Value), "Monitor");
-        if (monitor?.ConstantValue is { HasValue: true, Value: TrainingLoss or TrainingAccuracy }) return;
-
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticCatalog.EarlyStoppingWithoutValidation, earlyStopping.Syntax.GetLocation(),
-            monitor?.Syntax.ToString() ?? "the validation loss (the default monitor)"));
+        string? validationMonitor = null;
+        foreach (IOperation stopping in ValueSources.Of(earlyStopping.Value, bodies, token))
+        {
+            if (stopping is not IObjectCreationOperation made) continue;
+            IOperation? monitor = Assignment(made, "Monitor")?.Value;
+            IReadOnlyList<IOperation> monitors = monitor is null ? [] : ValueSources.Of(monitor, bodies, token);
+            if (ValueSources.AllConstant(monitors, v => v is TrainingLoss or TrainingAccuracy)) continue;
+            validationMonitor ??= monitor is null ? "the validation loss (the default monitor)" : monitor.Syntax.ToString();
+        }
+        if (validationMonitor is null) return;
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticCatalog.EarlyStoppingWithoutValidation, earlyStopping.Syntax.GetLocation(), validationMonitor));
     }
 
-    /// <summary>Whether an optimizer created in place is given a weight decay of exactly zero.</summary>
-    private static bool ZeroDecay(IOperation optimizer) =>
-        optimizer is IObjectCreationOperation creation &&
-        creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "weightDecay") is { ArgumentKind: ArgumentKind.Explicit } decay &&
-        decay.Value.ConstantValue is { HasValue: true, Value: 0d or 0 };
+    /// <summary>Whether the initializer gives <paramref name="property"/> a value that is not always the constant <paramref name="absent"/> tests for.</summary>
+    private static bool Given(IObjectCreationOperation creation, string property, System.Func<object?, bool> absent, SourceBodies bodies, CancellationToken token) =>
+        Assignment(creation, property) is { } assignment && !ValueSources.AllConstant(ValueSources.Of(assignment.Value, bodies, token), absent);
 
-    private static IOperation? ConstantOne(IOperation? value) =>
-        value?.ConstantValue is { HasValue: true, Value: 1 } ? value : null;
+    /// <summary>The values <paramref name="property"/> is given in every object <paramref name="value"/> can be created as.</summary>
+    internal static IEnumerable<IOperation> Assigned(IOperation value, string property, SourceBodies bodies, CancellationToken token) =>
+        ValueSources.Of(value, bodies, token).OfType<IObjectCreationOperation>().Select(c => Assignment(c, property)?.Value).Where(v => v is not null)!;
 
-    private static IOperation? Argument(IInvocationOperation call, string parameter) =>
-        call.Arguments.FirstOrDefault(a => a.Parameter?.Name == parameter && a.ArgumentKind == ArgumentKind.Explicit)?.Value;
-
-    private static ISimpleAssignmentOperation? Assignment(IObjectCreationOperation creation, string property) =>
+    internal static ISimpleAssignmentOperation? Assignment(IObjectCreationOperation creation, string property) =>
         creation.Initializer?.Initializers.OfType<ISimpleAssignmentOperation>()
             .FirstOrDefault(a => a.Target is IPropertyReferenceOperation p && p.Property.Name == property);
-
-    /// <summary>The value given to <paramref name="property"/> in the initializer of an object created in place.</summary>
-    private static IOperation? Initializer(IOperation? operation, string property) =>
-        operation is IObjectCreationOperation creation ? Assignment(creation, property)?.Value : null;
-
-    private static IOperation? Unwrap(IOperation? operation)
-    {
-        while (operation is IConversionOperation conversion) operation = conversion.Operand;
-        return operation;
-    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Globalization;
@@ -16,7 +17,8 @@ namespace NormReg.CodeFixes;
 
 /// <summary>
 /// Fixes on a network's rows: move dropout after the BatchNorm it precedes (NRG101), drop the bias before
-/// BatchNorm (NRG102), remove an output activation the loss applies again (NRG105).
+/// BatchNorm (NRG102), remove an output activation the loss applies again (NRG105). Fix All applies every fix of a
+/// document one after the other on the edited tree, so fixes on neighbouring rows never conflict.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RowCodeFixes)), Shared]
 public sealed class RowCodeFixes : CodeFixProvider
@@ -26,44 +28,47 @@ public sealed class RowCodeFixes : CodeFixProvider
         DiagnosticIds.DropoutBeforeBatchNorm, DiagnosticIds.BiasBeforeBatchNorm, DiagnosticIds.DoubleActivation);
 
     /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Locate, Apply);
 
     /// <inheritdoc/>
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null) return;
         foreach (Diagnostic diagnostic in context.Diagnostics)
         {
-            if (root?.FindNode(diagnostic.Location.SourceSpan) is not AttributeSyntax attribute) continue;
-            string title;
-            System.Func<SyntaxNode, SyntaxNode> edit;
-            switch (diagnostic.Id)
+            if (Locate(root, diagnostic) is not { } nodes) continue;
+            string title = diagnostic.Id switch
             {
-                case DiagnosticIds.DropoutBeforeBatchNorm when diagnostic.Properties.TryGetValue(NetworkDesignAnalyzer.InsertAfterProperty, out string? after):
-                    title = $"Move [{attribute.Name}] after the BatchNorm";
-                    edit = r => RowEdits.MoveAfter(r, attribute, int.Parse(after!, CultureInfo.InvariantCulture));
-                    break;
-                case DiagnosticIds.BiasBeforeBatchNorm:
-                    title = "Set UseBias = false";
-                    edit = r => r.ReplaceNode(attribute, WithoutBias(attribute));
-                    break;
-                case DiagnosticIds.DoubleActivation:
-                    title = $"Remove the [{attribute.Name}] row";
-                    edit = r => RowEdits.Remove(r, attribute);
-                    break;
-                default:
-                    continue;
-            }
+                DiagnosticIds.DropoutBeforeBatchNorm => $"Move [{((AttributeSyntax)nodes[0]).Name}] after the BatchNorm",
+                DiagnosticIds.BiasBeforeBatchNorm => "Set UseBias = false",
+                _ => $"Remove the [{((AttributeSyntax)nodes[0]).Name}] row",
+            };
             context.RegisterCodeFix(
-                CodeAction.Create(title, ct => Apply(context.Document, edit, ct), equivalenceKey: diagnostic.Id),
+                CodeAction.Create(title, ct => Task.FromResult(context.Document.WithSyntaxRoot(Apply(root, diagnostic, nodes))), equivalenceKey: nameof(RowCodeFixes) + diagnostic.Id),
                 diagnostic);
         }
     }
 
-    private static async Task<Document> Apply(Document document, System.Func<SyntaxNode, SyntaxNode> edit, CancellationToken cancellationToken)
+    /// <summary>The nodes a fix edits: the flagged row and, for NRG101, the row it moves after.</summary>
+    private static SyntaxNode[]? Locate(SyntaxNode root, Diagnostic diagnostic)
     {
-        SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
-        return document.WithSyntaxRoot(edit(root));
+        if (root.FindNode(diagnostic.Location.SourceSpan) is not AttributeSyntax attribute) return null;
+        if (diagnostic.Id != DiagnosticIds.DropoutBeforeBatchNorm) return [attribute];
+        if (!diagnostic.Properties.TryGetValue(NetworkDesignAnalyzer.InsertAfterProperty, out string? after) || after is null) return null;
+        int position = int.Parse(after, CultureInfo.InvariantCulture);
+        return root.FindToken(position).Parent?.FirstAncestorOrSelf<AttributeSyntax>() is { } anchor ? [attribute, anchor] : null;
+    }
+
+    private static SyntaxNode Apply(SyntaxNode root, Diagnostic diagnostic, IReadOnlyList<SyntaxNode> nodes)
+    {
+        var attribute = (AttributeSyntax)nodes[0];
+        return diagnostic.Id switch
+        {
+            DiagnosticIds.DropoutBeforeBatchNorm => RowEdits.MoveAfter(root, attribute, (AttributeSyntax)nodes[1]),
+            DiagnosticIds.BiasBeforeBatchNorm => root.ReplaceNode(attribute, WithoutBias(attribute)),
+            _ => RowEdits.Remove(root, attribute),
+        };
     }
 
     /// <summary><c>[Dense(64)]</c> → <c>[Dense(64, UseBias = false)]</c>; an existing <c>UseBias = …</c> becomes <c>false</c>.</summary>

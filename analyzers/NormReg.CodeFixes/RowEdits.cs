@@ -5,7 +5,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace NormReg.CodeFixes;
 
-/// <summary>Edits of attribute rows on a class declaration that keep its layout.</summary>
+/// <summary>
+/// Edits of attribute rows on a class declaration that keep its layout and its build: preprocessor lines and comments
+/// above a row stay where they are, a row's trailing comment travels with it, and a network written as one attribute
+/// list is edited inside that list.
+/// </summary>
 internal static class RowEdits
 {
     /// <summary>Removes <paramref name="attribute"/>, and its list when it was the only one in it.</summary>
@@ -13,37 +17,73 @@ internal static class RowEdits
     {
         var list = (AttributeListSyntax)attribute.Parent!;
         if (list.Attributes.Count > 1) return root.ReplaceNode(list, list.WithAttributes(list.Attributes.Remove(attribute)));
-        // The row's own line goes; a comment above it stays.
+        // The row's own line goes; a comment above it stays, and so does every preprocessor line (#region, #if).
         bool commented = list.GetLeadingTrivia().Any(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia));
-        return root.RemoveNode(list, (commented ? SyntaxRemoveOptions.KeepLeadingTrivia : SyntaxRemoveOptions.KeepNoTrivia) | SyntaxRemoveOptions.KeepUnbalancedDirectives)!;
+        return root.RemoveNode(list, (commented ? SyntaxRemoveOptions.KeepLeadingTrivia : SyntaxRemoveOptions.KeepNoTrivia) | SyntaxRemoveOptions.KeepDirectives)!;
     }
 
-    /// <summary>
-    /// Moves <paramref name="attribute"/> into a row of its own right after the attribute list that contains
-    /// position <paramref name="after"/>, on the same class declaration.
-    /// </summary>
-    public static SyntaxNode MoveAfter(SyntaxNode root, AttributeSyntax attribute, int after)
+    /// <summary>Moves <paramref name="attribute"/> right after <paramref name="anchor"/>, a row of the same class declaration.</summary>
+    public static SyntaxNode MoveAfter(SyntaxNode root, AttributeSyntax attribute, AttributeSyntax anchor)
     {
         var declaration = attribute.FirstAncestorOrSelf<TypeDeclarationSyntax>()!;
         SyntaxList<AttributeListSyntax> lists = declaration.AttributeLists;
-        AttributeListSyntax source = (AttributeListSyntax)attribute.Parent!;
-        AttributeListSyntax target = lists.First(l => l.Span.Contains(after));
-        SyntaxTriviaList indentation = SyntaxFactory.TriviaList(target.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).LastOrDefault());
-        AttributeListSyntax moved = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(attribute.WithoutTrivia()))
-            .WithLeadingTrivia(indentation)
-            .WithTrailingTrivia(target.GetTrailingTrivia());
-
+        var source = (AttributeListSyntax)attribute.Parent!;
+        var target = (AttributeListSyntax)anchor.Parent!;
         int sourceIndex = lists.IndexOf(source), targetIndex = lists.IndexOf(target);
+        int anchorIndex = target.Attributes.IndexOf(anchor);
+        AttributeSyntax moved = attribute.WithoutTrivia();
+
+        if (source == target)
+        {
+            // One list (e.g. a whole network written as [Network, Input(4), Dense(8), Dropout(0.5), BatchNorm, …]): reorder inside it.
+            int from = source.Attributes.IndexOf(attribute);
+            SeparatedSyntaxList<AttributeSyntax> attributes = source.Attributes.RemoveAt(from);
+            attributes = attributes.Insert(anchorIndex + (from < anchorIndex ? 0 : 1), moved);
+            return root.ReplaceNode(source, source.WithAttributes(attributes));
+        }
+
+        bool intoTarget = anchorIndex < target.Attributes.Count - 1;
+        AttributeListSyntax? newList = null;
+        if (intoTarget)
+        {
+            lists = lists.Replace(target, target.WithAttributes(target.Attributes.Insert(anchorIndex + 1, moved)));
+        }
+        else
+        {
+            SyntaxTriviaList indentation = SyntaxFactory.TriviaList(target.GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).LastOrDefault());
+            // A row alone on its list takes its trailing comment along; one taken out of a shared list takes the line end only.
+            SyntaxTriviaList trailing = source.Attributes.Count == 1
+                ? source.GetTrailingTrivia()
+                : SyntaxFactory.TriviaList(target.GetTrailingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia) || t.IsKind(SyntaxKind.EndOfLineTrivia)));
+            newList = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(moved)).WithLeadingTrivia(indentation).WithTrailingTrivia(trailing);
+        }
+
         if (source.Attributes.Count == 1)
         {
-            lists = lists.RemoveAt(sourceIndex);
+            lists = RemoveList(lists, sourceIndex);
             if (sourceIndex < targetIndex) targetIndex--;
         }
         else
         {
-            lists = lists.Replace(source, source.WithAttributes(source.Attributes.Remove(attribute)));
+            lists = lists.Replace(lists[sourceIndex], source.WithAttributes(source.Attributes.Remove(attribute)));
         }
-        lists = lists.Insert(targetIndex + 1, moved);
+        if (newList is not null) lists = lists.Insert(targetIndex + 1, newList);
         return root.ReplaceNode(declaration, declaration.WithAttributeLists(lists));
+    }
+
+    /// <summary>Removes a list; what stands above it on its own lines (#region, #if, comments) goes to the next list, or the declaration.</summary>
+    private static SyntaxList<AttributeListSyntax> RemoveList(SyntaxList<AttributeListSyntax> lists, int index)
+    {
+        AttributeListSyntax removed = lists[index];
+        SyntaxTriviaList leading = removed.GetLeadingTrivia();
+        int keep = leading.Count;
+        while (keep > 0 && leading[keep - 1].IsKind(SyntaxKind.WhitespaceTrivia)) keep--;
+        var above = SyntaxFactory.TriviaList(leading.Take(keep));
+        lists = lists.RemoveAt(index);
+        if (above.Count > 0 && index < lists.Count)
+        {
+            lists = lists.Replace(lists[index], lists[index].WithLeadingTrivia(above.AddRange(lists[index].GetLeadingTrivia())));
+        }
+        return lists;
     }
 }

@@ -100,6 +100,108 @@ public sealed class CodeFixTests
         """);
 
     [Fact]
+    public Task Dropout_leaves_its_region_line_in_place() => AssertFix(new RowCodeFixes(), "NRG101",
+        """
+        using NormReg;
+        [Network]
+        [Input(4)]
+        [Dense(8, UseBias = false)]
+        #region regularization
+        [Dropout(0.5)]
+        #endregion
+        [BatchNorm]
+        [Dense(3)]
+        public partial class Net;
+        """,
+        """
+        using NormReg;
+        [Network]
+        [Input(4)]
+        [Dense(8, UseBias = false)]
+        #region regularization
+        #endregion
+        [BatchNorm]
+        [Dropout(0.5)]
+        [Dense(3)]
+        public partial class Net;
+        """);
+
+    [Fact]
+    public Task Dropout_takes_its_trailing_comment_along_once() => AssertFix(new RowCodeFixes(), "NRG101",
+        """
+        using NormReg;
+        [Network]
+        [Input(4)]
+        [Dense(8, UseBias = false)]
+        [Dropout(0.5)]  // regularize
+        [ReLU]
+        [BatchNorm]     // normalize
+        [Dense(3)]
+        public partial class Net;
+        """,
+        """
+        using NormReg;
+        [Network]
+        [Input(4)]
+        [Dense(8, UseBias = false)]
+        [ReLU]
+        [BatchNorm]     // normalize
+        [Dropout(0.5)]  // regularize
+        [Dense(3)]
+        public partial class Net;
+        """);
+
+    [Fact]
+    public Task In_a_network_written_as_one_list_dropout_moves_inside_it() => AssertFix(new RowCodeFixes(), "NRG101",
+        """
+        using NormReg;
+        [Network, Input(4), Dense(8, UseBias = false), Dropout(0.5), BatchNorm, Dense(3)] // one line
+        public partial class Net;
+        """,
+        """
+        using NormReg;
+        [Network, Input(4), Dense(8, UseBias = false), BatchNorm, Dropout(0.5), Dense(3)] // one line
+        public partial class Net;
+        """);
+
+    [Fact]
+    public Task A_double_softmax_inside_a_region_keeps_the_region() => AssertFix(new RowCodeFixes(), "NRG105",
+        """
+        using NormReg;
+        [Network(Loss = Loss.SoftmaxCrossEntropy)]
+        [Input(4)]
+        [Dense(3)]
+        #region output
+        [Softmax]
+        #endregion
+        public partial class Net;
+        """,
+        """
+        using NormReg;
+        [Network(Loss = Loss.SoftmaxCrossEntropy)]
+        [Input(4)]
+        [Dense(3)]
+
+        #region output
+        #endregion
+        public partial class Net;
+        """);
+
+    [Fact]
+    public Task Fix_all_moves_every_dropout_of_a_network_written_as_one_list() => AssertFix(new RowCodeFixes(), "NRG101",
+        """
+        using NormReg;
+        [Network, Input(4), Dense(8, UseBias = false), Dropout(0.5), BatchNorm, Dense(8, UseBias = false), GaussianNoise(0.1), ReLU, BatchNorm, Dense(3)]
+        public partial class Net;
+        """,
+        """
+        using NormReg;
+        [Network, Input(4), Dense(8, UseBias = false), BatchNorm, Dropout(0.5), Dense(8, UseBias = false), ReLU, BatchNorm, GaussianNoise(0.1), Dense(3)]
+        public partial class Net;
+        """,
+        fixAll: true);
+
+    [Fact]
     public Task A_double_softmax_row_is_removed() => AssertFix(new RowCodeFixes(), "NRG105",
         """
         using NormReg;

@@ -18,6 +18,9 @@ public sealed class DesignRuleTests
     [InlineData("NoiseOnOutputs", "[Network(Loss = Loss.MeanSquaredError)] [Input(4)] [Dense(3)] [{|NRG104:GaussianNoise(0.1)|}] [Tanh] public partial class Net;")]
     [InlineData("DoubleSoftmax", "[Network(Loss = Loss.SoftmaxCrossEntropy)] [Input(4)] [Dense(3)] [{|NRG105:Softmax|}] public partial class Net;")]
     [InlineData("DoubleSigmoid", "[Network(Loss = Loss.BinaryCrossEntropy)] [Input(4)] [Dense(1)] [{|NRG105:Sigmoid|}] public partial class Net;")]
+    [InlineData("DropoutActivationBatchNorm", "[Network] [Input(4)] [Dense(8)] [{|NRG101:Dropout(0.5)|}] [ReLU] [BatchNorm] [Dense(3)] public partial class Net;")]
+    [InlineData("NoiseTwoActivationsBatchNorm", "[Network] [Input(4)] [{|NRG101:GaussianNoise(0.1)|}] [Tanh] [GELU] [BatchNorm] [Dense(3)] public partial class Net;")]
+    [InlineData("SoftmaxThenDropoutAtTheEnd", "[Network(Loss = Loss.SoftmaxCrossEntropy)] [Input(4)] [Dense(3)] [{|NRG105:Softmax|}] [{|NRG104:Dropout(0.2)|}] public partial class Net;")]
     public void Fires_at_the_marked_row(string name, string markup) => RuleAssert.Exactly(name, Usings + markup);
 
     [Theory]
@@ -34,5 +37,8 @@ public sealed class DesignRuleTests
     [InlineData("SoftmaxWithSquaredError", "[Network(Loss = Loss.MeanSquaredError)] [Input(4)] [Dense(3)] [Softmax] public partial class Net;")]
     [InlineData("SoftmaxInTheMiddle", "[Network] [Input(4)] [Dense(3)] [Softmax] [Dense(3)] public partial class Net;")]
     [InlineData("SigmoidWithCrossEntropy", "[Network(Loss = Loss.SoftmaxCrossEntropy)] [Input(4)] [Dense(3)] [Sigmoid] public partial class Net;")]
+    [InlineData("DropoutActivationLayerNorm", "[Network] [Input(4)] [Dense(8)] [Dropout(0.5)] [ReLU] [LayerNorm] [Dense(3)] public partial class Net;")]
+    [InlineData("DropoutActivationDenseBatchNorm", "[Network] [Input(4)] [Dense(8)] [Dropout(0.5)] [ReLU] [Dense(8, UseBias = false)] [BatchNorm] [Dense(3)] public partial class Net;")]
+    [InlineData("SoftmaxDropoutDense", "[Network(Loss = Loss.SoftmaxCrossEntropy)] [Input(4)] [Dense(3)] [Softmax] [Dropout(0.2)] [Dense(3)] public partial class Net;")]
     public void Near_misses_stay_silent(string name, string source) => RuleAssert.Exactly(name, Usings + source);
 }

@@ -88,6 +88,12 @@ public sealed class UsageRuleTests
             public static History Train(NormNet net, float[] x, int[] y) => net.Fit(x, y, new Sgd(0.1), new FitOptions { BatchSize = {|NRG106:1|} });
         }
         """)]
+    [InlineData("BatchNormWithBatchOfTwoIsInformation", """
+        public static class Use
+        {
+            public static float Step(NormNet net, float[] x, int[] labels, Optimizer optimizer) => net.TrainStep(x, labels, {|NRG111:2|}, optimizer);
+        }
+        """)]
     [InlineData("L2WithAdamW", """
         public static class Use
         {
@@ -169,12 +175,6 @@ public sealed class UsageRuleTests
                 net.Forward(x, y, 1, ForwardMode.Training);
                 return y[0];
             }
-        }
-        """)]
-    [InlineData("BatchNormWithBatchOfTwo", """
-        public static class Use
-        {
-            public static float Step(NormNet net, float[] x, int[] labels, Optimizer optimizer) => net.TrainStep(x, labels, 2, optimizer);
         }
         """)]
     [InlineData("BatchOfOneWithoutBatchNorm", """

@@ -15,7 +15,7 @@ namespace NormReg.Package.Tests;
 [Collection(PackageCollection.Name)]
 public sealed class MisuseBuildTests(PackedPackage package)
 {
-    private static readonly string[] WarningRules = BuildDiagnostics.Ids(100, 108);
+    private static readonly string[] WarningRules = BuildDiagnostics.Ids(100, 109);
     private static readonly string[] StructuralRules = BuildDiagnostics.Ids(1, 14);
 
     [Fact]

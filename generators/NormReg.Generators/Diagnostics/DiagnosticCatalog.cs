@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis;
 namespace NormReg.Generators.Diagnostics;
 
 /// <summary>Every descriptor NormReg.Gen reports, in one place. Each links to its page under <c>docs/diagnostics/</c>.</summary>
-public static class DiagnosticCatalog
+internal static class DiagnosticCatalog
 {
     private const string HelpBase = "https://github.com/NormReg/NormReg.Gen/blob/main/docs/diagnostics/";
     private const string Structure = "NormReg.Structure";
@@ -126,19 +126,35 @@ public static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor L2WithAdamW = Warning(
         DiagnosticIds.L2WithAdamW, Training, "L2 rows and AdamW weight decay together",
-        "'{0}' has L2 rows ({1}) and is trained with AdamW, which decays the weights again; use Adam with the L2 rows, or AdamW without them",
-        "An [L2] row adds λ·Σw² to the loss; AdamW also shrinks every weight by lr·λ each step. Together they penalize the weights twice with two different schedules, which is rarely intended (Loshchilov and Hutter, 2019).");
+        "'{0}' has L2 rows ({1}) and is trained with {2}, which decays the weights again; keep the L2 rows with an optimizer without weight decay, or the weight decay without the L2 rows",
+        "An [L2] row adds λ·Σw² to the loss. AdamW also shrinks every weight by lr·λ each step (decoupled decay), and Adam or Sgd given a weightDecay add λ·w to every gradient (coupled decay, the same as a second L2 penalty). Together they penalize the weights twice, which is rarely intended (Loshchilov and Hutter, 2019).");
 
     public static readonly DiagnosticDescriptor EarlyStoppingWithoutValidation = Warning(
         DiagnosticIds.EarlyStoppingWithoutValidation, Training, "Early stopping without validation data",
         "Early stopping monitors {0}, but these FitOptions give no validation data; set ValidationFeatures or ValidationSplit, or monitor a training metric",
         "Early stopping on a validation metric needs a validation set: without one there is nothing to monitor. Fit rejects such options before the first epoch; Keras only warns and never stops early.");
 
+    public static readonly DiagnosticDescriptor NormalizationOnHeldOutData = Warning(
+        DiagnosticIds.NormalizationOnHeldOutData, Training, "Input statistics fitted on validation or test data",
+        "'{0}' fits the input statistics of '{1}' on '{2}', which {3}; fit them on the training part only",
+        "FitNormalization computes the means and deviations (or minima and maxima) the network scales its inputs with. Fitted on data that also serves to validate or test, the held-out samples leak into the model and the validation or test score is optimistic. ValidationSplit holds out the last part of the array given to Fit, so statistics fitted on that whole array include the validation samples: fit them on the first part (features.AsSpan(0, trainCount * InputSize)) or split the data yourself. scikit-learn's rule: fit the scaler inside the training fold.");
+
+    public static readonly DiagnosticDescriptor ValidationSplitMissesClasses = Warning(
+        DiagnosticIds.ValidationSplitMissesClasses, Training, "Validation split cannot represent the classes",
+        "ValidationSplit = {0} holds out the last {1} of {2} samples, whose labels {3}; shuffle the samples before Fit, or pass ValidationFeatures and ValidationLabels",
+        "ValidationSplit takes the last fraction of the arrays before any shuffling (Keras semantics). On data sorted by class, that fraction holds one class, or misses classes that training has, and every validation metric is meaningless. Fit refuses such a split at run time; this rule reports it where the labels are constants the compiler can see.");
+
+    public static readonly DiagnosticDescriptor BatchNormSmallBatch = Info(
+        DiagnosticIds.BatchNormSmallBatch, Training, "BatchNorm trained with a small batch",
+        "This trains '{0}' with a constant batch size of {1}; '{2}' estimates its statistics from so few samples that they are noisy, and training and inference disagree",
+        "BatchNorm normalizes each training batch with its own mean and variance. Below about 8 samples these estimates are noisy: Wu and He (Group Normalization, 2018) report ImageNet error rising steeply as the per-device batch drops from 32 to 2, and Ioffe (Batch Renormalization, 2017) shows the same for small batches. Use a batch of at least 8, or LayerNorm, which does not depend on the batch.");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         InternalError, NoInput, MultipleInputs, InputNotFirst, NotPartial, SplitDeclaration,
         RowOutsideNetwork, NonPositiveSize, DuplicateLayerName, InvalidLayerName, NoLayers, InvalidArgument,
         MisplacedModifier, RepeatedModifier, UnusableClass, TrainingModeAtInference, DropoutBeforeBatchNorm, BiasBeforeBatchNorm,
-        PenaltyOnNormalization, DropoutAfterLastWeights, DoubleActivation, BatchNormBatchOfOne, L2WithAdamW, EarlyStoppingWithoutValidation);
+        PenaltyOnNormalization, DropoutAfterLastWeights, DoubleActivation, BatchNormBatchOfOne, L2WithAdamW, EarlyStoppingWithoutValidation,
+        NormalizationOnHeldOutData, ValidationSplitMissesClasses, BatchNormSmallBatch);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 
@@ -146,6 +162,9 @@ public static class DiagnosticCatalog
 
     private static DiagnosticDescriptor Warning(string id, string category, string title, string message, string description) =>
         new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description, HelpBase + id + ".md");
+
+    private static DiagnosticDescriptor Info(string id, string category, string title, string message, string description) =>
+        new(id, title, message, category, DiagnosticSeverity.Info, isEnabledByDefault: true, description, HelpBase + id + ".md");
 
     private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
         new(id, title, message, Structure, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpBase + id + ".md");

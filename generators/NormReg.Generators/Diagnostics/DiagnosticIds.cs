@@ -1,7 +1,7 @@
 namespace NormReg.Generators.Diagnostics;
 
 /// <summary>Stable diagnostic IDs, for code fixes, tests and <c>.editorconfig</c>.</summary>
-public static class DiagnosticIds
+internal static class DiagnosticIds
 {
     public const string InternalError = "NRG000";
     public const string NoInput = "NRG001";
@@ -28,4 +28,7 @@ public static class DiagnosticIds
     public const string BatchNormBatchOfOne = "NRG106";
     public const string L2WithAdamW = "NRG107";
     public const string EarlyStoppingWithoutValidation = "NRG108";
+    public const string NormalizationOnHeldOutData = "NRG109";
+    public const string ValidationSplitMissesClasses = "NRG110";
+    public const string BatchNormSmallBatch = "NRG111";
 }

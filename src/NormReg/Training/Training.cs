@@ -131,6 +131,7 @@ public static class Training
         else if (options.ValidationSplit > 0)
         {
             trainCount = SplitAt(count, options.ValidationSplit);
+            if (targets is int[] labels) ValidationSplitClasses.Require(name, labels, trainCount, options.ValidationSplit);
             validationX = features.AsSpan(trainCount * inputWidth);
             validationY = targets.AsSpan(trainCount * targetWidth);
         }

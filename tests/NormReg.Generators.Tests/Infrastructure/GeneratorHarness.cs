@@ -22,7 +22,7 @@ internal static class GeneratorHarness
 
     /// <summary>Every analyzer the package ships.</summary>
     public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } =
-        [new RowOutsideNetworkAnalyzer(), new NetworkDesignAnalyzer(), new InferenceModeAnalyzer(), new TrainingSetupAnalyzer()];
+        [new RowOutsideNetworkAnalyzer(), new NetworkDesignAnalyzer(), new InferenceModeAnalyzer(), new TrainingSetupAnalyzer(), new TrainingDataAnalyzer()];
 
     public static CSharpCompilation Compile(params string[] sources) =>
         CSharpCompilation.Create(

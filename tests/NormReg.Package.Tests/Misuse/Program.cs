@@ -51,7 +51,7 @@ risk.Fit(riskX, riskY, new Sgd(0.01), new FitOptions
 // Demand: a validation split makes early stopping meaningful; nothing to report here.
 var (demandX, demandY) = Data.Demand(1500, seed: 4);
 var demand = new DemandForecaster(maxBatchSize: 32, seed: 2);
-demand.FitNormalization(demandX);
+demand.FitNormalization(demandX); // expect: NRG109
 demand.Fit(demandX, demandY, new Adam(3e-3), new FitOptions
 {
     Epochs = 100,
