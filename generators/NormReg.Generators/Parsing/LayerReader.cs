@@ -92,7 +92,7 @@ internal sealed class LayerReader(string network, string typeName, IReadOnlyColl
     private void CheckFields()
     {
         var owners = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (string field in Naming.FixedFields) owners[field] = -1;
+        foreach (string field in GeneratedMembers.Fields) owners[field] = -1;
         for (int i = 0; i < _layers.Count; i++)
         {
             if (_names[i].Reported) continue;
