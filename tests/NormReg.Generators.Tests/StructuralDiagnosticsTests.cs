@@ -179,6 +179,12 @@ public sealed class StructuralDiagnosticsTests
     [InlineData("L1L2ZeroAsFloat", "[Network] [Input(2)] [Dense(3), {|NRG011:L1L2(1e-50, 0)|}] public partial class Net;")]
     [InlineData("SlopeInfiniteAsFloat", "[Network] [Input(2)] [LeakyReLU({|NRG011:1e39|})] [Dense(3)] public partial class Net;")]
     [InlineData("MinMaxEmptyAsFloat", "[Network] [Input(2), {|NRG011:MinMax(0.5, 0.50000000001)|}] [Dense(3)] public partial class Net;")]
+    [InlineData("MinMaxRangeOverflows", "[Network] [Input(2), {|NRG011:MinMax(-3.4e38f, 3.4e38f)|}] [Dense(3)] public partial class Net;")]
+    [InlineData("MinMaxRangeJustOverflows", "[Network] [Input(2), {|NRG011:MinMax(-1.71e38, 1.71e38)|}] [Dense(3)] public partial class Net;")]
+    [InlineData("MinMaxRangeOverflowsOneSided", "[Network] [Input(2), {|NRG011:MinMax(-1e38, float.MaxValue)|}] [Dense(3)] public partial class Net;")]
+    [InlineData("L2GradientOverflows", "[Network] [Input(2)] [Dense(3), L2({|NRG011:3e38|})] public partial class Net;")]
+    [InlineData("L1L2GradientOverflows", "[Network] [Input(2)] [Dense(3), L1L2(0, {|NRG011:2e38|})] public partial class Net;")]
+    [InlineData("NoiseTailOverflows", "[Network] [Input(2)] [GaussianNoise({|NRG011:1e38|})] [Dense(3)] public partial class Net;")]
     [InlineData("ModifierBeforeEverything", "[Network] [{|NRG012:L2(0.1)|}] [Input(2)] [Dense(3)] public partial class Net;")]
     [InlineData("ScalingOnALayer", "[Network] [Input(2)] [Dense(3), {|NRG012:ZScore|}] public partial class Net;")]
     [InlineData("PenaltyOnTheInput", "[Network] [Input(2), {|NRG012:L2(0.1)|}] [Dense(3)] public partial class Net;")]
@@ -249,6 +255,8 @@ public sealed class StructuralDiagnosticsTests
     [InlineData("Generic", "[Network] [Input(2)] [Dense(3)] public partial class Net<T> where T : struct;")]
     [InlineData("PlainClassWithoutRows", "public class Plain;")]
     [InlineData("EveryRowAndModifier", "[Network] [Input(2), ZScore] [GaussianNoise(0.1)] [Dense(3), L1L2(0, 0.01, IncludeBias = true), MaxNorm(3)] [BatchNorm(Momentum = 1), L2(1e-4)] [ReLU] [Dropout(0)] [Dense(4)] [LayerNorm, L1(1e-3)] [Dense(2)] public partial class Net;")]
+    [InlineData("MinMaxWidestRange", "[Network(Loss = Loss.MeanSquaredError)] [Input(2), MinMax(-1.7e38, 1.7e38)] [Dense(1)] public partial class Net;")]
+    [InlineData("LargestPenalties", "[Network] [Input(2)] [Dense(3), L2(1e38)] [Dense(2), L1(3e38)] public partial class Net;")]
     [InlineData("MinMaxDefaults", "[Network(Loss = Loss.MeanSquaredError)] [Input(2), MinMax] [Dense(1)] public partial class Net;")]
     public void Valid_declarations_get_no_diagnostic_and_compile(string name, string source)
     {
