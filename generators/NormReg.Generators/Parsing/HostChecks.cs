@@ -35,7 +35,8 @@ internal static class HostChecks
     {
         var names = new Dictionary<string, string>(System.StringComparer.Ordinal);
         foreach (string name in GeneratedMembers.Members.Concat(GeneratedMembers.Fields)) names[name] = "a member the generator emits";
-        foreach ((string name, LayerSpec layer) in GeneratedMembers.ForLayers(layers))
+        // A layer whose name was refused (NRG009) generates nothing to clash with.
+        foreach ((string name, LayerSpec layer) in GeneratedMembers.ForLayers(layers.Where(l => NetworkParser.NameProblem(l.Name, "") is null)))
         {
             if (!names.ContainsKey(name)) names[name] = (name == layer.Name ? "the view" : "a field") + $" the generator emits for layer '{layer.Name}'";
         }
