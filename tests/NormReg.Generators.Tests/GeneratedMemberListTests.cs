@@ -57,6 +57,19 @@ public sealed class GeneratedMemberListTests
         Assert.Empty(GeneratedMembers.Members.Concat(GeneratedMembers.Fields).Intersect(typeof(object).GetMethods().Select(m => m.Name)));
     }
 
+    [Fact]
+    public void Every_listed_name_taken_by_a_users_member_is_refused_there()
+    {
+        string[] names = [.. GeneratedMembers.Members.Concat(GeneratedMembers.Fields)];
+        // One compilation, one network per name, each with a method of that name.
+        string source = "using NormReg;\nnamespace App;\n" + string.Concat(names.Select((name, i) =>
+            $"[Network] [Input(2)] [Dense(1)] public partial class Net{i} {{ public void {name}() {{ }} }}\n"));
+
+        var diagnostics = GeneratorHarness.NormRegDiagnostics(source);
+
+        Assert.All(names, name => Assert.Contains(diagnostics, d => d.Id == "NRG014" && d.GetMessage().Contains($"its member '{name}'") && source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length) == name));
+    }
+
     /// <summary>The names of the members declared directly in <paramref name="type"/>, the constructor aside.</summary>
     private static IEnumerable<string> Names(TypeDeclarationSyntax type) => type.Members.SelectMany(member => member switch
     {
