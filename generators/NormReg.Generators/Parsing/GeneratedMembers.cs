@@ -20,9 +20,13 @@ internal static class GeneratedMembers
         "CopyState", "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit",
         "RunInference", "CheckInputs", "ForwardInference", "ForwardTraining", "ForwardSampling", "BackwardCore", "RefreshFolds", "ApplyUpdate");
 
-    /// <summary>Fields every network may declare, whatever its layers; a layer's own fields come from <see cref="Naming.Fields"/>.</summary>
+    /// <summary>
+    /// Fields every network may declare, whatever its layers; a layer's own fields come from <see cref="Naming.Fields"/>.
+    /// <c>_core</c> is the field of the lean emitter (shared behaviour in the runtime's NetworkCore); the others are the
+    /// current emitter's, kept until both have met on main.
+    /// </summary>
     public static readonly ImmutableArray<string> Fields = ImmutableArray.Create(
-        "_parameters", "_gradients", "_statistics", "_statisticsBefore", "_folded", "_foldsStale", "_input", "_dInput", "_trainingBatch", "_random");
+        "_core", "_parameters", "_gradients", "_statistics", "_statisticsBefore", "_folded", "_foldsStale", "_input", "_dInput", "_trainingBatch", "_random");
 
     /// <summary>
     /// Names the emitter does not declare but a layer's view property must not take either: the runtime's extension
