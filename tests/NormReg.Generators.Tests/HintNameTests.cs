@@ -16,6 +16,7 @@ namespace NormReg.Generators.Tests;
 public sealed class HintNameTests
 {
     private const string Rows = "[Network] [Input(2)] [Dense(3)] ";
+    private const string Long = "AVeryLongNetworkNameThatGoesOnAndOnPastWhatAFileSystemPathShouldHoldForOneGeneratedFileInAnObjFolderOfAProjectDeepInATree";
 
     [Theory]
     [InlineData("GenericArity", "namespace App { " + Rows + "public partial class Scorer<T>; " + Rows + "public partial class Scorer_1; }")]
@@ -25,6 +26,8 @@ public sealed class HintNameTests
     [InlineData("NamespaceCaseOnly", "namespace App { " + Rows + "public partial class Net; } namespace APP { " + Rows + "public partial class Net; }")]
     [InlineData("AccentOnly", "namespace App { " + Rows + "public partial class Cafe\u0301; " + Rows + "public partial class Cafe_; " + Rows + "public partial class Caf\u00E9; " + Rows + "public partial class CAF\u00C9; }")]
     [InlineData("FormattingCharacter", "namespace App { " + Rows + "public partial class Ne\u00ADt2; " + Rows + "public partial class Ne_t2; }")]
+    [InlineData("KeywordNamespace", "namespace @class { " + Rows + "public partial class Net; } namespace _class { " + Rows + "public partial class Net; }")]
+    [InlineData("LongNames", "namespace App { " + Rows + "public partial class " + Long + "A; " + Rows + "public partial class " + Long + "B; " + Rows + "public partial class " + Long + "b; }")]
     [InlineData("GlobalAndNamespace", Rows + "public partial class Net; namespace Net2 { " + Rows + "public partial class Net; }")]
     public void Colliding_names_all_generate_and_compile(string name, string source)
     {
@@ -37,6 +40,7 @@ public sealed class HintNameTests
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS1591").Select(d => $"{name}: {d}"));
         string[] keys = [.. result.GeneratedSources.Select(s => FileSystemKey(s.HintName))];
         Assert.Equal(keys.Length, keys.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(result.GeneratedSources, s => Assert.True(s.HintName.Length <= HintNames.MaxLength + ".99.g.cs".Length, s.HintName));
         // Every network got its members: none was lost to another's file.
         foreach (INamedTypeSymbol type in Networks(output)) Assert.False(type.GetMembers("Predict").IsEmpty, $"{name}: {type} has no Predict");
     }
