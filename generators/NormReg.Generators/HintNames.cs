@@ -49,7 +49,16 @@ internal static class HintNames
     private static string Key(string name)
     {
         var key = new StringBuilder(name.Length);
-        foreach (char c in name.Normalize(NormalizationForm.FormKD))
+        string decomposed;
+        try
+        {
+            decomposed = name.Normalize(NormalizationForm.FormKD);
+        }
+        catch (ArgumentException)
+        {
+            decomposed = name; // not valid UTF-16; the parser's hint names never are, but a key must not throw
+        }
+        foreach (char c in decomposed)
         {
             UnicodeCategory category = CharUnicodeInfo.GetUnicodeCategory(c);
             if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format) continue;
