@@ -15,7 +15,7 @@ namespace NormReg.Generators.Tests.Fuzzing;
 /// </summary>
 internal sealed class DeclarationGenerator
 {
-    private static readonly string[] ValidNames = ["Net", "Scorer", "Classifier", "Model", "R\u00e9seau", "@Model"];
+    private static readonly string[] ValidNames = ["Net", "Scorer", "Classifier", "Model", "R\u00e9seau", "@Model", "Sco\u00ADrer", "Mo\u200Ddel"];
     private static readonly string[] ChaoticNames =
         ["Net", "Dense1", "ReLU1", "BatchNorm1", "InputSize", "Predict", "Architecture", "Parameters", "Forward", "Random", "Span", "Math",
          "NormReg", "System", "@class", "@event", "Hidden", "Outer1"];
@@ -201,7 +201,7 @@ internal sealed class DeclarationGenerator
     private static void Name(DeclarationShape shape, string name)
     {
         shape.Name = name;
-        shape.PlainName = name.TrimStart('@');
+        shape.PlainName = DeclarationSetGenerator.Plain(name);
     }
 
     private void Generic(DeclarationShape shape, bool chaotic = false)
