@@ -36,7 +36,7 @@ internal static class GeneratedMembers
         "Save", "Load", "ExportOnnx", "Fit", "Evaluate",
         "ToString", "Equals", "GetHashCode", "GetType", "MemberwiseClone", "ReferenceEquals", "Finalize");
 
-    /// <summary>The parameter types of the generated constructor, <c>(int maxBatchSize = 1, int seed = 0)</c>, as <see cref="Microsoft.CodeAnalysis.SpecialType"/> names.</summary>
+    /// <summary>The parameter types of the generated constructor, <c>(int maxBatchSize = 1, int seed = 0)</c>: a constructor of the user's with these types duplicates it.</summary>
     public static readonly ImmutableArray<Microsoft.CodeAnalysis.SpecialType> ConstructorParameters =
         ImmutableArray.Create(Microsoft.CodeAnalysis.SpecialType.System_Int32, Microsoft.CodeAnalysis.SpecialType.System_Int32);
 
