@@ -17,7 +17,7 @@ internal static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InternalError = Error(
         DiagnosticIds.InternalError, "NormReg.Gen could not process a network",
         "NormReg.Gen failed on network '{0}': {1}",
-        "The generator met a declaration it could not handle. No code was generated for this network; please report the declaration.");
+        "The generator met a declaration it could not handle. No code was generated for this network, and every other network was; please report the declaration.");
 
     public static readonly DiagnosticDescriptor NoInput = Error(
         DiagnosticIds.NoInput, "Network has no [Input] row",
@@ -62,7 +62,7 @@ internal static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidLayerName = Error(
         DiagnosticIds.InvalidLayerName, "Layer name is not usable",
         "Layer name '{0}' in network '{1}' cannot be used: {2}",
-        "A layer name must be a C# identifier that is not a keyword and not the name of a member the generator emits.");
+        "A layer name must be a C# identifier that is not a keyword, has no invisible formatting character (C# ignores those in identifiers), and is not the name of a member the generator emits.");
 
     public static readonly DiagnosticDescriptor NoLayers = Error(
         DiagnosticIds.NoLayers, "Network has no layers",
@@ -87,7 +87,7 @@ internal static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnusableClass = Error(
         DiagnosticIds.UnusableClass, "Class cannot hold the generated network",
         "'{0}' cannot hold network '{1}': {2}",
-        "The generator adds members, fields and a constructor to the network class, in a file of its own: the class may not have the name of one of those members, may not have a primary constructor (the generated constructor could not call it), and neither it nor a type around it may be file-local.");
+        "The generator adds members, fields and a constructor to the network class, in a file of its own: the class may not have the name of one of those members, may not have a primary constructor (the generated constructor could not call it), may not be a record (copies would share its buffers), and neither it nor a type around it may be file-local. Its own members may not take a generated name, its own constructors must call the generated one through this(…), and its base class must have an accessible constructor without arguments, no visible member with a generated name, and must not be a network.");
 
     public static readonly DiagnosticDescriptor TrainingModeAtInference = Warning(
         DiagnosticIds.TrainingModeAtInference, Inference, "Training-mode forward pass used for inference",

@@ -25,5 +25,8 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
 /// <summary>What parsing one <c>[Network]</c> declaration produced: a network, diagnostics, or both empty when the compiler already reports the problem.</summary>
 internal sealed record ParseResult(NetworkSpec? Network, EquatableArray<DiagnosticInfo> Diagnostics)
 {
+    /// <summary>Where a failure to plan or emit <see cref="Network"/> is reported: the class name.</summary>
+    public LocationInfo? Declaration { get; init; }
+
     public static ParseResult Nothing { get; } = new(null, EquatableArray<DiagnosticInfo>.Empty);
 }

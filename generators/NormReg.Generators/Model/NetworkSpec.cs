@@ -90,4 +90,8 @@ internal sealed record NetworkSpec(
     int InputSize,
     string InputRow,
     InputScalingSpec Scaling,
-    EquatableArray<LayerSpec> Layers);
+    EquatableArray<LayerSpec> Layers)
+{
+    /// <summary>The metadata name with namespace and containing types (<c>App.Holder`1+Scorer</c>): unique among the networks of a compilation, unlike <see cref="HintName"/>.</summary>
+    public string FullName { get; init; } = "";
+}

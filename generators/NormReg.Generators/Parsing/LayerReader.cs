@@ -92,7 +92,7 @@ internal sealed class LayerReader(string network, string typeName, IReadOnlyColl
     private void CheckFields()
     {
         var owners = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (string field in Naming.FixedFields) owners[field] = -1;
+        foreach (string field in GeneratedMembers.Fields) owners[field] = -1;
         for (int i = 0; i < _layers.Count; i++)
         {
             if (_names[i].Reported) continue;
@@ -152,7 +152,7 @@ internal sealed class LayerReader(string network, string typeName, IReadOnlyColl
                 layer = layer with { Rate = Check(row, 0, row.PositionalDouble(0), v => v >= 0 && v < 1, "the rate must be in [0, 1)") };
                 break;
             case LayerKind.GaussianNoise:
-                layer = layer with { Rate = Check(row, 0, row.PositionalDouble(0), IsPositive, "the standard deviation must be positive and finite") };
+                layer = layer with { Rate = Check(row, 0, row.PositionalDouble(0), v => IsPositive(v) && IsFinite(10 * (float)v), "the standard deviation must be positive, and ten times it (a draw far in the tail) finite") };
                 break;
             case LayerKind.BatchNorm:
                 layer = layer with
@@ -217,12 +217,14 @@ internal sealed class LayerReader(string network, string typeName, IReadOnlyColl
             return;
         }
         const string Strength = "the strength must be positive and finite";
+        // The L2 gradient is 2λw in float: 2λ must be finite too.
+        const string L2Strength = "the strength must be positive and finite, and twice it (the gradient's factor) finite";
         (double l1, double l2) = row.Modifier switch
         {
             ModifierKind.L1 => (Check(row, 0, row.PositionalDouble(0), IsPositive, Strength), 0d),
-            ModifierKind.L2 => (0d, Check(row, 0, row.PositionalDouble(0), IsPositive, Strength)),
+            ModifierKind.L2 => (0d, Check(row, 0, row.PositionalDouble(0), v => IsPositive(v) && IsFinite(2 * (float)v), L2Strength)),
             _ => (Check(row, 0, row.PositionalDouble(0), IsNonNegative, "l1 must be zero or positive, and finite"),
-                  Check(row, 1, row.PositionalDouble(1), IsNonNegative, "l2 must be zero or positive, and finite")),
+                  Check(row, 1, row.PositionalDouble(1), v => IsNonNegative(v) && IsFinite(2 * (float)v), "l2 must be zero or positive, and twice it (the gradient's factor) finite")),
         };
         if (row.Modifier == ModifierKind.L1L2 && (float)l1 == 0 && (float)l2 == 0)
         {
@@ -255,6 +257,11 @@ internal sealed class LayerReader(string network, string typeName, IReadOnlyColl
         {
             Report(DiagnosticIds.InvalidArgument, row.Location, row.Text, "the range needs finite bounds with high > low");
         }
+        else if (!IsFinite(FloatDifference(high, low)))
+        {
+            // The scaling multiplies by high − low in float: [MinMax(-3.4e38f, 3.4e38f)] would scale every feature to ±∞ or NaN.
+            Report(DiagnosticIds.InvalidArgument, row.Location, row.Text, "high − low overflows a 32-bit float, the precision of the generated code; narrow the range");
+        }
         Scaling = new InputScalingSpec(ScalingKind.MinMax, low, high, row.Named("Clip", false));
     }
 
@@ -281,6 +288,13 @@ internal sealed class LayerReader(string network, string typeName, IReadOnlyColl
         : null;
 
     private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
+
+    /// <summary><paramref name="a"/> − <paramref name="b"/> computed as the generated code does, in 32-bit floats.</summary>
+    private static float FloatDifference(double a, double b)
+    {
+        float x = (float)a, y = (float)b;
+        return x - y;
+    }
 
     private static bool IsPositive(double v) => v > 0 && IsFinite(v);
 

@@ -23,10 +23,6 @@ internal static class Naming
         return char.ToLowerInvariant(name[0]) + name.Substring(1);
     }
 
-    /// <summary>Fields the emitter declares whatever the layers: no layer's fields, nor the class, may take these names.</summary>
-    public static readonly string[] FixedFields =
-        ["_parameters", "_gradients", "_statistics", "_statisticsBefore", "_folded", "_foldsStale", "_input", "_dInput", "_trainingBatch", "_random"];
-
     /// <summary>A name as C# source: <c>@event</c> for a keyword, the name itself otherwise.</summary>
     public static string Identifier(string name) =>
         Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? name : "@" + name;

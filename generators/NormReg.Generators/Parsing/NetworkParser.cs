@@ -18,14 +18,8 @@ namespace NormReg.Generators.Parsing;
 /// </summary>
 internal static class NetworkParser
 {
-    /// <summary>Members the generator emits, public and private, the runtime's extension methods and System.Object's members a layer property would hide; a layer may not take their names.</summary>
-    private static readonly ImmutableHashSet<string> ReservedNames = ImmutableHashSet.Create(
-        "InputSize", "OutputSize", "ParameterCount", "MaxBatchSize", "MinimumTrainingBatch", "Parameters", "Gradients",
-        "Architecture", "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss", "Update", "StateLength",
-        "CopyState", "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit",
-        "RunInference", "CheckInputs", "ForwardInference", "ForwardTraining", "ForwardSampling", "BackwardCore", "RefreshFolds", "ApplyUpdate",
-        "Save", "Load", "ExportOnnx", "Fit", "Evaluate",
-        "ToString", "Equals", "GetHashCode", "GetType", "MemberwiseClone", "ReferenceEquals", "Finalize");
+    /// <summary>Names a layer may not take: every member the generator emits and every name a layer's view would hide.</summary>
+    private static readonly ImmutableHashSet<string> ReservedNames = GeneratedMembers.Members.Concat(GeneratedMembers.HiddenByLayers).ToImmutableHashSet();
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -35,7 +29,7 @@ internal static class NetworkParser
         }
         try
         {
-            return Parse(type, declaration, cancellationToken);
+            return Parse(type, declaration, cancellationToken, context.SemanticModel.Compilation);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -45,8 +39,18 @@ internal static class NetworkParser
         }
     }
 
-    public static ParseResult Parse(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses <paramref name="type"/> as declared by <paramref name="declaration"/>. Without a <paramref name="compilation"/>
+    /// the checks of its base class are left out.
+    /// </summary>
+    public static ParseResult Parse(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken, Compilation? compilation = null)
     {
+        // A declaration still being typed (`partial class ;`, `class N<T, >`, an unclosed attribute list) gets nothing:
+        // the compiler already reports it, and generated code on top would only add errors.
+        if (HalfTyped.IsHalfTyped(declaration, cancellationToken))
+        {
+            return ParseResult.Nothing;
+        }
         ImmutableArray<AttributeData> attributes = type.GetAttributes();
 
         // A [Network] written twice (a compiler error) must still produce one output: the first declaration wins.
@@ -103,6 +107,7 @@ internal static class NetworkParser
         {
             Report(diagnostics, DiagnosticIds.NoLayers, rows[inputIndex].Location, name);
         }
+        HostChecks.Check(type, declaration, compilation, layers, diagnostics, cancellationToken);
 
         if (diagnostics.Count > 0)
         {
@@ -120,8 +125,11 @@ internal static class NetworkParser
             inputSize,
             reader.InputRow,
             reader.Scaling,
-            layers.ToEquatableArray());
-        return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
+            layers.ToEquatableArray())
+        {
+            FullName = FullName(type),
+        };
+        return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty) { Declaration = LocationInfo.From(declaration.Identifier.GetLocation()) };
     }
 
     /// <summary>
@@ -170,14 +178,14 @@ internal static class NetworkParser
     /// <summary>NRG014: what keeps the generated members, fields and constructor from joining the class.</summary>
     private static void CheckHost(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
     {
-        if (ReservedNames.Contains(type.Name) || Naming.FixedFields.Contains(type.Name))
+        if (GeneratedMembers.IsFixed(type.Name))
         {
             Report(diagnostics, DiagnosticIds.UnusableClass, declaration.Identifier.GetLocation(), type.Name, type.Name,
                 $"the generator emits a member named '{type.Name}' in it, and a member cannot have the name of its class; rename the class");
         }
         foreach (ITypeParameterSymbol parameter in type.TypeParameters)
         {
-            if ((ReservedNames.Contains(parameter.Name) || Naming.FixedFields.Contains(parameter.Name)) && parameter.Locations.FirstOrDefault() is { } at)
+            if (GeneratedMembers.IsFixed(parameter.Name) && parameter.Locations.FirstOrDefault() is { } at)
             {
                 Report(diagnostics, DiagnosticIds.UnusableClass, at, type.Name, type.Name,
                     $"its type parameter '{parameter.Name}' has the name of a member the generator emits; rename it");
@@ -210,6 +218,11 @@ internal static class NetworkParser
     public static string? NameProblem(string name, string typeName)
     {
         if (!SyntaxFacts.IsValidIdentifier(name)) return "it is not a C# identifier";
+        // C# ignores formatting characters in identifiers: "Hid\u00ADden" would be the member Hidden, unlike the name shown.
+        if (name.FirstOrDefault(c => CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format) is var format and not '\0')
+        {
+            return "it contains the invisible formatting character U+" + ((int)format).ToString("X4", CultureInfo.InvariantCulture) + ", which C# ignores in identifiers; remove it";
+        }
         if (SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None) return "it is a C# keyword";
         if (name.StartsWith("_", StringComparison.Ordinal)) return "it starts with an underscore, which generated fields use";
         if (ReservedNames.Contains(name)) return "the generator emits a member of that name";
@@ -239,6 +252,14 @@ internal static class NetworkParser
         declaration.TypeParameterList is { Parameters.Count: > 0 } list
             ? "<" + string.Join(", ", list.Parameters.Select(p => Naming.Identifier(p.Identifier.ValueText))) + ">"
             : "";
+
+    /// <summary>The type's metadata name with its namespace and containing types: unique in the compilation (App.Holder`1+Scorer).</summary>
+    private static string FullName(INamedTypeSymbol type)
+    {
+        string name = type.MetadataName;
+        for (INamedTypeSymbol? t = type.ContainingType; t is not null; t = t.ContainingType) name = t.MetadataName + "+" + name;
+        return type.ContainingNamespace.IsGlobalNamespace ? name : type.ContainingNamespace.ToDisplayString() + "." + name;
+    }
 
     private static string HintName(INamedTypeSymbol type)
     {

@@ -63,6 +63,14 @@ internal static class DeclarationChecker
         if (userDiagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
         {
             if (declaration.Expected != Expectation.Unknown) failures.Add("the fuzzer wrote code the compiler rejects: " + Describe(userDiagnostics));
+            // Whatever the generator made of code the compiler rejects, it adds no error of its own.
+            string[] before = [.. userDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString())];
+            Diagnostic[] extra = [.. GeneratorHarness.Visible(output).Where(d => d.Severity == DiagnosticSeverity.Error && !before.Contains(d.ToString()))];
+            if (extra.Length > 0) failures.Add("the generated code adds errors to code the compiler rejects: " + Describe(extra));
+            if (declaration.Shape == HalfTypedText.Shape && (run.GeneratedSources.Length > 0 || !run.Diagnostics.IsEmpty))
+            {
+                failures.Add($"a half-typed declaration got {run.GeneratedSources.Length} files and diagnostics {Describe(run.Diagnostics)}");
+            }
             return new CheckResult(Outcome.CompilerRejected, failures, null, null);
         }
         if (userDiagnostics.Length > 0) failures.Add("the fuzzer wrote code with warnings: " + Describe(userDiagnostics));

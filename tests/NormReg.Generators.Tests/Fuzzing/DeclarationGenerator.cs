@@ -15,7 +15,7 @@ namespace NormReg.Generators.Tests.Fuzzing;
 /// </summary>
 internal sealed class DeclarationGenerator
 {
-    private static readonly string[] ValidNames = ["Net", "Scorer", "Classifier", "Model", "R\u00e9seau", "@Model"];
+    private static readonly string[] ValidNames = ["Net", "Scorer", "Classifier", "Model", "R\u00e9seau", "@Model", "Sco\u00ADrer", "Mo\u200Ddel"];
     private static readonly string[] ChaoticNames =
         ["Net", "Dense1", "ReLU1", "BatchNorm1", "InputSize", "Predict", "Architecture", "Parameters", "Forward", "Random", "Span", "Math",
          "NormReg", "System", "@class", "@event", "Hidden", "Outer1"];
@@ -54,9 +54,19 @@ internal sealed class DeclarationGenerator
             for (int tries = 0; _mistakes.Count < wanted && tries < 50; tries++) Mutate(shape);
             (kind, expected) = ("mutated", Expectation.Rejected);
         }
-        else if (roll < 0.92)
+        else if (roll < 0.88)
         {
             (shape, kind, expected) = (Chaotic(), "chaotic", Expectation.Unknown);
+        }
+        else if (roll < 0.92)
+        {
+            shape = Valid();
+            // The declaration with [Network] is the one being typed.
+            if (shape.NetworkOnSecondPart) Swap(shape.Rows, shape.SecondPartRows);
+            (shape.HasSecondPart, shape.NetworkOnSecondPart) = (false, false);
+            List<string> sources = new DeclarationWriter(_rows).Write(shape);
+            sources[0] = HalfTypedText.Corrupt(sources[0], shape.Name, _rows, _mistakes);
+            return new FuzzDeclaration(_index, HalfTypedText.Shape, sources, shape.PlainName, Expectation.Unknown, _mistakes);
         }
         else
         {
@@ -65,15 +75,45 @@ internal sealed class DeclarationGenerator
         return new FuzzDeclaration(_index, kind, new DeclarationWriter(_rows).Write(shape), shape.PlainName, expected, _mistakes);
     }
 
+    /// <summary>
+    /// One declaration of a set compiled together: valid, or valid with one or two mistakes (<paramref name="mutated"/>),
+    /// alone on its declaration (no second part, no containers) until <paramref name="place"/> names and places it.
+    /// </summary>
+    public static (DeclarationShape Shape, Expectation Expected, List<string> Mistakes, List<string> Sources) CreateMember(
+        int seed, int index, bool mutated, Action<DeclarationShape, RowGenerator> place)
+    {
+        var generator = new DeclarationGenerator(unchecked((int)(((uint)seed * 2654435761u) ^ ((uint)index * 40503u + 777u))), index);
+        DeclarationShape shape = generator.Valid();
+        if (shape.NetworkOnSecondPart) Swap(shape.Rows, shape.SecondPartRows);
+        (shape.HasSecondPart, shape.NetworkOnSecondPart) = (false, false);
+        shape.SecondPartRows.Clear();
+        shape.Containers.Clear();
+        shape.Preamble.Clear();
+        shape.BaseClass = null;
+        shape.TypeParameters.Clear();
+        shape.Constraints = "";
+        shape.Namespace = generator._rows.Pick(NamespaceStyle.FileScoped, NamespaceStyle.Block);
+        shape.Modifiers = generator._rows.Pick("public ", "internal ", "public sealed ");
+        place(shape, generator._rows);
+        if (mutated)
+        {
+            int wanted = generator._rows.Chance(0.7) ? 1 : 2;
+            for (int tries = 0; generator._mistakes.Count < wanted && tries < 50; tries++) generator.Mutate(shape);
+        }
+        Expectation expected = generator._mistakes.Count > 0 ? Expectation.Rejected : Expectation.Accepted;
+        return (shape, expected, generator._mistakes, new DeclarationWriter(generator._rows).Write(shape));
+    }
+
     private DeclarationShape Valid()
     {
         var shape = new DeclarationShape();
         Place(shape, chaotic: false);
         Name(shape, _rows.Pick(ValidNames));
         if (_rows.Chance(0.2)) Generic(shape);
-        if (_rows.Chance(0.15)) shape.Keyword = _rows.Pick("record", "record class");
         shape.NetworkAttribute = NetworkAttribute(_rows.Random.Next(3));
         shape.Rows.AddRange(ValidRows());
+        if (_rows.Chance(0.3)) UserMembers.AddHarmless(shape, _rows);
+        if (_rows.Chance(0.2)) UserMembers.AddBase(shape, _rows, BaseKind.Harmless, BaseName);
         if (_rows.Chance(0.12))
         {
             shape.HasSecondPart = true;
@@ -161,7 +201,7 @@ internal sealed class DeclarationGenerator
     private static void Name(DeclarationShape shape, string name)
     {
         shape.Name = name;
-        shape.PlainName = name.TrimStart('@');
+        shape.PlainName = DeclarationSetGenerator.Plain(name);
     }
 
     private void Generic(DeclarationShape shape, bool chaotic = false)
@@ -186,6 +226,11 @@ internal sealed class DeclarationGenerator
         }
         if (_rows.Chance(0.1)) shape.IsPartial = false;
         if (_rows.Chance(0.12)) shape.PrimaryParameter = "Width";
+        if (_rows.Chance(0.3)) UserMembers.AddAny(shape, _rows);
+        if (shape.PrimaryParameter is null && !shape.Modifiers.Contains("static", StringComparison.Ordinal) && _rows.Chance(0.15))
+        {
+            UserMembers.AddBase(shape, _rows, _rows.Pick(BaseKind.Harmless, BaseKind.ClashingMember, BaseKind.NoParameterlessConstructor), BaseName);
+        }
         shape.NetworkAttribute = _rows.Chance(0.1) ? "Network(Loss = (Loss)" + _rows.Pick("3", "(-1)", "7") + ")" : NetworkAttribute(Random.Next(3));
         int count = Random.Next(0, 9);
         var names = RowGenerator.CuriousNames.Concat(RowGenerator.ForbiddenNames).Concat(LayerNames).ToArray();
@@ -236,7 +281,7 @@ internal sealed class DeclarationGenerator
         int anyLayer = layers.Count > 0 ? _rows.Pick([.. layers]) : -1;
         // Where a new layer row may go: before a layer, or at the end.
         int slot = layers.Count > 0 && _rows.Chance(0.6) ? anyLayer : rows.Count;
-        switch (Random.Next(26))
+        switch (Random.Next(33))
         {
             case 0:
                 Insert(rows, slot, new FuzzRow(RowRole.Layer, "Dropout", _rows.Double(_rows.Pick(1, 1.5, -0.1, 2, double.NaN, double.PositiveInfinity))), "dropout rate outside [0, 1)");
@@ -334,6 +379,9 @@ internal sealed class DeclarationGenerator
                 if (shape.Keyword == "class" && !shape.Modifiers.Contains("sealed", StringComparison.Ordinal) && _rows.Chance(0.4))
                 {
                     shape.Modifiers += "static ";
+                    shape.Members.Clear();
+                    shape.BaseClass = null;
+                    shape.Preamble.Clear();
                     _mistakes.Add("static network class");
                 }
                 else
@@ -361,6 +409,32 @@ internal sealed class DeclarationGenerator
                 rows.RemoveRange(layers[0], rows.Count - layers[0]);
                 _mistakes.Add("no layers after [Input]");
                 break;
+            case 26 when shape.PrimaryParameter is null && shape.BaseClass is null && !shape.HasSecondPart:
+                shape.Keyword = _rows.Pick("record", "record class");
+                _mistakes.Add("network declared as a record");
+                break;
+            case 27 when UserMembers.AddClash(shape, rows, _rows) is { } clash:
+                _mistakes.Add("user member named like a generated one: " + clash);
+                break;
+            case 28 when UserMembers.AddConstructor(shape, _rows) is { } parameters:
+                _mistakes.Add("user constructor that does not call the generated one: " + parameters);
+                break;
+            case 29 when shape.BaseClass is null && UserMembers.AddBase(shape, _rows, BaseKind.ClashingMember, BaseName):
+                _mistakes.Add("base class with a member named like a generated one");
+                break;
+            case 30 when anyLayer >= 0:
+                string plain = _rows.Pick("Hidden", "Output", "Gate");
+                int at = Random.Next(1, plain.Length);
+                rows[anyLayer].Name = plain[..at] + _rows.Pick("\u00AD", "\u200D", "\u200C", "\u2060", "\uFEFF") + plain[at..];
+                _mistakes.Add("formatting character in a layer name");
+                break;
+            case 31 when input >= 0:
+                (string lowest, string highest) = _rows.Pick(("-3.4e38f", "3.4e38f"), ("-2e38", "2e38"), ("-1e38", "float.MaxValue"), ("float.MinValue", "1e38"));
+                Insert(rows, input + 1, new FuzzRow(RowRole.Modifier, "MinMax", lowest, highest), "MinMax range overflows a float");
+                break;
+            case 32 when anyLayer >= 0 && rows[anyLayer].HasWeights && !rows.Skip(anyLayer + 1).TakeWhile(r => r.Role == RowRole.Modifier).Any(r => r.Kind.StartsWith('L')):
+                Insert(rows, anyLayer + 1, new FuzzRow(RowRole.Modifier, "L2", _rows.Pick("2e38", "3e38", "float.MaxValue")), "L2 gradient factor overflows a float");
+                break;
         }
         if (Random.Next(26) == 0 && shape.NetworkAttribute is not null)
         {
@@ -368,6 +442,9 @@ internal sealed class DeclarationGenerator
             _mistakes.Add("loss out of range");
         }
     }
+
+    /// <summary>A base class name no other type of the declaration (or of a set of them) takes.</summary>
+    private string BaseName => "NetBase" + _index.ToString(CultureInfo.InvariantCulture);
 
     private void Insert(List<FuzzRow> rows, int index, FuzzRow row, string mistake)
     {

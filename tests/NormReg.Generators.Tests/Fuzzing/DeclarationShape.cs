@@ -42,6 +42,15 @@ internal sealed class DeclarationShape
     public string? NetworkAttribute { get; set; } = "Network";
     public List<FuzzRow> Rows { get; } = [];
 
+    /// <summary>Members of the user's own in the class body; <c>{Name}</c> stands for the class name (constructors).</summary>
+    public List<string> Members { get; } = [];
+
+    /// <summary>The class's base class, if any; it is declared by one of <see cref="Preamble"/>.</summary>
+    public string? BaseClass { get; set; }
+
+    /// <summary>Types declared in the namespace before the network (base classes), each with its doc comment.</summary>
+    public List<string> Preamble { get; } = [];
+
     /// <summary>A second partial declaration of the class, with the rows on it (possibly none).</summary>
     public bool HasSecondPart { get; set; }
     public List<FuzzRow> SecondPartRows { get; } = [];

@@ -40,6 +40,7 @@ internal sealed class DeclarationWriter(RowGenerator rows)
                 close += 2;
                 break;
         }
+        if (!secondFile) foreach (string type in shape.Preamble) text.Append(type).Append('\n');
         foreach (Container container in shape.Containers)
         {
             // Documented once: a second file repeats only the declaration.
@@ -64,6 +65,7 @@ internal sealed class DeclarationWriter(RowGenerator rows)
         text.Append(AttributeLists(entries));
 
         string typeParameters = shape.TypeParameters.Count > 0 ? "<" + string.Join(", ", shape.TypeParameters) + ">" : "";
+        if (first && shape.BaseClass is { } baseClass) typeParameters += " : " + baseClass;
         string modifiers = first ? shape.Modifiers : "";
         text.Append($"{modifiers}{(shape.IsPartial ? "partial " : "")}{shape.Keyword} {shape.Name}{typeParameters}");
         if (first && shape.PrimaryParameter is { } parameter)
@@ -75,6 +77,13 @@ internal sealed class DeclarationWriter(RowGenerator rows)
             return text.ToString();
         }
         text.Append(first ? shape.Constraints : "");
+        if (first && shape.Members.Count > 0)
+        {
+            text.Append("\n{\n");
+            foreach (string member in shape.Members) text.Append("    ").Append(member.Replace("{Name}", shape.Name, StringComparison.Ordinal)).Append('\n');
+            text.Append("}\n");
+            return text.ToString();
+        }
         text.Append(rows.Chance(0.7) ? ";\n" : "\n{\n}\n");
         return text.ToString();
     }
