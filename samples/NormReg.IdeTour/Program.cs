@@ -30,7 +30,9 @@ foreach (LayerDescription layer in MachineStateClassifier.Architecture.Layers)
 var (trainX, trainY) = MachineData.Generate(1200, seed: 1);
 var (testX, testY) = MachineData.Generate(400, seed: 2);
 var net = new MachineStateClassifier(maxBatchSize: 32, seed: 1);
-net.FitNormalization(trainX);
+// The input statistics come from the samples that train: Fit holds out the last 20 % for validation.
+int trainCount = (int)Math.Floor(trainY.Length * (1 - 0.2));
+net.FitNormalization(trainX.AsSpan(0, trainCount * MachineStateClassifier.InputSize));
 History history = net.Fit(trainX, trainY, new Adam(1e-2), new FitOptions
 {
     Epochs = 30,

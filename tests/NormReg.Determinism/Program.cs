@@ -25,7 +25,7 @@ for (int n = 0; n < Samples; n++)
 }
 
 var net = new DeterminismNet(maxBatchSize: Batch, seed: seed);
-net.FitNormalization(features);
+net.FitNormalization(features.AsSpan(0, (int)Math.Floor(Samples * 0.8) * DeterminismNet.InputSize)); // the part Fit trains on
 net.Fit(features, labels, new Adam(3e-3), new FitOptions { Epochs = 6, BatchSize = Batch, Seed = seed, ValidationSplit = 0.2 });
 net.Fit(features, labels, new Sgd(0.05, momentum: 0.9, nesterov: true), new FitOptions { Epochs = 4, BatchSize = 30, Seed = seed + 1 });
 
