@@ -28,6 +28,26 @@ public sealed class InputScalingTests
     }
 
     [Fact]
+    public void ZScore_uses_the_population_variance_which_three_samples_tell_from_the_sample_variance()
+    {
+        // Three samples: the population σ (divide by n) and the sample σ (by n − 1) differ by √(3/2), 22 %.
+        float[] features = [1f, -4f, 0.5f, 8f, 2f, -4f, 0.5f, 9f, 6f, -1f, 0.5f, 4f];
+        var net = new BatchNormFirst(4);
+
+        net.FitNormalization(features);
+
+        float[] statistics = Statistics(net);
+        for (int j = 0; j < 4; j++)
+        {
+            double[] column = [features[j], features[4 + j], features[8 + j]];
+            double population = column.PopulationStandardDeviation(), sample = column.StandardDeviation();
+            double expected = population > 0 ? population : 1; // a constant feature gets σ = 1
+            Assert.Equal(expected, statistics[4 + j], 1e-6);
+            if (population > 0) Assert.True(Math.Abs(sample - statistics[4 + j]) > 0.1, $"feature {j}: the sample σ {sample} is within 0.1 of the fitted {statistics[4 + j]}");
+        }
+    }
+
+    [Fact]
     public void Fitting_in_chunks_gives_exactly_the_one_pass_statistics()
     {
         var random = new Random(2);
