@@ -137,6 +137,7 @@ public sealed class StructuralDiagnosticsTests
     [InlineData("TypeParameterNamedLikeAMember", "[Network] [Input(2)] [Dense(3)] public partial class Net<{|NRG014:Predict|}>;")]
     [InlineData("TooManyParameters", "[Network] [Input(65536)] [Dense({|NRG011:65536|})] public partial class Net;")]
     [InlineData("TooManyStatistics", "[Network] [Input({|NRG011:int.MaxValue|}), ZScore] [ReLU] public partial class Net;")]
+    [InlineData("UndefinedInitializer", "[Network] [Input(2)] [Dense(3, {|NRG011:Init = (Initializer)9|})] public partial class Net;")]
     [InlineData("NoLayers", """
         [Network]
         [{|NRG010:Input(2)|}]

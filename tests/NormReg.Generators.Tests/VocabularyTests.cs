@@ -18,6 +18,7 @@ public sealed class VocabularyTests
     [Theory]
     [InlineData(typeof(LayerKind), typeof(LayerType))]
     [InlineData(typeof(LossKind), typeof(Loss))]
+    [InlineData(typeof(InitChoice), typeof(Initializer))]
     public void Generator_enums_have_the_runtime_members_in_order(Type generator, Type runtime)
     {
         Assert.Equal(Members(runtime), Members(generator));
@@ -63,7 +64,7 @@ public sealed class VocabularyTests
 
         Assert.Equal(new NetworkAttribute().Loss.ToString(), Parse("[Network] [Input(1)] [Dense(1)] public partial class Plain;").Loss.ToString());
         Assert.Equal((minMax.Low, minMax.High, minMax.Clip), (network.Scaling.Low, network.Scaling.High, network.Scaling.Clip));
-        Assert.Equal(new DenseAttribute(1).UseBias, network.Layers[0].UseBias);
+        Assert.Equal((new DenseAttribute(1).UseBias, new DenseAttribute(1).Init.ToString()), (network.Layers[0].UseBias, network.Layers[0].Init.ToString()));
         Assert.Equal((new L1Attribute().L1, new L1Attribute().IncludeBias), (network.Layers[0].Penalty!.L1, network.Layers[0].Penalty!.IncludeBias));
         Assert.Equal(new LeakyReLUAttribute().Alpha, network.Layers[1].Alpha);
         Assert.Equal((batchNorm.Momentum, batchNorm.Epsilon), (network.Layers[2].Momentum, network.Layers[2].Epsilon));

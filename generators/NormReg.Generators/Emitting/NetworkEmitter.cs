@@ -98,7 +98,7 @@ internal static partial class NetworkEmitter
         LayerSpec spec = layer.Layer;
         string shape = spec.Kind switch
         {
-            LayerKind.Dense => $"{Int(layer.Inputs)} → {Int(layer.Outputs)}, {(layer.Init == InitKind.HeUniform ? "He" : "Glorot")} uniform{(layer.BiasOffset < 0 ? ", no bias" : "")}",
+            LayerKind.Dense => $"{Int(layer.Inputs)} → {Int(layer.Outputs)}, {InitName(layer.Init)}{(layer.BiasOffset < 0 ? ", no bias" : "")}",
             LayerKind.BatchNorm => $"{Int(layer.Outputs)}, momentum {Number(spec.Momentum)}, ε {Number(spec.Epsilon)}{(layer.Inference == InferenceRole.Folded ? ", folded into the Dense before it at inference" : "")}",
             LayerKind.LayerNorm => $"{Int(layer.Outputs)}, ε {Number(spec.Epsilon)}",
             LayerKind.Dropout => $"{Int(layer.Outputs)}, drops {Number(spec.Rate)} in training",
@@ -109,6 +109,13 @@ internal static partial class NetworkEmitter
         if (spec.MaxNorm > 0) shape += $", max-norm {Number(spec.MaxNorm)}";
         return shape;
     }
+
+    private static string InitName(InitKind init) => init switch
+    {
+        InitKind.HeUniform => "He uniform",
+        InitKind.GlorotUniform => "Glorot uniform",
+        _ => "PyTorch uniform",
+    };
 
     private static string PenaltyText(PenaltySpec p) =>
         string.Join(" + ", new[] { p.L1 > 0 ? $"{Number(p.L1)}·Σ|w|" : null, p.L2 > 0 ? $"{Number(p.L2)}·Σw²" : null }.Where(t => t is not null))
@@ -211,10 +218,15 @@ internal static partial class NetworkEmitter
         }
         foreach (PlannedLayer layer in GradientLayers(plan)) w.Line($"{layer.OutputGradientBuffer} = new float[maxBatchSize * {Int(layer.Outputs)}];");
         if (NeedsInputGradientScratch(plan)) w.Line("_dInput = new float[maxBatchSize * InputSize];");
-        foreach (PlannedLayer layer in plan.Layers.Where(l => l.Init is InitKind.HeUniform or InitKind.GlorotUniform))
+        foreach (PlannedLayer layer in plan.Layers.Where(l => l.Init is InitKind.HeUniform or InitKind.GlorotUniform or InitKind.PyTorchUniform))
         {
             string bias = layer.BiasOffset >= 0 ? "; bias starts at zero" : "";
-            if (layer.Init == InitKind.HeUniform)
+            if (layer.Init == InitKind.PyTorchUniform)
+            {
+                w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: PyTorch's nn.Linear default, U(±1/√{Int(layer.Inputs)}){(layer.BiasOffset >= 0 ? " for the weights and the bias" : "")}");
+                w.Line($"{Kernels}Initializers.PyTorchUniform({Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {Int(layer.Inputs)}, ref _core.Random);");
+            }
+            else if (layer.Init == InitKind.HeUniform)
             {
                 w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: He uniform, for the ReLU family that follows{bias}");
                 w.Line($"{Kernels}Initializers.HeUniform({Weights(Parameters, layer)}, {Int(layer.Inputs)}, ref _core.Random);");

@@ -24,6 +24,15 @@ internal enum LayerKind
     GaussianNoise,
 }
 
+/// <summary>A Dense row's initializer, mirroring <c>NormReg.Initializer</c> (same order and values).</summary>
+internal enum InitChoice
+{
+    Auto,
+    HeUniform,
+    GlorotUniform,
+    PyTorch,
+}
+
 /// <summary>How the input row scales features before the first layer.</summary>
 internal enum ScalingKind
 {
@@ -52,6 +61,9 @@ internal sealed record LayerSpec(LayerKind Kind, string Name, string Row)
 {
     /// <summary>Dense: output features.</summary>
     public int Units { get; init; }
+
+    /// <summary>Dense: the initializer asked for, mirroring <c>NormReg.Initializer</c>.</summary>
+    public InitChoice Init { get; init; }
 
     /// <summary>Dense: whether there is a bias.</summary>
     public bool UseBias { get; init; } = true;

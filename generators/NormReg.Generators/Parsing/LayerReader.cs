@@ -143,7 +143,9 @@ internal sealed class LayerReader(string network, string typeName, IReadOnlyColl
             case LayerKind.Dense:
                 int units = Convert.ToInt32(row.Positional(0), CultureInfo.InvariantCulture);
                 if (units <= 0) Report(DiagnosticIds.NonPositiveSize, row.ArgumentLocation(0), row.Text, units.ToString(CultureInfo.InvariantCulture));
-                layer = layer with { Units = units, UseBias = row.Named("UseBias", true) };
+                int init = row.Named("Init", 0);
+                if (!Enum.IsDefined(typeof(InitChoice), init)) Report(DiagnosticIds.InvalidArgument, row.NamedArgumentLocation("Init"), row.Text, $"Init must be an Initializer member; got {init.ToString(CultureInfo.InvariantCulture)}");
+                layer = layer with { Units = units, UseBias = row.Named("UseBias", true), Init = (InitChoice)init };
                 break;
             case LayerKind.LeakyReLU:
                 layer = layer with { Alpha = Check(row, 0, row.Data.ConstructorArguments.Length > 0 ? row.PositionalDouble(0) : 0.01, v => !double.IsNaN(v) && !double.IsInfinity(v), "the slope must be a finite number") };

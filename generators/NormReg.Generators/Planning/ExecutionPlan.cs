@@ -9,6 +9,9 @@ internal enum InitKind
     HeUniform,
     GlorotUniform,
 
+    /// <summary>PyTorch's <c>nn.Linear</c> default: weights and bias U(±1/√fan_in).</summary>
+    PyTorchUniform,
+
     /// <summary>Normalization layers: γ = 1, β = 0.</summary>
     Ones,
 }

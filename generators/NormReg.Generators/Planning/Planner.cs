@@ -38,7 +38,13 @@ internal static class Planner
                         WeightOffset = parameters,
                         WeightCount = width * outputs,
                         BiasOffset = spec.UseBias ? parameters + width * outputs : -1,
-                        Init = FollowingActivationIsReLUFamily(network.Layers, i) ? InitKind.HeUniform : InitKind.GlorotUniform,
+                        Init = spec.Init switch
+                        {
+                            InitChoice.HeUniform => InitKind.HeUniform,
+                            InitChoice.GlorotUniform => InitKind.GlorotUniform,
+                            InitChoice.PyTorch => InitKind.PyTorchUniform,
+                            _ => FollowingActivationIsReLUFamily(network.Layers, i) ? InitKind.HeUniform : InitKind.GlorotUniform,
+                        },
                     };
                     parameters += width * outputs + (spec.UseBias ? outputs : 0);
                     if (i + 1 < network.Layers.Count && network.Layers[i + 1].Kind == LayerKind.BatchNorm)

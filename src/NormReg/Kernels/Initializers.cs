@@ -16,6 +16,17 @@ public static class Initializers
     public static void GlorotUniform(Span<float> weights, int fanIn, int fanOut, ref SeededRandom random) =>
         Uniform(weights, MathF.Sqrt(6f / (fanIn + fanOut)), ref random);
 
+    /// <summary>
+    /// PyTorch's <c>nn.Linear</c> default: weights <c>kaiming_uniform_(a=√5)</c>, i.e. U(±1/√fanIn), then the bias
+    /// U(±1/√fanIn). An empty <paramref name="bias"/> is a layer without one.
+    /// </summary>
+    public static void PyTorchUniform(Span<float> weights, Span<float> bias, int fanIn, ref SeededRandom random)
+    {
+        float limit = 1f / MathF.Sqrt(fanIn);
+        Uniform(weights, limit, ref random);
+        Uniform(bias, limit, ref random);
+    }
+
     private static void Uniform(Span<float> weights, float limit, ref SeededRandom random)
     {
         for (int i = 0; i < weights.Length; i++) weights[i] = (2f * random.NextSingle() - 1f) * limit;
