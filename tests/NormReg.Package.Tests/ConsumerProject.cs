@@ -49,6 +49,9 @@ internal sealed class ConsumerProject : IDisposable
         return new ConsumerProject(directory, source);
     }
 
+    /// <summary>An empty temporary directory whose nuget.config restores from the package's feed: for a project made with <c>dotnet new</c>.</summary>
+    public static ConsumerProject Empty(PackedPackage package) => new(NewDirectory(package), package.RepoRoot);
+
     /// <summary>The C# sources of the project, relative to <see cref="Directory"/>, with '/'.</summary>
     public IEnumerable<string> Sources() =>
         System.IO.Directory.GetFiles(Directory, "*.cs", SearchOption.AllDirectories)

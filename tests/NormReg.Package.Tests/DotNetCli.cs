@@ -11,6 +11,8 @@ internal static class DotNetCli
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
+    private static readonly string[] BuildingCommands = ["build", "run", "test", "pack", "publish", "restore", "clean", "msbuild"];
+
     /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/>; returns the exit code and stdout and stderr, interleaved.</summary>
     /// <exception cref="TimeoutException">The command did not finish in time; its process tree is killed.</exception>
     public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, params string[] arguments)
@@ -27,7 +29,8 @@ internal static class DotNetCli
             startInfo.ArgumentList.Add(argument);
         }
         // Build servers outlive the command and inherit its output pipes, which would keep the output open after it exits.
-        startInfo.ArgumentList.Add("--disable-build-servers");
+        // Only the commands that build take the option (`dotnet new` and `dotnet add package` refuse it).
+        if (arguments.Length > 0 && Array.IndexOf(BuildingCommands, arguments[0]) >= 0) startInfo.ArgumentList.Add("--disable-build-servers");
         // The rest of the environment (CI, DOTNET_CLI_TELEMETRY_OPTOUT, ...) is inherited as it is.
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
 
