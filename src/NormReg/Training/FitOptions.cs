@@ -8,8 +8,14 @@ public sealed class FitOptions
     /// <summary>Passes over the training data. Default 10.</summary>
     public int Epochs { get; init; } = 10;
 
-    /// <summary>Samples per training step, at most the network's <c>MaxBatchSize</c>. Default 32, as Keras.</summary>
-    public int BatchSize { get; init; } = 32;
+    /// <summary>
+    /// Samples per training step, at most the network's <c>MaxBatchSize</c>. The default, 0, is automatic: Keras' 32, or
+    /// the network's <c>MaxBatchSize</c> when that is smaller, so <c>Fit</c> works with no options on any network.
+    /// </summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>The batch size an automatic <see cref="BatchSize"/> asks for: 32, Keras' default.</summary>
+    public const int DefaultBatchSize = 32;
 
     /// <summary>Whether to reshuffle the training samples before every epoch. Default <see langword="true"/>.</summary>
     public bool Shuffle { get; init; } = true;

@@ -74,6 +74,33 @@ public static class Training
         return (loss, accuracy!.Value);
     }
 
+    /// <summary>The batch size Fit trains with: <see cref="FitOptions.BatchSize"/>, or when it is 0, Keras' 32 fitted to the network's buffers.</summary>
+    private static int BatchSize(INetwork network, FitOptions options, string name)
+    {
+        int max = network.MaxBatchSize, minimum = network.MinimumTrainingBatch;
+        if (options.BatchSize == 0)
+        {
+            int automatic = Math.Min(FitOptions.DefaultBatchSize, max);
+            if (automatic >= minimum) return automatic;
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize,
+                $"{name}: a BatchNorm row normalizes with batch statistics and needs training batches of at least {minimum}, but the network was " +
+                $"constructed for batches of at most {max}; construct it with a larger maxBatchSize, e.g. new {name}(maxBatchSize: {FitOptions.DefaultBatchSize}).");
+        }
+        if (options.BatchSize < 1 || options.BatchSize > max)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize,
+                $"{name}: FitOptions.BatchSize must be between 1 and the network's MaxBatchSize, {max}; got {options.BatchSize}. " +
+                $"Construct the network with maxBatchSize: {Math.Max(options.BatchSize, 1)} or more, or leave BatchSize at 0 (automatic).");
+        }
+        if (options.BatchSize < minimum)
+        {
+            // Every batch would sit out (see below) and Fit would return without one step.
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize,
+                $"{name}: FitOptions.BatchSize must be at least the network's MinimumTrainingBatch, {minimum}, since a BatchNorm row normalizes with batch statistics; got {options.BatchSize}.");
+        }
+        return options.BatchSize;
+    }
+
     private delegate float Step<T>(INetwork network, ReadOnlySpan<float> inputs, ReadOnlySpan<T> targets, int batchSize, Optimizer optimizer);
 
     private delegate float LossOf<T>(INetwork network, ReadOnlySpan<float> outputs, ReadOnlySpan<T> targets, int batchSize, Span<float> gradients);
@@ -99,17 +126,7 @@ public static class Training
         string name = network.Architecture.Name;
         int count = CheckData(network, features, targets, targetWidth, "features", targetsName);
         if (options.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Epochs, $"{name}: FitOptions.Epochs must be at least 1; got {options.Epochs}.");
-        if (options.BatchSize < 1 || options.BatchSize > network.MaxBatchSize)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize,
-                $"{name}: FitOptions.BatchSize must be between 1 and the network's MaxBatchSize, {network.MaxBatchSize}; got {options.BatchSize}.");
-        }
-        if (options.BatchSize < network.MinimumTrainingBatch)
-        {
-            // Every batch would sit out (see below) and Fit would return without one step.
-            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize,
-                $"{name}: FitOptions.BatchSize must be at least the network's MinimumTrainingBatch, {network.MinimumTrainingBatch}, since a BatchNorm row normalizes with batch statistics; got {options.BatchSize}.");
-        }
+        int batch = BatchSize(network, options, name);
         optimizer.RequireFits(network);
 
         int inputWidth = network.InputSize;
@@ -149,7 +166,7 @@ public static class Training
         stopping?.Monitor.Require(nameof(EarlyStopping), hasValidation, correct is not null);
         if (schedule is ReduceOnPlateau plateau) plateau.Monitor.Require(nameof(ReduceOnPlateau), hasValidation, correct is not null);
 
-        int batch = options.BatchSize, epochCount = options.Epochs;
+        int epochCount = options.Epochs;
         int stepsPerEpoch = (trainCount + batch - 1) / batch;
         var order = new int[trainCount];
         for (int i = 0; i < trainCount; i++) order[i] = i;

@@ -59,7 +59,7 @@ internal sealed partial class BadCalls
                 fragments = ["Epochs", "at least 1", $"got {epochs}"];
                 break;
             case 4:
-                batch = random.Next(3) switch { 0 => 0, 1 => -1, _ => Max + 1 };
+                batch = random.Next(3) switch { 0 => int.MinValue, 1 => -1, _ => Max + 1 }; // 0 is the automatic size
                 description = $"BatchSize = {batch}";
                 expected = typeof(ArgumentOutOfRangeException);
                 fragments = ["BatchSize", $"{Max}", $"got {batch}"];
