@@ -49,6 +49,11 @@ internal static partial class NetworkEmitter
             Member(w, "PredictProbabilities(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)",
                 $"public void PredictProbabilities({Inputs}, {Span}<float> probabilities, int batchSize) => _core.PredictProbabilities(inputs, probabilities, batchSize);");
         }
+        if (c.Plan.UsesRandom)
+        {
+            Member(w, "PredictMonteCarlo",
+                $"public void PredictMonteCarlo({Inputs}, {Span}<float> mean, {Span}<float> standardDeviation, int batchSize, int samples) => _core.PredictMonteCarlo(inputs, mean, standardDeviation, batchSize, samples);");
+        }
         Member(w, "Forward",
             $"public void Forward({Inputs}, {Outputs}, int batchSize, global::NormReg.ForwardMode mode) => _core.Forward(inputs, outputs, batchSize, mode);");
         Member(w, "Backward(global::System.ReadOnlySpan{float}, int)",

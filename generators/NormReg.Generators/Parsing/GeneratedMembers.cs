@@ -17,7 +17,7 @@ internal static class GeneratedMembers
     public static readonly ImmutableArray<string> Members = ImmutableArray.Create(
         "InputSize", "OutputSize", "ParameterCount", "MaxBatchSize", "MinimumTrainingBatch", "Parameters", "Gradients",
         "Architecture", "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss", "Update", "StateLength",
-        "CopyState", "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit", "PredictProbabilities",
+        "CopyState", "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit", "PredictProbabilities", "PredictMonteCarlo",
         "ForwardInference", "ForwardTraining", "ForwardSampling", "RefreshFolds");
 
     /// <summary>

@@ -202,6 +202,46 @@ public sealed class NetworkCore
     }
 
     /// <summary>
+    /// Monte-Carlo dropout (Gal and Ghahramani, 2016) in one call: <paramref name="samples"/> forward passes in
+    /// <see cref="ForwardMode.Sampling"/> (dropout and noise drawn, BatchNorm on its running statistics), and per output
+    /// their mean and standard deviation (over the passes, dividing by their count). Allocates nothing.
+    /// </summary>
+    /// <param name="inputs"><paramref name="batchSize"/> × InputSize features, row-major.</param>
+    /// <param name="mean">Receives <paramref name="batchSize"/> × OutputSize means.</param>
+    /// <param name="standardDeviation">Receives <paramref name="batchSize"/> × OutputSize standard deviations: the model's uncertainty.</param>
+    /// <param name="batchSize">Samples in the batch, from 1 to MaxBatchSize.</param>
+    /// <param name="samples">Forward passes, at least 2; 30 to 100 is usual.</param>
+    public void PredictMonteCarlo(ReadOnlySpan<float> inputs, Span<float> mean, Span<float> standardDeviation, int batchSize, int samples)
+    {
+        Enter();
+        try
+        {
+            CheckInputs(inputs, batchSize);
+            Guard.Length(mean.Length, batchSize, OutputSize, nameof(mean), _name);
+            Guard.Length(standardDeviation.Length, batchSize, OutputSize, nameof(standardDeviation), _name);
+            if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), samples, $"{_name}: samples must be at least 2 passes to measure a spread; got {samples}.");
+            // Welford's update per output, in the caller's spans: mean, then the sum of squared deviations in standardDeviation.
+            mean.Clear();
+            standardDeviation.Clear();
+            for (int pass = 1; pass <= samples; pass++)
+            {
+                ReadOnlySpan<float> outputs = Run(inputs, batchSize, ForwardMode.Sampling);
+                for (int i = 0; i < mean.Length; i++)
+                {
+                    float delta = outputs[i] - mean[i];
+                    mean[i] += delta / pass;
+                    standardDeviation[i] += delta * (outputs[i] - mean[i]);
+                }
+            }
+            for (int i = 0; i < standardDeviation.Length; i++) standardDeviation[i] = MathF.Sqrt(standardDeviation[i] / samples);
+        }
+        finally
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>
     /// Forward pass with an explicit mode, for custom training loops. A <see cref="ForwardMode.Training"/> pass draws
     /// dropout and noise, normalizes with batch statistics and keeps its activations for <c>Backward</c>; to evaluate
     /// or serve, use <c>Predict</c>.

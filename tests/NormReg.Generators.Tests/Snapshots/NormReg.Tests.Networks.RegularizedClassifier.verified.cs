@@ -123,6 +123,8 @@ namespace NormReg.Tests.Networks
         public void PredictProbabilities(global::System.ReadOnlySpan<float> input, global::System.Span<float> probabilities) => _core.PredictProbabilities(input, probabilities);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.PredictProbabilities(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
         public void PredictProbabilities(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> probabilities, int batchSize) => _core.PredictProbabilities(inputs, probabilities, batchSize);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.PredictMonteCarlo"/>
+        public void PredictMonteCarlo(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> mean, global::System.Span<float> standardDeviation, int batchSize, int samples) => _core.PredictMonteCarlo(inputs, mean, standardDeviation, batchSize, samples);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Forward"/>
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize, global::NormReg.ForwardMode mode) => _core.Forward(inputs, outputs, batchSize, mode);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Backward(global::System.ReadOnlySpan{float}, int)"/>
