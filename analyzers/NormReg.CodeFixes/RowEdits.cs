@@ -17,6 +17,12 @@ internal static class RowEdits
     {
         var list = (AttributeListSyntax)attribute.Parent!;
         if (list.Attributes.Count > 1) return root.ReplaceNode(list, list.WithAttributes(list.Attributes.Remove(attribute)));
+        if (list.Parent is TypeDeclarationSyntax declaration && declaration.AttributeLists.IndexOf(list) is > 0 and int index
+            && SharesLineWithPrevious(declaration.AttributeLists, index))
+        {
+            // Behind another row ([Dense(4)] [Softmax]): the line end stays, so that what follows keeps its own line.
+            return root.ReplaceNode(declaration, declaration.WithAttributeLists(RemoveList(declaration.AttributeLists, index)));
+        }
         // The row's own line goes; a comment above it stays, and so does every preprocessor line (#region, #if).
         bool commented = list.GetLeadingTrivia().Any(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia));
         return root.RemoveNode(list, (commented ? SyntaxRemoveOptions.KeepLeadingTrivia : SyntaxRemoveOptions.KeepNoTrivia) | SyntaxRemoveOptions.KeepDirectives)!;
@@ -71,7 +77,11 @@ internal static class RowEdits
         return root.ReplaceNode(declaration, declaration.WithAttributeLists(lists));
     }
 
-    /// <summary>Removes a list; what stands above it on its own lines (#region, #if, comments) goes to the next list, or the declaration.</summary>
+    /// <summary>
+    /// Removes a list; what stands above it on its own lines (#region, #if, comments) goes to the next list, or the
+    /// declaration. A list behind another row on its line leaves that row the line end: without it the row would run
+    /// into the next line, and a #endif or #endregion there would no longer start its line.
+    /// </summary>
     private static SyntaxList<AttributeListSyntax> RemoveList(SyntaxList<AttributeListSyntax> lists, int index)
     {
         AttributeListSyntax removed = lists[index];
@@ -79,6 +89,14 @@ internal static class RowEdits
         int keep = leading.Count;
         while (keep > 0 && leading[keep - 1].IsKind(SyntaxKind.WhitespaceTrivia)) keep--;
         var above = SyntaxFactory.TriviaList(leading.Take(keep));
+        SyntaxTrivia lineEnd = removed.GetTrailingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        if (SharesLineWithPrevious(lists, index) && lineEnd.IsKind(SyntaxKind.EndOfLineTrivia))
+        {
+            SyntaxTriviaList trailing = lists[index - 1].GetTrailingTrivia();
+            int end = trailing.Count;
+            while (end > 0 && trailing[end - 1].IsKind(SyntaxKind.WhitespaceTrivia)) end--;
+            lists = lists.Replace(lists[index - 1], lists[index - 1].WithTrailingTrivia(trailing.Take(end).Append(lineEnd)));
+        }
         lists = lists.RemoveAt(index);
         if (above.Count > 0 && index < lists.Count)
         {
@@ -86,4 +104,10 @@ internal static class RowEdits
         }
         return lists;
     }
+
+    /// <summary>Whether the list at <paramref name="index"/> stands behind the previous list on the same line.</summary>
+    private static bool SharesLineWithPrevious(SyntaxList<AttributeListSyntax> lists, int index) =>
+        index > 0
+        && !lists[index - 1].GetTrailingTrivia().Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia))
+        && lists[index].GetLeadingTrivia().All(t => t.IsKind(SyntaxKind.WhitespaceTrivia));
 }

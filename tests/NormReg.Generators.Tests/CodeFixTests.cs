@@ -202,6 +202,70 @@ public sealed class CodeFixTests
         fixAll: true);
 
     [Fact]
+    public Task Dropout_behind_a_row_leaves_that_row_its_line_end_before_an_endif() => AssertFix(new RowCodeFixes(), "NRG101",
+        """
+        using NormReg;
+        [Network]
+        [Input(4)]
+        #if !NO_DROPOUT
+        [Dense(8, UseBias = false)] [Dropout(0.5)]  // regularize
+        #endif
+        [BatchNorm]
+        [Dense(3)]
+        public partial class Net;
+        """,
+        """
+        using NormReg;
+        [Network]
+        [Input(4)]
+        #if !NO_DROPOUT
+        [Dense(8, UseBias = false)]
+        #endif
+        [BatchNorm]
+        [Dropout(0.5)]  // regularize
+        [Dense(3)]
+        public partial class Net;
+        """);
+
+    [Fact]
+    public Task A_double_softmax_behind_the_output_row_leaves_the_endregion_on_its_line() => AssertFix(new RowCodeFixes(), "NRG105",
+        """
+        using NormReg;
+        [Network(Loss = Loss.SoftmaxCrossEntropy)]
+        [Input(4)]
+        #region output
+        [Dense(3)] [Softmax]    // probabilities
+        #endregion
+        public partial class Net;
+        """,
+        """
+        using NormReg;
+        [Network(Loss = Loss.SoftmaxCrossEntropy)]
+        [Input(4)]
+        #region output
+        [Dense(3)]
+        #endregion
+        public partial class Net;
+        """);
+
+    [Fact]
+    public Task A_double_sigmoid_behind_the_output_row_keeps_the_declaration_on_its_own_line() => AssertFix(new RowCodeFixes(), "NRG105",
+        """
+        using NormReg;
+        [Network(Loss = Loss.BinaryCrossEntropy)]
+        [Input(4)]
+        [Dense(1)] [Sigmoid]
+        public partial class Net;
+        """,
+        """
+        using NormReg;
+        [Network(Loss = Loss.BinaryCrossEntropy)]
+        [Input(4)]
+        [Dense(1)]
+        public partial class Net;
+        """);
+
+    [Fact]
     public Task A_double_softmax_row_is_removed() => AssertFix(new RowCodeFixes(), "NRG105",
         """
         using NormReg;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Text;
 using System.Threading;
@@ -15,7 +16,29 @@ internal static class DotNetCli
 
     /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/>; returns the exit code and stdout and stderr, interleaved.</summary>
     /// <exception cref="TimeoutException">The command did not finish in time; its process tree is killed.</exception>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, params string[] arguments) =>
+        // Build servers outlive the command and inherit its output pipes, which would keep the output open after it exits.
+        // Only the commands that build take the option (`dotnet new` and `dotnet add package` refuse it).
+        RunCoreAsync(workingDirectory, new Dictionary<string, string>(),
+            arguments.Length > 0 && Array.IndexOf(BuildingCommands, arguments[0]) >= 0 ? [.. arguments, "--disable-build-servers"] : arguments);
+
+    /// <summary>
+    /// Runs <c>dotnet format</c> with <paramref name="arguments"/>. It takes no <c>--disable-build-servers</c> and no
+    /// <c>-p:</c>: it is kept from leaving MSBuild nodes or servers behind through the environment, where
+    /// <paramref name="properties"/> go too (MSBuild reads environment variables as properties).
+    /// </summary>
+    /// <exception cref="TimeoutException">The command did not finish in time; its process tree is killed.</exception>
+    public static Task<(int ExitCode, string Output)> FormatAsync(string workingDirectory, IReadOnlyDictionary<string, string> properties, params string[] arguments)
+    {
+        var environment = new Dictionary<string, string>(properties)
+        {
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+            ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+        };
+        return RunCoreAsync(workingDirectory, environment, ["format", .. arguments]);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunCoreAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] arguments)
     {
         // The SDK running these tests sets DOTNET_HOST_PATH; outside it, fall back to dotnet on the PATH.
         var startInfo = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -28,11 +51,12 @@ internal static class DotNetCli
         {
             startInfo.ArgumentList.Add(argument);
         }
-        // Build servers outlive the command and inherit its output pipes, which would keep the output open after it exits.
-        // Only the commands that build take the option (`dotnet new` and `dotnet add package` refuse it).
-        if (arguments.Length > 0 && Array.IndexOf(BuildingCommands, arguments[0]) >= 0) startInfo.ArgumentList.Add("--disable-build-servers");
         // The rest of the environment (CI, DOTNET_CLI_TELEMETRY_OPTOUT, ...) is inherited as it is.
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
 
         var output = new StringBuilder();
         void Append(object sender, DataReceivedEventArgs e)
