@@ -37,13 +37,17 @@ internal static class Guard
         }
     }
 
-    /// <summary>Checks that a span holds exactly <paramref name="batchSize"/> × <paramref name="width"/> values.</summary>
-    public static void Length(int actual, int batchSize, int width, string parameter, string network)
+    /// <summary>
+    /// Checks that a span holds exactly <paramref name="batchSize"/> × <paramref name="width"/> values. For a member that
+    /// takes no batch size, <paramref name="oneSampleOf"/> names the width (InputSize, OutputSize) and the message asks for one sample.
+    /// </summary>
+    public static void Length(int actual, int batchSize, int width, string parameter, string network, string? oneSampleOf = null)
     {
         if (actual != batchSize * width)
         {
-            throw new ArgumentException(
-                $"{network}: {parameter} must hold batchSize × {width} = {batchSize * width} values for batchSize {batchSize}; got {actual}.", parameter);
+            throw new ArgumentException(oneSampleOf is not null
+                ? $"{network}: {parameter} must hold one sample, {oneSampleOf} = {width} values; got {actual}."
+                : $"{network}: {parameter} must hold batchSize × {width} = {batchSize * width} values for batchSize {batchSize}; got {actual}.", parameter);
         }
     }
 
@@ -173,13 +177,16 @@ internal static class Guard
         }
     }
 
-    /// <summary>Checks that every value is finite (no NaN, no infinity).</summary>
-    public static void Finite(ReadOnlySpan<float> values, string parameter, string network)
+    /// <summary>
+    /// Checks that every value is finite (no NaN, no infinity). The message names <paramref name="parameter"/>; the exception's
+    /// ParamName is <paramref name="argument"/> when the values are a member of an argument (<c>options</c> for FitOptions.ValidationFeatures).
+    /// </summary>
+    public static void Finite(ReadOnlySpan<float> values, string parameter, string network, string? argument = null)
     {
         if (AllFinite(values)) return;
         int index = 0;
         while (float.IsFinite(values[index])) index++;
-        throw new ArgumentException($"{network}: {parameter} must be finite; {parameter}[{index}] is {values[index]}.", parameter);
+        throw new ArgumentException($"{network}: {parameter} must be finite; {parameter}[{index}] is {values[index]}.", argument ?? parameter);
     }
 
     /// <summary>Whether every value is finite; <c>v − v</c> is 0 for finite values and NaN otherwise. Four sums run side by side.</summary>

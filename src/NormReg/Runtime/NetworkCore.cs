@@ -102,7 +102,7 @@ public sealed class NetworkCore
     /// </summary>
     /// <param name="input">InputSize features.</param>
     /// <param name="output">Receives OutputSize values, the last row's output.</param>
-    public void Predict(ReadOnlySpan<float> input, Span<float> output) => Predict(input, output, 1);
+    public void Predict(ReadOnlySpan<float> input, Span<float> output) => Predict(input, output, 1, oneSample: true, nameof(output));
 
     /// <summary>
     /// Predicts a batch in inference mode: dropout and noise are the identity, BatchNorm uses its running statistics.
@@ -111,13 +111,16 @@ public sealed class NetworkCore
     /// <param name="inputs"><paramref name="batchSize"/> × InputSize features, row-major.</param>
     /// <param name="outputs">Receives <paramref name="batchSize"/> × OutputSize values, row-major.</param>
     /// <param name="batchSize">Samples in the batch, from 1 to MaxBatchSize.</param>
-    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize)
+    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize) => Predict(inputs, outputs, batchSize, oneSample: false, nameof(outputs));
+
+    /// <summary>Predict, its messages naming the caller's own parameters: <c>input</c> and <c>output</c> of a one-sample call, <c>probabilities</c>.</summary>
+    private void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize, bool oneSample, string outputsName)
     {
         Enter();
         try
         {
-            CheckInputs(inputs, batchSize);
-            Guard.Length(outputs.Length, batchSize, OutputSize, nameof(outputs), _name);
+            CheckInputs(inputs, batchSize, oneSample);
+            Guard.Length(outputs.Length, batchSize, OutputSize, outputsName, _name, oneSample ? nameof(OutputSize) : null);
             Run(inputs, batchSize, ForwardMode.Inference).CopyTo(outputs);
         }
         finally
@@ -133,7 +136,7 @@ public sealed class NetworkCore
         Enter();
         try
         {
-            CheckInputs(input, 1);
+            CheckInputs(input, 1, oneSample: true);
             return TensorPrimitives.IndexOfMax(Run(input, 1, ForwardMode.Inference));
         }
         finally
@@ -150,7 +153,7 @@ public sealed class NetworkCore
     /// </summary>
     /// <param name="input">InputSize features.</param>
     /// <param name="probabilities">Receives OutputSize probabilities.</param>
-    public void PredictProbabilities(ReadOnlySpan<float> input, Span<float> probabilities) => PredictProbabilities(input, probabilities, 1);
+    public void PredictProbabilities(ReadOnlySpan<float> input, Span<float> probabilities) => PredictProbabilities(input, probabilities, 1, oneSample: true);
 
     /// <summary>
     /// Class probabilities of a batch in inference mode: the softmax of each sample's outputs for
@@ -160,13 +163,16 @@ public sealed class NetworkCore
     /// <param name="probabilities">Receives <paramref name="batchSize"/> × OutputSize probabilities, row-major.</param>
     /// <param name="batchSize">Samples in the batch, from 1 to MaxBatchSize.</param>
     /// <exception cref="InvalidOperationException">The network is a regressor (mean squared error), whose outputs are not probabilities.</exception>
-    public void PredictProbabilities(ReadOnlySpan<float> inputs, Span<float> probabilities, int batchSize)
+    public void PredictProbabilities(ReadOnlySpan<float> inputs, Span<float> probabilities, int batchSize) =>
+        PredictProbabilities(inputs, probabilities, batchSize, oneSample: false);
+
+    private void PredictProbabilities(ReadOnlySpan<float> inputs, Span<float> probabilities, int batchSize, bool oneSample)
     {
         if (_architecture.Loss == Loss.MeanSquaredError)
         {
             throw new InvalidOperationException($"{_name}: it is trained with MeanSquaredError, so its outputs are values, not probabilities; use Predict.");
         }
-        Predict(inputs, probabilities, batchSize);
+        Predict(inputs, probabilities, batchSize, oneSample, nameof(probabilities));
         Span<float> values = probabilities.Slice(0, batchSize * OutputSize);
         if (_architecture.Loss == Loss.BinaryCrossEntropy)
         {
@@ -197,7 +203,7 @@ public sealed class NetworkCore
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, $"{_name}: threshold must be a probability in [0, 1]; got {threshold}.");
         }
         Span<float> probability = stackalloc float[1];
-        PredictProbabilities(input, probability, 1);
+        PredictProbabilities(input, probability, 1, oneSample: true);
         return probability[0] >= threshold ? 1 : 0;
     }
 
@@ -458,7 +464,7 @@ public sealed class NetworkCore
     public void FitNormalization(ReadOnlySpan<float> features)
     {
         NormalizationFit fit = BeginNormalizationFit();
-        fit.Add(features);
+        fit.Add(features, nameof(features)); // its messages name FitNormalization's parameter, not Add's
         fit.Complete();
     }
 
@@ -494,11 +500,13 @@ public sealed class NetworkCore
         return outputs;
     }
 
-    private void CheckInputs(ReadOnlySpan<float> inputs, int batchSize)
+    /// <summary>Checks a pass's inputs; <paramref name="oneSample"/> for the one-sample members, whose parameter is <c>input</c> and which take no batch size.</summary>
+    private void CheckInputs(ReadOnlySpan<float> inputs, int batchSize, bool oneSample = false)
     {
+        string name = oneSample ? "input" : nameof(inputs);
         Guard.BatchSize(batchSize, MaxBatchSize, _name);
-        Guard.Length(inputs.Length, batchSize, InputSize, nameof(inputs), _name);
-        Guard.Finite(inputs, nameof(inputs), _name);
+        Guard.Length(inputs.Length, batchSize, InputSize, name, _name, oneSample ? nameof(InputSize) : null);
+        Guard.Finite(inputs, name, _name);
         if (_architecture.Scaling is not null) Guard.Fitted(Statistics[0], _name);
     }
 

@@ -70,7 +70,7 @@ internal static class Metrics
     /// <summary>Throws unless Fit will measure <paramref name="metric"/> every epoch.</summary>
     public static void Require(this Metric metric, string user, bool hasValidation, bool isClassifier)
     {
-        if (!Enum.IsDefined(metric)) throw new ArgumentOutOfRangeException(nameof(metric), metric, $"{user}: unknown metric {metric}.");
+        if (!Enum.IsDefined(metric)) throw new ArgumentOutOfRangeException("options", metric, $"{user}.Monitor is {(int)metric}, which is no Metric.");
         bool validation = metric is Metric.ValidationLoss or Metric.ValidationAccuracy;
         bool accuracy = metric is Metric.Accuracy or Metric.ValidationAccuracy;
         if (validation && !hasValidation)

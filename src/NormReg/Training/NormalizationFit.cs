@@ -69,15 +69,18 @@ public sealed class NormalizationFit
     /// −3e38 and 3e38: the scaled values would be infinite); the message names the value and its feature, and nothing of
     /// the chunk is counted.
     /// </exception>
-    public void Add(ReadOnlySpan<float> samples)
+    public void Add(ReadOnlySpan<float> samples) => Add(samples, nameof(samples));
+
+    /// <summary><see cref="Add(ReadOnlySpan{float})"/>, its messages naming the caller's parameter (<c>features</c> of FitNormalization).</summary>
+    internal void Add(ReadOnlySpan<float> samples, string parameter)
     {
         if (_completed) throw new InvalidOperationException($"{_network}: this normalization fit was already completed; begin a new one.");
         if (samples.Length % Features != 0)
         {
-            throw new ArgumentException($"{_network}: samples must hold whole rows of {Features} features; got {samples.Length} values.", nameof(samples));
+            throw new ArgumentException($"{_network}: {parameter} must hold whole rows of {Features} features; got {samples.Length} values.", parameter);
         }
-        Kernels.Guard.Finite(samples, nameof(samples), _network);
-        CheckRanges(samples);
+        Kernels.Guard.Finite(samples, parameter, _network);
+        CheckRanges(samples, parameter);
         for (int start = 0; start < samples.Length; start += Features)
         {
             ReadOnlySpan<float> row = samples.Slice(start, Features);
@@ -101,7 +104,7 @@ public sealed class NormalizationFit
     /// Refuses a chunk that would widen a feature's range past float: the scaled values (<c>x − mean</c>, <c>max − min</c>)
     /// are computed in float and would be infinite. Runs before anything of the chunk is counted.
     /// </summary>
-    private void CheckRanges(ReadOnlySpan<float> samples)
+    private void CheckRanges(ReadOnlySpan<float> samples, string parameter)
     {
         for (int j = 0; j < Features; j++)
         {
@@ -116,9 +119,9 @@ public sealed class NormalizationFit
                 if (!float.IsFinite(high - low))
                 {
                     throw new ArgumentException(
-                        FormattableString.Invariant($"{_network}: samples[{start}] = {v:R} (sample {start / Features} of this chunk, feature {j}) widens feature {j}'s range to [{low:R}, {high:R}], ")
+                        FormattableString.Invariant($"{_network}: {parameter}[{start}] = {v:R} (sample {start / Features} of this chunk, feature {j}) widens feature {j}'s range to [{low:R}, {high:R}], ")
                         + FormattableString.Invariant($"whose width overflows float ({float.MaxValue:R}); its scaled values would be infinite. Scale the feature down before fitting; nothing of this chunk was counted."),
-                        nameof(samples));
+                        parameter);
                 }
             }
         }

@@ -135,13 +135,15 @@ public static class Training
         ReadOnlySpan<T> validationY = default;
         if (options.ValidationFeatures is not null)
         {
-            if (validationTargets is null) throw new ArgumentException($"{name}: FitOptions.ValidationFeatures was given without validation labels or targets.", nameof(options));
+            string validationTargetsName = correct is not null ? "FitOptions.ValidationLabels" : "FitOptions.ValidationTargets";
+            if (validationTargets is null) throw new ArgumentException($"{name}: FitOptions.ValidationFeatures was given without {validationTargetsName}.", nameof(options));
             if (options.ValidationSplit > 0)
             {
                 throw new ArgumentException(
-                    $"FitOptions.ValidationSplit = {options.ValidationSplit} and ValidationFeatures were both given; use one (Keras ignores validation_split when validation_data is given).", nameof(options));
+                    $"{name}: FitOptions.ValidationSplit = {options.ValidationSplit} and ValidationFeatures were both given; use one (Keras ignores validation_split when validation_data is given).", nameof(options));
             }
-            CheckData(network, options.ValidationFeatures, validationTargets, targetWidth, "ValidationFeatures", correct is not null ? "ValidationLabels" : "ValidationTargets");
+            // Members of options: the messages name the property, the exceptions' ParamName the argument, options.
+            CheckData(network, options.ValidationFeatures, validationTargets, targetWidth, "FitOptions.ValidationFeatures", validationTargetsName, nameof(options));
             validationX = options.ValidationFeatures;
             validationY = validationTargets;
         }
@@ -155,8 +157,12 @@ public static class Training
         bool hasValidation = !validationX.IsEmpty;
         if (trainCount < network.MinimumTrainingBatch)
         {
-            throw new ArgumentException(
-                $"{name}: Fit needs at least MinimumTrainingBatch = {network.MinimumTrainingBatch} training samples for one step; got {trainCount}.", nameof(features));
+            // Too few samples, or a ValidationSplit that left too few: name the argument that did it.
+            throw trainCount < count
+                ? new ArgumentException(
+                    $"{name}: Fit needs at least MinimumTrainingBatch = {network.MinimumTrainingBatch} training samples for one step; FitOptions.ValidationSplit = {options.ValidationSplit} leaves {trainCount} of {count}.", nameof(options))
+                : new ArgumentException(
+                    $"{name}: Fit needs at least MinimumTrainingBatch = {network.MinimumTrainingBatch} training samples for one step; got {trainCount}.", nameof(features));
         }
         ReadOnlySpan<float> trainX = features.AsSpan(0, trainCount * inputWidth);
         ReadOnlySpan<T> trainY = targets.AsSpan(0, trainCount * targetWidth);
@@ -294,28 +300,29 @@ public static class Training
     }
 
     /// <summary>Checks shapes and values of a data set: whole samples, one target row each, finite features and targets, labels in range.</summary>
-    private static int CheckData<T>(INetwork network, float[] features, T[] targets, int targetWidth, string featuresName, string targetsName)
+    /// <remarks><paramref name="argument"/> is the ParamName when the data are members of an argument (<c>options</c>); by default each array's own name.</remarks>
+    private static int CheckData<T>(INetwork network, float[] features, T[] targets, int targetWidth, string featuresName, string targetsName, string? argument = null)
     {
-        ArgumentNullException.ThrowIfNull(features, featuresName);
-        ArgumentNullException.ThrowIfNull(targets, targetsName);
+        ArgumentNullException.ThrowIfNull(features, argument ?? featuresName);
+        ArgumentNullException.ThrowIfNull(targets, argument ?? targetsName);
         string name = network.Architecture.Name;
         if (features.Length == 0 || features.Length % network.InputSize != 0)
         {
-            throw new ArgumentException($"{name}: {featuresName} must hold a positive multiple of InputSize = {network.InputSize} values; got {features.Length}.", featuresName);
+            throw new ArgumentException($"{name}: {featuresName} must hold a positive multiple of InputSize = {network.InputSize} values; got {features.Length}.", argument ?? featuresName);
         }
         int count = features.Length / network.InputSize;
         if (targets.Length != count * targetWidth)
         {
-            throw new ArgumentException($"{name}: {targetsName} must hold {count} samples × {targetWidth} = {count * targetWidth} values to match {featuresName}; got {targets.Length}.", targetsName);
+            throw new ArgumentException($"{name}: {targetsName} must hold {count} samples × {targetWidth} = {count * targetWidth} values to match {featuresName}; got {targets.Length}.", argument ?? targetsName);
         }
-        Kernels.Guard.Finite(features, featuresName, name);
+        Kernels.Guard.Finite(features, featuresName, name, argument);
         switch (targets)
         {
             case float[] values:
-                Kernels.Guard.Finite(values, targetsName, name);
+                Kernels.Guard.Finite(values, targetsName, name, argument);
                 if (network.Architecture.Loss == Loss.BinaryCrossEntropy && Kernels.Guard.FirstOutsideUnitInterval(values) is int outside)
                 {
-                    throw new ArgumentOutOfRangeException(targetsName, values[outside], Kernels.Guard.UnitIntervalMessage($"{name}: ", targetsName, outside, values[outside], targetWidth));
+                    throw new ArgumentOutOfRangeException(argument ?? targetsName, values[outside], Kernels.Guard.UnitIntervalMessage($"{name}: ", targetsName, outside, values[outside], targetWidth));
                 }
                 break;
             case int[] labels:
@@ -323,7 +330,7 @@ public static class Training
                 {
                     if ((uint)labels[i] >= (uint)network.OutputSize)
                     {
-                        throw new ArgumentOutOfRangeException(targetsName, labels[i],
+                        throw new ArgumentOutOfRangeException(argument ?? targetsName, labels[i],
                             $"{name}: {targetsName}[{i}] must be a class index in [0, {network.OutputSize}); got {labels[i]}.");
                     }
                 }

@@ -228,16 +228,20 @@ internal sealed partial class BadCalls(FuzzedNetwork net, Random random)
 
     private Slot OutputsSlot => new("outputs", Out, SlotKind.Free);
 
+    private Slot InputSlot => new("input", In, SlotKind.Inputs);
+
+    private Slot OutputSlot => new("output", Out, SlotKind.Free);
+
     // ---- entry points over spans ----
 
     private FuzzCase PredictSingle()
     {
-        // The single-sample overload names its spans input and output but checks them as a batch of 1.
-        return Spans("Predict (single)", [InputsSlot, OutputsSlot], (side, a) => side.Predict(a[0], a[1]), fixedBatch: 1);
+        // The single-sample overload checks its spans as a batch of 1, under their own names, input and output.
+        return Spans("Predict (single)", [InputSlot, OutputSlot], (side, a) => side.Predict(a[0], a[1]), fixedBatch: 1);
     }
 
     private FuzzCase ClassifySingle() =>
-        Spans("Classify", [InputsSlot], (side, a) => side.Classify!(a[0]), fixedBatch: 1);
+        Spans("Classify", [InputSlot], (side, a) => side.Classify!(a[0]), fixedBatch: 1);
 
     private FuzzCase PredictBatch() =>
         Spans("Predict (batched)", [InputsSlot, OutputsSlot], (side, a) => side.Network.Predict(a[0], a[1], a.Batch));

@@ -128,7 +128,8 @@ public sealed class InputScalingTests
 
         var e = Assert.Throws<ArgumentException>(() => net.FitNormalization([1, 2, float.NaN, 4]));
 
-        Assert.Contains("samples[2]", e.Message);
+        Assert.Contains("features[2]", e.Message); // FitNormalization's parameter, not NormalizationFit.Add's
+        Assert.Equal("features", e.ParamName);
         Assert.Throws<InvalidOperationException>(() => net.Predict(new float[4], new float[3]));
     }
 
