@@ -464,8 +464,16 @@ public sealed class NetworkCore
     public void FitNormalization(ReadOnlySpan<float> features)
     {
         NormalizationFit fit = BeginNormalizationFit();
-        fit.Add(features, nameof(features)); // its messages name FitNormalization's parameter, not Add's
-        fit.Complete();
+        Enter();
+        try
+        {
+            fit.Add(features, nameof(features)); // its messages name FitNormalization's parameter, not Add's
+            fit.Complete();
+        }
+        finally
+        {
+            Exit();
+        }
     }
 
     /// <summary>
