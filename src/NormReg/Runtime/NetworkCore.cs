@@ -26,6 +26,7 @@ public sealed class NetworkCore
     private readonly string _name;
     private readonly string? _batchStatisticsLayer;
     private readonly float[]? _statisticsBefore;
+    private readonly float[] _outputGradients;
     private readonly LayerDescription[] _penalized;
     private readonly LayerDescription[] _constrained;
     private int _trainingBatch;
@@ -48,8 +49,6 @@ public sealed class NetworkCore
 
     /// <summary>Whether BatchNorm rows folded into the weights before them must be folded again before the next inference pass.</summary>
     public bool FoldsStale = true;
-
-    private readonly float[] _outputGradients;
 
     /// <summary>Creates the shared state of a network described by <paramref name="architecture"/> and checks <paramref name="maxBatchSize"/>.</summary>
     public NetworkCore(INetworkPasses passes, NetworkArchitecture architecture, int maxBatchSize, int seed)
