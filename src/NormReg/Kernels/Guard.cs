@@ -132,43 +132,9 @@ internal static class Guard
     }
 
     /// <summary>
-    /// Checks the input-scaling statistics before a pass: the whole block NaN is a scaling not fitted yet; anything else
-    /// must be a valid fit (finite means and positive standard deviations, or finite minima ≤ maxima with a range that fits
-    /// in float). Unlike <see cref="Fitted(float, string)"/>, a damaged statistic is reported as what it is.
+    /// Checks that the input scaling was fitted; unfitted statistics are NaN. A partly NaN or otherwise damaged block never
+    /// gets in: every path that writes the statistics (FitNormalization, RestoreState, Load) validates them first.
     /// </summary>
-    /// <param name="statistics">The <c>2 × features</c> input statistics: means then standard deviations, or minima then maxima.</param>
-    /// <param name="kind">The scaling the <c>[Input]</c> row declares.</param>
-    /// <param name="network">The network's name.</param>
-    /// <exception cref="InvalidOperationException">Not fitted yet, or a statistic is out of its domain (the message names it).</exception>
-    public static void Fitted(ReadOnlySpan<float> statistics, InputScalingKind kind, string network)
-    {
-        int features = statistics.Length / 2;
-        if (features == 0 || float.IsNaN(statistics[0]) && AllNaN(statistics)) Fitted(float.NaN, network);
-        for (int j = 0; j < features; j++)
-        {
-            float a = statistics[j], b = statistics[features + j];
-            bool valid = kind == InputScalingKind.ZScore
-                ? float.IsFinite(a) && float.IsFinite(b) && b > 0
-                : float.IsFinite(a) && float.IsFinite(b) && a <= b && float.IsFinite(b - a);
-            if (!valid)
-            {
-                string first = kind == InputScalingKind.ZScore ? "mean" : "minimum", second = kind == InputScalingKind.ZScore ? "standard deviation" : "maximum";
-                throw new InvalidOperationException(
-                    $"{network}: the fitted input scaling of feature {j} is invalid ({first} {a}, {second} {b}); the scaled inputs would be NaN or infinite. Fit it again with FitNormalization on finite data.");
-            }
-        }
-    }
-
-    private static bool AllNaN(ReadOnlySpan<float> values)
-    {
-        foreach (float v in values)
-        {
-            if (!float.IsNaN(v)) return false;
-        }
-        return true;
-    }
-
-    /// <summary>Checks that the input scaling was fitted; unfitted statistics are NaN.</summary>
     public static void Fitted(float firstStatistic, string network)
     {
         if (float.IsNaN(firstStatistic))
