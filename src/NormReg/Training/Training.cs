@@ -61,17 +61,38 @@ public static class Training
             null);
     }
 
-    /// <summary>Mean loss and, for classifiers, accuracy of a data set in inference mode, in chunks of <c>MaxBatchSize</c>.</summary>
+    /// <summary>
+    /// A classifier's metrics on a data set in inference mode (Keras' <c>model.evaluate</c>, scikit-learn's <c>metrics</c>):
+    /// loss, accuracy, confusion matrix, per-class precision, recall and F1, and ROC AUC with two classes. Deconstructs to
+    /// <c>(loss, accuracy)</c>.
+    /// </summary>
     /// <exception cref="ArgumentException">Shapes that do not fit, NaN or infinity in the features, or a label out of range; checked before the first Predict.</exception>
-    public static (double Loss, double Accuracy) Evaluate(this IClassifier network, float[] features, int[] labels)
+    public static ClassificationMetrics Evaluate(this IClassifier network, float[] features, int[] labels)
     {
         ArgumentNullException.ThrowIfNull(network);
         CheckData(network, features, labels, 1, "features", "labels");
         // Every sample was checked above, so no Predict runs on a call that will be refused.
         var scratch = new Scratch(network);
-        (double loss, double? accuracy) = EvaluateCore(network, features, labels, 1, scratch,
+        (double loss, _) = EvaluateCore(network, features, labels, 1, scratch,
             static (net, outputs, y, n, gradients) => ((IClassifier)net).ComputeLoss(outputs, y, n, gradients), CountCorrect);
-        return (loss, accuracy!.Value);
+        return ClassificationMetrics.From(network.Predict(features), labels, network.OutputSize, loss);
+    }
+
+    /// <summary>
+    /// A regressor's metrics on a data set in inference mode: its loss, mean squared error, its root, mean absolute error
+    /// and R², as scikit-learn computes them; for a binary cross-entropy network they score the sigmoid of the outputs.
+    /// </summary>
+    /// <exception cref="ArgumentException">Shapes that do not fit, or NaN or infinity in the features or targets; checked before the first Predict.</exception>
+    public static RegressionMetrics Evaluate(this IRegressor network, float[] features, float[] targets)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        CheckData(network, features, targets, network.OutputSize, "features", "targets");
+        var scratch = new Scratch(network);
+        (double loss, _) = EvaluateCore(network, features, targets, network.OutputSize, scratch,
+            static (net, outputs, y, n, gradients) => ((IRegressor)net).ComputeLoss(outputs, y, n, gradients), null);
+        float[] predictions = network.Predict(features);
+        if (network.Architecture.Loss == Loss.BinaryCrossEntropy) TensorPrimitives.Sigmoid(predictions, predictions);
+        return RegressionMetrics.From(predictions, targets, network.OutputSize, loss);
     }
 
     /// <summary>The batch size Fit trains with: <see cref="FitOptions.BatchSize"/>, or when it is 0, Keras' 32 fitted to the network's buffers.</summary>
