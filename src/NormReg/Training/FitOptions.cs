@@ -71,4 +71,18 @@ public sealed class FitOptions
     /// before early stopping and the schedule look at the epoch.
     /// </summary>
     public Action<EpochResult>? OnEpochEnd { get; init; }
+
+    /// <summary>
+    /// Asked after every epoch (after <see cref="OnEpochEnd"/>) whether to stop; <see langword="true"/> ends training as early
+    /// stopping does: the best weights are restored if <see cref="EarlyStopping"/> asks for it, and the History is returned
+    /// with <see cref="FitStopReason.Callback"/>. Keras: a callback setting <c>model.stop_training = True</c>.
+    /// </summary>
+    public Func<EpochResult, bool>? StopWhen { get; init; }
+
+    /// <summary>
+    /// Ends training when cancelled, checked before every step: the epoch in progress is evaluated and recorded, the best
+    /// weights are restored if <see cref="EarlyStopping"/> asks for it, and <c>Fit</c> returns the History with
+    /// <see cref="FitStopReason.Cancelled"/> rather than throwing.
+    /// </summary>
+    public System.Threading.CancellationToken CancellationToken { get; init; }
 }

@@ -18,7 +18,7 @@ public sealed class History(IReadOnlyList<EpochResult> epochs, int? stoppedEpoch
     public EpochResult Last => Epochs[Epochs.Count - 1];
 
     /// <summary>
-    /// The 1-based epoch at whose end <see cref="EarlyStopping"/> stopped training; <see langword="null"/> if training ran the
+    /// The 1-based epoch at whose end training was stopped (<see cref="StopReason"/> says by what); <see langword="null"/> if training ran the
     /// planned epochs without being stopped. Keras' <c>EarlyStopping.stopped_epoch + 1</c>; like Keras it is set even when the
     /// stop falls on the last planned epoch.
     /// </summary>
@@ -29,4 +29,7 @@ public sealed class History(IReadOnlyList<EpochResult> epochs, int? stoppedEpoch
     /// not it stopped early); <see langword="null"/> if none were. Keras' <c>EarlyStopping.best_epoch + 1</c>.
     /// </summary>
     public int? RestoredEpoch { get; } = restoredEpoch;
+
+    /// <summary>Why training ended: it ran every planned epoch, or early stopping, <see cref="FitOptions.StopWhen"/> or the cancellation token ended it.</summary>
+    public FitStopReason StopReason { get; init; } = stoppedEpoch is null ? FitStopReason.Completed : FitStopReason.EarlyStopping;
 }

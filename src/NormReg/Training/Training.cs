@@ -205,6 +205,7 @@ public static class Training
         // Grows with the epochs run, not the epochs asked for: Epochs = int.MaxValue means "until early stopping stops it".
         var epochs = new List<EpochResult>(Math.Min(epochCount, InitialHistoryCapacity));
         int? stoppedEpoch = null;
+        FitStopReason reason = FitStopReason.Completed;
         bool bound = false;
         var clock = Stopwatch.StartNew();
 
@@ -216,6 +217,11 @@ public static class Training
             if (options.Shuffle) random.Shuffle<int>(order);
             for (int start = 0, stepIndex = 1; start < trainCount; start += batch, stepIndex++)
             {
+                if (options.CancellationToken.IsCancellationRequested)
+                {
+                    reason = FitStopReason.Cancelled; // the epoch ends here, is evaluated and recorded, and training ends
+                    break;
+                }
                 int n = Math.Min(batch, trainCount - start);
                 // A last batch too small for batch statistics sits this epoch out; shuffling puts its samples elsewhere next time.
                 if (n < network.MinimumTrainingBatch) break;
@@ -247,16 +253,19 @@ public static class Training
             var result = new EpochResult(epoch, epochCount, loss, accuracy, validationLoss, validationAccuracy, clock.Elapsed, network.Penalty, optimizer.LearningRate);
             epochs.Add(result);
             options.OnEpochEnd?.Invoke(result);
+            if (reason == FitStopReason.Completed && options.StopWhen?.Invoke(result) == true) reason = FitStopReason.Callback;
+            if (reason == FitStopReason.Completed && options.CancellationToken.IsCancellationRequested) reason = FitStopReason.Cancelled;
 
             if (stopping is not null)
             {
                 EarlyStoppingActions actions = stopping.OnEpochEnd(epoch, result.Of(stopping.Monitor));
                 if ((actions & EarlyStoppingActions.SaveWeights) != 0 && bestState is not null) network.CopyState(bestState);
-                if ((actions & EarlyStoppingActions.Stop) != 0)
-                {
-                    stoppedEpoch = epoch;
-                    break;
-                }
+                if ((actions & EarlyStoppingActions.Stop) != 0 && reason == FitStopReason.Completed) reason = FitStopReason.EarlyStopping;
+            }
+            if (reason != FitStopReason.Completed)
+            {
+                stoppedEpoch = epoch;
+                break;
             }
             if (schedule is not null && epoch < epochCount) SetLearningRate(optimizer, schedule.OnEpochEnd(result, optimizer.LearningRate), schedule, epoch + 1);
         }
@@ -268,7 +277,7 @@ public static class Training
             network.RestoreState(bestState);
             restoredEpoch = stopping.BestEpoch;
         }
-        return new History(epochs, stoppedEpoch, restoredEpoch);
+        return new History(epochs, stoppedEpoch, restoredEpoch) { StopReason = reason };
     }
 
     /// <summary>Keras' <c>train_validation_split</c>: <c>split_at = ⌊n·(1 − split)⌋</c>; both parts must be non-empty.</summary>

@@ -1,0 +1,17 @@
+namespace NormReg;
+
+/// <summary>Why <c>Fit</c> ended (<see cref="History.StopReason"/>).</summary>
+public enum FitStopReason
+{
+    /// <summary>Every planned epoch ran.</summary>
+    Completed,
+
+    /// <summary><see cref="FitOptions.EarlyStopping"/> stopped it.</summary>
+    EarlyStopping,
+
+    /// <summary><see cref="FitOptions.StopWhen"/> returned <see langword="true"/>.</summary>
+    Callback,
+
+    /// <summary><see cref="FitOptions.CancellationToken"/> was cancelled.</summary>
+    Cancelled,
+}
