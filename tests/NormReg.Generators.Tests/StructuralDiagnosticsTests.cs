@@ -138,6 +138,8 @@ public sealed class StructuralDiagnosticsTests
     [InlineData("TooManyParameters", "[Network] [Input(65536)] [Dense({|NRG011:65536|})] public partial class Net;")]
     [InlineData("TooManyStatistics", "[Network] [Input({|NRG011:int.MaxValue|}), ZScore] [ReLU] public partial class Net;")]
     [InlineData("UndefinedInitializer", "[Network] [Input(2)] [Dense(3, {|NRG011:Init = (Initializer)9|})] public partial class Net;")]
+    [InlineData("LabelSmoothingOfOne", "[Network({|NRG011:LabelSmoothing = 1|})] [Input(2)] [Dense(3)] public partial class Net;")]
+    [InlineData("LabelSmoothingWithoutClasses", "[Network(Loss = Loss.MeanSquaredError, {|NRG011:LabelSmoothing = 0.1|})] [Input(2)] [Dense(3)] public partial class Net;")]
     [InlineData("NoLayers", """
         [Network]
         [{|NRG010:Input(2)|}]

@@ -62,7 +62,8 @@ public sealed class VocabularyTests
         var batchNorm = new BatchNormAttribute();
         var minMax = new MinMaxAttribute();
 
-        Assert.Equal(new NetworkAttribute().Loss.ToString(), Parse("[Network] [Input(1)] [Dense(1)] public partial class Plain;").Loss.ToString());
+        NetworkSpec plain = Parse("[Network] [Input(1)] [Dense(1)] public partial class Plain;");
+        Assert.Equal((new NetworkAttribute().Loss.ToString(), new NetworkAttribute().LabelSmoothing), (plain.Loss.ToString(), plain.LabelSmoothing));
         Assert.Equal((minMax.Low, minMax.High, minMax.Clip), (network.Scaling.Low, network.Scaling.High, network.Scaling.Clip));
         Assert.Equal((new DenseAttribute(1).UseBias, new DenseAttribute(1).Init.ToString()), (network.Layers[0].UseBias, network.Layers[0].Init.ToString()));
         Assert.Equal((new L1Attribute().L1, new L1Attribute().IncludeBias), (network.Layers[0].Penalty!.L1, network.Layers[0].Penalty!.IncludeBias));

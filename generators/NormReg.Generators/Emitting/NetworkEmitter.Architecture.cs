@@ -21,19 +21,21 @@ internal static partial class NetworkEmitter
         w.Indent();
         foreach (PlannedLayer layer in plan.Layers) w.Line(Description(layer) + ",");
         w.Outdent();
-        w.Line(scaling.Kind == ScalingKind.None ? "});" : "})");
+        bool settings = scaling.Kind != ScalingKind.None || c.Network.LabelSmoothing > 0;
+        w.Line(settings ? "})" : "});");
         w.Outdent();
-        if (scaling.Kind != ScalingKind.None)
+        if (settings)
         {
             w.Line("{");
             w.Indent();
-            w.Line($"Scaling = global::NormReg.InputScalingKind.{scaling.Kind},");
+            if (scaling.Kind != ScalingKind.None) w.Line($"Scaling = global::NormReg.InputScalingKind.{scaling.Kind},");
             if (scaling.Kind == ScalingKind.MinMax)
             {
                 w.Line($"ScalingLow = {Number(scaling.Low)},");
                 w.Line($"ScalingHigh = {Number(scaling.High)},");
                 w.Line($"ScalingClip = {(scaling.Clip ? "true" : "false")},");
             }
+            if (c.Network.LabelSmoothing > 0) w.Line($"LabelSmoothing = {Number(c.Network.LabelSmoothing)},");
             w.Close(";");
         }
         w.Line();

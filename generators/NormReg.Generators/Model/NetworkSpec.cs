@@ -106,4 +106,7 @@ internal sealed record NetworkSpec(
 {
     /// <summary>The metadata name with namespace and containing types (<c>App.Holder`1+Scorer</c>): unique among the networks of a compilation, unlike <see cref="HintName"/>.</summary>
     public string FullName { get; init; } = "";
+
+    /// <summary>Label smoothing ε of the softmax cross-entropy, from <c>[Network(LabelSmoothing = ε)]</c>; 0 for none.</summary>
+    public double LabelSmoothing { get; init; }
 }

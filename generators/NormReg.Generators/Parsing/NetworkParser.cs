@@ -76,7 +76,9 @@ internal static class NetworkParser
             Report(diagnostics, DiagnosticIds.SplitDeclaration, row.Location, row.Text, name);
         }
 
-        LossKind loss = ReadLoss(new Row(network, (AttributeSyntax)networkReference.GetSyntax(cancellationToken), RowKind.Network, default, default), diagnostics);
+        var networkRow = new Row(network, (AttributeSyntax)networkReference.GetSyntax(cancellationToken), RowKind.Network, default, default);
+        LossKind loss = ReadLoss(networkRow, diagnostics);
+        double labelSmoothing = ReadLabelSmoothing(networkRow, loss, diagnostics);
 
         int inputIndex = rows.FindIndex(r => r.Kind == RowKind.Input);
         int inputSize = 0;
@@ -128,6 +130,7 @@ internal static class NetworkParser
             layers.ToEquatableArray())
         {
             FullName = FullName(type),
+            LabelSmoothing = labelSmoothing,
         };
         return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty) { Declaration = LocationInfo.From(declaration.Identifier.GetLocation()) };
     }
@@ -150,6 +153,23 @@ internal static class NetworkParser
         }
         rows.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
         return rows;
+    }
+
+    /// <summary>ε in [0, 1), and only where there are classes to smooth over: with the softmax cross-entropy.</summary>
+    private static double ReadLabelSmoothing(Row network, LossKind loss, List<DiagnosticInfo> diagnostics)
+    {
+        double value = network.Named("LabelSmoothing", 0d);
+        if (!(value >= 0 && value < 1))
+        {
+            Report(diagnostics, DiagnosticIds.InvalidArgument, network.NamedArgumentLocation("LabelSmoothing"), network.Text,
+                $"LabelSmoothing must be in [0, 1); got {value.ToString("R", CultureInfo.InvariantCulture)}");
+        }
+        else if (value > 0 && loss != LossKind.SoftmaxCrossEntropy)
+        {
+            Report(diagnostics, DiagnosticIds.InvalidArgument, network.NamedArgumentLocation("LabelSmoothing"), network.Text,
+                $"LabelSmoothing applies to Loss.SoftmaxCrossEntropy, not {loss}");
+        }
+        return value;
     }
 
     private static LossKind ReadLoss(Row network, List<DiagnosticInfo> diagnostics)

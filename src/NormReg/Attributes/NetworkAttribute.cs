@@ -16,4 +16,11 @@ public sealed class NetworkAttribute : Attribute
 {
     /// <summary>The loss minimized by <c>TrainStep</c>. Defaults to <see cref="Loss.SoftmaxCrossEntropy"/>.</summary>
     public Loss Loss { get; set; } = Loss.SoftmaxCrossEntropy;
+
+    /// <summary>
+    /// Label smoothing ε of <see cref="Loss.SoftmaxCrossEntropy"/>, in [0, 1): the target is <c>(1 − ε)·one-hot + ε/C</c>, a
+    /// regularizer that keeps the network from growing its logits without bound. Default 0 (none). PyTorch:
+    /// <c>nn.CrossEntropyLoss(label_smoothing=ε)</c>; Keras: <c>CategoricalCrossentropy(label_smoothing=ε)</c>.
+    /// </summary>
+    public double LabelSmoothing { get; set; }
 }

@@ -17,7 +17,15 @@ public static class Losses
     /// <c>mean(logsumexp(z) − z[label])</c>; gradient <c>(softmax(z) − onehot(label)) / batch</c>.
     /// </summary>
     /// <remarks>Labels must lie in [0, classes); generated code checks them first with <see cref="Guard.Labels"/>.</remarks>
-    public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradients, int batch, int classes)
+    public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradients, int batch, int classes) =>
+        SoftmaxCrossEntropy(logits, labels, gradients, batch, classes, 0f);
+
+    /// <summary>
+    /// The same with label smoothing ε, as <c>nn.CrossEntropyLoss(label_smoothing=ε)</c>: the target is
+    /// <c>(1 − ε)·onehot(label) + ε/C</c>, so the loss is <c>(1 − ε)·(lse − z[label]) + ε·(lse − mean(z))</c> and the gradient
+    /// <c>(softmax(z) − target) / batch</c>. With ε = 0 it is the plain loss, bit for bit.
+    /// </summary>
+    public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradients, int batch, int classes, float smoothing)
     {
         double total = 0;
         float scale = 1f / batch;
@@ -29,9 +37,19 @@ public static class Losses
             TensorPrimitives.Subtract(z, max, g);
             TensorPrimitives.Exp(g, g);
             float sum = TensorPrimitives.Sum(g);
-            total += Math.Log(sum) + max - z[labels[n]];
+            double logSumExp = Math.Log(sum) + max;
+            total += logSumExp - z[labels[n]];
             TensorPrimitives.Multiply(g, scale / sum, g);
             g[labels[n]] -= scale;
+            if (smoothing == 0f) continue;
+            double meanLogit = 0;
+            foreach (float v in z) meanLogit += v;
+            meanLogit /= classes;
+            // (1 − ε)·(lse − z[y]) + ε·(lse − mean z) is the plain loss plus ε·(z[y] − mean z);
+            // the target moves ε from the label to all classes evenly: + ε at the label, − ε/C everywhere.
+            total += smoothing * (z[labels[n]] - meanLogit);
+            TensorPrimitives.Subtract(g, scale * smoothing / classes, g);
+            g[labels[n]] += scale * smoothing;
         }
         return (float)(total / batch);
     }

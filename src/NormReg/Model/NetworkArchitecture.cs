@@ -54,6 +54,9 @@ public sealed class NetworkArchitecture
     /// <summary><c>[MinMax(Clip = true)]</c>: whether scaled values are clipped to the range.</summary>
     public bool ScalingClip { get; init; }
 
+    /// <summary>Label smoothing ε of the softmax cross-entropy (<c>[Network(LabelSmoothing = ε)]</c>); 0 for none. Training only: not in the fingerprint.</summary>
+    public double LabelSmoothing { get; init; }
+
     /// <summary>Trainable parameters.</summary>
     public int ParameterCount { get; }
 

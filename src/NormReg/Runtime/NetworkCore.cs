@@ -345,7 +345,7 @@ public sealed class NetworkCore
             SeededRandom randomBefore = BeginStep();
             ReadOnlySpan<float> outputs = Run(inputs, batchSize, ForwardMode.Training);
             Span<float> outputGradients = _outputGradients.AsSpan(0, batchSize * OutputSize);
-            float loss = Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize);
+            float loss = Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize, (float)_architecture.LabelSmoothing);
             CompleteStep(loss, batchSize, outputGradients, optimizer, randomBefore);
             return loss;
         }
@@ -398,7 +398,7 @@ public sealed class NetworkCore
     {
         CheckLossArguments(outputs, outputGradients, batchSize);
         Guard.Labels(labels, batchSize, OutputSize, _name);
-        return Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize);
+        return Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize, (float)_architecture.LabelSmoothing);
     }
 
     /// <summary>The network's loss of <paramref name="outputs"/> (binary cross-entropy on logits, or mean squared error), averaged over the batch, and its gradient with respect to them.</summary>

@@ -39,7 +39,7 @@ public sealed class ClassificationMetrics
         Accuracy = total == 0 ? 0 : (double)correct / total;
     }
 
-    /// <summary>The mean cross-entropy of the outputs: scikit-learn's <c>log_loss</c>, Keras' <c>"loss"</c>.</summary>
+    /// <summary>The mean cross-entropy of the outputs: scikit-learn's <c>log_loss</c>, Keras' <c>"loss"</c> (with the network's label smoothing, if it has one).</summary>
     public double Loss { get; }
 
     /// <summary>The fraction of samples whose largest output is their label.</summary>
