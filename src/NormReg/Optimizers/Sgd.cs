@@ -68,12 +68,9 @@ public sealed class Sgd : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
-    {
-        Span<float> previous = new float[parameters.Length];
-        TryUpdate(parameters, gradients, previous);
-        CommitState();
-    }
+    /// <remarks>Never called: <see cref="Optimizer.Step(Span{float}, ReadOnlySpan{float})"/> runs this rule's all-or-nothing update.</remarks>
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients) =>
+        throw new System.Diagnostics.UnreachableException("The built-in rules update through their all-or-nothing path.");
 
     /// <inheritdoc/>
     private protected override void CommitState() => (_momentum, _momentumNext) = (_momentumNext, _momentum);

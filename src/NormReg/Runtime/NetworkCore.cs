@@ -345,7 +345,7 @@ public sealed class NetworkCore
             SeededRandom randomBefore = BeginStep();
             ReadOnlySpan<float> outputs = Run(inputs, batchSize, ForwardMode.Training);
             Span<float> outputGradients = _outputGradients.AsSpan(0, batchSize * OutputSize);
-            float loss = Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize, (float)_architecture.LabelSmoothing);
+            float loss = ClassificationLoss(outputs, labels, outputGradients, batchSize);
             CompleteStep(loss, batchSize, outputGradients, optimizer, randomBefore);
             return loss;
         }
@@ -398,7 +398,7 @@ public sealed class NetworkCore
     {
         CheckLossArguments(outputs, outputGradients, batchSize);
         Guard.Labels(labels, batchSize, OutputSize, _name);
-        return Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize, (float)_architecture.LabelSmoothing);
+        return ClassificationLoss(outputs, labels, outputGradients, batchSize);
     }
 
     /// <summary>The network's loss of <paramref name="outputs"/> (binary cross-entropy on logits, or mean squared error), averaged over the batch, and its gradient with respect to them.</summary>
@@ -577,6 +577,9 @@ public sealed class NetworkCore
         }
         FoldsStale = true;
     }
+
+    private float ClassificationLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, Span<float> outputGradients, int batchSize) =>
+        Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize, (float)_architecture.LabelSmoothing);
 
     private float RegressionLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> outputGradients) =>
         _architecture.Loss == Loss.BinaryCrossEntropy
