@@ -15,7 +15,7 @@ namespace NormReg.Kernels;
 /// </summary>
 /// <remarks>For generated code and the runtime; hidden from completion lists. Users call the generated network's members.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class BatchNorm
+public static partial class BatchNorm
 {
     private const int Lanes = 8;
 
