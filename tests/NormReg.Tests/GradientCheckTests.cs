@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using NormReg.Tests.Networks;
+using NormReg.Tests.Networks.Images;
 using NormReg.Tests.Reference;
 using static NormReg.Tests.Reference.ReferenceLayer;
 
@@ -11,7 +12,9 @@ namespace NormReg.Tests;
 /// The generated backward pass against central finite differences of an independent double-precision
 /// reference (data loss plus L1/L2 penalty), for networks of depth 1 to 5 that together use every activation,
 /// every loss, input scaling, and BatchNorm and LayerNorm in every position: first, after a Dense, after an
-/// activation, after each other and last.
+/// activation, after each other and last; and convolutional networks with every image row that acts the same in every
+/// pass (convolution, both pools, global pooling, Flatten, BatchNorm2d, LayerNorm over C·H·W, per-channel scaling) first,
+/// between rows and last.
 /// </summary>
 public sealed class GradientCheckTests
 {
@@ -36,6 +39,18 @@ public sealed class GradientCheckTests
         new("LayerNormNet", () => Fitted(new LayerNormNet(Batch, seed: 7), n => n.FitNormalization(Features(40, 5))),
             new ReferenceNetwork(5, Loss.BinaryCrossEntropy, MinMax(-1, 1), LayerNorm(), Dense(6, l1: 0.001, l2: 0.01, penalizeBias: true), GELU(),
                 LayerNorm(epsilon: 1e-3, l1: 0.002), Dense(4, bias: false), BatchNorm(), Sigmoid(), Dense(2), LayerNorm())),
+        new("SmallCnn", () => new SmallCnn(Batch, seed: 8),
+            new ReferenceNetwork(Shape.Image(2, 7, 6), Loss.SoftmaxCrossEntropy, Conv2D(3, 3), ReLU(), MaxPool2D(2), Flatten(), Dense(4))),
+        new("NormalizedCnn", () => Fitted(new NormalizedCnn(Batch, seed: 9), n => n.FitNormalization(Features(40, NormalizedCnn.InputSize))),
+            new ReferenceNetwork(Shape.Image(3, 8, 9), Loss.MeanSquaredError, ZScore(), Conv2D(4, 3, stride: 2, same: true, bias: false), BatchNorm(), Tanh(),
+                AvgPool2D(2, stride: 1), Conv2D(5, 2, l2: 0.01), LayerNorm(), GlobalAvgPool(), Dense(2))),
+        new("ImageEdges", () => new ImageEdges(Batch, seed: 10),
+            new ReferenceNetwork(Shape.Image(2, 6, 5), Loss.MeanSquaredError, BatchNorm(), Conv2D(3, 2, stride: 2, same: true, l1: 0.001), GELU(),
+                MaxPool2D(2, stride: 1), Conv2D(2, 1))),
+        new("FlattenFirst", () => Fitted(new FlattenFirst(Batch, seed: 11), n => n.FitNormalization(Features(40, FlattenFirst.InputSize))),
+            new ReferenceNetwork(Shape.Image(2, 3, 3), Loss.BinaryCrossEntropy, MinMax(0, 1), Flatten(), Dense(4), ReLU(), Dense(2), Flatten())),
+        new("PoolFirst", () => new PoolFirst(Batch, seed: 12),
+            new ReferenceNetwork(Shape.Image(3, 4, 4), Loss.SoftmaxCrossEntropy, AvgPool2D(2), GlobalAvgPool(), Dense(2))),
     ];
 
     public static TheoryData<string> Cases => new(All.Select(c => c.Name));

@@ -52,7 +52,7 @@ internal static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor NonPositiveSize = Error(
         DiagnosticIds.NonPositiveSize, "Size must be positive",
         "'{0}' needs a positive size; got {1}",
-        "Input features and dense units must be at least 1.");
+        "Input features, image channels, height and width, dense units, convolution filters and kernel sizes, and pooling windows must be at least 1.");
 
     public static readonly DiagnosticDescriptor DuplicateLayerName = Error(
         DiagnosticIds.DuplicateLayerName, "Layer name used twice",
@@ -88,6 +88,21 @@ internal static class DiagnosticCatalog
         DiagnosticIds.UnusableClass, "Class cannot hold the generated network",
         "'{0}' cannot hold network '{1}': {2}",
         "The generator adds members, fields and a constructor to the network class, in a file of its own: the class may not have the name of one of those members, may not have a primary constructor (the generated constructor could not call it), may not be a record (copies would share its buffers), and neither it nor a type around it may be file-local. Its own members may not take a generated name, its own constructors must call the generated one through this(…), and its base class must have an accessible constructor without arguments, no visible member with a generated name, and must not be a network.");
+
+    public static readonly DiagnosticDescriptor ShapeDoesNotFit = Error(
+        DiagnosticIds.ShapeDoesNotFit, "Kernel or window does not fit its input",
+        "'{0}': {1}",
+        "Every shape is computed at compile time from the [Input(channels, height, width)] row down. A convolution kernel without padding, or a pooling window, larger than the image it reads leaves no output; pool less, pad the convolution (Padding = Padding.Same) or start from a larger image.");
+
+    public static readonly DiagnosticDescriptor ImageRowOnVector = Error(
+        DiagnosticIds.ImageRowOnVector, "Image row on a vector",
+        "'{0}' {1}; declare the input as [Input(channels, height, width)] or move the row before [Flatten] or [GlobalAvgPool]",
+        "Convolution, pooling, spatial dropout and the augmentation rows (flip, rotation, translation) read images: channels of height × width pixels. A vector input, [Flatten], [GlobalAvgPool] and [Dense] leave a vector, on which they have nothing to slide over.");
+
+    public static readonly DiagnosticDescriptor VectorRowOnImage = Error(
+        DiagnosticIds.VectorRowOnImage, "Vector row on an image without [Flatten]",
+        "'{0}' {1}; insert [Flatten] (or [GlobalAvgPool]) before it",
+        "[Dense] and [Softmax] read vectors. On an image PyTorch's nn.Linear and Keras' Dense act on the last axis only, which is rarely what was meant; say how the image becomes a vector: [Flatten] keeps every value, [GlobalAvgPool] averages each channel.");
 
     public static readonly DiagnosticDescriptor TrainingModeAtInference = Warning(
         DiagnosticIds.TrainingModeAtInference, Inference, "Training-mode forward pass used for inference",
@@ -149,12 +164,17 @@ internal static class DiagnosticCatalog
         "This trains '{0}' with a constant batch size of {1}; '{2}' estimates its statistics from so few samples that they are noisy, and training and inference disagree",
         "BatchNorm normalizes each training batch with its own mean and variance. Below about 8 samples these estimates are noisy: Wu and He (Group Normalization, 2018) report ImageNet error rising steeply as the per-device batch drops from 32 to 2, and Ioffe (Batch Renormalization, 2017) shows the same for small batches. Use a batch of at least 8, or LayerNorm, which does not depend on the batch.");
 
+    public static readonly DiagnosticDescriptor AugmentationAfterWeights = Warning(
+        DiagnosticIds.AugmentationAfterWeights, Design, "Augmentation after a weight layer",
+        "'{0}' augments what '{1}' computed, not the images; move it right after the [Input] row",
+        "Flips, rotations and translations regularize by showing the network modified versions of the data (the images). After a convolution they transform feature maps the network has learned, which is not data augmentation and rarely helps; Keras and torchvision apply them to the input.");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = ImmutableArray.Create(
         InternalError, NoInput, MultipleInputs, InputNotFirst, NotPartial, SplitDeclaration,
         RowOutsideNetwork, NonPositiveSize, DuplicateLayerName, InvalidLayerName, NoLayers, InvalidArgument,
-        MisplacedModifier, RepeatedModifier, UnusableClass, TrainingModeAtInference, DropoutBeforeBatchNorm, BiasBeforeBatchNorm,
+        MisplacedModifier, RepeatedModifier, UnusableClass, ShapeDoesNotFit, ImageRowOnVector, VectorRowOnImage, TrainingModeAtInference, DropoutBeforeBatchNorm, BiasBeforeBatchNorm,
         PenaltyOnNormalization, DropoutAfterLastWeights, DoubleActivation, BatchNormBatchOfOne, L2WithAdamW, EarlyStoppingWithoutValidation,
-        NormalizationOnHeldOutData, ValidationSplitMissesClasses, BatchNormSmallBatch);
+        NormalizationOnHeldOutData, ValidationSplitMissesClasses, BatchNormSmallBatch, AugmentationAfterWeights);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
 

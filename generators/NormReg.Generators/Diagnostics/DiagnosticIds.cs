@@ -18,6 +18,9 @@ internal static class DiagnosticIds
     public const string MisplacedModifier = "NRG012";
     public const string RepeatedModifier = "NRG013";
     public const string UnusableClass = "NRG014";
+    public const string ShapeDoesNotFit = "NRG015";
+    public const string ImageRowOnVector = "NRG016";
+    public const string VectorRowOnImage = "NRG017";
 
     public const string TrainingModeAtInference = "NRG100";
     public const string DropoutBeforeBatchNorm = "NRG101";
@@ -31,4 +34,5 @@ internal static class DiagnosticIds
     public const string NormalizationOnHeldOutData = "NRG109";
     public const string ValidationSplitMissesClasses = "NRG110";
     public const string BatchNormSmallBatch = "NRG111";
+    public const string AugmentationAfterWeights = "NRG112";
 }

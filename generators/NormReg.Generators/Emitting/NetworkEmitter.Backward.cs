@@ -22,19 +22,32 @@ internal static partial class NetworkEmitter
             bool first = layer.InputGradientBuffer is null;
             string dx = first ? "inputGradients" : Rows(layer.InputGradientBuffer!, layer.Inputs);
             w.Line(Comment(layer));
+            ShapeSpec image = layer.InputShape;
+            string pixels = $"n, {Int(image.Channels)}, {Int(image.Height)}, {Int(image.Width)}";
+            string geometry = $"in {Parsing.Naming.GeometryField(layer.Layer.Name)}";
             switch (layer.Layer.Kind)
             {
-                case LayerKind.Dense:
+                case LayerKind.Dense or LayerKind.Conv2D:
+                    bool conv = layer.Layer.Kind == LayerKind.Conv2D;
+                    string scratch = Parsing.Naming.ScratchField(layer.Layer.Name);
                     string penalty = layer.Layer.Penalty is { } p ? $", {Weights(Parameters, layer)}, {Float(p.L1)}, {Float(p.L2)}" : "";
                     if (penalty.Length > 0) w.Line($"// with the gradient of the penalty {PenaltyText(layer.Layer.Penalty!)} on the weights, added tile by tile");
-                    w.Line($"finite &= {Kernels}Dense.BackwardParameters({x}, {dy}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)}{penalty});");
-                    WriteInputGradient(w, first, $"{Kernels}Dense.BackwardInput({dy}, {Weights(Parameters, layer)}, {dx}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});");
+                    w.Line(conv
+                        ? $"finite &= {Kernels}Conv2D.BackwardParameters({x}, {dy}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, {scratch}, n, {geometry}{penalty});"
+                        : $"finite &= {Kernels}Dense.BackwardParameters({x}, {dy}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)}{penalty});");
+                    WriteInputGradient(w, first, conv
+                        ? $"{Kernels}Conv2D.BackwardInput({dy}, {Weights(Parameters, layer)}, {dx}, {scratch}, n, {geometry});"
+                        : $"{Kernels}Dense.BackwardInput({dy}, {Weights(Parameters, layer)}, {dx}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});");
                     break;
                 case LayerKind.BatchNorm or LayerKind.LayerNorm:
                     // γ and β gradients come with the input gradient; the first row needs scratch room when the caller wants none.
                     string target = first ? $"inputGradients.IsEmpty ? {Rows("_dInput", layer.Inputs)} : inputGradients" : dx;
                     string inverseStd = layer.Layer.Kind == LayerKind.BatchNorm ? layer.InverseStdBuffer! : $"{layer.InverseStdBuffer}.AsSpan(0, n)";
-                    w.Line($"finite &= {Kernels}{layer.Layer.Kind}.Backward({dy}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {inverseStd}, {Weights(Parameters, layer)}, {target}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, n, {Int(layer.Outputs)});");
+                    string shape = layer.Spatial ? $"n, {Int(layer.Units)}, {Int(image.Spatial)}" : $"n, {Int(layer.Outputs)}";
+                    w.Line($"finite &= {Kernels}{layer.Layer.Kind}.Backward{(layer.Spatial ? "Spatial" : "")}({dy}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {inverseStd}, {Weights(Parameters, layer)}, {target}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, {shape});");
+                    break;
+                case LayerKind.Flatten when layer.OutputGradientBuffer == layer.InputGradientBuffer:
+                    w.Line($"// nothing to do: {Parsing.Naming.GradientField(layer.Layer.Name)} would hold the same values as {layer.InputGradientBuffer}, which the row after writes");
                     break;
                 default:
                     WriteInputGradient(w, first, layer.Layer.Kind switch
@@ -44,6 +57,12 @@ internal static partial class NetworkEmitter
                         LayerKind.GELU => $"{Kernels}Activations.GELUBackward({x}, {dy}, {dx});",
                         LayerKind.Softmax => $"{Kernels}Activations.SoftmaxBackward({y}, {dy}, {dx}, n, {Int(layer.Outputs)});",
                         LayerKind.Dropout => $"{Kernels}Dropout.Backward({dy}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {dx});",
+                        LayerKind.SpatialDropout => $"{Kernels}Dropout.SpatialBackward({dy}, {PerSample(layer.SavedBuffer!, image.Channels)}, {dx}, n, {Int(image.Channels)}, {Int(image.Spatial)});",
+                        LayerKind.MaxPool2D => $"{Kernels}Pooling.MaxBackward({dy}, {PerSample(layer.SavedBuffer!, layer.Outputs)}, {dx}, n, {geometry});",
+                        LayerKind.AvgPool2D => $"{Kernels}Pooling.AverageBackward({dy}, {dx}, n, {geometry});",
+                        LayerKind.GlobalAvgPool => $"{Kernels}Pooling.GlobalAverageBackward({dy}, {dx}, n, {Int(image.Channels)}, {Int(image.Spatial)});",
+                        LayerKind.RandomFlip or LayerKind.RandomRotation => $"{Kernels}Augmentation.{layer.Layer.Kind}Backward({dy}, {PerSample(layer.SavedBuffer!, 1)}, {dx}, {pixels});",
+                        LayerKind.RandomTranslation => $"{Kernels}Augmentation.RandomTranslationBackward({dy}, {PerSample(layer.SavedBuffer!, 2)}, {dx}, {pixels});",
                         _ => $"{dy}.CopyTo({dx});",
                     });
                     break;
@@ -54,21 +73,23 @@ internal static partial class NetworkEmitter
         InputScalingSpec scaling = c.Network.Scaling;
         if (scaling.Kind != ScalingKind.None)
         {
-            int width = c.Network.InputSize;
+            int f = c.Plan.ScaledFeatures;
+            ShapeSpec input = c.Network.InputShape;
+            string layout = input.IsImage ? $"n, {Int(input.Channels)}, {Int(input.Spatial)}" : "n, InputSize";
             w.Line();
             w.Line($"// {c.Network.InputRow}: the gradient with respect to the raw inputs");
             w.Line(scaling.Kind == ScalingKind.ZScore
-                ? $"if (!inputGradients.IsEmpty) {Kernels}InputScaling.ZScoreBackward(inputGradients, {Slice(Statistics, width, width)}, n, InputSize);"
-                : $"if (!inputGradients.IsEmpty) {Kernels}InputScaling.MinMaxBackward(inputGradients, {Rows(Planner.InputBuffer, width)}, {Slice(Statistics, 0, width)}, {Slice(Statistics, width, width)}, n, InputSize, {Float(scaling.Low)}, {Float(scaling.High)}, {(scaling.Clip ? "true" : "false")});");
+                ? $"if (!inputGradients.IsEmpty) {Kernels}InputScaling.ZScoreBackward(inputGradients, {Slice(Statistics, f, f)}, {layout});"
+                : $"if (!inputGradients.IsEmpty) {Kernels}InputScaling.MinMaxBackward(inputGradients, {Rows(Planner.InputBuffer, c.Network.InputSize)}, {Slice(Statistics, 0, f)}, {Slice(Statistics, f, f)}, {layout}, {Float(scaling.Low)}, {Float(scaling.High)}, {Bool(scaling.Clip)});");
         }
-        // Dense rows take their weights' penalty gradient above; what is left is their bias (when included) and the normalization rows.
+        // Dense and Conv2D rows take their weights' penalty gradient above; what is left is their bias (when included) and the normalization rows.
         foreach (PlannedLayer layer in c.Penalized)
         {
             PenaltySpec p = layer.Layer.Penalty!;
-            bool dense = layer.Layer.Kind == LayerKind.Dense;
+            bool dense = layer.Layer.IsWeightLayer;
             if (dense && !(p.IncludeBias && layer.BiasOffset >= 0)) continue;
-            string parameters = dense ? Slice(Parameters, layer.BiasOffset, layer.Outputs) : PenalizedSlice(Parameters, layer);
-            string gradients = dense ? Slice(Gradients, layer.BiasOffset, layer.Outputs) : PenalizedSlice(Gradients, layer);
+            string parameters = dense ? Slice(Parameters, layer.BiasOffset, layer.Units) : PenalizedSlice(Parameters, layer);
+            string gradients = dense ? Slice(Gradients, layer.BiasOffset, layer.Units) : PenalizedSlice(Gradients, layer);
             w.Line();
             w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: gradient of the penalty {PenaltyText(p)}{(dense ? ", on the bias" : "")}");
             w.Line($"finite &= {Kernels}Regularization.AddGradient({parameters}, {gradients}, {Float(p.L1)}, {Float(p.L2)});");
@@ -79,7 +100,7 @@ internal static partial class NetworkEmitter
 
     /// <summary>The weights a penalty covers, with the bias (contiguous after them) when asked.</summary>
     private static string PenalizedSlice(string array, PlannedLayer layer) =>
-        Slice(array, layer.WeightOffset, layer.WeightCount + (layer.Layer.Penalty!.IncludeBias && layer.BiasOffset >= 0 ? layer.Outputs : 0));
+        Slice(array, layer.WeightOffset, layer.WeightCount + (layer.Layer.Penalty!.IncludeBias && layer.BiasOffset >= 0 ? layer.Units : 0));
 
     private static void WriteInputGradient(SourceWriter w, bool first, string call) =>
         w.Line(first ? $"if (!inputGradients.IsEmpty) {call}" : call);

@@ -16,7 +16,7 @@ internal static partial class NetworkEmitter
     private static void WriteForward(SourceWriter w, EmitContext c)
     {
         ExecutionPlan plan = c.Plan;
-        if (plan.Layers.All(l => l.Layer.Kind is not (LayerKind.BatchNorm or LayerKind.Dropout or LayerKind.GaussianNoise)))
+        if (plan.Layers.All(l => l.Layer.Kind != LayerKind.BatchNorm && !l.Layer.IsTrainingOnly))
         {
             w.Line("// The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.");
             w.Open(ForwardSignature);
@@ -31,7 +31,7 @@ internal static partial class NetworkEmitter
         w.Line("{");
         w.Indent();
         w.Line("global::NormReg.ForwardMode.Training => ForwardTraining(n),");
-        bool batchNorm = plan.BatchStatisticsLayer is not null;
+        bool batchNorm = plan.HasBatchNorm;
         if (plan.UsesRandom) w.Line($"global::NormReg.ForwardMode.Sampling => {(batchNorm ? "ForwardSampling" : "ForwardTraining")}(n),{(batchNorm ? "" : " // without BatchNorm, sampling is the training pass")}");
         w.Line("_ => ForwardInference(n),");
         w.Close(";");
@@ -44,7 +44,7 @@ internal static partial class NetworkEmitter
     private static void WriteForwardInference(SourceWriter w, EmitContext c)
     {
         ExecutionPlan plan = c.Plan;
-        w.Line("// Inference: dropout and noise are the identity, BatchNorm uses its running statistics (folded into the Dense before it where there is one).");
+        w.Line("// Inference: dropout, noise and augmentation are the identity, BatchNorm uses its running statistics (folded into the Dense or Conv2D before it where there is one).");
         w.Open($"private {ReadOnlySpan}<float> ForwardInference(int n)");
         if (c.HasFolds)
         {
@@ -60,19 +60,24 @@ internal static partial class NetworkEmitter
             switch (layer.Inference)
             {
                 case InferenceRole.Skip:
-                    w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: the identity at inference.");
+                    w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: {(layer.Aliased ? "the same values, read as a vector." : "the identity at inference.")}");
                     break;
                 case InferenceRole.Folded:
                     w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: folded into {plan.Layers[i - 1].Layer.Name} above.");
                     break;
-                case InferenceRole.FoldedDense:
+                case InferenceRole.FoldedWeights:
                     PlannedLayer norm = plan.Layers[i + 1];
-                    w.Line($"// {layer.Layer.Row} + {norm.Layer.Row} {layer.Layer.Name} with {norm.Layer.Name} folded in: {Int(layer.Inputs)} → {Int(layer.Outputs)}");
-                    w.Line($"{Kernels}Dense.Forward({x}, {Slice("_folded", layer.FoldOffset, layer.WeightCount)}, {Slice("_folded", layer.FoldOffset + layer.WeightCount, layer.Outputs)}, {Rows(norm.OutputBuffer, norm.Outputs)}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});");
+                    w.Line($"// {layer.Layer.Row} + {norm.Layer.Row} {layer.Layer.Name} with {norm.Layer.Name} folded in: {layer.InputShape} → {layer.OutputShape}");
+                    w.Line(WeightLayerForward(layer, x, Slice("_folded", layer.FoldOffset, layer.WeightCount), Slice("_folded", layer.FoldOffset + layer.WeightCount, layer.Units), Rows(norm.OutputBuffer, norm.Outputs)));
                     break;
                 default:
                     w.Line(Comment(layer));
-                    w.Line(layer.Layer.Kind == LayerKind.BatchNorm ? BatchNormInference(layer, x, y) : ForwardCall(layer, x, y));
+                    w.Line(layer.Layer.Kind switch
+                    {
+                        LayerKind.BatchNorm => BatchNormInference(layer, x, y),
+                        LayerKind.MaxPool2D => $"{Kernels}Pooling.MaxForward({x}, {y}, default, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});",
+                        _ => ForwardCall(layer, x, y),
+                    });
                     break;
             }
         }
@@ -81,13 +86,13 @@ internal static partial class NetworkEmitter
         w.Line();
         if (!c.HasFolds) return;
 
-        w.Line("// Folds each BatchNorm into the Dense before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.");
+        w.Line("// Folds each BatchNorm into the Dense or Conv2D before it: each output's weights W' = W·s and bias b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.");
         w.Open("private void RefreshFolds()");
-        foreach (PlannedLayer dense in plan.Layers.Where(l => l.Inference == InferenceRole.FoldedDense))
+        foreach (PlannedLayer dense in plan.Layers.Where(l => l.Inference == InferenceRole.FoldedWeights))
         {
             PlannedLayer norm = plan.Layers[plan.Layers.ToList().IndexOf(dense) + 1];
             w.Line($"// {dense.Layer.Row} + {norm.Layer.Row}");
-            w.Line($"{Kernels}BatchNorm.Fold({Weights(Parameters, dense)}, {Bias(Parameters, dense)}, {Weights(Parameters, norm)}, {Bias(Parameters, norm)}, {RunningMean(norm)}, {RunningVariance(norm)}, {Slice("_folded", dense.FoldOffset, dense.WeightCount)}, {Slice("_folded", dense.FoldOffset + dense.WeightCount, dense.Outputs)}, {Int(dense.Inputs)}, {Int(dense.Outputs)}, {Float(norm.Layer.Epsilon)});");
+            w.Line($"{Kernels}BatchNorm.Fold({Weights(Parameters, dense)}, {Bias(Parameters, dense)}, {Weights(Parameters, norm)}, {Bias(Parameters, norm)}, {RunningMean(norm)}, {RunningVariance(norm)}, {Slice("_folded", dense.FoldOffset, dense.WeightCount)}, {Slice("_folded", dense.FoldOffset + dense.WeightCount, dense.Units)}, {Int(dense.FanIn)}, {Int(dense.Units)}, {Float(norm.Layer.Epsilon)});");
         }
         w.Line("_core.FoldsStale = false;");
         w.Close();
@@ -101,8 +106,8 @@ internal static partial class NetworkEmitter
     private static void WritePass(SourceWriter w, EmitContext c, bool sampling)
     {
         w.Line(sampling
-            ? "// Monte-Carlo sampling: dropout and noise drawn, BatchNorm on its running statistics."
-            : "// Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.");
+            ? "// Monte-Carlo sampling: dropout, noise and augmentation drawn, BatchNorm on its running statistics."
+            : "// Training: BatchNorm on batch statistics, dropout, noise and augmentation drawn, every activation kept for the backward pass.");
         w.Open($"private {ReadOnlySpan}<float> {(sampling ? "ForwardSampling" : "ForwardTraining")}(int n)");
         WriteRows(w, c, sampling);
         w.Line($"return {Rows(c.Plan.Last.OutputBuffer, c.Plan.OutputSize)};");
@@ -118,12 +123,22 @@ internal static partial class NetworkEmitter
         {
             w.Line(Comment(layer));
             string x = Rows(layer.InputBuffer, layer.Inputs), y = Rows(layer.OutputBuffer, layer.Outputs);
+            ShapeSpec image = layer.InputShape;
+            string pixels = $"n, {Int(image.Channels)}, {Int(image.Height)}, {Int(image.Width)}";
+            string? drawn = layer.SavedBuffer is null ? null : layer.Layer.Kind == LayerKind.RandomTranslation ? PerSample(layer.SavedBuffer, 2) : PerSample(layer.SavedBuffer, 1);
             w.Line(layer.Layer.Kind switch
             {
+                LayerKind.Flatten => "// nothing to do: the next row reads the same values as a vector",
                 LayerKind.BatchNorm when sampling => BatchNormInference(layer, x, y),
+                LayerKind.BatchNorm when layer.Spatial => $"{Kernels}BatchNorm.ForwardTrainingSpatial({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {layer.InverseStdBuffer}, {RunningMean(layer)}, {RunningVariance(layer)}, n, {Int(layer.Units)}, {Int(image.Spatial)}, {Float(layer.Layer.Momentum)}, {Float(layer.Layer.Epsilon)});",
                 LayerKind.BatchNorm => $"{Kernels}BatchNorm.ForwardTraining({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {layer.InverseStdBuffer}, {RunningMean(layer)}, {RunningVariance(layer)}, n, {Int(layer.Outputs)}, {Float(layer.Layer.Momentum)}, {Float(layer.Layer.Epsilon)});",
                 LayerKind.Dropout => $"{Kernels}Dropout.Forward({x}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {Float(layer.Layer.Rate)}, ref _core.Random);",
+                LayerKind.SpatialDropout => $"{Kernels}Dropout.SpatialForward({x}, {y}, {PerSample(layer.SavedBuffer!, image.Channels)}, {Float(layer.Layer.Rate)}, ref _core.Random, n, {Int(image.Channels)}, {Int(image.Spatial)});",
                 LayerKind.GaussianNoise => $"{Kernels}Dropout.GaussianNoise({x}, {y}, {Float(layer.Layer.Rate)}, ref _core.Random);",
+                LayerKind.MaxPool2D => $"{Kernels}Pooling.MaxForward({x}, {y}, {PerSample(layer.SavedBuffer!, layer.Outputs)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});",
+                LayerKind.RandomFlip => $"{Kernels}Augmentation.RandomFlip({x}, {y}, {drawn}, {Bool(layer.Layer.FlipHorizontal)}, {Bool(layer.Layer.FlipVertical)}, ref _core.Random, {pixels});",
+                LayerKind.RandomRotation => $"{Kernels}Augmentation.RandomRotation({x}, {y}, {drawn}, {Float(layer.Layer.Rate)}, ref _core.Random, {pixels});",
+                LayerKind.RandomTranslation => $"{Kernels}Augmentation.RandomTranslation({x}, {y}, {drawn}, {Float(layer.Layer.HeightFactor)}, {Float(layer.Layer.WidthFactor)}, ref _core.Random, {pixels});",
                 _ => ForwardCall(layer, x, y),
             });
             w.Line();
@@ -135,21 +150,37 @@ internal static partial class NetworkEmitter
     {
         InputScalingSpec scaling = c.Network.Scaling;
         if (scaling.Kind == ScalingKind.None) return;
-        int n = c.Network.InputSize;
-        w.Line($"// {c.Network.InputRow}{ScalingNote(scaling)}");
+        int f = c.Plan.ScaledFeatures;
+        ShapeSpec input = c.Network.InputShape;
+        // An image is scaled per channel: the statistics of each channel apply to its every pixel.
+        string layout = input.IsImage ? $"n, {Int(input.Channels)}, {Int(input.Spatial)}" : "n, InputSize";
+        w.Line($"// {c.Network.InputRow}{ScalingNote(scaling)}{(input.IsImage ? ", per channel" : "")}");
         w.Line(scaling.Kind == ScalingKind.ZScore
-            ? $"{Kernels}InputScaling.ZScore({Rows(Planner.InputBuffer, n)}, {Slice(Statistics, 0, n)}, {Slice(Statistics, n, n)}, n, InputSize);"
-            : $"{Kernels}InputScaling.MinMax({Rows(Planner.InputBuffer, n)}, {Slice(Statistics, 0, n)}, {Slice(Statistics, n, n)}, n, InputSize, {Float(scaling.Low)}, {Float(scaling.High)}, {(scaling.Clip ? "true" : "false")});");
+            ? $"{Kernels}InputScaling.ZScore({Rows(Planner.InputBuffer, c.Network.InputSize)}, {Slice(Statistics, 0, f)}, {Slice(Statistics, f, f)}, {layout});"
+            : $"{Kernels}InputScaling.MinMax({Rows(Planner.InputBuffer, c.Network.InputSize)}, {Slice(Statistics, 0, f)}, {Slice(Statistics, f, f)}, {layout}, {Float(scaling.Low)}, {Float(scaling.High)}, {Bool(scaling.Clip)});");
         w.Line();
     }
 
-    private static string BatchNormInference(PlannedLayer layer, string x, string y) =>
-        $"{Kernels}BatchNorm.ForwardInference({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {RunningMean(layer)}, {RunningVariance(layer)}, {y}, n, {Int(layer.Outputs)}, {Float(layer.Layer.Epsilon)});";
+    private static string BatchNormInference(PlannedLayer layer, string x, string y) => layer.Spatial
+        ? $"{Kernels}BatchNorm.ForwardInferenceSpatial({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {RunningMean(layer)}, {RunningVariance(layer)}, {y}, n, {Int(layer.Units)}, {Int(layer.InputShape.Spatial)}, {Float(layer.Layer.Epsilon)});"
+        : $"{Kernels}BatchNorm.ForwardInference({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {RunningMean(layer)}, {RunningVariance(layer)}, {y}, n, {Int(layer.Outputs)}, {Float(layer.Layer.Epsilon)});";
+
+    /// <summary>A Dense or Conv2D forward with the given weights and bias (its own, or folded).</summary>
+    private static string WeightLayerForward(PlannedLayer layer, string x, string weights, string bias, string y) => layer.Layer.Kind == LayerKind.Conv2D
+        ? $"{Kernels}Conv2D.Forward({x}, {weights}, {bias}, {y}, {Parsing.Naming.ScratchField(layer.Layer.Name)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});"
+        : $"{Kernels}Dense.Forward({x}, {weights}, {bias}, {y}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});";
+
+    /// <summary>The first <c>n</c> samples' part of a per-sample buffer holding <paramref name="perSample"/> values each.</summary>
+    private static string PerSample(string buffer, int perSample) => perSample == 1 ? $"{buffer}.AsSpan(0, n)" : Rows(buffer, perSample);
+
+    private static string Bool(bool value) => value ? "true" : "false";
 
     /// <summary>The forward call of a layer that behaves the same in every pass.</summary>
     private static string ForwardCall(PlannedLayer layer, string x, string y) => layer.Layer.Kind switch
     {
-        LayerKind.Dense => $"{Kernels}Dense.Forward({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {y}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});",
+        LayerKind.Dense or LayerKind.Conv2D => WeightLayerForward(layer, x, Weights(Parameters, layer), Bias(Parameters, layer), y),
+        LayerKind.AvgPool2D => $"{Kernels}Pooling.AverageForward({x}, {y}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});",
+        LayerKind.GlobalAvgPool => $"{Kernels}Pooling.GlobalAverageForward({x}, {y}, n, {Int(layer.InputShape.Channels)}, {Int(layer.InputShape.Spatial)});",
         LayerKind.LayerNorm => $"{Kernels}LayerNorm.Forward({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {layer.InverseStdBuffer}.AsSpan(0, n), n, {Int(layer.Outputs)}, {Float(layer.Layer.Epsilon)});",
         LayerKind.LeakyReLU => $"{Kernels}Activations.LeakyReLU({x}, {y}, {Float(layer.Layer.Alpha)});",
         LayerKind.Softmax => $"{Kernels}Activations.Softmax({x}, {y}, n, {Int(layer.Outputs)});",

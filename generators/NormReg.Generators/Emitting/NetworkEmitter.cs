@@ -72,7 +72,8 @@ internal static partial class NetworkEmitter
         int rowWidth = plan.Layers.Select(l => l.Layer.Row.Length).Concat([network.InputRow.Length]).Max();
         int nameWidth = plan.Layers.Select(l => l.Layer.Name.Length).Max();
         w.Line($"// Network {network.Identifier}: {Int(plan.ParameterCount)} parameters, loss {network.Loss} ({PyTorchLoss(network.Loss)}).");
-        w.Line($"//   {network.InputRow.PadRight(rowWidth)}  {"".PadRight(nameWidth)}  {Int(network.InputSize)}{ScalingNote(network.Scaling)}");
+        string scaling = ScalingNote(network.Scaling) + (network.InputShape.IsImage && network.Scaling.Kind != ScalingKind.None ? ", per channel" : "");
+        w.Line($"//   {network.InputRow.PadRight(rowWidth)}  {"".PadRight(nameWidth)}  {network.InputShape}{scaling}");
         foreach (PlannedLayer layer in plan.Layers)
         {
             w.Line($"//   {layer.Layer.Row.PadRight(rowWidth)}  {layer.Layer.Name.PadRight(nameWidth)}  {Shape(layer)}");
@@ -96,19 +97,32 @@ internal static partial class NetworkEmitter
     private static string Shape(PlannedLayer layer)
     {
         LayerSpec spec = layer.Layer;
+        string output = layer.OutputShape.ToString();
         string shape = spec.Kind switch
         {
-            LayerKind.Dense => $"{Int(layer.Inputs)} → {Int(layer.Outputs)}, {InitName(layer.Init)}{(layer.BiasOffset < 0 ? ", no bias" : "")}",
-            LayerKind.BatchNorm => $"{Int(layer.Outputs)}, momentum {Number(spec.Momentum)}, ε {Number(spec.Epsilon)}{(layer.Inference == InferenceRole.Folded ? ", folded into the Dense before it at inference" : "")}",
-            LayerKind.LayerNorm => $"{Int(layer.Outputs)}, ε {Number(spec.Epsilon)}",
-            LayerKind.Dropout => $"{Int(layer.Outputs)}, drops {Number(spec.Rate)} in training",
-            LayerKind.GaussianNoise => $"{Int(layer.Outputs)}, σ {Number(spec.Rate)} in training",
-            _ => Int(layer.Outputs),
+            LayerKind.Dense => $"{Int(layer.Inputs)} → {output}, {InitName(layer.Init)}{(layer.BiasOffset < 0 ? ", no bias" : "")}",
+            LayerKind.Conv2D => $"{layer.InputShape} → {output}, {Int(spec.Kernel)}×{Int(spec.Kernel)} kernel, stride {Int(spec.Stride)}, {PaddingNote(layer)}, {InitName(layer.Init)}{(layer.BiasOffset < 0 ? ", no bias" : "")}",
+            LayerKind.MaxPool2D or LayerKind.AvgPool2D => $"{layer.InputShape} → {output}, {Int(spec.Kernel)}×{Int(spec.Kernel)} window, stride {Int(spec.Stride)}",
+            LayerKind.GlobalAvgPool or LayerKind.Flatten => $"{layer.InputShape} → {output}",
+            LayerKind.BatchNorm => $"{output}{(layer.Spatial ? ", per channel" : "")}, momentum {Number(spec.Momentum)}, ε {Number(spec.Epsilon)}{(layer.Inference == InferenceRole.Folded ? $", folded into the {(layer.InputShape.IsImage ? "Conv2D" : "Dense")} before it at inference" : "")}",
+            LayerKind.LayerNorm => $"{output}, ε {Number(spec.Epsilon)}",
+            LayerKind.Dropout => $"{output}, drops {Number(spec.Rate)} in training",
+            LayerKind.SpatialDropout => $"{output}, drops whole channels with probability {Number(spec.Rate)} in training",
+            LayerKind.GaussianNoise => $"{output}, σ {Number(spec.Rate)} in training",
+            LayerKind.RandomFlip => $"{output}, flips {(spec.FlipHorizontal && spec.FlipVertical ? "left–right and upside down, each" : spec.FlipHorizontal ? "left–right" : "upside down")} with probability ½ in training",
+            LayerKind.RandomRotation => $"{output}, rotates by up to ±{Number(spec.Rate * 360)}° in training",
+            LayerKind.RandomTranslation => $"{output}, shifts by up to {Number(spec.HeightFactor)} of the height and {Number(spec.WidthFactor)} of the width in training",
+            _ => output,
         };
         if (spec.Penalty is { } p) shape += $", penalty {PenaltyText(p)}";
         if (spec.MaxNorm > 0) shape += $", max-norm {Number(spec.MaxNorm)}";
         return shape;
     }
+
+    /// <summary><c>valid</c>, or <c>same, padded 0 top, 1 left, 1 bottom, 1 right</c>.</summary>
+    private static string PaddingNote(PlannedLayer conv) =>
+        !conv.Layer.SamePadding ? "valid"
+        : $"same, padded {Int(Shapes.PadBefore(conv.InputShape.Height, conv.Layer))} top, {Int(Shapes.PadBefore(conv.InputShape.Width, conv.Layer))} left, {Int(Shapes.PadAfter(conv.InputShape.Height, conv.Layer))} bottom, {Int(Shapes.PadAfter(conv.InputShape.Width, conv.Layer))} right";
 
     private static string InitName(InitKind init) => init switch
     {
@@ -130,11 +144,11 @@ internal static partial class NetworkEmitter
     private static string Weights(string array, PlannedLayer layer) => Slice(array, layer.WeightOffset, layer.WeightCount);
 
     private static string Bias(string array, PlannedLayer layer) =>
-        layer.BiasOffset < 0 ? "default" : Slice(array, layer.BiasOffset, layer.Outputs);
+        layer.BiasOffset < 0 ? "default" : Slice(array, layer.BiasOffset, layer.Units);
 
-    private static string RunningMean(PlannedLayer layer) => Slice(Statistics, layer.StatisticsOffset, layer.Outputs);
+    private static string RunningMean(PlannedLayer layer) => Slice(Statistics, layer.StatisticsOffset, layer.Units);
 
-    private static string RunningVariance(PlannedLayer layer) => Slice(Statistics, layer.StatisticsOffset + layer.Outputs, layer.Outputs);
+    private static string RunningVariance(PlannedLayer layer) => Slice(Statistics, layer.StatisticsOffset + layer.Units, layer.Units);
 
     private static void WriteConstantsAndFields(SourceWriter w, EmitContext c)
     {
@@ -149,38 +163,70 @@ internal static partial class NetworkEmitter
         w.Line("// _core.Parameters, and _core.Gradients alike; weights are [outputs × inputs] row-major (PyTorch layout):");
         foreach (PlannedLayer layer in plan.Layers.Where(l => l.WeightCount > 0))
         {
-            bool dense = layer.Layer.Kind == LayerKind.Dense;
-            w.Line($"//   [{Int(layer.WeightOffset)}, {Int(layer.WeightOffset + layer.WeightCount)})  {layer.Layer.Name} {(dense ? $"weights [{Int(layer.Outputs)} × {Int(layer.Inputs)}]" : $"γ [{Int(layer.Outputs)}]")}");
-            if (layer.BiasOffset >= 0) w.Line($"//   [{Int(layer.BiasOffset)}, {Int(layer.BiasOffset + layer.Outputs)})  {layer.Layer.Name} {(dense ? "bias" : "β")} [{Int(layer.Outputs)}]");
+            string weights = layer.Layer.Kind switch
+            {
+                LayerKind.Dense => $"weights [{Int(layer.Units)} × {Int(layer.FanIn)}]",
+                LayerKind.Conv2D => $"weights [{Int(layer.Units)} × {Int(layer.InputShape.Channels)} × {Int(layer.Layer.Kernel)} × {Int(layer.Layer.Kernel)}]",
+                _ => $"γ [{Int(layer.Units)}]",
+            };
+            w.Line($"//   [{Int(layer.WeightOffset)}, {Int(layer.WeightOffset + layer.WeightCount)})  {layer.Layer.Name} {weights}");
+            if (layer.BiasOffset >= 0) w.Line($"//   [{Int(layer.BiasOffset)}, {Int(layer.BiasOffset + layer.Units)})  {layer.Layer.Name} {(layer.Layer.IsWeightLayer ? "bias" : "β")} [{Int(layer.Units)}]");
         }
         if (plan.StatisticsCount > 0) w.Line("// _core.Statistics, fitted from data or accumulated in training, not trained by gradients:");
         if (plan.HasScaling)
         {
             string[] names = c.Network.Scaling.Kind == ScalingKind.ZScore ? ["mean", "standard deviation"] : ["minimum", "maximum"];
-            int n = c.Network.InputSize;
-            w.Line($"//   [0, {Int(n)})  input {names[0]}, {c.Network.InputRow}; NaN until FitNormalization");
-            w.Line($"//   [{Int(n)}, {Int(2 * n)})  input {names[1]}");
+            int n = plan.ScaledFeatures;
+            string per = c.Network.InputShape.IsImage ? " per channel" : "";
+            w.Line($"//   [0, {Int(n)})  input {names[0]}{per}, {c.Network.InputRow}; NaN until FitNormalization");
+            w.Line($"//   [{Int(n)}, {Int(2 * n)})  input {names[1]}{per}");
         }
         foreach (PlannedLayer layer in plan.Layers.Where(l => l.StatisticsOffset >= 0))
         {
-            w.Line($"//   [{Int(layer.StatisticsOffset)}, {Int(layer.StatisticsOffset + layer.Outputs)})  {layer.Layer.Name} running mean");
-            w.Line($"//   [{Int(layer.StatisticsOffset + layer.Outputs)}, {Int(layer.StatisticsOffset + 2 * layer.Outputs)})  {layer.Layer.Name} running variance");
+            w.Line($"//   [{Int(layer.StatisticsOffset)}, {Int(layer.StatisticsOffset + layer.Units)})  {layer.Layer.Name} running mean");
+            w.Line($"//   [{Int(layer.StatisticsOffset + layer.Units)}, {Int(layer.StatisticsOffset + 2 * layer.Units)})  {layer.Layer.Name} running variance");
         }
         w.Line($"private readonly {Runtime}NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state");
         if (c.HasFolds)
         {
-            w.Line("// Inference weights of each Dense with the BatchNorm after it folded in; rebuilt when _core.FoldsStale.");
+            w.Line("// Inference weights of each Dense or Conv2D with the BatchNorm after it folded in; rebuilt when _core.FoldsStale.");
             w.Line($"private readonly float[] _folded = new float[{Int(plan.FoldedCount)}];");
         }
-        w.Line("// Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).");
+        foreach (PlannedLayer layer in plan.Layers.Where(l => l.Layer.Kind is LayerKind.Conv2D or LayerKind.MaxPool2D or LayerKind.AvgPool2D))
+        {
+            w.Line($"private static readonly {Geometry(layer)}; // {layer.Layer.Row}");
+        }
+        w.Line("// Activations of each row, [MaxBatchSize × values per sample], kept for the backward pass (the inputs are _core.Inputs).");
         foreach (PlannedLayer layer in plan.Layers)
         {
+            if (layer.Aliased)
+            {
+                w.Line($"// {layer.Layer.Row} {layer.Layer.Name} reads and writes {layer.InputBuffer}: the values do not move.");
+                continue;
+            }
             w.Line($"private readonly float[] {layer.OutputBuffer}; // {layer.Layer.Row}");
-            if (layer.Layer.Kind == LayerKind.Dropout) w.Line($"private readonly float[] {layer.SavedBuffer}; // its mask, 0 or 1/(1 − p)");
+            switch (layer.Layer.Kind)
+            {
+                case LayerKind.Dropout:
+                    w.Line($"private readonly float[] {layer.SavedBuffer}; // its mask, 0 or 1/(1 − p)");
+                    break;
+                case LayerKind.SpatialDropout:
+                    w.Line($"private readonly float[] {layer.SavedBuffer}; // its mask per image and channel, 0 or 1/(1 − p)");
+                    break;
+                case LayerKind.MaxPool2D:
+                    w.Line($"private readonly int[] {layer.SavedBuffer}; // where each maximum came from, for the backward pass");
+                    break;
+                case LayerKind.RandomFlip or LayerKind.RandomRotation or LayerKind.RandomTranslation:
+                    w.Line($"private readonly float[] {layer.SavedBuffer}; // what was drawn for each image, for the backward pass");
+                    break;
+                case LayerKind.Conv2D:
+                    w.Line($"private readonly float[] {Parsing.Naming.ScratchField(layer.Layer.Name)}; // room for its kernels' unfolded patches");
+                    break;
+            }
             if (layer.InverseStdBuffer is not null)
             {
                 w.Line($"private readonly float[] {layer.SavedBuffer}; // its normalized input x̂");
-                w.Line($"private readonly float[] {layer.InverseStdBuffer}; // 1/√(σ² + ε) per {(layer.Layer.Kind == LayerKind.BatchNorm ? "feature" : "sample")}");
+                w.Line($"private readonly float[] {layer.InverseStdBuffer}; // 1/√(σ² + ε) per {(layer.Layer.Kind == LayerKind.BatchNorm ? layer.Spatial ? "channel" : "feature" : "sample")}");
             }
         }
         if (plan.Layers.Count > 1 || NeedsInputGradientScratch(plan))
@@ -192,11 +238,35 @@ internal static partial class NetworkEmitter
         w.Line();
     }
 
-    /// <summary>Rows whose output gradient needs a buffer: all but the last, whose gradient is the caller's span.</summary>
-    private static System.Collections.Generic.IEnumerable<PlannedLayer> GradientLayers(ExecutionPlan plan) => plan.Layers.Take(plan.Layers.Count - 1);
+    /// <summary>The static geometry field of a convolution or pooling row, with its declaration.</summary>
+    private static string Geometry(PlannedLayer layer)
+    {
+        ShapeSpec i = layer.InputShape, o = layer.OutputShape;
+        string field = Parsing.Naming.GeometryField(layer.Layer.Name);
+        return layer.Layer.Kind == LayerKind.Conv2D
+            ? $"{Kernels}ConvGeometry {field} = new(Channels: {Int(i.Channels)}, Height: {Int(i.Height)}, Width: {Int(i.Width)}, Filters: {Int(o.Channels)}, Kernel: {Int(layer.Layer.Kernel)}, Stride: {Int(layer.Layer.Stride)}, PadTop: {Int(Shapes.PadBefore(i.Height, layer.Layer))}, PadLeft: {Int(Shapes.PadBefore(i.Width, layer.Layer))}, OutHeight: {Int(o.Height)}, OutWidth: {Int(o.Width)})"
+            : $"{Kernels}PoolGeometry {field} = new(Channels: {Int(i.Channels)}, Height: {Int(i.Height)}, Width: {Int(i.Width)}, Size: {Int(layer.Layer.Kernel)}, Stride: {Int(layer.Layer.Stride)}, OutHeight: {Int(o.Height)}, OutWidth: {Int(o.Width)})";
+    }
+
+    /// <summary>Rows whose output gradient needs a buffer: all but the last, whose gradient is the caller's span, and a Flatten that passes the gradient through the buffer of the row before it.</summary>
+    private static System.Collections.Generic.IEnumerable<PlannedLayer> GradientLayers(ExecutionPlan plan) =>
+        plan.Layers.Take(plan.Layers.Count - 1).Where(l => l.OutputGradientBuffer != l.InputGradientBuffer);
 
     /// <summary>A normalization layer first computes its γ and β gradients together with the input gradient, so it needs somewhere to put the latter.</summary>
     private static bool NeedsInputGradientScratch(ExecutionPlan plan) => plan.Layers[0].Layer.Kind is LayerKind.BatchNorm or LayerKind.LayerNorm;
+
+    /// <summary>What a saved buffer holds per sample beyond <c>maxBatchSize</c>: <c> * 10</c>, or nothing for one value.</summary>
+    private static string SavedPerSample(PlannedLayer layer)
+    {
+        int count = layer.Layer.Kind switch
+        {
+            LayerKind.SpatialDropout => layer.OutputShape.Channels,
+            LayerKind.RandomFlip or LayerKind.RandomRotation => 1,
+            LayerKind.RandomTranslation => 2,
+            _ => layer.Outputs,
+        };
+        return count == 1 ? "" : $" * {Int(count)}";
+    }
 
     private static void WriteConstructor(SourceWriter w, EmitContext c)
     {
@@ -207,13 +277,18 @@ internal static partial class NetworkEmitter
         w.Open($"public {Parsing.Naming.Identifier(c.Network.Identifier)}(int maxBatchSize = 1, int seed = 0)");
         bool normalization = plan.Layers.Any(l => l.Init == InitKind.Ones);
         w.Line($"_core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize{(normalization ? "; sets γ = 1, β = 0 and running variances to 1" : "")}");
-        foreach (PlannedLayer layer in plan.Layers)
+        foreach (PlannedLayer layer in plan.Layers.Where(l => !l.Aliased))
         {
             w.Line($"{layer.OutputBuffer} = new float[maxBatchSize * {Int(layer.Outputs)}];");
-            if (layer.SavedBuffer is not null) w.Line($"{layer.SavedBuffer} = new float[maxBatchSize * {Int(layer.Outputs)}];");
+            if (layer.SavedBuffer is not null) w.Line($"{layer.SavedBuffer} = new {(layer.Layer.Kind == LayerKind.MaxPool2D ? "int" : "float")}[maxBatchSize{SavedPerSample(layer)}];");
+            if (layer.Layer.Kind == LayerKind.Conv2D)
+            {
+                string field = Parsing.Naming.ScratchField(layer.Layer.Name);
+                w.Line($"{field} = new float[{Parsing.Naming.GeometryField(layer.Layer.Name)}.ScratchLength(maxBatchSize)];");
+            }
             if (layer.InverseStdBuffer is not null)
             {
-                w.Line($"{layer.InverseStdBuffer} = new float[{(layer.Layer.Kind == LayerKind.BatchNorm ? Int(layer.Outputs) : "maxBatchSize")}];");
+                w.Line($"{layer.InverseStdBuffer} = new float[{(layer.Layer.Kind == LayerKind.BatchNorm ? Int(layer.Units) : "maxBatchSize")}];");
             }
         }
         foreach (PlannedLayer layer in GradientLayers(plan)) w.Line($"{layer.OutputGradientBuffer} = new float[maxBatchSize * {Int(layer.Outputs)}];");
@@ -221,20 +296,23 @@ internal static partial class NetworkEmitter
         foreach (PlannedLayer layer in plan.Layers.Where(l => l.Init is InitKind.HeUniform or InitKind.GlorotUniform or InitKind.PyTorchUniform))
         {
             string bias = layer.BiasOffset >= 0 ? "; bias starts at zero" : "";
+            bool conv = layer.Layer.Kind == LayerKind.Conv2D;
             if (layer.Init == InitKind.PyTorchUniform)
             {
-                w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: PyTorch's nn.Linear default, U(±1/√{Int(layer.Inputs)}){(layer.BiasOffset >= 0 ? " for the weights and the bias" : "")}");
-                w.Line($"{Kernels}Initializers.PyTorchUniform({Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {Int(layer.Inputs)}, ref _core.Random);");
+                w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: PyTorch's nn.{(conv ? "Conv2d" : "Linear")} default, U(±1/√{Int(layer.FanIn)}){(layer.BiasOffset >= 0 ? " for the weights and the bias" : "")}");
+                w.Line($"{Kernels}Initializers.PyTorchUniform({Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {Int(layer.FanIn)}, ref _core.Random);");
             }
             else if (layer.Init == InitKind.HeUniform)
             {
                 w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: He uniform, for the ReLU family that follows{bias}");
-                w.Line($"{Kernels}Initializers.HeUniform({Weights(Parameters, layer)}, {Int(layer.Inputs)}, ref _core.Random);");
+                w.Line($"{Kernels}Initializers.HeUniform({Weights(Parameters, layer)}, {Int(layer.FanIn)}, ref _core.Random);");
             }
             else
             {
+                // A convolution's fan-out counts each filter's kernel too (PyTorch and Keras): filters·k².
+                int fanOut = conv ? layer.Units * layer.Layer.Kernel * layer.Layer.Kernel : layer.Units;
                 w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: Glorot uniform{bias}");
-                w.Line($"{Kernels}Initializers.GlorotUniform({Weights(Parameters, layer)}, {Int(layer.Inputs)}, {Int(layer.Outputs)}, ref _core.Random);");
+                w.Line($"{Kernels}Initializers.GlorotUniform({Weights(Parameters, layer)}, {Int(layer.FanIn)}, {Int(fanOut)}, ref _core.Random);");
             }
         }
         w.Close();

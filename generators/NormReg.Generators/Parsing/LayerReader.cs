@@ -47,41 +47,85 @@ internal sealed class LayerReader(string network, string typeName, IReadOnlyColl
     }
 
     /// <summary>
-    /// NRG011 when the parameters, statistics or folded weights would not fit one .NET array: the generated
-    /// constants would overflow <see cref="int"/>. Blames the row where the count passes the limit.
+    /// Walks the shapes down from <paramref name="input"/>: NRG016 for an image row on a vector, NRG017 for a vector row on an
+    /// image, NRG015 for a window that does not fit, and NRG011 when a row's output would hold more values than an
+    /// <see cref="int"/> counts. Stops at the first problem: the shapes after it are unknown.
     /// </summary>
-    public void CheckSizes(int inputSize, Row input)
+    public void CheckShapes(ShapeSpec input)
     {
-        const long Limit = 0x7FFFFFC7; // Array.MaxLength
-        long width = inputSize, parameters = 0, statistics = Scaling.Kind == ScalingKind.None ? 0 : 2L * inputSize, folded = 0;
-        if (inputSize <= 0) return;
-        if (statistics > Limit)
-        {
-            Report(DiagnosticIds.InvalidArgument, input.ArgumentLocation(0), input.Text, $"input scaling would keep {statistics} statistics, more than a .NET array holds");
-            return;
-        }
+        ShapeSpec shape = input;
         for (int i = 0; i < _layers.Count; i++)
         {
             LayerSpec layer = _layers[i];
-            if (layer.Kind == LayerKind.Dense)
+            Row row = _names[i].Row;
+            if (Shapes.Problem(layer, shape) is { } problem)
             {
-                if (layer.Units <= 0) return;
-                parameters += width * layer.Units + (layer.UseBias ? layer.Units : 0);
-                if (i + 1 < _layers.Count && _layers[i + 1].Kind == LayerKind.BatchNorm) folded += width * layer.Units + layer.Units;
-                width = layer.Units;
+                string id = problem.Kind switch
+                {
+                    ShapeProblem.NeedsImage => DiagnosticIds.ImageRowOnVector,
+                    ShapeProblem.NeedsVector => DiagnosticIds.VectorRowOnImage,
+                    _ => DiagnosticIds.ShapeDoesNotFit,
+                };
+                Report(id, row.Location, row.Text, problem.Text);
+                return;
+            }
+            if (HasInvalidSize(layer)) return;
+            long size = layer.Kind == LayerKind.Conv2D
+                ? (long)layer.Units * Shapes.ConvOut(shape.Height, layer) * Shapes.ConvOut(shape.Width, layer)
+                : layer.Kind == LayerKind.Dense ? layer.Units : shape.Size;
+            if (size > int.MaxValue)
+            {
+                Report(DiagnosticIds.InvalidArgument, row.Location, row.Text, $"its output would hold {size} values per sample, more than an int counts");
+                return;
+            }
+            shape = Shapes.Output(layer, shape);
+        }
+    }
+
+    /// <summary>
+    /// NRG011 when the parameters, statistics or folded weights would not fit one .NET array: the generated
+    /// constants would overflow <see cref="int"/>. Blames the row where the count passes the limit.
+    /// </summary>
+    public void CheckSizes(ShapeSpec input, Row inputRow)
+    {
+        const long Limit = 0x7FFFFFC7; // Array.MaxLength
+        int scaled = input.IsImage ? input.Channels : input.Size;
+        long parameters = 0, statistics = Scaling.Kind == ScalingKind.None ? 0 : 2L * scaled, folded = 0;
+        if (statistics > Limit)
+        {
+            Report(DiagnosticIds.InvalidArgument, inputRow.ArgumentLocation(0), inputRow.Text, $"input scaling would keep {statistics} statistics, more than a .NET array holds");
+            return;
+        }
+        ShapeSpec shape = input;
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            LayerSpec layer = _layers[i];
+            if (Shapes.Problem(layer, shape) is not null || HasInvalidSize(layer)) return;
+            long weights = layer.Kind switch
+            {
+                LayerKind.Dense => (long)shape.Size * layer.Units,
+                LayerKind.Conv2D => (long)shape.Channels * layer.Kernel * layer.Kernel * layer.Units,
+                _ => 0,
+            };
+            if (layer.IsWeightLayer)
+            {
+                parameters += weights + (layer.UseBias ? layer.Units : 0);
+                if (i + 1 < _layers.Count && _layers[i + 1].Kind == LayerKind.BatchNorm) folded += weights + layer.Units;
             }
             else if (layer.Kind is LayerKind.BatchNorm or LayerKind.LayerNorm)
             {
-                parameters += 2 * width;
-                if (layer.Kind == LayerKind.BatchNorm) statistics += 2 * width;
+                long features = layer.Kind == LayerKind.BatchNorm && shape.IsImage ? shape.Channels : shape.Size;
+                parameters += 2 * features;
+                if (layer.Kind == LayerKind.BatchNorm) statistics += 2 * features;
             }
             if (parameters + statistics > Limit || folded > Limit)
             {
                 Row row = _names[i].Row;
-                Report(DiagnosticIds.InvalidArgument, layer.Kind == LayerKind.Dense ? row.ArgumentLocation(0) : row.Location, row.Text,
+                Report(DiagnosticIds.InvalidArgument, layer.IsWeightLayer ? row.ArgumentLocation(0) : row.Location, row.Text,
                     $"the network would hold {Math.Max(parameters + statistics, folded)} values in one array, more than a .NET array holds");
                 return;
             }
+            shape = Shapes.Output(layer, shape);
         }
     }
 
@@ -147,6 +191,47 @@ internal sealed class LayerReader(string network, string typeName, IReadOnlyColl
                 if (!Enum.IsDefined(typeof(InitChoice), init)) Report(DiagnosticIds.InvalidArgument, row.NamedArgumentLocation("Init"), row.Text, $"Init must be an Initializer member; got {init.ToString(CultureInfo.InvariantCulture)}");
                 layer = layer with { Units = units, UseBias = row.Named("UseBias", true), Init = (InitChoice)init };
                 break;
+            case LayerKind.Conv2D:
+                int filters = PositiveSize(row, 0);
+                int padding = row.Named("Padding", 0);
+                if (padding is not (0 or 1)) Report(DiagnosticIds.InvalidArgument, row.NamedArgumentLocation("Padding"), row.Text, $"Padding must be Padding.Valid or Padding.Same; got {padding.ToString(CultureInfo.InvariantCulture)}");
+                int convInit = row.Named("Init", 0);
+                if (!Enum.IsDefined(typeof(InitChoice), convInit)) Report(DiagnosticIds.InvalidArgument, row.NamedArgumentLocation("Init"), row.Text, $"Init must be an Initializer member; got {convInit.ToString(CultureInfo.InvariantCulture)}");
+                layer = layer with
+                {
+                    Units = filters,
+                    Kernel = PositiveSize(row, 1),
+                    Stride = PositiveStride(row, 1),
+                    SamePadding = padding == 1,
+                    UseBias = row.Named("UseBias", true),
+                    Init = (InitChoice)convInit,
+                };
+                break;
+            case LayerKind.MaxPool2D or LayerKind.AvgPool2D:
+                int size = PositiveSize(row, 0);
+                int stride = PositiveStride(row, 0);
+                layer = layer with { Kernel = size, Stride = stride == 0 ? size : stride };
+                break;
+            case LayerKind.SpatialDropout:
+                layer = layer with { Rate = Check(row, 0, row.PositionalDouble(0), v => v >= 0 && v < 1, "the rate must be in [0, 1)") };
+                break;
+            case LayerKind.RandomFlip:
+                int mode = row.Data.ConstructorArguments.Length > 0 ? Convert.ToInt32(row.Positional(0), CultureInfo.InvariantCulture) : 2;
+                if (mode is not (0 or 1 or 2)) Report(DiagnosticIds.InvalidArgument, row.ArgumentLocation(0), row.Text, $"the mode must be a FlipMode member; got {mode.ToString(CultureInfo.InvariantCulture)}");
+                layer = layer with { FlipHorizontal = mode != 1, FlipVertical = mode != 0 };
+                break;
+            case LayerKind.RandomRotation:
+                layer = layer with { Rate = Check(row, 0, row.PositionalDouble(0), v => v > 0 && v <= 0.5, "the factor (the largest angle as a fraction of a full turn) must be in (0, 0.5]") };
+                break;
+            case LayerKind.RandomTranslation:
+                const string Factor = "the factor (the largest shift as a fraction of the side) must be in [0, 1)";
+                layer = layer with
+                {
+                    HeightFactor = Check(row, 0, row.PositionalDouble(0), v => v >= 0 && v < 1, Factor),
+                    WidthFactor = Check(row, 1, row.PositionalDouble(1), v => v >= 0 && v < 1, Factor),
+                };
+                if ((float)layer.HeightFactor == 0 && (float)layer.WidthFactor == 0) Report(DiagnosticIds.InvalidArgument, row.Location, row.Text, "at least one factor must be positive");
+                break;
             case LayerKind.LeakyReLU:
                 layer = layer with { Alpha = Check(row, 0, row.Data.ConstructorArguments.Length > 0 ? row.PositionalDouble(0) : 0.01, v => !double.IsNaN(v) && !double.IsInfinity(v), "the slope must be a finite number") };
                 break;
@@ -171,6 +256,26 @@ internal sealed class LayerReader(string network, string typeName, IReadOnlyColl
         _rowTexts.Add(row.Inner);
     }
 
+    /// <summary>Whether a size or stride of the row is not positive (reported already): its shape cannot be computed.</summary>
+    private static bool HasInvalidSize(LayerSpec layer) =>
+        layer.IsWeightLayer && layer.Units <= 0 || layer.Kind is LayerKind.Conv2D or LayerKind.MaxPool2D or LayerKind.AvgPool2D && (layer.Kernel <= 0 || layer.Stride <= 0);
+
+    /// <summary>Positional argument <paramref name="index"/> as a size; NRG007 when it is not positive.</summary>
+    private int PositiveSize(Row row, int index)
+    {
+        int value = Convert.ToInt32(row.Positional(index), CultureInfo.InvariantCulture);
+        if (value <= 0) Report(DiagnosticIds.NonPositiveSize, row.ArgumentLocation(index), row.Text, value.ToString(CultureInfo.InvariantCulture));
+        return value;
+    }
+
+    /// <summary>The named <c>Stride</c>; NRG011 below <paramref name="least"/> (pools take 0 for their size).</summary>
+    private int PositiveStride(Row row, int least)
+    {
+        int value = row.Named("Stride", least);
+        if (value < least) Report(DiagnosticIds.InvalidArgument, row.NamedArgumentLocation("Stride"), row.Text, $"Stride must be {(least == 0 ? "positive, or 0 for the window's size" : "positive")}; got {value.ToString(CultureInfo.InvariantCulture)}");
+        return value;
+    }
+
     private void AddModifier(Row row)
     {
         if (_layers.Count == 0 && _inputTexts.Count == 0)
@@ -193,9 +298,9 @@ internal sealed class LayerReader(string network, string typeName, IReadOnlyColl
         _rowTexts[index] += ", " + row.Inner;
         if (row.Modifier == ModifierKind.MaxNorm)
         {
-            if (layer.Kind != LayerKind.Dense)
+            if (!layer.IsWeightLayer)
             {
-                Report(DiagnosticIds.MisplacedModifier, row.Location, row.Text, network, $"applies to a Dense layer, and '{layer.Name}' is a {layer.Kind}");
+                Report(DiagnosticIds.MisplacedModifier, row.Location, row.Text, network, $"applies to a Dense or Conv2D layer, and '{layer.Name}' is a {layer.Kind}");
             }
             else if (layer.MaxNorm > 0)
             {

@@ -39,17 +39,33 @@ internal static class Naming
     /// <summary>BatchNorm, LayerNorm: the field holding 1/√(σ² + ε).</summary>
     public static string InverseStdField(string name) => OutputField(name) + "InverseStd";
 
+    /// <summary>MaxPool2D: the field holding where each maximum came from.</summary>
+    public static string ArgmaxField(string name) => OutputField(name) + "Argmax";
+
+    /// <summary>Augmentation rows: the field holding what was drawn for each image.</summary>
+    public static string DrawnField(string name) => OutputField(name) + "Drawn";
+
+    /// <summary>Conv2D: the field of scratch room for its kernels.</summary>
+    public static string ScratchField(string name) => OutputField(name) + "Scratch";
+
+    /// <summary>Conv2D, MaxPool2D, AvgPool2D: the static field of its shapes, strides and padding.</summary>
+    public static string GeometryField(string name) => OutputField(name) + "Geometry";
+
     /// <summary>Every field the emitter declares for <paramref name="layer"/>.</summary>
     public static IEnumerable<string> Fields(LayerSpec layer)
     {
         yield return OutputField(layer.Name);
         yield return GradientField(layer.Name);
-        if (layer.Kind == LayerKind.Dropout) yield return MaskField(layer.Name);
+        if (layer.Kind is LayerKind.Dropout or LayerKind.SpatialDropout) yield return MaskField(layer.Name);
         if (layer.Kind is LayerKind.BatchNorm or LayerKind.LayerNorm)
         {
             yield return NormalizedField(layer.Name);
             yield return InverseStdField(layer.Name);
         }
+        if (layer.Kind == LayerKind.MaxPool2D) yield return ArgmaxField(layer.Name);
+        if (layer.IsAugmentation) yield return DrawnField(layer.Name);
+        if (layer.Kind == LayerKind.Conv2D) yield return ScratchField(layer.Name);
+        if (layer.Kind is LayerKind.Conv2D or LayerKind.MaxPool2D or LayerKind.AvgPool2D) yield return GeometryField(layer.Name);
     }
 
     /// <summary>The field holding the loss gradient with respect to a layer's output.</summary>

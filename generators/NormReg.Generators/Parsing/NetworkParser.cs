@@ -82,6 +82,7 @@ internal static class NetworkParser
 
         int inputIndex = rows.FindIndex(r => r.Kind == RowKind.Input);
         int inputSize = 0;
+        ShapeSpec? inputShape = null;
         if (inputIndex < 0)
         {
             Report(diagnostics, DiagnosticIds.NoInput, networkReference.GetSyntax(cancellationToken).GetLocation(), name);
@@ -98,13 +99,17 @@ internal static class NetworkParser
             {
                 Report(diagnostics, DiagnosticIds.MultipleInputs, extra.Location, name);
             }
-            inputSize = Convert.ToInt32(input.Positional(0), CultureInfo.InvariantCulture);
-            if (inputSize <= 0) Report(diagnostics, DiagnosticIds.NonPositiveSize, input.ArgumentLocation(0), input.Text, inputSize.ToString(CultureInfo.InvariantCulture));
+            inputShape = ReadInputShape(input, diagnostics);
+            inputSize = inputShape?.Size ?? 0;
         }
 
         var reader = new LayerReader(name, type.Name, [.. type.TypeParameters.Select(t => t.Name)], diagnostics);
         List<LayerSpec> layers = reader.Read(rows);
-        if (inputIndex >= 0) reader.CheckSizes(inputSize, rows[inputIndex]);
+        if (inputShape is not null)
+        {
+            reader.CheckShapes(inputShape);
+            reader.CheckSizes(inputShape, rows[inputIndex]);
+        }
         if (inputIndex >= 0 && layers.Count == 0)
         {
             Report(diagnostics, DiagnosticIds.NoLayers, rows[inputIndex].Location, name);
@@ -130,6 +135,7 @@ internal static class NetworkParser
             layers.ToEquatableArray())
         {
             FullName = FullName(type),
+            InputShape = inputShape!,
             LabelSmoothing = labelSmoothing,
         };
         return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty) { Declaration = LocationInfo.From(declaration.Identifier.GetLocation()) };
@@ -153,6 +159,32 @@ internal static class NetworkParser
         }
         rows.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
         return rows;
+    }
+
+    /// <summary>
+    /// <c>[Input(n)]</c> or <c>[Input(channels, height, width)]</c>; <see langword="null"/> (and NRG007 or NRG011) when a size is
+    /// not positive or the image holds more values than an <see cref="int"/> counts.
+    /// </summary>
+    private static ShapeSpec? ReadInputShape(Row input, List<DiagnosticInfo> diagnostics)
+    {
+        int count = input.Data.ConstructorArguments.Length;
+        var sizes = new long[count];
+        bool valid = true;
+        for (int i = 0; i < count; i++)
+        {
+            sizes[i] = Convert.ToInt64(input.Positional(i), CultureInfo.InvariantCulture);
+            if (sizes[i] > 0) continue;
+            Report(diagnostics, DiagnosticIds.NonPositiveSize, input.ArgumentLocation(i), input.Text, sizes[i].ToString(CultureInfo.InvariantCulture));
+            valid = false;
+        }
+        if (!valid) return null;
+        if (count == 1) return ShapeSpec.Vector((int)sizes[0]);
+        if (sizes[0] * sizes[1] * sizes[2] > int.MaxValue)
+        {
+            Report(diagnostics, DiagnosticIds.InvalidArgument, input.Location, input.Text, "the image holds more values per sample than an int counts");
+            return null;
+        }
+        return ShapeSpec.Image((int)sizes[0], (int)sizes[1], (int)sizes[2]);
     }
 
     /// <summary>ε in [0, 1), and only where there are classes to smooth over: with the softmax cross-entropy.</summary>

@@ -1,3 +1,4 @@
+using System.Linq;
 using NormReg.Generators.Model;
 
 namespace NormReg.Generators.Planning;
@@ -19,22 +20,40 @@ internal enum InitKind
 /// <summary>What the inference pass does with a layer.</summary>
 internal enum InferenceRole
 {
-    /// <summary>Runs as in training, or with running statistics (BatchNorm not after a Dense).</summary>
+    /// <summary>Runs as in training, or with running statistics (BatchNorm not after a Dense or Conv2D).</summary>
     Run,
 
-    /// <summary>The identity at inference (dropout, noise): the next layer reads this layer's input.</summary>
+    /// <summary>The identity at inference (dropout, noise, augmentation, and Flatten always): the next layer reads this layer's input.</summary>
     Skip,
 
-    /// <summary>A Dense layer whose following BatchNorm is folded into it: runs with the folded weights into the BatchNorm's output.</summary>
-    FoldedDense,
+    /// <summary>A Dense or Conv2D layer whose following BatchNorm is folded into it: runs with the folded weights into the BatchNorm's output.</summary>
+    FoldedWeights,
 
-    /// <summary>A BatchNorm folded into the Dense layer before it: nothing left to run.</summary>
+    /// <summary>A BatchNorm folded into the Dense or Conv2D layer before it: nothing left to run.</summary>
     Folded,
 }
 
-/// <summary>One layer placed in the network: widths, buffers and its slices of the parameter, statistics and fold blocks.</summary>
-internal sealed record PlannedLayer(LayerSpec Layer, int Inputs, int Outputs)
+/// <summary>One layer placed in the network: shapes, buffers and its slices of the parameter, statistics and fold blocks.</summary>
+internal sealed record PlannedLayer(LayerSpec Layer, ShapeSpec InputShape, ShapeSpec OutputShape)
 {
+    /// <summary>Values per sample in.</summary>
+    public int Inputs => InputShape.Size;
+
+    /// <summary>Values per sample out.</summary>
+    public int Outputs => OutputShape.Size;
+
+    /// <summary>Dense: output features; Conv2D: filters (the rows of the weight matrix, each with a bias); BatchNorm, LayerNorm: values of γ.</summary>
+    public int Units { get; init; }
+
+    /// <summary>Dense: input features; Conv2D: channels·kernel² (the columns of the weight matrix).</summary>
+    public int FanIn { get; init; }
+
+    /// <summary>Whether the layer declares no activations of its own (Flatten reads and writes its input's buffers).</summary>
+    public bool Aliased { get; init; }
+
+    /// <summary>BatchNorm on an image: statistics per channel over the batch and every pixel (BatchNorm2d).</summary>
+    public bool Spatial { get; init; }
+
     /// <summary>Field holding the layer's input activations.</summary>
     public string InputBuffer { get; init; } = "";
 
@@ -52,12 +71,12 @@ internal sealed record PlannedLayer(LayerSpec Layer, int Inputs, int Outputs)
 
     public InferenceRole Inference { get; init; }
 
-    /// <summary>Dense: weights; BatchNorm, LayerNorm: γ. Offset and count in the parameter block.</summary>
+    /// <summary>Dense, Conv2D: weights; BatchNorm, LayerNorm: γ. Offset and count in the parameter block.</summary>
     public int WeightOffset { get; init; }
 
     public int WeightCount { get; init; }
 
-    /// <summary>Dense: bias; BatchNorm, LayerNorm: β. Offset in the parameter block, or -1.</summary>
+    /// <summary>Dense, Conv2D: bias; BatchNorm, LayerNorm: β (<see cref="Units"/> values). Offset in the parameter block, or -1.</summary>
     public int BiasOffset { get; init; } = -1;
 
     public InitKind Init { get; init; }
@@ -65,13 +84,13 @@ internal sealed record PlannedLayer(LayerSpec Layer, int Inputs, int Outputs)
     /// <summary>BatchNorm: offset of the running mean (the running variance follows) in the statistics block, or -1.</summary>
     public int StatisticsOffset { get; init; } = -1;
 
-    /// <summary>BatchNorm, LayerNorm: field of x̂ kept for backward. Dropout: field of the mask.</summary>
+    /// <summary>BatchNorm, LayerNorm: field of x̂ kept for backward. Dropout, SpatialDropout: field of the mask. MaxPool2D: of the argmax. Augmentation: of what was drawn.</summary>
     public string? SavedBuffer { get; init; }
 
     /// <summary>BatchNorm, LayerNorm: field of 1/√(σ²+ε), per feature or per sample.</summary>
     public string? InverseStdBuffer { get; init; }
 
-    /// <summary>FoldedDense: offset of the folded weights (the folded bias follows) in the fold block.</summary>
+    /// <summary>FoldedWeights: offset of the folded weights (the folded bias follows) in the fold block.</summary>
     public int FoldOffset { get; init; } = -1;
 }
 
@@ -83,7 +102,7 @@ internal sealed record ExecutionPlan(NetworkSpec Network, EquatableArray<Planned
     /// <summary>Fitted and running statistics: input scaling first, then each BatchNorm's running mean and variance.</summary>
     public int StatisticsCount { get; init; }
 
-    /// <summary>Folded Dense+BatchNorm weights and biases for inference.</summary>
+    /// <summary>Folded Dense+BatchNorm and Conv2D+BatchNorm weights and biases for inference.</summary>
     public int FoldedCount { get; init; }
 
     /// <summary>Where the inference pass leaves the outputs.</summary>
@@ -95,8 +114,14 @@ internal sealed record ExecutionPlan(NetworkSpec Network, EquatableArray<Planned
 
     public bool HasScaling => Network.Scaling.Kind != ScalingKind.None;
 
+    /// <summary>Statistics the input scaling keeps of each kind: one per channel of an image, one per feature of a vector.</summary>
+    public int ScaledFeatures => Network.InputShape.IsImage ? Network.InputShape.Channels : Network.InputSize;
+
     public bool UsesRandom { get; init; }
 
-    /// <summary>The first BatchNorm's name, when training needs batches of at least 2; otherwise <see langword="null"/>.</summary>
+    /// <summary>Whether a BatchNorm row normalizes with batch statistics in training.</summary>
+    public bool HasBatchNorm => Layers.Any(l => l.Layer.Kind == LayerKind.BatchNorm);
+
+    /// <summary>The first BatchNorm with one value per feature and sample, when training needs batches of at least 2; otherwise <see langword="null"/>.</summary>
     public string? BatchStatisticsLayer { get; init; }
 }

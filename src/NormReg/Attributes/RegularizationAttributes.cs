@@ -20,6 +20,24 @@ public sealed class DropoutAttribute : LayerAttribute
 }
 
 /// <summary>
+/// Spatial dropout for images: in training each channel of each image is dropped whole with probability <c>Rate</c> and
+/// the kept channels are scaled by <c>1 / (1 − Rate)</c>; the same mask routes the gradient back; at inference the identity.
+/// Neighbouring pixels of a feature map are strongly correlated, so dropping single values regularizes little; dropping
+/// whole maps does (Tompson et al., 2015).
+/// </summary>
+/// <remarks>PyTorch: <c>nn.Dropout2d(p=Rate)</c>. Keras: <c>SpatialDropout2D(rate=Rate, data_format="channels_first")</c>.</remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class SpatialDropoutAttribute : LayerAttribute
+{
+    /// <summary>Declares a spatial dropout row.</summary>
+    /// <param name="rate">Probability of dropping each channel, in [0, 1).</param>
+    public SpatialDropoutAttribute(double rate) => Rate = rate;
+
+    /// <summary>Probability of dropping each channel.</summary>
+    public double Rate { get; }
+}
+
+/// <summary>
 /// Additive Gaussian noise, <c>x + N(0, σ²)</c>, in training only: data augmentation for tabular inputs.
 /// At inference it is the identity.
 /// </summary>

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System;
+using System.Numerics.Tensors;
 
 namespace NormReg.Kernels;
 
@@ -56,6 +57,52 @@ public static class InputScaling
             {
                 row[j] = clip && (s[j] <= low || s[j] >= high) ? 0f : row[j] * Scale(min[j], max[j], low, high);
             }
+        }
+    }
+
+    /// <summary><c>x ← (x − mean) / std</c> per channel of an image batch: each channel's statistics apply to its <paramref name="spatial"/> pixels.</summary>
+    public static void ZScore(Span<float> x, ReadOnlySpan<float> mean, ReadOnlySpan<float> std, int batch, int channels, int spatial)
+    {
+        for (int p = 0; p < batch * channels; p++)
+        {
+            Span<float> values = x.Slice(p * spatial, spatial);
+            TensorPrimitives.Subtract(values, mean[p % channels], values);
+            TensorPrimitives.Divide(values, std[p % channels], values);
+        }
+    }
+
+    /// <summary>Gradient with respect to the raw image: <c>dx ← dx / std</c> per channel.</summary>
+    public static void ZScoreBackward(Span<float> dx, ReadOnlySpan<float> std, int batch, int channels, int spatial)
+    {
+        for (int p = 0; p < batch * channels; p++) TensorPrimitives.Divide(dx.Slice(p * spatial, spatial), std[p % channels], dx.Slice(p * spatial, spatial));
+    }
+
+    /// <summary><see cref="MinMax(Span{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, float, float, bool)"/> per channel of an image batch.</summary>
+    public static void MinMax(Span<float> x, ReadOnlySpan<float> min, ReadOnlySpan<float> max, int batch, int channels, int spatial, float low, float high, bool clip)
+    {
+        for (int p = 0; p < batch * channels; p++)
+        {
+            int c = p % channels;
+            float scale = Scale(min[c], max[c], low, high);
+            Span<float> values = x.Slice(p * spatial, spatial);
+            for (int j = 0; j < spatial; j++)
+            {
+                float v = low + (values[j] - min[c]) * scale;
+                values[j] = clip ? Math.Clamp(v, low, high) : v;
+            }
+        }
+    }
+
+    /// <summary>Gradient with respect to the raw image, per channel; zero where <paramref name="scaled"/> was clipped.</summary>
+    public static void MinMaxBackward(Span<float> dx, ReadOnlySpan<float> scaled, ReadOnlySpan<float> min, ReadOnlySpan<float> max, int batch, int channels, int spatial, float low, float high, bool clip)
+    {
+        for (int p = 0; p < batch * channels; p++)
+        {
+            int c = p % channels;
+            float scale = Scale(min[c], max[c], low, high);
+            Span<float> values = dx.Slice(p * spatial, spatial);
+            ReadOnlySpan<float> s = scaled.Slice(p * spatial, spatial);
+            for (int j = 0; j < spatial; j++) values[j] = clip && (s[j] <= low || s[j] >= high) ? 0f : values[j] * scale;
         }
     }
 

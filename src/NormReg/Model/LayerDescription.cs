@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.ComponentModel;
 namespace NormReg;
 
@@ -33,7 +34,59 @@ public sealed class LayerDescription
     /// <summary>Features out.</summary>
     public int Outputs { get; }
 
-    /// <summary>Dense: offset of the [<see cref="Outputs"/> × <see cref="Inputs"/>] weights; BatchNorm, LayerNorm: of γ. -1 for rows without parameters.</summary>
+    /// <summary>The shape of a sample coming in: <c>[features]</c>, or <c>[channels, height, width]</c> on images.</summary>
+    public IReadOnlyList<int> InputShape
+    {
+        get => _inputShape ?? [Inputs];
+        init => _inputShape = value;
+    }
+
+    /// <summary>The shape of a sample going out, as Keras' <c>output_shape</c> without the batch: <c>[features]</c> or <c>[channels, height, width]</c>.</summary>
+    public IReadOnlyList<int> OutputShape
+    {
+        get => _outputShape ?? [Outputs];
+        init => _outputShape = value;
+    }
+
+    /// <summary>
+    /// Dense: output features; Conv2D: filters (the rows of the weight matrix, each with a bias); BatchNorm: values of γ
+    /// (one per channel on images); LayerNorm: values of γ.
+    /// </summary>
+    public int Units
+    {
+        get => _units > 0 ? _units : Outputs;
+        init => _units = value;
+    }
+
+    /// <summary>Dense: input features; Conv2D: <c>channels·kernel²</c>, the inputs of each filter (the columns of the weight matrix).</summary>
+    public int FanIn
+    {
+        get => _fanIn > 0 ? _fanIn : Inputs;
+        init => _fanIn = value;
+    }
+
+    /// <summary>Conv2D: the kernel's height and width; MaxPool2D, AvgPool2D: the window's; 0 otherwise.</summary>
+    public int KernelSize { get; init; }
+
+    /// <summary>Conv2D, MaxPool2D, AvgPool2D: the step between windows; 0 otherwise.</summary>
+    public int Stride { get; init; }
+
+    /// <summary>Conv2D: zeros added top, left, bottom and right (ONNX's <c>pads</c> order is top, left, bottom, right too).</summary>
+    public IReadOnlyList<int> Padding { get; init; } = [0, 0, 0, 0];
+
+    /// <summary>RandomFlip: whether left–right flips are drawn.</summary>
+    public bool FlipHorizontal { get; init; }
+
+    /// <summary>RandomFlip: whether upside-down flips are drawn.</summary>
+    public bool FlipVertical { get; init; }
+
+    /// <summary>RandomTranslation: the largest vertical shift as a fraction of the height.</summary>
+    public double HeightFactor { get; init; }
+
+    /// <summary>RandomTranslation: the largest horizontal shift as a fraction of the width.</summary>
+    public double WidthFactor { get; init; }
+
+    /// <summary>Dense, Conv2D: offset of the [<see cref="Units"/> × <see cref="FanIn"/>] weights; BatchNorm, LayerNorm: of γ. -1 for rows without parameters.</summary>
     public int WeightOffset { get; init; } = -1;
 
     /// <summary>Dense: offset of the bias; BatchNorm, LayerNorm: of β. -1 when there is none.</summary>
@@ -48,7 +101,7 @@ public sealed class LayerDescription
     /// <summary>LeakyReLU: the negative slope.</summary>
     public double Alpha { get; init; }
 
-    /// <summary>Dropout: the drop probability; GaussianNoise: σ.</summary>
+    /// <summary>Dropout, SpatialDropout: the drop probability; GaussianNoise: σ; RandomRotation: the largest angle as a fraction of a full turn.</summary>
     public double Rate { get; init; }
 
     /// <summary>BatchNorm: the weight of each new batch in the running statistics (PyTorch's momentum).</summary>
@@ -66,12 +119,16 @@ public sealed class LayerDescription
     /// <summary><c>[MaxNorm]</c>: the largest norm of each unit's incoming weights after an update; 0 without one.</summary>
     public double MaxNorm { get; init; }
 
-    /// <summary>Dense: <see cref="Inputs"/> × <see cref="Outputs"/> weights; BatchNorm, LayerNorm: <see cref="Outputs"/> values of γ; 0 for rows without parameters.</summary>
-    public int WeightCount => WeightOffset < 0 ? 0 : Type == LayerType.Dense ? Inputs * Outputs : Outputs;
+    /// <summary>Dense, Conv2D: <see cref="Units"/> × <see cref="FanIn"/> weights; BatchNorm, LayerNorm: <see cref="Units"/> values of γ; 0 for rows without parameters.</summary>
+    public int WeightCount => WeightOffset < 0 ? 0 : Type is LayerType.Dense or LayerType.Conv2D ? Units * FanIn : Units;
 
     /// <summary>The parameters a penalty covers, from <see cref="WeightOffset"/>: the weights, and the bias when <see cref="PenalizeBias"/>.</summary>
-    public int PenalizedCount => WeightCount + (PenalizeBias && BiasOffset >= 0 ? Outputs : 0);
+    public int PenalizedCount => WeightCount + (PenalizeBias && BiasOffset >= 0 ? Units : 0);
 
-    /// <summary>Whether the row changes values at inference; dropout and noise do not.</summary>
-    public bool RunsAtInference => Type is not (LayerType.Dropout or LayerType.GaussianNoise);
+    /// <summary>Whether the row acts at inference; dropout, noise and augmentation do not.</summary>
+    public bool RunsAtInference => Type is not (LayerType.Dropout or LayerType.SpatialDropout or LayerType.GaussianNoise
+        or LayerType.RandomFlip or LayerType.RandomRotation or LayerType.RandomTranslation);
+
+    private readonly IReadOnlyList<int>? _inputShape, _outputShape;
+    private readonly int _units, _fanIn;
 }

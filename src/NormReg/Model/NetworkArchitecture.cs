@@ -15,6 +15,7 @@ namespace NormReg;
 public sealed class NetworkArchitecture
 {
     private string? _fingerprint;
+    private readonly IReadOnlyList<int>? _inputShape;
 
     /// <summary>Used by generated code.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
@@ -35,14 +36,27 @@ public sealed class NetworkArchitecture
     /// <summary>The loss it trains on.</summary>
     public Loss Loss { get; }
 
-    /// <summary>Features per sample.</summary>
+    /// <summary>Values per sample: features, or <c>channels × height × width</c> for an image.</summary>
     public int InputSize { get; }
+
+    /// <summary>The input row's shape: <c>[features]</c>, or <c>[channels, height, width]</c> for <c>[Input(c, h, w)]</c>.</summary>
+    public IReadOnlyList<int> InputShape
+    {
+        get => _inputShape ?? [InputSize];
+        init => _inputShape = value;
+    }
+
+    /// <summary>Whether the input is an image; its scaling statistics are then per channel.</summary>
+    public bool IsImage => InputShape.Count == 3;
+
+    /// <summary>Statistics the input scaling keeps of each kind: one per channel of an image, one per feature of a vector.</summary>
+    public int ScaledFeatures => IsImage ? InputShape[0] : InputSize;
 
     /// <summary>Values per sample the last row produces.</summary>
     public int OutputSize => Layers[Layers.Count - 1].Outputs;
 
     /// <summary>The input row's scaling, or <see langword="null"/> without <c>[ZScore]</c> or <c>[MinMax]</c>.
-    /// Its statistics open the statistics block: <see cref="InputSize"/> means then standard deviations, or minima then maxima.</summary>
+    /// Its statistics open the statistics block: <see cref="ScaledFeatures"/> means then standard deviations, or minima then maxima.</summary>
     public InputScalingKind? Scaling { get; init; }
 
     /// <summary><c>[MinMax]</c>: the target range's low end.</summary>
@@ -85,7 +99,7 @@ public sealed class NetworkArchitecture
     {
         var text = new StringBuilder("NormReg/1");
         Append(text, "loss", Loss.ToString());
-        Append(text, "input", Number(InputSize));
+        Append(text, "input", IsImage ? string.Join("x", InputShape) : Number(InputSize));
         if (Scaling is { } scaling)
         {
             Append(text, "scaling", scaling == InputScalingKind.ZScore
@@ -98,8 +112,11 @@ public sealed class NetworkArchitecture
             string detail = layer.Type switch
             {
                 LayerType.Dense => $"{Number(layer.Inputs)}>{Number(layer.Outputs)},{(layer.BiasOffset >= 0 ? "bias" : "nobias")}",
-                LayerType.BatchNorm or LayerType.LayerNorm => $"{Number(layer.Outputs)},{Number(layer.Epsilon)}",
+                LayerType.BatchNorm or LayerType.LayerNorm => $"{Number(layer.Outputs)},{(layer.Units != layer.Outputs ? $"per{Number(layer.Units)}," : "")}{Number(layer.Epsilon)}",
                 LayerType.LeakyReLU => $"{Number(layer.Outputs)},{Number(layer.Alpha)}",
+                LayerType.Conv2D => $"{string.Join("x", layer.InputShape)}>{string.Join("x", layer.OutputShape)},k{Number(layer.KernelSize)},s{Number(layer.Stride)},p{string.Join("/", layer.Padding)},{(layer.BiasOffset >= 0 ? "bias" : "nobias")}",
+                LayerType.MaxPool2D or LayerType.AvgPool2D => $"{string.Join("x", layer.InputShape)}>{string.Join("x", layer.OutputShape)},k{Number(layer.KernelSize)},s{Number(layer.Stride)}",
+                LayerType.GlobalAvgPool or LayerType.Flatten => $"{string.Join("x", layer.InputShape)}>{string.Join("x", layer.OutputShape)}",
                 _ => Number(layer.Outputs),
             };
             Append(text, layer.Type.ToString(), detail);

@@ -23,13 +23,13 @@ public static class NetworkSummary
     internal static string Format(NetworkArchitecture architecture)
     {
         var rows = new List<string[]> { new[] { "Row", "Name", "Output", "Parameters", "Statistics" } };
-        int inputStatistics = architecture.Scaling is null ? 0 : 2 * architecture.InputSize;
-        rows.Add(["[Input]", "", Shape(architecture.InputSize), "0", Number(inputStatistics)]);
+        int inputStatistics = architecture.Scaling is null ? 0 : 2 * architecture.ScaledFeatures;
+        rows.Add(["[Input]", "", Shape(architecture.InputShape), "0", Number(inputStatistics)]);
         foreach (LayerDescription layer in architecture.Layers)
         {
-            int parameters = layer.WeightCount + (layer.BiasOffset >= 0 ? layer.Outputs : 0);
-            int statistics = layer.StatisticsOffset >= 0 ? 2 * layer.Outputs : 0;
-            rows.Add([layer.Row, layer.Name, Shape(layer.Outputs), Number(parameters), Number(statistics)]);
+            int parameters = layer.WeightCount + (layer.BiasOffset >= 0 ? layer.Units : 0);
+            int statistics = layer.StatisticsOffset >= 0 ? 2 * layer.Units : 0;
+            rows.Add([layer.Row, layer.Name, Shape(layer.OutputShape), Number(parameters), Number(statistics)]);
         }
         int[] widths = [.. Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length))];
         var text = new StringBuilder();
@@ -48,7 +48,8 @@ public static class NetworkSummary
         return text.ToString();
     }
 
-    private static string Shape(int width) => "(batch, " + Number(width) + ")";
+    /// <summary><c>(batch, 16)</c>, or <c>(batch, 16, 14, 14)</c> for an image, as Keras prints output shapes.</summary>
+    private static string Shape(IReadOnlyList<int> shape) => "(batch, " + string.Join(", ", shape.Select(Number)) + ")";
 
     private static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

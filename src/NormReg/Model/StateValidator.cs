@@ -72,26 +72,25 @@ public static class StateValidator
         ArgumentNullException.ThrowIfNull(architecture);
         foreach (LayerDescription layer in architecture.Layers)
         {
-            if (layer.Type == LayerType.Dense)
+            if (layer.Type is LayerType.Dense or LayerType.Conv2D)
             {
-                int weights = layer.Inputs * layer.Outputs;
-                if (layer.WeightOffset >= 0 && index >= layer.WeightOffset && index < layer.WeightOffset + weights)
+                if (layer.WeightOffset >= 0 && index >= layer.WeightOffset && index < layer.WeightOffset + layer.WeightCount)
                 {
                     int k = index - layer.WeightOffset;
-                    return Invariant($"{layer.Name}.Weights[{k / layer.Inputs}, {k % layer.Inputs}]");
+                    return Invariant($"{layer.Name}.Weights[{k / layer.FanIn}, {k % layer.FanIn}]");
                 }
-                if (layer.BiasOffset >= 0 && index >= layer.BiasOffset && index < layer.BiasOffset + layer.Outputs)
+                if (layer.BiasOffset >= 0 && index >= layer.BiasOffset && index < layer.BiasOffset + layer.Units)
                 {
                     return Invariant($"{layer.Name}.Bias[{index - layer.BiasOffset}]");
                 }
             }
             else if (layer.Type is LayerType.BatchNorm or LayerType.LayerNorm)
             {
-                if (layer.WeightOffset >= 0 && index >= layer.WeightOffset && index < layer.WeightOffset + layer.Outputs)
+                if (layer.WeightOffset >= 0 && index >= layer.WeightOffset && index < layer.WeightOffset + layer.Units)
                 {
                     return Invariant($"{layer.Name}.Gamma[{index - layer.WeightOffset}]");
                 }
-                if (layer.BiasOffset >= 0 && index >= layer.BiasOffset && index < layer.BiasOffset + layer.Outputs)
+                if (layer.BiasOffset >= 0 && index >= layer.BiasOffset && index < layer.BiasOffset + layer.Units)
                 {
                     return Invariant($"{layer.Name}.Beta[{index - layer.BiasOffset}]");
                 }
@@ -103,7 +102,8 @@ public static class StateValidator
     private static string? InputScalingProblem(NetworkArchitecture architecture, ReadOnlySpan<float> statistics)
     {
         if (architecture.Scaling is not { } kind) return null;
-        int features = architecture.InputSize, offset = architecture.ParameterCount;
+        int features = architecture.ScaledFeatures, offset = architecture.ParameterCount;
+        string feature = architecture.IsImage ? "channel" : "feature";
         ReadOnlySpan<float> first = statistics[..features], second = statistics.Slice(features, features);
         if (AllNaN(statistics[..(2 * features)])) return null; // not fitted yet: Predict says so
         string row = kind == InputScalingKind.ZScore ? "[ZScore]" : "[MinMax]";
@@ -113,23 +113,23 @@ public static class StateValidator
             float a = first[j], b = second[j];
             if (!float.IsFinite(a))
             {
-                return Invariant($"holds {Show(a)} as the input {firstName} of feature {j} ({row}, state offset {offset + j}); fitted statistics must be finite");
+                return Invariant($"holds {Show(a)} as the input {firstName} of {feature} {j} ({row}, state offset {offset + j}); fitted statistics must be finite");
             }
             if (!float.IsFinite(b))
             {
-                return Invariant($"holds {Show(b)} as the input {secondName} of feature {j} ({row}, state offset {offset + features + j}); fitted statistics must be finite");
+                return Invariant($"holds {Show(b)} as the input {secondName} of {feature} {j} ({row}, state offset {offset + features + j}); fitted statistics must be finite");
             }
             if (kind == InputScalingKind.ZScore && !(b > 0))
             {
-                return Invariant($"holds {Show(b)} as the input standard deviation of feature {j} ({row}, state offset {offset + features + j}); it must be positive (a constant feature is fitted with 1)");
+                return Invariant($"holds {Show(b)} as the input standard deviation of {feature} {j} ({row}, state offset {offset + features + j}); it must be positive (a constant feature is fitted with 1)");
             }
             if (kind == InputScalingKind.MinMax && !(a <= b))
             {
-                return Invariant($"holds minimum {Show(a)} above maximum {Show(b)} for input feature {j} ({row}, state offsets {offset + j} and {offset + features + j})");
+                return Invariant($"holds minimum {Show(a)} above maximum {Show(b)} for input {feature} {j} ({row}, state offsets {offset + j} and {offset + features + j})");
             }
             if (kind == InputScalingKind.MinMax && !float.IsFinite(b - a))
             {
-                return Invariant($"holds the range [{Show(a)}, {Show(b)}] for input feature {j} ({row}, state offsets {offset + j} and {offset + features + j}); its width overflows float, so every scaled value would be wrong");
+                return Invariant($"holds the range [{Show(a)}, {Show(b)}] for input {feature} {j} ({row}, state offsets {offset + j} and {offset + features + j}); its width overflows float, so every scaled value would be wrong");
             }
         }
         return null;
@@ -140,7 +140,7 @@ public static class StateValidator
         foreach (LayerDescription layer in architecture.Layers)
         {
             if (layer.Type != LayerType.BatchNorm || layer.StatisticsOffset < 0) continue;
-            int features = layer.Outputs;
+            int features = layer.Units;
             ReadOnlySpan<float> mean = statistics.Slice(layer.StatisticsOffset, features), variance = statistics.Slice(layer.StatisticsOffset + features, features);
             for (int j = 0; j < features; j++)
             {

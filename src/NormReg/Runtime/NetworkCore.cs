@@ -61,8 +61,10 @@ public sealed class NetworkCore
         foreach (LayerDescription layer in architecture.Layers)
         {
             widest = Math.Max(widest, layer.Outputs);
-            if (layer.Type == LayerType.BatchNorm) _batchStatisticsLayer ??= layer.Name;
+            // BatchNorm2d has height·width values per channel in each sample, so one image is a batch; BatchNorm1d needs two samples.
+            if (layer.Type == LayerType.BatchNorm && layer.Units == layer.Outputs) _batchStatisticsLayer ??= layer.Name;
         }
+        bool batchNorm = architecture.Layers.Any(l => l.Type == LayerType.BatchNorm);
         Guard.MaxBatchSize(maxBatchSize, widest, _name);
         MaxBatchSize = maxBatchSize;
         Parameters = new float[architecture.ParameterCount];
@@ -70,13 +72,13 @@ public sealed class NetworkCore
         Statistics = new float[architecture.StatisticsCount];
         Inputs = new float[maxBatchSize * architecture.InputSize];
         _outputGradients = new float[maxBatchSize * architecture.OutputSize];
-        if (_batchStatisticsLayer is not null) _statisticsBefore = new float[architecture.StatisticsCount];
-        if (architecture.Scaling is not null) Statistics.AsSpan(0, 2 * architecture.InputSize).Fill(float.NaN);
+        if (batchNorm) _statisticsBefore = new float[architecture.StatisticsCount];
+        if (architecture.Scaling is not null) Statistics.AsSpan(0, 2 * architecture.ScaledFeatures).Fill(float.NaN);
         foreach (LayerDescription layer in architecture.Layers)
         {
             // γ starts at 1 and β at 0 (PyTorch and Keras); a running variance starts at 1 and its mean at 0.
-            if (layer.Type is LayerType.BatchNorm or LayerType.LayerNorm && layer.WeightOffset >= 0) Parameters.AsSpan(layer.WeightOffset, layer.Outputs).Fill(1f);
-            if (layer.StatisticsOffset >= 0) Statistics.AsSpan(layer.StatisticsOffset + layer.Outputs, layer.Outputs).Fill(1f);
+            if (layer.Type is LayerType.BatchNorm or LayerType.LayerNorm && layer.WeightOffset >= 0) Parameters.AsSpan(layer.WeightOffset, layer.Units).Fill(1f);
+            if (layer.StatisticsOffset >= 0) Statistics.AsSpan(layer.StatisticsOffset + layer.Units, layer.Units).Fill(1f);
         }
         _penalized = [.. architecture.Layers.Where(l => l.L1 > 0 || l.L2 > 0)];
         _constrained = [.. architecture.Layers.Where(l => l.MaxNorm > 0)];
@@ -458,7 +460,10 @@ public sealed class NetworkCore
         }
     }
 
-    /// <summary>Fits the input scaling (each feature's mean and standard deviation, or minimum and maximum) on training features, row-major, in one pass.</summary>
+    /// <summary>
+    /// Fits the input scaling (each feature's mean and standard deviation, or minimum and maximum; each channel's, over all
+    /// its pixels, for an image) on training features, row-major, in one pass.
+    /// </summary>
     /// <param name="features">Whole samples of InputSize features.</param>
     public void FitNormalization(ReadOnlySpan<float> features)
     {
@@ -483,7 +488,7 @@ public sealed class NetworkCore
     {
         InputScalingKind kind = _architecture.Scaling
             ?? throw new InvalidOperationException($"{_name}: its input row has no [ZScore] or [MinMax] to fit.");
-        return new NormalizationFit(kind, InputSize, Statistics, 0, _name, StatisticsFitted);
+        return new NormalizationFit(kind, _architecture.ScaledFeatures, InputSize / _architecture.ScaledFeatures, Statistics, 0, _name, StatisticsFitted);
     }
 
     /// <summary><see cref="Parameters"/> handed out for writing: the folded inference weights are rebuilt before the next inference pass.</summary>
@@ -573,7 +578,7 @@ public sealed class NetworkCore
         optimizer.Step(_network);
         foreach (LayerDescription layer in _constrained)
         {
-            Regularization.MaxNorm(Parameters.AsSpan(layer.WeightOffset, layer.WeightCount), layer.Inputs, layer.Outputs, (float)layer.MaxNorm);
+            Regularization.MaxNorm(Parameters.AsSpan(layer.WeightOffset, layer.WeightCount), layer.FanIn, layer.Units, (float)layer.MaxNorm);
         }
         FoldsStale = true;
     }

@@ -29,6 +29,7 @@ public sealed class NormalizationFit
     private readonly double[] _second;  // sum of squared deviations (ZScore)
     private readonly double[] _low;     // minimum of each feature
     private readonly double[] _high;    // maximum of each feature
+    private readonly int _spatial;      // values per feature in a sample: an image channel's pixels, 1 for a vector
     private long _count;
     private bool _completed;
     private readonly Action? _onCompleted;
@@ -36,16 +37,21 @@ public sealed class NormalizationFit
     /// <summary>Used by generated code: statistics go to <paramref name="statistics"/> at <paramref name="offset"/>, first values then second values.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public NormalizationFit(InputScalingKind kind, int features, float[] statistics, int offset, string network)
-        : this(kind, features, statistics, offset, network, null)
+        : this(kind, features, 1, statistics, offset, network, null)
     {
     }
 
-    /// <summary>As the public constructor, calling <paramref name="completed"/> once the statistics are written.</summary>
-    internal NormalizationFit(InputScalingKind kind, int features, float[] statistics, int offset, string network, Action? completed)
+    /// <summary>
+    /// As the public constructor for samples of <paramref name="features"/> channels of <paramref name="spatial"/> values each
+    /// (an image's pixels; 1 for a vector), fitting one pair of statistics per channel; calls <paramref name="completed"/> once
+    /// the statistics are written.
+    /// </summary>
+    internal NormalizationFit(InputScalingKind kind, int features, int spatial, float[] statistics, int offset, string network, Action? completed)
     {
         _onCompleted = completed;
         _kind = kind;
         Features = features;
+        _spatial = spatial;
         _statistics = statistics;
         _offset = offset;
         _network = network;
@@ -57,8 +63,10 @@ public sealed class NormalizationFit
         _high.AsSpan().Fill(double.NegativeInfinity);
     }
 
-    /// <summary>Features per sample.</summary>
+    /// <summary>Features per sample (channels, for an image), each with its own statistics.</summary>
     public int Features { get; }
+
+    private int SampleLength => Features * _spatial;
 
     /// <summary>Samples seen so far.</summary>
     public long Count => _count;
@@ -75,26 +83,29 @@ public sealed class NormalizationFit
     internal void Add(ReadOnlySpan<float> samples, string parameter)
     {
         if (_completed) throw new InvalidOperationException($"{_network}: this normalization fit was already completed; begin a new one.");
-        if (samples.Length % Features != 0)
+        if (samples.Length % SampleLength != 0)
         {
-            throw new ArgumentException($"{_network}: {parameter} must hold whole rows of {Features} features; got {samples.Length} values.", parameter);
+            throw new ArgumentException($"{_network}: {parameter} must hold whole rows of {SampleLength} features; got {samples.Length} values.", parameter);
         }
         Kernels.Guard.Finite(samples, parameter, _network);
         CheckRanges(samples, parameter);
-        for (int start = 0; start < samples.Length; start += Features)
+        for (int start = 0; start < samples.Length; start += SampleLength)
         {
-            ReadOnlySpan<float> row = samples.Slice(start, Features);
             _count++;
             for (int j = 0; j < Features; j++)
             {
-                double v = row[j];
-                _low[j] = Math.Min(_low[j], v);
-                _high[j] = Math.Max(_high[j], v);
-                if (_kind == InputScalingKind.ZScore)
+                ReadOnlySpan<float> values = samples.Slice(start + j * _spatial, _spatial);
+                for (int p = 0; p < values.Length; p++)
                 {
-                    double delta = v - _first[j];
-                    _first[j] += delta / _count;
-                    _second[j] += delta * (v - _first[j]);
+                    double v = values[p];
+                    _low[j] = Math.Min(_low[j], v);
+                    _high[j] = Math.Max(_high[j], v);
+                    if (_kind == InputScalingKind.ZScore)
+                    {
+                        double delta = v - _first[j];
+                        _first[j] += delta / ((_count - 1) * _spatial + p + 1);
+                        _second[j] += delta * (v - _first[j]);
+                    }
                 }
             }
         }
@@ -106,22 +117,27 @@ public sealed class NormalizationFit
     /// </summary>
     private void CheckRanges(ReadOnlySpan<float> samples, string parameter)
     {
+        string what = _spatial == 1 ? "feature" : "channel";
         for (int j = 0; j < Features; j++)
         {
             float low = (float)Math.Min(_low[j], double.MaxValue), high = (float)Math.Max(_high[j], double.MinValue);
             bool seen = _count > 0;
-            for (int start = j; start < samples.Length; start += Features)
+            for (int sample = 0; sample * SampleLength < samples.Length; sample++)
             {
-                float v = samples[start];
-                low = seen ? Math.Min(low, v) : v;
-                high = seen ? Math.Max(high, v) : v;
-                seen = true;
-                if (!float.IsFinite(high - low))
+                for (int p = 0; p < _spatial; p++)
                 {
-                    throw new ArgumentException(
-                        FormattableString.Invariant($"{_network}: {parameter}[{start}] = {v:R} (sample {start / Features} of this chunk, feature {j}) widens feature {j}'s range to [{low:R}, {high:R}], ")
-                        + FormattableString.Invariant($"whose width overflows float ({float.MaxValue:R}); its scaled values would be infinite. Scale the feature down before fitting; nothing of this chunk was counted."),
-                        parameter);
+                    int index = sample * SampleLength + j * _spatial + p;
+                    float v = samples[index];
+                    low = seen ? Math.Min(low, v) : v;
+                    high = seen ? Math.Max(high, v) : v;
+                    seen = true;
+                    if (!float.IsFinite(high - low))
+                    {
+                        throw new ArgumentException(
+                            FormattableString.Invariant($"{_network}: {parameter}[{index}] = {v:R} (sample {sample} of this chunk, {what} {j}) widens {what} {j}'s range to [{low:R}, {high:R}], ")
+                            + FormattableString.Invariant($"whose width overflows float ({float.MaxValue:R}); its scaled values would be infinite. Scale the {what} down before fitting; nothing of this chunk was counted."),
+                            parameter);
+                    }
                 }
             }
         }
@@ -141,7 +157,7 @@ public sealed class NormalizationFit
             if (_kind == InputScalingKind.ZScore)
             {
                 // Population (biased) variance: divide by n, not n − 1. A deviation too small for float counts as none.
-                float std = (float)Math.Sqrt(_second[j] / _count);
+                float std = (float)Math.Sqrt(_second[j] / (_count * _spatial));
                 first[j] = (float)_first[j];
                 second[j] = std > 0 ? std : 1f;
             }

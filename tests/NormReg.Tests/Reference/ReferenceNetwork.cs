@@ -4,21 +4,26 @@ using System.Linq;
 namespace NormReg.Tests.Reference;
 
 /// <summary>A whole network and its loss in double precision: the independent side of the gradient checks.</summary>
-public sealed class ReferenceNetwork(int inputSize, Loss loss, params ReferenceLayer[] layers)
+public sealed class ReferenceNetwork(Shape inputShape, Loss loss, params ReferenceLayer[] layers)
 {
-    internal int ParameterCount => Walk().Sum(w => w.Layer.ParameterCount(w.Inputs));
+    public ReferenceNetwork(int inputSize, Loss loss, params ReferenceLayer[] layers)
+        : this(Shape.Vector(inputSize), loss, layers)
+    {
+    }
 
-    internal int StatisticsCount => Walk().Sum(w => w.Layer.StatisticsCount(w.Inputs));
+    internal int ParameterCount => Walk().Sum(w => w.Layer.ParameterCount(w.Input));
+
+    internal int StatisticsCount => Walk().Sum(w => w.Layer.StatisticsCount(w.Input));
 
     /// <summary>The outputs for <paramref name="state"/> laid out as the generated network's CopyState: parameters, then statistics.</summary>
     internal double[] Forward(double[] state, double[] inputs, int batch, bool training)
     {
         double[] x = inputs;
         int parameterOffset = 0, statisticsOffset = ParameterCount;
-        foreach ((ReferenceLayer layer, int width) in Walk())
+        foreach ((ReferenceLayer layer, Shape shape) in Walk())
         {
-            int parameters = layer.ParameterCount(width), statistics = layer.StatisticsCount(width);
-            x = layer.Forward(state.AsSpan(parameterOffset, parameters), state.AsSpan(statisticsOffset, statistics), x, batch, width, training);
+            int parameters = layer.ParameterCount(shape), statistics = layer.StatisticsCount(shape);
+            x = layer.Forward(state.AsSpan(parameterOffset, parameters), state.AsSpan(statisticsOffset, statistics), x, batch, shape, training);
             parameterOffset += parameters;
             statisticsOffset += statistics;
         }
@@ -30,11 +35,11 @@ public sealed class ReferenceNetwork(int inputSize, Loss loss, params ReferenceL
     {
         double total = 0;
         int offset = 0;
-        foreach ((ReferenceLayer layer, int width) in Walk())
+        foreach ((ReferenceLayer layer, Shape shape) in Walk())
         {
             (double l1, double l2, _) = layer.Penalty;
-            total += state.Skip(offset).Take(layer.PenalizedCount(width)).Sum(w => l1 * Math.Abs(w) + l2 * w * w);
-            offset += layer.ParameterCount(width);
+            total += state.Skip(offset).Take(layer.PenalizedCount(shape)).Sum(w => l1 * Math.Abs(w) + l2 * w * w);
+            offset += layer.ParameterCount(shape);
         }
         return total;
     }
@@ -67,13 +72,13 @@ public sealed class ReferenceNetwork(int inputSize, Loss loss, params ReferenceL
         }
     }
 
-    private System.Collections.Generic.IEnumerable<(ReferenceLayer Layer, int Inputs)> Walk()
+    private System.Collections.Generic.IEnumerable<(ReferenceLayer Layer, Shape Input)> Walk()
     {
-        int width = inputSize;
+        Shape shape = inputShape;
         foreach (ReferenceLayer layer in layers)
         {
-            yield return (layer, width);
-            width = layer.Width(width);
+            yield return (layer, shape);
+            shape = layer.Out(shape);
         }
     }
 
