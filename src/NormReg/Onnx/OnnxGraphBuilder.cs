@@ -38,9 +38,9 @@ internal sealed class OnnxGraphBuilder
         var layers = architecture.Layers;
         for (int i = 0; i < layers.Count; i++)
         {
-            if (layers[i].Type == LayerType.Dense && i + 1 < layers.Count && layers[i + 1].Type == LayerType.BatchNorm)
+            if (layers[i].Type is LayerType.Dense or LayerType.Conv2D && i + 1 < layers.Count && layers[i + 1].Type == LayerType.BatchNorm)
             {
-                builder.AddFoldedDense(layers[i], layers[i + 1]);
+                builder.AddFolded(layers[i], layers[i + 1]);
                 i++;
             }
             else
@@ -52,7 +52,7 @@ internal sealed class OnnxGraphBuilder
         var nodes = builder._graph.Node;
         if (nodes.Count == 0)
         {
-            // Every row is dropout or noise: the identity at inference.
+            // Every row is dropout, noise or augmentation: the identity at inference.
             string rows = string.Join(" ", layers.Select(l => l.Row));
             builder.Node("Identity", "Identity", $"{rows}: the identity at inference", [input]);
         }
@@ -63,7 +63,9 @@ internal sealed class OnnxGraphBuilder
     /// <summary><c>[ZScore]</c>: <c>(x − μ)/σ</c>; <c>[MinMax]</c>: <c>(x − min)·s + low</c>, then clipped to [low, high] with <c>Clip = true</c>, as <see cref="InputScaling"/>.</summary>
     private void AddScaling(InputScalingKind scaling)
     {
-        int n = _architecture.InputSize;
+        int n = _architecture.ScaledFeatures;
+        // An image is scaled per channel: statistics of shape [C, 1, 1] broadcast over NCHW (torchvision's Normalize).
+        long[] dims = _architecture.IsImage ? [n, 1, 1] : [n];
         ReadOnlySpan<float> first = Statistics(0, n), second = Statistics(n, n);
         if (HasNaN(first) || HasNaN(second))
         {
@@ -73,16 +75,16 @@ internal sealed class OnnxGraphBuilder
         string row = InputRow(_architecture);
         if (scaling == InputScalingKind.ZScore)
         {
-            string centered = Node("Sub", "Input/Sub", row, [_value, Initializer("Input.mean", first, n)]);
-            Node("Div", "Input", row, [centered, Initializer("Input.std", second, n)]);
+            string centered = Node("Sub", "Input/Sub", row, [_value, Initializer("Input.mean", first, dims)]);
+            Node("Div", "Input", row, [centered, Initializer("Input.std", second, dims)]);
             return;
         }
 
         float low = (float)_architecture.ScalingLow, high = (float)_architecture.ScalingHigh;
         float[] scale = new float[n];
         for (int j = 0; j < n; j++) scale[j] = second[j] > first[j] ? (high - low) / (second[j] - first[j]) : 0f;
-        string shifted = Node("Sub", "Input/Sub", row, [_value, Initializer("Input.min", first, n)]);
-        string scaled = Node("Mul", "Input/Mul", row, [shifted, Initializer("Input.scale", scale, n)]);
+        string shifted = Node("Sub", "Input/Sub", row, [_value, Initializer("Input.min", first, dims)]);
+        string scaled = Node("Mul", "Input/Mul", row, [shifted, Initializer("Input.scale", scale, dims)]);
         string lowName = Initializer("Input.low", [low]);
         if (!_architecture.ScalingClip)
         {
@@ -98,20 +100,35 @@ internal sealed class OnnxGraphBuilder
         string name = layer.Name, row = layer.Row;
         switch (layer.Type)
         {
-            case LayerType.Dense:
-                AddDense(name, row, Parameters(layer.WeightOffset, layer.Outputs * layer.Inputs),
-                    layer.BiasOffset >= 0 ? Parameters(layer.BiasOffset, layer.Outputs) : default, layer);
+            case LayerType.Dense or LayerType.Conv2D:
+                AddWeights(name, row, Parameters(layer.WeightOffset, layer.WeightCount),
+                    layer.BiasOffset >= 0 ? Parameters(layer.BiasOffset, layer.Units) : default, layer);
                 break;
             case LayerType.BatchNorm:
+                // On [N, C] or [N, C, H, W] alike: ONNX normalizes axis 1, BatchNorm1d's features or BatchNorm2d's channels.
                 Node("BatchNormalization", name, row,
                     [_value, Gamma(layer), Beta(layer),
-                     Initializer($"{name}.running_mean", Statistics(layer.StatisticsOffset, layer.Outputs), layer.Outputs),
-                     Initializer($"{name}.running_var", Statistics(layer.StatisticsOffset + layer.Outputs, layer.Outputs), layer.Outputs)],
+                     Initializer($"{name}.running_mean", Statistics(layer.StatisticsOffset, layer.Units), layer.Units),
+                     Initializer($"{name}.running_var", Statistics(layer.StatisticsOffset + layer.Units, layer.Units), layer.Units)],
                     OnnxProtos.Attribute("epsilon", (float)layer.Epsilon));
                 break;
             case LayerType.LayerNorm:
-                Node("LayerNormalization", name, row, [_value, Gamma(layer), Beta(layer)],
-                    OnnxProtos.Attribute("axis", -1L), OnnxProtos.Attribute("epsilon", (float)layer.Epsilon));
+                // Over every value of a sample: the last axis of a vector, axes 1–3 (C, H, W) of an image, γ and β shaped alike.
+                long[] shape = [.. layer.InputShape.Select(d => (long)d)];
+                Node("LayerNormalization", name, row,
+                    [_value, Initializer($"{name}.weight", Parameters(layer.WeightOffset, layer.Units), shape), Initializer($"{name}.bias", Parameters(layer.BiasOffset, layer.Units), shape)],
+                    OnnxProtos.Attribute("axis", layer.InputShape.Count == 3 ? 1L : -1L), OnnxProtos.Attribute("epsilon", (float)layer.Epsilon));
+                break;
+            case LayerType.MaxPool2D or LayerType.AvgPool2D:
+                Node(layer.Type == LayerType.MaxPool2D ? "MaxPool" : "AveragePool", name, row, [_value],
+                    OnnxProtos.Attribute("kernel_shape", layer.KernelSize, layer.KernelSize), OnnxProtos.Attribute("strides", layer.Stride, layer.Stride));
+                break;
+            case LayerType.GlobalAvgPool:
+                string pooled = Node("GlobalAveragePool", $"{name}/Pool", row, [_value]);
+                Node("Flatten", name, row, [pooled], OnnxProtos.Attribute("axis", 1L));
+                break;
+            case LayerType.Flatten:
+                Node("Flatten", name, row, [_value], OnnxProtos.Attribute("axis", 1L));
                 break;
             case LayerType.ReLU:
                 Node("Relu", name, row, [_value]);
@@ -131,35 +148,48 @@ internal sealed class OnnxGraphBuilder
             case LayerType.Softmax:
                 Node("Softmax", name, row, [_value], OnnxProtos.Attribute("axis", -1L));
                 break;
-            case LayerType.Dropout or LayerType.GaussianNoise:
+            case LayerType.Dropout or LayerType.SpatialDropout or LayerType.GaussianNoise or LayerType.RandomFlip or LayerType.RandomRotation or LayerType.RandomTranslation:
                 break; // the identity at inference
             default:
                 throw new NotSupportedException($"{_architecture.Name}: ONNX export does not handle {layer.Type} rows ({name} {row}).");
         }
     }
 
-    /// <summary>A Dense row and the BatchNorm after it as one Gemm with the folded weights, exactly as <c>Predict</c> folds them.</summary>
-    private void AddFoldedDense(LayerDescription dense, LayerDescription norm)
+    /// <summary>A Dense or Conv2D row and the BatchNorm after it as one Gemm or Conv with the folded weights, exactly as <c>Predict</c> folds them.</summary>
+    private void AddFolded(LayerDescription weights, LayerDescription norm)
     {
-        int inputs = dense.Inputs, outputs = dense.Outputs;
-        float[] weights = new float[outputs * inputs], bias = new float[outputs];
+        int fanIn = weights.FanIn, units = weights.Units;
+        float[] folded = new float[units * fanIn], bias = new float[units];
         BatchNorm.Fold(
-            Parameters(dense.WeightOffset, outputs * inputs),
-            dense.BiasOffset >= 0 ? Parameters(dense.BiasOffset, outputs) : default,
-            Parameters(norm.WeightOffset, outputs), Parameters(norm.BiasOffset, outputs),
-            Statistics(norm.StatisticsOffset, outputs), Statistics(norm.StatisticsOffset + outputs, outputs),
-            weights, bias, inputs, outputs, (float)norm.Epsilon);
-        AddDense($"{dense.Name}+{norm.Name}", $"{dense.Row} {norm.Row}: {norm.Name} folded into {dense.Name}", weights, bias, dense);
+            Parameters(weights.WeightOffset, units * fanIn),
+            weights.BiasOffset >= 0 ? Parameters(weights.BiasOffset, units) : default,
+            Parameters(norm.WeightOffset, units), Parameters(norm.BiasOffset, units),
+            Statistics(norm.StatisticsOffset, units), Statistics(norm.StatisticsOffset + units, units),
+            folded, bias, fanIn, units, (float)norm.Epsilon);
+        AddWeights($"{weights.Name}+{norm.Name}", $"{weights.Row} {norm.Row}: {norm.Name} folded into {weights.Name}", folded, bias, weights);
     }
 
-    /// <summary><c>y = x·Wᵀ + b</c> as Gemm with transB = 1; without a bias, Gemm's optional C is left out.</summary>
-    private void AddDense(string name, string row, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, LayerDescription dense)
+    /// <summary>
+    /// Dense: <c>y = x·Wᵀ + b</c> as Gemm with transB = 1. Conv2D: Conv with weights [F, C, K, K] and pads top, left, bottom,
+    /// right. Without a bias the optional input is left out.
+    /// </summary>
+    private void AddWeights(string name, string row, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, LayerDescription layer)
     {
-        string weightName = Initializer($"{name}.weight", weights, dense.Outputs, dense.Inputs);
+        bool conv = layer.Type == LayerType.Conv2D;
+        long[] dims = conv ? [layer.Units, layer.InputShape[0], layer.KernelSize, layer.KernelSize] : [layer.Units, layer.FanIn];
+        string weightName = Initializer($"{name}.weight", weights, dims);
         string[] inputs = bias.IsEmpty
             ? [_value, weightName]
-            : [_value, weightName, Initializer($"{name}.bias", bias, dense.Outputs)];
-        Node("Gemm", name, row, inputs, OnnxProtos.Attribute("transB", 1L));
+            : [_value, weightName, Initializer($"{name}.bias", bias, layer.Units)];
+        if (!conv)
+        {
+            Node("Gemm", name, row, inputs, OnnxProtos.Attribute("transB", 1L));
+            return;
+        }
+        Node("Conv", name, row, inputs,
+            OnnxProtos.Attribute("kernel_shape", layer.KernelSize, layer.KernelSize),
+            OnnxProtos.Attribute("strides", layer.Stride, layer.Stride),
+            OnnxProtos.Attribute("pads", [.. layer.Padding.Select(p => (long)p)]));
     }
 
     /// <summary>Exact GELU, <c>0.5·x·(1 + erf(x/√2))</c>.</summary>
@@ -173,9 +203,9 @@ internal sealed class OnnxGraphBuilder
         Node("Mul", name, row, [product, Initializer($"{name}.half", [0.5f])]);
     }
 
-    private string Gamma(LayerDescription layer) => Initializer($"{layer.Name}.weight", Parameters(layer.WeightOffset, layer.Outputs), layer.Outputs);
+    private string Gamma(LayerDescription layer) => Initializer($"{layer.Name}.weight", Parameters(layer.WeightOffset, layer.Units), layer.Units);
 
-    private string Beta(LayerDescription layer) => Initializer($"{layer.Name}.bias", Parameters(layer.BiasOffset, layer.Outputs), layer.Outputs);
+    private string Beta(LayerDescription layer) => Initializer($"{layer.Name}.bias", Parameters(layer.BiasOffset, layer.Units), layer.Units);
 
     /// <summary>
     /// Adds a node whose one output is named after it (a layer named like the graph's output gets <c>output.value</c>, as
@@ -221,12 +251,16 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>The input row, rebuilt from the architecture (which keeps its parts, not its text).</summary>
-    private static string InputRow(NetworkArchitecture a) => a.Scaling switch
+    private static string InputRow(NetworkArchitecture a)
     {
-        null => string.Create(CultureInfo.InvariantCulture, $"[Input({a.InputSize})]"),
-        InputScalingKind.ZScore => string.Create(CultureInfo.InvariantCulture, $"[Input({a.InputSize}), ZScore]"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"[Input({a.InputSize}), MinMax({a.ScalingLow}, {a.ScalingHigh}{(a.ScalingClip ? ", Clip = true" : "")})]"),
-    };
+        string input = string.Join(", ", a.InputShape.Select(d => d.ToString(CultureInfo.InvariantCulture)));
+        return a.Scaling switch
+        {
+            null => $"[Input({input})]",
+            InputScalingKind.ZScore => $"[Input({input}), ZScore]",
+            _ => string.Create(CultureInfo.InvariantCulture, $"[Input({input}), MinMax({a.ScalingLow}, {a.ScalingHigh}{(a.ScalingClip ? ", Clip = true" : "")})]"),
+        };
+    }
 
     /// <summary>The declaration, one row a line, marking the rows the graph leaves out.</summary>
     private static string Declaration(NetworkArchitecture architecture)

@@ -23,9 +23,10 @@ internal static class OnnxModelBuilder
         network.CopyState(state);
 
         GraphProto graph = OnnxGraphBuilder.Build(architecture, state, InputName, OutputName);
-        graph.Input.Add(OnnxProtos.BatchOfFeatures(InputName, architecture.InputSize,
-            architecture.Scaling is null ? "Features per sample." : "Raw features per sample; the graph applies the fitted input scaling."));
-        graph.Output.Add(OnnxProtos.BatchOfFeatures(OutputName, architecture.OutputSize, OutputDocumentation(architecture.Loss)));
+        string what = architecture.IsImage ? "Images, NCHW" : "Features per sample";
+        graph.Input.Add(OnnxProtos.Batch(InputName, architecture.InputShape,
+            architecture.Scaling is null ? what + "." : $"Raw {what.ToLowerInvariant()}; the graph applies the fitted input scaling."));
+        graph.Output.Add(OnnxProtos.Batch(OutputName, architecture.Layers[^1].OutputShape, OutputDocumentation(architecture.Loss)));
 
         var model = new ModelProto
         {

@@ -23,12 +23,23 @@ internal static class OnnxProtos
     public static AttributeProto Attribute(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
-    /// <summary>A float32 value of shape [batch, <paramref name="features"/>], the batch dimension symbolic.</summary>
-    public static ValueInfoProto BatchOfFeatures(string name, int features, string documentation)
+    /// <summary>An integer-list attribute (kernel shapes, strides, pads).</summary>
+    public static AttributeProto Attribute(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.Add(values);
+        return attribute;
+    }
+
+    /// <summary>
+    /// A float32 value of shape [batch, ..<paramref name="sample"/>]: [batch, features], or [batch, channels, height, width]
+    /// for an image, the batch dimension symbolic.
+    /// </summary>
+    public static ValueInfoProto Batch(string name, System.Collections.Generic.IReadOnlyList<int> sample, string documentation)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = features });
+        foreach (int size in sample) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = size });
         return new ValueInfoProto
         {
             Name = name,

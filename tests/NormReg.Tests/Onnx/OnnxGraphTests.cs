@@ -13,6 +13,7 @@ public sealed class OnnxGraphTests
     [
         "Sub", "Div", "Mul", "Add", "Clip", "Gemm", "BatchNormalization", "LayerNormalization",
         "Relu", "LeakyRelu", "Tanh", "Sigmoid", "Erf", "Softmax", "Identity",
+        "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten",
     ];
 
     public static TheoryData<string> Networks => SampleNetworks.Names();
@@ -33,15 +34,19 @@ public sealed class OnnxGraphTests
         Assert.False(string.IsNullOrEmpty(proto.ProducerVersion));
         Assert.Equal(architecture.Fingerprint, model.Metadata.CustomMetadataMap["normreg.fingerprint"]);
 
-        AssertBatchOf(Assert.Single(graph.Input), "input", architecture.InputSize);
-        AssertBatchOf(Assert.Single(graph.Output), "output", architecture.OutputSize);
+        AssertBatchOf(Assert.Single(graph.Input), "input", architecture.InputShape);
+        AssertBatchOf(Assert.Single(graph.Output), "output", architecture.Layers[^1].OutputShape);
         Assert.Equal("output", graph.Node[^1].Output.Single());
 
         Assert.All(graph.Node, node => Assert.Contains(node.OpType, InferenceOperators));
         var layers = architecture.Layers;
         int dense = layers.Count(l => l.Type == LayerType.Dense);
-        int unfoldedBatchNorms = layers.Where((l, i) => l.Type == LayerType.BatchNorm && (i == 0 || layers[i - 1].Type != LayerType.Dense)).Count();
+        int unfoldedBatchNorms = layers.Where((l, i) => l.Type == LayerType.BatchNorm && (i == 0 || layers[i - 1].Type is not (LayerType.Dense or LayerType.Conv2D))).Count();
         Assert.Equal(dense, graph.Node.Count(n => n.OpType == "Gemm"));
+        Assert.Equal(layers.Count(l => l.Type == LayerType.Conv2D), graph.Node.Count(n => n.OpType == "Conv"));
+        Assert.Equal(layers.Count(l => l.Type is LayerType.MaxPool2D), graph.Node.Count(n => n.OpType == "MaxPool"));
+        Assert.Equal(layers.Count(l => l.Type is LayerType.AvgPool2D), graph.Node.Count(n => n.OpType == "AveragePool"));
+        Assert.Equal(layers.Count(l => l.Type is LayerType.Flatten or LayerType.GlobalAvgPool), graph.Node.Count(n => n.OpType == "Flatten"));
         Assert.Equal(unfoldedBatchNorms, graph.Node.Count(n => n.OpType == "BatchNormalization"));
         Assert.Equal(layers.Count(l => l.Type == LayerType.LayerNorm), graph.Node.Count(n => n.OpType == "LayerNormalization"));
         Assert.Equal(layers.Count(l => l.Type == LayerType.GELU), graph.Node.Count(n => n.OpType == "Erf"));
@@ -156,13 +161,12 @@ public sealed class OnnxGraphTests
 
     private static AttributeProto Attribute(NodeProto node, string name) => node.Attribute.Single(a => a.Name == name);
 
-    private static void AssertBatchOf(ValueInfoProto value, string name, int features)
+    private static void AssertBatchOf(ValueInfoProto value, string name, IReadOnlyList<int> sample)
     {
         Assert.Equal(name, value.Name);
         TypeProto.Types.Tensor tensor = value.Type.TensorType;
         Assert.Equal((int)TensorProto.Types.DataType.Float, tensor.ElemType);
         Assert.Equal("batch", tensor.Shape.Dim[0].DimParam);
-        Assert.Equal(features, tensor.Shape.Dim[1].DimValue);
-        Assert.Equal(2, tensor.Shape.Dim.Count);
+        Assert.Equal(sample.Select(d => (long)d), tensor.Shape.Dim.Skip(1).Select(d => d.DimValue));
     }
 }

@@ -47,7 +47,7 @@ public sealed class OnnxPredictionTests(ITestOutputHelper output)
             float[] x = SampleNetworks.Features(random, batch, net.InputSize, widen: 1.5);
             float[] expected = new float[batch * net.OutputSize];
             net.Predict(x, expected, batch);
-            float[] actual = model.Run(x, batch, net.InputSize);
+            float[] actual = model.Run(x, batch, net.Architecture.InputShape);
 
             Assert.Equal(expected.Length, actual.Length);
             for (int i = 0; i < expected.Length; i++)
@@ -78,7 +78,7 @@ public sealed class OnnxPredictionTests(ITestOutputHelper output)
             float[] x = SampleNetworks.Features(new Random(5), 4, net.InputSize);
             float[] expected = new float[4 * net.OutputSize];
             net.Predict(x, expected, 4);
-            float[] actual = model.Run(x, 4, net.InputSize);
+            float[] actual = model.Run(x, 4, net.Architecture.InputShape);
             Assert.All(expected.Zip(actual), pair => Assert.True(Math.Abs(pair.First - pair.Second) <= Tolerance * Math.Max(1, Math.Abs(pair.First))));
         }
         finally

@@ -49,10 +49,10 @@ internal sealed class OnnxRuntimeModel : IDisposable
     /// <summary>Every graph optimization on, as in serving: fusions must not change the numbers either.</summary>
     private static SessionOptions Options() => new() { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
 
-    /// <summary>Runs <paramref name="batch"/> samples of <paramref name="features"/> values each through the session.</summary>
-    public float[] Run(float[] inputs, int batch, int features)
+    /// <summary>Runs <paramref name="batch"/> samples of shape <paramref name="sample"/> (features, or channels, height, width) through the session.</summary>
+    public float[] Run(float[] inputs, int batch, System.Collections.Generic.IReadOnlyList<int> sample)
     {
-        var tensor = new DenseTensor<float>(inputs, [batch, features]);
+        var tensor = new DenseTensor<float>(inputs, [batch, .. sample]);
         using var results = _session.Run([NamedOnnxValue.CreateFromTensor("input", tensor)]);
         DisposableNamedOnnxValue output = results.Single();
         Assert.Equal("output", output.Name);
