@@ -227,8 +227,9 @@ internal sealed class InferenceModeRule(OperationAnalysisContext context, Networ
     private static string Behaviour(NetworkSpec network)
     {
         var parts = new List<string>();
-        if (network.Layers.Any(l => l.Kind == LayerKind.Dropout)) parts.Add("dropout drawn");
+        if (network.Layers.Any(l => l.Kind is LayerKind.Dropout or LayerKind.SpatialDropout)) parts.Add("dropout drawn");
         if (network.Layers.Any(l => l.Kind == LayerKind.GaussianNoise)) parts.Add("noise drawn");
+        if (network.Layers.Any(l => l.IsAugmentation)) parts.Add("images augmented");
         if (network.Layers.Any(l => l.Kind == LayerKind.BatchNorm)) parts.Add("BatchNorm on batch statistics");
         return string.Join(", ", parts);
     }

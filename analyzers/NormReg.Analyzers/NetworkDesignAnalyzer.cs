@@ -11,8 +11,9 @@ namespace NormReg.Analyzers;
 
 /// <summary>
 /// Rules on the rows of a valid network: dropout before BatchNorm, directly or across activations (NRG101), a bias before BatchNorm (NRG102),
-/// penalties on normalization parameters (NRG103), dropout after the last weight layer (NRG104) and an output
-/// activation the loss applies again, also when dropout or noise follows it (NRG105).
+/// penalties on normalization parameters (NRG103), dropout after the last weight layer (NRG104), an output
+/// activation the loss applies again, also when dropout or noise follows it (NRG105), and augmentation after a weight layer (NRG112).
+/// Spatial dropout counts as dropout and Conv2D as a weight layer throughout.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NetworkDesignAnalyzer : DiagnosticAnalyzer
@@ -23,7 +24,7 @@ public sealed class NetworkDesignAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticCatalog.DropoutBeforeBatchNorm, DiagnosticCatalog.BiasBeforeBatchNorm, DiagnosticCatalog.PenaltyOnNormalization,
-        DiagnosticCatalog.DropoutAfterLastWeights, DiagnosticCatalog.DoubleActivation);
+        DiagnosticCatalog.DropoutAfterLastWeights, DiagnosticCatalog.DoubleActivation, DiagnosticCatalog.AugmentationAfterWeights);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -37,10 +38,12 @@ public sealed class NetworkDesignAnalyzer : DiagnosticAnalyzer
     {
         if (NetworkRows.Read((INamedTypeSymbol)context.Symbol, context.CancellationToken) is not { } network) return;
         IReadOnlyList<LayerRows> layers = network.Layers;
-        int lastDense = -1;
+        int firstWeights = -1, lastWeights = -1;
         for (int i = 0; i < layers.Count; i++)
         {
-            if (layers[i].Layer.Kind == LayerKind.Dense) lastDense = i;
+            if (!layers[i].Layer.IsWeightLayer) continue;
+            if (firstWeights < 0) firstWeights = i;
+            lastWeights = i;
         }
 
         for (int i = 0; i < layers.Count; i++)
@@ -48,7 +51,7 @@ public sealed class NetworkDesignAnalyzer : DiagnosticAnalyzer
             LayerRows layer = layers[i];
             LayerRows? next = i + 1 < layers.Count ? layers[i + 1] : null;
             // Dropout(0) draws nothing and changes nothing.
-            bool stochastic = layer.Layer.Kind == LayerKind.GaussianNoise || layer.Layer is { Kind: LayerKind.Dropout, Rate: > 0 };
+            bool stochastic = layer.Layer.Kind == LayerKind.GaussianNoise || layer.Layer is { Kind: LayerKind.Dropout or LayerKind.SpatialDropout, Rate: > 0 };
 
             // Activations between them do not change the shift: [Dropout][ReLU][BatchNorm] has it too.
             LayerRows? batchNormAfter = next;
@@ -60,7 +63,7 @@ public sealed class NetworkDesignAnalyzer : DiagnosticAnalyzer
                 var properties = ImmutableDictionary<string, string?>.Empty.Add(InsertAfterProperty, last.Syntax.SpanStart.ToString(CultureInfo.InvariantCulture));
                 Report(context, DiagnosticCatalog.DropoutBeforeBatchNorm, layer.Row, properties, layer.Row.Text, target.Row.Text);
             }
-            if (layer.Layer.Kind == LayerKind.Dense && layer.Layer.UseBias && next?.Layer.Kind == LayerKind.BatchNorm)
+            if (layer.Layer.IsWeightLayer && layer.Layer.UseBias && next?.Layer.Kind == LayerKind.BatchNorm)
             {
                 Report(context, DiagnosticCatalog.BiasBeforeBatchNorm, layer.Row, null, layer.Row.Text, next.Row.Text);
             }
@@ -74,15 +77,19 @@ public sealed class NetworkDesignAnalyzer : DiagnosticAnalyzer
                     }
                 }
             }
-            if (stochastic && i > lastDense)
+            if (stochastic && i > lastWeights)
             {
                 Report(context, DiagnosticCatalog.DropoutAfterLastWeights, layer.Row, null, layer.Row.Text, network.Spec.Identifier);
+            }
+            if (layer.Layer.IsAugmentation && firstWeights >= 0 && i > firstWeights)
+            {
+                Report(context, DiagnosticCatalog.AugmentationAfterWeights, layer.Row, null, layer.Row.Text, layers[firstWeights].Row.Text);
             }
         }
 
         // The output activation is the last row but trailing dropout or noise ([Softmax][Dropout]: NRG104 reports the dropout).
         int outputIndex = layers.Count - 1;
-        while (outputIndex > 0 && layers[outputIndex].Layer.Kind is LayerKind.Dropout or LayerKind.GaussianNoise) outputIndex--;
+        while (outputIndex > 0 && layers[outputIndex].Layer.IsTrainingOnly) outputIndex--;
         LayerRows output = layers[outputIndex];
         (LayerKind activation, string applied) = network.Spec.Loss switch
         {

@@ -54,7 +54,7 @@ public sealed class TrainingSetupAnalyzer : DiagnosticAnalyzer
         CancellationToken token = context.CancellationToken;
         foreach (NetworkRows network in Networks(Calls.Receiver(call), types, bodies, token))
         {
-            if (network.Spec.Layers.FirstOrDefault(l => l.Kind == LayerKind.BatchNorm) is { } batchNorm) CheckBatch(context, call, network, batchNorm, bodies);
+            if (Shapes.BatchStatisticsLayer(network.Spec) is { } batchNorm) CheckBatch(context, call, network, batchNorm, bodies);
             CheckDecay(context, call, network, bodies);
         }
     }

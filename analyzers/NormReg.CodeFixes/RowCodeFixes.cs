@@ -16,8 +16,9 @@ using NormReg.Generators.Diagnostics;
 namespace NormReg.CodeFixes;
 
 /// <summary>
-/// Fixes on a network's rows: move dropout after the BatchNorm it precedes (NRG101), drop the bias before
-/// BatchNorm (NRG102), remove an output activation the loss applies again (NRG105). Fix All applies every fix of a
+/// Fixes on a network's rows: insert <c>[Flatten]</c> before a vector row on an image (NRG017), move dropout after the
+/// BatchNorm it precedes (NRG101), drop the bias before BatchNorm (NRG102), remove an output activation the loss applies
+/// again (NRG105). Fix All applies every fix of a
 /// document one after the other on the edited tree, so fixes on neighbouring rows never conflict.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RowCodeFixes)), Shared]
@@ -25,7 +26,7 @@ public sealed class RowCodeFixes : CodeFixProvider
 {
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(
-        DiagnosticIds.DropoutBeforeBatchNorm, DiagnosticIds.BiasBeforeBatchNorm, DiagnosticIds.DoubleActivation);
+        DiagnosticIds.VectorRowOnImage, DiagnosticIds.DropoutBeforeBatchNorm, DiagnosticIds.BiasBeforeBatchNorm, DiagnosticIds.DoubleActivation);
 
     /// <inheritdoc/>
     public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(Locate, Apply);
@@ -42,6 +43,7 @@ public sealed class RowCodeFixes : CodeFixProvider
             {
                 DiagnosticIds.DropoutBeforeBatchNorm => $"Move [{((AttributeSyntax)nodes[0]).Name}] after the BatchNorm",
                 DiagnosticIds.BiasBeforeBatchNorm => "Set UseBias = false",
+                DiagnosticIds.VectorRowOnImage => "Insert [Flatten] before it",
                 _ => $"Remove the [{((AttributeSyntax)nodes[0]).Name}] row",
             };
             context.RegisterCodeFix(
@@ -67,6 +69,7 @@ public sealed class RowCodeFixes : CodeFixProvider
         {
             DiagnosticIds.DropoutBeforeBatchNorm => RowEdits.MoveAfter(root, attribute, (AttributeSyntax)nodes[1]),
             DiagnosticIds.BiasBeforeBatchNorm => root.ReplaceNode(attribute, WithoutBias(attribute)),
+            DiagnosticIds.VectorRowOnImage => RowEdits.InsertBefore(root, attribute, SyntaxFactory.Attribute(SyntaxFactory.IdentifierName("Flatten"))),
             _ => RowEdits.Remove(root, attribute),
         };
     }

@@ -78,6 +78,40 @@ internal static class RowEdits
     }
 
     /// <summary>
+    /// Inserts the row <paramref name="row"/> right before <paramref name="attribute"/>: inside its list when it is not the
+    /// list's first row, otherwise as a list of its own on the row's line (behind the previous row, when the rows share a
+    /// line) or on a line of its own above it, taking what stands above the row (comments, #if) with it.
+    /// </summary>
+    public static SyntaxNode InsertBefore(SyntaxNode root, AttributeSyntax attribute, AttributeSyntax row)
+    {
+        var list = (AttributeListSyntax)attribute.Parent!;
+        int index = list.Attributes.IndexOf(attribute);
+        if (index > 0) return root.ReplaceNode(list, list.WithAttributes(list.Attributes.Insert(index, row)));
+        var declaration = (TypeDeclarationSyntax)list.Parent!;
+        SyntaxList<AttributeListSyntax> lists = declaration.AttributeLists;
+        int position = lists.IndexOf(list);
+        SyntaxTriviaList leading = list.GetLeadingTrivia();
+        // Brackets without elastic trivia: the formatter would otherwise put the new row on a line of its own.
+        AttributeListSyntax inserted = SyntaxFactory.AttributeList(
+            SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.OpenBracketToken, SyntaxFactory.TriviaList()),
+            null, SyntaxFactory.SingletonSeparatedList(row.WithoutTrivia()),
+            SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.CloseBracketToken, SyntaxFactory.TriviaList()));
+        if (SharesLineWithPrevious(lists, position))
+        {
+            inserted = inserted.WithLeadingTrivia(leading).WithTrailingTrivia(SyntaxFactory.Space);
+        }
+        else
+        {
+            // The row's indentation is what follows the last line end above it (all of it, when the row starts the declaration's first line).
+            SyntaxTriviaList indentation = SyntaxFactory.TriviaList(leading.Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse());
+            SyntaxTrivia lineEnd = lists[position == 0 ? 0 : position - 1].GetTrailingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            inserted = inserted.WithLeadingTrivia(leading).WithTrailingTrivia(lineEnd.IsKind(SyntaxKind.EndOfLineTrivia) ? lineEnd : SyntaxFactory.LineFeed);
+            lists = lists.Replace(list, list.WithLeadingTrivia(indentation));
+        }
+        return root.ReplaceNode(declaration, declaration.WithAttributeLists(lists.Insert(position, inserted)));
+    }
+
+    /// <summary>
     /// Removes a list; what stands above it on its own lines (#region, #if, comments) goes to the next list, or the
     /// declaration. A list behind another row on its line leaves that row the line end: without it the row would run
     /// into the next line, and a #endif or #endregion there would no longer start its line.

@@ -11,6 +11,56 @@ namespace NormReg.Generators.Tests;
 public sealed class CodeFixTests
 {
     [Fact]
+    public Task Flatten_is_inserted_before_a_dense_row_on_an_image() => AssertFix(new RowCodeFixes(), "NRG017",
+        """
+        using NormReg;
+        [Network]
+        [Input(1, 8, 8)]
+        [Conv2D(4, 3)]
+        [ReLU]
+        // the classifier
+        [Dense(3), L2(1e-4)]
+        public partial class Net;
+        """,
+        """
+        using NormReg;
+        [Network]
+        [Input(1, 8, 8)]
+        [Conv2D(4, 3)]
+        [ReLU]
+        // the classifier
+        [Flatten]
+        [Dense(3), L2(1e-4)]
+        public partial class Net;
+        """);
+
+    [Fact]
+    public Task Flatten_joins_rows_written_on_one_line() => AssertFix(new RowCodeFixes(), "NRG017",
+        """
+        using NormReg;
+        [Network] [Input(1, 8, 8)] [Conv2D(4, 3)] [Dense(3)]
+        public partial class Net;
+        """,
+        """
+        using NormReg;
+        [Network] [Input(1, 8, 8)] [Conv2D(4, 3)] [Flatten] [Dense(3)]
+        public partial class Net;
+        """);
+
+    [Fact]
+    public Task Flatten_goes_inside_a_shared_attribute_list() => AssertFix(new RowCodeFixes(), "NRG017",
+        """
+        using NormReg;
+        [Network, Input(1, 8, 8), Conv2D(4, 3), Dense(3)]
+        public partial class Net;
+        """,
+        """
+        using NormReg;
+        [Network, Input(1, 8, 8), Conv2D(4, 3), Flatten, Dense(3)]
+        public partial class Net;
+        """);
+
+    [Fact]
     public Task Bias_before_batch_norm_gets_UseBias_false() => AssertFix(new RowCodeFixes(), "NRG102",
         """
         using NormReg;

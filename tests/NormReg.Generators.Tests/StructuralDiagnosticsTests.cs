@@ -71,6 +71,106 @@ public sealed class StructuralDiagnosticsTests
         [Dense(3)]
         public partial class Net;
         """)]
+    [InlineData("ZeroChannels", """
+        [Network]
+        [Input({|NRG007:0|}, 8, 8)]
+        [Flatten]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("ZeroFilters", """
+        [Network]
+        [Input(1, 8, 8)]
+        [Conv2D({|NRG007:0|}, 3)]
+        [Flatten]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("KernelLargerThanImage", """
+        [Network]
+        [Input(1, 6, 8)]
+        [{|NRG015:Conv2D(4, 7)|}]
+        [Flatten]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("PoolLargerThanWhatIsLeft", """
+        [Network]
+        [Input(1, 8, 8)]
+        [Conv2D(4, 5)]
+        [MaxPool2D(2)]
+        [{|NRG015:AvgPool2D(3)|}]
+        [Flatten]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("ConvOnVector", """
+        [Network]
+        [Input(64)]
+        [{|NRG016:Conv2D(4, 3)|}]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("PoolAfterFlatten", """
+        [Network]
+        [Input(1, 8, 8)]
+        [Flatten]
+        [{|NRG016:MaxPool2D(2)|}]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("AugmentationOnVector", """
+        [Network]
+        [Input(16)]
+        [{|NRG016:RandomFlip(FlipMode.Horizontal)|}]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("SpatialDropoutAfterGlobalPool", """
+        [Network]
+        [Input(3, 8, 8)]
+        [GlobalAvgPool]
+        [{|NRG016:SpatialDropout(0.1)|}]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("DenseOnImage", """
+        [Network]
+        [Input(1, 8, 8)]
+        [Conv2D(4, 3)]
+        [{|NRG017:Dense(3)|}]
+        public partial class Net;
+        """)]
+    [InlineData("SoftmaxOnImage", """
+        [Network(Loss = Loss.MeanSquaredError)]
+        [Input(2, 4, 4)]
+        [{|NRG017:Softmax|}]
+        public partial class Net;
+        """)]
+    [InlineData("NonPositiveStride", """
+        [Network]
+        [Input(1, 8, 8)]
+        [Conv2D(4, 3, {|NRG011:Stride = 0|})]
+        [Flatten]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("RotationTooLarge", """
+        [Network]
+        [Input(1, 8, 8)]
+        [RandomRotation({|NRG011:0.75|})]
+        [Flatten]
+        [Dense(3)]
+        public partial class Net;
+        """)]
+    [InlineData("MaxNormOnPool", """
+        [Network]
+        [Input(1, 8, 8)]
+        [MaxPool2D(2), {|NRG012:MaxNorm(3)|}]
+        [Flatten]
+        [Dense(3)]
+        public partial class Net;
+        """)]
     [InlineData("DuplicateName", """
         [Network]
         [Input(2)]
@@ -261,6 +361,11 @@ public sealed class StructuralDiagnosticsTests
     [InlineData("MinMaxWidestRange", "[Network(Loss = Loss.MeanSquaredError)] [Input(2), MinMax(-1.7e38, 1.7e38)] [Dense(1)] public partial class Net;")]
     [InlineData("LargestPenalties", "[Network] [Input(2)] [Dense(3), L2(1e38)] [Dense(2), L1(3e38)] public partial class Net;")]
     [InlineData("MinMaxDefaults", "[Network(Loss = Loss.MeanSquaredError)] [Input(2), MinMax] [Dense(1)] public partial class Net;")]
+    [InlineData("EveryImageRow", "[Network] [Input(3, 9, 7), ZScore] [RandomFlip(FlipMode.Vertical)] [RandomRotation(0.5)] [RandomTranslation(0, 0.2)] [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false, Init = Initializer.PyTorch), L2(1e-4), MaxNorm(2)] [BatchNorm] [LeakyReLU] [SpatialDropout(0)] [MaxPool2D(2, Stride = 1)] [GaussianNoise(0.1)] [Conv2D(2, 1)] [LayerNorm] [AvgPool2D(1)] [Dropout(0.1)] [GlobalAvgPool] [Dense(3)] public partial class Net;")]
+    [InlineData("KernelAsLargeAsTheImage", "[Network(Loss = Loss.MeanSquaredError)] [Input(2, 5, 5)] [Conv2D(1, 5)] [Flatten] public partial class Net;")]
+    [InlineData("SameKernelLargerThanTheImage", "[Network(Loss = Loss.MeanSquaredError)] [Input(1, 2, 3)] [Conv2D(2, 5, Padding = Padding.Same)] [Flatten] [Dense(1)] public partial class Net;")]
+    [InlineData("FlattenOnAVector", "[Network] [Input(4)] [Flatten] [Dense(3)] public partial class Net;")]
+    [InlineData("ImageOfOnePixel", "[Network] [Input(5, 1, 1)] [Conv2D(3, 1)] [BatchNorm] [Flatten] [Dense(2)] public partial class Net;")]
     public void Valid_declarations_get_no_diagnostic_and_compile(string name, string source)
     {
         (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.Compile(Usings + source));

@@ -112,12 +112,12 @@ internal static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor DropoutBeforeBatchNorm = Warning(
         DiagnosticIds.DropoutBeforeBatchNorm, Design, "Dropout or noise directly before BatchNorm",
         "'{0}' comes directly before '{1}': it shifts the variance BatchNorm sees in training away from the one it sees at inference; move it after the BatchNorm",
-        "BatchNorm's running variance is accumulated under dropout (or noise) in training, but applied without it at inference: the variance shift of Li et al., 'Understanding the Disharmony between Dropout and Batch Normalization' (CVPR 2019). Put dropout after the normalization.");
+        "BatchNorm's running variance is accumulated under dropout, spatial dropout or noise in training, but applied without it at inference: the variance shift of Li et al., 'Understanding the Disharmony between Dropout and Batch Normalization' (CVPR 2019). Put dropout after the normalization.");
 
     public static readonly DiagnosticDescriptor BiasBeforeBatchNorm = Warning(
-        DiagnosticIds.BiasBeforeBatchNorm, Design, "Dense bias before BatchNorm is redundant",
+        DiagnosticIds.BiasBeforeBatchNorm, Design, "Dense or Conv2D bias before BatchNorm is redundant",
         "'{0}' has a bias, but '{1}' right after it subtracts the batch mean, which cancels it; set UseBias = false",
-        "BatchNorm subtracts the mean of each feature, so a constant added by the dense layer before it has no effect on the output; its β plays the role of the bias. Ioffe and Szegedy (2015) drop it.");
+        "BatchNorm subtracts the mean of each feature (of each channel, after a convolution), so a constant added by the Dense or Conv2D layer before it has no effect on the output; its β plays the role of the bias. Ioffe and Szegedy (2015) drop it.");
 
     public static readonly DiagnosticDescriptor PenaltyOnNormalization = Warning(
         DiagnosticIds.PenaltyOnNormalization, Design, "Penalty on normalization parameters",
@@ -127,7 +127,7 @@ internal static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor DropoutAfterLastWeights = Warning(
         DiagnosticIds.DropoutAfterLastWeights, Design, "Dropout or noise after the last weight layer",
         "'{0}' comes after the last weight layer of network '{1}' and perturbs its outputs directly; move it before the last Dense",
-        "Dropout or noise after the final dense layer acts on the logits: it zeroes or jitters predictions instead of regularizing learned features, and no weight can adapt to it.");
+        "Dropout, spatial dropout or noise after the final Dense (or Conv2D) layer acts on the outputs: it zeroes or jitters predictions instead of regularizing learned features, and no weight can adapt to it.");
 
     public static readonly DiagnosticDescriptor DoubleActivation = Warning(
         DiagnosticIds.DoubleActivation, Design, "Output activation repeated by the loss",

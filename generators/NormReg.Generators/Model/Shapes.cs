@@ -47,6 +47,21 @@ internal static class Shapes
         return null;
     }
 
+    /// <summary>
+    /// The first BatchNorm that sees one value per feature and sample (not an image's pixels, which BatchNorm2d counts too):
+    /// the one that needs training batches of at least two. <see langword="null"/> when there is none.
+    /// </summary>
+    public static LayerSpec? BatchStatisticsLayer(NetworkSpec network)
+    {
+        ShapeSpec shape = network.InputShape;
+        foreach (LayerSpec layer in network.Layers)
+        {
+            if (layer.Kind == LayerKind.BatchNorm && shape.Spatial == 1) return layer;
+            shape = Output(layer, shape);
+        }
+        return null;
+    }
+
     /// <summary>Valid: <c>⌊(in − k)/s⌋ + 1</c>; same: <c>⌈in/s⌉</c>.</summary>
     public static int ConvOut(int size, LayerSpec conv) =>
         conv.SamePadding ? (size + conv.Stride - 1) / conv.Stride : (size - conv.Kernel) / conv.Stride + 1;

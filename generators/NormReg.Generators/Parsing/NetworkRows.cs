@@ -51,6 +51,6 @@ internal sealed class NetworkRows(NetworkSpec spec, IReadOnlyList<LayerRows> lay
         return new NetworkRows(spec, layers);
     }
 
-    /// <summary>Whether training and inference differ for this network: dropout, noise or BatchNorm.</summary>
-    public bool HasTrainingBehaviour => Spec.Layers.Any(l => l.Kind is LayerKind.Dropout or LayerKind.GaussianNoise or LayerKind.BatchNorm);
+    /// <summary>Whether training and inference differ for this network: dropout, noise, augmentation or BatchNorm.</summary>
+    public bool HasTrainingBehaviour => Spec.Layers.Any(l => l.IsTrainingOnly || l.Kind == LayerKind.BatchNorm);
 }

@@ -116,7 +116,7 @@ internal static class Planner
             FoldedCount = folded,
             InferenceOutputBuffer = inferenceInput,
             UsesRandom = network.Layers.Any(l => l.IsTrainingOnly),
-            BatchStatisticsLayer = layers.FirstOrDefault(l => l.Layer.Kind == LayerKind.BatchNorm && l.InputShape.Spatial == 1)?.Layer.Name,
+            BatchStatisticsLayer = Shapes.BatchStatisticsLayer(network)?.Name,
         };
     }
 

@@ -12,7 +12,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace NormReg.Generators.Tests.Infrastructure;
 
 /// <summary>
-/// Applies a code fix as the IDE would: diagnostics from the generator's output compilation, then either the
+/// Applies a code fix as the IDE would: diagnostics of the generator and of the analyzers on its output compilation, then either the
 /// one fix offered for the first diagnostic, or the fixer's Fix All provider over the whole document.
 /// </summary>
 internal static class CodeFixHarness
@@ -48,9 +48,9 @@ internal static class CodeFixHarness
     private static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(Document document, string id)
     {
         var compilation = (CSharpCompilation)(await document.Project.GetCompilationAsync())!;
-        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generated);
         ImmutableArray<Diagnostic> all = await output.WithAnalyzers(GeneratorHarness.Analyzers).GetAnalyzerDiagnosticsAsync();
-        return [.. all.Where(d => d.Id == id).OrderBy(d => d.Location.SourceSpan.Start)];
+        return [.. all.Concat(generated).Where(d => d.Id == id).OrderBy(d => d.Location.SourceSpan.Start)];
     }
 
     private sealed class Diagnostics(ImmutableArray<Diagnostic> diagnostics) : FixAllContext.DiagnosticProvider

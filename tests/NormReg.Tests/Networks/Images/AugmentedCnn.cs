@@ -8,7 +8,7 @@ namespace NormReg.Tests.Networks.Images;
 [RandomFlip(FlipMode.Horizontal)]
 [RandomRotation(0.05)]
 [RandomTranslation(0.1, 0.1)]
-[Conv2D(4, 3, Padding = Padding.Same)]
+[Conv2D(4, 3, Padding = Padding.Same, UseBias = false)]
 [BatchNorm]
 [ReLU]
 [SpatialDropout(0.25)]
