@@ -15,7 +15,7 @@ public sealed class SnapshotTests
     public static TheoryData<string> Declarations => new(DeclarationPaths());
 
     internal static IEnumerable<string> DeclarationPaths() =>
-        Directory.GetFiles(Repository.Path("tests", "NormReg.Tests", "Networks"), "*.cs")
+        Directory.GetFiles(Repository.Path("tests", "NormReg.Tests", "Networks"), "*.cs", SearchOption.AllDirectories)
             .Concat(Directory.GetFiles(Repository.Path("tests", "NormReg.Generators.Tests", "Declarations"), "*.cs"))
             .Select(path => Path.GetRelativePath(Repository.Root, path).Replace('\\', '/'))
             .Order();

@@ -44,7 +44,7 @@ internal static partial class NetworkEmitter
     private static void WriteForwardInference(SourceWriter w, EmitContext c)
     {
         ExecutionPlan plan = c.Plan;
-        w.Line("// Inference: dropout, noise and augmentation are the identity, BatchNorm uses its running statistics (folded into the Dense or Conv2D before it where there is one).");
+        w.Line($"// Inference: {TrainingOnlyRows(c)} the identity, BatchNorm uses its running statistics (folded into the {FoldedKinds(c)} before it where there is one).");
         w.Open($"private {ReadOnlySpan}<float> ForwardInference(int n)");
         if (c.HasFolds)
         {
@@ -86,7 +86,7 @@ internal static partial class NetworkEmitter
         w.Line();
         if (!c.HasFolds) return;
 
-        w.Line("// Folds each BatchNorm into the Dense or Conv2D before it: each output's weights W' = W·s and bias b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.");
+        w.Line($"// Folds each BatchNorm into the {FoldedKinds(c)} before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics{(c.Plan.Layers.Any(l => l.Layer.Kind == LayerKind.Conv2D) ? " (per filter for a Conv2D)" : "")}.");
         w.Open("private void RefreshFolds()");
         foreach (PlannedLayer dense in plan.Layers.Where(l => l.Inference == InferenceRole.FoldedWeights))
         {
@@ -105,9 +105,10 @@ internal static partial class NetworkEmitter
     /// </summary>
     private static void WritePass(SourceWriter w, EmitContext c, bool sampling)
     {
+        string drawn = c.Network.InputShape.IsImage ? "dropout, noise and augmentation" : "dropout and noise";
         w.Line(sampling
-            ? "// Monte-Carlo sampling: dropout, noise and augmentation drawn, BatchNorm on its running statistics."
-            : "// Training: BatchNorm on batch statistics, dropout, noise and augmentation drawn, every activation kept for the backward pass.");
+            ? $"// Monte-Carlo sampling: {drawn} drawn, BatchNorm on its running statistics."
+            : $"// Training: BatchNorm on batch statistics, {drawn} drawn, every activation kept for the backward pass.");
         w.Open($"private {ReadOnlySpan}<float> {(sampling ? "ForwardSampling" : "ForwardTraining")}(int n)");
         WriteRows(w, c, sampling);
         w.Line($"return {Rows(c.Plan.Last.OutputBuffer, c.Plan.OutputSize)};");
@@ -159,6 +160,16 @@ internal static partial class NetworkEmitter
             ? $"{Kernels}InputScaling.ZScore({Rows(Planner.InputBuffer, c.Network.InputSize)}, {Slice(Statistics, 0, f)}, {Slice(Statistics, f, f)}, {layout});"
             : $"{Kernels}InputScaling.MinMax({Rows(Planner.InputBuffer, c.Network.InputSize)}, {Slice(Statistics, 0, f)}, {Slice(Statistics, f, f)}, {layout}, {Float(scaling.Low)}, {Float(scaling.High)}, {Bool(scaling.Clip)});");
         w.Line();
+    }
+
+    /// <summary>"dropout and noise are", with augmentation too on images: what the inference pass leaves out.</summary>
+    private static string TrainingOnlyRows(EmitContext c) => c.Network.InputShape.IsImage ? "dropout, noise and augmentation are" : "dropout and noise are";
+
+    /// <summary>The kinds of rows BatchNorm folds into here: "Dense", "Conv2D" or "Dense or Conv2D".</summary>
+    private static string FoldedKinds(EmitContext c)
+    {
+        string[] kinds = [.. c.Plan.Layers.Where(l => l.Inference == InferenceRole.FoldedWeights).Select(l => l.Layer.Kind.ToString()).Distinct().OrderBy(k => k, System.StringComparer.Ordinal)];
+        return kinds.Length == 0 ? (c.Network.InputShape.IsImage ? "Dense or Conv2D" : "Dense") : string.Join(" or ", kinds.Reverse());
     }
 
     private static string BatchNormInference(PlannedLayer layer, string x, string y) => layer.Spatial

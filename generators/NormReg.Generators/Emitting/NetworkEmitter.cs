@@ -189,14 +189,14 @@ internal static partial class NetworkEmitter
         w.Line($"private readonly {Runtime}NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state");
         if (c.HasFolds)
         {
-            w.Line("// Inference weights of each Dense or Conv2D with the BatchNorm after it folded in; rebuilt when _core.FoldsStale.");
+            w.Line($"// Inference weights of each {FoldedKinds(c)} with the BatchNorm after it folded in; rebuilt when _core.FoldsStale.");
             w.Line($"private readonly float[] _folded = new float[{Int(plan.FoldedCount)}];");
         }
         foreach (PlannedLayer layer in plan.Layers.Where(l => l.Layer.Kind is LayerKind.Conv2D or LayerKind.MaxPool2D or LayerKind.AvgPool2D))
         {
             w.Line($"private static readonly {Geometry(layer)}; // {layer.Layer.Row}");
         }
-        w.Line("// Activations of each row, [MaxBatchSize × values per sample], kept for the backward pass (the inputs are _core.Inputs).");
+        w.Line($"// Activations of each row, [MaxBatchSize × {(c.Network.InputShape.IsImage ? "values per sample" : "width")}], kept for the backward pass (the inputs are _core.Inputs).");
         foreach (PlannedLayer layer in plan.Layers)
         {
             if (layer.Aliased)
