@@ -133,9 +133,36 @@ internal sealed class DeclarationGenerator
         b.AddRange(copy);
     }
 
+    /// <summary>
+    /// An image network: [Input(c, h, w)], optional scaling and augmentation, rows that fit the shape as it shrinks, and
+    /// after a [Flatten] or [GlobalAvgPool] the vector rows; modifiers where they belong, unique safe names.
+    /// </summary>
+    private List<FuzzRow> ValidImageRows()
+    {
+        int c = Random.Next(1, 4), h = Random.Next(2, 9), w = Random.Next(2, 9);
+        var rows = new List<FuzzRow> { _rows.ImageInput(c.ToString(CultureInfo.InvariantCulture), h.ToString(CultureInfo.InvariantCulture), w.ToString(CultureInfo.InvariantCulture)) };
+        if (_rows.Chance(0.4)) rows.Add(_rows.Scaling());
+        var names = LayerNames.OrderBy(_ => Random.Next()).ToList();
+        int layers = Random.Next(1, 7);
+        for (int i = 0; i < layers; i++)
+        {
+            FuzzRow? layer = h == 0
+                ? _rows.ValidLayer(_rows.Chance(0.35) ? "Dense" : _rows.Pick(RowGenerator.Layers))
+                : _rows.ValidImageLayer(_rows.Pick([.. RowGenerator.ImageLayers, "Conv2D", "Conv2D", "ReLU", "BatchNorm", "LayerNorm", "Tanh", "GELU", "Dropout", "GaussianNoise"]), ref c, ref h, ref w);
+            if (layer is null) continue;
+            if (_rows.Chance(0.25) && i < names.Count) layer.Name = names[i] + (i + 1).ToString(CultureInfo.InvariantCulture);
+            rows.Add(layer);
+            if (layer.HasWeights && _rows.Chance(0.3)) rows.Add(_rows.Penalty());
+            if (layer.IsWeightLayer && _rows.Chance(0.15)) rows.Add(_rows.MaxNorm(_rows.Pick(0.5, 1, 3)));
+        }
+        if (!rows.Any(r => r.Role == RowRole.Layer)) rows.Add(new FuzzRow(RowRole.Layer, "Flatten"));
+        return rows;
+    }
+
     /// <summary>Input, optional scaling, then one to five layers with modifiers where they belong; unique, safe explicit names.</summary>
     private List<FuzzRow> ValidRows()
     {
+        if (_rows.Chance(0.3)) return ValidImageRows();
         var rows = new List<FuzzRow> { _rows.Input(_rows.Size()) };
         if (_rows.Chance(0.4)) rows.Add(_rows.Scaling());
         int layers = Random.Next(1, 6);
@@ -281,7 +308,8 @@ internal sealed class DeclarationGenerator
         int anyLayer = layers.Count > 0 ? _rows.Pick([.. layers]) : -1;
         // Where a new layer row may go: before a layer, or at the end.
         int slot = layers.Count > 0 && _rows.Chance(0.6) ? anyLayer : rows.Count;
-        switch (Random.Next(33))
+        bool image = input >= 0 && rows[input].IsImageInput;
+        switch (Random.Next(36))
         {
             case 0:
                 Insert(rows, slot, new FuzzRow(RowRole.Layer, "Dropout", _rows.Double(_rows.Pick(1, 1.5, -0.1, 2, double.NaN, double.PositiveInfinity))), "dropout rate outside [0, 1)");
@@ -350,7 +378,7 @@ internal sealed class DeclarationGenerator
             case 16 when anyLayer >= 0 && !rows[anyLayer].HasWeights:
                 Insert(rows, anyLayer + 1, _rows.Penalty(), $"penalty on {rows[anyLayer].Kind}, which has no weights");
                 break;
-            case 17 when anyLayer >= 0 && rows[anyLayer].Kind != "Dense":
+            case 17 when anyLayer >= 0 && !rows[anyLayer].IsWeightLayer:
                 Insert(rows, anyLayer + 1, _rows.MaxNorm(2), $"max-norm on {rows[anyLayer].Kind}");
                 break;
             case 18 when anyLayer >= 0 && rows[anyLayer].Kind == "Dense":
@@ -434,6 +462,21 @@ internal sealed class DeclarationGenerator
                 break;
             case 32 when anyLayer >= 0 && rows[anyLayer].HasWeights && !rows.Skip(anyLayer + 1).TakeWhile(r => r.Role == RowRole.Modifier).Any(r => r.Kind.StartsWith('L')):
                 Insert(rows, anyLayer + 1, new FuzzRow(RowRole.Modifier, "L2", _rows.Pick("2e38", "3e38", "float.MaxValue")), "L2 gradient factor overflows a float");
+                break;
+            case 33 when image:
+                int afterScaling = input + 1;
+                while (afterScaling < rows.Count && rows[afterScaling].Role == RowRole.Modifier) afterScaling++;
+                Insert(rows, afterScaling, _rows.Pick<Func<FuzzRow>>(() => _rows.Dense(_rows.Size()), () => new FuzzRow(RowRole.Layer, "Softmax"))(), "vector row on an image without [Flatten]");
+                break;
+            case 34 when input >= 0 && !image:
+                Insert(rows, slot, _rows.Pick(
+                    new FuzzRow(RowRole.Layer, "Conv2D", "2", "1"), new FuzzRow(RowRole.Layer, "MaxPool2D", "1"), new FuzzRow(RowRole.Layer, "SpatialDropout", "0.1"),
+                    new FuzzRow(RowRole.Layer, "RandomFlip"), new FuzzRow(RowRole.Layer, "GlobalAvgPool")), "image row on a vector");
+                break;
+            case 35 when image:
+                int opening = input + 1;
+                while (opening < rows.Count && rows[opening].Role == RowRole.Modifier) opening++;
+                Insert(rows, opening, _rows.Pick(new FuzzRow(RowRole.Layer, "Conv2D", "2", "99"), new FuzzRow(RowRole.Layer, "MaxPool2D", "64")), "kernel or window larger than the image");
                 break;
         }
         if (Random.Next(26) == 0 && shape.NetworkAttribute is not null)

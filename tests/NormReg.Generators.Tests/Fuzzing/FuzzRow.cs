@@ -25,7 +25,13 @@ internal sealed class FuzzRow(RowRole role, string kind, params string[] argumen
     public string? Name { get; set; }
 
     /// <summary>Layers with trainable weights, which penalties may follow.</summary>
-    public bool HasWeights => Kind is "Dense" or "BatchNorm" or "LayerNorm";
+    public bool HasWeights => Kind is "Dense" or "Conv2D" or "BatchNorm" or "LayerNorm";
 
-    public bool IsStochastic => Kind is "Dropout" or "GaussianNoise";
+    /// <summary>Layers a max-norm constraint may follow.</summary>
+    public bool IsWeightLayer => Kind is "Dense" or "Conv2D";
+
+    public bool IsStochastic => Kind is "Dropout" or "GaussianNoise" or "SpatialDropout";
+
+    /// <summary>An <c>[Input(channels, height, width)]</c> row.</summary>
+    public bool IsImageInput => Role == RowRole.Input && Arguments.Count == 3;
 }

@@ -13,6 +13,10 @@ namespace NormReg.Generators.Tests.Fuzzing;
 internal sealed class RowGenerator(Random random)
 {
     public static readonly string[] Layers = ["Dense", "ReLU", "LeakyReLU", "Tanh", "Sigmoid", "GELU", "Softmax", "BatchNorm", "LayerNorm", "Dropout", "GaussianNoise"];
+
+    /// <summary>Rows on images, besides the activations, normalizations, dropout and noise that work on any shape.</summary>
+    public static readonly string[] ImageLayers =
+        ["Conv2D", "MaxPool2D", "AvgPool2D", "GlobalAvgPool", "Flatten", "SpatialDropout", "RandomFlip", "RandomRotation", "RandomTranslation"];
     public static readonly string[] Penalties = ["L1", "L2", "L1L2"];
 
     /// <summary>Names the parser must refuse (NRG009): reserved members, keywords, non-identifiers, underscores, the input's buffer.</summary>
@@ -50,6 +54,55 @@ internal sealed class RowGenerator(Random random)
     }
 
     public FuzzRow Input(string size) => new(RowRole.Input, "Input", Positional("size", size));
+
+    public FuzzRow ImageInput(string channels, string height, string width) => new(RowRole.Input, "Input", channels, height, width);
+
+    /// <summary>
+    /// A valid row on a <paramref name="c"/>×<paramref name="h"/>×<paramref name="w"/> image, or <see langword="null"/> when
+    /// <paramref name="kind"/> cannot fit it; the shape becomes the row's output (a vector of <paramref name="c"/> when it flattens).
+    /// </summary>
+    public FuzzRow? ValidImageLayer(string kind, ref int c, ref int h, ref int w)
+    {
+        switch (kind)
+        {
+            case "Conv2D":
+                bool same = Chance(0.4);
+                int kernel = Random.Next(1, same ? 4 : Math.Min(Math.Min(h, w), 3) + 1), stride = Chance(0.7) ? 1 : 2;
+                c = Random.Next(1, 5);
+                var conv = new FuzzRow(RowRole.Layer, kind, Positional("filters", c.ToString(CultureInfo.InvariantCulture)), kernel.ToString(CultureInfo.InvariantCulture));
+                if (stride != 1 || Chance(0.2)) conv.Arguments.Add($"Stride = {stride}");
+                if (same) conv.Arguments.Add("Padding = Padding.Same");
+                else if (Chance(0.2)) conv.Arguments.Add("Padding = Padding.Valid");
+                if (Chance(0.25)) conv.Arguments.Add("UseBias = " + (Chance(0.5) ? "false" : "true"));
+                if (Chance(0.2)) conv.Arguments.Add("Init = Initializer." + Pick("Auto", "HeUniform", "GlorotUniform", "PyTorch"));
+                h = same ? (h + stride - 1) / stride : (h - kernel) / stride + 1;
+                w = same ? (w + stride - 1) / stride : (w - kernel) / stride + 1;
+                return conv;
+            case "MaxPool2D" or "AvgPool2D":
+                int size = Random.Next(1, Math.Min(Math.Min(h, w), 2) + 1), step = Chance(0.7) ? size : 1;
+                var pool = new FuzzRow(RowRole.Layer, kind, size.ToString(CultureInfo.InvariantCulture));
+                if (step != size) pool.Arguments.Add($"Stride = {step}");
+                h = (h - size) / step + 1;
+                w = (w - size) / step + 1;
+                return pool;
+            case "GlobalAvgPool" or "Flatten":
+                c = kind == "Flatten" ? c * h * w : c;
+                h = w = 0;
+                return new FuzzRow(RowRole.Layer, kind);
+            case "SpatialDropout":
+                return new FuzzRow(RowRole.Layer, kind, Double(Pick(0, 0.1, 0.5)));
+            case "RandomFlip":
+                return Chance(0.3) ? new FuzzRow(RowRole.Layer, kind) : new FuzzRow(RowRole.Layer, kind, "FlipMode." + Pick("Horizontal", "Vertical", "HorizontalAndVertical"));
+            case "RandomRotation":
+                return new FuzzRow(RowRole.Layer, kind, Double(Pick(0.01, 0.05, 0.25, 0.5)));
+            case "RandomTranslation":
+                return new FuzzRow(RowRole.Layer, kind, Double(Pick(0, 0.1, 0.3)), Double(Pick(0.05, 0.2, 0.5)));
+            case "Dense" or "Softmax":
+                return null;
+            default:
+                return ValidLayer(kind);
+        }
+    }
 
     /// <summary>A valid input scaling row: <c>[ZScore]</c> or <c>[MinMax]</c> with a proper range.</summary>
     public FuzzRow Scaling()
@@ -89,7 +142,23 @@ internal sealed class RowGenerator(Random random)
     public FuzzRow Anything()
     {
         double roll = Random.NextDouble();
-        if (roll < 0.12) return Input(Chance(0.7) ? Size() : AnySize());
+        if (roll < 0.12)
+        {
+            return Chance(0.3) ? ImageInput(Chance(0.7) ? Size() : AnySize(), Pick("3", "8", "28", AnySize()), Pick("3", "8", "28", AnySize())) : Input(Chance(0.7) ? Size() : AnySize());
+        }
+        if (roll < 0.22)
+        {
+            string image = Pick(ImageLayers);
+            return image switch
+            {
+                "Conv2D" => new FuzzRow(RowRole.Layer, image, AnySize(), AnySize(), "Stride = " + AnySize(), "Padding = (Padding)" + Pick("0", "1", "2", "(-1)")),
+                "MaxPool2D" or "AvgPool2D" => new FuzzRow(RowRole.Layer, image, AnySize(), "Stride = " + Pick("0", AnySize())),
+                "SpatialDropout" or "RandomRotation" => new FuzzRow(RowRole.Layer, image, AnyDouble()),
+                "RandomTranslation" => new FuzzRow(RowRole.Layer, image, AnyDouble(), AnyDouble()),
+                "RandomFlip" => new FuzzRow(RowRole.Layer, image, "(FlipMode)" + Pick("0", "2", "3", "(-1)")),
+                _ => new FuzzRow(RowRole.Layer, image),
+            };
+        }
         if (roll < 0.3)
         {
             string kind = Pick("ZScore", "MinMax", "L1", "L2", "L1L2", "MaxNorm");
