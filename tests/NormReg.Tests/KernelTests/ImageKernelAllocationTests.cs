@@ -22,11 +22,17 @@ public sealed class ImageKernelAllocationTests
         Action call = Calls()[kernel];
         for (int i = 0; i < 200; i++) call(); // JIT and tier-up
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) call();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // A per-call allocation shows in every round (100 calls, at least 2.4 KB); runtime bookkeeping while a method is
+        // recompiled in the middle of a round shows once, so the fewest bytes of three rounds is what the kernel allocates.
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 3 && fewest > 0; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++) call();
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, fewest);
     }
 
     private static Dictionary<string, Action> Calls()
