@@ -12,6 +12,7 @@ namespace NormReg.Kernels;
 /// variances accumulated in double (as PyTorch's CPU kernels do for float). Keras:
 /// <c>BatchNormalization(momentum=0.99, epsilon=1e-3)</c> ⇔ momentum 0.01, epsilon 1e-3 here, since Keras'
 /// momentum is the weight of the old running value and PyTorch's the weight of the new statistic.
+/// The <c>Spatial</c> members (BatchNorm.Spatial.cs) are <c>nn.BatchNorm2d</c>: statistics per channel over batch and pixels.
 /// </summary>
 /// <remarks>For generated code and the runtime; hidden from completion lists. Users call the generated network's members.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
