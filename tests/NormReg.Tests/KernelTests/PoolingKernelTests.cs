@@ -51,7 +51,7 @@ public sealed class PoolingKernelTests
         Pooling.AverageBackward(r, dx, n, g);
 
         double[] xd = ToDouble(x);
-        Fixtures(Reference(xd, n, g, window => window.Average()), y);
+        AssertClose(Reference(xd, n, g, window => window.Average()), y);
         Assert.Empty(Mismatches("dx", xd, dx, () => Loss(Reference(xd, n, g, window => window.Average()), r)));
     }
 
@@ -66,7 +66,7 @@ public sealed class PoolingKernelTests
 
         double[] xd = ToDouble(x);
         double[] Means() => Enumerable.Range(0, n * channels).Select(p => xd.Skip(p * spatial).Take(spatial).Average()).ToArray();
-        Fixtures(Means(), y);
+        AssertClose(Means(), y);
         Assert.Empty(Mismatches("dx", xd, dx, () => Loss(Means(), r)));
     }
 
@@ -129,6 +129,6 @@ public sealed class PoolingKernelTests
 
     private static double Loss(double[] y, float[] r) => y.Select((v, i) => v * r[i]).Sum();
 
-    private static void Fixtures(double[] expected, float[] actual) =>
+    private static void AssertClose(double[] expected, float[] actual) =>
         PyTorch.Fixtures.AssertClose(expected.Select(v => (float)v).ToArray(), actual, "y", 1e-6, 1e-6);
 }
