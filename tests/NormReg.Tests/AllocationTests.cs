@@ -1,10 +1,14 @@
 using System;
 using System.Linq;
 using NormReg.Tests.Networks;
+using NormReg.Tests.Networks.Images;
 
 namespace NormReg.Tests;
 
-/// <summary>After construction and one warm-up step, inference and training allocate nothing, whatever rows the network has.</summary>
+/// <summary>
+/// After construction and one warm-up step, inference and training allocate nothing, whatever rows the network has:
+/// vector networks, and convolutional ones with pooling, BatchNorm2d, spatial dropout and augmentation.
+/// </summary>
 public sealed class AllocationTests
 {
     public static TheoryData<string, string> Cases => new()
@@ -14,6 +18,10 @@ public sealed class AllocationTests
         { nameof(FoldedRegressor), "adam" },
         { nameof(LayerNormNet), "sgd" },
         { nameof(RegularizedClassifier), "adamw" },
+        { nameof(SmallCnn), "sgd" },
+        { nameof(NormalizedCnn), "adam" },
+        { nameof(AugmentedCnn), "adamw" },
+        { nameof(ImageEdges), "adam" },
     };
 
     [Theory]
@@ -76,6 +84,16 @@ public sealed class AllocationTests
                 var layerNorm = new LayerNormNet(batch, seed: 7);
                 layerNorm.FitNormalization(features.AsSpan(0, 64 * 5));
                 return layerNorm;
+            case nameof(SmallCnn): return new SmallCnn(batch, seed: 7);
+            case nameof(ImageEdges): return new ImageEdges(batch, seed: 7);
+            case nameof(NormalizedCnn):
+                var normalized = new NormalizedCnn(batch, seed: 7);
+                normalized.FitNormalization(Enumerable.Range(0, 8 * NormalizedCnn.InputSize).Select(i => (float)(i % 13)).ToArray());
+                return normalized;
+            case nameof(AugmentedCnn):
+                var augmented = new AugmentedCnn(batch, seed: 7);
+                augmented.FitNormalization(Enumerable.Range(0, 8 * AugmentedCnn.InputSize).Select(i => (float)(i % 7)).ToArray());
+                return augmented;
             default:
                 var regularized = new RegularizedClassifier(batch, seed: 7);
                 regularized.FitNormalization(features);

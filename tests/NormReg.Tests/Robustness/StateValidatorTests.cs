@@ -62,33 +62,36 @@ public sealed class StateValidatorTests
 
     private static System.Collections.Generic.IEnumerable<(int Offset, float Value, string Fragment)> BadStatistics(NetworkArchitecture a)
     {
-        int n = a.InputSize;
+        // Input statistics per feature of a vector, per channel of an image; BatchNorm's per feature, or per channel after a spatial row.
+        int n = a.ScaledFeatures;
+        string what = a.IsImage ? "channel" : "feature";
         if (a.Scaling == InputScalingKind.ZScore)
         {
             for (int j = 0; j < n; j++)
             {
-                yield return (j, float.NaN, $"mean of feature {j}");
-                yield return (n + j, 0f, $"standard deviation of feature {j}");
-                yield return (n + j, -1f, $"standard deviation of feature {j}");
-                yield return (n + j, float.PositiveInfinity, $"standard deviation of feature {j}");
+                yield return (j, float.NaN, $"mean of {what} {j}");
+                yield return (n + j, 0f, $"standard deviation of {what} {j}");
+                yield return (n + j, -1f, $"standard deviation of {what} {j}");
+                yield return (n + j, float.PositiveInfinity, $"standard deviation of {what} {j}");
             }
         }
         if (a.Scaling == InputScalingKind.MinMax)
         {
             for (int j = 0; j < n; j++)
             {
-                yield return (j, float.NaN, $"minimum of feature {j}");
-                yield return (n + j, float.NegativeInfinity, $"maximum of feature {j}");
+                yield return (j, float.NaN, $"minimum of {what} {j}");
+                yield return (n + j, float.NegativeInfinity, $"maximum of {what} {j}");
             }
         }
         foreach (LayerDescription layer in a.Layers.Where(l => l.Type == LayerType.BatchNorm))
         {
-            for (int j = 0; j < layer.Outputs; j++)
+            int features = layer.InputShape.Count == 3 ? layer.InputShape[0] : layer.Inputs;
+            for (int j = 0; j < features; j++)
             {
                 yield return (layer.StatisticsOffset + j, float.NaN, $"{layer.Name}.RunningMean[{j}]");
-                yield return (layer.StatisticsOffset + layer.Outputs + j, -1e-3f, $"{layer.Name}.RunningVariance[{j}]");
-                yield return (layer.StatisticsOffset + layer.Outputs + j, float.NaN, $"{layer.Name}.RunningVariance[{j}]");
-                yield return (layer.StatisticsOffset + layer.Outputs + j, float.PositiveInfinity, $"{layer.Name}.RunningVariance[{j}]");
+                yield return (layer.StatisticsOffset + features + j, -1e-3f, $"{layer.Name}.RunningVariance[{j}]");
+                yield return (layer.StatisticsOffset + features + j, float.NaN, $"{layer.Name}.RunningVariance[{j}]");
+                yield return (layer.StatisticsOffset + features + j, float.PositiveInfinity, $"{layer.Name}.RunningVariance[{j}]");
             }
         }
     }
