@@ -59,7 +59,7 @@ public sealed class IdeTourBuildTests(PackedPackage package)
     {
         using var project = ConsumerProject.CopyOf(package, Sample);
         var expected = BuildDiagnostics.Marked(project.Directory, project.Sources());
-        BuildDiagnostics.AssertCovers(BuildDiagnostics.Ids(1, 13), expected, Sample);
+        BuildDiagnostics.AssertCovers([.. BuildDiagnostics.Ids(1, 13), .. BuildDiagnostics.Ids(15, 17)], expected, Sample);
 
         var (exitCode, output) = await BuildDiagnostics.BuildAsync(project, package, "ShowErrors=true");
         var reported = BuildDiagnostics.Reported(project.Directory, output);

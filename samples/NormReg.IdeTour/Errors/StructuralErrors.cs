@@ -2,7 +2,7 @@ using NormReg;
 
 namespace IdeTour.Errors;
 
-// Declarations that break the structural rules. Each is an error (NRG001–NRG013): the network is not generated and the
+// Declarations that break the structural rules. Each is an error (NRG001–NRG013, NRG015–NRG017): the network is not generated and the
 // build fails. This file is compiled only with `dotnet build -p:ShowErrors=true` (or <ShowErrors>true</ShowErrors> in the
 // project file, to see the errors live in the IDE). A line that ends in an expectation comment must get exactly the NRG
 // diagnostics it lists. NRG000 (the generator's own failure) cannot be shown on purpose.
@@ -82,3 +82,22 @@ public partial class PenalizedActivation;
 [Dense(16), L1(1e-5), L2(1e-4)] // expect: NRG013 — two penalties on one row; fix: [L1L2(1e-5, 1e-4)]
 [Dense(3)]
 public partial class TwoPenalties;
+
+[Network]
+[Input(1, 6, 6)]
+[Conv2D(8, 7)] // expect: NRG015 — a 7×7 kernel does not fit a 6×6 image; fix: a smaller kernel, or Padding = Padding.Same
+[Flatten]
+[Dense(3)]
+public partial class KernelTooLarge;
+
+[Network]
+[Input(64)]
+[Conv2D(8, 3)] // expect: NRG016 — a convolution slides over an image, and the input is a vector; fix: [Input(1, 8, 8)]
+[Dense(3)]
+public partial class ConvolutionOnVector;
+
+[Network]
+[Input(1, 8, 8)]
+[Conv2D(8, 3)]
+[Dense(3)] // expect: NRG017 — a Dense row reads a vector; fix: [Flatten] before it (the code fix inserts it)
+public partial class DenseOnImage;
