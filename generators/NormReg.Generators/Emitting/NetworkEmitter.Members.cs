@@ -65,6 +65,13 @@ internal static partial class NetworkEmitter
             $"public float TrainStep({Inputs}, {targets}, int batchSize, global::NormReg.Optimizer optimizer) => _core.TrainStep(inputs, {targetName}, batchSize, optimizer);");
         Member(w, $"ComputeLoss(global::System.ReadOnlySpan{{float}}, {targetCref}, int, global::System.Span{{float}})",
             $"public float ComputeLoss({ReadOnlySpan}<float> outputs, {targets}, int batchSize, {Span}<float> outputGradients) => _core.ComputeLoss(outputs, {targetName}, batchSize, outputGradients);");
+        if (classifier)
+        {
+            Member(w, "TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::NormReg.Optimizer, global::System.ReadOnlySpan{float})",
+                $"public float TrainStep({Inputs}, {targets}, int batchSize, global::NormReg.Optimizer optimizer, {ReadOnlySpan}<float> classWeights) => _core.TrainStep(inputs, labels, batchSize, optimizer, classWeights);");
+            Member(w, "ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float}, global::System.ReadOnlySpan{float})",
+                $"public float ComputeLoss({ReadOnlySpan}<float> outputs, {targets}, int batchSize, {Span}<float> outputGradients, {ReadOnlySpan}<float> classWeights) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients, classWeights);");
+        }
         w.Line();
     }
 

@@ -62,6 +62,12 @@ public interface IClassifier : INetwork
 
     /// <summary>The loss of <paramref name="outputs"/> against <paramref name="labels"/>, and its gradient with respect to the outputs.</summary>
     float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients);
+
+    /// <summary>One training step whose loss weighs each sample by its class, PyTorch's <c>nn.CrossEntropyLoss(weight=classWeights)</c>: the weighted mean <c>Σ w[yᵢ]·lᵢ / Σ w[yᵢ]</c>.</summary>
+    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer, ReadOnlySpan<float> classWeights);
+
+    /// <summary>The class-weighted loss of <paramref name="outputs"/> (the weighted mean), and its gradient with respect to the outputs.</summary>
+    float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients, ReadOnlySpan<float> classWeights);
 }
 
 /// <summary>A network trained with <see cref="Loss.BinaryCrossEntropy"/> or <see cref="Loss.MeanSquaredError"/> on real-valued targets.</summary>

@@ -333,7 +333,22 @@ public sealed class NetworkCore
     /// <param name="optimizer">The optimizer that owns this network's update state.</param>
     /// <returns>The batch's mean data loss before the update; the penalty is reported apart, by <c>Penalty</c>.</returns>
     /// <exception cref="ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
-    public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer)
+    public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer) =>
+        TrainStep(inputs, labels, batchSize, optimizer, default);
+
+    /// <summary>
+    /// One training step on a batch with class weights, as <c>nn.CrossEntropyLoss(weight=classWeights)</c>: the loss is the
+    /// weighted mean <c>Σ w[yᵢ]·lᵢ / Σ w[yᵢ]</c> (with the network's label smoothing combined as PyTorch combines them), and
+    /// its gradient drives the update. Otherwise as the step without weights.
+    /// </summary>
+    /// <param name="inputs"><paramref name="batchSize"/> × InputSize features, row-major.</param>
+    /// <param name="labels">One class index in [0, OutputSize) per sample.</param>
+    /// <param name="batchSize">Samples in the batch, from 1 to MaxBatchSize.</param>
+    /// <param name="optimizer">The optimizer that owns this network's update state.</param>
+    /// <param name="classWeights">One finite weight ≥ 0 per class, at least one above 0; empty for none.</param>
+    /// <returns>The batch's weighted mean data loss before the update; the penalty is reported apart, by <c>Penalty</c>.</returns>
+    /// <exception cref="ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
+    public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer, ReadOnlySpan<float> classWeights)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         Enter();
@@ -341,11 +356,12 @@ public sealed class NetworkCore
         {
             CheckStep(inputs, batchSize, optimizer);
             Guard.Labels(labels, batchSize, OutputSize, _name);
+            Guard.ClassWeights(classWeights, OutputSize, _name);
             CheckTrainingBatch(batchSize);
             SeededRandom randomBefore = BeginStep();
             ReadOnlySpan<float> outputs = Run(inputs, batchSize, ForwardMode.Training);
             Span<float> outputGradients = _outputGradients.AsSpan(0, batchSize * OutputSize);
-            float loss = ClassificationLoss(outputs, labels, outputGradients, batchSize);
+            float loss = ClassificationLoss(outputs, labels, outputGradients, batchSize, classWeights);
             CompleteStep(loss, batchSize, outputGradients, optimizer, randomBefore);
             return loss;
         }
@@ -394,11 +410,24 @@ public sealed class NetworkCore
     /// <param name="labels">One class index in [0, OutputSize) per sample.</param>
     /// <param name="batchSize">Samples in the batch.</param>
     /// <param name="outputGradients">Receives the gradient, shaped as <paramref name="outputs"/>.</param>
-    public float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients)
+    public float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients) =>
+        ComputeLoss(outputs, labels, batchSize, outputGradients, default);
+
+    /// <summary>
+    /// The class-weighted cross-entropy loss of <paramref name="outputs"/>, as <c>nn.CrossEntropyLoss(weight=classWeights,
+    /// label_smoothing=ε)</c>: the weighted mean <c>Σ w[yᵢ]·lᵢ / Σ w[yᵢ]</c>, and its gradient with respect to them.
+    /// </summary>
+    /// <param name="outputs">Network outputs, <paramref name="batchSize"/> × OutputSize.</param>
+    /// <param name="labels">One class index in [0, OutputSize) per sample.</param>
+    /// <param name="batchSize">Samples in the batch.</param>
+    /// <param name="outputGradients">Receives the gradient, shaped as <paramref name="outputs"/>.</param>
+    /// <param name="classWeights">One finite weight ≥ 0 per class, at least one above 0; empty for none.</param>
+    public float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients, ReadOnlySpan<float> classWeights)
     {
         CheckLossArguments(outputs, outputGradients, batchSize);
         Guard.Labels(labels, batchSize, OutputSize, _name);
-        return ClassificationLoss(outputs, labels, outputGradients, batchSize);
+        Guard.ClassWeights(classWeights, OutputSize, _name);
+        return ClassificationLoss(outputs, labels, outputGradients, batchSize, classWeights);
     }
 
     /// <summary>The network's loss of <paramref name="outputs"/> (binary cross-entropy on logits, or mean squared error), averaged over the batch, and its gradient with respect to them.</summary>
@@ -578,8 +607,8 @@ public sealed class NetworkCore
         FoldsStale = true;
     }
 
-    private float ClassificationLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, Span<float> outputGradients, int batchSize) =>
-        Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize, (float)_architecture.LabelSmoothing);
+    private float ClassificationLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, Span<float> outputGradients, int batchSize, ReadOnlySpan<float> classWeights) =>
+        Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize, (float)_architecture.LabelSmoothing, classWeights);
 
     private float RegressionLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> outputGradients) =>
         _architecture.Loss == Loss.BinaryCrossEntropy

@@ -24,6 +24,17 @@ public sealed class FitOptions
     public int Seed { get; init; }
 
     /// <summary>
+    /// One weight per class for a <see cref="Loss.SoftmaxCrossEntropy"/> classifier's training loss, or <see langword="null"/>
+    /// (default) for none: each step minimizes the weighted mean <c>Σ w[yᵢ]·lᵢ / Σ w[yᵢ]</c>, exactly PyTorch's
+    /// <c>nn.CrossEntropyLoss(weight=w)</c> (combined with the network's label smoothing as PyTorch combines them). Weights must
+    /// be finite and ≥ 0, at least one above 0. The losses Fit reports are unweighted, as Keras reports them. Keras'
+    /// <c>class_weight</c> differs: it weighs each sample's loss and takes the plain mean over the batch (<c>Σ w[yᵢ]·lᵢ / n</c>),
+    /// so the step size changes with the weights of the classes a batch happens to hold; here only their proportions count.
+    /// Not for regressors and binary cross-entropy networks (Fit throws).
+    /// </summary>
+    public float[]? ClassWeights { get; init; }
+
+    /// <summary>
     /// Held-out features, row-major, evaluated in inference mode after every epoch; <see langword="null"/> for none. Keras'
     /// <c>validation_data</c>. Cannot be combined with <see cref="ValidationSplit"/>.
     /// </summary>

@@ -39,8 +39,12 @@ public static class Training
         ArgumentNullException.ThrowIfNull(network);
         options ??= new FitOptions();
         int classes = network.OutputSize;
+        float[]? weights = options.ClassWeights;
+        if (weights is not null) Kernels.Guard.ClassWeights(weights, classes, network.Architecture.Name, "FitOptions.ClassWeights", nameof(options));
         return Run(network, features, labels, 1, "labels", optimizer, options, options.ValidationLabels,
-            static (net, x, y, n, opt) => ((IClassifier)net).TrainStep(x, y, n, opt),
+            weights is null
+                ? static (net, x, y, n, opt) => ((IClassifier)net).TrainStep(x, y, n, opt)
+                : (net, x, y, n, opt) => ((IClassifier)net).TrainStep(x, y, n, opt, weights),
             static (net, outputs, y, n, gradients) => ((IClassifier)net).ComputeLoss(outputs, y, n, gradients),
             CountCorrect, Measured.Classes | (classes == 2 ? Measured.TwoClasses : Measured.None),
             (outputs, y, loss) => (ClassificationMetrics.From(outputs, y, classes, loss), null));
@@ -57,6 +61,12 @@ public static class Training
     {
         ArgumentNullException.ThrowIfNull(network);
         options ??= new FitOptions();
+        if (options.ClassWeights is not null)
+        {
+            throw new ArgumentException(
+                $"{network.Architecture.Name}: FitOptions.ClassWeights weigh the classes of a SoftmaxCrossEntropy classifier; this network is trained with {network.Architecture.Loss} on targets. " +
+                "For binary cross-entropy, weigh the samples yourself in a custom step (ComputeLoss, then scale the gradients).", nameof(options));
+        }
         int width = network.OutputSize;
         bool sigmoid = network.Architecture.Loss == Loss.BinaryCrossEntropy;
         // A one-output binary cross-entropy network on targets 0 and 1 is a binary classifier too: accuracy, F1, ROC AUC.

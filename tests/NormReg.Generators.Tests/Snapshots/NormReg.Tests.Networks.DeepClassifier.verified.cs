@@ -129,6 +129,10 @@ namespace NormReg.Tests.Networks
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer) => _core.TrainStep(inputs, labels, batchSize, optimizer);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::NormReg.Optimizer, global::System.ReadOnlySpan{float})"/>
+        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer, global::System.ReadOnlySpan<float> classWeights) => _core.TrainStep(inputs, labels, batchSize, optimizer, classWeights);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float}, global::System.ReadOnlySpan{float})"/>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients, global::System.ReadOnlySpan<float> classWeights) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients, classWeights);
 
         // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)

@@ -86,6 +86,12 @@ internal sealed class ScriptedClassifier(double[]? validationLosses, double[]? t
         return 0;
     }
 
+    public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer, ReadOnlySpan<float> classWeights) =>
+        TrainStep(inputs, labels, batchSize, optimizer);
+
+    public float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients, ReadOnlySpan<float> classWeights) =>
+        ComputeLoss(outputs, labels, batchSize, outputGradients);
+
     public float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients)
     {
         double[]? script = outputs[0] == ValidationInput ? validationLosses : trainingLosses;
