@@ -260,11 +260,14 @@ public static class Training
         ReadOnlySpan<float> trainX = features.AsSpan(0, trainCount * inputWidth);
         ReadOnlySpan<T> trainY = targets.AsSpan(0, trainCount * targetWidth);
 
-        EarlyStopping? stopping = options.EarlyStopping;
-        LearningRateSchedule? schedule = options.LearningRateSchedule;
+        // The run's own copies: the options keep settings only, so one FitOptions serves any number of runs.
+        EarlyStopping? stopping = options.EarlyStopping?.StartRun();
+        LearningRateSchedule? schedule = options.LearningRateSchedule?.StartRun();
+        ModelCheckpoint? checkpoint = options.Checkpoint;
         Measured measured = measures | (hasValidation ? Measured.Validation : Measured.None);
         stopping?.Monitor.Require(nameof(EarlyStopping), measured);
         if (schedule is ReduceOnPlateau plateau) plateau.Monitor.Require(nameof(ReduceOnPlateau), measured);
+        if (checkpoint is { SaveBestOnly: true }) checkpoint.Monitor.Require(nameof(ModelCheckpoint), measured);
 
         int epochCount = options.Epochs;
         int stepsPerEpoch = (trainCount + batch - 1) / batch;
@@ -281,9 +284,11 @@ public static class Training
         int? stoppedEpoch = null;
         FitStopReason reason = FitStopReason.Completed;
         bool bound = false;
+        double? checkpointBest = null;
+        Action<BatchProgress>? onBatchEnd = options.OnBatchEnd;
+        using CsvHistoryLog? log = options.CsvLogPath is null ? null : new CsvHistoryLog(options.CsvLogPath);
         var clock = Stopwatch.StartNew();
 
-        stopping?.OnTrainBegin();
         if (schedule is not null) SetLearningRate(optimizer, schedule.OnTrainBegin(optimizer.LearningRate), schedule, 1);
 
         for (int epoch = 1; epoch <= epochCount; epoch++)
@@ -305,9 +310,10 @@ public static class Training
                     trainX.Slice(i * inputWidth, inputWidth).CopyTo(x.AsSpan(k * inputWidth));
                     trainY.Slice(i * targetWidth, targetWidth).CopyTo(y.AsSpan(k * targetWidth));
                 }
+                float stepLoss;
                 try
                 {
-                    step(network, x.AsSpan(0, n * inputWidth), y.AsSpan(0, n * targetWidth), n, optimizer);
+                    stepLoss = step(network, x.AsSpan(0, n * inputWidth), y.AsSpan(0, n * targetWidth), n, optimizer);
                     if (!bound)
                     {
                         // The optimizer's state now belongs to this network: another instance is refused (RequireFits).
@@ -318,6 +324,17 @@ public static class Training
                 catch (ArithmeticException e)
                 {
                     throw new TrainingDivergedException(epoch, stepIndex, stepsPerEpoch, epochs.Count > 0 ? new History(epochs.ToArray()) : null, e);
+                }
+                if (onBatchEnd is not null)
+                {
+                    try
+                    {
+                        onBatchEnd(new BatchProgress(epoch, epochCount, stepIndex, stepsPerEpoch, stepLoss));
+                    }
+                    catch (Exception e)
+                    {
+                        throw Interrupted(e, epoch);
+                    }
                 }
             }
 
@@ -336,8 +353,17 @@ public static class Training
                 ValidationRegression = regression,
             };
             epochs.Add(result);
-            options.OnEpochEnd?.Invoke(result);
-            if (reason == FitStopReason.Completed && options.StopWhen?.Invoke(result) == true) reason = FitStopReason.Callback;
+            try
+            {
+                log?.Write(result);
+                if (checkpoint is not null) checkpointBest = checkpoint.OnEpochEnd(network, result, checkpointBest);
+                options.OnEpochEnd?.Invoke(result);
+                if (reason == FitStopReason.Completed && options.StopWhen?.Invoke(result) == true) reason = FitStopReason.Callback;
+            }
+            catch (Exception e)
+            {
+                throw Interrupted(e, epoch);
+            }
             if (reason == FitStopReason.Completed && options.CancellationToken.IsCancellationRequested) reason = FitStopReason.Cancelled;
 
             if (stopping is not null)
@@ -362,6 +388,19 @@ public static class Training
             restoredEpoch = stopping.BestEpoch;
         }
         return new History(epochs, stoppedEpoch, restoredEpoch) { StopReason = reason };
+
+        // A callback, the checkpoint or the log threw: end as early stopping does, then hand the History over with the exception.
+        FitInterruptedException Interrupted(Exception e, int epoch)
+        {
+            int? restored = null;
+            if (stopping is { RestoresOnTrainEnd: true } && bestState is not null)
+            {
+                network.RestoreState(bestState);
+                restored = stopping.BestEpoch;
+            }
+            History? completed = epochs.Count > 0 ? new History(epochs.ToArray(), epoch, restored) { StopReason = FitStopReason.Interrupted } : null;
+            return new FitInterruptedException(epoch, completed, e);
+        }
     }
 
     /// <summary>Keras' <c>train_validation_split</c>: <c>split_at = ⌊n·(1 − split)⌋</c>; both parts must be non-empty.</summary>
