@@ -33,6 +33,14 @@ internal static partial class NetworkEmitter
             Member(w, "FitNormalization", $"public void FitNormalization({ReadOnlySpan}<float> features) => _core.FitNormalization(features);");
             Member(w, "BeginNormalizationFit", "public global::NormReg.NormalizationFit BeginNormalizationFit() => _core.BeginNormalizationFit();");
         }
+        else
+        {
+            w.Line("/// <inheritdoc cref=\"global::NormReg.INetwork.FitNormalization\"/>");
+            w.Line($"void global::NormReg.INetwork.FitNormalization({ReadOnlySpan}<float> features) => _core.FitNormalization(features);");
+        }
+        Member(w, "InputStatistics", "public global::NormReg.InputStatistics InputStatistics => _core.InputStatistics;");
+        Member(w, "GetDense", "public global::NormReg.DenseLayer GetDense(string name) => _core.GetDense(name);");
+        Member(w, "GetNormalization", "public global::NormReg.NormalizationLayer GetNormalization(string name) => _core.GetNormalization(name);");
         Member(w, "Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})",
             $"public void Predict({ReadOnlySpan}<float> input, {Span}<float> output) => _core.Predict(input, output);");
         Member(w, "Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)",

@@ -515,6 +515,40 @@ public sealed class NetworkCore
         return new NormalizationFit(kind, InputSize, Statistics, 0, _name, StatisticsFitted);
     }
 
+    /// <summary>A read-only view of the input scaling's fitted statistics; empty when the input row has no scaling.</summary>
+    public InputStatistics InputStatistics => new(_architecture.Scaling, Statistics, InputSize);
+
+    /// <summary>
+    /// The view of the Dense row called <paramref name="name"/> (<c>Dense1</c>, or the <c>Name</c> its row gives), as the
+    /// generated property of that name returns it; Keras' <c>model.get_layer(name)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No Dense row has that name; the message lists those that do.</exception>
+    public DenseLayer GetDense(string name)
+    {
+        LayerDescription layer = Find(name, "Dense", static t => t == LayerType.Dense);
+        return new DenseLayer(layer.Name, WritableParameters, Gradients, layer.Inputs, layer.Outputs, layer.WeightOffset, layer.BiasOffset);
+    }
+
+    /// <summary>The view of the BatchNorm or LayerNorm row called <paramref name="name"/>, as the generated property of that name returns it.</summary>
+    /// <exception cref="ArgumentException">No such row has that name; the message lists those that do.</exception>
+    public NormalizationLayer GetNormalization(string name)
+    {
+        LayerDescription layer = Find(name, "BatchNorm or LayerNorm", static t => t is LayerType.BatchNorm or LayerType.LayerNorm);
+        return new NormalizationLayer(layer.Name, WritableParameters, Gradients, Statistics, layer.Outputs, layer.WeightOffset, layer.StatisticsOffset);
+    }
+
+    private LayerDescription Find(string name, string kind, Func<LayerType, bool> isKind)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        foreach (LayerDescription layer in _architecture.Layers)
+        {
+            if (layer.Name == name && isKind(layer.Type)) return layer;
+        }
+        string[] names = [.. _architecture.Layers.Where(l => isKind(l.Type)).Select(l => l.Name)];
+        throw new ArgumentException(
+            $"{_name} has no {kind} row called \"{name}\"; " + (names.Length == 0 ? "it has none." : $"it has {string.Join(", ", names)}."), nameof(name));
+    }
+
     /// <summary><see cref="Parameters"/> handed out for writing: the folded inference weights are rebuilt before the next inference pass.</summary>
     public float[] WritableParameters
     {

@@ -79,6 +79,14 @@ internal sealed class ScriptedClassifier(double[]? validationLosses, double[]? t
 
     public void Update(Optimizer optimizer) => throw new NotSupportedException();
 
+    public void FitNormalization(ReadOnlySpan<float> features) => throw new NotSupportedException();
+
+    public InputStatistics InputStatistics => default;
+
+    public DenseLayer GetDense(string name) => throw new NotSupportedException();
+
+    public NormalizationLayer GetNormalization(string name) => throw new NotSupportedException();
+
     public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer)
     {
         _parameters[0] += 1;
