@@ -40,11 +40,16 @@ public sealed class AllocationTests
         float[] inputs = Enumerable.Range(0, batch * net.InputSize).Select(_ => (float)random.NextDouble()).ToArray();
         float[] targets = Enumerable.Range(0, batch * net.OutputSize).Select(_ => (float)random.NextDouble()).ToArray();
         int[] labels = Enumerable.Range(0, batch).Select(_ => random.Next(net.OutputSize)).ToArray();
+        float[] classWeights = [.. Enumerable.Range(1, net.OutputSize).Select(c => (float)c)];
         var output = new float[net.OutputSize];
         var outputs = new float[batch * net.OutputSize];
         void Step()
         {
-            if (net is IClassifier classifier) classifier.TrainStep(inputs, labels, batch, optimizer);
+            if (net is IClassifier classifier)
+            {
+                classifier.TrainStep(inputs, labels, batch, optimizer);
+                classifier.TrainStep(inputs, labels, batch, optimizer, classWeights);
+            }
             else ((IRegressor)net).TrainStep(inputs, targets, batch, optimizer);
         }
 

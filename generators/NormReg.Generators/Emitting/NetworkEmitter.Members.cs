@@ -33,6 +33,14 @@ internal static partial class NetworkEmitter
             Member(w, "FitNormalization", $"public void FitNormalization({ReadOnlySpan}<float> features) => _core.FitNormalization(features);");
             Member(w, "BeginNormalizationFit", "public global::NormReg.NormalizationFit BeginNormalizationFit() => _core.BeginNormalizationFit();");
         }
+        else
+        {
+            w.Line("/// <inheritdoc cref=\"global::NormReg.INetwork.FitNormalization\"/>");
+            w.Line($"void global::NormReg.INetwork.FitNormalization({ReadOnlySpan}<float> features) => _core.FitNormalization(features);");
+        }
+        Member(w, "InputStatistics", "public global::NormReg.InputStatistics InputStatistics => _core.InputStatistics;");
+        Member(w, "GetDense", "public global::NormReg.DenseLayer GetDense(string name) => _core.GetDense(name);");
+        Member(w, "GetNormalization", "public global::NormReg.NormalizationLayer GetNormalization(string name) => _core.GetNormalization(name);");
         Member(w, "Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})",
             $"public void Predict({ReadOnlySpan}<float> input, {Span}<float> output) => _core.Predict(input, output);");
         Member(w, "Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)",
@@ -65,6 +73,13 @@ internal static partial class NetworkEmitter
             $"public float TrainStep({Inputs}, {targets}, int batchSize, global::NormReg.Optimizer optimizer) => _core.TrainStep(inputs, {targetName}, batchSize, optimizer);");
         Member(w, $"ComputeLoss(global::System.ReadOnlySpan{{float}}, {targetCref}, int, global::System.Span{{float}})",
             $"public float ComputeLoss({ReadOnlySpan}<float> outputs, {targets}, int batchSize, {Span}<float> outputGradients) => _core.ComputeLoss(outputs, {targetName}, batchSize, outputGradients);");
+        if (classifier)
+        {
+            Member(w, "TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::NormReg.Optimizer, global::System.ReadOnlySpan{float})",
+                $"public float TrainStep({Inputs}, {targets}, int batchSize, global::NormReg.Optimizer optimizer, {ReadOnlySpan}<float> classWeights) => _core.TrainStep(inputs, labels, batchSize, optimizer, classWeights);");
+            Member(w, "ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float}, global::System.ReadOnlySpan{float})",
+                $"public float ComputeLoss({ReadOnlySpan}<float> outputs, {targets}, int batchSize, {Span}<float> outputGradients, {ReadOnlySpan}<float> classWeights) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients, classWeights);");
+        }
         w.Line();
     }
 

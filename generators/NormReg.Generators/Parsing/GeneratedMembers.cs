@@ -18,6 +18,7 @@ internal static class GeneratedMembers
         "InputSize", "OutputSize", "ParameterCount", "MaxBatchSize", "MinimumTrainingBatch", "Parameters", "Gradients",
         "Architecture", "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss", "Update", "StateLength",
         "CopyState", "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit", "PredictProbabilities", "PredictMonteCarlo",
+        "InputStatistics", "GetDense", "GetNormalization",
         "ForwardInference", "ForwardTraining", "ForwardSampling", "RefreshFolds");
 
     /// <summary>

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace NormReg.Demo.Reporting;
 
-/// <summary>Live progress bars on an interactive terminal, one per run, with the latest losses and accuracies.</summary>
+/// <summary>Live progress bars on an interactive terminal, one per run: epoch n/total, the latest losses and accuracies, and the time left.</summary>
 public sealed class LiveProgress : TrainingProgress
 {
     /// <inheritdoc/>
@@ -16,7 +16,7 @@ public sealed class LiveProgress : TrainingProgress
         AnsiConsole.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
                 int width = runs.Max(r => r.Length);
@@ -36,7 +36,7 @@ public sealed class LiveProgress : TrainingProgress
             if (!task.IsStarted) task.StartTask();
             task.Value = e.Epoch;
             task.Description = Describe(runs[run], width,
-                $"epoch {e.Epoch,3}  loss {e.Loss:F4}  acc {e.Accuracy:P1}  val loss {e.ValidationLoss:F4}  val acc {e.ValidationAccuracy:P1}");
+                $"epoch {e.Epoch.ToString().PadLeft(e.Epochs.ToString().Length)}/{e.Epochs}  loss {e.Loss:F4}  acc {e.Accuracy:P1}  val loss {e.ValidationLoss:F4}  val acc {e.ValidationAccuracy:P1}");
         }
 
         public void RunFinished(int run, VariantResult result)

@@ -11,13 +11,13 @@ namespace NormReg.Demo.Reporting;
 
 /// <summary>
 /// A PNG per story: training loss (left) and validation loss (right) per epoch, one colour per variant, on a logarithmic
-/// axis so that a loss of 5 and one of 0.001 both stay readable. A run with early stopping ends where it stopped, with a dot
-/// at the epoch whose weights it restored; until then it is drawn over any run it matches exactly (early stopping alone
-/// follows the plain run).
+/// axis so that a loss of 5 and one of 0.001 both stay readable, and beneath each its accuracy in percent. A run with early
+/// stopping ends where it stopped, with a dot at the epoch whose weights it restored; until then it is drawn over any run it
+/// matches exactly (early stopping alone follows the plain run).
 /// </summary>
 public static class LossCurves
 {
-    private const int Width = 1600, Height = 600;
+    private const int Width = 1600, RowHeight = 600;
 
     /// <summary>
     /// Draws <paramref name="result"/> and writes it to <paramref name="path"/>; <paramref name="name"/> heads both panels and
@@ -27,15 +27,23 @@ public static class LossCurves
     {
         using Plot training = Panel(result, $"{name}: training loss", "training loss", e => e.Loss);
         using Plot validation = Panel(result, $"{name}: {validationName} loss", $"{validationName} loss", e => e.ValidationLoss ?? double.NaN);
+        using Plot trainingAccuracy = Panel(result, $"{name}: training accuracy", "training accuracy", e => e.Accuracy ?? double.NaN, logarithmic: false);
+        using Plot validationAccuracy = Panel(result, $"{name}: {validationName} accuracy", $"{validationName} accuracy", e => e.ValidationAccuracy ?? double.NaN, logarithmic: false);
         training.HideLegend();
+        trainingAccuracy.HideLegend();
         validation.ShowLegend(Edge.Right);
-        var figure = new Multiplot(training) { Layout = new ScottPlot.MultiplotLayouts.Columns() };
+        validationAccuracy.ShowLegend(Edge.Right); // a legend on both right panels keeps their plot areas aligned
+        var figure = new Multiplot(training) { Layout = new ScottPlot.MultiplotLayouts.Grid(rows: 2, columns: 2) };
         figure.Subplots.Add(validation);
-        figure.SavePng(path, Width, Height);
+        figure.Subplots.Add(trainingAccuracy);
+        figure.Subplots.Add(validationAccuracy);
+        figure.SavePng(path, Width, 2 * RowHeight);
     }
 
-    private static Plot Panel(StoryResult result, string title, string yLabel, Func<EpochResult, double> loss)
+    /// <summary>One panel: <paramref name="value"/> per epoch of each variant, log10-scaled for losses, in percent for accuracies.</summary>
+    private static Plot Panel(StoryResult result, string title, string yLabel, Func<EpochResult, double> value, bool logarithmic = true)
     {
+        Func<double, double> scale = logarithmic ? Math.Log10 : static v => 100 * v;
         var plot = new Plot();
         Color[] colors = new ScottPlot.Palettes.Category10().Colors;
         double low = double.PositiveInfinity, high = double.NegativeInfinity;
@@ -44,25 +52,25 @@ public static class LossCurves
             VariantResult v = result.Variants[i];
             Color color = colors[i % colors.Length];
             double[] epochs = v.Epochs.Select(e => (double)e.Epoch).ToArray();
-            double[] losses = v.Epochs.Select(loss).ToArray();
-            foreach (double l in losses.Where(l => l > 0 && double.IsFinite(l)))
+            double[] values = v.Epochs.Select(value).ToArray();
+            foreach (double l in values.Where(l => l > 0 && double.IsFinite(l)))
             {
                 low = Math.Min(low, l);
                 high = Math.Max(high, l);
             }
-            var line = plot.Add.ScatterLine(epochs, losses.Select(Math.Log10).ToArray(), color);
+            var line = plot.Add.ScatterLine(epochs, values.Select(scale).ToArray(), color);
             line.LineWidth = 2;
             line.LegendText = v.Variant.Name;
             if (v.RestoredEpoch is int restored)
             {
-                var marker = plot.Add.Marker(restored, Math.Log10(losses[restored - 1]), MarkerShape.FilledCircle, 10, color);
+                var marker = plot.Add.Marker(restored, scale(values[restored - 1]), MarkerShape.FilledCircle, 10, color);
                 marker.LegendText = $"{v.Variant.Name}: restored epoch {restored}";
             }
         }
         plot.Title(title);
         plot.XLabel("epoch");
-        plot.YLabel($"{yLabel} (log scale)");
-        if (low <= high) plot.Axes.Left.TickGenerator = LogTicks(low, high);
+        plot.YLabel(logarithmic ? $"{yLabel} (log scale)" : $"{yLabel} (%)");
+        if (logarithmic && low <= high) plot.Axes.Left.TickGenerator = LogTicks(low, high);
         return plot;
     }
 

@@ -64,6 +64,30 @@ internal static class Guard
         }
     }
 
+    /// <summary>
+    /// Checks class weights: empty (none; unless <paramref name="argument"/> is given, for a member that is set or not), or one
+    /// finite, non-negative weight per class with at least one above 0. <paramref name="parameter"/> names them in the message;
+    /// <paramref name="argument"/> is the ParamName when they are a member of an argument.
+    /// </summary>
+    public static void ClassWeights(ReadOnlySpan<float> weights, int classes, string network, string parameter = "classWeights", string? argument = null)
+    {
+        if (weights.IsEmpty && argument is null) return;
+        if (weights.Length != classes)
+        {
+            throw new ArgumentException($"{network}: {parameter} must hold one weight per class, {classes}; got {weights.Length}.", argument ?? parameter);
+        }
+        bool positive = false;
+        for (int c = 0; c < weights.Length; c++)
+        {
+            if (!(weights[c] >= 0f) || float.IsPositiveInfinity(weights[c]))
+            {
+                throw new ArgumentOutOfRangeException(argument ?? parameter, weights[c], $"{network}: {parameter}[{c}] must be finite and 0 or more; got {weights[c]}.");
+            }
+            positive |= weights[c] > 0f;
+        }
+        if (!positive) throw new ArgumentException($"{network}: {parameter} must give at least one class a weight above 0; all are 0.", argument ?? parameter);
+    }
+
     /// <summary>Checks <paramref name="batchSize"/> × <paramref name="width"/> finite targets.</summary>
     public static void Targets(ReadOnlySpan<float> targets, int batchSize, int width, string network)
     {

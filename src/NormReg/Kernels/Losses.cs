@@ -55,6 +55,52 @@ public static class Losses
     }
 
     /// <summary>
+    /// The same with class weights w, as <c>nn.CrossEntropyLoss(weight=w, label_smoothing=ε)</c>: with <c>W = Σᵢ w[yᵢ]</c> the
+    /// batch's weight, the loss is <c>(1 − ε)·Σᵢ w[yᵢ]·(lseᵢ − zᵢ[yᵢ]) / W + (ε/C)·Σᵢ Σ_c w[c]·(lseᵢ − zᵢ[c]) / W</c> (PyTorch
+    /// normalizes the smoothing term by the same W), and the gradient
+    /// <c>((1 − ε)·w[yᵢ]·(pᵢ − onehot(yᵢ)) + (ε/C)·(Σ_c w[c]·pᵢ − w)) / W</c>. With empty weights it is the unweighted loss. A
+    /// batch whose labels all weigh 0 has loss and gradient 0 (PyTorch returns NaN).
+    /// </summary>
+    /// <remarks>Weights must be finite and non-negative, one per class; callers check them with <see cref="Guard.ClassWeights"/>.</remarks>
+    public static float SoftmaxCrossEntropy(
+        ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> gradients, int batch, int classes, float smoothing, ReadOnlySpan<float> classWeights)
+    {
+        if (classWeights.IsEmpty) return SoftmaxCrossEntropy(logits, labels, gradients, batch, classes, smoothing);
+        double batchWeight = 0;
+        for (int n = 0; n < batch; n++) batchWeight += classWeights[labels[n]];
+        Span<float> used = gradients.Slice(0, batch * classes);
+        if (batchWeight == 0)
+        {
+            used.Clear();
+            return 0f;
+        }
+        float weightSum = TensorPrimitives.Sum(classWeights);
+        float spread = smoothing / classes;
+        double total = 0;
+        for (int n = 0; n < batch; n++)
+        {
+            ReadOnlySpan<float> z = logits.Slice(n * classes, classes);
+            Span<float> g = used.Slice(n * classes, classes);
+            int label = labels[n];
+            float max = TensorPrimitives.Max(z);
+            TensorPrimitives.Subtract(z, max, g);
+            TensorPrimitives.Exp(g, g);
+            float sum = TensorPrimitives.Sum(g);
+            double logSumExp = Math.Log(sum) + max;
+            double weightedLogits = 0;
+            for (int c = 0; c < classes; c++) weightedLogits += (double)classWeights[c] * z[c];
+            float labelWeight = classWeights[label];
+            total += (1 - smoothing) * labelWeight * (logSumExp - z[label]) + spread * (weightSum * logSumExp - weightedLogits);
+            // g holds exp(z − max); p = g / sum. The gradient of the sample, before dividing by W:
+            // ((1 − ε)·w[y] + (ε/C)·Σw)·p − (ε/C)·w − (1 − ε)·w[y]·onehot(y).
+            TensorPrimitives.Multiply(g, (float)(((1 - smoothing) * labelWeight + spread * weightSum) / sum / batchWeight), g);
+            if (smoothing != 0f) TensorPrimitives.MultiplyAdd(classWeights, (float)(-spread / batchWeight), g, g);
+            g[label] -= (float)((1 - smoothing) * labelWeight / batchWeight);
+        }
+        return (float)(total / batchWeight);
+    }
+
+    /// <summary>
     /// Fused sigmoid binary cross-entropy, as <c>nn.BCEWithLogitsLoss</c>:
     /// <c>mean(max(z, 0) − z·t + log(1 + e^−|z|))</c> over every element; gradient <c>(σ(z) − t) / count</c>.
     /// </summary>

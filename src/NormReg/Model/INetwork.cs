@@ -52,6 +52,24 @@ public interface INetwork
 
     /// <summary>Backward pass of the last training-mode <see cref="Forward"/>; overwrites <see cref="Gradients"/> and, unless empty, <paramref name="inputGradients"/>.</summary>
     void Backward(ReadOnlySpan<float> outputGradients, Span<float> inputGradients, int batchSize);
+
+    /// <summary>
+    /// Fits the input scaling (<c>[ZScore]</c> or <c>[MinMax]</c>) on training features, row-major. A network whose input row
+    /// has no scaling implements it explicitly and throws <see cref="InvalidOperationException"/>; see
+    /// <see cref="NetworkArchitecture.Scaling"/>.
+    /// </summary>
+    void FitNormalization(ReadOnlySpan<float> features);
+
+    /// <summary>A read-only view of the input scaling's fitted statistics; empty (<see cref="InputStatistics.Kind"/> null) without scaling.</summary>
+    InputStatistics InputStatistics { get; }
+
+    /// <summary>The view of the Dense row called <paramref name="name"/>; Keras' <c>model.get_layer(name)</c>.</summary>
+    /// <exception cref="ArgumentException">No Dense row has that name.</exception>
+    DenseLayer GetDense(string name);
+
+    /// <summary>The view of the BatchNorm or LayerNorm row called <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No such row has that name.</exception>
+    NormalizationLayer GetNormalization(string name);
 }
 
 /// <summary>A network trained with <see cref="Loss.SoftmaxCrossEntropy"/> on integer class labels.</summary>
@@ -62,6 +80,12 @@ public interface IClassifier : INetwork
 
     /// <summary>The loss of <paramref name="outputs"/> against <paramref name="labels"/>, and its gradient with respect to the outputs.</summary>
     float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients);
+
+    /// <summary>One training step whose loss weighs each sample by its class, PyTorch's <c>nn.CrossEntropyLoss(weight=classWeights)</c>: the weighted mean <c>Σ w[yᵢ]·lᵢ / Σ w[yᵢ]</c>.</summary>
+    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer, ReadOnlySpan<float> classWeights);
+
+    /// <summary>The class-weighted loss of <paramref name="outputs"/> (the weighted mean), and its gradient with respect to the outputs.</summary>
+    float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients, ReadOnlySpan<float> classWeights);
 }
 
 /// <summary>A network trained with <see cref="Loss.BinaryCrossEntropy"/> or <see cref="Loss.MeanSquaredError"/> on real-valued targets.</summary>

@@ -335,7 +335,22 @@ public sealed class NetworkCore
     /// <param name="optimizer">The optimizer that owns this network's update state.</param>
     /// <returns>The batch's mean data loss before the update; the penalty is reported apart, by <c>Penalty</c>.</returns>
     /// <exception cref="ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
-    public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer)
+    public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer) =>
+        TrainStep(inputs, labels, batchSize, optimizer, default);
+
+    /// <summary>
+    /// One training step on a batch with class weights, as <c>nn.CrossEntropyLoss(weight=classWeights)</c>: the loss is the
+    /// weighted mean <c>Σ w[yᵢ]·lᵢ / Σ w[yᵢ]</c> (with the network's label smoothing combined as PyTorch combines them), and
+    /// its gradient drives the update. Otherwise as the step without weights.
+    /// </summary>
+    /// <param name="inputs"><paramref name="batchSize"/> × InputSize features, row-major.</param>
+    /// <param name="labels">One class index in [0, OutputSize) per sample.</param>
+    /// <param name="batchSize">Samples in the batch, from 1 to MaxBatchSize.</param>
+    /// <param name="optimizer">The optimizer that owns this network's update state.</param>
+    /// <param name="classWeights">One finite weight ≥ 0 per class, at least one above 0; empty for none.</param>
+    /// <returns>The batch's weighted mean data loss before the update; the penalty is reported apart, by <c>Penalty</c>.</returns>
+    /// <exception cref="ArithmeticException">The loss or a gradient is not finite; the network is left as it was.</exception>
+    public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer, ReadOnlySpan<float> classWeights)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         Enter();
@@ -343,11 +358,12 @@ public sealed class NetworkCore
         {
             CheckStep(inputs, batchSize, optimizer);
             Guard.Labels(labels, batchSize, OutputSize, _name);
+            Guard.ClassWeights(classWeights, OutputSize, _name);
             CheckTrainingBatch(batchSize);
             SeededRandom randomBefore = BeginStep();
             ReadOnlySpan<float> outputs = Run(inputs, batchSize, ForwardMode.Training);
             Span<float> outputGradients = _outputGradients.AsSpan(0, batchSize * OutputSize);
-            float loss = ClassificationLoss(outputs, labels, outputGradients, batchSize);
+            float loss = ClassificationLoss(outputs, labels, outputGradients, batchSize, classWeights);
             CompleteStep(loss, batchSize, outputGradients, optimizer, randomBefore);
             return loss;
         }
@@ -396,11 +412,24 @@ public sealed class NetworkCore
     /// <param name="labels">One class index in [0, OutputSize) per sample.</param>
     /// <param name="batchSize">Samples in the batch.</param>
     /// <param name="outputGradients">Receives the gradient, shaped as <paramref name="outputs"/>.</param>
-    public float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients)
+    public float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients) =>
+        ComputeLoss(outputs, labels, batchSize, outputGradients, default);
+
+    /// <summary>
+    /// The class-weighted cross-entropy loss of <paramref name="outputs"/>, as <c>nn.CrossEntropyLoss(weight=classWeights,
+    /// label_smoothing=ε)</c>: the weighted mean <c>Σ w[yᵢ]·lᵢ / Σ w[yᵢ]</c>, and its gradient with respect to them.
+    /// </summary>
+    /// <param name="outputs">Network outputs, <paramref name="batchSize"/> × OutputSize.</param>
+    /// <param name="labels">One class index in [0, OutputSize) per sample.</param>
+    /// <param name="batchSize">Samples in the batch.</param>
+    /// <param name="outputGradients">Receives the gradient, shaped as <paramref name="outputs"/>.</param>
+    /// <param name="classWeights">One finite weight ≥ 0 per class, at least one above 0; empty for none.</param>
+    public float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients, ReadOnlySpan<float> classWeights)
     {
         CheckLossArguments(outputs, outputGradients, batchSize);
         Guard.Labels(labels, batchSize, OutputSize, _name);
-        return ClassificationLoss(outputs, labels, outputGradients, batchSize);
+        Guard.ClassWeights(classWeights, OutputSize, _name);
+        return ClassificationLoss(outputs, labels, outputGradients, batchSize, classWeights);
     }
 
     /// <summary>The network's loss of <paramref name="outputs"/> (binary cross-entropy on logits, or mean squared error), averaged over the batch, and its gradient with respect to them.</summary>
@@ -489,6 +518,40 @@ public sealed class NetworkCore
         InputScalingKind kind = _architecture.Scaling
             ?? throw new InvalidOperationException($"{_name}: its input row has no [ZScore] or [MinMax] to fit.");
         return new NormalizationFit(kind, _architecture.ScaledFeatures, InputSize / _architecture.ScaledFeatures, Statistics, 0, _name, StatisticsFitted);
+    }
+
+    /// <summary>A read-only view of the input scaling's fitted statistics; empty when the input row has no scaling.</summary>
+    public InputStatistics InputStatistics => new(_architecture.Scaling, Statistics, InputSize);
+
+    /// <summary>
+    /// The view of the Dense row called <paramref name="name"/> (<c>Dense1</c>, or the <c>Name</c> its row gives), as the
+    /// generated property of that name returns it; Keras' <c>model.get_layer(name)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No Dense row has that name; the message lists those that do.</exception>
+    public DenseLayer GetDense(string name)
+    {
+        LayerDescription layer = Find(name, "Dense", static t => t == LayerType.Dense);
+        return new DenseLayer(layer.Name, WritableParameters, Gradients, layer.Inputs, layer.Outputs, layer.WeightOffset, layer.BiasOffset);
+    }
+
+    /// <summary>The view of the BatchNorm or LayerNorm row called <paramref name="name"/>, as the generated property of that name returns it.</summary>
+    /// <exception cref="ArgumentException">No such row has that name; the message lists those that do.</exception>
+    public NormalizationLayer GetNormalization(string name)
+    {
+        LayerDescription layer = Find(name, "BatchNorm or LayerNorm", static t => t is LayerType.BatchNorm or LayerType.LayerNorm);
+        return new NormalizationLayer(layer.Name, WritableParameters, Gradients, Statistics, layer.Outputs, layer.WeightOffset, layer.StatisticsOffset);
+    }
+
+    private LayerDescription Find(string name, string kind, Func<LayerType, bool> isKind)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        foreach (LayerDescription layer in _architecture.Layers)
+        {
+            if (layer.Name == name && isKind(layer.Type)) return layer;
+        }
+        string[] names = [.. _architecture.Layers.Where(l => isKind(l.Type)).Select(l => l.Name)];
+        throw new ArgumentException(
+            $"{_name} has no {kind} row called \"{name}\"; " + (names.Length == 0 ? "it has none." : $"it has {string.Join(", ", names)}."), nameof(name));
     }
 
     /// <summary><see cref="Parameters"/> handed out for writing: the folded inference weights are rebuilt before the next inference pass.</summary>
@@ -583,8 +646,8 @@ public sealed class NetworkCore
         FoldsStale = true;
     }
 
-    private float ClassificationLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, Span<float> outputGradients, int batchSize) =>
-        Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize, (float)_architecture.LabelSmoothing);
+    private float ClassificationLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, Span<float> outputGradients, int batchSize, ReadOnlySpan<float> classWeights) =>
+        Losses.SoftmaxCrossEntropy(outputs, labels, outputGradients, batchSize, OutputSize, (float)_architecture.LabelSmoothing, classWeights);
 
     private float RegressionLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> outputGradients) =>
         _architecture.Loss == Loss.BinaryCrossEntropy

@@ -8,6 +8,8 @@ namespace NormReg;
 /// A classifier's scores on a data set, as scikit-learn's <c>metrics</c> compute them: accuracy, log-loss, the
 /// confusion matrix, per-class precision, recall and F1 (0 where undefined, <c>zero_division=0</c>) and, with two
 /// classes, the area under the ROC curve of the probability of class 1. Deconstructs to <c>(Loss, Accuracy)</c>.
+/// A one-output <see cref="NormReg.Loss.BinaryCrossEntropy"/> network is scored as two classes: 0, and 1 when the sigmoid of
+/// its output reaches the threshold.
 /// </summary>
 public sealed class ClassificationMetrics
 {
@@ -87,6 +89,33 @@ public sealed class ClassificationMetrics
             }
         }
         return new ClassificationMetrics(loss, confusion, scores is null ? null : AreaUnderRoc(scores, labels));
+    }
+
+    /// <summary>
+    /// The metrics of one logit per sample (a one-output binary cross-entropy network) against targets 0 and 1: a sample is
+    /// predicted 1 when the sigmoid of its logit is at least <paramref name="threshold"/>; ROC AUC ranks the logits, which
+    /// the sigmoid does not reorder.
+    /// </summary>
+    internal static ClassificationMetrics FromBinary(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, float threshold, double loss)
+    {
+        var confusion = new int[2, 2];
+        var scores = new double[targets.Length];
+        var labels = new int[targets.Length];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            scores[i] = logits[i];
+            labels[i] = targets[i] == 1 ? 1 : 0;
+            confusion[labels[i], Sigmoid(logits[i]) >= threshold ? 1 : 0]++;
+        }
+        return new ClassificationMetrics(loss, confusion, AreaUnderRoc(scores, labels));
+    }
+
+    /// <summary>The sigmoid as <see cref="TensorPrimitives.Sigmoid(ReadOnlySpan{float}, Span{float})"/> computes it, so thresholds agree with <c>Classify</c>.</summary>
+    private static float Sigmoid(float logit)
+    {
+        Span<float> value = [logit];
+        TensorPrimitives.Sigmoid(value, value);
+        return value[0];
     }
 
     /// <summary>The Mann–Whitney statistic: the probability that a random positive scores above a random negative, ties half.</summary>

@@ -41,7 +41,9 @@ public enum EarlyStoppingActions
 /// the best epoch are still restored. If no epoch was monitored at all (<see cref="StartFromEpoch"/> ≥ the epochs run),
 /// nothing is kept and the final weights stay. A NaN as the first monitored value becomes <c>best</c>, and nothing improves
 /// on it afterwards.</para>
-/// <para>One instance serves one training run at a time: <see cref="OnTrainBegin"/> resets its state.</para>
+/// <para>Fit runs a copy of the instance in its options, so that instance holds settings only and serves any number of runs,
+/// in turn or at once. The state (<see cref="Wait"/>, <see cref="Best"/>, …) is that of your own loop when you drive it with
+/// <see cref="OnTrainBegin"/> and <see cref="OnEpochEnd"/>; one instance serves one such loop at a time.</para>
 /// </remarks>
 public sealed class EarlyStopping
 {
@@ -113,6 +115,14 @@ public sealed class EarlyStopping
 
     /// <summary>Whether the end of training restores the weights of <see cref="BestEpoch"/>: Keras' <c>on_train_end</c> condition, <c>restore_best_weights and best_weights is not None</c>.</summary>
     public bool RestoresOnTrainEnd => RestoreBestWeights && HasBestWeights;
+
+    /// <summary>A copy with reset state for one run of <c>Fit</c>, which never changes the instance in its options.</summary>
+    internal EarlyStopping StartRun()
+    {
+        var run = (EarlyStopping)MemberwiseClone();
+        run.OnTrainBegin();
+        return run;
+    }
 
     /// <summary>Resets the state for a new training run (Keras' <c>on_train_begin</c>).</summary>
     public void OnTrainBegin()

@@ -18,4 +18,19 @@ namespace NormReg;
 /// <param name="LearningRate">The optimizer's learning rate during the epoch; Keras' <c>"learning_rate"</c> log, PyTorch's <c>scheduler.get_last_lr()</c> before the epoch's <c>step()</c>.</param>
 public sealed record EpochResult(
     int Epoch, int Epochs, double Loss, double? Accuracy, double? ValidationLoss, double? ValidationAccuracy, TimeSpan Elapsed,
-    double Penalty = 0, double LearningRate = double.NaN);
+    double Penalty = 0, double LearningRate = double.NaN)
+{
+    /// <summary>
+    /// The validation data's classification metrics, as <c>Evaluate</c> computes them (macro F1, ROC AUC with two classes, the
+    /// confusion matrix…): for classifiers, and for one-output binary cross-entropy networks whose targets are all 0 or 1
+    /// (threshold 0.5); <see langword="null"/> otherwise or without validation data.
+    /// </summary>
+    public ClassificationMetrics? ValidationClassification { get; init; }
+
+    /// <summary>
+    /// The validation data's regression metrics, as <c>Evaluate</c> computes them (MSE, RMSE, MAE, R²): for networks trained on
+    /// real-valued targets (for binary cross-entropy they score the sigmoid of the outputs); <see langword="null"/> for classifiers
+    /// or without validation data.
+    /// </summary>
+    public RegressionMetrics? ValidationRegression { get; init; }
+}

@@ -14,4 +14,7 @@ public enum FitStopReason
 
     /// <summary><see cref="FitOptions.CancellationToken"/> was cancelled.</summary>
     Cancelled,
+
+    /// <summary>A callback, the checkpoint or the CSV log threw; the History is <see cref="FitInterruptedException.Completed"/>.</summary>
+    Interrupted,
 }

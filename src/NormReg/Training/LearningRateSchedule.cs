@@ -11,8 +11,9 @@ namespace NormReg;
 /// PyTorch: an <c>LRScheduler</c> whose <c>step()</c> you call once per epoch after validating. Keras: the
 /// <c>LearningRateScheduler</c> callback (or a <c>LearningRateSchedule</c> object, which counts optimizer steps rather than
 /// epochs). PyTorch's loop also steps the scheduler after the last epoch; that step only changes the rate a later run would
-/// start from, so Fit leaves it out and the optimizer keeps the last epoch's rate. Implementations keep state for one run
-/// at a time; <see cref="OnTrainBegin"/> resets it.
+/// start from, so Fit leaves it out and the optimizer keeps the last epoch's rate. Fit runs a copy of the built-in
+/// <see cref="ReduceOnPlateau"/>, so the instance in the options keeps no run's state; a schedule of your own that keeps
+/// state serves one run at a time, and <see cref="OnTrainBegin"/> should reset it.
 /// </remarks>
 public abstract class LearningRateSchedule
 {
@@ -28,6 +29,9 @@ public abstract class LearningRateSchedule
     /// (PyTorch's <c>last_epoch</c> after this <c>step()</c>). Fit requires it positive and finite.
     /// </summary>
     public abstract double OnEpochEnd(EpochResult ended, double learningRate);
+
+    /// <summary>The schedule one run of <c>Fit</c> uses: this one, or a copy for a schedule that keeps state (<see cref="ReduceOnPlateau"/>).</summary>
+    internal virtual LearningRateSchedule StartRun() => this;
 
     /// <summary>
     /// A schedule from a function of the 0-based epoch index and the current rate, called before every epoch including the

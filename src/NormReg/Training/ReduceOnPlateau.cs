@@ -94,6 +94,9 @@ public sealed class ReduceOnPlateau : LearningRateSchedule
     /// <summary>Epochs of cooldown left; PyTorch's <c>cooldown_counter</c>.</summary>
     public int CooldownCounter { get; private set; }
 
+    /// <summary>A copy for one run of <c>Fit</c>, which never changes the instance in its options; Fit's OnTrainBegin resets it.</summary>
+    internal override LearningRateSchedule StartRun() => (ReduceOnPlateau)MemberwiseClone();
+
     /// <summary>Resets the state (PyTorch's <c>_reset</c>) and keeps the rate.</summary>
     public override double OnTrainBegin(double initialLearningRate)
     {

@@ -38,10 +38,16 @@ public static class Training
     {
         ArgumentNullException.ThrowIfNull(network);
         options ??= new FitOptions();
+        int classes = network.OutputSize;
+        float[]? weights = options.ClassWeights;
+        if (weights is not null) Kernels.Guard.ClassWeights(weights, classes, network.Architecture.Name, "FitOptions.ClassWeights", nameof(options));
         return Run(network, features, labels, 1, "labels", optimizer, options, options.ValidationLabels,
-            static (net, x, y, n, opt) => ((IClassifier)net).TrainStep(x, y, n, opt),
+            weights is null
+                ? static (net, x, y, n, opt) => ((IClassifier)net).TrainStep(x, y, n, opt)
+                : (net, x, y, n, opt) => ((IClassifier)net).TrainStep(x, y, n, opt, weights),
             static (net, outputs, y, n, gradients) => ((IClassifier)net).ComputeLoss(outputs, y, n, gradients),
-            CountCorrect);
+            CountCorrect, Measured.Classes | (classes == 2 ? Measured.TwoClasses : Measured.None),
+            (outputs, y, loss) => (ClassificationMetrics.From(outputs, y, classes, loss), null));
     }
 
     /// <summary>Trains a regressor on <paramref name="features"/> and <paramref name="targets"/>, both row-major.</summary>
@@ -55,10 +61,26 @@ public static class Training
     {
         ArgumentNullException.ThrowIfNull(network);
         options ??= new FitOptions();
-        return Run(network, features, targets, network.OutputSize, "targets", optimizer, options, options.ValidationTargets,
+        if (options.ClassWeights is not null)
+        {
+            throw new ArgumentException(
+                $"{network.Architecture.Name}: FitOptions.ClassWeights weigh the classes of a SoftmaxCrossEntropy classifier; this network is trained with {network.Architecture.Loss} on targets. " +
+                "For binary cross-entropy, weigh the samples yourself in a custom step (ComputeLoss, then scale the gradients).", nameof(options));
+        }
+        int width = network.OutputSize;
+        bool sigmoid = network.Architecture.Loss == Loss.BinaryCrossEntropy;
+        // A one-output binary cross-entropy network on targets 0 and 1 is a binary classifier too: accuracy, F1, ROC AUC.
+        bool binary = sigmoid && width == 1 && AreLabels(targets) && (options.ValidationTargets is null || AreLabels(options.ValidationTargets));
+        return Run(network, features, targets, width, "targets", optimizer, options, options.ValidationTargets,
             static (net, x, y, n, opt) => ((IRegressor)net).TrainStep(x, y, n, opt),
             static (net, outputs, y, n, gradients) => ((IRegressor)net).ComputeLoss(outputs, y, n, gradients),
-            null);
+            binary ? CountCorrectBinary : null, Measured.Values | (binary ? Measured.Classes | Measured.TwoClasses : Measured.None),
+            (outputs, y, loss) =>
+            {
+                ClassificationMetrics? classification = binary ? ClassificationMetrics.FromBinary(outputs, y, 0.5f, loss) : null;
+                if (sigmoid) TensorPrimitives.Sigmoid(outputs, outputs);
+                return (classification, RegressionMetrics.From(outputs, y, width, loss));
+            });
     }
 
     /// <summary>
@@ -95,6 +117,40 @@ public static class Training
         return RegressionMetrics.From(predictions, targets, network.OutputSize, loss);
     }
 
+    /// <summary>
+    /// A one-output <see cref="Loss.BinaryCrossEntropy"/> network's classification metrics on labels 0 and 1, in inference
+    /// mode: a sample is predicted 1 when the sigmoid of its output is at least <paramref name="threshold"/> (as
+    /// <c>Classify</c>); the loss is the mean binary cross-entropy (scikit-learn's <c>log_loss</c>), ROC AUC ranks the
+    /// probabilities. Keras: <c>model.evaluate</c> with <c>BinaryAccuracy</c>, <c>F1Score</c> and <c>AUC</c> metrics.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The network is not a one-output binary cross-entropy network.</exception>
+    /// <exception cref="ArgumentException">Shapes that do not fit, NaN or infinity in the features, a label other than 0 or 1, or a threshold outside [0, 1].</exception>
+    public static ClassificationMetrics Evaluate(this IRegressor network, float[] features, int[] labels, float threshold = 0.5f)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(labels);
+        string name = network.Architecture.Name;
+        if (network.Architecture.Loss != Loss.BinaryCrossEntropy || network.OutputSize != 1)
+        {
+            throw new InvalidOperationException(
+                $"{name}: labels score a one-output BinaryCrossEntropy network as a binary classifier; this one has {network.OutputSize} outputs and {network.Architecture.Loss}. Pass float targets.");
+        }
+        if (!(threshold >= 0f && threshold <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, $"{name}: threshold must be a probability in [0, 1]; got {threshold}.");
+        }
+        var targets = new float[labels.Length];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            targets[i] = labels[i] is 0 or 1 ? labels[i] : throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"{name}: labels[{i}] must be 0 or 1; got {labels[i]}.");
+        }
+        CheckData(network, features, targets, 1, "features", "labels");
+        var outputs = new float[labels.Length];
+        (double loss, _) = EvaluateCore(network, features, targets, 1, new Scratch(network),
+            static (net, o, y, n, gradients) => ((IRegressor)net).ComputeLoss(o, y, n, gradients), null, outputs);
+        return ClassificationMetrics.FromBinary(outputs, targets, threshold, loss);
+    }
+
     /// <summary>The batch size Fit trains with: <see cref="FitOptions.BatchSize"/>, or when it is 0, Keras' 32 fitted to the network's buffers.</summary>
     private static int BatchSize(INetwork network, FitOptions options, string name)
     {
@@ -128,6 +184,9 @@ public static class Training
 
     private delegate int Correct<T>(ReadOnlySpan<float> outputs, ReadOnlySpan<T> targets, int batchSize, int width);
 
+    /// <summary>The validation set's metrics from its outputs (which it may overwrite), computed once per epoch.</summary>
+    private delegate (ClassificationMetrics?, RegressionMetrics?) Score<T>(Span<float> outputs, ReadOnlySpan<T> targets, double loss);
+
     private static int CountCorrect(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int n, int width)
     {
         int correct = 0;
@@ -138,9 +197,22 @@ public static class Training
         return correct;
     }
 
+    /// <summary>Samples of a one-output binary cross-entropy network whose prediction (sigmoid ≥ 0.5, i.e. logit ≥ 0) is their 0/1 target.</summary>
+    private static int CountCorrectBinary(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int n, int width)
+    {
+        int correct = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (outputs[i] >= 0 == (targets[i] == 1)) correct++;
+        }
+        return correct;
+    }
+
+    private static bool AreLabels(float[] targets) => Array.TrueForAll(targets, static t => t is 0f or 1f);
+
     private static History Run<T>(
         INetwork network, float[] features, T[] targets, int targetWidth, string targetsName, Optimizer optimizer, FitOptions options, T[]? validationTargets,
-        Step<T> step, LossOf<T> lossOf, Correct<T>? correct)
+        Step<T> step, LossOf<T> lossOf, Correct<T>? correct, Measured measures, Score<T> score)
     {
         // Everything is checked before the first step: a refused Fit leaves the network and the optimizer as they were.
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -188,10 +260,14 @@ public static class Training
         ReadOnlySpan<float> trainX = features.AsSpan(0, trainCount * inputWidth);
         ReadOnlySpan<T> trainY = targets.AsSpan(0, trainCount * targetWidth);
 
-        EarlyStopping? stopping = options.EarlyStopping;
-        LearningRateSchedule? schedule = options.LearningRateSchedule;
-        stopping?.Monitor.Require(nameof(EarlyStopping), hasValidation, correct is not null);
-        if (schedule is ReduceOnPlateau plateau) plateau.Monitor.Require(nameof(ReduceOnPlateau), hasValidation, correct is not null);
+        // The run's own copies: the options keep settings only, so one FitOptions serves any number of runs.
+        EarlyStopping? stopping = options.EarlyStopping?.StartRun();
+        LearningRateSchedule? schedule = options.LearningRateSchedule?.StartRun();
+        ModelCheckpoint? checkpoint = options.Checkpoint;
+        Measured measured = measures | (hasValidation ? Measured.Validation : Measured.None);
+        stopping?.Monitor.Require(nameof(EarlyStopping), measured);
+        if (schedule is ReduceOnPlateau plateau) plateau.Monitor.Require(nameof(ReduceOnPlateau), measured);
+        if (checkpoint is { SaveBestOnly: true }) checkpoint.Monitor.Require(nameof(ModelCheckpoint), measured);
 
         int epochCount = options.Epochs;
         int stepsPerEpoch = (trainCount + batch - 1) / batch;
@@ -201,15 +277,18 @@ public static class Training
         var y = new T[batch * targetWidth];
         var random = new SeededRandom(unchecked((ulong)options.Seed));
         var scratch = new Scratch(network);
+        float[] validationOutputs = new float[validationX.Length / inputWidth * network.OutputSize];
         float[]? bestState = stopping is { RestoreBestWeights: true } ? new float[network.StateLength] : null;
         // Grows with the epochs run, not the epochs asked for: Epochs = int.MaxValue means "until early stopping stops it".
         var epochs = new List<EpochResult>(Math.Min(epochCount, InitialHistoryCapacity));
         int? stoppedEpoch = null;
         FitStopReason reason = FitStopReason.Completed;
         bool bound = false;
+        double? checkpointBest = null;
+        Action<BatchProgress>? onBatchEnd = options.OnBatchEnd;
+        using CsvHistoryLog? log = options.CsvLogPath is null ? null : new CsvHistoryLog(options.CsvLogPath);
         var clock = Stopwatch.StartNew();
 
-        stopping?.OnTrainBegin();
         if (schedule is not null) SetLearningRate(optimizer, schedule.OnTrainBegin(optimizer.LearningRate), schedule, 1);
 
         for (int epoch = 1; epoch <= epochCount; epoch++)
@@ -231,9 +310,10 @@ public static class Training
                     trainX.Slice(i * inputWidth, inputWidth).CopyTo(x.AsSpan(k * inputWidth));
                     trainY.Slice(i * targetWidth, targetWidth).CopyTo(y.AsSpan(k * targetWidth));
                 }
+                float stepLoss;
                 try
                 {
-                    step(network, x.AsSpan(0, n * inputWidth), y.AsSpan(0, n * targetWidth), n, optimizer);
+                    stepLoss = step(network, x.AsSpan(0, n * inputWidth), y.AsSpan(0, n * targetWidth), n, optimizer);
                     if (!bound)
                     {
                         // The optimizer's state now belongs to this network: another instance is refused (RequireFits).
@@ -245,15 +325,45 @@ public static class Training
                 {
                     throw new TrainingDivergedException(epoch, stepIndex, stepsPerEpoch, epochs.Count > 0 ? new History(epochs.ToArray()) : null, e);
                 }
+                if (onBatchEnd is not null)
+                {
+                    try
+                    {
+                        onBatchEnd(new BatchProgress(epoch, epochCount, stepIndex, stepsPerEpoch, stepLoss));
+                    }
+                    catch (Exception e)
+                    {
+                        throw Interrupted(e, epoch);
+                    }
+                }
             }
 
             (double loss, double? accuracy) = EvaluateCore(network, trainX, trainY, targetWidth, scratch, lossOf, correct);
             double? validationLoss = null, validationAccuracy = null;
-            if (hasValidation) (validationLoss, validationAccuracy) = EvaluateCore(network, validationX, validationY, targetWidth, scratch, lossOf, correct);
-            var result = new EpochResult(epoch, epochCount, loss, accuracy, validationLoss, validationAccuracy, clock.Elapsed, network.Penalty, optimizer.LearningRate);
+            ClassificationMetrics? classification = null;
+            RegressionMetrics? regression = null;
+            if (hasValidation)
+            {
+                (validationLoss, validationAccuracy) = EvaluateCore(network, validationX, validationY, targetWidth, scratch, lossOf, correct, validationOutputs);
+                (classification, regression) = score(validationOutputs, validationY, validationLoss.Value);
+            }
+            var result = new EpochResult(epoch, epochCount, loss, accuracy, validationLoss, validationAccuracy, clock.Elapsed, network.Penalty, optimizer.LearningRate)
+            {
+                ValidationClassification = classification,
+                ValidationRegression = regression,
+            };
             epochs.Add(result);
-            options.OnEpochEnd?.Invoke(result);
-            if (reason == FitStopReason.Completed && options.StopWhen?.Invoke(result) == true) reason = FitStopReason.Callback;
+            try
+            {
+                log?.Write(result);
+                if (checkpoint is not null) checkpointBest = checkpoint.OnEpochEnd(network, result, checkpointBest);
+                options.OnEpochEnd?.Invoke(result);
+                if (reason == FitStopReason.Completed && options.StopWhen?.Invoke(result) == true) reason = FitStopReason.Callback;
+            }
+            catch (Exception e)
+            {
+                throw Interrupted(e, epoch);
+            }
             if (reason == FitStopReason.Completed && options.CancellationToken.IsCancellationRequested) reason = FitStopReason.Cancelled;
 
             if (stopping is not null)
@@ -278,6 +388,19 @@ public static class Training
             restoredEpoch = stopping.BestEpoch;
         }
         return new History(epochs, stoppedEpoch, restoredEpoch) { StopReason = reason };
+
+        // A callback, the checkpoint or the log threw: end as early stopping does, then hand the History over with the exception.
+        FitInterruptedException Interrupted(Exception e, int epoch)
+        {
+            int? restored = null;
+            if (stopping is { RestoresOnTrainEnd: true } && bestState is not null)
+            {
+                network.RestoreState(bestState);
+                restored = stopping.BestEpoch;
+            }
+            History? completed = epochs.Count > 0 ? new History(epochs.ToArray(), epoch, restored) { StopReason = FitStopReason.Interrupted } : null;
+            return new FitInterruptedException(epoch, completed, e);
+        }
     }
 
     /// <summary>Keras' <c>train_validation_split</c>: <c>split_at = ⌊n·(1 − split)⌋</c>; both parts must be non-empty.</summary>
@@ -311,7 +434,8 @@ public static class Training
     }
 
     private static (double Loss, double? Accuracy) EvaluateCore<T>(
-        INetwork network, ReadOnlySpan<float> features, ReadOnlySpan<T> targets, int targetWidth, Scratch scratch, LossOf<T> lossOf, Correct<T>? correct)
+        INetwork network, ReadOnlySpan<float> features, ReadOnlySpan<T> targets, int targetWidth, Scratch scratch, LossOf<T> lossOf, Correct<T>? correct,
+        Span<float> keptOutputs = default)
     {
         int max = network.MaxBatchSize, inputWidth = network.InputSize, outputWidth = network.OutputSize;
         int count = features.Length / inputWidth;
@@ -325,6 +449,7 @@ public static class Training
             ReadOnlySpan<T> y = targets.Slice(start * targetWidth, n * targetWidth);
             lossSum += (double)lossOf(network, outputs, y, n, scratch.Gradients.AsSpan(0, n * outputWidth)) * n;
             if (correct is not null) right += correct(outputs, y, n, outputWidth);
+            if (!keptOutputs.IsEmpty) outputs.CopyTo(keptOutputs.Slice(start * outputWidth));
         }
         return (lossSum / count, correct is null ? null : (double)right / count);
     }

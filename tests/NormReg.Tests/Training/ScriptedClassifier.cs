@@ -79,12 +79,26 @@ internal sealed class ScriptedClassifier(double[]? validationLosses, double[]? t
 
     public void Update(Optimizer optimizer) => throw new NotSupportedException();
 
+    public void FitNormalization(ReadOnlySpan<float> features) => throw new NotSupportedException();
+
+    public InputStatistics InputStatistics => default;
+
+    public DenseLayer GetDense(string name) => throw new NotSupportedException();
+
+    public NormalizationLayer GetNormalization(string name) => throw new NotSupportedException();
+
     public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer)
     {
         _parameters[0] += 1;
         _statistics[0] += 1;
         return 0;
     }
+
+    public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Optimizer optimizer, ReadOnlySpan<float> classWeights) =>
+        TrainStep(inputs, labels, batchSize, optimizer);
+
+    public float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients, ReadOnlySpan<float> classWeights) =>
+        ComputeLoss(outputs, labels, batchSize, outputGradients);
 
     public float ComputeLoss(ReadOnlySpan<float> outputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputGradients)
     {
