@@ -4,7 +4,7 @@ namespace NormReg;
 
 /// <summary>
 /// A read-only view of the input scaling's fitted statistics (<c>[ZScore]</c>: each feature's mean and standard deviation;
-/// <c>[MinMax]</c>: its minimum and maximum), as <c>FitNormalization</c> or <c>Load</c> left them. It holds no copy: it
+/// <c>[MinMax]</c>: its minimum and maximum; for an image input, each channel's, torchvision's <c>Normalize(mean, std)</c>), as <c>FitNormalization</c> or <c>Load</c> left them. It holds no copy: it
 /// shows the network's current values. scikit-learn: <c>StandardScaler.mean_</c>/<c>scale_</c>, <c>MinMaxScaler.data_min_</c>/<c>data_max_</c>.
 /// </summary>
 public readonly struct InputStatistics
@@ -21,7 +21,7 @@ public readonly struct InputStatistics
     /// <summary>The input row's scaling; <see langword="null"/> when it has none (every span below is then empty).</summary>
     public InputScalingKind? Kind { get; }
 
-    /// <summary>Features per sample; 0 without scaling.</summary>
+    /// <summary>Features per sample (channels, for an image), each with its own statistics; 0 without scaling.</summary>
     public int Features { get; }
 
     /// <summary>Whether the statistics were fitted (or loaded): before, they are NaN and the network refuses to run.</summary>

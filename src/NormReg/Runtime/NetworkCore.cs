@@ -521,7 +521,7 @@ public sealed class NetworkCore
     }
 
     /// <summary>A read-only view of the input scaling's fitted statistics; empty when the input row has no scaling.</summary>
-    public InputStatistics InputStatistics => new(_architecture.Scaling, Statistics, InputSize);
+    public InputStatistics InputStatistics => new(_architecture.Scaling, Statistics, _architecture.ScaledFeatures);
 
     /// <summary>
     /// The view of the Dense row called <paramref name="name"/> (<c>Dense1</c>, or the <c>Name</c> its row gives), as the

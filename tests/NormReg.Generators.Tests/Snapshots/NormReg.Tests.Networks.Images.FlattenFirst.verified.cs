@@ -113,6 +113,12 @@ namespace NormReg.Tests.Networks.Images
         public void FitNormalization(global::System.ReadOnlySpan<float> features) => _core.FitNormalization(features);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.BeginNormalizationFit"/>
         public global::NormReg.NormalizationFit BeginNormalizationFit() => _core.BeginNormalizationFit();
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.InputStatistics"/>
+        public global::NormReg.InputStatistics InputStatistics => _core.InputStatistics;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.GetDense"/>
+        public global::NormReg.DenseLayer GetDense(string name) => _core.GetDense(name);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.GetNormalization"/>
+        public global::NormReg.NormalizationLayer GetNormalization(string name) => _core.GetNormalization(name);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _core.Predict(input, output);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>

@@ -170,6 +170,12 @@ namespace NormReg.Tests.Networks.Images
         public void FitNormalization(global::System.ReadOnlySpan<float> features) => _core.FitNormalization(features);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.BeginNormalizationFit"/>
         public global::NormReg.NormalizationFit BeginNormalizationFit() => _core.BeginNormalizationFit();
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.InputStatistics"/>
+        public global::NormReg.InputStatistics InputStatistics => _core.InputStatistics;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.GetDense"/>
+        public global::NormReg.DenseLayer GetDense(string name) => _core.GetDense(name);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.GetNormalization"/>
+        public global::NormReg.NormalizationLayer GetNormalization(string name) => _core.GetNormalization(name);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => _core.Predict(input, output);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Predict(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)"/>
@@ -192,6 +198,10 @@ namespace NormReg.Tests.Networks.Images
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer) => _core.TrainStep(inputs, labels, batchSize, optimizer);
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.TrainStep(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::NormReg.Optimizer, global::System.ReadOnlySpan{float})"/>
+        public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::NormReg.Optimizer optimizer, global::System.ReadOnlySpan<float> classWeights) => _core.TrainStep(inputs, labels, batchSize, optimizer, classWeights);
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float}, global::System.ReadOnlySpan{float})"/>
+        public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients, global::System.ReadOnlySpan<float> classWeights) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients, classWeights);
 
         // The forward pass of the caller's mode (the core has checked the arguments and copied the inputs).
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode) => mode switch
