@@ -178,11 +178,7 @@ public sealed class NetworkCore
             TensorPrimitives.Sigmoid(values, values);
             return;
         }
-        for (int row = 0; row < batchSize; row++)
-        {
-            Span<float> logits = values.Slice(row * OutputSize, OutputSize);
-            TensorPrimitives.SoftMax(logits, logits);
-        }
+        Activations.Softmax(values, values, batchSize, OutputSize);
     }
 
     /// <summary>
