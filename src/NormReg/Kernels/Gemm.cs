@@ -1,4 +1,5 @@
 using System;
+using NormReg.Runtime;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -12,10 +13,10 @@ namespace NormReg.Kernels;
 /// <remarks>
 /// Every output element is summed in the same order at every width, so all paths with fused multiply-add give the same bits:
 /// <see cref="Multiply"/>'s lanes are independent outputs, each adding its products one step of <c>p</c> after another;
-/// <see cref="MultiplyTransposed"/>'s dot products keep <see cref="VirtualLanes"/> partial sums (one 512-bit, two 256-bit or four
+/// <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>'s dot products keep <see cref="VirtualLanes"/> partial sums (one 512-bit, two 256-bit or four
 /// 128-bit accumulators) folded in one fixed tree. Tile shapes differ by width and position, never the order within an element.
 /// </remarks>
-internal static class Gemm
+internal static partial class Gemm
 {
     /// <summary>Partial sums of every dot product: lane <c>l</c> adds the steps <c>p ≡ l (mod 16)</c>, in order.</summary>
     private const int VirtualLanes = 16;
@@ -46,19 +47,35 @@ internal static class Gemm
             Multiply(a, k, 1, transposed, c, m, n, k);
             return;
         }
-        ref float a0 = ref MemoryMarshal.GetReference(a);
-        ref float b0 = ref MemoryMarshal.GetReference(b);
-        ref float c0 = ref MemoryMarshal.GetReference(c);
+        int parts = Parts((long)m * n * k, Math.Max(n / DotGrain, m / 4));
+        if (parts > 1 && WorkerPool.TryEnter(parts))
+        {
+            try
+            {
+                DotJob.Run(a, b, c, m, n, k, parts);
+            }
+            finally
+            {
+                WorkerPool.Exit();
+            }
+            return;
+        }
+        MultiplyTransposed(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), m, n, k, 0, n);
+    }
+
+    /// <summary>Columns <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> of <c>c = a·bᵀ</c> at <see cref="Simd.Width"/>.</summary>
+    private static void MultiplyTransposed(ref float a0, ref float b0, ref float c0, int m, int n, int k, int columnsStart, int columnsEnd)
+    {
         switch (Simd.Width)
         {
             case 512:
-                MultiplyTransposed<V512>(ref a0, ref b0, ref c0, m, n, k, 0, n);
+                MultiplyTransposed<V512>(ref a0, ref b0, ref c0, m, n, k, columnsStart, columnsEnd);
                 break;
             case 256:
-                MultiplyTransposed<V256>(ref a0, ref b0, ref c0, m, n, k, 0, n);
+                MultiplyTransposed<V256>(ref a0, ref b0, ref c0, m, n, k, columnsStart, columnsEnd);
                 break;
             default:
-                MultiplyTransposed<V128>(ref a0, ref b0, ref c0, m, n, k, 0, n);
+                MultiplyTransposed<V128>(ref a0, ref b0, ref c0, m, n, k, columnsStart, columnsEnd);
                 break;
         }
     }
@@ -77,14 +94,21 @@ internal static class Gemm
     public static bool Multiply(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         ReadOnlySpan<float> penalized = default, float l1 = 0, float l2 = 0)
     {
+        int parts = Parts((long)m * n * k, n / AxpyGrain);
+        if (parts > 1 && WorkerPool.TryEnter(parts))
+        {
+            try
+            {
+                return AxpyJob.Run(a, aRow, aColumn, b, c, m, n, k, penalized, l1, 2f * l2, parts);
+            }
+            finally
+            {
+                WorkerPool.Exit();
+            }
+        }
         var product = new Product(ref MemoryMarshal.GetReference(a), aRow, aColumn, ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c),
             ref MemoryMarshal.GetReference(penalized), !penalized.IsEmpty, l1, 2f * l2, m, n, k);
-        return Simd.Width switch
-        {
-            512 => product.Columns<V512>(0, n),
-            256 => product.Columns<V256>(0, n),
-            _ => product.Columns<V128>(0, n),
-        };
+        return product.Columns(0, n);
     }
 
     private static void MultiplyTransposed<T>(ref float a0, ref float b0, ref float c0, int m, int n, int k, int columnsStart, int columnsEnd)
@@ -259,6 +283,14 @@ internal static class Gemm
     private readonly ref struct Product(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, ref float w0, bool penalize, float l1, float twiceL2, int m, int n, int k)
     {
         private readonly ref float _a0 = ref a0, _b0 = ref b0, _c0 = ref c0, _w0 = ref w0;
+
+        /// <summary>Columns <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> of <c>c</c> at <see cref="Simd.Width"/>.</summary>
+        public bool Columns(int columnsStart, int columnsEnd) => Simd.Width switch
+        {
+            512 => Columns<V512>(columnsStart, columnsEnd),
+            256 => Columns<V256>(columnsStart, columnsEnd),
+            _ => Columns<V128>(columnsStart, columnsEnd),
+        };
 
         /// <summary>Columns <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> of <c>c</c>; returns whether every value stored is finite.</summary>
         public bool Columns<T>(int columnsStart, int columnsEnd) where T : struct, IVector<T>
