@@ -309,6 +309,7 @@ public sealed class NetworkCore
         Enter();
         try
         {
+            optimizer.RequireFits(_network); // the argument first: a wrong optimizer is reported as such whatever the gradients hold
             if (!Guard.AllFinite(Gradients)) Guard.ThrowNonFiniteStep(0f, _name);
             ApplyUpdate(optimizer);
         }
