@@ -8,7 +8,7 @@ using NormReg.Kernels;
 namespace NormReg.Benchmarks;
 
 /// <summary>
-/// The core's measured FMA peak: sixteen independent accumulator chains of fused multiply-adds, so the FMA ports
+/// The core's measured FMA peak at each SIMD width (the kernels run the widest the hardware accelerates): sixteen independent accumulator chains of fused multiply-adds, so the FMA ports
 /// never wait on a previous result (latency 4 × 2 ports = 8 chains in flight suffice on current x64 cores; 16 leave
 /// margin). OperationsPerInvoke counts floating-point operations (2 per lane per FMA), so BenchmarkDotNet's time per
 /// operation is ns per FLOP and 1 / that is GFLOP/s.
@@ -18,11 +18,15 @@ public class FmaPeakBenchmarks
 {
     public const int Iterations = 1 << 16;
     private const int Chains = 16;
+    private const int Flops128 = Iterations * Chains * 4 * 2;
     private const int Flops256 = Iterations * Chains * 8 * 2;
     private const int Flops512 = Iterations * Chains * 16 * 2;
 
     // Kept in fields so the JIT cannot fold the chains; x·a + b with a < 1 converges, away from denormals and overflow.
     private float _a = 0.999f, _b = 1e-3f;
+
+    [GlobalSetup(Target = nameof(Vector128Fma))]
+    public void Setup128() => SteadyState.Reach(() => Vector128Fma());
 
     [GlobalSetup(Target = nameof(Vector256Fma))]
     public void Setup256() => SteadyState.Reach(() => Vector256Fma());
@@ -30,11 +34,42 @@ public class FmaPeakBenchmarks
     [GlobalSetup(Target = nameof(Vector512Fma))]
     public void Setup512() => SteadyState.Reach(() => Vector512Fma());
 
+    [Benchmark(Description = "FMA peak Vector128", OperationsPerInvoke = Flops128)]
+    public float Vector128Fma() => Fma128(Vector128.Create(_a), Vector128.Create(_b));
+
     [Benchmark(Description = "FMA peak Vector256", OperationsPerInvoke = Flops256)]
     public float Vector256Fma() => Fma256(Vector256.Create(_a), Vector256.Create(_b));
 
     [Benchmark(Description = "FMA peak Vector512", OperationsPerInvoke = Flops512)]
     public float Vector512Fma() => Fma512(Vector512.Create(_a), Vector512.Create(_b));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float Fma128(Vector128<float> a, Vector128<float> b)
+    {
+        Vector128<float> c0 = b, c1 = b * 2, c2 = b * 3, c3 = b * 4, c4 = b * 5, c5 = b * 6, c6 = b * 7, c7 = b * 8;
+        Vector128<float> c8 = b * 9, c9 = b * 10, c10 = b * 11, c11 = b * 12, c12 = b * 13, c13 = b * 14, c14 = b * 15, c15 = b * 16;
+        for (int i = 0; i < Iterations; i++)
+        {
+            c0 = Vector128.FusedMultiplyAdd(c0, a, b);
+            c1 = Vector128.FusedMultiplyAdd(c1, a, b);
+            c2 = Vector128.FusedMultiplyAdd(c2, a, b);
+            c3 = Vector128.FusedMultiplyAdd(c3, a, b);
+            c4 = Vector128.FusedMultiplyAdd(c4, a, b);
+            c5 = Vector128.FusedMultiplyAdd(c5, a, b);
+            c6 = Vector128.FusedMultiplyAdd(c6, a, b);
+            c7 = Vector128.FusedMultiplyAdd(c7, a, b);
+            c8 = Vector128.FusedMultiplyAdd(c8, a, b);
+            c9 = Vector128.FusedMultiplyAdd(c9, a, b);
+            c10 = Vector128.FusedMultiplyAdd(c10, a, b);
+            c11 = Vector128.FusedMultiplyAdd(c11, a, b);
+            c12 = Vector128.FusedMultiplyAdd(c12, a, b);
+            c13 = Vector128.FusedMultiplyAdd(c13, a, b);
+            c14 = Vector128.FusedMultiplyAdd(c14, a, b);
+            c15 = Vector128.FusedMultiplyAdd(c15, a, b);
+        }
+        Vector128<float> sum = ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11)) + ((c12 + c13) + (c14 + c15));
+        return Vector128.Sum(sum);
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static float Fma256(Vector256<float> a, Vector256<float> b)

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 
 namespace NormReg.Kernels;
 
@@ -17,49 +16,25 @@ public static class Activations
     public static void ReLU(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
 
     /// <summary>ReLU backward: the gradient passes where the output is positive (0 at x = 0, as PyTorch).</summary>
-    public static void ReLUBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + Vector256<float>.Count <= dx.Length; i += Vector256<float>.Count)
-            {
-                Vector256<float> positive = Vector256.GreaterThan(Vector256.Create(y.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero);
-                Vector256.ConditionalSelect(positive, Vector256.Create(dy.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero).CopyTo(dx.Slice(i));
-            }
-        }
-        for (; i < dx.Length; i++) dx[i] = y[i] > 0f ? dy[i] : 0f;
-    }
+    public static void ReLUBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => Elementwise.Apply<ReLUGradient>(y, dy, dx, 0f);
 
     /// <summary><c>y = x</c> for <c>x &gt; 0</c>, else <c>alpha·x</c>.</summary>
-    public static void LeakyReLU(ReadOnlySpan<float> x, Span<float> y, float alpha)
-    {
-        for (int i = 0; i < y.Length; i++) y[i] = x[i] > 0f ? x[i] : alpha * x[i];
-    }
+    public static void LeakyReLU(ReadOnlySpan<float> x, Span<float> y, float alpha) => Elementwise.Apply<LeakyReLUOperation>(x, x, y, alpha);
 
     /// <summary>Leaky ReLU backward, decided on the input as PyTorch does.</summary>
-    public static void LeakyReLUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float alpha)
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = x[i] > 0f ? dy[i] : alpha * dy[i];
-    }
+    public static void LeakyReLUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, float alpha) => Elementwise.Apply<LeakyReLUGradient>(x, dy, dx, alpha);
 
     /// <summary><c>y = tanh(x)</c>.</summary>
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, y);
 
     /// <summary>Tanh backward: <c>dx = dy·(1 − y²)</c>.</summary>
-    public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = dy[i] * (1f - y[i] * y[i]);
-    }
+    public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => Elementwise.Apply<TanhGradient>(y, dy, dx, 1f);
 
     /// <summary><c>y = 1 / (1 + e^-x)</c>.</summary>
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, y);
 
     /// <summary>Sigmoid backward: <c>dx = dy·y·(1 − y)</c>.</summary>
-    public static void SigmoidBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = dy[i] * y[i] * (1f - y[i]);
-    }
+    public static void SigmoidBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => Elementwise.Apply<SigmoidGradient>(y, dy, dx, 1f);
 
     /// <summary>Exact GELU, <c>y = x·Φ(x)</c> with Φ the standard normal CDF.</summary>
     public static void GELU(ReadOnlySpan<float> x, Span<float> y)
@@ -78,16 +53,23 @@ public static class Activations
         }
     }
 
-    /// <summary>Softmax of each row of <paramref name="features"/> values.</summary>
+    /// <summary>
+    /// Softmax of each row of <paramref name="features"/> values: <c>e^(x − max) / Σ e^(x − max)</c>, the sum taken in order so that every
+    /// SIMD width gives the same bits.
+    /// </summary>
     public static void Softmax(ReadOnlySpan<float> x, Span<float> y, int batch, int features)
     {
         for (int n = 0; n < batch; n++)
         {
-            TensorPrimitives.SoftMax(x.Slice(n * features, features), y.Slice(n * features, features));
+            Span<float> row = y.Slice(n * features, features);
+            ReadOnlySpan<float> xRow = x.Slice(n * features, features);
+            TensorPrimitives.Subtract(xRow, TensorPrimitives.Max(xRow), row);
+            TensorPrimitives.Exp(row, row);
+            TensorPrimitives.Divide(row, SumInOrder(row), row);
         }
     }
 
-    /// <summary>Softmax backward per row: <c>dx = y ⊙ (dy − Σ dy ⊙ y)</c>.</summary>
+    /// <summary>Softmax backward per row: <c>dx = y ⊙ (dy − Σ dy ⊙ y)</c>, the sum taken in order.</summary>
     public static void SoftmaxBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int batch, int features)
     {
         for (int n = 0; n < batch; n++)
@@ -95,10 +77,22 @@ public static class Activations
             ReadOnlySpan<float> yRow = y.Slice(n * features, features);
             ReadOnlySpan<float> dyRow = dy.Slice(n * features, features);
             Span<float> dxRow = dx.Slice(n * features, features);
-            float dot = TensorPrimitives.Dot(yRow, dyRow);
+            float dot = 0;
+            for (int j = 0; j < features; j++) dot += yRow[j] * dyRow[j];
             TensorPrimitives.Subtract(dyRow, dot, dxRow);
             TensorPrimitives.Multiply(dxRow, yRow, dxRow);
         }
+    }
+
+    /// <summary>
+    /// The values added one after another. <see cref="TensorPrimitives.Sum(ReadOnlySpan{float})"/> adds in an order that depends on the
+    /// SIMD width, so its last bits differ between machines; rows of class scores are short enough for this.
+    /// </summary>
+    internal static float SumInOrder(ReadOnlySpan<float> values)
+    {
+        float sum = 0;
+        foreach (float v in values) sum += v;
+        return sum;
     }
 
     /// <summary>Standard normal CDF through erfc, with fractional error below 1.2e-7 (Numerical Recipes' Chebyshev fit).</summary>
@@ -112,5 +106,42 @@ public static class Activations
             t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
             t * (-0.82215223 + t * 0.17087277)))))))));
         return x >= 0 ? r : 2.0 - r;
+    }
+
+    private readonly struct ReLUGradient : IElementwise
+    {
+        public static T Invoke<T>(T y, T dy, T zero) where T : struct, IVector<T> => T.Select(T.GreaterThan(y, zero), dy, zero);
+
+        public static float Invoke(float y, float dy, float zero) => y > zero ? dy : zero;
+    }
+
+    private readonly struct LeakyReLUOperation : IElementwise
+    {
+        public static T Invoke<T>(T x, T unused, T alpha) where T : struct, IVector<T> => T.Select(T.GreaterThan(x, T.Zero), x, alpha * x);
+
+        public static float Invoke(float x, float unused, float alpha) => x > 0f ? x : alpha * x;
+    }
+
+    private readonly struct LeakyReLUGradient : IElementwise
+    {
+        public static T Invoke<T>(T x, T dy, T alpha) where T : struct, IVector<T> => T.Select(T.GreaterThan(x, T.Zero), dy, alpha * dy);
+
+        public static float Invoke(float x, float dy, float alpha) => x > 0f ? dy : alpha * dy;
+    }
+
+    /// <summary><c>dy·(1 − y²)</c>.</summary>
+    private readonly struct TanhGradient : IElementwise
+    {
+        public static T Invoke<T>(T y, T dy, T one) where T : struct, IVector<T> => dy * (one - y * y);
+
+        public static float Invoke(float y, float dy, float one) => dy * (one - y * y);
+    }
+
+    /// <summary><c>dy·y·(1 − y)</c>.</summary>
+    private readonly struct SigmoidGradient : IElementwise
+    {
+        public static T Invoke<T>(T y, T dy, T one) where T : struct, IVector<T> => dy * y * (one - y);
+
+        public static float Invoke(float y, float dy, float one) => dy * y * (one - y);
     }
 }

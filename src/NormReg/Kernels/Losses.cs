@@ -36,7 +36,7 @@ public static class Losses
             float max = TensorPrimitives.Max(z);
             TensorPrimitives.Subtract(z, max, g);
             TensorPrimitives.Exp(g, g);
-            float sum = TensorPrimitives.Sum(g);
+            float sum = Activations.SumInOrder(g);
             double logSumExp = Math.Log(sum) + max;
             total += logSumExp - z[labels[n]];
             TensorPrimitives.Multiply(g, scale / sum, g);

@@ -76,7 +76,9 @@ public static class Regularization
         for (int o = 0; o < outputs; o++)
         {
             Span<float> row = weights.Slice(o * inputs, inputs);
-            float norm = TensorPrimitives.Norm(row);
+            double squares = 0; // in order and in double: TensorPrimitives.Norm's order, and so its last bits, depend on the SIMD width
+            foreach (float w in row) squares += (double)w * w;
+            float norm = (float)Math.Sqrt(squares);
             if (norm > maxValue) TensorPrimitives.Multiply(row, maxValue / (norm + 1e-7f), row);
         }
     }

@@ -180,11 +180,7 @@ public sealed class NetworkCore
             TensorPrimitives.Sigmoid(values, values);
             return;
         }
-        for (int row = 0; row < batchSize; row++)
-        {
-            Span<float> logits = values.Slice(row * OutputSize, OutputSize);
-            TensorPrimitives.SoftMax(logits, logits);
-        }
+        Activations.Softmax(values, values, batchSize, OutputSize);
     }
 
     /// <summary>
@@ -315,6 +311,7 @@ public sealed class NetworkCore
         Enter();
         try
         {
+            optimizer.RequireFits(_network); // the argument first: a wrong optimizer is reported as such whatever the gradients hold
             if (!Guard.AllFinite(Gradients)) Guard.ThrowNonFiniteStep(0f, _name);
             ApplyUpdate(optimizer);
         }

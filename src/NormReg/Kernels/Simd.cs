@@ -1,0 +1,222 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace NormReg.Kernels;
+
+/// <summary>
+/// One SIMD width for the width-generic kernels. They are written once over <c>T : struct, IVector&lt;T&gt;</c>; the JIT (and
+/// Native AOT) compiles one copy per width with every member inlined, so no interface call is left in a loop.
+/// </summary>
+internal interface IVector<TSelf> where TSelf : struct, IVector<TSelf>
+{
+    /// <summary>Floats per vector: 4, 8 or 16.</summary>
+    static abstract int Count { get; }
+
+    static abstract TSelf Zero { get; }
+
+    static abstract TSelf Create(float value);
+
+    static abstract TSelf Load(ref float source, nuint offset);
+
+    static abstract void Store(TSelf value, ref float destination, nuint offset);
+
+    /// <summary><c>left·right + addend</c>, rounded once where the hardware has fused multiply-add (see <see cref="Simd.HasFma"/>).</summary>
+    static abstract TSelf MultiplyAdd(TSelf left, TSelf right, TSelf addend);
+
+    /// <summary>Where <paramref name="mask"/>'s lanes are all ones, <paramref name="ifTrue"/>, else <paramref name="ifFalse"/>.</summary>
+    static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
+
+    static abstract TSelf GreaterThan(TSelf left, TSelf right);
+
+    static abstract TSelf LessThan(TSelf left, TSelf right);
+
+    /// <summary>The lanes folded by halves down to four: lane <c>i</c> of 16 is added to lane <c>i + 8</c>, then of 8 to <c>i + 4</c>.</summary>
+    static abstract Vector128<float> FoldToFour(TSelf value);
+
+    static abstract TSelf operator +(TSelf left, TSelf right);
+
+    static abstract TSelf operator -(TSelf left, TSelf right);
+
+    static abstract TSelf operator *(TSelf left, TSelf right);
+
+    static abstract TSelf operator /(TSelf left, TSelf right);
+}
+
+/// <summary>The kernels' SIMD width for this process, chosen once from what the hardware (or the Native AOT target) accelerates.</summary>
+internal static class Simd
+{
+    /// <summary>Bits per vector of the kernels' path: 512, 256 or 128 (128 also where nothing is accelerated, in software).</summary>
+    public static readonly int Width = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+
+    /// <summary>
+    /// Whether vector multiply-adds are fused (x64 FMA3, Arm64 AdvSimd). Every path that has it gives the same bits; without it,
+    /// products are rounded before they are added and results differ in the last bits.
+    /// </summary>
+    public static bool HasFma => Fma.IsSupported || AdvSimd.IsSupported;
+
+    /// <summary>The scalar multiply-add the kernels' tails use: fused exactly when the vectors' is (see <see cref="HasFma"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MultiplyAdd(float left, float right, float addend) => HasFma ? MathF.FusedMultiplyAdd(left, right, addend) : left * right + addend;
+
+    /// <summary>The sum of each of four vectors' lanes as <c>(e0 + e1) + (e2 + e3)</c>, one per lane of the result.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sum4(Vector128<float> s0, Vector128<float> s1, Vector128<float> s2, Vector128<float> s3)
+    {
+        if (Sse3.IsSupported) return Sse3.HorizontalAdd(Sse3.HorizontalAdd(s0, s1), Sse3.HorizontalAdd(s2, s3));
+        if (AdvSimd.Arm64.IsSupported) return AdvSimd.Arm64.AddPairwise(AdvSimd.Arm64.AddPairwise(s0, s1), AdvSimd.Arm64.AddPairwise(s2, s3));
+        return Vector128.Create(Sum(s0), Sum(s1), Sum(s2), Sum(s3));
+    }
+
+    /// <summary>The lanes of one vector added as <see cref="Sum4"/> adds them.</summary>
+    public static float Sum(Vector128<float> s) => (s.GetElement(0) + s.GetElement(1)) + (s.GetElement(2) + s.GetElement(3));
+}
+
+/// <summary>The 128-bit width: SSE/AVX on x64, AdvSimd on Arm64, software elsewhere.</summary>
+internal readonly struct V128(Vector128<float> value) : IVector<V128>
+{
+    private readonly Vector128<float> _value = value;
+
+    public static int Count => 4;
+
+    public static V128 Zero => default;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 Create(float value) => new(Vector128.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 Load(ref float source, nuint offset) => new(Vector128.LoadUnsafe(ref source, offset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(V128 value, ref float destination, nuint offset) => value._value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 MultiplyAdd(V128 left, V128 right, V128 addend) =>
+        Fma.IsSupported ? new(Fma.MultiplyAdd(left._value, right._value, addend._value))
+        : AdvSimd.IsSupported ? new(AdvSimd.FusedMultiplyAdd(addend._value, left._value, right._value))
+        : new(left._value * right._value + addend._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 Select(V128 mask, V128 ifTrue, V128 ifFalse) => new(Vector128.ConditionalSelect(mask._value, ifTrue._value, ifFalse._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 GreaterThan(V128 left, V128 right) => new(Vector128.GreaterThan(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 LessThan(V128 left, V128 right) => new(Vector128.LessThan(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> FoldToFour(V128 value) => value._value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 operator +(V128 left, V128 right) => new(left._value + right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 operator -(V128 left, V128 right) => new(left._value - right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 operator *(V128 left, V128 right) => new(left._value * right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 operator /(V128 left, V128 right) => new(left._value / right._value);
+}
+
+/// <summary>The 256-bit width: AVX2 on x64.</summary>
+internal readonly struct V256(Vector256<float> value) : IVector<V256>
+{
+    private readonly Vector256<float> _value = value;
+
+    public static int Count => 8;
+
+    public static V256 Zero => default;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 Create(float value) => new(Vector256.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 Load(ref float source, nuint offset) => new(Vector256.LoadUnsafe(ref source, offset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(V256 value, ref float destination, nuint offset) => value._value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 MultiplyAdd(V256 left, V256 right, V256 addend) =>
+        Fma.IsSupported ? new(Fma.MultiplyAdd(left._value, right._value, addend._value)) : new(left._value * right._value + addend._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 Select(V256 mask, V256 ifTrue, V256 ifFalse) => new(Vector256.ConditionalSelect(mask._value, ifTrue._value, ifFalse._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 GreaterThan(V256 left, V256 right) => new(Vector256.GreaterThan(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 LessThan(V256 left, V256 right) => new(Vector256.LessThan(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> FoldToFour(V256 value) => value._value.GetLower() + value._value.GetUpper();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 operator +(V256 left, V256 right) => new(left._value + right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 operator -(V256 left, V256 right) => new(left._value - right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 operator *(V256 left, V256 right) => new(left._value * right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 operator /(V256 left, V256 right) => new(left._value / right._value);
+}
+
+/// <summary>The 512-bit width: AVX-512 on x64.</summary>
+internal readonly struct V512(Vector512<float> value) : IVector<V512>
+{
+    private readonly Vector512<float> _value = value;
+
+    public static int Count => 16;
+
+    public static V512 Zero => default;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 Create(float value) => new(Vector512.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 Load(ref float source, nuint offset) => new(Vector512.LoadUnsafe(ref source, offset));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(V512 value, ref float destination, nuint offset) => value._value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 MultiplyAdd(V512 left, V512 right, V512 addend) =>
+        Avx512F.IsSupported ? new(Avx512F.FusedMultiplyAdd(left._value, right._value, addend._value)) : new(left._value * right._value + addend._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 Select(V512 mask, V512 ifTrue, V512 ifFalse) => new(Vector512.ConditionalSelect(mask._value, ifTrue._value, ifFalse._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 GreaterThan(V512 left, V512 right) => new(Vector512.GreaterThan(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 LessThan(V512 left, V512 right) => new(Vector512.LessThan(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> FoldToFour(V512 value)
+    {
+        Vector256<float> eight = value._value.GetLower() + value._value.GetUpper();
+        return eight.GetLower() + eight.GetUpper();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 operator +(V512 left, V512 right) => new(left._value + right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 operator -(V512 left, V512 right) => new(left._value - right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 operator *(V512 left, V512 right) => new(left._value * right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 operator /(V512 left, V512 right) => new(left._value / right._value);
+}

@@ -1,0 +1,183 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks;
+using NormReg.KernelPaths;
+using Xunit.Abstractions;
+
+namespace NormReg.Tests.KernelTests;
+
+/// <summary>
+/// Every kernel path on this machine, one child process each (tests/NormReg.KernelPaths: one Predict and one SGD TrainStep of a
+/// network whose layers reach every tile, tail and reduction): the widest the hardware has, 256 bits (AVX-512 off), 128 bits with
+/// FMA (and a preferred width of 128) and 128 bits without FMA (AVX2 off, which on .NET 10 takes FMA with it). The paths with FMA
+/// must give the same bits; every path must agree with a double-precision reference of the same step computed here.
+/// </summary>
+public sealed class KernelPathTests(ITestOutputHelper output)
+{
+    /// <summary>The switches of each path; .NET 8 names AVX-512 <c>AVX512F</c>, .NET 10 <c>AVX512</c>, so both are set.</summary>
+    private static readonly (string Name, string[] Settings)[] Paths =
+    [
+        ("widest", []),
+        ("256-bit", ["DOTNET_EnableAVX512F=0", "DOTNET_EnableAVX512=0"]),
+        ("128-bit", ["DOTNET_EnableAVX512F=0", "DOTNET_EnableAVX512=0", "DOTNET_PreferredVectorBitWidth=128"]),
+        ("128-bit without AVX2", ["DOTNET_EnableAVX2=0"]),
+    ];
+
+    [Fact]
+    public async Task Predict_and_TrainStep_give_the_same_bits_on_every_path_with_FMA_and_agree_with_the_reference()
+    {
+        Run[] runs = await Task.WhenAll(Paths.Select(path => Start(path.Name, path.Settings)));
+        foreach (Run run in runs) output.WriteLine($"{run.Name}: {run.Path}");
+
+        Run[] fused = runs.Where(r => r.Path.EndsWith("fma yes", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(fused);
+        foreach (Run run in fused.Skip(1))
+        {
+            int differing = Enumerable.Range(0, run.Values.Length).Count(i => BitConverter.SingleToInt32Bits(run.Values[i]) != BitConverter.SingleToInt32Bits(fused[0].Values[i]));
+            Assert.True(differing == 0, $"{run.Name} ({run.Path}) differs from {fused[0].Name} ({fused[0].Path}) in {differing} of {run.Values.Length} values.");
+        }
+        foreach (Run run in runs) AssertMatchesReference(run);
+    }
+
+    /// <summary>The child's results against the same Predict and SGD step in double precision, from the child's initial parameters.</summary>
+    private static void AssertMatchesReference(Run run)
+    {
+        int parameters = KernelPathsNet.ParameterCount, outputs = KernelPathsRun.Batch * KernelPathsNet.OutputSize;
+        Assert.Equal(2 * parameters + outputs + 1, run.Values.Length);
+        double[] initial = run.Values.Take(parameters).Select(v => (double)v).ToArray();
+        float[] predictions = run.Values.Skip(parameters).Take(outputs).ToArray();
+        float loss = run.Values[parameters + outputs];
+        float[] after = run.Values.Skip(parameters + outputs + 1).ToArray();
+
+        (double[] expectedOutputs, double expectedLoss, double[] gradients) = Reference(initial);
+
+        double scale = expectedOutputs.Max(Math.Abs);
+        for (int i = 0; i < outputs; i++) Assert.True(Math.Abs(predictions[i] - expectedOutputs[i]) <= 1e-5 * scale, $"{run.Name}: output {i} is {predictions[i]}, the reference {expectedOutputs[i]}.");
+        Assert.True(Math.Abs(loss - expectedLoss) <= 1e-5 * expectedLoss, $"{run.Name}: loss {loss}, the reference {expectedLoss}.");
+        double largest = gradients.Max(Math.Abs);
+        for (int i = 0; i < parameters; i++)
+        {
+            double expected = initial[i] - KernelPathsRun.LearningRate * gradients[i];
+            Assert.True(Math.Abs(after[i] - expected) <= 1e-7 + 1e-4 * KernelPathsRun.LearningRate * largest,
+                $"{run.Name}: parameter {i} after the step is {after[i]}, the reference {expected} (gradient {gradients[i]}).");
+        }
+    }
+
+    /// <summary>Predict's outputs, the mean cross-entropy and every parameter's gradient, in double precision.</summary>
+    private static (double[] Outputs, double Loss, double[] Gradients) Reference(double[] parameters)
+    {
+        (float[] inputs, int[] labels) = KernelPathsRun.Data();
+        int batch = KernelPathsRun.Batch;
+        var layers = KernelPathsNet.Architecture.Layers;
+        var activations = new List<double[]> { inputs.Select(v => (double)v).ToArray() };
+        foreach (LayerDescription layer in layers)
+        {
+            double[] x = activations[^1];
+            var y = new double[batch * layer.Outputs];
+            for (int n = 0; n < batch; n++)
+            {
+                for (int o = 0; o < layer.Outputs; o++)
+                {
+                    int at = n * layer.Outputs + o;
+                    double v = layer.Type == LayerType.Dense ? 0 : x[at];
+                    y[at] = layer.Type switch
+                    {
+                        LayerType.Dense => parameters[layer.BiasOffset + o] + Enumerable.Range(0, layer.Inputs).Sum(i => parameters[layer.WeightOffset + o * layer.Inputs + i] * x[n * layer.Inputs + i]),
+                        LayerType.LeakyReLU => v > 0 ? v : layer.Alpha * v,
+                        LayerType.Tanh => Math.Tanh(v),
+                        LayerType.Sigmoid => 1 / (1 + Math.Exp(-v)),
+                        LayerType.ReLU => Math.Max(v, 0),
+                        _ => throw new InvalidOperationException($"The reference has no {layer.Type}."),
+                    };
+                }
+            }
+            activations.Add(y);
+        }
+
+        int classes = KernelPathsNet.OutputSize;
+        double[] logits = activations[^1];
+        var dy = new double[logits.Length];
+        double loss = 0;
+        for (int n = 0; n < batch; n++)
+        {
+            double max = Enumerable.Range(0, classes).Max(c => logits[n * classes + c]);
+            double sum = Enumerable.Range(0, classes).Sum(c => Math.Exp(logits[n * classes + c] - max));
+            loss += Math.Log(sum) + max - logits[n * classes + labels[n]];
+            for (int c = 0; c < classes; c++) dy[n * classes + c] = (Math.Exp(logits[n * classes + c] - max) / sum - (c == labels[n] ? 1 : 0)) / batch;
+        }
+
+        var gradients = new double[parameters.Length];
+        for (int l = layers.Count - 1; l >= 0; l--)
+        {
+            LayerDescription layer = layers[l];
+            double[] x = activations[l], y = activations[l + 1];
+            var dx = new double[x.Length];
+            for (int n = 0; n < batch; n++)
+            {
+                for (int o = 0; o < layer.Outputs; o++)
+                {
+                    int at = n * layer.Outputs + o;
+                    double g = dy[at];
+                    switch (layer.Type)
+                    {
+                        case LayerType.Dense:
+                            gradients[layer.BiasOffset + o] += g;
+                            for (int i = 0; i < layer.Inputs; i++)
+                            {
+                                gradients[layer.WeightOffset + o * layer.Inputs + i] += g * x[n * layer.Inputs + i];
+                                dx[n * layer.Inputs + i] += g * parameters[layer.WeightOffset + o * layer.Inputs + i];
+                            }
+                            break;
+                        case LayerType.LeakyReLU:
+                            dx[at] = x[at] > 0 ? g : layer.Alpha * g;
+                            break;
+                        case LayerType.Tanh:
+                            dx[at] = g * (1 - y[at] * y[at]);
+                            break;
+                        case LayerType.Sigmoid:
+                            dx[at] = g * y[at] * (1 - y[at]);
+                            break;
+                        case LayerType.ReLU:
+                            dx[at] = y[at] > 0 ? g : 0;
+                            break;
+                    }
+                }
+            }
+            dy = dx;
+        }
+        return (logits, loss / batch, gradients);
+    }
+
+    private sealed record Run(string Name, string Path, float[] Values);
+
+    private static async Task<Run> Start(string name, string[] settings)
+    {
+        string child = Path.Combine(AppContext.BaseDirectory, "NormReg.KernelPaths.dll");
+        string file = Path.GetTempFileName();
+        try
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(child);
+            start.ArgumentList.Add(file);
+            foreach (string setting in settings)
+            {
+                string[] pair = setting.Split('=');
+                start.Environment[pair[0]] = pair[1];
+            }
+            using var process = Process.Start(start)!;
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            string text = (await stdout).Trim();
+            Assert.True(process.ExitCode == 0, $"{name}: the child exited with {process.ExitCode}:\n{text}\n{await stderr}");
+            return new Run(name, text, MemoryMarshal.Cast<byte, float>(await File.ReadAllBytesAsync(file)).ToArray());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using NormReg.Kernels;
+
+namespace NormReg.Tests.KernelTests;
+
+/// <summary>
+/// The products split over the worker pool: the same bits at one and two threads (the pool splits outputs, never a sum), nothing
+/// allocated per call on any thread, and two threads using the kernels at once finish (the second computes alone while the pool is busy).
+/// The shapes are above the size from which a product is split.
+/// </summary>
+[Collection(nameof(ParallelKernelTests))]
+public sealed class ParallelKernelTests
+{
+    /// <summary>Alone, after the other tests: it sets the process-wide <see cref="Parallelism.MaxThreads"/> and counts every thread's allocations.</summary>
+    [CollectionDefinition(nameof(ParallelKernelTests), DisableParallelization = true)]
+    public sealed class Alone;
+
+    /// <summary>Batch, inputs, outputs: wide outputs (split by columns), and few outputs with many rows (the forward split by rows).</summary>
+    public static TheoryData<int, int, int> Shapes => new() { { 130, 200, 300 }, { 1000, 517, 9 }, { 70, 1030, 101 } };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Products_give_the_same_bits_at_one_and_two_threads(int batch, int inputs, int outputs)
+    {
+        float[] x = Random(batch * inputs, 1), w = Random(outputs * inputs, 2), b = Random(outputs, 3), dy = Random(batch * outputs, 4);
+        float[][] one = Products(1), two = Products(2);
+
+        for (int product = 0; product < one.Length; product++)
+        {
+            Assert.True(one[product].AsSpan().SequenceEqual(two[product]), $"Product {product} differs between one and two threads.");
+        }
+
+        float[][] Products(int threads)
+        {
+            int before = Parallelism.MaxThreads;
+            Parallelism.MaxThreads = threads;
+            try
+            {
+                float[] y = new float[batch * outputs], dw = new float[outputs * inputs], db = new float[outputs], dx = new float[batch * inputs];
+                Dense.Forward(x, w, b, y, batch, inputs, outputs);
+                Assert.True(Dense.BackwardParameters(x, dy, dw, db, batch, inputs, outputs, w, 1e-3f, 1e-2f));
+                Dense.BackwardInput(dy, w, dx, batch, inputs, outputs);
+                return [y, dw, db, dx];
+            }
+            finally
+            {
+                Parallelism.MaxThreads = before;
+            }
+        }
+    }
+
+    [Fact]
+    public void A_split_product_allocates_nothing_on_any_thread()
+    {
+        const int batch = 128, inputs = 300, outputs = 200;
+        float[] x = Random(batch * inputs, 5), w = Random(outputs * inputs, 6), y = new float[batch * outputs], dw = new float[w.Length];
+        int before = Parallelism.MaxThreads;
+        Parallelism.MaxThreads = 2;
+        try
+        {
+            void Calls()
+            {
+                for (int i = 0; i < 20; i++)
+                {
+                    Dense.Forward(x, w, default, y, batch, inputs, outputs);
+                    Dense.BackwardParameters(x, y, dw, default, batch, inputs, outputs, w, 0, 1e-3f);
+                }
+            }
+            Calls(); // starts the worker, tiers the code up
+            Calls();
+            // Counted on every thread (the collection runs alone); one-off runtime work may allocate, but an allocation per call
+            // (24 B at least) would reach 24 B per call on average.
+            long allocated = GC.GetTotalAllocatedBytes(precise: true);
+            Calls();
+            long bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+            Assert.True(bytes < 24 * 40, $"40 split products allocated {bytes} bytes.");
+        }
+        finally
+        {
+            Parallelism.MaxThreads = before;
+        }
+    }
+
+    [Fact]
+    public async Task Two_threads_using_the_kernels_at_once_both_finish_with_the_serial_results()
+    {
+        const int batch = 128, inputs = 300, outputs = 200;
+        float[] x = Random(batch * inputs, 7), w = Random(outputs * inputs, 8);
+        var expected = new float[batch * outputs];
+        int before = Parallelism.MaxThreads;
+        Parallelism.MaxThreads = 1;
+        Dense.Forward(x, w, default, expected, batch, inputs, outputs);
+        Parallelism.MaxThreads = 2;
+        try
+        {
+            Task<bool>[] users = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
+            {
+                var y = new float[batch * outputs];
+                for (int i = 0; i < 200; i++)
+                {
+                    Dense.Forward(x, w, default, y, batch, inputs, outputs);
+                    if (!y.AsSpan().SequenceEqual(expected)) return false;
+                }
+                return true;
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+
+            bool[] results = await Task.WhenAll(users).WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.All(results, Assert.True);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = before;
+        }
+    }
+
+    [Fact]
+    public void MaxThreads_refuses_less_than_one()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Parallelism.MaxThreads = 0);
+        Assert.Contains("at least 1; got 0", e.Message);
+    }
+
+    private static float[] Random(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+    }
+}
