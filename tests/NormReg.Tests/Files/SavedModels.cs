@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using NormReg.Tests.Networks;
+using NormReg.Tests.Networks.Images;
 
 namespace NormReg.Tests.Files;
 
@@ -10,10 +11,14 @@ internal static class SavedModels
 {
     public const int Batch = 8;
 
-    /// <summary>Networks with every kind of state: z-score and min-max inputs, BatchNorm (folded and not), LayerNorm, dropout.</summary>
+    /// <summary>
+    /// Networks with every kind of state: z-score and min-max inputs (per channel on images), BatchNorm (folded into a Dense or
+    /// a Conv2D, and not), LayerNorm, dropout, augmentation.
+    /// </summary>
     public static readonly string[] Names =
     [
         nameof(BatchNormFirst), nameof(LayerNormNet), nameof(FoldedRegressor), nameof(RegularizedClassifier), nameof(ScaledIdentity), nameof(LinearClassifier),
+        nameof(NormalizedCnn), nameof(AugmentedCnn), nameof(ImageEdges),
     ];
 
     public static INetwork Create(string name, int seed = 0) => name switch
@@ -26,6 +31,9 @@ internal static class SavedModels
         nameof(ScaledIdentity) => new ScaledIdentity(Batch, seed),
         nameof(LinearClassifier) => new LinearClassifier(Batch, seed),
         nameof(SpiralNet) => new SpiralNet(Batch, seed),
+        nameof(NormalizedCnn) => new NormalizedCnn(Batch, seed),
+        nameof(AugmentedCnn) => new AugmentedCnn(Batch, seed),
+        nameof(ImageEdges) => new ImageEdges(Batch, seed),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -40,6 +48,8 @@ internal static class SavedModels
             case LayerNormNet n: n.FitNormalization(features); break;
             case RegularizedClassifier n: n.FitNormalization(features); break;
             case ScaledIdentity n: n.FitNormalization(features); break;
+            case NormalizedCnn n: n.FitNormalization(features); break;
+            case AugmentedCnn n: n.FitNormalization(features); break;
         }
         Train(net, optimizer, steps, seed: 5);
         return net;

@@ -1,5 +1,6 @@
 using System.Linq;
 using NormReg.Tests.Networks;
+using NormReg.Tests.Networks.Images;
 
 namespace NormReg.Tests.Model;
 
@@ -48,6 +49,20 @@ public sealed class ArchitectureTests
     {
         Assert.Equal(RegularizedClassifier.Architecture.Fingerprint, RegularizedClassifierWithoutDropout.Architecture.Fingerprint);
         Assert.DoesNotContain("Dropout", RegularizedClassifier.Architecture.Describe());
+    }
+
+    [Fact]
+    public void AugmentationAndSpatialDropoutDoNotChangeTheFingerprint()
+    {
+        Assert.Equal(PlainCnnForAugmented.Architecture.Fingerprint, AugmentedCnn.Architecture.Fingerprint);
+        Assert.DoesNotContain("Random", AugmentedCnn.Architecture.Describe());
+    }
+
+    [Fact]
+    public void PaddingChangesTheFingerprintOfOneStateLayout()
+    {
+        Assert.Equal(ValidPaddedTwin.Architecture.StateLength, SamePaddedTwin.Architecture.StateLength);
+        Assert.NotEqual(ValidPaddedTwin.Architecture.Fingerprint, SamePaddedTwin.Architecture.Fingerprint);
     }
 
     [Fact]

@@ -1,0 +1,19 @@
+using NormReg;
+
+namespace NormReg.Tests.Networks.Images;
+
+/// <summary>A valid convolution then global pooling: the same state layout as <see cref="SamePaddedTwin"/>, another function.</summary>
+[Network(Loss = Loss.SoftmaxCrossEntropy)]
+[Input(1, 6, 6)]
+[Conv2D(2, 3)]
+[GlobalAvgPool]
+[Dense(2)]
+public partial class ValidPaddedTwin;
+
+/// <summary><see cref="ValidPaddedTwin"/> with same padding: every parameter and statistic in the same place.</summary>
+[Network(Loss = Loss.SoftmaxCrossEntropy)]
+[Input(1, 6, 6)]
+[Conv2D(2, 3, Padding = Padding.Same)]
+[GlobalAvgPool]
+[Dense(2)]
+public partial class SamePaddedTwin;
