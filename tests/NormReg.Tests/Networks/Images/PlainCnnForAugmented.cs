@@ -2,7 +2,7 @@ using NormReg;
 
 namespace NormReg.Tests.Networks.Images;
 
-/// <summary><see cref="AugmentedCnn"/> without its training-only rows (augmentation, spatial dropout, dropout): the same inference network.</summary>
+/// <summary><c>AugmentedCnn</c> without its training-only rows (augmentation, spatial dropout, dropout): the same inference network.</summary>
 [Network(Loss = Loss.SoftmaxCrossEntropy)]
 [Input(1, 8, 8), MinMax]
 [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)]
