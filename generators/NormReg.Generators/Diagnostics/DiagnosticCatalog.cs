@@ -77,7 +77,7 @@ internal static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor MisplacedModifier = Error(
         DiagnosticIds.MisplacedModifier, "Modifier does not apply to the row before it",
         "'{0}' in network '{1}' {2}",
-        "A modifier attaches to the row before it: input scaling ([ZScore], [MinMax]) to the [Input] row, penalties ([L1], [L2], [L1L2]) to a layer with weights (Dense, BatchNorm, LayerNorm), and [MaxNorm] to a Dense layer.");
+        "A modifier attaches to the row before it: input scaling ([ZScore], [MinMax]) to the [Input] row, penalties ([L1], [L2], [L1L2]) to a layer with weights (Dense, Conv2D, BatchNorm, LayerNorm), and [MaxNorm] to a Dense or Conv2D layer.");
 
     public static readonly DiagnosticDescriptor RepeatedModifier = Error(
         DiagnosticIds.RepeatedModifier, "Row already has such a modifier",
@@ -126,7 +126,7 @@ internal static class DiagnosticCatalog
 
     public static readonly DiagnosticDescriptor DropoutAfterLastWeights = Warning(
         DiagnosticIds.DropoutAfterLastWeights, Design, "Dropout or noise after the last weight layer",
-        "'{0}' comes after the last weight layer of network '{1}' and perturbs its outputs directly; move it before the last Dense",
+        "'{0}' comes after the last weight layer of network '{1}' and perturbs its outputs directly; move it before the last Dense or Conv2D",
         "Dropout, spatial dropout or noise after the final Dense (or Conv2D) layer acts on the outputs: it zeroes or jitters predictions instead of regularizing learned features, and no weight can adapt to it.");
 
     public static readonly DiagnosticDescriptor DoubleActivation = Warning(

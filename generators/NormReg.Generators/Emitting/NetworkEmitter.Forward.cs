@@ -31,14 +31,14 @@ internal static partial class NetworkEmitter
         w.Line("{");
         w.Indent();
         w.Line("global::NormReg.ForwardMode.Training => ForwardTraining(n),");
-        bool batchNorm = plan.HasBatchNorm;
-        if (plan.UsesRandom) w.Line($"global::NormReg.ForwardMode.Sampling => {(batchNorm ? "ForwardSampling" : "ForwardTraining")}(n),{(batchNorm ? "" : " // without BatchNorm, sampling is the training pass")}");
+        bool own = plan.HasOwnSamplingPass;
+        if (plan.Samples) w.Line($"global::NormReg.ForwardMode.Sampling => {(own ? "ForwardSampling" : "ForwardTraining")}(n),{(own ? "" : $" // without BatchNorm{(c.Network.InputShape.IsImage ? " or augmentation" : "")}, sampling is the training pass")}");
         w.Line("_ => ForwardInference(n),");
         w.Close(";");
         w.Line();
         WriteForwardInference(w, c);
         WritePass(w, c, sampling: false);
-        if (plan.UsesRandom && batchNorm) WritePass(w, c, sampling: true);
+        if (own) WritePass(w, c, sampling: true);
     }
 
     private static void WriteForwardInference(SourceWriter w, EmitContext c)
@@ -107,7 +107,7 @@ internal static partial class NetworkEmitter
     {
         string drawn = c.Network.InputShape.IsImage ? "dropout, noise and augmentation" : "dropout and noise";
         w.Line(sampling
-            ? $"// Monte-Carlo sampling: {drawn} drawn, BatchNorm on its running statistics."
+            ? $"// Monte-Carlo sampling: dropout and noise drawn, {string.Join(", ", new[] { c.Plan.HasBatchNorm ? "BatchNorm on its running statistics" : null, c.Plan.Layers.Any(l => l.Layer.IsAugmentation) ? "augmentation the identity" : null }.Where(p => p is not null))}."
             : $"// Training: BatchNorm on batch statistics, {drawn} drawn, every activation kept for the backward pass.");
         w.Open($"private {ReadOnlySpan}<float> {(sampling ? "ForwardSampling" : "ForwardTraining")}(int n)");
         WriteRows(w, c, sampling);
@@ -130,6 +130,7 @@ internal static partial class NetworkEmitter
             w.Line(layer.Layer.Kind switch
             {
                 LayerKind.Flatten => "// nothing to do: the next row reads the same values as a vector",
+                LayerKind.RandomFlip or LayerKind.RandomRotation or LayerKind.RandomTranslation when sampling => $"{x}.CopyTo({y}); // augmentation is drawn in training only",
                 LayerKind.BatchNorm when sampling => BatchNormInference(layer, x, y),
                 LayerKind.BatchNorm when layer.Spatial => $"{Kernels}BatchNorm.ForwardTrainingSpatial({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {layer.InverseStdBuffer}, {RunningMean(layer)}, {RunningVariance(layer)}, n, {Int(layer.Units)}, {Int(image.Spatial)}, {Float(layer.Layer.Momentum)}, {Float(layer.Layer.Epsilon)});",
                 LayerKind.BatchNorm => $"{Kernels}BatchNorm.ForwardTraining({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {layer.InverseStdBuffer}, {RunningMean(layer)}, {RunningVariance(layer)}, n, {Int(layer.Outputs)}, {Float(layer.Layer.Momentum)}, {Float(layer.Layer.Epsilon)});",

@@ -57,7 +57,7 @@ internal static partial class NetworkEmitter
             Member(w, "PredictProbabilities(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)",
                 $"public void PredictProbabilities({Inputs}, {Span}<float> probabilities, int batchSize) => _core.PredictProbabilities(inputs, probabilities, batchSize);");
         }
-        if (c.Plan.UsesRandom)
+        if (c.Plan.Samples)
         {
             Member(w, "PredictMonteCarlo",
                 $"public void PredictMonteCarlo({Inputs}, {Span}<float> mean, {Span}<float> standardDeviation, int batchSize, int samples) => _core.PredictMonteCarlo(inputs, mean, standardDeviation, batchSize, samples);");

@@ -117,7 +117,14 @@ internal sealed record ExecutionPlan(NetworkSpec Network, EquatableArray<Planned
     /// <summary>Statistics the input scaling keeps of each kind: one per channel of an image, one per feature of a vector.</summary>
     public int ScaledFeatures => Network.InputShape.IsImage ? Network.InputShape.Channels : Network.InputSize;
 
-    public bool UsesRandom { get; init; }
+    /// <summary>
+    /// Whether inference can be sampled (Monte-Carlo dropout): dropout, spatial dropout or noise. Augmentation is drawn in
+    /// training only, so it does not count.
+    /// </summary>
+    public bool Samples => Layers.Any(l => l.Layer.Kind is LayerKind.Dropout or LayerKind.SpatialDropout or LayerKind.GaussianNoise);
+
+    /// <summary>Whether the sampling pass differs from the training pass: BatchNorm uses its running statistics there, augmentation is the identity.</summary>
+    public bool HasOwnSamplingPass => Samples && (HasBatchNorm || Layers.Any(l => l.Layer.IsAugmentation));
 
     /// <summary>Whether a BatchNorm row normalizes with batch statistics in training.</summary>
     public bool HasBatchNorm => Layers.Any(l => l.Layer.Kind == LayerKind.BatchNorm);

@@ -115,7 +115,6 @@ internal static class Planner
             StatisticsCount = statistics,
             FoldedCount = folded,
             InferenceOutputBuffer = inferenceInput,
-            UsesRandom = network.Layers.Any(l => l.IsTrainingOnly),
             BatchStatisticsLayer = Shapes.BatchStatisticsLayer(network)?.Name,
         };
     }

@@ -89,7 +89,7 @@ public sealed class LayerDescription
     /// <summary>Dense, Conv2D: offset of the [<see cref="Units"/> × <see cref="FanIn"/>] weights; BatchNorm, LayerNorm: of γ. -1 for rows without parameters.</summary>
     public int WeightOffset { get; init; } = -1;
 
-    /// <summary>Dense: offset of the bias; BatchNorm, LayerNorm: of β. -1 when there is none.</summary>
+    /// <summary>Dense, Conv2D: offset of the <see cref="Units"/> biases; BatchNorm, LayerNorm: of β. -1 when there is none.</summary>
     public int BiasOffset { get; init; } = -1;
 
     /// <summary>BatchNorm: offset of the running mean in the statistics (the running variance follows); -1 otherwise.</summary>

@@ -305,20 +305,20 @@ namespace NormReg.Tests.Networks.Images
             return _dense1.AsSpan(0, n * 3);
         }
 
-        // Monte-Carlo sampling: dropout, noise and augmentation drawn, BatchNorm on its running statistics.
+        // Monte-Carlo sampling: dropout and noise drawn, BatchNorm on its running statistics, augmentation the identity.
         private global::System.ReadOnlySpan<float> ForwardSampling(int n)
         {
             // [Input(1, 8, 8), MinMax], min-max scaled to [0, 1], per channel
             global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(0, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
 
             // [RandomFlip(FlipMode.Horizontal)] RandomFlip1: 1×8×8, flips left–right with probability ½ in training
-            global::NormReg.Kernels.Augmentation.RandomFlip(_core.Inputs.AsSpan(0, n * 64), _randomFlip1.AsSpan(0, n * 64), _randomFlip1Drawn.AsSpan(0, n), true, false, ref _core.Random, n, 1, 8, 8);
+            _core.Inputs.AsSpan(0, n * 64).CopyTo(_randomFlip1.AsSpan(0, n * 64)); // augmentation is drawn in training only
 
             // [RandomRotation(0.05)] RandomRotation1: 1×8×8, rotates by up to ±18° in training
-            global::NormReg.Kernels.Augmentation.RandomRotation(_randomFlip1.AsSpan(0, n * 64), _randomRotation1.AsSpan(0, n * 64), _randomRotation1Drawn.AsSpan(0, n), 0.05f, ref _core.Random, n, 1, 8, 8);
+            _randomFlip1.AsSpan(0, n * 64).CopyTo(_randomRotation1.AsSpan(0, n * 64)); // augmentation is drawn in training only
 
             // [RandomTranslation(0.1, 0.1)] RandomTranslation1: 1×8×8, shifts by up to 0.1 of the height and 0.1 of the width in training
-            global::NormReg.Kernels.Augmentation.RandomTranslation(_randomRotation1.AsSpan(0, n * 64), _randomTranslation1.AsSpan(0, n * 64), _randomTranslation1Drawn.AsSpan(0, n * 2), 0.1f, 0.1f, ref _core.Random, n, 1, 8, 8);
+            _randomRotation1.AsSpan(0, n * 64).CopyTo(_randomTranslation1.AsSpan(0, n * 64)); // augmentation is drawn in training only
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
             global::NormReg.Kernels.Conv2D.Forward(_randomTranslation1.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 36), default, _conv2D1.AsSpan(0, n * 256), _conv2D1Scratch, n, in _conv2D1Geometry);

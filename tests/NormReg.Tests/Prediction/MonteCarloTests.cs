@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using NormReg.Tests.Networks;
+using NormReg.Tests.Networks.Images;
 
 namespace NormReg.Tests.Prediction;
 
@@ -34,6 +35,33 @@ public sealed class MonteCarloTests
             Assert.Equal(s, spread[i], 1e-5);
         }
         Assert.Contains(spread, s => s > 0); // dropout and noise were drawn
+    }
+
+    [Fact]
+    public void Augmentation_is_not_sampled_only_dropout_is()
+    {
+        var random = new Random(3);
+        float[] images = [.. Enumerable.Range(0, 8 * FlipOnlyCnn.InputSize).Select(_ => (float)random.NextDouble())];
+        var net = new FlipOnlyCnn(maxBatchSize: 8, seed: 2);
+        float[] inference = new float[16], sampled = new float[16], trained = new float[16];
+
+        net.Forward(images, inference, 8, ForwardMode.Inference);
+        net.Forward(images, sampled, 8, ForwardMode.Sampling);
+#pragma warning disable NRG100 // a training pass without Backward, on purpose: its outputs show the flips drawn
+        net.Forward(images, trained, 8, ForwardMode.Training);
+#pragma warning restore NRG100
+
+        Assert.Equal(inference, sampled); // without dropout or noise, sampling is inference
+        Assert.NotEqual(inference, trained); // in training the flips are drawn (each image with probability ½)
+
+        // With dropout right before the linear head, sampled passes average to the inference output of the images as they
+        // are; passes that also flipped them would average to a mixture of flipped and unflipped outputs instead.
+        var dropping = new FlipThenDropoutCnn(maxBatchSize: 8, seed: 5);
+        float[] expected = new float[16], mean = new float[16], spread = new float[16];
+        dropping.Predict(images, expected, 8);
+        dropping.PredictMonteCarlo(images, mean, spread, 8, 400);
+        Assert.All(expected.Zip(mean, spread), t => Assert.True(Math.Abs(t.First - t.Second) <= 5 * t.Third / Math.Sqrt(400) + 1e-5,
+            $"Monte-Carlo mean {t.Second} is {Math.Abs(t.First - t.Second):G3} from the inference output {t.First} (spread {t.Third})."));
     }
 
     [Fact]
