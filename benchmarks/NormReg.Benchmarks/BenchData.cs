@@ -17,6 +17,9 @@ public sealed class NetworkData
     public required double Momentum { get; init; }
     public required float[] State { get; init; }
     public required string OnnxPath { get; init; }
+
+    /// <summary>Whether ONNX Runtime runs NormReg's own <c>ExportOnnx</c> of the weights (else PyTorch's file at <see cref="OnnxPath"/>).</summary>
+    public required bool OnnxFromNormReg { get; init; }
     public required int ReferenceBatch { get; init; }
     public required float[] ReferenceInputs { get; init; }
     public required float[] ReferenceEvalOutputs { get; init; }
@@ -78,6 +81,7 @@ public static class BenchData
             Momentum = root.GetProperty("momentum").GetDouble(),
             State = state,
             OnnxPath = Path.Combine(directory, name + ".onnx"),
+            OnnxFromNormReg = root.TryGetProperty("onnx_exporter", out JsonElement exporter) && exporter.GetString() == "normreg",
             ReferenceBatch = reference.GetProperty("batch").GetInt32(),
             ReferenceInputs = Floats(reference.GetProperty("inputs")),
             ReferenceEvalOutputs = Floats(reference.GetProperty("eval_outputs")),
@@ -85,6 +89,20 @@ public static class BenchData
             ReferenceTrainLoss = reference.TryGetProperty("train_loss", out JsonElement l) ? l.GetDouble() : null,
             StateAfterStep = File.Exists(step1) ? ReadFloats(step1) : null,
         };
+    }
+
+    /// <summary>
+    /// The ONNX model ONNX Runtime runs for <paramref name="data"/>: PyTorch's file, or, for a network PyTorch wrote no file
+    /// for, <c>ExportOnnx</c> of a network from <paramref name="create"/> after restoring <paramref name="data"/>'s weights into it.
+    /// </summary>
+    public static byte[] OnnxModel(NetworkData data, Func<INetwork> create)
+    {
+        if (!data.OnnxFromNormReg) return File.ReadAllBytes(data.OnnxPath);
+        INetwork network = create();
+        network.RestoreState(data.State);
+        using var stream = new MemoryStream();
+        network.ExportOnnx(stream);
+        return stream.ToArray();
     }
 
     private static float[] Floats(JsonElement array) => array.EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();

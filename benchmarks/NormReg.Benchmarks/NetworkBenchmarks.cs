@@ -4,13 +4,13 @@ using BenchmarkDotNet.Attributes;
 namespace NormReg.Benchmarks;
 
 // One class per network, each timing at batch 1, 8, 32 and 128:
-//   NormRegPredict    the generated Predict (inference: dropout off, BatchNorm folded into the Dense before it)
-//   OrtPredict        ONNX Runtime on the same network and weights (exported by pytorch_bench.py)
+//   NormRegPredict    the generated Predict (inference: dropout off, BatchNorm folded into the Dense or Conv2D before it)
+//   OrtPredict        ONNX Runtime on the same network and weights (exported by pytorch_bench.py; LeNet by NormReg's ExportOnnx)
 //   NormRegTrainStep  the generated TrainStep (forward, loss, backward, L2 gradient, SGD momentum 0.9)
 // The networks load the weights pytorch_bench.py wrote, so NormReg, ONNX Runtime and PyTorch compute the same
 // function; `NormReg.Benchmarks verify` checks it. Training cycles through a pool of batches, as the PyTorch step does.
 
-/// <summary>What the three network benchmark classes share: inputs, the ONNX Runtime peer and the training pool.</summary>
+/// <summary>What the network benchmark classes share: inputs, the ONNX Runtime peer and the training pool.</summary>
 public abstract class NetworkBenchmark : IDisposable
 {
     protected const int Pool = 8;
@@ -43,12 +43,15 @@ public abstract class NetworkBenchmark : IDisposable
         return data;
     }
 
-    /// <summary>Global setup of <see cref="OrtPredict"/>: the session on the network's ONNX file, bound to this batch's arrays.</summary>
-    protected void SetupOrt(string name, int inputSize, int outputSize)
+    /// <summary>
+    /// Global setup of <see cref="OrtPredict"/>: the session on the network's ONNX model (PyTorch's file, or NormReg's export
+    /// of a network from <paramref name="create"/>, see <see cref="BenchData.OnnxModel"/>), bound to this batch's arrays.
+    /// </summary>
+    protected void SetupOrt(string name, int inputSize, int outputSize, Func<INetwork> create)
     {
         NetworkData data = Setup(name, inputSize, outputSize);
         OrtOutputs = new float[Batch * outputSize];
-        _ort = new OrtPeer(data.OnnxPath, Inputs, OrtOutputs, Batch, inputSize, outputSize);
+        _ort = new OrtPeer(BenchData.OnnxModel(data, create), Inputs, OrtOutputs, Batch);
         SteadyState.Reach(OrtPredict);
     }
 
@@ -86,7 +89,7 @@ public class MnistMlpBenchmarks : NetworkBenchmark
     }
 
     [GlobalSetup(Target = nameof(OrtPredict))]
-    public void SetupOrtPredict() => SetupOrt(nameof(MnistMlp), MnistMlp.InputSize, MnistMlp.OutputSize);
+    public void SetupOrtPredict() => SetupOrt(nameof(MnistMlp), MnistMlp.InputSize, MnistMlp.OutputSize, () => new MnistMlp(1, 5));
 
     private void CreateNetwork()
     {
@@ -126,7 +129,7 @@ public class TabularMlpBenchmarks : NetworkBenchmark
     }
 
     [GlobalSetup(Target = nameof(OrtPredict))]
-    public void SetupOrtPredict() => SetupOrt(nameof(TabularMlp), TabularMlp.InputSize, TabularMlp.OutputSize);
+    public void SetupOrtPredict() => SetupOrt(nameof(TabularMlp), TabularMlp.InputSize, TabularMlp.OutputSize, () => new TabularMlp(1, 5));
 
     private void CreateNetwork()
     {
@@ -166,7 +169,7 @@ public class WideMlpBenchmarks : NetworkBenchmark
     }
 
     [GlobalSetup(Target = nameof(OrtPredict))]
-    public void SetupOrtPredict() => SetupOrt(nameof(WideMlp), WideMlp.InputSize, WideMlp.OutputSize);
+    public void SetupOrtPredict() => SetupOrt(nameof(WideMlp), WideMlp.InputSize, WideMlp.OutputSize, () => new WideMlp(1, 5));
 
     private void CreateNetwork()
     {
@@ -183,5 +186,45 @@ public class WideMlpBenchmarks : NetworkBenchmark
     {
         int n = TrainBatch, k = Step++ & (Pool - 1);
         return _net.TrainStep(TrainInputs.AsSpan(k * n * WideMlp.InputSize, n * WideMlp.InputSize), TrainLabels.AsSpan(k * n, n), n, Optimizer);
+    }
+}
+
+[MemoryDiagnoser]
+public class LeNetBenchmarks : NetworkBenchmark
+{
+    private LeNet _net = null!;
+
+    [GlobalSetup(Target = nameof(NormRegPredict))]
+    public void SetupPredict()
+    {
+        CreateNetwork();
+        SteadyState.Reach(NormRegPredict);
+    }
+
+    [GlobalSetup(Target = nameof(NormRegTrainStep))]
+    public void SetupTrainStep()
+    {
+        CreateNetwork();
+        SteadyState.Reach(() => NormRegTrainStep());
+    }
+
+    [GlobalSetup(Target = nameof(OrtPredict))]
+    public void SetupOrtPredict() => SetupOrt(nameof(LeNet), LeNet.InputSize, LeNet.OutputSize, () => new LeNet(1, 5));
+
+    private void CreateNetwork()
+    {
+        NetworkData data = Setup(nameof(LeNet), LeNet.InputSize, LeNet.OutputSize);
+        _net = new LeNet(maxBatchSize: TrainBatch, seed: 5);
+        _net.RestoreState(data.State);
+    }
+
+    [Benchmark(Description = "NormReg Predict")]
+    public void NormRegPredict() => _net.Predict(Inputs, Outputs, Batch);
+
+    [Benchmark(Description = "NormReg TrainStep")]
+    public float NormRegTrainStep()
+    {
+        int n = TrainBatch, k = Step++ & (Pool - 1);
+        return _net.TrainStep(TrainInputs.AsSpan(k * n * LeNet.InputSize, n * LeNet.InputSize), TrainLabels.AsSpan(k * n, n), n, Optimizer);
     }
 }

@@ -2,8 +2,8 @@ using NormReg;
 
 namespace NormReg.Benchmarks;
 
-// The three networks of the benchmark, declared with the DSL. benchmarks/peers/pytorch_bench.py builds the same
-// three in PyTorch (same layer order, same loss), exports them to ONNX and writes their weights in the
+// The four networks of the benchmark, declared with the DSL. benchmarks/peers/pytorch_bench.py builds the same
+// four in PyTorch (same layer order, same loss), exports them to ONNX and writes their weights in the
 // layout of each generated file's parameter block, so all three runtimes compute the same function.
 
 /// <summary>The product's reference network: 784-256-128-10 with BatchNorm, dropout 0.2 and L2 1e-4 (PyTorch: SGD weight_decay 2e-4 on those weights).</summary>
@@ -39,3 +39,27 @@ public partial class TabularMlp;
 [ReLU]
 [Dense(10)]
 public partial class WideMlp;
+
+/// <summary>
+/// A LeNet-5-class CNN on 1 × 28 × 28 images: two 5 × 5 convolutions (6 and 16 filters) each with BatchNorm2d, ReLU and
+/// 2 × 2 max pooling, then 256-120-84-10 with ReLU and dropout 0.2.
+/// </summary>
+[Network(Loss = Loss.SoftmaxCrossEntropy)]
+[Input(1, 28, 28)]
+[Conv2D(6, 5, UseBias = false)]
+[BatchNorm]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(16, 5, UseBias = false)]
+[BatchNorm]
+[ReLU]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(120)]
+[ReLU]
+[Dropout(0.2)]
+[Dense(84)]
+[ReLU]
+[Dropout(0.2)]
+[Dense(10)]
+public partial class LeNet;

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.ML.OnnxRuntime;
 
 namespace NormReg.Benchmarks;
@@ -16,7 +18,12 @@ public sealed class OrtPeer : IDisposable
     private readonly OrtValue _output;
     private readonly OrtIoBinding _binding;
 
-    public OrtPeer(string onnxPath, float[] inputs, float[] outputs, int batch, int inputSize, int outputSize)
+    /// <summary>
+    /// A session on the ONNX <paramref name="model"/>, its <c>input</c> and <c>output</c> bound to
+    /// <paramref name="inputs"/> and <paramref name="outputs"/> in the shapes the model declares ([batch, features] or
+    /// [batch, channels, height, width]) with <paramref name="batch"/> samples.
+    /// </summary>
+    public OrtPeer(byte[] model, float[] inputs, float[] outputs, int batch)
     {
         using var options = new SessionOptions
         {
@@ -25,9 +32,9 @@ public sealed class OrtPeer : IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        _session = new InferenceSession(onnxPath, options);
-        _input = OrtValue.CreateTensorValueFromMemory(inputs, new long[] { batch, inputSize });
-        _output = OrtValue.CreateTensorValueFromMemory(outputs, new long[] { batch, outputSize });
+        _session = new InferenceSession(model, options);
+        _input = OrtValue.CreateTensorValueFromMemory(inputs, Shape("input", _session.InputMetadata, batch, inputs.Length));
+        _output = OrtValue.CreateTensorValueFromMemory(outputs, Shape("output", _session.OutputMetadata, batch, outputs.Length));
         _binding = _session.CreateIoBinding();
         _binding.BindInput("input", _input);
         _binding.BindOutput("output", _output);
@@ -43,5 +50,17 @@ public sealed class OrtPeer : IDisposable
         _output.Dispose();
         _runOptions.Dispose();
         _session.Dispose();
+    }
+
+    /// <summary>The declared shape of <paramref name="name"/> with <paramref name="batch"/> as its first dimension, checked against the array's length.</summary>
+    private static long[] Shape(string name, IReadOnlyDictionary<string, NodeMetadata> metadata, int batch, int length)
+    {
+        long[] shape = [batch, .. metadata[name].Dimensions.Skip(1).Select(d => (long)d)];
+        long count = shape.Aggregate(1L, (a, d) => a * d);
+        if (count != length)
+        {
+            throw new ArgumentException($"The model's {name} is [{string.Join(", ", metadata[name].Dimensions)}], {count} values at batch {batch}; the array holds {length}.");
+        }
+        return shape;
     }
 }

@@ -32,9 +32,11 @@ public static class Verify
         checks.AddRange(Network(new MnistMlp(8, 5), BenchData.Load(nameof(MnistMlp))));
         checks.AddRange(Network(new TabularMlp(8, 5), BenchData.Load(nameof(TabularMlp))));
         checks.AddRange(Network(new WideMlp(8, 5), BenchData.Load(nameof(WideMlp))));
+        checks.AddRange(Network(new LeNet(8, 5), BenchData.Load(nameof(LeNet))));
         checks.AddRange(Allocations(nameof(MnistMlp), new MnistMlp(128, 5), minimumTrainBatch: 2));
         checks.AddRange(Allocations(nameof(TabularMlp), new TabularMlp(128, 5), minimumTrainBatch: 1));
         checks.AddRange(Allocations(nameof(WideMlp), new WideMlp(128, 5), minimumTrainBatch: 1));
+        checks.AddRange(Allocations(nameof(LeNet), new LeNet(128, 5), minimumTrainBatch: 1));
         foreach (Check c in checks)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -67,7 +69,7 @@ public static class Verify
         yield return new Check(data.Name, "NormReg Predict vs PyTorch eval", MaxDifference(outputs, expected), tolerance);
 
         var ortOutputs = new float[batch * data.OutputSize];
-        using (var ort = new OrtPeer(data.OnnxPath, (float[])data.ReferenceInputs.Clone(), ortOutputs, batch, data.InputSize, data.OutputSize))
+        using (var ort = new OrtPeer(BenchData.OnnxModel(data, () => net), (float[])data.ReferenceInputs.Clone(), ortOutputs, batch))
         {
             ort.Run();
         }

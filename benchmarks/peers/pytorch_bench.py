@@ -1,15 +1,16 @@
 #!/usr/bin/python3
 """PyTorch side of the NormReg benchmark (benchmarks/run.sh runs it; see benchmarks/README.md).
 
-Builds the three benchmark networks of benchmarks/NormReg.Benchmarks/Networks.cs in PyTorch from a fixed
+Builds the four benchmark networks of benchmarks/NormReg.Benchmarks/Networks.cs in PyTorch from a fixed
 seed and then, in one process:
 
   models  writes for each network NAME into --models:
-            NAME.onnx        the eval-mode network (opset 13, dynamic batch) for ONNX Runtime
+            NAME.onnx        the eval-mode network (opset 13, dynamic batch) for ONNX Runtime; not for LeNet,
+                             whose ONNX graph is NormReg's own ExportOnnx of the same weights
             NAME.state.bin   float32 little-endian, the generated network's state layout: every parameter in
-                             row order (Linear weight [out x in] row-major, then bias; BatchNorm gamma, then
-                             beta), then the statistics (BatchNorm running mean, then running variance), i.e.
-                             what the generated RestoreState takes
+                             row order (Linear weight [out x in] row-major, then bias; Conv2d weight
+                             [out x in x kh x kw]; BatchNorm gamma, then beta), then the statistics (BatchNorm
+                             running mean, then running variance), i.e. what the generated RestoreState takes
             NAME.json        sizes, training set-up and reference numbers (eval outputs of a fixed batch;
                              for networks without dropout the loss of one SGD step and NAME.step1.bin, the
                              state after it) that `NormReg.Benchmarks verify` checks NormReg and ORT against
@@ -87,21 +88,34 @@ def wide_mlp():
     return nn.Sequential(nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10))
 
 
-# name -> (builder, loss, L2 lambda per Linear index in Keras units (NormReg [L2(l)]), has dropout)
+def lenet():
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, bias=False), nn.BatchNorm2d(6), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5, bias=False), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(256, 120), nn.ReLU(), nn.Dropout(0.2),
+        nn.Linear(120, 84), nn.ReLU(), nn.Dropout(0.2),
+        nn.Linear(84, 10))
+
+
+# name -> (builder, input shape per sample, loss, L2 lambda per Linear index in Keras units (NormReg [L2(l)]),
+#          has dropout, ONNX file written by torch.onnx.export (else NormReg's ExportOnnx makes it))
 NETWORKS = {
-    "MnistMlp": (mnist_mlp, "cross_entropy", {0: 1e-4, 1: 1e-4}, True),
-    "TabularMlp": (tabular_mlp, "mse", {}, False),
-    "WideMlp": (wide_mlp, "cross_entropy", {}, False),
+    "MnistMlp": (mnist_mlp, (784,), "cross_entropy", {0: 1e-4, 1: 1e-4}, True, True),
+    "TabularMlp": (tabular_mlp, (16,), "mse", {}, False, True),
+    "WideMlp": (wide_mlp, (1024,), "cross_entropy", {}, False, True),
+    "LeNet": (lenet, (1, 28, 28), "cross_entropy", {}, True, False),
 }
+BATCHNORMS = (nn.BatchNorm1d, nn.BatchNorm2d)
 
 
 def build(name, seed):
-    builder, _, _, _ = NETWORKS[name]
+    builder = NETWORKS[name][0]
     torch.manual_seed(seed)
     model = builder()
     with torch.no_grad():
         for m in model.modules():
-            if isinstance(m, nn.BatchNorm1d):
+            if isinstance(m, BATCHNORMS):
                 # Non-trivial affine and running statistics, so the fold at inference is really exercised.
                 m.weight.uniform_(0.5, 1.5)
                 m.bias.uniform_(-0.2, 0.2)
@@ -110,7 +124,8 @@ def build(name, seed):
     return model
 
 
-def has_batchnorm(model):
+def needs_two_samples(model):
+    """BatchNorm1d cannot train on one sample; BatchNorm2d can (it averages over the image too)."""
     return any(isinstance(m, nn.BatchNorm1d) for m in model.modules())
 
 
@@ -122,7 +137,7 @@ def state_vector(model):
     """The generated network's state: parameters in row order, then BatchNorm running mean and variance."""
     parts = [p.detach().reshape(-1) for p in model.parameters()]
     for m in model.modules():
-        if isinstance(m, nn.BatchNorm1d):
+        if isinstance(m, BATCHNORMS):
             parts += [m.running_mean.reshape(-1), m.running_var.reshape(-1)]
     return torch.cat(parts).to(torch.float32).contiguous()
 
@@ -135,7 +150,7 @@ def write_floats(path, tensor):
 
 def make_optimizer(name, model):
     """SGD with momentum; [L2(l)] rows are weight_decay 2*l on those weights only (Keras units, no 1/2)."""
-    _, _, l2, _ = NETWORKS[name]
+    l2 = NETWORKS[name][3]
     decayed = [layer.weight for i, layer in enumerate(linears(model)) if i in l2]
     decay = {id(layer.weight): 2.0 * l2[i] for i, layer in enumerate(linears(model)) if i in l2}
     groups = []
@@ -147,18 +162,18 @@ def make_optimizer(name, model):
 
 
 def loss_fn(name):
-    return nn.CrossEntropyLoss() if NETWORKS[name][1] == "cross_entropy" else nn.MSELoss()
+    return nn.CrossEntropyLoss() if NETWORKS[name][2] == "cross_entropy" else nn.MSELoss()
 
 
-def sizes(model):
-    ls = linears(model)
-    return ls[0].in_features, ls[-1].out_features
+def sizes(name, model):
+    """The input shape of one sample and the outputs per sample."""
+    return NETWORKS[name][1], linears(model)[-1].out_features
 
 
 def make_batch(name, model, batch, generator):
-    inputs, outputs = sizes(model)
-    x = torch.randn(batch, inputs, generator=generator)
-    if NETWORKS[name][1] == "cross_entropy":
+    shape, outputs = sizes(name, model)
+    x = torch.randn(batch, *shape, generator=generator)
+    if NETWORKS[name][2] == "cross_entropy":
         y = torch.randint(0, outputs, (batch,), generator=generator)
     else:
         y = torch.randn(batch, outputs, generator=generator)
@@ -172,15 +187,18 @@ def write_models(directory):
     for index, name in enumerate(NETWORKS):
         model = build(name, 1000 + index)
         model.eval()
-        inputs, outputs = sizes(model)
+        shape, outputs = sizes(name, model)
         state = state_vector(model)
         write_floats(os.path.join(directory, f"{name}.state.bin"), state)
 
-        dummy = torch.randn(2, inputs)
-        torch.onnx.export(model, dummy, os.path.join(directory, f"{name}.onnx"), opset_version=13,
-                          input_names=["input"], output_names=["output"],
-                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
-                          do_constant_folding=True)
+        onnx_path = os.path.join(directory, f"{name}.onnx")
+        if NETWORKS[name][5]:
+            torch.onnx.export(model, torch.randn(2, *shape), onnx_path, opset_version=13,
+                              input_names=["input"], output_names=["output"],
+                              dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
+                              do_constant_folding=True)
+        elif os.path.exists(onnx_path):
+            os.remove(onnx_path)  # NormReg.Benchmarks exports this one from the weights
 
         g = torch.Generator().manual_seed(7 + index)
         x, y = make_batch(name, model, REFERENCE_BATCH, g)
@@ -188,14 +206,15 @@ def write_models(directory):
             eval_out = model(x)
         manifest = {
             "network": name,
-            "input_size": inputs,
+            "input_size": math.prod(shape),
             "output_size": outputs,
-            "loss": NETWORKS[name][1],
+            "loss": NETWORKS[name][2],
+            "onnx_exporter": "torch" if NETWORKS[name][5] else "normreg",
             "parameter_count": sum(p.numel() for p in model.parameters()),
             "state_length": int(state.numel()),
             "learning_rate": LEARNING_RATE,
             "momentum": MOMENTUM,
-            "l2": {str(k): v for k, v in NETWORKS[name][2].items()},
+            "l2": {str(k): v for k, v in NETWORKS[name][3].items()},
             "dense_layers": [[l.in_features, l.out_features, l.bias is not None] for l in linears(model)],
             "reference": {
                 "batch": REFERENCE_BATCH,
@@ -203,7 +222,7 @@ def write_models(directory):
                 "eval_outputs": eval_out.reshape(-1).tolist(),
             },
         }
-        if not NETWORKS[name][3]:
+        if not NETWORKS[name][4]:
             # No dropout: one training step is deterministic, so NormReg's can be checked against it.
             trained = copy.deepcopy(model)
             trained.train()
@@ -217,8 +236,9 @@ def write_models(directory):
             manifest["reference"]["train_loss"] = float(loss.item())
         with open(os.path.join(directory, f"{name}.json"), "w") as f:
             json.dump(manifest, f)
-        print(f"  {name}: {manifest['parameter_count']} parameters, state {manifest['state_length']} floats, "
-              f"ONNX {os.path.getsize(os.path.join(directory, name + '.onnx')) // 1024} KiB", flush=True)
+        onnx = f"ONNX {os.path.getsize(onnx_path) // 1024} KiB" if NETWORKS[name][5] else "ONNX from NormReg's ExportOnnx"
+        print(f"  {name}: {manifest['parameter_count']} parameters, state {manifest['state_length']} floats, {onnx}",
+              flush=True)
 
 
 # ---------------------------------------------------------------------------------------------- timing
@@ -263,8 +283,8 @@ class Timer:
 
 def time_predict(name, model, batch, timer):
     model = copy.deepcopy(model).eval()
-    inputs, _ = sizes(model)
-    x = torch.randn(batch, inputs, generator=torch.Generator().manual_seed(batch))
+    shape, _ = sizes(name, model)
+    x = torch.randn(batch, *shape, generator=torch.Generator().manual_seed(batch))
     with torch.no_grad():
         return timer.measure(lambda: model(x))
 
@@ -310,7 +330,7 @@ def loaded_blas():
         return []
 
 
-def run_timing(out_path, quick, batches):
+def run_timing(out_path, quick, batches, networks):
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     timer = Timer(quick)
@@ -335,8 +355,11 @@ def run_timing(out_path, quick, batches):
     }
     shapes = []
     for index, name in enumerate(NETWORKS):
+        if name not in networks:
+            continue
         model = build(name, 1000 + index)
-        for layer in linears(model):
+        is_mlp = not any(isinstance(m, nn.Conv2d) for m in model.modules())  # the roofline covers the MLPs' layers
+        for layer in linears(model) if is_mlp else []:
             if (layer.in_features, layer.out_features) not in shapes:
                 shapes.append((layer.in_features, layer.out_features))
         for batch in batches:
@@ -344,7 +367,7 @@ def run_timing(out_path, quick, batches):
             results["predict"].append({"network": name, "batch": batch, **r})
             print(f"  {name:<11} predict batch {batch:>3}: {r['median_ns'] / 1e3:10.2f} us", flush=True)
         for batch in batches:
-            used = max(batch, 2) if has_batchnorm(model) else batch  # BatchNorm cannot train on one sample
+            used = max(batch, 2) if needs_two_samples(model) else batch
             r = time_train(name, model, used, timer)
             results["train"].append({"network": name, "batch": batch, "batch_used": used, **r})
             print(f"  {name:<11} train   batch {used:>3}: {r['median_ns'] / 1e3:10.2f} us", flush=True)
@@ -366,6 +389,7 @@ def main():
     parser.add_argument("--out", help="time PyTorch and write the JSON results here")
     parser.add_argument("--quick", action="store_true", help="fewer, shorter timed blocks (a smoke run)")
     parser.add_argument("--batches", default=",".join(map(str, BATCHES)))
+    parser.add_argument("--networks", default=",".join(NETWORKS), help="the networks to time, comma-separated")
     args = parser.parse_args()
     if not args.models and not args.out:
         parser.error("nothing to do: give --models and/or --out")
@@ -374,7 +398,10 @@ def main():
         write_models(args.models)
     if args.out:
         print(f"PyTorch {torch.__version__}: timing, 1 thread{' (quick)' if args.quick else ''}", flush=True)
-        run_timing(args.out, args.quick, [int(b) for b in args.batches.split(",")])
+        unknown = set(args.networks.split(",")) - set(NETWORKS)
+        if unknown:
+            parser.error(f"--networks: unknown {', '.join(sorted(unknown))}; known: {', '.join(NETWORKS)}")
+        run_timing(args.out, args.quick, [int(b) for b in args.batches.split(",")], args.networks.split(","))
     return 0
 
 

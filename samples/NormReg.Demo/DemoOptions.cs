@@ -19,17 +19,18 @@ public sealed record DemoOptions(string[] Stories, int? Epochs, int Seed, string
     /// <summary>The seed when <c>--seed</c> is not given.</summary>
     public const int DefaultSeed = 1;
 
-    private static readonly string[] AllStories = [NormalizationStory.Key, RegularizationStory.Key];
+    private static readonly string[] AllStories = [NormalizationStory.Key, RegularizationStory.Key, ImageStory.Key];
 
     /// <summary>The usage text <c>--help</c> prints.</summary>
     public static string Help => $"""
-        NormReg.Demo: normalization and regularization side by side, on data the demo generates.
+        NormReg.Demo: normalization, regularization and image augmentation side by side, on data the demo generates.
 
         Usage: dotnet run --project samples/NormReg.Demo -c Release -- [options]
 
         Options:
-          --story <name>   normalization, regularization or all (default: all)
-          --epochs <n>     epochs per run for every story (default: {NormalizationStory.DefaultEpochs} for normalization, {RegularizationStory.DefaultEpochs} for regularization)
+          --story <name>   normalization, regularization, images or all (default: all)
+          --epochs <n>     epochs per run for every story (default: {NormalizationStory.DefaultEpochs} for normalization, {RegularizationStory.DefaultEpochs} for regularization,
+                           {ImageStory.DefaultEpochs} for images)
           --seed <n>       seed of the data, the initial weights and the shuffling (default: {DefaultSeed})
           --out <dir>      folder for the PNG plots (default: {DefaultOutputDirectory})
           -h, --help       show this help
@@ -84,7 +85,7 @@ public sealed record DemoOptions(string[] Stories, int? Epochs, int Seed, string
             {
                 case "--story":
                     string[]? chosen = value == "all" ? AllStories : AllStories.Contains(value) ? [value] : null;
-                    if (chosen is null) return (null, $"--story must be normalization, regularization or all; got '{value}'.");
+                    if (chosen is null) return (null, $"--story must be normalization, regularization, images or all; got '{value}'.");
                     stories = chosen;
                     break;
                 case "--epochs":

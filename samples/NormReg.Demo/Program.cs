@@ -9,8 +9,8 @@ using NormReg.Demo.Reporting;
 using NormReg.Demo.Stories;
 using Spectre.Console;
 
-// The two stories of NormReg.Gen, told with numbers from data generated here:
-// normalization makes training work, regularization makes what is learned carry over to new data.
+// The stories of NormReg.Gen, told with numbers from data generated here: normalization makes training work,
+// regularization makes what is learned carry over to new data, and augmentation carries it over to new views of images.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 (DemoOptions? options, string? error) = DemoOptions.Parse(args);
@@ -37,6 +37,7 @@ var plots = new List<string>();
 [
     (new NormalizationStory(options.Seed, options.Epochs), ResultTables.Normalization),
     (new RegularizationStory(options.Seed, options.Epochs), ResultTables.Regularization),
+    (new ImageStory(options.Seed, options.Epochs), ResultTables.Images),
 ];
 foreach ((IStory story, Func<StoryResult, Table> table) in stories.Where(s => options.Stories.Contains(s.Story.Key)))
 {

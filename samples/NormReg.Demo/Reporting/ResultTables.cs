@@ -37,6 +37,19 @@ public static class ResultTables
         return table;
     }
 
+    /// <summary>Accuracy on the training set, the upright test set and the transformed test set, and the training time, one row per variant.</summary>
+    public static Table Images(StoryResult result)
+    {
+        Table table = Create(result, "variant", "train acc", "upright test acc", "transformed test acc", "transformed loss", "time");
+        foreach (VariantResult v in result.Variants)
+        {
+            table.AddRow(
+                Name(v), Percent(v.Train.Accuracy), v.Test is Evaluation test ? Percent(test.Accuracy) : "–", Percent(v.Validation.Accuracy),
+                Loss(v.Validation.Loss), v.EpochsRun > 0 ? $"{v.Epochs[^1].Elapsed.TotalSeconds:F1} s" : "–");
+        }
+        return table;
+    }
+
     private static Table Create(StoryResult result, params string[] columns)
     {
         string epochs = result.Variants.All(v => v.EpochsRun == result.Plan.Epochs) ? $"after {result.Plan.Epochs} epochs" : $"up to {result.Plan.Epochs} epochs";
