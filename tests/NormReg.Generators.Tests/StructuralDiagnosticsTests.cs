@@ -379,6 +379,7 @@ public sealed class StructuralDiagnosticsTests
     [Theory]
     [InlineData("KeywordNames", "#pragma warning disable CS8981\nnamespace App;\n/// <summary>Holds a network.</summary>\n/// <typeparam name=\"int\">A type.</typeparam>\npublic static partial class @event<@int>\n{\n    /// <summary>A network.</summary>\n    [Network] [Input(2)] [Dense(3)] public partial class @class;\n}")]
     [InlineData("ClassNamedSpan", "namespace App;\n/// <summary>A network.</summary>\n[Network] [Input(2)] [Dense(3)] public partial class Span;")]
+    [InlineData("LowercaseName", "#pragma warning disable CS8981\nnamespace App;\n/// <summary>A network.</summary>\n[Network] [Input(2)] [Dense(3)] public partial class net;")]
     [InlineData("KeywordNamespace", "namespace @class.Nets;\n/// <summary>A network.</summary>\n[Network] [Input(2)] [Dense(3)] public partial class Net;")]
     public void Unusual_but_valid_declarations_compile_without_a_diagnostic(string name, string source)
     {
