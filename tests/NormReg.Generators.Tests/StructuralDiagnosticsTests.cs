@@ -155,6 +155,12 @@ public sealed class StructuralDiagnosticsTests
         [Dense(3)]
         public partial class Net;
         """)]
+    [InlineData("PatchesTooLargeForAnArray", """
+        [Network(Loss = Loss.MeanSquaredError)]
+        [Input(64, 2048, 2048)]
+        [{|NRG011:Conv2D(1, 3, Padding = Padding.Same)|}]
+        public partial class Net;
+        """)]
     [InlineData("RotationTooLarge", """
         [Network]
         [Input(1, 8, 8)]

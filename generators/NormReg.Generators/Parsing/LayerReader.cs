@@ -78,6 +78,13 @@ internal sealed class LayerReader(string network, string typeName, IReadOnlyColl
                 Report(DiagnosticIds.InvalidArgument, row.Location, row.Text, $"its output would hold {size} values per sample, more than an int counts");
                 return;
             }
+            // A convolution unfolds each sample's patches, channels·k² values per output pixel, into one array.
+            long patches = layer.Kind == LayerKind.Conv2D ? (long)shape.Channels * layer.Kernel * layer.Kernel * (size / layer.Units) : 0;
+            if (patches > 0x7FFFFFC7)
+            {
+                Report(DiagnosticIds.InvalidArgument, row.Location, row.Text, $"its unfolded patches would hold {patches} values per sample, more than a .NET array holds");
+                return;
+            }
             shape = Shapes.Output(layer, shape);
         }
     }

@@ -62,10 +62,17 @@ public readonly record struct ConvGeometry(int Channels, int Height, int Width, 
     /// Floats of scratch one convolution layer needs for batches up to <paramref name="maxBatchSize"/> samples, in any of
     /// <see cref="Conv2D.Forward"/>, <see cref="Conv2D.BackwardParameters"/> and <see cref="Conv2D.BackwardInput"/>.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The scratch would not fit one .NET array; the message names the sizes.</exception>
     public int ScratchLength(int maxBatchSize)
     {
-        int columns = SamplesPerProduct(maxBatchSize) * OutPixels;
-        return PatchSize * columns + Filters * columns + Filters * PatchSize;
+        long columns = (long)SamplesPerProduct(maxBatchSize) * OutPixels;
+        long length = (long)PatchSize * columns + Filters * columns + (long)Filters * PatchSize;
+        if (length > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize,
+                $"A {Channels}×{Height}×{Width} → {Filters}×{OutHeight}×{OutWidth} convolution with a {Kernel}×{Kernel} kernel needs {length} floats of scratch for its unfolded patches, more than a .NET array holds.");
+        }
+        return (int)length;
     }
 
     /// <summary>A 1 × 1 kernel at stride 1 without padding: a sample's input is its own patch matrix, [C × H·W].</summary>

@@ -150,4 +150,15 @@ public sealed class ConvKernelTests
         }
         return y;
     }
+
+    [Fact]
+    public void Scratch_that_would_not_fit_an_array_is_refused_with_the_sizes()
+    {
+        var g = ConvGeometry.Create(64, 2048, 2048, 1, 3, 1, same: true);
+
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => g.ScratchLength(1));
+
+        Assert.Contains("64×2048×2048 → 1×2048×2048", e.Message);
+        Assert.Contains("more than a .NET array holds", e.Message);
+    }
 }
