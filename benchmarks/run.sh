@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One run of the NormReg.Gen benchmark: NormReg against ONNX Runtime and PyTorch on the same networks, in one go.
 #
-#   benchmarks/run.sh                 full run (about 10 minutes on 2 cores), results in benchmarks/results/
-#   benchmarks/run.sh --quick         smoke run (about 4 minutes), results in benchmarks/results/quick/
+#   benchmarks/run.sh                 full run (about 15 minutes on 2 cores), results in benchmarks/results/
+#   benchmarks/run.sh --quick         smoke run (about 6 minutes), results in benchmarks/results/quick/
 #   benchmarks/run.sh --wait-idle     first wait (up to 30 min) for a 1-minute load average below 1.5
 #   benchmarks/run.sh --no-deploy     leave out the JIT / ReadyToRun / Native AOT / threads consumer (saves ~3 minutes)
 #   benchmarks/run.sh -- --filter '*Wide*'   extra arguments after -- go to BenchmarkDotNet
@@ -33,7 +33,7 @@ while [[ $# -gt 0 ]]; do
         --no-deploy) deploy=0 ;;
         --max-load) max_load="$2"; shift ;;
         --) shift; bdn_args=("$@"); break ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -149,7 +149,7 @@ for f in "$artifacts"/bdn/results/*-report.csv; do [[ -e $f ]] && cp "$f" "$raw/
 # ------------------------------------------------------------------------------------------ ways .NET ships, threads
 # NormReg.Deploy times Predict and TrainStep with a Stopwatch (BenchmarkDotNet cannot host Native AOT), published each
 # way .NET ships. Every mode runs on one thread; `jit-threads` is the JIT on every core (NORMREG_MAX_THREADS unset).
-rm -f "$raw"/deploy-*.json
+rm -f "$raw"/deploy-*
 deploy_failed=()
 if [[ $deploy -eq 1 ]]; then
     step "NormReg.Deploy: JIT, ReadyToRun, Native AOT (with and without IlcInstructionSet=native), threads ($profile)"

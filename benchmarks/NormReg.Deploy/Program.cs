@@ -47,6 +47,10 @@ public static class Program
             i++;
         }
         if (mode is null || output is null) throw new ArgumentException("--mode NAME and --out FILE are required.");
+        if (repetitions < 1 || blockMilliseconds <= 0)
+        {
+            throw new ArgumentException($"--repetitions must be at least 1 and --block-ms above 0; got {repetitions} and {blockMilliseconds}.");
+        }
 
         using var stream = File.Create(output);
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
