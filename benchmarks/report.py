@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Merges one benchmark run into benchmarks/results/ (run.sh calls it; see benchmarks/README.md).
 
-Reads BenchmarkDotNet's joined full JSON report (NormReg Predict/TrainStep, ONNX Runtime, FMA peak, Dense kernel),
-pytorch_bench.py's JSON and the verify JSON; writes results.md (the tables and the performance targets),
+Reads BenchmarkDotNet's joined full JSON report (NormReg Predict/TrainStep, ONNX Runtime at one and at its default
+threads, FMA peak, Dense kernel), pytorch_bench.py's JSON (one thread, and default threads), NormReg.Deploy's JSON per
+mode (JIT, ReadyToRun, Native AOT, threads) and the verify JSON; writes results.md (the tables and the performance targets),
 results.csv (one row per measurement) and prints results.md. Times are medians. A ratio is the peer's time over
 NormReg's: above 1 means NormReg is faster. Standard library only.
 """
@@ -31,6 +32,13 @@ CONV = {  # multiply-adds per sample of each convolution: output height · width
     "LeNet": [24 * 24 * 6 * 25, 8 * 8 * 16 * 150],
 }
 MLPS = [net for net in NETWORKS if net not in CONV]  # the roofline and read-bandwidth tables cover their dense layers
+# NormReg.Deploy's modes (run.sh), each against the JIT on one thread: (mode, column title)
+DEPLOY_MODES = [("jit-no-pgo", "JIT without PGO"), ("r2r", "ReadyToRun"), ("aot-native", "Native AOT, native ISA"),
+                ("aot", "Native AOT, default ISA")]
+# Most a mode may take over the JIT, on every row (issue 16)
+DEPLOY_LIMITS = {"jit-no-pgo": 1.15, "r2r": 1.15, "aot-native": 1.15, "aot": 2.0}
+# Networks whose batch-128 products are large enough to be split over threads (TabularMlp's stay on one by design)
+SCALING_NETWORKS = ["MnistMlp", "WideMlp", "LeNet"]
 BATCHES = [1, 8, 32, 128]
 # TrainStep targets per network: batch -> least ratio over PyTorch (the CNN's from the images issue)
 TRAIN_TARGETS = {net: {1: 3.0, 8: 3.0, 128: 1.0} for net in MLPS} | {"LeNet": {8: 2.0, 32: 2.0, 128: 1.0}}
@@ -76,8 +84,9 @@ def load_bdn(path):
         memory = b.get("Memory") or {}
         # DisplayInfo is "Type.'Title': JOB(characteristics) [params]"; the second job's id ends in -NoPGO.
         job = re.search(r": ([^:(]+)\(", b.get("DisplayInfo", ""))
-        no_pgo = bool(job and job.group(1).strip().endswith("-NoPGO"))
-        method = b["Method"] + ("/NoPGO" if no_pgo else "")
+        job_id = job.group(1).strip() if job else ""
+        suffix = "/NoPGO" if job_id.endswith("-NoPGO") else "/DefaultThreads" if job_id.endswith("-OrtDefaultThreads") else ""
+        method = b["Method"] + suffix
         key = (b["Type"], method, params.get("Shape"), int(params["Batch"]) if "Batch" in params else None)
         if "Network" in params:
             key += (params["Network"],)
@@ -89,11 +98,25 @@ def load_bdn(path):
     return data.get("HostEnvironmentInfo", {}), table
 
 
+def load_deploy(directory):
+    """NormReg.Deploy's deploy-MODE.json files, in run.sh's order: mode -> (meta, {(network, kind, batch): row})."""
+    modes = {}
+    for mode in ["jit", "jit-threads"] + [m for m, _ in DEPLOY_MODES]:
+        path = os.path.join(directory or "", f"deploy-{mode}.json")
+        if directory and os.path.exists(path):
+            with open(path) as f:
+                data = json.load(f)
+            modes[mode] = (data, {(r["network"], r["kind"], r["batch"]): r for r in data["rows"]})
+    return modes
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--bdn", required=True)
     ap.add_argument("--torch", required=True)
     ap.add_argument("--verify")
+    ap.add_argument("--torch-default-threads", help="pytorch_bench.py --default-threads JSON")
+    ap.add_argument("--deploy-dir", help="the folder of NormReg.Deploy's deploy-MODE.json files")
     ap.add_argument("--out-dir", required=True)
     ap.add_argument("--meta", action="append", default=[], help="KEY=VALUE lines for the run's header")
     args = ap.parse_args()
@@ -101,6 +124,11 @@ def main():
     host, bdn = load_bdn(args.bdn)
     with open(args.torch) as f:
         torch = json.load(f)
+    torch_default = None
+    if args.torch_default_threads and os.path.exists(args.torch_default_threads):
+        with open(args.torch_default_threads) as f:
+            torch_default = json.load(f)
+    deploy = load_deploy(args.deploy_dir)
     verify = None
     if args.verify and os.path.exists(args.verify):
         with open(args.verify) as f:
@@ -110,11 +138,15 @@ def main():
         r = bdn.get((f"{network}Benchmarks", method, None, batch))
         return r or {}
 
-    def torch_row(kind, network, batch):
-        for r in torch[kind]:
+    def torch_row(kind, network, batch, source=None):
+        for r in (source or torch)[kind]:
             if r["network"] == network and r["batch"] == batch:
                 return r
         return {}
+
+    def deployed(mode, network, kind, batch):
+        """NormReg.Deploy's median in ns for one mode and row, or None."""
+        return deploy[mode][1].get((network, kind, batch), {}).get("median_ns") if mode in deploy else None
 
     rows_csv = []
     md = []
@@ -129,15 +161,17 @@ def main():
     md.append(f"- PyTorch {tm['torch']} (Python {tm['python']}), {tm['threads']} intra-op / {tm['interop_threads']} "
               f"inter-op thread, BLAS: {', '.join(os.path.basename(x) for x in tm.get('blas_libraries') or []) or '?'}; "
               f"median of {tm['blocks']} blocks of ≥ {tm['block_seconds'] * 1e3:.0f} ms after warm-up")
-    md.append("- NormReg and ONNX Runtime: BenchmarkDotNet medians, MemoryDiagnoser on; ORT with 1 intra-op and 1 "
-              "inter-op thread, ORT_ENABLE_ALL, inputs and outputs bound once (IOBinding)")
+    md.append("- NormReg and ONNX Runtime: BenchmarkDotNet medians, MemoryDiagnoser on; NormReg on 1 thread "
+              "(`NORMREG_MAX_THREADS=1`), ORT with 1 intra-op and 1 inter-op thread, ORT_ENABLE_ALL, inputs and outputs "
+              "bound once (IOBinding); the threads section sets NormReg on every core against both peers at their "
+              "default thread counts")
     md.append("- Ratios are the peer's median time over NormReg's: **above 1× NormReg is faster**.")
     loads = re.findall(r"([0-9.]+) [0-9.]+ [0-9.]+ at the (start|end)", meta.get("Load average (1/5/15 min)", ""))
     busy = [f"{value} at the {when}" for value, when in loads if float(value) >= 1.5]
     if busy:
         md.append(f"- **Noisy run**: the 1-minute load average was {' and '.join(busy)} (≥ 1.5), so something else ran "
                   "on these two cores. BenchmarkDotNet runs the classes in the order Dense kernel, FMA peak, LeNet, "
-                  "MnistMlp, TabularMlp, WideMlp, after PyTorch; rows measured while the load was up are slower than they should "
+                  "MnistMlp, TabularMlp, WideMlp, after PyTorch and before NormReg.Deploy; rows measured while the load was up are slower than they should "
                   "be. Rerun with `run.sh --wait-idle` before trusting them.")
     alloc_checks = [v for v in verify or [] if "allocated" in v["check"]]
     same_checks = [v for v in verify or [] if "allocated" not in v["check"]]
@@ -199,6 +233,77 @@ def main():
     md.append("")
     md.append("BatchNorm cannot train on one sample (PyTorch raises, NormReg throws), so MnistMlp's batch-1 "
               "training row runs batch 2 on both sides.")
+    md.append("")
+
+    # ---------------------------------------------------------------- threads
+    threads = deploy["jit-threads"][0]["threads"] if "jit-threads" in deploy else None
+    md.append("## Threads: NormReg on every core against the peers at their default thread counts")
+    md.append("")
+    if threads and "jit" in deploy:
+        td = torch_default["meta"] if torch_default else {}
+        md.append(f"NormReg.Deploy under the JIT on 1 thread (`NORMREG_MAX_THREADS=1`) and on {threads} (the default, every "
+                  f"core); ONNX Runtime (BenchmarkDotNet) and PyTorch with no thread setting: ORT picks its own, PyTorch "
+                  f"used {td.get('threads', '?')} intra-op / {td.get('interop_threads', '?')} inter-op thread(s) and OpenBLAS "
+                  f"{td.get('blas_threads') or '?'}. "
+                  f"Scaling is the 1-thread time over the {threads}-thread time; the peer ratios set NormReg on "
+                  f"{threads} threads against the peer at its default.")
+        md.append("")
+        for kind, title in (("predict", "Predict"), ("train", "TrainStep")):
+            peers = ["ORT", "PyTorch"] if kind == "predict" else ["PyTorch"]
+            md.append(f"| network | batch | {title} 1 thread | {threads} threads | scaling | "
+                      + " | ".join(f"{p} default threads | vs {p}" for p in peers) + " |")
+            md.append("|---|--:|--:|--:|--:|" + "--:|--:|" * len(peers))
+            for net in NETWORKS:
+                for batch in BATCHES:
+                    one, many = deployed("jit", net, kind, batch), deployed("jit-threads", net, kind, batch)
+                    cells = [fmt_time(one), fmt_time(many), fmt_ratio(one, many)]
+                    for peer in peers:
+                        if peer == "ORT":
+                            t = ours(net, "OrtPredict/DefaultThreads", batch).get("median_ns")
+                        else:
+                            t = torch_row(kind, net, batch, torch_default).get("median_ns") if torch_default else None
+                        cells += [fmt_time(t), fmt_ratio(t, many)]
+                        rows_csv.append({"section": f"{kind}_default_threads", "runtime": peer, "network": net,
+                                         "batch": batch, "median_ns": t})
+                    md.append(f"| {net} | {batch} | " + " | ".join(cells) + " |")
+            md.append("")
+    else:
+        md.append("Not measured in this run (`run.sh --no-deploy`, or NormReg.Deploy failed: see `raw/deploy-*.log`).")
+        md.append("")
+
+    # ---------------------------------------------------------------- ways .NET ships
+    md.append("## Ways .NET ships: JIT, ReadyToRun, Native AOT")
+    md.append("")
+    worst = {}
+    if "jit" in deploy:
+        md.append("The same console program (NormReg.Deploy, Stopwatch medians after steady state), published each way, "
+                  "on one thread. Each cell is the mode's time and, in brackets, **that time over the JIT's: above 1× "
+                  "the mode is slower**. The JIT column is the default runtime (tiered compilation with Dynamic PGO).")
+        md.append("")
+        for mode, (meta, _) in deploy.items():
+            md.append(f"- `{mode}`: {meta['threads']} thread(s), widest accelerated vector {meta['widest_vector']}-bit, "
+                      f"FMA {'yes' if meta['fma'] else 'no'}, {'JIT' if meta['dynamic_code'] else 'no JIT (Native AOT)'}")
+        md.append("")
+        present = [(m, t) for m, t in DEPLOY_MODES if m in deploy]
+        md.append("| network | operation | batch | JIT | " + " | ".join(t for _, t in present) + " |")
+        md.append("|---|---|--:|--:|" + "--:|" * len(present))
+        for net in NETWORKS:
+            for kind, title in (("predict", "Predict"), ("train", "TrainStep")):
+                for batch in BATCHES:
+                    jit = deployed("jit", net, kind, batch)
+                    cells = [fmt_time(jit)]
+                    for mode, _ in present:
+                        t = deployed(mode, net, kind, batch)
+                        cells.append(f"{fmt_time(t)} ({t / jit:.2f}×)" if t and jit else "—")
+                        if t and jit and t / jit > worst.get(mode, (0, ""))[0]:
+                            worst[mode] = (t / jit, f"{net} {title} batch {batch}")
+                    md.append(f"| {net} | {title} | {batch} | " + " | ".join(cells) + " |")
+        for mode, (meta, rows) in deploy.items():
+            for (net, kind, batch), r in rows.items():
+                rows_csv.append({"section": f"deploy_{kind}", "runtime": f"NormReg {mode}", "network": net,
+                                 "batch": r["batch_used"], "median_ns": r["median_ns"]})
+    else:
+        md.append("Not measured in this run (`run.sh --no-deploy`, or NormReg.Deploy failed: see `raw/deploy-*.log`).")
     md.append("")
 
     # ---------------------------------------------------------------- roofline
@@ -353,6 +458,27 @@ def main():
             target(f"TrainStep batch {batch} ≥ {least:g}× PyTorch", net,
                    ratio(torch_row("train", net, batch).get("median_ns"),
                          ours(net, "NormRegTrainStep", batch).get("median_ns")), least)
+    for net in NETWORKS:
+        many = deployed("jit-threads", net, "predict", 128)
+        target("batch-128 Predict ≥ 1.0× ORT at its default threads (NormReg on every core)", net,
+               ratio(ours(net, "OrtPredict/DefaultThreads", 128).get("median_ns"), many), 1.0)
+    for net in NETWORKS:
+        many = deployed("jit-threads", net, "train", 128)
+        peer = torch_row("train", net, 128, torch_default).get("median_ns") if torch_default else None
+        target("TrainStep batch 128 ≥ 1.5× PyTorch at its default threads (NormReg on every core)", net,
+               ratio(peer, many), 1.5)
+    for net in SCALING_NETWORKS:
+        for kind, title in (("predict", "Predict"), ("train", "TrainStep")):
+            target(f"{title} batch 128 on {threads or '?'} threads ≥ 1.7× 1 thread", net,
+                   ratio(deployed("jit", net, kind, 128), deployed("jit-threads", net, kind, 128)), 1.7)
+    for mode, title in DEPLOY_MODES:
+        limit = DEPLOY_LIMITS[mode]
+        if mode in worst:
+            value, where = worst[mode]
+            md.append(f"| {title} ≤ {limit:g}× the JIT's time on every row (worst: {where}) | all | {value:.2f}× "
+                      f"| {'yes' if value <= limit else '**no**'} |")
+        else:
+            md.append(f"| {title} ≤ {limit:g}× the JIT's time on every row | all | — | ? |")
     if peak:
         for (i, o, batch, kernel), gf in layer_results.items():
             if min(i, o) >= 128:

@@ -1,33 +1,39 @@
 #!/usr/bin/env bash
 # One run of the NormReg.Gen benchmark: NormReg against ONNX Runtime and PyTorch on the same networks, in one go.
 #
-#   benchmarks/run.sh                 full run (about 10 minutes on 2 cores), results in benchmarks/results/
-#   benchmarks/run.sh --quick         smoke run (about 4 minutes), results in benchmarks/results/quick/
+#   benchmarks/run.sh                 full run (about 15 minutes on 2 cores), results in benchmarks/results/
+#   benchmarks/run.sh --quick         smoke run (about 6 minutes), results in benchmarks/results/quick/
 #   benchmarks/run.sh --wait-idle     first wait (up to 30 min) for a 1-minute load average below 1.5
+#   benchmarks/run.sh --no-deploy     leave out the JIT / ReadyToRun / Native AOT / threads consumer (saves ~3 minutes)
 #   benchmarks/run.sh -- --filter '*Wide*'   extra arguments after -- go to BenchmarkDotNet
 #
-# Installs what is missing (Debian's python3-torch and libopenblas0-pthread; NuGet packages through restore),
-# writes the networks' ONNX files and weights with PyTorch, checks that NormReg, ONNX Runtime and PyTorch compute
-# the same outputs, times PyTorch, then BenchmarkDotNet, and merges everything into results.md. See README.md.
+# Installs what is missing (Debian's python3-torch, libopenblas0-pthread, and clang and zlib1g-dev for Native AOT;
+# NuGet packages through restore), writes the networks' ONNX files and weights with PyTorch, checks that NormReg,
+# ONNX Runtime and PyTorch compute the same outputs, times PyTorch (one thread, then its default threads), then
+# BenchmarkDotNet, then NormReg.Deploy published each way .NET ships, and merges everything into results.md.
+# See README.md.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-# One thread for every peer: OpenMP/OpenBLAS in PyTorch (the script also sets torch's thread counts).
-export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+# One thread for every peer: OpenMP/OpenBLAS in PyTorch (the script also sets torch's thread counts), and for NormReg.
+# The default-thread rows lift these for their own processes.
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 NORMREG_MAX_THREADS=1
 
 profile=full
 wait_idle=0
+deploy=1
 max_load=1.5
 bdn_args=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) profile=quick ;;
         --wait-idle) wait_idle=1 ;;
+        --no-deploy) deploy=0 ;;
         --max-load) max_load="$2"; shift ;;
         --) shift; bdn_args=("$@"); break ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -67,6 +73,10 @@ fi
 if ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
     echo "Installing libopenblas0-pthread (PyTorch's BLAS)"
     apt_install libopenblas0-pthread
+fi
+if [[ $deploy -eq 1 ]] && { ! command -v clang >/dev/null || ! dpkg -s zlib1g-dev >/dev/null 2>&1; }; then
+    echo "Installing clang and zlib1g-dev (Native AOT's linker and libz)"
+    apt_install clang zlib1g-dev
 fi
 "$python" -c 'import torch; print(f"PyTorch {torch.__version__}")'
 dotnet --version | sed 's/^/.NET SDK /'
@@ -117,6 +127,10 @@ step "PyTorch: timing ($profile)"
 torch_args=(--out "$raw/pytorch.json")
 [[ $profile == quick ]] && torch_args+=(--quick)
 "$python" peers/pytorch_bench.py "${torch_args[@]}"
+step "PyTorch: timing at its default thread counts ($profile)"
+torch_args=(--out "$raw/pytorch-default-threads.json" --default-threads --batches 8,32,128)
+[[ $profile == quick ]] && torch_args+=(--quick)
+"$python" peers/pytorch_bench.py "${torch_args[@]}"
 
 step "BenchmarkDotNet: NormReg, ONNX Runtime, FMA peak, Dense kernel ($profile)"
 rm -rf "$artifacts/bdn"
@@ -132,6 +146,37 @@ fi
 cp "$report_json" "$raw/benchmarkdotnet.json"
 for f in "$artifacts"/bdn/results/*-report.csv; do [[ -e $f ]] && cp "$f" "$raw/benchmarkdotnet.csv"; done
 
+# ------------------------------------------------------------------------------------------ ways .NET ships, threads
+# NormReg.Deploy times Predict and TrainStep with a Stopwatch (BenchmarkDotNet cannot host Native AOT), published each
+# way .NET ships. Every mode runs on one thread; `jit-threads` is the JIT on every core (NORMREG_MAX_THREADS unset).
+rm -f "$raw"/deploy-*
+deploy_failed=()
+if [[ $deploy -eq 1 ]]; then
+    step "NormReg.Deploy: JIT, ReadyToRun, Native AOT (with and without IlcInstructionSet=native), threads ($profile)"
+    deploy_args=(--repetitions 11 --block-ms 20)
+    [[ $profile == quick ]] && deploy_args=(--repetitions 3 --block-ms 5)
+    rm -rf "$artifacts/deploy"
+    for mode in jit r2r aot-native aot; do
+        echo "publishing $mode"
+        dotnet publish NormReg.Deploy/NormReg.Deploy.csproj -c Release -nologo -clp:ErrorsOnly -p:DeployMode="$mode" \
+            -o "$artifacts/deploy/$mode" > "$raw/deploy-publish-$mode.log" 2>&1 || { cat "$raw/deploy-publish-$mode.log"; deploy_failed+=("publish $mode"); }
+    done
+    deploy_run() {  # NAME PUBLISHED-MODE [VAR=VALUE | -u VAR]...
+        local name=$1 published=$2
+        shift 2
+        echo "running $name"
+        env "$@" "$artifacts/deploy/$published/NormReg.Deploy" --mode "$name" --out "$raw/deploy-$name.json" "${deploy_args[@]}" \
+            > "$raw/deploy-$name.log" 2>&1 || { tail -n 20 "$raw/deploy-$name.log"; deploy_failed+=("run $name"); rm -f "$raw/deploy-$name.json"; }
+    }
+    deploy_run jit jit
+    deploy_run jit-threads jit -u NORMREG_MAX_THREADS
+    deploy_run jit-no-pgo jit DOTNET_TieredPGO=0
+    deploy_run r2r r2r
+    deploy_run aot-native aot-native
+    deploy_run aot aot
+    [[ ${#deploy_failed[@]} -eq 0 ]] || echo "run.sh: NormReg.Deploy failed: ${deploy_failed[*]}; its rows are missing." >&2
+fi
+
 # ------------------------------------------------------------------------------------------ report
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 elapsed=$(( $(date +%s) - started ))
@@ -142,7 +187,7 @@ bdn_version=$(grep -oP 'BenchmarkDotNet" Version="\K[^"]+' NormReg.Benchmarks/No
 
 step "Results"
 "$python" report.py --bdn "$raw/benchmarkdotnet.json" --torch "$raw/pytorch.json" --verify "$raw/verify.json" \
-    --out-dir "$results" \
+    --torch-default-threads "$raw/pytorch-default-threads.json" --deploy-dir "$raw" --out-dir "$results" \
     --meta "Run=finished $(date -u '+%Y-%m-%d %H:%M UTC'), profile $profile, commit $commit, $(( elapsed / 60 )) min $(( elapsed % 60 )) s" \
     --meta "Load average (1/5/15 min)=$load_start at the start, $load_end at the end" \
     --meta "Peers=ONNX Runtime $ort_version (NuGet Microsoft.ML.OnnxRuntime), BenchmarkDotNet $bdn_version"
@@ -153,3 +198,4 @@ if [[ $bdn_status -ne 0 ]]; then
     exit "$bdn_status"
 fi
 [[ $verified == yes ]] || exit 3
+[[ ${#deploy_failed[@]} -eq 0 ]] || exit 4

@@ -8,7 +8,9 @@ namespace NormReg.Benchmarks;
 /// <summary>
 /// ONNX Runtime measured as a user who cares about speed would run it: one intra-op and one inter-op thread,
 /// every graph optimization, and the input and output tensors bound once (I/O binding over pinned arrays), so a
-/// timed call is <c>RunWithBinding</c> alone, with no tensor created or copied per call.
+/// timed call is <c>RunWithBinding</c> alone, with no tensor created or copied per call. With the environment variable
+/// <c>NORMREG_BENCH_ORT_THREADS=default</c> (a job of its own in <see cref="Program"/>) the thread counts are left to ONNX
+/// Runtime, as a user who sets none runs it.
 /// </summary>
 public sealed class OrtPeer : IDisposable
 {
@@ -27,11 +29,14 @@ public sealed class OrtPeer : IDisposable
     {
         using var options = new SessionOptions
         {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
+        if (Environment.GetEnvironmentVariable("NORMREG_BENCH_ORT_THREADS") != "default")
+        {
+            options.IntraOpNumThreads = 1;
+            options.InterOpNumThreads = 1;
+        }
         _session = new InferenceSession(model, options);
         _input = OrtValue.CreateTensorValueFromMemory(inputs, Shape("input", _session.InputMetadata, batch, inputs.Length));
         _output = OrtValue.CreateTensorValueFromMemory(outputs, Shape("output", _session.OutputMetadata, batch, outputs.Length));

@@ -40,6 +40,9 @@ public static class Program
     /// <summary>The large dense layer shapes also timed without Dynamic PGO (see <see cref="Config"/>).</summary>
     public static readonly string[] NoPgoShapes = ["784x256", "256x128", "1024x1024"];
 
+    /// <summary>The batch sizes at which ONNX Runtime is also timed at its default thread counts (see <see cref="Config"/>).</summary>
+    public static readonly int[] OrtDefaultThreadBatches = [8, 32, 128];
+
     /// <summary>
     /// One job for every benchmark, short enough that run.sh finishes in about ten minutes on two cores: a fixed number
     /// of warm-up and measured iterations (BenchmarkDotNet picks the calls per iteration to fill the iteration time),
@@ -47,7 +50,8 @@ public static class Program
     /// Each global setup first brings its operation to steady state (<see cref="SteadyState"/>). The report reads the median.
     /// A second job runs <c>Dense.Forward</c> on the large <see cref="DenseKernelBenchmarks"/> shapes with <c>DOTNET_TieredPGO=0</c>: the code a
     /// process gets without Dynamic PGO (ReadyToRun or Native AOT code, or PGO turned off), to show how much a kernel
-    /// depends on it.
+    /// depends on it. A third job runs <c>OrtPredict</c> at <see cref="OrtDefaultThreadBatches"/> with ONNX Runtime's default thread
+    /// counts (<c>NORMREG_BENCH_ORT_THREADS=default</c>, see <see cref="OrtPeer"/>).
     /// </summary>
     private static IConfig Config(string profile)
     {
@@ -67,11 +71,18 @@ public static class Program
         Job noPgo = job
             .WithEnvironmentVariable("DOTNET_TieredPGO", "0")
             .WithId(profile + "-NoPGO");
+        Job ortDefaultThreads = job
+            .WithEnvironmentVariable("NORMREG_BENCH_ORT_THREADS", "default")
+            .WithId(profile + "-OrtDefaultThreads");
         return DefaultConfig.Instance
             .AddJob(job)
             .AddJob(noPgo)
-            .AddFilter(new SimpleFilter(b => b.Job.Id != noPgo.Id
-                || (b.Descriptor.WorkloadMethod.Name == nameof(DenseKernelBenchmarks.DenseForward) && NoPgoShapes.Contains(b.Parameters["Shape"] as string))))
+            .AddJob(ortDefaultThreads)
+            .AddFilter(new SimpleFilter(b => b.Job.Id == job.Id
+                || (b.Job.Id == noPgo.Id && b.Descriptor.WorkloadMethod.Name == nameof(DenseKernelBenchmarks.DenseForward)
+                    && NoPgoShapes.Contains(b.Parameters["Shape"] as string))
+                || (b.Job.Id == ortDefaultThreads.Id && b.Descriptor.WorkloadMethod.Name == nameof(NetworkBenchmark.OrtPredict)
+                    && OrtDefaultThreadBatches.Contains((int)b.Parameters["Batch"]))))
             .AddColumn(StatisticColumn.Median)
             .AddExporter(JsonExporter.Full)
             .WithOptions(ConfigOptions.JoinSummary);

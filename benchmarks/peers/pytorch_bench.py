@@ -17,7 +17,8 @@ seed and then, in one process:
   timing  eval-mode inference under torch.no_grad() and one training step (zero_grad, forward, loss,
           backward, SGD momentum 0.9 step) at each batch size, plus nn.functional.linear alone on every
           dense layer shape; one intra-op and one inter-op thread; medians of many timed blocks after a
-          warm-up; JSON to --out.
+          warm-up; JSON to --out. With --default-threads: the networks only (no linear), at the thread
+          counts PyTorch picks itself, as a user who sets none runs it.
 
 Only the standard library and torch (Debian's python3-torch) are needed; torch.onnx.export does not need
 the onnx module. Run it with Debian's /usr/bin/python3: when `import torch` fails, the script installs
@@ -26,6 +27,7 @@ python3-torch and libopenblas0-pthread with apt-get and runs again under /usr/bi
 
 import argparse
 import copy
+import ctypes
 import json
 import math
 import os
@@ -35,9 +37,13 @@ import subprocess
 import sys
 import time
 
-# One thread everywhere, before torch loads its BLAS and OpenMP runtimes.
+# One thread everywhere, before torch loads its BLAS and OpenMP runtimes; with --default-threads none of these is set.
+DEFAULT_THREADS = "--default-threads" in sys.argv
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
+    if DEFAULT_THREADS:
+        os.environ.pop(_var, None)
+    else:
+        os.environ[_var] = "1"
 
 DEBIAN_PYTHON = "/usr/bin/python3"
 
@@ -330,9 +336,20 @@ def loaded_blas():
         return []
 
 
+def blas_threads(libraries):
+    """The thread count OpenBLAS reports (it threads its GEMM itself, whatever torch's intra-op count), or None."""
+    for path in libraries:
+        try:
+            return ctypes.CDLL(path).openblas_get_num_threads()
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
 def run_timing(out_path, quick, batches, networks):
-    torch.set_num_threads(1)
-    torch.set_num_interop_threads(1)
+    if not DEFAULT_THREADS:
+        torch.set_num_threads(1)
+        torch.set_num_interop_threads(1)
     timer = Timer(quick)
     results = {
         "meta": {
@@ -358,7 +375,8 @@ def run_timing(out_path, quick, batches, networks):
         if name not in networks:
             continue
         model = build(name, 1000 + index)
-        is_mlp = not any(isinstance(m, nn.Conv2d) for m in model.modules())  # the roofline covers the MLPs' layers
+        # the roofline covers the MLPs' layers, on one core
+        is_mlp = not DEFAULT_THREADS and not any(isinstance(m, nn.Conv2d) for m in model.modules())
         for layer in linears(model) if is_mlp else []:
             if (layer.in_features, layer.out_features) not in shapes:
                 shapes.append((layer.in_features, layer.out_features))
@@ -379,6 +397,7 @@ def run_timing(out_path, quick, batches, networks):
             print(f"  linear {inputs}x{outputs} batch {batch}: {r['median_ns'] / 1e3:9.2f} us, {gflops:6.1f} GFLOP/s",
                   flush=True)
     results["meta"]["blas_libraries"] = loaded_blas()
+    results["meta"]["blas_threads"] = blas_threads(results["meta"]["blas_libraries"])
     with open(out_path, "w") as f:
         json.dump(results, f, indent=1)
 
@@ -390,6 +409,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer, shorter timed blocks (a smoke run)")
     parser.add_argument("--batches", default=",".join(map(str, BATCHES)))
     parser.add_argument("--networks", default=",".join(NETWORKS), help="the networks to time, comma-separated")
+    parser.add_argument("--default-threads", action="store_true",
+                        help="time the networks at PyTorch's own thread counts (no linear)")
     args = parser.parse_args()
     if not args.models and not args.out:
         parser.error("nothing to do: give --models and/or --out")
@@ -397,7 +418,8 @@ def main():
         print(f"PyTorch {torch.__version__}: writing models to {args.models}", flush=True)
         write_models(args.models)
     if args.out:
-        print(f"PyTorch {torch.__version__}: timing, 1 thread{' (quick)' if args.quick else ''}", flush=True)
+        threads = "default thread counts" if DEFAULT_THREADS else "1 thread"
+        print(f"PyTorch {torch.__version__}: timing, {threads}{' (quick)' if args.quick else ''}", flush=True)
         unknown = set(args.networks.split(",")) - set(NETWORKS)
         if unknown:
             parser.error(f"--networks: unknown {', '.join(sorted(unknown))}; known: {', '.join(NETWORKS)}")
