@@ -14,8 +14,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-# One thread for every peer: OpenMP/OpenBLAS in PyTorch (the script also sets torch's thread counts).
-export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+# One thread for every runtime: NormReg's worker pool, OpenMP/OpenBLAS in PyTorch (the script also sets torch's thread
+# counts); ONNX Runtime's session options say 1.
+export NORMREG_MAX_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 profile=full
 wait_idle=0
