@@ -28,7 +28,8 @@ public sealed class OnnxPredictionTests(ITestOutputHelper output)
             typeof(LayerNormNet), typeof(LinearClassifier), typeof(MixtureRegressor), typeof(MultiLabelNet), typeof(NoiseProbe),
             typeof(RegularizedClassifier), typeof(RegularizedClassifierWithoutDropout), typeof(ScaledIdentity), typeof(SpiralNet),
             typeof(TanhRegressor), typeof(TabularPlain), typeof(TabularZScore), typeof(TabularBatchNorm), typeof(SpiralPlain),
-            typeof(SpiralL2), typeof(SpiralDropout), typeof(SpiralBatchNorm), typeof(SpiralRegularized),
+            typeof(SpiralL2), typeof(SpiralDropout), typeof(SpiralBatchNorm), typeof(SpiralRegularized), typeof(GlyphMlp),
+            typeof(GlyphCnn), typeof(GlyphCnnBatchNorm), typeof(GlyphCnnSpatialDropout), typeof(GlyphCnnAugmented), typeof(GlyphCnnRegularized),
         ];
         Assert.Subset(types.ToHashSet(), expected.ToHashSet());
     }
