@@ -5,6 +5,7 @@ namespace NormReg.Benchmarks;
 
 // One class per network, each timing at batch 1, 8, 32 and 128:
 //   NormRegPredict    the generated Predict (inference: dropout off, BatchNorm folded into the Dense or Conv2D before it)
+//   NormRegPredictBFloat16  (784 network only) the same at WeightPrecision.BFloat16
 //   OrtPredict        ONNX Runtime on the same network and weights (exported by pytorch_bench.py; LeNet by NormReg's ExportOnnx)
 //   NormRegTrainStep  the generated TrainStep (forward, loss, backward, L2 gradient, SGD momentum 0.9)
 // The networks load the weights pytorch_bench.py wrote, so NormReg, ONNX Runtime and PyTorch compute the same
@@ -88,6 +89,14 @@ public class MnistMlpBenchmarks : NetworkBenchmark
         SteadyState.Reach(() => NormRegTrainStep());
     }
 
+    [GlobalSetup(Target = nameof(NormRegPredictBFloat16))]
+    public void SetupPredictBFloat16()
+    {
+        CreateNetwork();
+        _net.InferencePrecision = WeightPrecision.BFloat16;
+        SteadyState.Reach(NormRegPredictBFloat16);
+    }
+
     [GlobalSetup(Target = nameof(OrtPredict))]
     public void SetupOrtPredict() => SetupOrt(nameof(MnistMlp), MnistMlp.InputSize, MnistMlp.OutputSize, () => new MnistMlp(1, 5));
 
@@ -100,6 +109,10 @@ public class MnistMlpBenchmarks : NetworkBenchmark
 
     [Benchmark(Description = "NormReg Predict")]
     public void NormRegPredict() => _net.Predict(Inputs, Outputs, Batch);
+
+    /// <summary>Predict reading the two large Dense rows' weights in bfloat16 (<see cref="WeightPrecision.BFloat16"/>).</summary>
+    [Benchmark(Description = "NormReg Predict bf16")]
+    public void NormRegPredictBFloat16() => _net.Predict(Inputs, Outputs, Batch);
 
     [Benchmark(Description = "NormReg TrainStep")]
     public float NormRegTrainStep()

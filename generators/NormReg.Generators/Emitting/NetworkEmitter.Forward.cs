@@ -16,7 +16,7 @@ internal static partial class NetworkEmitter
     private static void WriteForward(SourceWriter w, EmitContext c)
     {
         ExecutionPlan plan = c.Plan;
-        if (plan.Layers.All(l => l.Layer.Kind != LayerKind.BatchNorm && !l.Layer.IsTrainingOnly))
+        if (plan.Layers.All(l => l.Layer.Kind != LayerKind.BatchNorm && !l.Layer.IsTrainingOnly && !ReadsReduced(l)))
         {
             w.Line("// The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.");
             w.Open(ForwardSignature);
@@ -44,11 +44,18 @@ internal static partial class NetworkEmitter
     private static void WriteForwardInference(SourceWriter w, EmitContext c)
     {
         ExecutionPlan plan = c.Plan;
+        bool reduces = plan.Layers.Any(ReadsReduced);
         w.Line($"// Inference: {TrainingOnlyRows(c)} the identity, BatchNorm uses its running statistics (folded into the {FoldedKinds(c)} before it where there is one).");
         w.Open($"private {ReadOnlySpan}<float> ForwardInference(int n)");
         if (c.HasFolds)
         {
             w.Line("if (_core.FoldsStale) RefreshFolds();");
+            if (!reduces) w.Line();
+        }
+        if (reduces)
+        {
+            w.Line("ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null");
+            w.Line("if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);");
             w.Line();
         }
         WriteScaling(w, c);
@@ -68,7 +75,11 @@ internal static partial class NetworkEmitter
                 case InferenceRole.FoldedWeights:
                     PlannedLayer norm = plan.Layers[i + 1];
                     w.Line($"// {layer.Layer.Row} + {norm.Layer.Row} {layer.Layer.Name} with {norm.Layer.Name} folded in: {layer.InputShape} → {layer.OutputShape}");
-                    w.Line(WeightLayerForward(layer, x, Slice("_folded", layer.FoldOffset, layer.WeightCount), Slice("_folded", layer.FoldOffset + layer.WeightCount, layer.Units), Rows(norm.OutputBuffer, norm.Outputs)));
+                    WriteInferenceForward(w, layer, x, Slice("_folded", layer.FoldOffset, layer.WeightCount), Slice("_folded", layer.FoldOffset + layer.WeightCount, layer.Units), Rows(norm.OutputBuffer, norm.Outputs));
+                    break;
+                case InferenceRole.Run when ReadsReduced(layer):
+                    w.Line(Comment(layer));
+                    WriteInferenceForward(w, layer, x, Weights(Parameters, layer), Bias(Parameters, layer), y);
                     break;
                 default:
                     w.Line(Comment(layer));
@@ -84,6 +95,7 @@ internal static partial class NetworkEmitter
         w.Line($"return {Rows(plan.InferenceOutputBuffer, plan.OutputSize)};");
         w.Close();
         w.Line();
+        if (reduces) WriteRefreshReduced(w, c);
         if (!c.HasFolds) return;
 
         w.Line($"// Folds each BatchNorm into the {FoldedKinds(c)} before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics{(c.Plan.Layers.Any(l => l.Layer.Kind == LayerKind.Conv2D) ? " (per filter for a Conv2D)" : "")}.");
@@ -95,6 +107,39 @@ internal static partial class NetworkEmitter
             w.Line($"{Kernels}BatchNorm.Fold({Weights(Parameters, dense)}, {Bias(Parameters, dense)}, {Weights(Parameters, norm)}, {Bias(Parameters, norm)}, {RunningMean(norm)}, {RunningVariance(norm)}, {Slice("_folded", dense.FoldOffset, dense.WeightCount)}, {Slice("_folded", dense.FoldOffset + dense.WeightCount, dense.Units)}, {Int(dense.FanIn)}, {Int(dense.Units)}, {Float(norm.Layer.Epsilon)});");
         }
         w.Line("_core.FoldsStale = false;");
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>
+    /// Whether inference reads <paramref name="layer"/>'s weights in bfloat16 at <c>WeightPrecision.BFloat16</c>: a Dense row whose
+    /// weights are worth halving (4096 or more, 16 KB as floats) and whose dot products are long enough for the kernel's order (more than 64 inputs).
+    /// </summary>
+    private static bool ReadsReduced(PlannedLayer layer) => layer.Layer.Kind == LayerKind.Dense && layer.Inputs > 64 && layer.WeightCount >= 4096;
+
+    /// <summary>An inference-pass Dense row that reads its bfloat16 weights when the network holds them, else <paramref name="weights"/>.</summary>
+    private static void WriteInferenceForward(SourceWriter w, PlannedLayer layer, string x, string weights, string bias, string y)
+    {
+        if (!ReadsReduced(layer))
+        {
+            w.Line(WeightLayerForward(layer, x, weights, bias, y));
+            return;
+        }
+        w.Line($"if (reduced is null) {WeightLayerForward(layer, x, weights, bias, y)}");
+        w.Line($"else {WeightLayerForward(layer, x, Slice("reduced", layer.WeightOffset, layer.WeightCount), bias, y)}");
+    }
+
+    /// <summary>Rounds the inference weights of the rows <see cref="ReadsReduced"/> picks to bfloat16, each at its weights' offset, after the folds.</summary>
+    private static void WriteRefreshReduced(SourceWriter w, EmitContext c)
+    {
+        w.Line("// Rounds the inference weights of the Dense rows read in bfloat16 (more than 64 inputs, 4096 weights or more) to nearest, ties to even.");
+        w.Open("private void RefreshReduced(ushort[] reduced)");
+        foreach (PlannedLayer layer in c.Plan.Layers.Where(ReadsReduced))
+        {
+            string source = layer.Inference == InferenceRole.FoldedWeights ? Slice("_folded", layer.FoldOffset, layer.WeightCount) : Weights(Parameters, layer);
+            w.Line($"{Kernels}BFloat16.Round({source}, {Slice("reduced", layer.WeightOffset, layer.WeightCount)}); // {layer.Layer.Row}");
+        }
+        w.Line("_core.ReducedStale = false;");
         w.Close();
         w.Line();
     }

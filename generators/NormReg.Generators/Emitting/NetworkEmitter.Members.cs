@@ -24,6 +24,7 @@ internal static partial class NetworkEmitter
         w.Line($"public {Span}<float> Parameters => _core.WritableParameters;");
         w.Line("/// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref=\"Parameters\"/>. They are overwritten, not accumulated.</summary>");
         w.Line($"public {ReadOnlySpan}<float> Gradients => _core.Gradients;");
+        Member(w, "InferencePrecision", "public global::NormReg.WeightPrecision InferencePrecision { get => _core.InferencePrecision; set => _core.InferencePrecision = value; }");
         Member(w, "StateLength", "public int StateLength => _core.StateLength;");
         Member(w, "Penalty", "public double Penalty => _core.Penalty;");
         Member(w, "CopyState(global::System.Span{float})", $"public void CopyState({Span}<float> destination) => _core.CopyState(destination);");

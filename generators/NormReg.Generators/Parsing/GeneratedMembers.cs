@@ -18,8 +18,8 @@ internal static class GeneratedMembers
         "InputSize", "OutputSize", "ParameterCount", "MaxBatchSize", "MinimumTrainingBatch", "Parameters", "Gradients",
         "Architecture", "Predict", "Classify", "Forward", "Backward", "TrainStep", "ComputeLoss", "Update", "StateLength",
         "CopyState", "RestoreState", "Penalty", "FitNormalization", "BeginNormalizationFit", "PredictProbabilities", "PredictMonteCarlo",
-        "InputStatistics", "GetDense", "GetNormalization",
-        "ForwardInference", "ForwardTraining", "ForwardSampling", "RefreshFolds");
+        "InputStatistics", "GetDense", "GetNormalization", "InferencePrecision",
+        "ForwardInference", "ForwardTraining", "ForwardSampling", "RefreshFolds", "RefreshReduced");
 
     /// <summary>
     /// Fields every network may declare, whatever its layers (the shared state is the runtime's, behind <c>_core</c>);

@@ -20,12 +20,22 @@ public static class Dense
         Check(y.Length, batch * outputs, nameof(y));
         if (!bias.IsEmpty) Check(bias.Length, outputs, nameof(bias));
         Gemm.MultiplyTransposed(x, weights, y, batch, outputs, inputs);
-        if (bias.IsEmpty) return;
-        for (int n = 0; n < batch; n++)
-        {
-            Span<float> row = y.Slice(n * outputs, outputs);
-            TensorPrimitives.Add(row, bias, row);
-        }
+        AddBias(bias, y, batch, outputs);
+    }
+
+    /// <summary>
+    /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> with the weights in
+    /// bfloat16 (<see cref="BFloat16"/>), summed in floats: the same bits as the float overload given those weights widened.
+    /// Takes more than 64 <paramref name="inputs"/>; runs on one thread.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<ushort> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
+    {
+        Check(x.Length, batch * inputs, nameof(x));
+        Check(weights.Length, outputs * inputs, nameof(weights));
+        Check(y.Length, batch * outputs, nameof(y));
+        if (!bias.IsEmpty) Check(bias.Length, outputs, nameof(bias));
+        Gemm.MultiplyTransposed(x, weights, y, batch, outputs, inputs);
+        AddBias(bias, y, batch, outputs);
     }
 
     /// <summary>
@@ -64,6 +74,16 @@ public static class Dense
         Check(weights.Length, outputs * inputs, nameof(weights));
         Check(dx.Length, batch * inputs, nameof(dx));
         Gemm.Multiply(dy, outputs, 1, weights, dx, batch, inputs, outputs);
+    }
+
+    private static void AddBias(ReadOnlySpan<float> bias, Span<float> y, int batch, int outputs)
+    {
+        if (bias.IsEmpty) return;
+        for (int n = 0; n < batch; n++)
+        {
+            Span<float> row = y.Slice(n * outputs, outputs);
+            TensorPrimitives.Add(row, bias, row);
+        }
     }
 
     /// <summary>The products read and write through unchecked references: every span is checked once, here.</summary>

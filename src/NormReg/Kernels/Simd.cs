@@ -23,6 +23,9 @@ internal interface IVector<TSelf> where TSelf : struct, IVector<TSelf>
 
     static abstract void Store(TSelf value, ref float destination, nuint offset);
 
+    /// <summary><see cref="Count"/> bfloat16 values (see <see cref="BFloat16"/>) widened exactly to floats.</summary>
+    static abstract TSelf LoadBFloat16(ref ushort source, nuint offset);
+
     /// <summary><c>left·right + addend</c>, rounded once where the hardware has fused multiply-add (see <see cref="Simd.HasFma"/>).</summary>
     static abstract TSelf MultiplyAdd(TSelf left, TSelf right, TSelf addend);
 
@@ -93,6 +96,16 @@ internal readonly struct V128(Vector128<float> value) : IVector<V128>
     public static void Store(V128 value, ref float destination, nuint offset) => value._value.StoreUnsafe(ref destination, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 LoadBFloat16(ref ushort source, nuint offset)
+    {
+        // Four values, eight bytes, each put above a zero half by interleaving.
+        Vector128<ushort> half = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref source, offset)))).AsUInt16();
+        if (Sse2.IsSupported) return new(Sse2.UnpackLow(Vector128<ushort>.Zero, half).AsSingle());
+        if (AdvSimd.Arm64.IsSupported) return new(AdvSimd.Arm64.ZipLow(Vector128<ushort>.Zero, half).AsSingle());
+        return new(Vector128.ShiftLeft(Vector128.WidenLower(half), 16).AsSingle());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128 MultiplyAdd(V128 left, V128 right, V128 addend) =>
         Fma.IsSupported ? new(Fma.MultiplyAdd(left._value, right._value, addend._value))
         : AdvSimd.IsSupported ? new(AdvSimd.FusedMultiplyAdd(addend._value, left._value, right._value))
@@ -142,6 +155,14 @@ internal readonly struct V256(Vector256<float> value) : IVector<V256>
     public static void Store(V256 value, ref float destination, nuint offset) => value._value.StoreUnsafe(ref destination, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 LoadBFloat16(ref ushort source, nuint offset)
+    {
+        Vector128<ushort> half = Vector128.LoadUnsafe(ref source, offset);
+        Vector256<uint> wide = Avx2.IsSupported ? Avx2.ConvertToVector256Int32(half).AsUInt32() : Vector256.Create(Vector128.WidenLower(half), Vector128.WidenUpper(half));
+        return new(Vector256.ShiftLeft(wide, 16).AsSingle());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256 MultiplyAdd(V256 left, V256 right, V256 addend) =>
         Fma.IsSupported ? new(Fma.MultiplyAdd(left._value, right._value, addend._value)) : new(left._value * right._value + addend._value);
 
@@ -187,6 +208,14 @@ internal readonly struct V512(Vector512<float> value) : IVector<V512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(V512 value, ref float destination, nuint offset) => value._value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 LoadBFloat16(ref ushort source, nuint offset)
+    {
+        Vector256<ushort> half = Vector256.LoadUnsafe(ref source, offset);
+        Vector512<uint> wide = Avx512F.IsSupported ? Avx512F.ConvertToVector512UInt32(half) : Vector512.Create(Vector256.WidenLower(half), Vector256.WidenUpper(half));
+        return new(Vector512.ShiftLeft(wide, 16).AsSingle());
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512 MultiplyAdd(V512 left, V512 right, V512 addend) =>

@@ -23,6 +23,21 @@ public interface INetwork
     /// <summary>Every trainable parameter, in the layout the generated file documents.</summary>
     Span<float> Parameters { get; }
 
+    /// <summary>
+    /// The precision inference reads the large Dense rows' weights in: <see cref="WeightPrecision.Float32"/> (the default), or
+    /// <see cref="WeightPrecision.BFloat16"/>, a rounded copy with half the bytes to read, summed in floats. Training, the state, model
+    /// files and ONNX exports keep the float weights. Generated networks implement it; another implementation reads floats only.
+    /// </summary>
+    /// <exception cref="NotSupportedException">An implementation without the bfloat16 store was asked for another precision.</exception>
+    WeightPrecision InferencePrecision
+    {
+        get => WeightPrecision.Float32;
+        set
+        {
+            if (value != WeightPrecision.Float32) throw new NotSupportedException($"{GetType().Name} reads its weights as Float32 only; got {value}.");
+        }
+    }
+
     /// <summary>The gradients computed by the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>.</summary>
     ReadOnlySpan<float> Gradients { get; }
 

@@ -93,6 +93,8 @@ namespace NormReg.Tests.Networks
         public global::System.Span<float> Parameters => _core.WritableParameters;
         /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
         public global::System.ReadOnlySpan<float> Gradients => _core.Gradients;
+        /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.InferencePrecision"/>
+        public global::NormReg.WeightPrecision InferencePrecision { get => _core.InferencePrecision; set => _core.InferencePrecision = value; }
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.StateLength"/>
         public int StateLength => _core.StateLength;
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.Penalty"/>
