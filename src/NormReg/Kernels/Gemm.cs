@@ -24,6 +24,9 @@ internal static partial class Gemm
     /// <summary>Dot products of at most this many steps are summed in order; longer ones in <see cref="VirtualLanes"/> partial sums.</summary>
     private const int SequentialDepth = 64;
 
+    /// <summary>Outputs fewer than this (narrower than a 256-bit vector) are computed with the batch's rows as the vector lanes.</summary>
+    private const int NarrowOutputs = 8;
+
     /// <summary>Floats of <c>b</c> a block may hold: 256 KB, a fraction of any current core's L2.</summary>
     private const int BlockFloats = 64 * 1024;
 
@@ -40,6 +43,18 @@ internal static partial class Gemm
     /// </remarks>
     public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k)
     {
+        if (k <= SequentialDepth && n < NarrowOutputs && m >= NarrowOutputs)
+        {
+            // Few outputs (a classifier's head) and many rows: the rows become the vector lanes, cᵀ = b·aᵀ, each element still
+            // summed in the order of p with the same fused multiply-adds (one column per lane would leave most lanes empty).
+            Span<float> block = Scratch.Floats(k * m + n * m);
+            ref float aT = ref MemoryMarshal.GetReference(block);
+            ref float cT = ref Unsafe.Add(ref aT, k * m);
+            Transpose(ref MemoryMarshal.GetReference(a), ref aT, m, k);
+            Multiply(b, k, 1, block[..(k * m)], block.Slice(k * m, n * m), n, m, k);
+            Transpose(ref cT, ref MemoryMarshal.GetReference(c), n, m);
+            return;
+        }
         if (k <= SequentialDepth)
         {
             Span<float> transposed = Scratch.Floats(k * n);

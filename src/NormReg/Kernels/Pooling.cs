@@ -18,12 +18,17 @@ public static class Pooling
     /// The largest value of each window. Scans each window row by row and keeps the first maximum, and a NaN replaces any
     /// number (a later NaN another NaN), as PyTorch's CPU kernel does; a window of −∞ answers its first element. With a non-empty
     /// <paramref name="argmax"/> [n·C·OutHeight·OutWidth], writes where each winner is inside its sample (c·H·W + i·W + j), for
-    /// <see cref="MaxBackward"/>.
+    /// <see cref="MaxBackward"/>; without one (inference) the values come from vector maxima, equal but for the sign of a zero.
     /// </summary>
     public static void MaxForward(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, int n, in PoolGeometry g)
     {
         Check(x.Length, y.Length, n, g, nameof(x), nameof(y));
         bool keep = !argmax.IsEmpty;
+        if (!keep && g.Width <= MaxStackWidth)
+        {
+            MaxValues(x, y, n, g);
+            return;
+        }
         if (keep) Lengths.AtLeast(argmax.Length, n * g.OutputLength, nameof(argmax));
         int plane = g.Height * g.Width, outPlane = g.OutHeight * g.OutWidth;
         for (int s = 0; s < n; s++)
@@ -55,6 +60,38 @@ public static class Pooling
                         y[o] = best;
                         if (keep) argmax[o] = at;
                     }
+                }
+            }
+        }
+    }
+
+    /// <summary>Image rows wider than this take the scanning path at inference too (the row maxima live on the stack).</summary>
+    private const int MaxStackWidth = 4096;
+
+    /// <summary>
+    /// Inference, values only: each window's rows are combined column by column with vector maxima, then each window's columns.
+    /// The same values as the scan (a NaN wins, as in <see cref="MathF.Max(float, float)"/>), except that of −0 and +0 it keeps +0;
+    /// without a branch per value, which a scan over real data mispredicts (LeNet's first pooling: 17 ns per output at batch 128).
+    /// </summary>
+    private static void MaxValues(ReadOnlySpan<float> x, Span<float> y, int n, in PoolGeometry g)
+    {
+        Span<float> rows = stackalloc float[g.Width];
+        int plane = g.Height * g.Width, outPlane = g.OutHeight * g.OutWidth;
+        for (int p = 0; p < n * g.Channels; p++)
+        {
+            ReadOnlySpan<float> image = x.Slice(p * plane, plane);
+            Span<float> output = y.Slice(p * outPlane, outPlane);
+            for (int i = 0; i < g.OutHeight; i++)
+            {
+                int top = i * g.Stride;
+                image.Slice(top * g.Width, g.Width).CopyTo(rows);
+                for (int a = 1; a < g.Size; a++) TensorPrimitives.Max(rows, image.Slice((top + a) * g.Width, g.Width), rows);
+                for (int j = 0; j < g.OutWidth; j++)
+                {
+                    int left = j * g.Stride;
+                    float best = rows[left];
+                    for (int b = 1; b < g.Size; b++) best = MathF.Max(best, rows[left + b]);
+                    output[i * g.OutWidth + j] = best;
                 }
             }
         }

@@ -41,6 +41,19 @@ public sealed class PoolingKernelTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
+    public void Max_pooling_at_inference_gives_the_reference_values(int n, int c, int h, int w, int size, int stride)
+    {
+        var g = PoolGeometry.Create(c, h, w, size, stride);
+        float[] x = Random(n * g.InputLength, 8), y = new float[n * g.OutputLength];
+        y.AsSpan().Fill(float.NaN);
+
+        Pooling.MaxForward(x, y, default, n, g);
+
+        Assert.Equal(Reference(ToDouble(x), n, g, window => window.Max()).Select(v => (float)v), y);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
     public void Average_pooling_gradient_matches_central_differences(int n, int c, int h, int w, int size, int stride)
     {
         var g = PoolGeometry.Create(c, h, w, size, stride);
@@ -90,6 +103,9 @@ public sealed class PoolingKernelTests
         // torch.nn.functional.max_pool2d(x, 2, 2, return_indices=True) on the same input: [3, nan, -inf, 5], indices [1, 7, 8, 10].
         Assert.Equal([3, nan, inf, 5], y);
         Assert.Equal([1, 7, 8, 10], argmax);
+        float[] inference = new float[4];
+        Pooling.MaxForward(x, inference, default, 1, g);
+        Assert.Equal([3, nan, inf, 5], inference);
     }
 
     [Fact]

@@ -74,6 +74,9 @@ public sealed class ImageFixtureTests(ITestOutputHelper output)
             int[] expected = c.GetProperty("indices").EnumerateArray().Select((v, o) => o / outPlane % g.Channels * plane + v.GetInt32()).ToArray();
             Assert.Equal(expected, argmax);
             Pooling.MaxBackward(dy, argmax, dx, n, g);
+            float[] inference = Stale(y.Length);
+            Pooling.MaxForward(x, inference, default, n, g); // the inference path, without indices
+            Assert.Equal(y, inference);
         }
         else
         {
