@@ -40,6 +40,18 @@ public static class Program
     /// <summary>The large dense layer shapes also timed without Dynamic PGO (see <see cref="Config"/>).</summary>
     public static readonly string[] NoPgoShapes = ["784x256", "256x128", "1024x1024"];
 
+    /// <summary>
+    /// The kernel paths below the widest, each a job whose process has instruction sets switched off as KernelPathTests does:
+    /// 256-bit (AVX-512 off), 128-bit with FMA (and a preferred width of 128), 128-bit without FMA (AVX2 off, which takes FMA
+    /// with it). Each runs the dense kernels on <see cref="NoPgoShapes"/> at batch 128 (see <see cref="Config"/>).
+    /// </summary>
+    public static readonly (string Id, string[] Settings)[] KernelPaths =
+    [
+        ("Path256", ["DOTNET_EnableAVX512F=0", "DOTNET_EnableAVX512=0"]),
+        ("Path128", ["DOTNET_EnableAVX512F=0", "DOTNET_EnableAVX512=0", "DOTNET_PreferredVectorBitWidth=128"]),
+        ("Path128NoFma", ["DOTNET_EnableAVX2=0"]),
+    ];
+
     /// <summary>The batch sizes at which ONNX Runtime is also timed at its default thread counts (see <see cref="Config"/>).</summary>
     public static readonly int[] OrtDefaultThreadBatches = [8, 32, 128];
 
@@ -51,7 +63,8 @@ public static class Program
     /// A second job runs <c>Dense.Forward</c> on the large <see cref="DenseKernelBenchmarks"/> shapes with <c>DOTNET_TieredPGO=0</c>: the code a
     /// process gets without Dynamic PGO (ReadyToRun or Native AOT code, or PGO turned off), to show how much a kernel
     /// depends on it. A third job runs <c>OrtPredict</c> at <see cref="OrtDefaultThreadBatches"/> with ONNX Runtime's default thread
-    /// counts (<c>NORMREG_BENCH_ORT_THREADS=default</c>, see <see cref="OrtPeer"/>).
+    /// counts (<c>NORMREG_BENCH_ORT_THREADS=default</c>, see <see cref="OrtPeer"/>). One job per path of <see cref="KernelPaths"/> runs the
+    /// dense kernels on the large shapes at batch 128.
     /// </summary>
     private static IConfig Config(string profile)
     {
@@ -74,11 +87,16 @@ public static class Program
         Job ortDefaultThreads = job
             .WithEnvironmentVariable("NORMREG_BENCH_ORT_THREADS", "default")
             .WithId(profile + "-OrtDefaultThreads");
+        Job[] paths = KernelPaths.Select(path => path.Settings.Aggregate(job.WithId($"{profile}-{path.Id}"), (j, setting) =>
+            j.WithEnvironmentVariable(setting.Split('=')[0], setting.Split('=')[1]))).ToArray();
         return DefaultConfig.Instance
             .AddJob(job)
             .AddJob(noPgo)
             .AddJob(ortDefaultThreads)
+            .AddJob(paths)
             .AddFilter(new SimpleFilter(b => b.Job.Id == job.Id
+                || (paths.Any(p => p.Id == b.Job.Id) && b.Descriptor.Type == typeof(DenseKernelBenchmarks)
+                    && NoPgoShapes.Contains(b.Parameters["Shape"] as string) && (int)b.Parameters["Batch"] == 128)
                 || (b.Job.Id == noPgo.Id && b.Descriptor.WorkloadMethod.Name == nameof(DenseKernelBenchmarks.DenseForward)
                     && NoPgoShapes.Contains(b.Parameters["Shape"] as string))
                 || (b.Job.Id == ortDefaultThreads.Id && b.Descriptor.WorkloadMethod.Name == nameof(NetworkBenchmark.OrtPredict)

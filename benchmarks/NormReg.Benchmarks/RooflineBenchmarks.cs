@@ -43,6 +43,13 @@ public class FmaPeakBenchmarks
     [Benchmark(Description = "FMA peak Vector512", OperationsPerInvoke = Flops512)]
     public float Vector512Fma() => Fma512(Vector512.Create(_a), Vector512.Create(_b));
 
+    [GlobalSetup(Target = nameof(Vector128MultiplyThenAdd))]
+    public void Setup128Unfused() => SteadyState.Reach(() => Vector128MultiplyThenAdd());
+
+    /// <summary>The peak of the 128-bit path without FMA (x64 without AVX2): a multiply, then an add, each rounded.</summary>
+    [Benchmark(Description = "Multiply-then-add peak Vector128", OperationsPerInvoke = Flops128)]
+    public float Vector128MultiplyThenAdd() => MultiplyThenAdd128(Vector128.Create(_a), Vector128.Create(_b));
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static float Fma128(Vector128<float> a, Vector128<float> b)
     {
@@ -66,6 +73,35 @@ public class FmaPeakBenchmarks
             c13 = Vector128.FusedMultiplyAdd(c13, a, b);
             c14 = Vector128.FusedMultiplyAdd(c14, a, b);
             c15 = Vector128.FusedMultiplyAdd(c15, a, b);
+        }
+        Vector128<float> sum = ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11)) + ((c12 + c13) + (c14 + c15));
+        return Vector128.Sum(sum);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float MultiplyThenAdd128(Vector128<float> a, Vector128<float> b)
+    {
+        // The JIT never contracts x·a + b into an FMA, so each step is two instructions, as the kernels' 128-bit path without FMA.
+        Vector128<float> c0 = b, c1 = b * 2, c2 = b * 3, c3 = b * 4, c4 = b * 5, c5 = b * 6, c6 = b * 7, c7 = b * 8;
+        Vector128<float> c8 = b * 9, c9 = b * 10, c10 = b * 11, c11 = b * 12, c12 = b * 13, c13 = b * 14, c14 = b * 15, c15 = b * 16;
+        for (int i = 0; i < Iterations; i++)
+        {
+            c0 = c0 * a + b;
+            c1 = c1 * a + b;
+            c2 = c2 * a + b;
+            c3 = c3 * a + b;
+            c4 = c4 * a + b;
+            c5 = c5 * a + b;
+            c6 = c6 * a + b;
+            c7 = c7 * a + b;
+            c8 = c8 * a + b;
+            c9 = c9 * a + b;
+            c10 = c10 * a + b;
+            c11 = c11 * a + b;
+            c12 = c12 * a + b;
+            c13 = c13 * a + b;
+            c14 = c14 * a + b;
+            c15 = c15 * a + b;
         }
         Vector128<float> sum = ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11)) + ((c12 + c13) + (c14 + c15));
         return Vector128.Sum(sum);
