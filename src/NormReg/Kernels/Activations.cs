@@ -10,7 +10,7 @@ namespace NormReg.Kernels;
 /// </summary>
 /// <remarks>For generated code and the runtime; hidden from completion lists. Users call the generated network's members.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class Activations
+public static partial class Activations
 {
     /// <summary><c>y = max(0, x)</c>.</summary>
     public static void ReLU(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
@@ -35,23 +35,6 @@ public static class Activations
 
     /// <summary>Sigmoid backward: <c>dx = dy·y·(1 − y)</c>.</summary>
     public static void SigmoidBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => Elementwise.Apply<SigmoidGradient>(y, dy, dx, 1f);
-
-    /// <summary>Exact GELU, <c>y = x·Φ(x)</c> with Φ the standard normal CDF.</summary>
-    public static void GELU(ReadOnlySpan<float> x, Span<float> y)
-    {
-        for (int i = 0; i < y.Length; i++) y[i] = (float)(x[i] * NormalCdf(x[i]));
-    }
-
-    /// <summary>GELU backward: <c>dx = dy·(Φ(x) + x·φ(x))</c>.</summary>
-    public static void GELUBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-    {
-        const double InvSqrt2Pi = 0.3989422804014327;
-        for (int i = 0; i < dx.Length; i++)
-        {
-            double v = x[i];
-            dx[i] = (float)(dy[i] * (NormalCdf(v) + v * InvSqrt2Pi * Math.Exp(-0.5 * v * v)));
-        }
-    }
 
     /// <summary>
     /// Softmax of each row of <paramref name="features"/> values: <c>e^(x − max) / Σ e^(x − max)</c>, the sum taken in order so that every
@@ -93,19 +76,6 @@ public static class Activations
         float sum = 0;
         foreach (float v in values) sum += v;
         return sum;
-    }
-
-    /// <summary>Standard normal CDF through erfc, with fractional error below 1.2e-7 (Numerical Recipes' Chebyshev fit).</summary>
-    private static double NormalCdf(double x) => 0.5 * Erfc(-x * 0.7071067811865476);
-
-    private static double Erfc(double x)
-    {
-        double z = Math.Abs(x);
-        double t = 1.0 / (1.0 + 0.5 * z);
-        double r = t * Math.Exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-            t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
-            t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? r : 2.0 - r;
     }
 
     private readonly struct ReLUGradient : IElementwise
