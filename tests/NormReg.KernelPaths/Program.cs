@@ -8,7 +8,7 @@ using NormReg;
 using NormReg.KernelPaths;
 
 // Writes to the file named by the first argument, as float bits: the initial parameters, Predict's outputs, TrainStep's loss, the
-// parameters after that SGD step. Prints the kernel path this process runs (the width the kernels choose, and whether it has FMA).
+// parameters after that SGD step, of KernelPathsNet and then of KernelPathsCnn. Prints the kernel path this process runs (the width the kernels choose, and whether it has FMA).
 if (args.Length != 1)
 {
     Console.Error.WriteLine("usage: NormReg.KernelPaths <output file>");
@@ -21,12 +21,23 @@ var predictions = new float[KernelPathsRun.Batch * KernelPathsNet.OutputSize];
 net.Predict(inputs, predictions, KernelPathsRun.Batch);
 float loss = net.TrainStep(inputs, labels, KernelPathsRun.Batch, new Sgd(KernelPathsRun.LearningRate));
 
+(float[] images, int[] imageLabels) = KernelPathsCnnRun.Data();
+var cnn = new KernelPathsCnn(maxBatchSize: KernelPathsCnnRun.Batch, seed: KernelPathsRun.Seed);
+float[] cnnInitial = cnn.Parameters.ToArray();
+var cnnPredictions = new float[KernelPathsCnnRun.Batch * KernelPathsCnn.OutputSize];
+cnn.Predict(images, cnnPredictions, KernelPathsCnnRun.Batch);
+float cnnLoss = cnn.TrainStep(images, imageLabels, KernelPathsCnnRun.Batch, new Sgd(KernelPathsRun.LearningRate));
+
 using (FileStream file = File.Create(args[0]))
 {
     file.Write(MemoryMarshal.AsBytes(initial.AsSpan()));
     file.Write(MemoryMarshal.AsBytes(predictions.AsSpan()));
     file.Write(MemoryMarshal.AsBytes(new[] { loss }.AsSpan()));
     file.Write(MemoryMarshal.AsBytes(net.Parameters));
+    file.Write(MemoryMarshal.AsBytes(cnnInitial.AsSpan()));
+    file.Write(MemoryMarshal.AsBytes(cnnPredictions.AsSpan()));
+    file.Write(MemoryMarshal.AsBytes(new[] { cnnLoss }.AsSpan()));
+    file.Write(MemoryMarshal.AsBytes(cnn.Parameters));
 }
 int width = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
 Console.WriteLine($"width {width} fma {(Fma.IsSupported || AdvSimd.IsSupported ? "yes" : "no")}");

@@ -26,7 +26,7 @@ namespace NormReg.Kernels;
 /// For generated code; hidden from completion lists.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class Conv2D
+public static partial class Conv2D
 {
     /// <summary>
     /// <c>y[s, f, i, j] = b[f] + Σ_{c,kᵢ,kⱼ} W[f, c, kᵢ, kⱼ]·x[s, c, i·S + kᵢ − PadTop, j·S + kⱼ − PadLeft]</c>, zero outside the input.
@@ -37,33 +37,15 @@ public static class Conv2D
         Check(x.Length, weights.Length, scratch.Length, n, g, nameof(x));
         Lengths.AtLeast(y.Length, n * g.OutputLength, nameof(y));
         if (!bias.IsEmpty) Lengths.AtLeast(bias.Length, g.Filters, nameof(bias));
-        int patch = g.PatchSize, pixels = g.OutPixels, filters = g.Filters, group = g.SamplesPerProduct(n);
-        Split(scratch, g, group, out Span<float> columns, out Span<float> rows, out _);
-        for (int s0 = 0; s0 < n; s0 += group)
-        {
-            int count = Math.Min(group, n - s0), width = count * pixels;
-            if (count == 1)
-            {
-                ReadOnlySpan<float> sample = x.Slice(s0 * g.InputLength, g.InputLength);
-                ReadOnlySpan<float> patches = g.IsPointwise ? sample : Patches(sample, columns, width, 0, g);
-                Gemm.Multiply(weights, patch, 1, patches, y.Slice(s0 * g.OutputLength, g.OutputLength), filters, pixels, patch);
-                continue;
-            }
-            for (int s = 0; s < count; s++) Patches(x.Slice((s0 + s) * g.InputLength, g.InputLength), columns, width, s * pixels, g);
-            Gemm.Multiply(weights, patch, 1, columns, rows, filters, width, patch);
-            for (int s = 0; s < count; s++)
-            {
-                for (int f = 0; f < filters; f++) rows.Slice(f * width + s * pixels, pixels).CopyTo(y.Slice((s0 + s) * g.OutputLength + f * pixels, pixels));
-            }
-        }
-        if (bias.IsEmpty) return;
+        int patch = g.PatchSize, pixels = g.OutPixels;
+        Span<float> columns = scratch.Slice(0, patch * pixels);
+        ref float w0 = ref MemoryMarshal.GetReference(weights);
         for (int s = 0; s < n; s++)
         {
-            for (int f = 0; f < filters; f++)
-            {
-                Span<float> plane = y.Slice(s * g.OutputLength + f * pixels, pixels);
-                TensorPrimitives.Add(plane, bias[f], plane);
-            }
+            ReadOnlySpan<float> sample = x.Slice(s * g.InputLength, g.InputLength);
+            ReadOnlySpan<float> patches = g.IsPointwise ? sample : Patches(sample, columns, pixels, 0, g);
+            Product(ref w0, patch, 1, ref MemoryMarshal.GetReference(patches), pixels, ref MemoryMarshal.GetReference(y.Slice(s * g.OutputLength, g.OutputLength)), pixels,
+                g.Filters, pixels, patch, ref MemoryMarshal.GetReference(bias), !bias.IsEmpty);
         }
     }
 
@@ -113,7 +95,7 @@ public static class Conv2D
         db.Clear();
         for (int s = 0; s < n; s++)
         {
-            for (int f = 0; f < filters; f++) db[f] += TensorPrimitives.Sum(dy.Slice(s * g.OutputLength + f * pixels, pixels));
+            for (int f = 0; f < filters; f++) db[f] += PlaneSum(dy.Slice(s * g.OutputLength + f * pixels, pixels));
         }
         return finite && Guard.AllFinite(db);
     }
@@ -126,25 +108,38 @@ public static class Conv2D
     {
         Check(dx.Length, weights.Length, scratch.Length, n, g, nameof(dx));
         Lengths.AtLeast(dy.Length, n * g.OutputLength, nameof(dy));
-        int patch = g.PatchSize, pixels = g.OutPixels, filters = g.Filters, group = g.SamplesPerProduct(n);
-        Split(scratch, g, group, out Span<float> columns, out Span<float> rows, out _);
-        for (int s0 = 0; s0 < n; s0 += group)
+        int patch = g.PatchSize, pixels = g.OutPixels;
+        Span<float> columns = scratch.Slice(0, patch * pixels);
+        ref float w0 = ref MemoryMarshal.GetReference(weights);
+        for (int s = 0; s < n; s++)
         {
-            int count = Math.Min(group, n - s0), width = count * pixels;
-            ReadOnlySpan<float> gradients = dy.Slice(s0 * g.OutputLength, g.OutputLength);
-            if (count == 1 && g.IsPointwise)
-            {
-                Gemm.Multiply(weights, 1, patch, gradients, dx.Slice(s0 * g.InputLength, g.InputLength), patch, pixels, filters);
-                continue;
-            }
-            if (count > 1)
-            {
-                Gather(dy.Slice(s0 * g.OutputLength), rows, count, g);
-                gradients = rows;
-            }
-            Gemm.Multiply(weights, 1, patch, gradients, columns, patch, width, filters);
-            for (int s = 0; s < count; s++) Scatter(columns, width, s * pixels, dx.Slice((s0 + s) * g.InputLength, g.InputLength), g);
+            // The patch gradient Wᵀ·dy [C·K·K × pixels]: A(i, f) = W[f, i]; a pointwise kernel's is the input gradient itself.
+            Span<float> target = g.IsPointwise ? dx.Slice(s * g.InputLength, g.InputLength) : columns;
+            Product(ref w0, 1, patch, ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), pixels, ref MemoryMarshal.GetReference(target), pixels,
+                patch, pixels, g.Filters, ref w0, false);
+            if (!g.IsPointwise) Scatter(columns, pixels, 0, dx.Slice(s * g.InputLength, g.InputLength), g);
         }
+    }
+
+    /// <summary>
+    /// The sum of one output plane in a fixed order at every SIMD width (<see cref="TensorPrimitives.Sum(ReadOnlySpan{float})"/>'s
+    /// follows the hardware's width): sixteen partial sums as four 128-bit vectors, folded in one tree, then the tail in order.
+    /// </summary>
+    private static float PlaneSum(ReadOnlySpan<float> plane)
+    {
+        ref float p0 = ref MemoryMarshal.GetReference(plane);
+        Vector128<float> s0 = Vector128<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (; i + 16 <= plane.Length; i += 16)
+        {
+            s0 += Vector128.LoadUnsafe(ref p0, (nuint)i);
+            s1 += Vector128.LoadUnsafe(ref p0, (nuint)(i + 4));
+            s2 += Vector128.LoadUnsafe(ref p0, (nuint)(i + 8));
+            s3 += Vector128.LoadUnsafe(ref p0, (nuint)(i + 12));
+        }
+        float sum = Simd.Sum((s0 + s1) + (s2 + s3));
+        for (; i < plane.Length; i++) sum += Unsafe.Add(ref p0, i);
+        return sum;
     }
 
     /// <summary>Checks the geometry and the spans every pass shares.</summary>

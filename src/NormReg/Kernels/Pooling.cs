@@ -12,24 +12,30 @@ namespace NormReg.Kernels;
 /// </summary>
 /// <remarks>For generated code; hidden from completion lists.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class Pooling
+public static partial class Pooling
 {
     /// <summary>
     /// The largest value of each window. Scans each window row by row and keeps the first maximum, and a NaN replaces any
     /// number (a later NaN another NaN), as PyTorch's CPU kernel does; a window of −∞ answers its first element. With a non-empty
     /// <paramref name="argmax"/> [n·C·OutHeight·OutWidth], writes where each winner is inside its sample (c·H·W + i·W + j), for
     /// <see cref="MaxBackward"/>; without one (inference) the values come from vector maxima, equal but for the sign of a zero.
+    /// 2 × 2 windows at stride 2 take a vector path that follows the scan exactly, with or without winners.
     /// </summary>
     public static void MaxForward(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, int n, in PoolGeometry g)
     {
         Check(x.Length, y.Length, n, g, nameof(x), nameof(y));
         bool keep = !argmax.IsEmpty;
+        if (keep) Lengths.AtLeast(argmax.Length, n * g.OutputLength, nameof(argmax));
+        if (g.Size == 2 && g.Stride == 2)
+        {
+            MaxTwoByTwo(x, y, argmax, n, g);
+            return;
+        }
         if (!keep && g.Width <= MaxStackWidth)
         {
             MaxValues(x, y, n, g);
             return;
         }
-        if (keep) Lengths.AtLeast(argmax.Length, n * g.OutputLength, nameof(argmax));
         int plane = g.Height * g.Width, outPlane = g.OutHeight * g.OutWidth;
         for (int s = 0; s < n; s++)
         {

@@ -24,6 +24,8 @@ public sealed class ConvKernelTests
         { 33, 2, 4, 4, 3, 3, 1, true },      // 16 pixels: 16 samples per product, twice, then one
         { 2, 3, 9, 7, 4, 4, 3, true },       // stride 3 with an even kernel: padding 1 above, 2 below
         { 2, 2, 3, 3, 9, 5, 1, true },       // kernel larger than the input
+        { 2, 3, 7, 13, 17, 3, 1, false },    // 55 pixels: a tile of three vectors, narrower ones, three scalar columns; 17 filters: 8 + 8 + 1 rows
+        { 3, 6, 12, 12, 16, 5, 1, false },   // LeNet's second convolution: 16 filters in two tiles of 8, a patch of 150
     };
 
     [Theory]

@@ -47,7 +47,9 @@ public sealed class KernelPathTests(ITestOutputHelper output)
     private static void AssertMatchesReference(Run run)
     {
         int parameters = KernelPathsNet.ParameterCount, outputs = KernelPathsRun.Batch * KernelPathsNet.OutputSize;
-        Assert.Equal(2 * parameters + outputs + 1, run.Values.Length);
+        int cnnValues = 2 * KernelPathsCnn.ParameterCount + KernelPathsCnnRun.Batch * KernelPathsCnn.OutputSize + 1;
+        Assert.Equal(2 * parameters + outputs + 1 + cnnValues, run.Values.Length);
+        AssertCnnMatchesReference(run, run.Values.Skip(2 * parameters + outputs + 1).ToArray());
         double[] initial = run.Values.Take(parameters).Select(v => (double)v).ToArray();
         float[] predictions = run.Values.Skip(parameters).Take(outputs).ToArray();
         float loss = run.Values[parameters + outputs];
@@ -65,6 +67,90 @@ public sealed class KernelPathTests(ITestOutputHelper output)
             Assert.True(Math.Abs(after[i] - expected) <= 1e-7 + 1e-4 * KernelPathsRun.LearningRate * largest,
                 $"{run.Name}: parameter {i} after the step is {after[i]}, the reference {expected} (gradient {gradients[i]}).");
         }
+    }
+
+    /// <summary>
+    /// The convolutional network's Predict outputs and loss against a double-precision forward pass from its initial parameters
+    /// (its gradients are checked by ConvKernelTests and PoolingKernelTests; here every path must give the same bits for them).
+    /// </summary>
+    private static void AssertCnnMatchesReference(Run run, float[] values)
+    {
+        int parameters = KernelPathsCnn.ParameterCount, batch = KernelPathsCnnRun.Batch, classes = KernelPathsCnn.OutputSize;
+        double[] initial = values.Take(parameters).Select(v => (double)v).ToArray();
+        float[] predictions = values.Skip(parameters).Take(batch * classes).ToArray();
+        float loss = values[parameters + batch * classes];
+        (float[] inputs, int[] labels) = KernelPathsCnnRun.Data();
+        double[] logits = CnnForward(initial, inputs.Select(v => (double)v).ToArray(), batch);
+
+        double scale = logits.Max(Math.Abs), expectedLoss = 0;
+        for (int i = 0; i < logits.Length; i++) Assert.True(Math.Abs(predictions[i] - logits[i]) <= 1e-5 * scale, $"{run.Name}: CNN output {i} is {predictions[i]}, the reference {logits[i]}.");
+        for (int n = 0; n < batch; n++)
+        {
+            double max = Enumerable.Range(0, classes).Max(c => logits[n * classes + c]);
+            expectedLoss += Math.Log(Enumerable.Range(0, classes).Sum(c => Math.Exp(logits[n * classes + c] - max))) + max - logits[n * classes + labels[n]];
+        }
+        expectedLoss /= batch;
+        Assert.True(Math.Abs(loss - expectedLoss) <= 1e-5 * expectedLoss, $"{run.Name}: CNN loss {loss}, the reference {expectedLoss}.");
+    }
+
+    /// <summary>KernelPathsCnn's layers in double precision, from each layer's description (shapes, padding, offsets).</summary>
+    private static double[] CnnForward(double[] parameters, double[] x, int batch)
+    {
+        foreach (LayerDescription layer in KernelPathsCnn.Architecture.Layers)
+        {
+            var y = new double[batch * layer.Outputs];
+            IReadOnlyList<int> i = layer.InputShape ?? [layer.Inputs], o = layer.OutputShape ?? [layer.Outputs];
+            for (int n = 0; n < batch; n++)
+            {
+                for (int at = 0; at < layer.Outputs; at++)
+                {
+                    int plane = o.Count == 3 ? o[1] * o[2] : 1, ch = at / plane, row = at % plane / (o.Count == 3 ? o[2] : 1), col = at % (o.Count == 3 ? o[2] : 1);
+                    double v = 0;
+                    switch (layer.Type)
+                    {
+                        case LayerType.Conv2D:
+                            v = parameters[layer.BiasOffset + ch];
+                            for (int c = 0; c < i[0]; c++)
+                            {
+                                for (int a = 0; a < layer.KernelSize; a++)
+                                {
+                                    for (int b = 0; b < layer.KernelSize; b++)
+                                    {
+                                        int r = row * layer.Stride + a - (layer.Padding?[0] ?? 0), q = col * layer.Stride + b - (layer.Padding?[1] ?? 0);
+                                        if (r < 0 || r >= i[1] || q < 0 || q >= i[2]) continue;
+                                        v += parameters[layer.WeightOffset + ((ch * i[0] + c) * layer.KernelSize + a) * layer.KernelSize + b] * x[n * layer.Inputs + (c * i[1] + r) * i[2] + q];
+                                    }
+                                }
+                            }
+                            break;
+                        case LayerType.MaxPool2D:
+                            v = double.NegativeInfinity;
+                            for (int a = 0; a < layer.KernelSize; a++)
+                            {
+                                for (int b = 0; b < layer.KernelSize; b++) v = Math.Max(v, x[n * layer.Inputs + (ch * i[1] + row * layer.Stride + a) * i[2] + col * layer.Stride + b]);
+                            }
+                            break;
+                        case LayerType.Dense:
+                            v = parameters[layer.BiasOffset + at] + Enumerable.Range(0, layer.Inputs).Sum(k => parameters[layer.WeightOffset + at * layer.Inputs + k] * x[n * layer.Inputs + k]);
+                            break;
+                        case LayerType.ReLU:
+                            v = Math.Max(x[n * layer.Inputs + at], 0);
+                            break;
+                        case LayerType.Tanh:
+                            v = Math.Tanh(x[n * layer.Inputs + at]);
+                            break;
+                        case LayerType.Flatten:
+                            v = x[n * layer.Inputs + at];
+                            break;
+                        default:
+                            throw new InvalidOperationException($"The reference has no {layer.Type}.");
+                    }
+                    y[n * layer.Outputs + at] = v;
+                }
+            }
+            x = y;
+        }
+        return x;
     }
 
     /// <summary>Predict's outputs, the mean cross-entropy and every parameter's gradient, in double precision.</summary>

@@ -19,6 +19,7 @@ public sealed class PoolingKernelTests
         { 1, 3, 5, 7, 2, 2 },   // a row and a column left over
         { 3, 1, 6, 6, 3, 1 },   // stride 1: most values in nine windows
         { 1, 2, 4, 4, 4, 4 },   // one window per channel
+        { 2, 3, 9, 21, 2, 2 },  // 2 × 2 at stride 2: vectors of four outputs and a tail of two, a row left over
     };
 
     [Theory]
@@ -106,6 +107,28 @@ public sealed class PoolingKernelTests
         float[] inference = new float[4];
         Pooling.MaxForward(x, inference, default, 1, g);
         Assert.Equal([3, nan, inf, 5], inference);
+    }
+
+    [Fact]
+    public void Max_pooling_keeps_the_NaN_and_tie_rules_four_windows_at_a_time()
+    {
+        float nan = float.NaN, inf = float.NegativeInfinity;
+        float[] x =
+        [
+            1, 3, nan, 1, inf, inf, 0, 5, 2, nan,
+            3, 2, nan, 0, inf, inf, 5, 5, 1, 7,
+        ];
+        var g = PoolGeometry.Create(1, 2, 10, 2, 2);
+        float[] y = new float[5], inference = new float[5];
+        int[] argmax = new int[5];
+
+        Pooling.MaxForward(x, y, argmax, 1, g);
+        Pooling.MaxForward(x, inference, default, 1, g);
+
+        // The scan's rules window by window: first of ties, the last NaN, the first of −∞; the fifth window is past the vector.
+        Assert.Equal([3, nan, inf, 5, nan], y);
+        Assert.Equal([1, 12, 4, 7, 9], argmax);
+        Assert.Equal([3, nan, inf, 5, nan], inference);
     }
 
     [Fact]

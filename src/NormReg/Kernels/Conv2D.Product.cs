@@ -1,0 +1,200 @@
+using System.Runtime.CompilerServices;
+
+namespace NormReg.Kernels;
+
+public static partial class Conv2D
+{
+    /// <summary>
+    /// <c>c[i·cRow + j] = Σₚ A(i, p)·b[p·bRow + j]</c> (plus <c>bias[i]</c> where <paramref name="hasBias"/>) for i &lt; <paramref name="m"/>,
+    /// j &lt; <paramref name="n"/>, p &lt; <paramref name="depth"/>, with <c>A(i, p) = a[i·aRow + p·aColumn]</c>: the convolution's
+    /// products, each output summed from zero in the order of p with fused multiply-adds, then the bias added, at every width.
+    /// </summary>
+    /// <remarks>
+    /// The register tile covers up to eight rows (a layer's filters: 6 and 16 fit in one and two tiles) by three vectors of columns, so each
+    /// loaded vector of <paramref name="b"/> feeds up to eight multiply-adds and each broadcast weight three; <see cref="Gemm"/>'s tiles
+    /// of four rows left 6 filters' last two rows to a slow path. Columns past the last whole vector take narrower vectors, then scalars.
+    /// </remarks>
+    private static void Product(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int m, int n, int depth, ref float bias, bool hasBias)
+    {
+        var shape = new Shape(aRow, aColumn, bRow, cRow, depth, hasBias);
+        int j = Simd.Width switch
+        {
+            512 => shape.Columns<V512>(ref a, ref b, ref c, ref bias, m, 0, n),
+            256 => shape.Columns<V256>(ref a, ref b, ref c, ref bias, m, 0, n),
+            _ => 0,
+        };
+        j = shape.Columns<V128>(ref a, ref b, ref c, ref bias, m, j, n);
+        for (; j < n; j++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                float sum = 0;
+                for (int p = 0; p < depth; p++) sum = Simd.MultiplyAdd(Unsafe.Add(ref a, i * aRow + p * aColumn), Unsafe.Add(ref b, p * bRow + j), sum);
+                Unsafe.Add(ref c, i * cRow + j) = hasBias ? sum + Unsafe.Add(ref bias, i) : sum;
+            }
+        }
+    }
+
+    /// <summary>The strides and depth of one <see cref="Product"/>, passed down to its tiles as one value.</summary>
+    private readonly struct Shape(int aRow, int aColumn, int bRow, int cRow, int depth, bool hasBias)
+    {
+        private readonly int _aRow = aRow, _aColumn = aColumn, _bRow = bRow, _cRow = cRow, _depth = depth;
+        private readonly bool _hasBias = hasBias;
+
+        /// <summary>
+        /// Columns <paramref name="from"/> onward in tiles of three vectors of <typeparamref name="T"/>, then one, then one of the next
+        /// narrower width where it fits (the widths a wider path would hand down). Returns the first column left.
+        /// </summary>
+        public int Columns<T>(ref float a, ref float b, ref float c, ref float bias, int m, int from, int n) where T : struct, IVector<T>
+        {
+            int j = from;
+            for (; j + 3 * T.Count <= n; j += 3 * T.Count) Rows<T, Three>(ref a, ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref c, j), ref bias, m);
+            for (; j + T.Count <= n; j += T.Count) Rows<T, One>(ref a, ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref c, j), ref bias, m);
+            if (T.Count == 16 && j + 8 <= n) return Columns<V256>(ref a, ref b, ref c, ref bias, m, j, n);
+            return j;
+        }
+
+        /// <summary>Every row of one strip of columns, eight rows at a time (four below 512 bits, where there are 16 vector registers).</summary>
+        private void Rows<T, TVectors>(ref float a, ref float b, ref float c, ref float bias, int m) where T : struct, IVector<T> where TVectors : struct, IConstant
+        {
+            int most = T.Count == 16 ? 8 : 4, i = 0;
+            for (; i + most <= m; i += most)
+            {
+                if (most == 8) Tile<T, TVectors, Eight>(ref Unsafe.Add(ref a, i * _aRow), ref b, ref Unsafe.Add(ref c, i * _cRow), ref Unsafe.Add(ref bias, _hasBias ? i : 0));
+                else Tile<T, TVectors, Four>(ref Unsafe.Add(ref a, i * _aRow), ref b, ref Unsafe.Add(ref c, i * _cRow), ref Unsafe.Add(ref bias, _hasBias ? i : 0));
+            }
+            ref float ai = ref Unsafe.Add(ref a, i * _aRow);
+            ref float ci = ref Unsafe.Add(ref c, i * _cRow);
+            ref float bi = ref Unsafe.Add(ref bias, _hasBias ? i : 0);
+            switch (m - i)
+            {
+                case 7: Tile<T, TVectors, Seven>(ref ai, ref b, ref ci, ref bi); break;
+                case 6: Tile<T, TVectors, Six>(ref ai, ref b, ref ci, ref bi); break;
+                case 5: Tile<T, TVectors, Five>(ref ai, ref b, ref ci, ref bi); break;
+                case 4: Tile<T, TVectors, Four>(ref ai, ref b, ref ci, ref bi); break;
+                case 3: Tile<T, TVectors, Three>(ref ai, ref b, ref ci, ref bi); break;
+                case 2: Tile<T, TVectors, Two>(ref ai, ref b, ref ci, ref bi); break;
+                case 1: Tile<T, TVectors, One>(ref ai, ref b, ref ci, ref bi); break;
+            }
+        }
+
+        /// <summary>One register tile: <typeparamref name="TRows"/> rows by <typeparamref name="TVectors"/> vectors, over the whole depth.</summary>
+        private void Tile<T, TVectors, TRows>(ref float a, ref float b, ref float c, ref float bias) where T : struct, IVector<T> where TVectors : struct, IConstant where TRows : struct, IConstant
+        {
+            int rows = TRows.Value, vectors = TVectors.Value, depth = _depth, aRow = _aRow, aColumn = _aColumn, bRow = _bRow, cRow = _cRow;
+            bool hasBias = _hasBias;
+            T c00 = T.Zero, c10 = T.Zero, c20 = T.Zero, c30 = T.Zero, c40 = T.Zero, c50 = T.Zero, c60 = T.Zero, c70 = T.Zero, c01 = T.Zero, c11 = T.Zero, c21 = T.Zero, c31 = T.Zero, c41 = T.Zero, c51 = T.Zero, c61 = T.Zero, c71 = T.Zero, c02 = T.Zero, c12 = T.Zero, c22 = T.Zero, c32 = T.Zero, c42 = T.Zero, c52 = T.Zero, c62 = T.Zero, c72 = T.Zero;
+            for (int p = 0; p < depth; p++)
+            {
+                ref float bp = ref Unsafe.Add(ref b, p * bRow);
+                T b0 = T.Load(ref bp, 0);
+                T b1 = vectors > 1 ? T.Load(ref bp, (nuint)T.Count) : b0;
+                T b2 = vectors > 2 ? T.Load(ref bp, (nuint)(2 * T.Count)) : b0;
+                ref float ap = ref Unsafe.Add(ref a, p * aColumn);
+                {
+                    T w = T.Create(ap);
+                    c00 = T.MultiplyAdd(w, b0, c00);
+                    if (vectors > 1) c01 = T.MultiplyAdd(w, b1, c01);
+                    if (vectors > 2) c02 = T.MultiplyAdd(w, b2, c02);
+                }
+                if (rows > 1)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 1 * aRow));
+                    c10 = T.MultiplyAdd(w, b0, c10);
+                    if (vectors > 1) c11 = T.MultiplyAdd(w, b1, c11);
+                    if (vectors > 2) c12 = T.MultiplyAdd(w, b2, c12);
+                }
+                if (rows > 2)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 2 * aRow));
+                    c20 = T.MultiplyAdd(w, b0, c20);
+                    if (vectors > 1) c21 = T.MultiplyAdd(w, b1, c21);
+                    if (vectors > 2) c22 = T.MultiplyAdd(w, b2, c22);
+                }
+                if (rows > 3)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 3 * aRow));
+                    c30 = T.MultiplyAdd(w, b0, c30);
+                    if (vectors > 1) c31 = T.MultiplyAdd(w, b1, c31);
+                    if (vectors > 2) c32 = T.MultiplyAdd(w, b2, c32);
+                }
+                if (rows > 4)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 4 * aRow));
+                    c40 = T.MultiplyAdd(w, b0, c40);
+                    if (vectors > 1) c41 = T.MultiplyAdd(w, b1, c41);
+                    if (vectors > 2) c42 = T.MultiplyAdd(w, b2, c42);
+                }
+                if (rows > 5)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 5 * aRow));
+                    c50 = T.MultiplyAdd(w, b0, c50);
+                    if (vectors > 1) c51 = T.MultiplyAdd(w, b1, c51);
+                    if (vectors > 2) c52 = T.MultiplyAdd(w, b2, c52);
+                }
+                if (rows > 6)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 6 * aRow));
+                    c60 = T.MultiplyAdd(w, b0, c60);
+                    if (vectors > 1) c61 = T.MultiplyAdd(w, b1, c61);
+                    if (vectors > 2) c62 = T.MultiplyAdd(w, b2, c62);
+                }
+                if (rows > 7)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 7 * aRow));
+                    c70 = T.MultiplyAdd(w, b0, c70);
+                    if (vectors > 1) c71 = T.MultiplyAdd(w, b1, c71);
+                    if (vectors > 2) c72 = T.MultiplyAdd(w, b2, c72);
+                }
+            }
+            Store<T>(c00, c01, c02, ref Unsafe.Add(ref c, 0 * cRow), vectors, hasBias, Bias(ref bias, hasBias, 0));
+            if (rows > 1) Store<T>(c10, c11, c12, ref Unsafe.Add(ref c, 1 * cRow), vectors, hasBias, Bias(ref bias, hasBias, 1));
+            if (rows > 2) Store<T>(c20, c21, c22, ref Unsafe.Add(ref c, 2 * cRow), vectors, hasBias, Bias(ref bias, hasBias, 2));
+            if (rows > 3) Store<T>(c30, c31, c32, ref Unsafe.Add(ref c, 3 * cRow), vectors, hasBias, Bias(ref bias, hasBias, 3));
+            if (rows > 4) Store<T>(c40, c41, c42, ref Unsafe.Add(ref c, 4 * cRow), vectors, hasBias, Bias(ref bias, hasBias, 4));
+            if (rows > 5) Store<T>(c50, c51, c52, ref Unsafe.Add(ref c, 5 * cRow), vectors, hasBias, Bias(ref bias, hasBias, 5));
+            if (rows > 6) Store<T>(c60, c61, c62, ref Unsafe.Add(ref c, 6 * cRow), vectors, hasBias, Bias(ref bias, hasBias, 6));
+            if (rows > 7) Store<T>(c70, c71, c72, ref Unsafe.Add(ref c, 7 * cRow), vectors, hasBias, Bias(ref bias, hasBias, 7));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Bias(ref float bias, bool hasBias, int row) => hasBias ? Unsafe.Add(ref bias, row) : 0;
+
+    /// <summary>Stores one row of a tile, after adding its bias where there is one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(T c0, T c1, T c2, ref float c, int vectors, bool hasBias, float bias) where T : struct, IVector<T>
+    {
+        if (hasBias)
+        {
+            T add = T.Create(bias);
+            c0 += add;
+            c1 += add;
+            c2 += add;
+        }
+        T.Store(c0, ref c, 0);
+        if (vectors > 1) T.Store(c1, ref c, (nuint)T.Count);
+        if (vectors > 2) T.Store(c2, ref c, (nuint)(2 * T.Count));
+    }
+
+    private interface IConstant
+    {
+        static abstract int Value { get; }
+    }
+
+    private readonly struct One : IConstant { public static int Value => 1; }
+
+    private readonly struct Two : IConstant { public static int Value => 2; }
+
+    private readonly struct Three : IConstant { public static int Value => 3; }
+
+    private readonly struct Four : IConstant { public static int Value => 4; }
+
+    private readonly struct Five : IConstant { public static int Value => 5; }
+
+    private readonly struct Six : IConstant { public static int Value => 6; }
+
+    private readonly struct Seven : IConstant { public static int Value => 7; }
+
+    private readonly struct Eight : IConstant { public static int Value => 8; }
+}
