@@ -119,21 +119,22 @@ public static partial class BatchNorm
         return Guard.AllFinite(gammaGradients.Slice(0, channels)) && Guard.AllFinite(betaGradients.Slice(0, channels));
     }
 
-    /// <summary>Σ v in double: four lanes of doubles, then the tail.</summary>
+    // The three sums below run on 128-bit vectors on every machine, so that their order, and the statistics' bits, do not depend on the
+    // hardware's width: four double lanes (two vectors) each add the floats i ≡ lane (mod 4), eight per step, folded as (0 + 1) + (2 + 3).
+
+    /// <summary>Σ v in double.</summary>
     private static double Sum(ReadOnlySpan<float> v)
     {
         int i = 0;
-        double total = 0;
-        if (Vector256.IsHardwareAccelerated)
+        Vector128<double> low = default, high = default;
+        for (; i + Lanes <= v.Length; i += Lanes)
         {
-            Vector256<double> s = default;
-            for (; i + Lanes <= v.Length; i += Lanes)
-            {
-                (Vector256<double> low, Vector256<double> high) = Vector256.Widen(Vector256.Create(v.Slice(i, Lanes)));
-                s += low + high;
-            }
-            total = Vector256.Sum(s);
+            (Vector128<double> a0, Vector128<double> a1) = Vector128.Widen(Vector128.Create(v.Slice(i, 4)));
+            (Vector128<double> b0, Vector128<double> b1) = Vector128.Widen(Vector128.Create(v.Slice(i + 4, 4)));
+            low += a0 + b0;
+            high += a1 + b1;
         }
+        double total = Fold(low, high);
         for (; i < v.Length; i++) total += v[i];
         return total;
     }
@@ -142,19 +143,20 @@ public static partial class BatchNorm
     private static double SquaredDeviations(ReadOnlySpan<float> v, double mean)
     {
         int i = 0;
-        double total = 0;
-        if (Vector256.IsHardwareAccelerated)
+        var m = Vector128.Create(mean);
+        Vector128<double> low = default, high = default;
+        for (; i + Lanes <= v.Length; i += Lanes)
         {
-            var m = Vector256.Create(mean);
-            Vector256<double> s = default;
-            for (; i + Lanes <= v.Length; i += Lanes)
-            {
-                (Vector256<double> low, Vector256<double> high) = Vector256.Widen(Vector256.Create(v.Slice(i, Lanes)));
-                Vector256<double> a = low - m, b = high - m;
-                s += a * a + b * b;
-            }
-            total = Vector256.Sum(s);
+            (Vector128<double> a0, Vector128<double> a1) = Vector128.Widen(Vector128.Create(v.Slice(i, 4)));
+            (Vector128<double> b0, Vector128<double> b1) = Vector128.Widen(Vector128.Create(v.Slice(i + 4, 4)));
+            a0 -= m;
+            a1 -= m;
+            b0 -= m;
+            b1 -= m;
+            low += a0 * a0 + b0 * b0;
+            high += a1 * a1 + b1 * b1;
         }
+        double total = Fold(low, high);
         for (; i < v.Length; i++)
         {
             double d = v[i] - mean;
@@ -167,19 +169,19 @@ public static partial class BatchNorm
     private static (double Sum, double Dot) SumAndDot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         int i = 0;
-        double sum = 0, dot = 0;
-        if (Vector256.IsHardwareAccelerated)
+        Vector128<double> sumLow = default, sumHigh = default, dotLow = default, dotHigh = default;
+        for (; i + Lanes <= a.Length; i += Lanes)
         {
-            Vector256<double> s = default, d = default;
-            for (; i + Lanes <= a.Length; i += Lanes)
-            {
-                (Vector256<double> a0, Vector256<double> a1) = Vector256.Widen(Vector256.Create(a.Slice(i, Lanes)));
-                (Vector256<double> b0, Vector256<double> b1) = Vector256.Widen(Vector256.Create(b.Slice(i, Lanes)));
-                s += a0 + a1;
-                d += a0 * b0 + a1 * b1;
-            }
-            (sum, dot) = (Vector256.Sum(s), Vector256.Sum(d));
+            (Vector128<double> a0, Vector128<double> a1) = Vector128.Widen(Vector128.Create(a.Slice(i, 4)));
+            (Vector128<double> a2, Vector128<double> a3) = Vector128.Widen(Vector128.Create(a.Slice(i + 4, 4)));
+            (Vector128<double> b0, Vector128<double> b1) = Vector128.Widen(Vector128.Create(b.Slice(i, 4)));
+            (Vector128<double> b2, Vector128<double> b3) = Vector128.Widen(Vector128.Create(b.Slice(i + 4, 4)));
+            sumLow += a0 + a2;
+            sumHigh += a1 + a3;
+            dotLow += a0 * b0 + a2 * b2;
+            dotHigh += a1 * b1 + a3 * b3;
         }
+        double sum = Fold(sumLow, sumHigh), dot = Fold(dotLow, dotHigh);
         for (; i < a.Length; i++)
         {
             sum += a[i];
@@ -187,6 +189,9 @@ public static partial class BatchNorm
         }
         return (sum, dot);
     }
+
+    /// <summary>Lanes 0 to 3 of two double vectors added as (0 + 1) + (2 + 3).</summary>
+    private static double Fold(Vector128<double> low, Vector128<double> high) => (low.GetElement(0) + low.GetElement(1)) + (high.GetElement(0) + high.GetElement(1));
 
     /// <summary><c>to = (float)((from − mean)·inv)</c>, in double.</summary>
     private static void Normalize(ReadOnlySpan<float> from, Span<float> to, double mean, double inv) => Affine(from, to, mean, inv, 0);

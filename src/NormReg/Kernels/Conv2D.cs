@@ -95,7 +95,7 @@ public static partial class Conv2D
         db.Clear();
         for (int s = 0; s < n; s++)
         {
-            for (int f = 0; f < filters; f++) db[f] += PlaneSum(dy.Slice(s * g.OutputLength + f * pixels, pixels));
+            for (int f = 0; f < filters; f++) db[f] += Simd.FixedOrderSum(dy.Slice(s * g.OutputLength + f * pixels, pixels));
         }
         return finite && Guard.AllFinite(db);
     }
@@ -119,27 +119,6 @@ public static partial class Conv2D
                 patch, pixels, g.Filters, ref w0, false);
             if (!g.IsPointwise) Scatter(columns, pixels, 0, dx.Slice(s * g.InputLength, g.InputLength), g);
         }
-    }
-
-    /// <summary>
-    /// The sum of one output plane in a fixed order at every SIMD width (<see cref="TensorPrimitives.Sum(ReadOnlySpan{float})"/>'s
-    /// follows the hardware's width): sixteen partial sums as four 128-bit vectors, folded in one tree, then the tail in order.
-    /// </summary>
-    private static float PlaneSum(ReadOnlySpan<float> plane)
-    {
-        ref float p0 = ref MemoryMarshal.GetReference(plane);
-        Vector128<float> s0 = Vector128<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
-        int i = 0;
-        for (; i + 16 <= plane.Length; i += 16)
-        {
-            s0 += Vector128.LoadUnsafe(ref p0, (nuint)i);
-            s1 += Vector128.LoadUnsafe(ref p0, (nuint)(i + 4));
-            s2 += Vector128.LoadUnsafe(ref p0, (nuint)(i + 8));
-            s3 += Vector128.LoadUnsafe(ref p0, (nuint)(i + 12));
-        }
-        float sum = Simd.Sum((s0 + s1) + (s2 + s3));
-        for (; i < plane.Length; i++) sum += Unsafe.Add(ref p0, i);
-        return sum;
     }
 
     /// <summary>Checks the geometry and the spans every pass shares.</summary>

@@ -74,7 +74,7 @@ public static class Losses
             used.Clear();
             return 0f;
         }
-        float weightSum = TensorPrimitives.Sum(classWeights);
+        float weightSum = Activations.SumInOrder(classWeights);
         float spread = smoothing / classes;
         double total = 0;
         for (int n = 0; n < batch; n++)
@@ -85,7 +85,7 @@ public static class Losses
             float max = TensorPrimitives.Max(z);
             TensorPrimitives.Subtract(z, max, g);
             TensorPrimitives.Exp(g, g);
-            float sum = TensorPrimitives.Sum(g);
+            float sum = Activations.SumInOrder(g);
             double logSumExp = Math.Log(sum) + max;
             double weightedLogits = 0;
             for (int c = 0; c < classes; c++) weightedLogits += (double)classWeights[c] * z[c];

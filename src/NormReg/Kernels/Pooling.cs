@@ -132,7 +132,7 @@ public static partial class Pooling
                 {
                     int start = i * g.Stride * g.Width + j * g.Stride;
                     float sum = 0;
-                    for (int a = 0; a < g.Size; a++) sum += TensorPrimitives.Sum(input.Slice(start + a * g.Width, g.Size));
+                    for (int a = 0; a < g.Size; a++) sum += Simd.FixedOrderSum(input.Slice(start + a * g.Width, g.Size));
                     y[o] = sum / divisor;
                 }
             }
@@ -170,7 +170,7 @@ public static partial class Pooling
     public static void GlobalAverageForward(ReadOnlySpan<float> x, Span<float> y, int n, int channels, int spatial)
     {
         CheckGlobal(x.Length, y.Length, n, channels, spatial, nameof(x), nameof(y));
-        for (int p = 0; p < n * channels; p++) y[p] = TensorPrimitives.Sum(x.Slice(p * spatial, spatial)) / spatial;
+        for (int p = 0; p < n * channels; p++) y[p] = Simd.FixedOrderSum(x.Slice(p * spatial, spatial)) / spatial;
     }
 
     /// <summary><c>dx[s, c, ·] = dy[s, c]/spatial</c>, overwriting <paramref name="dx"/>.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
@@ -71,6 +72,27 @@ internal static class Simd
         if (Sse3.IsSupported) return Sse3.HorizontalAdd(Sse3.HorizontalAdd(s0, s1), Sse3.HorizontalAdd(s2, s3));
         if (AdvSimd.Arm64.IsSupported) return AdvSimd.Arm64.AddPairwise(AdvSimd.Arm64.AddPairwise(s0, s1), AdvSimd.Arm64.AddPairwise(s2, s3));
         return Vector128.Create(Sum(s0), Sum(s1), Sum(s2), Sum(s3));
+    }
+
+    /// <summary>
+    /// The sum of <paramref name="values"/> in one order on every machine (<see cref="System.Numerics.Tensors.TensorPrimitives.Sum(ReadOnlySpan{float})"/>'s
+    /// follows the hardware's width): sixteen partial sums as four 128-bit vectors, folded in one tree, then the tail in order.
+    /// </summary>
+    public static float FixedOrderSum(ReadOnlySpan<float> values)
+    {
+        ref float v0 = ref MemoryMarshal.GetReference(values);
+        Vector128<float> s0 = Vector128<float>.Zero, s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (; i + 16 <= values.Length; i += 16)
+        {
+            s0 += Vector128.LoadUnsafe(ref v0, (nuint)i);
+            s1 += Vector128.LoadUnsafe(ref v0, (nuint)(i + 4));
+            s2 += Vector128.LoadUnsafe(ref v0, (nuint)(i + 8));
+            s3 += Vector128.LoadUnsafe(ref v0, (nuint)(i + 12));
+        }
+        float sum = Sum((s0 + s1) + (s2 + s3));
+        for (; i < values.Length; i++) sum += Unsafe.Add(ref v0, i);
+        return sum;
     }
 
     /// <summary>The lanes of one vector added as <see cref="Sum4"/> adds them.</summary>
