@@ -30,11 +30,8 @@ internal static partial class Gemm
     /// <summary>Floats of <c>b</c> a block may hold: 256 KB, a fraction of any current core's L2.</summary>
     private const int BlockFloats = 64 * 1024;
 
-    /// <summary>Steps of <c>p</c> per packed panel: a 64-column strip of <c>b</c> that deep is 32 KB, within L1.</summary>
+    /// <summary>Steps of <c>p</c> per packed panel: a strip of <c>b</c> one tile wide (48 floats at 512 bits) that deep is 24 KB, within L1.</summary>
     private const int PanelDepth = 128;
-
-    /// <summary>Columns of one row that <c>AxpyRow</c> sums on the stack at a time.</summary>
-    private const int RowChunk = 256;
 
     /// <summary><c>c[i, j] = Σₚ a[i, p]·b[j, p]</c>: <paramref name="a"/> is [m × k], <paramref name="b"/> is [n × k], <paramref name="c"/> is [m × n], all row-major.</summary>
     /// <remarks>
@@ -101,11 +98,7 @@ internal static partial class Gemm
     /// (weights shaped as <paramref name="c"/>), each stored tile also gets the penalty gradient <c>l1·sign(w) + 2·l2·w</c> while it is in cache.
     /// Returns whether every value stored is finite, found from the tiles in registers rather than by reading <paramref name="c"/> again.
     /// </summary>
-    /// <remarks>
-    /// Four rows of <c>A</c> at a time are packed into a contiguous panel, <see cref="PanelDepth"/> steps of <c>p</c> deep: read in
-    /// place, <c>dyᵀ</c>'s column would step by a whole row of <c>dy</c>, and strides of 512 B or 1 KB map every step to the same few
-    /// L1 sets. Columns of <c>b</c> go in blocks that stay in L2 while every row of <c>c</c> passes over them.
-    /// </remarks>
+    /// <remarks>Blocked and tiled as <c>Gemm.Outer.cs</c> describes; every element is one chain of fused multiply-adds in the order of <c>p</c> within each panel of <see cref="PanelDepth"/> steps, the panels' sums added in order.</remarks>
     public static bool Multiply(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         ReadOnlySpan<float> penalized = default, float l1 = 0, float l2 = 0)
     {
@@ -294,104 +287,6 @@ internal static partial class Gemm
         return total;
     }
 
-    /// <summary>The operands of one <see cref="Multiply"/>, so that each part of its columns can be computed apart.</summary>
-    private readonly ref struct Product(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, ref float w0, bool penalize, float l1, float twiceL2, int m, int n, int k)
-    {
-        private readonly ref float _a0 = ref a0, _b0 = ref b0, _c0 = ref c0, _w0 = ref w0;
-
-        /// <summary>Columns <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> of <c>c</c> at <see cref="Simd.Width"/>.</summary>
-        public bool Columns(int columnsStart, int columnsEnd) => Simd.Width switch
-        {
-            512 => Columns<V512>(columnsStart, columnsEnd),
-            256 => Columns<V256>(columnsStart, columnsEnd),
-            _ => Columns<V128>(columnsStart, columnsEnd),
-        };
-
-        /// <summary>Columns <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> of <c>c</c>; returns whether every value stored is finite.</summary>
-        public bool Columns<T>(int columnsStart, int columnsEnd) where T : struct, IVector<T>
-        {
-            Span<float> panel = stackalloc float[4 * PanelDepth];
-            Span<float> sums = stackalloc float[RowChunk];
-            ref float panel0 = ref MemoryMarshal.GetReference(panel);
-            ref float sums0 = ref MemoryMarshal.GetReference(sums);
-            int tile = 4 * T.Count;
-            int full = columnsStart + (columnsEnd - columnsStart) / tile * tile, tiled = m - m % 4;
-            // v − v is 0 for a finite v and NaN otherwise: the stored values' checks add up to 0 exactly when all are finite.
-            T check = T.Zero;
-            float tailCheck = 0;
-            int p0 = 0;
-            do // at least once: with k = 0, c still receives zeros (and the penalty gradient)
-            {
-                int depth = Math.Min(PanelDepth, k - p0);
-                ref float bp = ref Unsafe.Add(ref _b0, p0 * n);
-                ref float ap = ref Unsafe.Add(ref _a0, p0 * aColumn);
-                var epilogue = new Epilogue<T>(ref _w0, p0 == 0, penalize && p0 + depth == k, l1, twiceL2);
-                // Columns of b in blocks that stay in L2 while every row of c passes over them.
-                int block = Math.Max(tile, BlockFloats / Math.Max(depth, 1) / tile * tile);
-                for (int j1 = columnsStart; j1 < full; j1 += block)
-                {
-                    int j2 = Math.Min(full, j1 + block);
-                    for (int i0 = 0; i0 < tiled; i0 += 4)
-                    {
-                        Pack(ref Unsafe.Add(ref ap, i0 * aRow), aRow, aColumn, depth, ref panel0);
-                        for (int j0 = j1; j0 < j2; j0 += tile) check += AxpyTile<T, Four>(ref panel0, ref bp, ref _c0, i0, j0, n, depth, epilogue);
-                    }
-                }
-                // The last columns: tiles two and one vector wide, then each row alone.
-                for (int i0 = 0; i0 < tiled && full < columnsEnd; i0 += 4)
-                {
-                    Pack(ref Unsafe.Add(ref ap, i0 * aRow), aRow, aColumn, depth, ref panel0);
-                    int j0 = full;
-                    if (j0 + 2 * T.Count <= columnsEnd)
-                    {
-                        check += AxpyTile<T, Two>(ref panel0, ref bp, ref _c0, i0, j0, n, depth, epilogue);
-                        j0 += 2 * T.Count;
-                    }
-                    if (j0 + T.Count <= columnsEnd)
-                    {
-                        check += AxpyTile<T, One>(ref panel0, ref bp, ref _c0, i0, j0, n, depth, epilogue);
-                        j0 += T.Count;
-                    }
-                    for (int i = i0; i < i0 + 4 && j0 < columnsEnd; i++) tailCheck += AxpyRow(ref ap, ref bp, i, j0, columnsEnd - j0, depth, epilogue, ref sums0);
-                }
-                for (int i = tiled; i < m; i++) tailCheck += AxpyRow(ref ap, ref bp, i, columnsStart, columnsEnd - columnsStart, depth, epilogue, ref sums0);
-                p0 += PanelDepth;
-            }
-            while (p0 < k);
-            return Simd.Sum(T.FoldToFour(check)) + tailCheck == 0;
-        }
-
-        /// <summary>
-        /// One row of <c>c</c>, <paramref name="width"/> columns from <paramref name="j0"/>, over one panel's <paramref name="depth"/> steps
-        /// (<paramref name="a"/> and <paramref name="b"/> start at its first): accumulated in <paramref name="sums"/>, then stored through
-        /// <paramref name="epilogue"/>, whose checks it returns added up.
-        /// </summary>
-        private float AxpyRow<T>(ref float a, ref float b, int i, int j0, int width, int depth, Epilogue<T> epilogue, ref float sums) where T : struct, IVector<T>
-        {
-            T check = T.Zero;
-            float tailCheck = 0;
-            ref float ai = ref Unsafe.Add(ref a, i * aRow);
-            for (int start = 0; start < width; start += RowChunk)
-            {
-                int count = Math.Min(RowChunk, width - start);
-                MemoryMarshal.CreateSpan(ref sums, count).Clear();
-                for (int p = 0; p < depth; p++)
-                {
-                    float s = Unsafe.Add(ref ai, p * aColumn);
-                    T x = T.Create(s);
-                    ref float bRow = ref Unsafe.Add(ref b, p * n + j0 + start);
-                    int j = 0;
-                    for (; j + T.Count <= count; j += T.Count) T.Store(T.MultiplyAdd(x, T.Load(ref bRow, (nuint)j), T.Load(ref sums, (nuint)j)), ref sums, (nuint)j);
-                    for (; j < count; j++) Unsafe.Add(ref sums, j) = Simd.MultiplyAdd(s, Unsafe.Add(ref bRow, j), Unsafe.Add(ref sums, j));
-                }
-                int offset = i * n + j0 + start, v = 0;
-                for (; v + T.Count <= count; v += T.Count) check += epilogue.Store(ref _c0, offset + v, T.Load(ref sums, (nuint)v));
-                for (; v < count; v++) tailCheck += epilogue.Store(ref _c0, offset + v, Unsafe.Add(ref sums, v));
-            }
-            return Simd.Sum(T.FoldToFour(check)) + tailCheck;
-        }
-    }
-
     /// <summary>Writes the [<paramref name="rows"/> × <paramref name="columns"/>] matrix <paramref name="source"/> transposed to <paramref name="destination"/>.</summary>
     private static void Transpose(ref float source, ref float destination, int rows, int columns)
     {
@@ -401,63 +296,6 @@ internal static partial class Gemm
             ref float to = ref Unsafe.Add(ref destination, p * rows);
             for (int j = 0; j < rows; j++) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j * columns);
         }
-    }
-
-    /// <summary>Copies four rows of <c>A</c>, <paramref name="depth"/> steps long, to <c>panel[4·p + r]</c>.</summary>
-    private static void Pack(ref float a, int aRow, int aColumn, int depth, ref float panel)
-    {
-        for (int p = 0; p < depth; p++)
-        {
-            ref float ap = ref Unsafe.Add(ref a, p * aColumn);
-            ref float to = ref Unsafe.Add(ref panel, 4 * p);
-            to = ap;
-            Unsafe.Add(ref to, 1) = Unsafe.Add(ref ap, aRow);
-            Unsafe.Add(ref to, 2) = Unsafe.Add(ref ap, 2 * aRow);
-            Unsafe.Add(ref to, 3) = Unsafe.Add(ref ap, 3 * aRow);
-        }
-    }
-
-    /// <summary>
-    /// Four rows of <c>c</c>, <typeparamref name="TColumns"/> vectors wide (4 for the body, 2 and 1 past it): per step, four broadcasts
-    /// from the packed panel and up to four loads of <c>b</c> feed up to sixteen FMAs.
-    /// </summary>
-    private static T AxpyTile<T, TColumns>(ref float panel, ref float b0, ref float c0, int i0, int j0, int n, int depth, Epilogue<T> epilogue)
-        where T : struct, IVector<T> where TColumns : struct, IConstant
-    {
-        int columns = TColumns.Value;
-        T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero, c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
-        T c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c23 = T.Zero, c30 = T.Zero, c31 = T.Zero, c32 = T.Zero, c33 = T.Zero;
-        ref float b = ref Unsafe.Add(ref b0, j0);
-        nuint lanes = (nuint)T.Count;
-        for (int p = 0; p < depth; p++)
-        {
-            ref float bRow = ref Unsafe.Add(ref b, p * n);
-            T y0 = T.Load(ref bRow, 0);
-            T y1 = columns > 1 ? T.Load(ref bRow, lanes) : y0;
-            T y2 = columns > 2 ? T.Load(ref bRow, 2 * lanes) : y0, y3 = columns > 2 ? T.Load(ref bRow, 3 * lanes) : y0;
-            ref float ap = ref Unsafe.Add(ref panel, 4 * p);
-            T x = T.Create(ap);
-            c00 = T.MultiplyAdd(x, y0, c00);
-            if (columns > 1) c01 = T.MultiplyAdd(x, y1, c01);
-            if (columns > 2) { c02 = T.MultiplyAdd(x, y2, c02); c03 = T.MultiplyAdd(x, y3, c03); }
-            x = T.Create(Unsafe.Add(ref ap, 1));
-            c10 = T.MultiplyAdd(x, y0, c10);
-            if (columns > 1) c11 = T.MultiplyAdd(x, y1, c11);
-            if (columns > 2) { c12 = T.MultiplyAdd(x, y2, c12); c13 = T.MultiplyAdd(x, y3, c13); }
-            x = T.Create(Unsafe.Add(ref ap, 2));
-            c20 = T.MultiplyAdd(x, y0, c20);
-            if (columns > 1) c21 = T.MultiplyAdd(x, y1, c21);
-            if (columns > 2) { c22 = T.MultiplyAdd(x, y2, c22); c23 = T.MultiplyAdd(x, y3, c23); }
-            x = T.Create(Unsafe.Add(ref ap, 3));
-            c30 = T.MultiplyAdd(x, y0, c30);
-            if (columns > 1) c31 = T.MultiplyAdd(x, y1, c31);
-            if (columns > 2) { c32 = T.MultiplyAdd(x, y2, c32); c33 = T.MultiplyAdd(x, y3, c33); }
-        }
-        int offset = i0 * n + j0;
-        return epilogue.StoreRow<TColumns>(ref c0, offset, c00, c01, c02, c03)
-            + epilogue.StoreRow<TColumns>(ref c0, offset + n, c10, c11, c12, c13)
-            + epilogue.StoreRow<TColumns>(ref c0, offset + 2 * n, c20, c21, c22, c23)
-            + epilogue.StoreRow<TColumns>(ref c0, offset + 3 * n, c30, c31, c32, c33);
     }
 
     /// <summary>
@@ -473,12 +311,14 @@ internal static partial class Gemm
         private readonly bool _overwrite = overwrite, _penalize = penalize, _hasL1 = l1 != 0;
         private readonly float _scalarL1 = l1, _scalarTwiceL2 = twiceL2;
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public T StoreRow<TColumns>(ref float c, int offset, T v0, T v1, T v2, T v3) where TColumns : struct, IConstant
+        /// <summary>Stores <paramref name="rows"/> rows of <paramref name="width"/> values (whole vectors), kept <paramref name="width"/> apart in <paramref name="sums"/>, to rows of <c>c</c> <paramref name="n"/> apart.</summary>
+        public T StoreTile(ref float c, int offset, int n, ref float sums, int rows, int width)
         {
-            T check = Store(ref c, offset, v0);
-            if (TColumns.Value > 1) check += Store(ref c, offset + T.Count, v1);
-            if (TColumns.Value > 2) check += Store(ref c, offset + 2 * T.Count, v2) + Store(ref c, offset + 3 * T.Count, v3);
+            T check = T.Zero;
+            for (int r = 0; r < rows; r++)
+            {
+                for (int v = 0; v < width; v += T.Count) check += Store(ref c, offset + r * n + v, T.Load(ref sums, (nuint)(r * width + v)));
+            }
             return check;
         }
 
@@ -535,5 +375,25 @@ internal static partial class Gemm
     private readonly struct Four : IConstant
     {
         public static int Value => 4;
+    }
+
+    private readonly struct Five : IConstant
+    {
+        public static int Value => 5;
+    }
+
+    private readonly struct Six : IConstant
+    {
+        public static int Value => 6;
+    }
+
+    private readonly struct Seven : IConstant
+    {
+        public static int Value => 7;
+    }
+
+    private readonly struct Eight : IConstant
+    {
+        public static int Value => 8;
     }
 }
