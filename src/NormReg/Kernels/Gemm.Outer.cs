@@ -60,6 +60,7 @@ internal static partial class Gemm
                 int depth = Math.Min(PanelDepth, k - p0);
                 ref float bp = ref Unsafe.Add(ref _b0, p0 * _n);
                 var epilogue = new Epilogue<T>(ref _w0, p0 == 0, penalize && p0 + depth == k, l1, twiceL2);
+                var quarter = new Epilogue<V128>(ref _w0, p0 == 0, penalize && p0 + depth == k, l1, twiceL2);
                 for (int i1 = 0; i1 < m; i1 += block)
                 {
                     int rows = Math.Min(block, m - i1);
@@ -79,6 +80,12 @@ internal static partial class Gemm
                     }
                     int j = full;
                     for (; j + T.Count <= columnsEnd; j += T.Count) check += Rows<T, TRows, One>(ref aPack, ref Unsafe.Add(ref bp, j), _n, i1, rows, j, depth, epilogue, ref sums);
+                    // Four columns at a time in 128-bit vectors (the same fused multiply-adds), so that a narrow product, such as a
+                    // classifier head of four outputs, keeps independent chains in flight rather than one scalar chain per element.
+                    for (; T.Count > 4 && j + 4 <= columnsEnd; j += 4)
+                    {
+                        tailCheck += Simd.Sum(V128.FoldToFour(Rows<V128, TRows, One>(ref aPack, ref Unsafe.Add(ref bp, j), _n, i1, rows, j, depth, quarter, ref sums)));
+                    }
                     for (; j < columnsEnd; j++) tailCheck += Column(ref aPack, ref Unsafe.Add(ref bp, j), height, i1, rows, j, depth, epilogue);
                 }
                 p0 += PanelDepth;

@@ -3,6 +3,8 @@ using NormReg.Runtime;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NormReg.Kernels;
 
@@ -24,9 +26,6 @@ internal static partial class Gemm
     /// <summary>Dot products of at most this many steps are summed in order; longer ones in <see cref="VirtualLanes"/> partial sums.</summary>
     private const int SequentialDepth = 64;
 
-    /// <summary>Outputs fewer than this (narrower than a 256-bit vector) are computed with the batch's rows as the vector lanes.</summary>
-    private const int NarrowOutputs = 8;
-
     /// <summary>Floats of <c>b</c> a block may hold: 256 KB, a fraction of any current core's L2.</summary>
     private const int BlockFloats = 64 * 1024;
 
@@ -47,19 +46,6 @@ internal static partial class Gemm
     /// </remarks>
     public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
     {
-        if (k <= SequentialDepth && n < NarrowOutputs && m >= NarrowOutputs)
-        {
-            // Few outputs (a classifier's head) and many rows: the rows become the vector lanes, cᵀ = b·aᵀ, each element still
-            // summed in the order of p with the same fused multiply-adds (one column per lane would leave most lanes empty).
-            Span<float> block = Scratch.Floats(k * m + n * m);
-            ref float aT = ref MemoryMarshal.GetReference(block);
-            ref float cT = ref Unsafe.Add(ref aT, k * m);
-            Transpose(ref MemoryMarshal.GetReference(a), ref aT, m, k);
-            Multiply(b, k, 1, block[..(k * m)], block.Slice(k * m, n * m), n, m, k);
-            Transpose(ref cT, ref MemoryMarshal.GetReference(c), n, m);
-            AddBias(bias, c, m, n);
-            return;
-        }
         if (k <= SequentialDepth)
         {
             Span<float> transposed = Scratch.Floats(k * n);
@@ -131,11 +117,30 @@ internal static partial class Gemm
     /// <summary>Writes the [<paramref name="rows"/> × <paramref name="columns"/>] matrix <paramref name="source"/> transposed to <paramref name="destination"/>.</summary>
     private static void Transpose(ref float source, ref float destination, int rows, int columns)
     {
-        for (int p = 0; p < columns; p++)
+        // Blocks of 4 × 4 by four loads, eight shuffles and four stores where SSE has them; the rest one value at a time.
+        int rows4 = Sse.IsSupported ? rows - rows % 4 : 0, columns4 = columns - columns % 4;
+        for (int i = 0; i < rows4; i += 4)
         {
-            ref float from = ref Unsafe.Add(ref source, p);
-            ref float to = ref Unsafe.Add(ref destination, p * rows);
-            for (int j = 0; j < rows; j++) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j * columns);
+            ref float from = ref Unsafe.Add(ref source, i * columns);
+            for (int j = 0; j < columns4; j += 4)
+            {
+                Vector128<float> r0 = Vector128.LoadUnsafe(ref from, (nuint)j), r1 = Vector128.LoadUnsafe(ref from, (nuint)(columns + j));
+                Vector128<float> r2 = Vector128.LoadUnsafe(ref from, (nuint)(2 * columns + j)), r3 = Vector128.LoadUnsafe(ref from, (nuint)(3 * columns + j));
+                Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackLow(r2, r3), t2 = Sse.UnpackHigh(r0, r1), t3 = Sse.UnpackHigh(r2, r3);
+                ref float to = ref Unsafe.Add(ref destination, j * rows + i);
+                Sse.MoveLowToHigh(t0, t1).StoreUnsafe(ref to);
+                Sse.MoveHighToLow(t1, t0).StoreUnsafe(ref to, (nuint)rows);
+                Sse.MoveLowToHigh(t2, t3).StoreUnsafe(ref to, (nuint)(2 * rows));
+                Sse.MoveHighToLow(t3, t2).StoreUnsafe(ref to, (nuint)(3 * rows));
+            }
+            for (int j = columns4; j < columns; j++)
+            {
+                for (int r = i; r < i + 4; r++) Unsafe.Add(ref destination, j * rows + r) = Unsafe.Add(ref source, r * columns + j);
+            }
+        }
+        for (int r = rows4; r < rows; r++)
+        {
+            for (int j = 0; j < columns; j++) Unsafe.Add(ref destination, j * rows + r) = Unsafe.Add(ref source, r * columns + j);
         }
     }
 
