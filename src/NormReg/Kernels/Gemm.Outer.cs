@@ -25,10 +25,17 @@ internal static partial class Gemm
     private static float[]? _packs;
 
     /// <summary>The operands of one <see cref="Multiply"/>, so that each part of its columns can be computed apart.</summary>
-    private readonly ref struct Product(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, ref float w0, bool penalize, float l1, float twiceL2, int m, int n, int k)
+    private readonly ref struct Product(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, ref float w0, bool penalize, float l1, float twiceL2, int m, int n, int k,
+        ref float bias)
     {
-        private readonly ref float _a0 = ref a0, _b0 = ref b0, _c0 = ref c0, _w0 = ref w0;
+        private readonly ref float _a0 = ref a0, _b0 = ref b0, _c0 = ref c0, _w0 = ref w0, _bias = ref bias;
         private readonly int _n = n;
+
+        /// <summary>A product without a bias (a null reference for it).</summary>
+        public Product(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, ref float w0, bool penalize, float l1, float twiceL2, int m, int n, int k)
+            : this(ref a0, aRow, aColumn, ref b0, ref c0, ref w0, penalize, l1, twiceL2, m, n, k, ref Unsafe.NullRef<float>())
+        {
+        }
 
         /// <summary>Columns <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> of <c>c</c> at <see cref="Simd.Width"/>.</summary>
         public bool Columns(int columnsStart, int columnsEnd) => Simd.Width switch
@@ -59,34 +66,43 @@ internal static partial class Gemm
             {
                 int depth = Math.Min(PanelDepth, k - p0);
                 ref float bp = ref Unsafe.Add(ref _b0, p0 * _n);
-                var epilogue = new Epilogue<T>(ref _w0, p0 == 0, penalize && p0 + depth == k, l1, twiceL2);
-                var quarter = new Epilogue<V128>(ref _w0, p0 == 0, penalize && p0 + depth == k, l1, twiceL2);
+                bool last = p0 + depth >= k;
+                var epilogue = new Epilogue<T>(ref _w0, p0 == 0, penalize && last, l1, twiceL2, ref last ? ref _bias : ref Unsafe.NullRef<float>());
+                var quarter = new Epilogue<V128>(ref _w0, p0 == 0, penalize && last, l1, twiceL2, ref last ? ref _bias : ref Unsafe.NullRef<float>());
                 for (int i1 = 0; i1 < m; i1 += block)
                 {
                     int rows = Math.Min(block, m - i1);
-                    PackRows(ref Unsafe.Add(ref _a0, i1 * aRow + p0 * aColumn), rows, height, depth, ref aPack);
+                    ref float a = ref Unsafe.Add(ref _a0, i1 * aRow + p0 * aColumn);
+                    Layout layout = new(aRow, aRow, aColumn);
+                    // Rows read by more than one strip are packed, unless they are short rows in place (a forward's x of few inputs).
+                    if (columnsEnd - columnsStart > T.Count && !(aColumn == 1 && depth <= SequentialDepth))
+                    {
+                        PackRows(ref a, rows, height, depth, ref aPack);
+                        a = ref aPack;
+                        layout = new(depth, 1, height);
+                    }
                     for (int j0 = columnsStart; j0 < full; j0 += width)
                     {
                         // A strip that one row group alone reads is read in place.
                         if (rows > height)
                         {
                             PackStrip<T>(ref Unsafe.Add(ref bp, j0), _n, width, depth, ref bPack);
-                            check += Rows<T, TRows, TVectors>(ref aPack, ref bPack, width, i1, rows, j0, depth, epilogue, ref sums);
+                            check += Rows<T, TRows, TVectors>(ref a, layout, ref bPack, width, i1, rows, j0, depth, epilogue, ref sums);
                         }
                         else
                         {
-                            check += Rows<T, TRows, TVectors>(ref aPack, ref Unsafe.Add(ref bp, j0), _n, i1, rows, j0, depth, epilogue, ref sums);
+                            check += Rows<T, TRows, TVectors>(ref a, layout, ref Unsafe.Add(ref bp, j0), _n, i1, rows, j0, depth, epilogue, ref sums);
                         }
                     }
                     int j = full;
-                    for (; j + T.Count <= columnsEnd; j += T.Count) check += Rows<T, TRows, One>(ref aPack, ref Unsafe.Add(ref bp, j), _n, i1, rows, j, depth, epilogue, ref sums);
+                    for (; j + T.Count <= columnsEnd; j += T.Count) check += Rows<T, TRows, One>(ref a, layout, ref Unsafe.Add(ref bp, j), _n, i1, rows, j, depth, epilogue, ref sums);
                     // Four columns at a time in 128-bit vectors (the same fused multiply-adds), so that a narrow product, such as a
                     // classifier head of four outputs, keeps independent chains in flight rather than one scalar chain per element.
                     for (; T.Count > 4 && j + 4 <= columnsEnd; j += 4)
                     {
-                        tailCheck += Simd.Sum(V128.FoldToFour(Rows<V128, TRows, One>(ref aPack, ref Unsafe.Add(ref bp, j), _n, i1, rows, j, depth, quarter, ref sums)));
+                        tailCheck += Simd.Sum(V128.FoldToFour(Rows<V128, TRows, One>(ref a, layout, ref Unsafe.Add(ref bp, j), _n, i1, rows, j, depth, quarter, ref sums)));
                     }
-                    for (; j < columnsEnd; j++) tailCheck += Column(ref aPack, ref Unsafe.Add(ref bp, j), height, i1, rows, j, depth, epilogue);
+                    for (; j < columnsEnd; j++) tailCheck += Column(ref a, layout, ref Unsafe.Add(ref bp, j), height, i1, rows, j, depth, epilogue);
                 }
                 p0 += PanelDepth;
             }
@@ -115,42 +131,43 @@ internal static partial class Gemm
         }
 
         /// <summary>
-        /// Every row group of a packed block against one strip of <c>b</c> (<paramref name="bStride"/> floats from one step to the next):
+        /// Every row group of a block of <c>A</c> (packed or in place, as <paramref name="layout"/> says) against one strip of <c>b</c> (<paramref name="bStride"/> floats from one step to the next):
         /// whole tiles, then the last rows in a tile of their own height.
         /// </summary>
-        private T Rows<T, TRows, TVectors>(ref float aPack, ref float b, int bStride, int i1, int rows, int j0, int depth, Epilogue<T> epilogue, ref float sums)
+        private T Rows<T, TRows, TVectors>(ref float a, Layout layout, ref float b, int bStride, int i1, int rows, int j0, int depth, Epilogue<T> epilogue, ref float sums)
             where T : struct, IVector<T> where TRows : struct, IConstant where TVectors : struct, IConstant
         {
             int height = TRows.Value, whole = rows - rows % height;
             T check = T.Zero;
             for (int i = 0; i < whole; i += height)
             {
-                check += Tile<T, TRows, TVectors>(ref Unsafe.Add(ref aPack, i * depth), height, ref b, bStride, i1 + i, j0, depth, epilogue, ref sums);
+                check += Tile<T, TRows, TVectors>(ref Unsafe.Add(ref a, i * layout.RowAdvance), layout, ref b, bStride, i1 + i, j0, depth, epilogue, ref sums);
             }
-            ref float last = ref Unsafe.Add(ref aPack, whole * depth);
+            ref float last = ref Unsafe.Add(ref a, whole * layout.RowAdvance);
             int i0 = i1 + whole;
             return check + (rows - whole) switch
             {
                 0 => T.Zero,
-                1 => Tile<T, One, TVectors>(ref last, height, ref b, bStride, i0, j0, depth, epilogue, ref sums),
-                2 => Tile<T, Two, TVectors>(ref last, height, ref b, bStride, i0, j0, depth, epilogue, ref sums),
-                3 => Tile<T, Three, TVectors>(ref last, height, ref b, bStride, i0, j0, depth, epilogue, ref sums),
-                4 => Tile<T, Four, TVectors>(ref last, height, ref b, bStride, i0, j0, depth, epilogue, ref sums),
-                5 => Tile<T, Five, TVectors>(ref last, height, ref b, bStride, i0, j0, depth, epilogue, ref sums),
-                6 => Tile<T, Six, TVectors>(ref last, height, ref b, bStride, i0, j0, depth, epilogue, ref sums),
-                _ => Tile<T, Seven, TVectors>(ref last, height, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+                1 => Tile<T, One, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+                2 => Tile<T, Two, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+                3 => Tile<T, Three, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+                4 => Tile<T, Four, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+                5 => Tile<T, Five, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+                6 => Tile<T, Six, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+                _ => Tile<T, Seven, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
             };
         }
 
         /// <summary>
         /// <typeparamref name="TRows"/> rows of <c>c</c> (up to 8), <typeparamref name="TVectors"/> vectors wide (up to 4): per step, one broadcast
-        /// per row from the packed group (<paramref name="stride"/> floats per step) and one load per vector of <c>b</c> feed rows × vectors FMAs.
+        /// per row of <c>A</c> (where <paramref name="layout"/> says) and one load per vector of <c>b</c> feed rows × vectors FMAs.
         /// </summary>
-        private T Tile<T, TRows, TVectors>(ref float a, int stride, ref float b, int bStride, int i0, int j0, int depth, Epilogue<T> epilogue, ref float sums)
+        private T Tile<T, TRows, TVectors>(ref float a, Layout layout, ref float b, int bStride, int i0, int j0, int depth, Epilogue<T> epilogue, ref float sums)
             where T : struct, IVector<T> where TRows : struct, IConstant where TVectors : struct, IConstant
         {
             int rows = TRows.Value, vectors = TVectors.Value;
-            nuint lanes = (nuint)T.Count;
+            nuint lanes = (nuint)T.Count, o = (nuint)layout.RowStride;
+            nuint o2 = 2 * o, o3 = 3 * o, o4 = 4 * o, o5 = 5 * o, o6 = 6 * o, o7 = 7 * o;
             T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero, c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero, c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c23 = T.Zero, c30 = T.Zero, c31 = T.Zero, c32 = T.Zero, c33 = T.Zero;
             T c40 = T.Zero, c41 = T.Zero, c42 = T.Zero, c43 = T.Zero, c50 = T.Zero, c51 = T.Zero, c52 = T.Zero, c53 = T.Zero, c60 = T.Zero, c61 = T.Zero, c62 = T.Zero, c63 = T.Zero, c70 = T.Zero, c71 = T.Zero, c72 = T.Zero, c73 = T.Zero;
             for (int p = 0; p < depth; p++)
@@ -164,7 +181,7 @@ internal static partial class Gemm
                 if (vectors > 3) c03 = T.MultiplyAdd(x, y3, c03);
                 if (rows > 1)
                 {
-                    x = T.Create(Unsafe.Add(ref a, 1));
+                    x = T.Create(Unsafe.Add(ref a, o));
                     c10 = T.MultiplyAdd(x, y0, c10);
                     if (vectors > 1) c11 = T.MultiplyAdd(x, y1, c11);
                     if (vectors > 2) c12 = T.MultiplyAdd(x, y2, c12);
@@ -172,7 +189,7 @@ internal static partial class Gemm
                 }
                 if (rows > 2)
                 {
-                    x = T.Create(Unsafe.Add(ref a, 2));
+                    x = T.Create(Unsafe.Add(ref a, o2));
                     c20 = T.MultiplyAdd(x, y0, c20);
                     if (vectors > 1) c21 = T.MultiplyAdd(x, y1, c21);
                     if (vectors > 2) c22 = T.MultiplyAdd(x, y2, c22);
@@ -180,7 +197,7 @@ internal static partial class Gemm
                 }
                 if (rows > 3)
                 {
-                    x = T.Create(Unsafe.Add(ref a, 3));
+                    x = T.Create(Unsafe.Add(ref a, o3));
                     c30 = T.MultiplyAdd(x, y0, c30);
                     if (vectors > 1) c31 = T.MultiplyAdd(x, y1, c31);
                     if (vectors > 2) c32 = T.MultiplyAdd(x, y2, c32);
@@ -188,7 +205,7 @@ internal static partial class Gemm
                 }
                 if (rows > 4)
                 {
-                    x = T.Create(Unsafe.Add(ref a, 4));
+                    x = T.Create(Unsafe.Add(ref a, o4));
                     c40 = T.MultiplyAdd(x, y0, c40);
                     if (vectors > 1) c41 = T.MultiplyAdd(x, y1, c41);
                     if (vectors > 2) c42 = T.MultiplyAdd(x, y2, c42);
@@ -196,7 +213,7 @@ internal static partial class Gemm
                 }
                 if (rows > 5)
                 {
-                    x = T.Create(Unsafe.Add(ref a, 5));
+                    x = T.Create(Unsafe.Add(ref a, o5));
                     c50 = T.MultiplyAdd(x, y0, c50);
                     if (vectors > 1) c51 = T.MultiplyAdd(x, y1, c51);
                     if (vectors > 2) c52 = T.MultiplyAdd(x, y2, c52);
@@ -204,7 +221,7 @@ internal static partial class Gemm
                 }
                 if (rows > 6)
                 {
-                    x = T.Create(Unsafe.Add(ref a, 6));
+                    x = T.Create(Unsafe.Add(ref a, o6));
                     c60 = T.MultiplyAdd(x, y0, c60);
                     if (vectors > 1) c61 = T.MultiplyAdd(x, y1, c61);
                     if (vectors > 2) c62 = T.MultiplyAdd(x, y2, c62);
@@ -212,13 +229,13 @@ internal static partial class Gemm
                 }
                 if (rows > 7)
                 {
-                    x = T.Create(Unsafe.Add(ref a, 7));
+                    x = T.Create(Unsafe.Add(ref a, o7));
                     c70 = T.MultiplyAdd(x, y0, c70);
                     if (vectors > 1) c71 = T.MultiplyAdd(x, y1, c71);
                     if (vectors > 2) c72 = T.MultiplyAdd(x, y2, c72);
                     if (vectors > 3) c73 = T.MultiplyAdd(x, y3, c73);
                 }
-                a = ref Unsafe.Add(ref a, stride);
+                a = ref Unsafe.Add(ref a, layout.StepStride);
                 b = ref Unsafe.Add(ref b, bStride);
             }
             // Through memory, so that no accumulator is live across the epilogue's calls (every vector register is caller-saved on SysV x64).
@@ -276,23 +293,29 @@ internal static partial class Gemm
                 if (vectors > 2) T.Store(c72, ref sums, 7 * w + 2 * lanes);
                 if (vectors > 3) T.Store(c73, ref sums, 7 * w + 3 * lanes);
             }
-            return epilogue.StoreTile(ref _c0, i0 * _n + j0, _n, ref sums, rows, (int)w);
+            return epilogue.StoreTile(ref _c0, i0, j0, _n, ref sums, rows, (int)w);
         }
 
-        /// <summary>One column of <c>c</c> for every row of a packed block, each summed alone in the order of the tiles.</summary>
-        private float Column<T>(ref float aPack, ref float b, int height, int i1, int rows, int j, int depth, Epilogue<T> epilogue) where T : struct, IVector<T>
+        /// <summary>One column of <c>c</c> for every row of a block of <c>A</c>, each summed alone in the order of the tiles.</summary>
+        private float Column<T>(ref float a, Layout layout, ref float b, int height, int i1, int rows, int j, int depth, Epilogue<T> epilogue) where T : struct, IVector<T>
         {
             float check = 0;
             for (int i = 0; i < rows; i++)
             {
-                ref float a = ref Unsafe.Add(ref aPack, i / height * height * depth + i % height);
+                ref float row = ref Unsafe.Add(ref a, (i - i % height) * layout.RowAdvance + i % height * layout.RowStride);
                 float s = 0;
-                for (int p = 0; p < depth; p++) s = Simd.MultiplyAdd(Unsafe.Add(ref a, p * height), Unsafe.Add(ref b, p * _n), s);
-                check += epilogue.Store(ref _c0, (i1 + i) * _n + j, s);
+                for (int p = 0; p < depth; p++) s = Simd.MultiplyAdd(Unsafe.Add(ref row, p * layout.StepStride), Unsafe.Add(ref b, p * _n), s);
+                check += epilogue.Store(ref _c0, (i1 + i) * _n + j, j, s);
             }
             return check;
         }
     }
+
+    /// <summary>
+    /// Where the rows of <c>A</c> a tile reads are: row <c>g + r</c> of a group starting at row <c>g</c>, step <c>p</c>, at
+    /// <c>g·RowAdvance + r·RowStride + p·StepStride</c>; packed groups are <c>(depth, 1, height)</c>, rows in place <c>(aRow, aRow, aColumn)</c>.
+    /// </summary>
+    private readonly record struct Layout(int RowAdvance, int RowStride, int StepStride);
 
     /// <summary>Copies a strip of <c>b</c>, <paramref name="width"/> floats (whole vectors) by <paramref name="depth"/> steps, to a contiguous block.</summary>
     private static void PackStrip<T>(ref float b, int n, int width, int depth, ref float pack) where T : struct, IVector<T>

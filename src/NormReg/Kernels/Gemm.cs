@@ -50,8 +50,15 @@ internal static partial class Gemm
         {
             Span<float> transposed = Scratch.Floats(k * n);
             Transpose(ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(transposed), n, k);
-            Multiply(a, k, 1, transposed, c, m, n, k);
-            AddBias(bias, c, m, n);
+            if (Parts((long)m * n * k, n / AxpyGrain) > 1)
+            {
+                Multiply(a, k, 1, transposed, c, m, n, k);
+                AddBias(bias, c, m, n);
+                return;
+            }
+            ref float bias1 = ref bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(bias);
+            new Product(ref MemoryMarshal.GetReference(a), k, 1, ref MemoryMarshal.GetReference(transposed), ref MemoryMarshal.GetReference(c),
+                ref Unsafe.NullRef<float>(), false, 0, 0, m, n, k, ref bias1).Columns(0, n);
             return;
         }
         int parts = Parts((long)m * n * k, Math.Max(n / DotGrain, m / 4));
@@ -146,32 +153,37 @@ internal static partial class Gemm
 
     /// <summary>
     /// Stores a tile row of <c>c</c>: the first panel of <c>p</c> overwrites, later ones add to what is there; after the last, the
-    /// penalty gradient <c>l1·sign(w) + 2·l2·w</c> is added when there is one, with the same float operations as
+    /// bias of a forward product (by column), or the penalty gradient <c>l1·sign(w) + 2·l2·w</c>, is added when there is one, with the same float operations as
     /// <see cref="Regularization.AddGradient(ReadOnlySpan{float}, Span{float}, float, float)"/>. Each store returns <c>v − v</c> of what it
     /// stored: 0 when finite, NaN otherwise.
     /// </summary>
-    private readonly ref struct Epilogue<T>(ref float weights, bool overwrite, bool penalize, float l1, float twiceL2) where T : struct, IVector<T>
+    private readonly ref struct Epilogue<T>(ref float weights, bool overwrite, bool penalize, float l1, float twiceL2, ref float bias) where T : struct, IVector<T>
     {
-        private readonly ref float _weights = ref weights;
+        private readonly ref float _weights = ref weights, _bias = ref bias;
         private readonly T _l1 = T.Create(l1), _twiceL2 = T.Create(twiceL2);
-        private readonly bool _overwrite = overwrite, _penalize = penalize, _hasL1 = l1 != 0;
+        private readonly bool _overwrite = overwrite, _penalize = penalize, _hasL1 = l1 != 0, _hasBias = !Unsafe.IsNullRef(ref bias);
         private readonly float _scalarL1 = l1, _scalarTwiceL2 = twiceL2;
 
-        /// <summary>Stores <paramref name="rows"/> rows of <paramref name="width"/> values (whole vectors), kept <paramref name="width"/> apart in <paramref name="sums"/>, to rows of <c>c</c> <paramref name="n"/> apart.</summary>
-        public T StoreTile(ref float c, int offset, int n, ref float sums, int rows, int width)
+        /// <summary>
+        /// Stores <paramref name="rows"/> rows of <paramref name="width"/> values (whole vectors), kept <paramref name="width"/> apart in
+        /// <paramref name="sums"/>, to <c>c</c> from row <paramref name="i0"/>, column <paramref name="j0"/> (rows <paramref name="n"/> apart).
+        /// </summary>
+        public T StoreTile(ref float c, int i0, int j0, int n, ref float sums, int rows, int width)
         {
             T check = T.Zero;
             for (int r = 0; r < rows; r++)
             {
-                for (int v = 0; v < width; v += T.Count) check += Store(ref c, offset + r * n + v, T.Load(ref sums, (nuint)(r * width + v)));
+                int offset = (i0 + r) * n + j0;
+                for (int v = 0; v < width; v += T.Count) check += Store(ref c, offset + v, j0 + v, T.Load(ref sums, (nuint)(r * width + v)));
             }
             return check;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public T Store(ref float c, int offset, T g)
+        public T Store(ref float c, int offset, int column, T g)
         {
             if (!_overwrite) g += T.Load(ref c, (nuint)offset);
+            if (_hasBias) g += T.Load(ref _bias, (nuint)column);
             if (_penalize)
             {
                 T w = T.Load(ref _weights, (nuint)offset);
@@ -182,10 +194,11 @@ internal static partial class Gemm
             return g - g;
         }
 
-        /// <summary>The scalar form of <see cref="Store(ref float, int, T)"/>, for the last columns of a row.</summary>
-        public float Store(ref float c, int offset, float g)
+        /// <summary>The scalar form of <see cref="Store(ref float, int, int, T)"/>, for the last columns of a row.</summary>
+        public float Store(ref float c, int offset, int column, float g)
         {
             if (!_overwrite) g += Unsafe.Add(ref c, offset);
+            if (_hasBias) g += Unsafe.Add(ref _bias, column);
             if (_penalize)
             {
                 float w = Unsafe.Add(ref _weights, offset);
