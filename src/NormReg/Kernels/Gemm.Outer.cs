@@ -20,7 +20,7 @@ internal static partial class Gemm
     /// <summary>Rows of <c>A</c> packed at a time: a multiple of every tile height, 240 KB at <see cref="PanelDepth"/> steps, within L2.</summary>
     private const int RowBlock = 480;
 
-    /// <summary>The packed rows of <c>A</c>, strip of <c>b</c> and one tile's sums, per thread (the workers of a split product pack their own).</summary>
+    /// <summary>The packed rows of <c>A</c> and strip of <c>b</c>, per thread (the workers of a split product pack their own).</summary>
     [ThreadStatic]
     private static float[]? _packs;
 
@@ -54,9 +54,14 @@ internal static partial class Gemm
         {
             int height = TRows.Value, width = TVectors.Value * T.Count;
             int block = Math.Min(RowBlock, (m + height - 1) / height * height);
-            ref float aPack = ref MemoryMarshal.GetArrayDataReference(Packs(block * PanelDepth + PanelDepth * width + height * width));
-            ref float bPack = ref Unsafe.Add(ref aPack, block * PanelDepth);
-            ref float sums = ref Unsafe.Add(ref bPack, PanelDepth * width); // a tile's accumulators on their way to the epilogue
+            // Rows read by more than one strip are packed, unless they are short rows in place (a forward's x of few inputs); a strip
+            // that one row group alone reads is read in place. A product that packs nothing (a small Predict) borrows no block.
+            bool packRows = columnsEnd - columnsStart > T.Count && !(aColumn == 1 && k <= SequentialDepth), packStrips = Math.Min(block, m) > height;
+            int aFloats = packRows ? block * PanelDepth : 0, bFloats = packStrips ? PanelDepth * width : 0;
+            ref float aPack = ref aFloats + bFloats == 0 ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetArrayDataReference(Packs(aFloats + bFloats));
+            ref float bPack = ref Unsafe.Add(ref aPack, aFloats);
+            Span<float> tile = stackalloc float[8 * 4 * 16]; // a tile's accumulators on their way to the epilogue
+            ref float sums = ref MemoryMarshal.GetReference(tile);
             int full = columnsStart + (columnsEnd - columnsStart) / width * width;
             // v − v is 0 for a finite v and NaN otherwise: the stored values' checks add up to 0 exactly when all are finite.
             T check = T.Zero;
@@ -74,8 +79,7 @@ internal static partial class Gemm
                     int rows = Math.Min(block, m - i1);
                     ref float a = ref Unsafe.Add(ref _a0, i1 * aRow + p0 * aColumn);
                     Layout layout = new(aRow, aRow, aColumn);
-                    // Rows read by more than one strip are packed, unless they are short rows in place (a forward's x of few inputs).
-                    if (columnsEnd - columnsStart > T.Count && !(aColumn == 1 && depth <= SequentialDepth))
+                    if (packRows)
                     {
                         PackRows(ref a, rows, height, depth, ref aPack);
                         a = ref aPack;
@@ -83,8 +87,7 @@ internal static partial class Gemm
                     }
                     for (int j0 = columnsStart; j0 < full; j0 += width)
                     {
-                        // A strip that one row group alone reads is read in place.
-                        if (rows > height)
+                        if (packStrips && rows > height)
                         {
                             PackStrip<T>(ref Unsafe.Add(ref bp, j0), _n, width, depth, ref bPack);
                             check += Rows<T, TRows, TVectors>(ref a, layout, ref bPack, width, i1, rows, j0, depth, epilogue, ref sums);
