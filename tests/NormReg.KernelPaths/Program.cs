@@ -7,8 +7,10 @@ using System.Runtime.Intrinsics.X86;
 using NormReg;
 using NormReg.KernelPaths;
 
-// Writes to the file named by the first argument, as float bits: the initial parameters, Predict's outputs, TrainStep's loss, the
-// parameters after that SGD step, of KernelPathsNet and then of KernelPathsCnn. Prints the kernel path this process runs (the width the kernels choose, and whether it has FMA).
+// Writes to the file named by the first argument, as float bits: the initial parameters, Predict's outputs, Predict's outputs with
+// the weights in bfloat16 (WeightPrecision.BFloat16), TrainStep's loss, the parameters after that SGD step, of KernelPathsNet; then
+// the initial parameters, Predict's outputs, TrainStep's loss and the parameters after it of KernelPathsCnn. Prints the kernel path
+// this process runs (the width the kernels choose, and whether it has FMA).
 if (args.Length != 1)
 {
     Console.Error.WriteLine("usage: NormReg.KernelPaths <output file>");
@@ -19,6 +21,10 @@ var net = new KernelPathsNet(maxBatchSize: KernelPathsRun.Batch, seed: KernelPat
 float[] initial = net.Parameters.ToArray();
 var predictions = new float[KernelPathsRun.Batch * KernelPathsNet.OutputSize];
 net.Predict(inputs, predictions, KernelPathsRun.Batch);
+var reduced = new float[predictions.Length];
+net.InferencePrecision = WeightPrecision.BFloat16;
+net.Predict(inputs, reduced, KernelPathsRun.Batch);
+net.InferencePrecision = WeightPrecision.Float32;
 float loss = net.TrainStep(inputs, labels, KernelPathsRun.Batch, new Sgd(KernelPathsRun.LearningRate));
 
 (float[] images, int[] imageLabels) = KernelPathsCnnRun.Data();
@@ -32,6 +38,7 @@ using (FileStream file = File.Create(args[0]))
 {
     file.Write(MemoryMarshal.AsBytes(initial.AsSpan()));
     file.Write(MemoryMarshal.AsBytes(predictions.AsSpan()));
+    file.Write(MemoryMarshal.AsBytes(reduced.AsSpan()));
     file.Write(MemoryMarshal.AsBytes(new[] { loss }.AsSpan()));
     file.Write(MemoryMarshal.AsBytes(net.Parameters));
     file.Write(MemoryMarshal.AsBytes(cnnInitial.AsSpan()));

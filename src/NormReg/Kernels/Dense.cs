@@ -19,8 +19,7 @@ public static class Dense
         Check(weights.Length, outputs * inputs, nameof(weights));
         Check(y.Length, batch * outputs, nameof(y));
         if (!bias.IsEmpty) Check(bias.Length, outputs, nameof(bias));
-        Gemm.MultiplyTransposed(x, weights, y, batch, outputs, inputs);
-        AddBias(bias, y, batch, outputs);
+        Gemm.MultiplyTransposed(x, weights, bias, y, batch, outputs, inputs);
     }
 
     /// <summary>
@@ -34,8 +33,7 @@ public static class Dense
         Check(weights.Length, outputs * inputs, nameof(weights));
         Check(y.Length, batch * outputs, nameof(y));
         if (!bias.IsEmpty) Check(bias.Length, outputs, nameof(bias));
-        Gemm.MultiplyTransposed(x, weights, y, batch, outputs, inputs);
-        AddBias(bias, y, batch, outputs);
+        Gemm.MultiplyTransposed(x, weights, bias, y, batch, outputs, inputs);
     }
 
     /// <summary>
@@ -74,16 +72,6 @@ public static class Dense
         Check(weights.Length, outputs * inputs, nameof(weights));
         Check(dx.Length, batch * inputs, nameof(dx));
         Gemm.Multiply(dy, outputs, 1, weights, dx, batch, inputs, outputs);
-    }
-
-    private static void AddBias(ReadOnlySpan<float> bias, Span<float> y, int batch, int outputs)
-    {
-        if (bias.IsEmpty) return;
-        for (int n = 0; n < batch; n++)
-        {
-            Span<float> row = y.Slice(n * outputs, outputs);
-            TensorPrimitives.Add(row, bias, row);
-        }
     }
 
     /// <summary>The products read and write through unchecked references: every span is checked once, here.</summary>

@@ -16,6 +16,10 @@ public sealed class DenseKernelTests
         { 4, 64, 64 }, { 5, 17, 13 }, { 7, 100, 70 }, { 8, 3, 2 }, { 9, 40, 36 }, { 33, 65, 31 }, { 128, 64, 10 },
         { 200, 37, 9 }, { 6, 70, 300 }, // past one packed panel of 128 steps: dW sums over 200 samples, dx over 300 outputs
         { 130, 600, 5 }, { 6, 4100, 20 }, // more than one L2 block: of dW's 600 columns, of the forward's 20 weight rows
+        // The tiles' remainders: 8-row (512-bit) and 6-row (256/128) tiles of x with 1–7 rows left, tiles of 3 and 2 weight rows with
+        // one left, 48-, 16- and 8-column strips followed by 16-, 8- and 4-column vectors and 1–3 single columns, products of 65 to
+        // 200 steps with 1–15 past the last whole sixteen.
+        { 15, 67, 53 }, { 23, 130, 7 }, { 17, 33, 99 }, { 9, 200, 61 }, { 2, 65, 6 }, { 13, 16, 35 }, { 31, 81, 94 }, { 20, 45, 1 },
     };
 
     [Theory]

@@ -1,0 +1,341 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace NormReg.Kernels;
+
+/// <summary>
+/// The outer-product kernel behind <see cref="Multiply"/>: each step of <c>p</c> broadcasts a column of <c>A</c> and multiplies it by
+/// a row of <c>b</c>, so every output element is one chain of fused multiply-adds in the order of <c>p</c>, at any width and tile.
+/// </summary>
+/// <remarks>
+/// Blocked as BLIS blocks a product: for each panel of <see cref="PanelDepth"/> steps, the rows of <c>A</c> are packed once into
+/// row groups of the tile's height (streamed from L2, a broadcast per row and step), and each strip of <c>b</c> one tile wide is
+/// packed once into a contiguous block that stays in L1 while every row group passes over it: read in place, rows of <c>b</c>
+/// 1 or 4 KB apart map to the same few L1 sets. The tile is as large as the registers allow: 8 rows × 3 vectors (24 of 32
+/// accumulators) at 512 bits, 6 rows × 2 vectors (12 of 16) at 256 and 128.
+/// </remarks>
+internal static partial class Gemm
+{
+    /// <summary>Rows of <c>A</c> packed at a time: a multiple of every tile height, 240 KB at <see cref="PanelDepth"/> steps, within L2.</summary>
+    private const int RowBlock = 480;
+
+    /// <summary>The packed rows of <c>A</c> and strip of <c>b</c>, per thread (the workers of a split product pack their own).</summary>
+    [ThreadStatic]
+    private static float[]? _packs;
+
+    /// <summary>The operands of one <see cref="Multiply"/>, so that each part of its columns can be computed apart.</summary>
+    private readonly ref struct Product(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, ref float w0, bool penalize, float l1, float twiceL2, int m, int n, int k,
+        ref float bias)
+    {
+        private readonly ref float _a0 = ref a0, _b0 = ref b0, _c0 = ref c0, _w0 = ref w0, _bias = ref bias;
+        private readonly int _n = n;
+
+        /// <summary>A product without a bias (a null reference for it).</summary>
+        public Product(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, ref float w0, bool penalize, float l1, float twiceL2, int m, int n, int k)
+            : this(ref a0, aRow, aColumn, ref b0, ref c0, ref w0, penalize, l1, twiceL2, m, n, k, ref Unsafe.NullRef<float>())
+        {
+        }
+
+        /// <summary>Columns <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> of <c>c</c> at <see cref="Simd.Width"/>.</summary>
+        public bool Columns(int columnsStart, int columnsEnd) => Simd.Width switch
+        {
+            512 => Columns<V512, Eight, Three>(columnsStart, columnsEnd),
+            256 => Columns<V256, Six, Two>(columnsStart, columnsEnd),
+            _ => Columns<V128, Six, Two>(columnsStart, columnsEnd),
+        };
+
+        /// <summary>
+        /// Columns <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> of <c>c</c> in tiles of <typeparamref name="TRows"/> rows ×
+        /// <typeparamref name="TVectors"/> vectors, then one vector, then each column alone; returns whether every value stored is finite.
+        /// </summary>
+        private bool Columns<T, TRows, TVectors>(int columnsStart, int columnsEnd)
+            where T : struct, IVector<T> where TRows : struct, IConstant where TVectors : struct, IConstant
+        {
+            int height = TRows.Value, width = TVectors.Value * T.Count;
+            int block = Math.Min(RowBlock, (m + height - 1) / height * height);
+            // Rows read by more than one strip are packed, unless they are short rows in place (a forward's x of few inputs); a strip
+            // that one row group alone reads is read in place. A product that packs nothing (a small Predict) borrows no block.
+            bool packRows = columnsEnd - columnsStart > T.Count && !(aColumn == 1 && k <= SequentialDepth), packStrips = Math.Min(block, m) > height;
+            int aFloats = packRows ? block * PanelDepth : 0, bFloats = packStrips ? PanelDepth * width : 0;
+            ref float aPack = ref aFloats + bFloats == 0 ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetArrayDataReference(Packs(aFloats + bFloats));
+            ref float bPack = ref Unsafe.Add(ref aPack, aFloats);
+            Span<float> tile = stackalloc float[8 * 4 * 16]; // a tile's accumulators on their way to the epilogue
+            ref float sums = ref MemoryMarshal.GetReference(tile);
+            int full = columnsStart + (columnsEnd - columnsStart) / width * width;
+            // v − v is 0 for a finite v and NaN otherwise: the stored values' checks add up to 0 exactly when all are finite.
+            T check = T.Zero;
+            float tailCheck = 0;
+            int p0 = 0;
+            do // at least once: with k = 0, c still receives zeros (and the penalty gradient)
+            {
+                int depth = Math.Min(PanelDepth, k - p0);
+                ref float bp = ref Unsafe.Add(ref _b0, p0 * _n);
+                bool last = p0 + depth >= k;
+                var epilogue = new Epilogue<T>(ref _w0, p0 == 0, penalize && last, l1, twiceL2, ref last ? ref _bias : ref Unsafe.NullRef<float>());
+                var quarter = new Epilogue<V128>(ref _w0, p0 == 0, penalize && last, l1, twiceL2, ref last ? ref _bias : ref Unsafe.NullRef<float>());
+                for (int i1 = 0; i1 < m; i1 += block)
+                {
+                    int rows = Math.Min(block, m - i1);
+                    ref float a = ref Unsafe.Add(ref _a0, i1 * aRow + p0 * aColumn);
+                    Layout layout = new(aRow, aRow, aColumn);
+                    if (packRows)
+                    {
+                        PackRows(ref a, rows, height, depth, ref aPack);
+                        a = ref aPack;
+                        layout = new(depth, 1, height);
+                    }
+                    for (int j0 = columnsStart; j0 < full; j0 += width)
+                    {
+                        if (packStrips && rows > height)
+                        {
+                            PackStrip<T>(ref Unsafe.Add(ref bp, j0), _n, width, depth, ref bPack);
+                            check += Rows<T, TRows, TVectors>(ref a, layout, ref bPack, width, i1, rows, j0, depth, epilogue, ref sums);
+                        }
+                        else
+                        {
+                            check += Rows<T, TRows, TVectors>(ref a, layout, ref Unsafe.Add(ref bp, j0), _n, i1, rows, j0, depth, epilogue, ref sums);
+                        }
+                    }
+                    int j = full;
+                    for (; j + T.Count <= columnsEnd; j += T.Count) check += Rows<T, TRows, One>(ref a, layout, ref Unsafe.Add(ref bp, j), _n, i1, rows, j, depth, epilogue, ref sums);
+                    // Four columns at a time in 128-bit vectors (the same fused multiply-adds), so that a narrow product, such as a
+                    // classifier head of four outputs, keeps independent chains in flight rather than one scalar chain per element.
+                    for (; T.Count > 4 && j + 4 <= columnsEnd; j += 4)
+                    {
+                        tailCheck += Simd.Sum(V128.FoldToFour(Rows<V128, TRows, One>(ref a, layout, ref Unsafe.Add(ref bp, j), _n, i1, rows, j, depth, quarter, ref sums)));
+                    }
+                    for (; j < columnsEnd; j++) tailCheck += Column(ref a, layout, ref Unsafe.Add(ref bp, j), height, i1, rows, j, depth, epilogue);
+                }
+                p0 += PanelDepth;
+            }
+            while (p0 < k);
+            return Simd.Sum(T.FoldToFour(check)) + tailCheck == 0;
+        }
+
+        /// <summary>
+        /// Copies <paramref name="rows"/> rows of <c>A</c>, <paramref name="depth"/> steps long, into groups of <paramref name="height"/>:
+        /// row <c>g·height + r</c>, step <c>p</c> at <c>pack[g·height·depth + p·height + r]</c> (the last group keeps the stride, part filled).
+        /// </summary>
+        private void PackRows(ref float a, int rows, int height, int depth, ref float pack)
+        {
+            for (int g = 0; g < rows; g += height)
+            {
+                int count = Math.Min(height, rows - g);
+                ref float from = ref Unsafe.Add(ref a, g * aRow);
+                ref float to = ref Unsafe.Add(ref pack, g * depth);
+                for (int p = 0; p < depth; p++)
+                {
+                    ref float step = ref Unsafe.Add(ref from, p * aColumn);
+                    ref float into = ref Unsafe.Add(ref to, p * height);
+                    for (int r = 0; r < count; r++) Unsafe.Add(ref into, r) = Unsafe.Add(ref step, r * aRow);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Every row group of a block of <c>A</c> (packed or in place, as <paramref name="layout"/> says) against one strip of <c>b</c> (<paramref name="bStride"/> floats from one step to the next):
+        /// whole tiles, then the last rows in a tile of their own height.
+        /// </summary>
+        private T Rows<T, TRows, TVectors>(ref float a, Layout layout, ref float b, int bStride, int i1, int rows, int j0, int depth, Epilogue<T> epilogue, ref float sums)
+            where T : struct, IVector<T> where TRows : struct, IConstant where TVectors : struct, IConstant
+        {
+            int height = TRows.Value, whole = rows - rows % height;
+            T check = T.Zero;
+            for (int i = 0; i < whole; i += height)
+            {
+                check += Tile<T, TRows, TVectors>(ref Unsafe.Add(ref a, i * layout.RowAdvance), layout, ref b, bStride, i1 + i, j0, depth, epilogue, ref sums);
+            }
+            ref float last = ref Unsafe.Add(ref a, whole * layout.RowAdvance);
+            int i0 = i1 + whole;
+            return check + (rows - whole) switch
+            {
+                0 => T.Zero,
+                1 => Tile<T, One, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+                2 => Tile<T, Two, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+                3 => Tile<T, Three, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+                4 => Tile<T, Four, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+                5 => Tile<T, Five, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+                6 => Tile<T, Six, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+                _ => Tile<T, Seven, TVectors>(ref last, layout, ref b, bStride, i0, j0, depth, epilogue, ref sums),
+            };
+        }
+
+        /// <summary>
+        /// <typeparamref name="TRows"/> rows of <c>c</c> (up to 8), <typeparamref name="TVectors"/> vectors wide (up to 4): per step, one broadcast
+        /// per row of <c>A</c> (where <paramref name="layout"/> says) and one load per vector of <c>b</c> feed rows × vectors FMAs.
+        /// </summary>
+        private T Tile<T, TRows, TVectors>(ref float a, Layout layout, ref float b, int bStride, int i0, int j0, int depth, Epilogue<T> epilogue, ref float sums)
+            where T : struct, IVector<T> where TRows : struct, IConstant where TVectors : struct, IConstant
+        {
+            int rows = TRows.Value, vectors = TVectors.Value;
+            nuint lanes = (nuint)T.Count, o = (nuint)layout.RowStride;
+            nuint o2 = 2 * o, o3 = 3 * o, o4 = 4 * o, o5 = 5 * o, o6 = 6 * o, o7 = 7 * o;
+            T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero, c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero, c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c23 = T.Zero, c30 = T.Zero, c31 = T.Zero, c32 = T.Zero, c33 = T.Zero;
+            T c40 = T.Zero, c41 = T.Zero, c42 = T.Zero, c43 = T.Zero, c50 = T.Zero, c51 = T.Zero, c52 = T.Zero, c53 = T.Zero, c60 = T.Zero, c61 = T.Zero, c62 = T.Zero, c63 = T.Zero, c70 = T.Zero, c71 = T.Zero, c72 = T.Zero, c73 = T.Zero;
+            for (int p = 0; p < depth; p++)
+            {
+                T y0 = T.Load(ref b, 0);
+                T y1 = vectors > 1 ? T.Load(ref b, lanes) : y0, y2 = vectors > 2 ? T.Load(ref b, 2 * lanes) : y0, y3 = vectors > 3 ? T.Load(ref b, 3 * lanes) : y0;
+                T x = T.Create(a);
+                c00 = T.MultiplyAdd(x, y0, c00);
+                if (vectors > 1) c01 = T.MultiplyAdd(x, y1, c01);
+                if (vectors > 2) c02 = T.MultiplyAdd(x, y2, c02);
+                if (vectors > 3) c03 = T.MultiplyAdd(x, y3, c03);
+                if (rows > 1)
+                {
+                    x = T.Create(Unsafe.Add(ref a, o));
+                    c10 = T.MultiplyAdd(x, y0, c10);
+                    if (vectors > 1) c11 = T.MultiplyAdd(x, y1, c11);
+                    if (vectors > 2) c12 = T.MultiplyAdd(x, y2, c12);
+                    if (vectors > 3) c13 = T.MultiplyAdd(x, y3, c13);
+                }
+                if (rows > 2)
+                {
+                    x = T.Create(Unsafe.Add(ref a, o2));
+                    c20 = T.MultiplyAdd(x, y0, c20);
+                    if (vectors > 1) c21 = T.MultiplyAdd(x, y1, c21);
+                    if (vectors > 2) c22 = T.MultiplyAdd(x, y2, c22);
+                    if (vectors > 3) c23 = T.MultiplyAdd(x, y3, c23);
+                }
+                if (rows > 3)
+                {
+                    x = T.Create(Unsafe.Add(ref a, o3));
+                    c30 = T.MultiplyAdd(x, y0, c30);
+                    if (vectors > 1) c31 = T.MultiplyAdd(x, y1, c31);
+                    if (vectors > 2) c32 = T.MultiplyAdd(x, y2, c32);
+                    if (vectors > 3) c33 = T.MultiplyAdd(x, y3, c33);
+                }
+                if (rows > 4)
+                {
+                    x = T.Create(Unsafe.Add(ref a, o4));
+                    c40 = T.MultiplyAdd(x, y0, c40);
+                    if (vectors > 1) c41 = T.MultiplyAdd(x, y1, c41);
+                    if (vectors > 2) c42 = T.MultiplyAdd(x, y2, c42);
+                    if (vectors > 3) c43 = T.MultiplyAdd(x, y3, c43);
+                }
+                if (rows > 5)
+                {
+                    x = T.Create(Unsafe.Add(ref a, o5));
+                    c50 = T.MultiplyAdd(x, y0, c50);
+                    if (vectors > 1) c51 = T.MultiplyAdd(x, y1, c51);
+                    if (vectors > 2) c52 = T.MultiplyAdd(x, y2, c52);
+                    if (vectors > 3) c53 = T.MultiplyAdd(x, y3, c53);
+                }
+                if (rows > 6)
+                {
+                    x = T.Create(Unsafe.Add(ref a, o6));
+                    c60 = T.MultiplyAdd(x, y0, c60);
+                    if (vectors > 1) c61 = T.MultiplyAdd(x, y1, c61);
+                    if (vectors > 2) c62 = T.MultiplyAdd(x, y2, c62);
+                    if (vectors > 3) c63 = T.MultiplyAdd(x, y3, c63);
+                }
+                if (rows > 7)
+                {
+                    x = T.Create(Unsafe.Add(ref a, o7));
+                    c70 = T.MultiplyAdd(x, y0, c70);
+                    if (vectors > 1) c71 = T.MultiplyAdd(x, y1, c71);
+                    if (vectors > 2) c72 = T.MultiplyAdd(x, y2, c72);
+                    if (vectors > 3) c73 = T.MultiplyAdd(x, y3, c73);
+                }
+                a = ref Unsafe.Add(ref a, layout.StepStride);
+                b = ref Unsafe.Add(ref b, bStride);
+            }
+            // Through memory, so that no accumulator is live across the epilogue's calls (every vector register is caller-saved on SysV x64).
+            nuint w = (nuint)(vectors * T.Count);
+            T.Store(c00, ref sums, 0 * w);
+            if (vectors > 1) T.Store(c01, ref sums, 0 * w + 1 * lanes);
+            if (vectors > 2) T.Store(c02, ref sums, 0 * w + 2 * lanes);
+            if (vectors > 3) T.Store(c03, ref sums, 0 * w + 3 * lanes);
+            if (rows > 1)
+            {
+                T.Store(c10, ref sums, 1 * w);
+                if (vectors > 1) T.Store(c11, ref sums, 1 * w + 1 * lanes);
+                if (vectors > 2) T.Store(c12, ref sums, 1 * w + 2 * lanes);
+                if (vectors > 3) T.Store(c13, ref sums, 1 * w + 3 * lanes);
+            }
+            if (rows > 2)
+            {
+                T.Store(c20, ref sums, 2 * w);
+                if (vectors > 1) T.Store(c21, ref sums, 2 * w + 1 * lanes);
+                if (vectors > 2) T.Store(c22, ref sums, 2 * w + 2 * lanes);
+                if (vectors > 3) T.Store(c23, ref sums, 2 * w + 3 * lanes);
+            }
+            if (rows > 3)
+            {
+                T.Store(c30, ref sums, 3 * w);
+                if (vectors > 1) T.Store(c31, ref sums, 3 * w + 1 * lanes);
+                if (vectors > 2) T.Store(c32, ref sums, 3 * w + 2 * lanes);
+                if (vectors > 3) T.Store(c33, ref sums, 3 * w + 3 * lanes);
+            }
+            if (rows > 4)
+            {
+                T.Store(c40, ref sums, 4 * w);
+                if (vectors > 1) T.Store(c41, ref sums, 4 * w + 1 * lanes);
+                if (vectors > 2) T.Store(c42, ref sums, 4 * w + 2 * lanes);
+                if (vectors > 3) T.Store(c43, ref sums, 4 * w + 3 * lanes);
+            }
+            if (rows > 5)
+            {
+                T.Store(c50, ref sums, 5 * w);
+                if (vectors > 1) T.Store(c51, ref sums, 5 * w + 1 * lanes);
+                if (vectors > 2) T.Store(c52, ref sums, 5 * w + 2 * lanes);
+                if (vectors > 3) T.Store(c53, ref sums, 5 * w + 3 * lanes);
+            }
+            if (rows > 6)
+            {
+                T.Store(c60, ref sums, 6 * w);
+                if (vectors > 1) T.Store(c61, ref sums, 6 * w + 1 * lanes);
+                if (vectors > 2) T.Store(c62, ref sums, 6 * w + 2 * lanes);
+                if (vectors > 3) T.Store(c63, ref sums, 6 * w + 3 * lanes);
+            }
+            if (rows > 7)
+            {
+                T.Store(c70, ref sums, 7 * w);
+                if (vectors > 1) T.Store(c71, ref sums, 7 * w + 1 * lanes);
+                if (vectors > 2) T.Store(c72, ref sums, 7 * w + 2 * lanes);
+                if (vectors > 3) T.Store(c73, ref sums, 7 * w + 3 * lanes);
+            }
+            return epilogue.StoreTile(ref _c0, i0, j0, _n, ref sums, rows, (int)w);
+        }
+
+        /// <summary>One column of <c>c</c> for every row of a block of <c>A</c>, each summed alone in the order of the tiles.</summary>
+        private float Column<T>(ref float a, Layout layout, ref float b, int height, int i1, int rows, int j, int depth, Epilogue<T> epilogue) where T : struct, IVector<T>
+        {
+            float check = 0;
+            for (int i = 0; i < rows; i++)
+            {
+                ref float row = ref Unsafe.Add(ref a, (i - i % height) * layout.RowAdvance + i % height * layout.RowStride);
+                float s = 0;
+                for (int p = 0; p < depth; p++) s = Simd.MultiplyAdd(Unsafe.Add(ref row, p * layout.StepStride), Unsafe.Add(ref b, p * _n), s);
+                check += epilogue.Store(ref _c0, (i1 + i) * _n + j, j, s);
+            }
+            return check;
+        }
+    }
+
+    /// <summary>
+    /// Where the rows of <c>A</c> a tile reads are: row <c>g + r</c> of a group starting at row <c>g</c>, step <c>p</c>, at
+    /// <c>g·RowAdvance + r·RowStride + p·StepStride</c>; packed groups are <c>(depth, 1, height)</c>, rows in place <c>(aRow, aRow, aColumn)</c>.
+    /// </summary>
+    private readonly record struct Layout(int RowAdvance, int RowStride, int StepStride);
+
+    /// <summary>Copies a strip of <c>b</c>, <paramref name="width"/> floats (whole vectors) by <paramref name="depth"/> steps, to a contiguous block.</summary>
+    private static void PackStrip<T>(ref float b, int n, int width, int depth, ref float pack) where T : struct, IVector<T>
+    {
+        for (int p = 0; p < depth; p++)
+        {
+            ref float from = ref Unsafe.Add(ref b, p * n);
+            ref float to = ref Unsafe.Add(ref pack, p * width);
+            for (int v = 0; v < width; v += T.Count) T.Store(T.Load(ref from, (nuint)v), ref to, (nuint)v);
+        }
+    }
+
+    /// <summary>This thread's packing block, at least <paramref name="count"/> floats; grown to the largest request and kept.</summary>
+    private static float[] Packs(int count)
+    {
+        float[]? block = _packs;
+        if (block is null || block.Length < count) _packs = block = new float[count];
+        return block;
+    }
+}
