@@ -321,7 +321,7 @@ def main():
     md.append("")
     if peak:
         md.append(f"**FMA peak: {peak:.1f} GFLOP/s** (one core, float32, the best width; Vector128 {fma.get('128', 0):.1f}, Vector256 {fma.get('256', 0):.1f}, "
-                  f"Vector512 {fma.get('512', 0):.1f} GFLOP/s, 16 independent FusedMultiplyAdd chains). "
+                  f"Vector512 {fma.get('512', 0):.1f} GFLOP/s, 12 independent FusedMultiplyAdd chains). "
                   f"Target: every dense layer ≥ {PEAK_FRACTION_TARGET:.0%} of it at batch ≥ 64.")
     else:
         md.append("**FMA peak: not measured**")
