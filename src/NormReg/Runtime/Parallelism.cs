@@ -15,7 +15,7 @@ namespace NormReg;
 /// </remarks>
 public static class Parallelism
 {
-    private static int _maxThreads = FromEnvironment() ?? Environment.ProcessorCount;
+    private static int _maxThreads = Parse(Environment.GetEnvironmentVariable("NORMREG_MAX_THREADS")) ?? Environment.ProcessorCount;
 
     /// <summary>Threads one product may use, the calling thread included: at least 1; by default <see cref="Environment.ProcessorCount"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
@@ -29,9 +29,9 @@ public static class Parallelism
         }
     }
 
-    private static int? FromEnvironment()
+    /// <summary>The thread count <c>NORMREG_MAX_THREADS</c> holds: null when it is unset or blank, else a whole number of at least 1.</summary>
+    internal static int? Parse(string? text)
     {
-        string? text = Environment.GetEnvironmentVariable("NORMREG_MAX_THREADS");
         if (string.IsNullOrWhiteSpace(text)) return null;
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= 1) return value;
         throw new InvalidOperationException($"NORMREG_MAX_THREADS must be a whole number of threads, at least 1; got '{text}'.");
