@@ -245,9 +245,11 @@ internal static partial class NetworkEmitter
         ? $"{Kernels}BatchNorm.ForwardInferenceSpatial({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {RunningMean(layer)}, {RunningVariance(layer)}, {y}, n, {Int(layer.Units)}, {Int(layer.InputShape.Spatial)}, {Float(layer.Layer.Epsilon)});"
         : $"{Kernels}BatchNorm.ForwardInference({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {RunningMean(layer)}, {RunningVariance(layer)}, {y}, n, {Int(layer.Outputs)}, {Float(layer.Layer.Epsilon)});";
 
-    /// <summary>A Dense or Conv2D forward with the given weights and bias (its own, or folded); with <paramref name="split"/>, a Conv2D takes its part's scratch.</summary>
+    /// <summary>A Dense or Conv2D forward with the given weights and bias (its own, or folded); a Conv2D with <paramref name="split"/> takes its part's scratch, else splits its batch itself (<c>Conv2DBatch</c>).</summary>
     private static string WeightLayerForward(PlannedLayer layer, string x, string weights, string bias, string y, bool split = false) => layer.Layer.Kind == LayerKind.Conv2D
-        ? $"{Kernels}Conv2D.Forward({x}, {weights}, {bias}, {y}, {(split ? $"_core.PartScratch(part, {Parsing.Naming.ScratchField(layer.Layer.Name)})" : Parsing.Naming.ScratchField(layer.Layer.Name))}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});"
+        ? split
+            ? $"{Kernels}Conv2D.Forward({x}, {weights}, {bias}, {y}, _core.PartScratch(part, {Parsing.Naming.ScratchField(layer.Layer.Name)}), n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});"
+            : $"{Kernels}Conv2DBatch.Forward({x}, {weights}, {bias}, {y}, {Parsing.Naming.ScratchField(layer.Layer.Name)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});"
         : $"{Kernels}Dense.Forward({x}, {weights}, {bias}, {y}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});";
 
     /// <summary>The first <c>n</c> samples' part of a per-sample buffer holding <paramref name="perSample"/> values each.</summary>

@@ -286,7 +286,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Augmentation.RandomTranslation(_randomRotation1.AsSpan(0, n * 64), _randomTranslation1.AsSpan(0, n * 64), _randomTranslation1Drawn.AsSpan(0, n * 2), 0.1f, 0.1f, ref _core.Random, n, 1, 8, 8);
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
-            global::NormReg.Kernels.Conv2D.Forward(_randomTranslation1.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 36), default, _conv2D1.AsSpan(0, n * 256), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.Forward(_randomTranslation1.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 36), default, _conv2D1.AsSpan(0, n * 256), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: 4×8×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(36, 4), _core.Parameters.AsSpan(40, 4), _batchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Statistics.AsSpan(2, 4), _core.Statistics.AsSpan(6, 4), n, 4, 64, 0.1f, 1E-05f);
@@ -328,7 +328,7 @@ namespace NormReg.Tests.Networks.Images
             _randomRotation1.AsSpan(0, n * 64).CopyTo(_randomTranslation1.AsSpan(0, n * 64)); // augmentation is drawn in training only
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
-            global::NormReg.Kernels.Conv2D.Forward(_randomTranslation1.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 36), default, _conv2D1.AsSpan(0, n * 256), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.Forward(_randomTranslation1.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 36), default, _conv2D1.AsSpan(0, n * 256), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: 4×8×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardInferenceSpatial(_conv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(36, 4), _core.Parameters.AsSpan(40, 4), _core.Statistics.AsSpan(2, 4), _core.Statistics.AsSpan(6, 4), _batchNorm1.AsSpan(0, n * 256), n, 4, 64, 1E-05f);
@@ -383,7 +383,7 @@ namespace NormReg.Tests.Networks.Images
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_randomTranslation1.AsSpan(0, n * 64), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(0, 36), default, _conv2D1Scratch, n, in _conv2D1Geometry);
-            global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(0, 36), _dRandomTranslation1.AsSpan(0, n * 64), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(0, 36), _dRandomTranslation1.AsSpan(0, n * 64), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [RandomTranslation(0.1, 0.1)] RandomTranslation1: 1×8×8, shifts by up to 0.1 of the height and 0.1 of the width in training
             global::NormReg.Kernels.Augmentation.RandomTranslationBackward(_dRandomTranslation1.AsSpan(0, n * 64), _randomTranslation1Drawn.AsSpan(0, n * 2), _dRandomRotation1.AsSpan(0, n * 64), n, 1, 8, 8);

@@ -194,7 +194,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Augmentation.RandomFlip(_core.Inputs.AsSpan(0, n * 16), _randomFlip1.AsSpan(0, n * 16), _randomFlip1Drawn.AsSpan(0, n), true, true, ref _core.Random, n, 1, 4, 4);
 
             // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, He uniform
-            global::NormReg.Kernels.Conv2D.Forward(_randomFlip1.AsSpan(0, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(0, n * 18), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.Forward(_randomFlip1.AsSpan(0, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(0, n * 18), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [ReLU] ReLU1: 2×3×3
             global::NormReg.Kernels.Activations.ReLU(_conv2D1.AsSpan(0, n * 18), _relu1.AsSpan(0, n * 18));
@@ -218,7 +218,7 @@ namespace NormReg.Tests.Networks.Images
             _core.Inputs.AsSpan(0, n * 16).CopyTo(_randomFlip1.AsSpan(0, n * 16)); // augmentation is drawn in training only
 
             // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, He uniform
-            global::NormReg.Kernels.Conv2D.Forward(_randomFlip1.AsSpan(0, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(0, n * 18), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.Forward(_randomFlip1.AsSpan(0, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(0, n * 18), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [ReLU] ReLU1: 2×3×3
             global::NormReg.Kernels.Activations.ReLU(_conv2D1.AsSpan(0, n * 18), _relu1.AsSpan(0, n * 18));
@@ -255,7 +255,7 @@ namespace NormReg.Tests.Networks.Images
 
             // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, He uniform
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_randomFlip1.AsSpan(0, n * 16), _dConv2D1.AsSpan(0, n * 18), _core.Gradients.AsSpan(0, 8), _core.Gradients.AsSpan(8, 2), _conv2D1Scratch, n, in _conv2D1Geometry);
-            global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(0, n * 18), _core.Parameters.AsSpan(0, 8), _dRandomFlip1.AsSpan(0, n * 16), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 18), _core.Parameters.AsSpan(0, 8), _dRandomFlip1.AsSpan(0, n * 16), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [RandomFlip] RandomFlip1: 1×4×4, flips left–right and upside down, each with probability ½ in training
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Augmentation.RandomFlipBackward(_dRandomFlip1.AsSpan(0, n * 16), _randomFlip1Drawn.AsSpan(0, n), inputGradients, n, 1, 4, 4);

@@ -224,7 +224,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(0, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 36), default, _conv2D1.AsSpan(0, n * 256), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.Forward(_core.Inputs.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 36), default, _conv2D1.AsSpan(0, n * 256), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: 4×8×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(36, 4), _core.Parameters.AsSpan(40, 4), _batchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Statistics.AsSpan(2, 4), _core.Statistics.AsSpan(6, 4), n, 4, 64, 0.1f, 1E-05f);
@@ -267,7 +267,7 @@ namespace NormReg.Tests.Networks.Images
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 64), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(0, 36), default, _conv2D1Scratch, n, in _conv2D1Geometry);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(0, 36), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(0, 36), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [Input(1, 8, 8), MinMax]: the gradient with respect to the raw inputs
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
