@@ -36,7 +36,7 @@ internal static partial class NetworkEmitter
                         ? $"finite &= {Kernels}Conv2D.BackwardParameters({x}, {dy}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, {scratch}, n, {geometry}{penalty});"
                         : $"finite &= {Kernels}Dense.BackwardParameters({x}, {dy}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)}{penalty});");
                     WriteInputGradient(w, first, conv
-                        ? $"{Kernels}Conv2D.BackwardInput({dy}, {Weights(Parameters, layer)}, {dx}, {scratch}, n, {geometry});"
+                        ? $"{Kernels}Conv2DBatch.BackwardInput({dy}, {Weights(Parameters, layer)}, {dx}, {scratch}, n, {geometry});"
                         : $"{Kernels}Dense.BackwardInput({dy}, {Weights(Parameters, layer)}, {dx}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});");
                     break;
                 case LayerKind.BatchNorm or LayerKind.LayerNorm:

@@ -13,15 +13,33 @@ internal static partial class NetworkEmitter
 {
     private const string ForwardSignature = $"{ReadOnlySpan}<float> {Runtime}INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)";
 
+    private const string ForwardRowsSignature = $"void {Runtime}INetworkPasses.ForwardRows(int start, int n, int part)";
+
+    /// <summary>The products' multiply-adds per sample (Dense and Conv2D rows), from which the runtime decides whether to split a batch.</summary>
+    private static long MultiplyAddsPerSample(ExecutionPlan plan) => plan.Layers.Sum(l => l.Layer.Kind switch
+    {
+        LayerKind.Dense => (long)l.WeightCount,
+        LayerKind.Conv2D => (long)l.WeightCount * l.OutputShape.Spatial,
+        _ => 0L,
+    });
+
+    private static string Long(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L";
+
     private static void WriteForward(SourceWriter w, EmitContext c)
     {
         ExecutionPlan plan = c.Plan;
         if (plan.Layers.All(l => l.Layer.Kind != LayerKind.BatchNorm && !l.Layer.IsTrainingOnly && !ReadsReduced(l)))
         {
-            w.Line("// The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.");
+            w.Line("// The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample");
+            w.Line("// is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).");
             w.Open(ForwardSignature);
-            WriteRows(w, c, sampling: false);
+            w.Line($"_core.SplitBatch(n, {Long(MultiplyAddsPerSample(plan))});");
             w.Line($"return {Rows(plan.Last.OutputBuffer, plan.OutputSize)};");
+            w.Close();
+            w.Line();
+            w.Line("// The forward pass on samples start to start + n, part `part` of a split batch.");
+            w.Open(ForwardRowsSignature);
+            WriteRows(w, c, sampling: false, split: true);
             w.Close();
             w.Line();
             return;
@@ -47,23 +65,29 @@ internal static partial class NetworkEmitter
         bool reduces = plan.Layers.Any(ReadsReduced);
         w.Line($"// Inference: {TrainingOnlyRows(c)} the identity, BatchNorm uses its running statistics (folded into the {FoldedKinds(c)} before it where there is one).");
         w.Open($"private {ReadOnlySpan}<float> ForwardInference(int n)");
-        if (c.HasFolds)
-        {
-            w.Line("if (_core.FoldsStale) RefreshFolds();");
-            if (!reduces) w.Line();
-        }
+        if (c.HasFolds) w.Line("if (_core.FoldsStale) RefreshFolds();");
         if (reduces)
         {
             w.Line("ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null");
             w.Line("if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);");
+        }
+        w.Line($"_core.SplitBatch(n, {Long(MultiplyAddsPerSample(plan))}); // each sample on its own: a large batch is split by samples over the worker pool");
+        w.Line($"return {Rows(plan.InferenceOutputBuffer, plan.OutputSize)};");
+        w.Close();
+        w.Line();
+        w.Line("// The inference rows on samples start to start + n, part `part` of a split batch.");
+        w.Open(ForwardRowsSignature);
+        if (reduces)
+        {
+            w.Line("ushort[]? reduced = _core.ReducedWeights;");
             w.Line();
         }
-        WriteScaling(w, c);
+        WriteScaling(w, c, split: true);
         for (int i = 0; i < plan.Layers.Count; i++)
         {
             PlannedLayer layer = plan.Layers[i];
             if (i > 0) w.Line();
-            string x = Rows(layer.InferenceInputBuffer, layer.Inputs), y = Rows(layer.OutputBuffer, layer.Outputs);
+            string x = Rows(layer.InferenceInputBuffer, layer.Inputs, split: true), y = Rows(layer.OutputBuffer, layer.Outputs, split: true);
             switch (layer.Inference)
             {
                 case InferenceRole.Skip:
@@ -75,7 +99,7 @@ internal static partial class NetworkEmitter
                 case InferenceRole.FoldedWeights:
                     PlannedLayer norm = plan.Layers[i + 1];
                     w.Line($"// {layer.Layer.Row} + {norm.Layer.Row} {layer.Layer.Name} with {norm.Layer.Name} folded in: {layer.InputShape} → {layer.OutputShape}");
-                    WriteInferenceForward(w, layer, x, Slice("_folded", layer.FoldOffset, layer.WeightCount), Slice("_folded", layer.FoldOffset + layer.WeightCount, layer.Units), Rows(norm.OutputBuffer, norm.Outputs));
+                    WriteInferenceForward(w, layer, x, Slice("_folded", layer.FoldOffset, layer.WeightCount), Slice("_folded", layer.FoldOffset + layer.WeightCount, layer.Units), Rows(norm.OutputBuffer, norm.Outputs, split: true));
                     break;
                 case InferenceRole.Run when ReadsReduced(layer):
                     w.Line(Comment(layer));
@@ -87,12 +111,11 @@ internal static partial class NetworkEmitter
                     {
                         LayerKind.BatchNorm => BatchNormInference(layer, x, y),
                         LayerKind.MaxPool2D => $"{Kernels}Pooling.MaxForward({x}, {y}, default, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});",
-                        _ => ForwardCall(layer, x, y),
+                        _ => ForwardCall(layer, x, y, split: true),
                     });
                     break;
             }
         }
-        w.Line($"return {Rows(plan.InferenceOutputBuffer, plan.OutputSize)};");
         w.Close();
         w.Line();
         if (reduces) WriteRefreshReduced(w, c);
@@ -122,11 +145,11 @@ internal static partial class NetworkEmitter
     {
         if (!ReadsReduced(layer))
         {
-            w.Line(WeightLayerForward(layer, x, weights, bias, y));
+            w.Line(WeightLayerForward(layer, x, weights, bias, y, split: true));
             return;
         }
-        w.Line($"if (reduced is null) {WeightLayerForward(layer, x, weights, bias, y)}");
-        w.Line($"else {WeightLayerForward(layer, x, Slice("reduced", layer.WeightOffset, layer.WeightCount), bias, y)}");
+        w.Line($"if (reduced is null) {WeightLayerForward(layer, x, weights, bias, y, split: true)}");
+        w.Line($"else {WeightLayerForward(layer, x, Slice("reduced", layer.WeightOffset, layer.WeightCount), bias, y, split: true)}");
     }
 
     /// <summary>Rounds the inference weights of the rows <see cref="ReadsReduced"/> picks to bfloat16, each at its weights' offset, after the folds.</summary>
@@ -161,14 +184,14 @@ internal static partial class NetworkEmitter
         w.Line();
     }
 
-    /// <summary>Every row as training (or sampling) runs it, each reading the buffer of the row before.</summary>
-    private static void WriteRows(SourceWriter w, EmitContext c, bool sampling)
+    /// <summary>Every row as training (or sampling) runs it, each reading the buffer of the row before; with <paramref name="split"/>, on samples start to start + n.</summary>
+    private static void WriteRows(SourceWriter w, EmitContext c, bool sampling, bool split = false)
     {
-        WriteScaling(w, c);
+        WriteScaling(w, c, split);
         foreach (PlannedLayer layer in c.Plan.Layers)
         {
             w.Line(Comment(layer));
-            string x = Rows(layer.InputBuffer, layer.Inputs), y = Rows(layer.OutputBuffer, layer.Outputs);
+            string x = Rows(layer.InputBuffer, layer.Inputs, split), y = Rows(layer.OutputBuffer, layer.Outputs, split);
             ShapeSpec image = layer.InputShape;
             string pixels = $"n, {Int(image.Channels)}, {Int(image.Height)}, {Int(image.Width)}";
             string? drawn = layer.SavedBuffer is null ? null : layer.Layer.Kind == LayerKind.RandomTranslation ? PerSample(layer.SavedBuffer, 2) : PerSample(layer.SavedBuffer, 1);
@@ -182,18 +205,18 @@ internal static partial class NetworkEmitter
                 LayerKind.Dropout => $"{Kernels}Dropout.Forward({x}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {Float(layer.Layer.Rate)}, ref _core.Random);",
                 LayerKind.SpatialDropout => $"{Kernels}Dropout.SpatialForward({x}, {y}, {PerSample(layer.SavedBuffer!, image.Channels)}, {Float(layer.Layer.Rate)}, ref _core.Random, n, {Int(image.Channels)}, {Int(image.Spatial)});",
                 LayerKind.GaussianNoise => $"{Kernels}Dropout.GaussianNoise({x}, {y}, {Float(layer.Layer.Rate)}, ref _core.Random);",
-                LayerKind.MaxPool2D => $"{Kernels}Pooling.MaxForward({x}, {y}, {PerSample(layer.SavedBuffer!, layer.Outputs)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});",
+                LayerKind.MaxPool2D => $"{Kernels}Pooling.MaxForward({x}, {y}, {PerSample(layer.SavedBuffer!, layer.Outputs, split)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});",
                 LayerKind.RandomFlip => $"{Kernels}Augmentation.RandomFlip({x}, {y}, {drawn}, {Bool(layer.Layer.FlipHorizontal)}, {Bool(layer.Layer.FlipVertical)}, ref _core.Random, {pixels});",
                 LayerKind.RandomRotation => $"{Kernels}Augmentation.RandomRotation({x}, {y}, {drawn}, {Float(layer.Layer.Rate)}, ref _core.Random, {pixels});",
                 LayerKind.RandomTranslation => $"{Kernels}Augmentation.RandomTranslation({x}, {y}, {drawn}, {Float(layer.Layer.HeightFactor)}, {Float(layer.Layer.WidthFactor)}, ref _core.Random, {pixels});",
-                _ => ForwardCall(layer, x, y),
+                _ => ForwardCall(layer, x, y, split),
             });
             w.Line();
         }
     }
 
     /// <summary>Input scaling, in place on the copied inputs; the same in every pass.</summary>
-    private static void WriteScaling(SourceWriter w, EmitContext c)
+    private static void WriteScaling(SourceWriter w, EmitContext c, bool split = false)
     {
         InputScalingSpec scaling = c.Network.Scaling;
         if (scaling.Kind == ScalingKind.None) return;
@@ -203,8 +226,8 @@ internal static partial class NetworkEmitter
         string layout = input.IsImage ? $"n, {Int(input.Channels)}, {Int(input.Spatial)}" : "n, InputSize";
         w.Line($"// {c.Network.InputRow}{ScalingNote(scaling)}{(input.IsImage ? ", per channel" : "")}");
         w.Line(scaling.Kind == ScalingKind.ZScore
-            ? $"{Kernels}InputScaling.ZScore({Rows(Planner.InputBuffer, c.Network.InputSize)}, {Slice(Statistics, 0, f)}, {Slice(Statistics, f, f)}, {layout});"
-            : $"{Kernels}InputScaling.MinMax({Rows(Planner.InputBuffer, c.Network.InputSize)}, {Slice(Statistics, 0, f)}, {Slice(Statistics, f, f)}, {layout}, {Float(scaling.Low)}, {Float(scaling.High)}, {Bool(scaling.Clip)});");
+            ? $"{Kernels}InputScaling.ZScore({Rows(Planner.InputBuffer, c.Network.InputSize, split)}, {Slice(Statistics, 0, f)}, {Slice(Statistics, f, f)}, {layout});"
+            : $"{Kernels}InputScaling.MinMax({Rows(Planner.InputBuffer, c.Network.InputSize, split)}, {Slice(Statistics, 0, f)}, {Slice(Statistics, f, f)}, {layout}, {Float(scaling.Low)}, {Float(scaling.High)}, {Bool(scaling.Clip)});");
         w.Line();
     }
 
@@ -222,23 +245,26 @@ internal static partial class NetworkEmitter
         ? $"{Kernels}BatchNorm.ForwardInferenceSpatial({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {RunningMean(layer)}, {RunningVariance(layer)}, {y}, n, {Int(layer.Units)}, {Int(layer.InputShape.Spatial)}, {Float(layer.Layer.Epsilon)});"
         : $"{Kernels}BatchNorm.ForwardInference({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {RunningMean(layer)}, {RunningVariance(layer)}, {y}, n, {Int(layer.Outputs)}, {Float(layer.Layer.Epsilon)});";
 
-    /// <summary>A Dense or Conv2D forward with the given weights and bias (its own, or folded).</summary>
-    private static string WeightLayerForward(PlannedLayer layer, string x, string weights, string bias, string y) => layer.Layer.Kind == LayerKind.Conv2D
-        ? $"{Kernels}Conv2D.Forward({x}, {weights}, {bias}, {y}, {Parsing.Naming.ScratchField(layer.Layer.Name)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});"
+    /// <summary>A Dense or Conv2D forward with the given weights and bias (its own, or folded); a Conv2D with <paramref name="split"/> takes its part's scratch, else splits its batch itself (<c>Conv2DBatch</c>).</summary>
+    private static string WeightLayerForward(PlannedLayer layer, string x, string weights, string bias, string y, bool split = false) => layer.Layer.Kind == LayerKind.Conv2D
+        ? split
+            ? $"{Kernels}Conv2D.Forward({x}, {weights}, {bias}, {y}, _core.PartScratch(part, {Parsing.Naming.ScratchField(layer.Layer.Name)}), n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});"
+            : $"{Kernels}Conv2DBatch.Forward({x}, {weights}, {bias}, {y}, {Parsing.Naming.ScratchField(layer.Layer.Name)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});"
         : $"{Kernels}Dense.Forward({x}, {weights}, {bias}, {y}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});";
 
     /// <summary>The first <c>n</c> samples' part of a per-sample buffer holding <paramref name="perSample"/> values each.</summary>
-    private static string PerSample(string buffer, int perSample) => perSample == 1 ? $"{buffer}.AsSpan(0, n)" : Rows(buffer, perSample);
+    private static string PerSample(string buffer, int perSample, bool split = false) =>
+        perSample == 1 ? (split ? $"{buffer}.AsSpan(start, n)" : $"{buffer}.AsSpan(0, n)") : Rows(buffer, perSample, split);
 
     private static string Bool(bool value) => value ? "true" : "false";
 
-    /// <summary>The forward call of a layer that behaves the same in every pass.</summary>
-    private static string ForwardCall(PlannedLayer layer, string x, string y) => layer.Layer.Kind switch
+    /// <summary>The forward call of a layer that behaves the same in every pass; with <paramref name="split"/>, on samples start to start + n.</summary>
+    private static string ForwardCall(PlannedLayer layer, string x, string y, bool split = false) => layer.Layer.Kind switch
     {
-        LayerKind.Dense or LayerKind.Conv2D => WeightLayerForward(layer, x, Weights(Parameters, layer), Bias(Parameters, layer), y),
+        LayerKind.Dense or LayerKind.Conv2D => WeightLayerForward(layer, x, Weights(Parameters, layer), Bias(Parameters, layer), y, split),
         LayerKind.AvgPool2D => $"{Kernels}Pooling.AverageForward({x}, {y}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});",
         LayerKind.GlobalAvgPool => $"{Kernels}Pooling.GlobalAverageForward({x}, {y}, n, {Int(layer.InputShape.Channels)}, {Int(layer.InputShape.Spatial)});",
-        LayerKind.LayerNorm => $"{Kernels}LayerNorm.Forward({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {layer.InverseStdBuffer}.AsSpan(0, n), n, {Int(layer.Outputs)}, {Float(layer.Layer.Epsilon)});",
+        LayerKind.LayerNorm => $"{Kernels}LayerNorm.Forward({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs, split)}, {PerSample(layer.InverseStdBuffer!, 1, split)}, n, {Int(layer.Outputs)}, {Float(layer.Layer.Epsilon)});",
         LayerKind.LeakyReLU => $"{Kernels}Activations.LeakyReLU({x}, {y}, {Float(layer.Layer.Alpha)});",
         LayerKind.Softmax => $"{Kernels}Activations.Softmax({x}, {y}, n, {Int(layer.Outputs)});",
         _ => $"{Kernels}Activations.{layer.Layer.Kind}({x}, {y});",

@@ -148,7 +148,9 @@ internal static partial class NetworkEmitter
 
     private static string Comment(PlannedLayer layer) => $"// {layer.Layer.Row} {layer.Layer.Name}: {Shape(layer)}";
 
-    private static string Rows(string buffer, int width) => $"{buffer}.AsSpan(0, n * {Int(width)})";
+    /// <summary>The first <c>n</c> samples of a buffer of <paramref name="width"/> values per sample; with <paramref name="split"/>, the <c>n</c> from sample <c>start</c> (a part of <c>ForwardRows</c>).</summary>
+    private static string Rows(string buffer, int width, bool split = false) =>
+        split ? $"{buffer}.AsSpan(start * {Int(width)}, n * {Int(width)})" : $"{buffer}.AsSpan(0, n * {Int(width)})";
 
     private static string Slice(string array, int offset, int count) => $"{array}.AsSpan({Int(offset)}, {Int(count)})";
 

@@ -17,6 +17,13 @@ public interface INetworkPasses
     ReadOnlySpan<float> Forward(int batchSize, ForwardMode mode);
 
     /// <summary>
+    /// Runs the rows of the pass that <see cref="NetworkCore.SplitBatch"/> may split on samples <paramref name="start"/> to
+    /// <paramref name="start"/> + <paramref name="count"/>, writing those samples' part of every buffer; <paramref name="part"/> picks the
+    /// scratch (<see cref="NetworkCore.PartScratch"/>). Parts of one batch run at once on different threads.
+    /// </summary>
+    void ForwardRows(int start, int count, int part);
+
+    /// <summary>
     /// Runs the rows backwards from <paramref name="outputGradients"/> over the activations of the last training pass,
     /// writing <see cref="NetworkCore.Gradients"/> and, unless it is empty, <paramref name="inputGradients"/>.
     /// Returns whether every parameter gradient is finite.

@@ -29,6 +29,7 @@ public sealed class NetworkCore
     private readonly float[] _outputGradients;
     private readonly LayerDescription[] _penalized;
     private readonly LayerDescription[] _constrained;
+    private readonly BatchSplit _split;
     private int _trainingBatch;
     private int _busy;
 
@@ -78,6 +79,7 @@ public sealed class NetworkCore
         MaxBatchSize = maxBatchSize;
         Parameters = new float[architecture.ParameterCount];
         Gradients = new float[architecture.ParameterCount];
+        _split = new BatchSplit(passes, architecture.ParameterCount);
         Statistics = new float[architecture.StatisticsCount];
         Inputs = new float[maxBatchSize * architecture.InputSize];
         _outputGradients = new float[maxBatchSize * architecture.OutputSize];
@@ -597,6 +599,18 @@ public sealed class NetworkCore
             return Parameters;
         }
     }
+
+    /// <summary>
+    /// Runs the passes' <see cref="INetworkPasses.ForwardRows"/> on the first <paramref name="batchSize"/> samples: split by samples over
+    /// the worker pool when the batch is large enough (<see cref="Parallelism"/>), else on the calling thread. The rows treat each
+    /// sample on its own, so the results are the same bits either way.
+    /// </summary>
+    /// <param name="batchSize">Samples in the batch.</param>
+    /// <param name="multiplyAddsPerSample">The products' multiply-adds per sample, which decide whether splitting pays.</param>
+    public void SplitBatch(int batchSize, long multiplyAddsPerSample) => _split.Run(batchSize, multiplyAddsPerSample);
+
+    /// <summary>The scratch a kernel of part <paramref name="part"/> of <see cref="SplitBatch"/> uses: <paramref name="own"/> for part 0, a block as long kept per part for the others.</summary>
+    public float[] PartScratch(int part, float[] own) => _split.Scratch(part, own);
 
     private void StatisticsFitted() => _trainingBatch = 0;
 

@@ -4,9 +4,11 @@ using System.Globalization;
 namespace NormReg;
 
 /// <summary>
-/// How many threads the kernels of one call may use. A large product (a dense layer's forward or gradient above about a million
-/// multiply-adds) is split by its outputs over a pool of worker threads started once per process; every output element is still
-/// summed in the same order, so results are the same bits at any thread count. Smaller products run on the calling thread.
+/// How many threads the kernels of one call may use. Work is split over a pool of worker threads started once per process, never
+/// per call: a batch of about a million multiply-adds or more is split by samples for the whole inference pass (and for the forward
+/// and input gradient of a convolution in training), and a product above about four million by its outputs. Each part computes
+/// whole samples or whole output elements with the serial kernels, every element summed in the same order, so results are the
+/// same bits at any thread count. Smaller work runs on the calling thread, and the workers sleep until the next split.
 /// </summary>
 /// <remarks>
 /// The default, every core the process may use, needs no change. Set the environment variable <c>NORMREG_MAX_THREADS</c> before the
@@ -15,7 +17,7 @@ namespace NormReg;
 /// </remarks>
 public static class Parallelism
 {
-    private static int _maxThreads = FromEnvironment() ?? Environment.ProcessorCount;
+    private static int _maxThreads = Parse(Environment.GetEnvironmentVariable("NORMREG_MAX_THREADS")) ?? Environment.ProcessorCount;
 
     /// <summary>Threads one product may use, the calling thread included: at least 1; by default <see cref="Environment.ProcessorCount"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
@@ -29,9 +31,9 @@ public static class Parallelism
         }
     }
 
-    private static int? FromEnvironment()
+    /// <summary>The thread count <c>NORMREG_MAX_THREADS</c> holds: null when it is unset or blank, else a whole number of at least 1.</summary>
+    internal static int? Parse(string? text)
     {
-        string? text = Environment.GetEnvironmentVariable("NORMREG_MAX_THREADS");
         if (string.IsNullOrWhiteSpace(text)) return null;
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= 1) return value;
         throw new InvalidOperationException($"NORMREG_MAX_THREADS must be a whole number of threads, at least 1; got '{text}'.");

@@ -116,19 +116,26 @@ partial record Holder<T>
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, targets, batchSize, outputGradients);
 
-        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample
+        // is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
+            _core.SplitBatch(n, 16L);
+            return _dense2.AsSpan(0, n * 1);
+        }
+
+        // The forward pass on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Dense(4, Name = "Encoder")] Encoder: 3 → 4, He uniform
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 3), _core.Parameters.AsSpan(0, 12), _core.Parameters.AsSpan(12, 4), _encoder.AsSpan(0, n * 4), n, 3, 4);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(0, 12), _core.Parameters.AsSpan(12, 4), _encoder.AsSpan(start * 4, n * 4), n, 3, 4);
 
             // [LeakyReLU] LeakyReLU1: 4
-            global::NormReg.Kernels.Activations.LeakyReLU(_encoder.AsSpan(0, n * 4), _leakyRelu1.AsSpan(0, n * 4), 0.01f);
+            global::NormReg.Kernels.Activations.LeakyReLU(_encoder.AsSpan(start * 4, n * 4), _leakyRelu1.AsSpan(start * 4, n * 4), 0.01f);
 
             // [Dense(1)] Dense2: 4 → 1, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_leakyRelu1.AsSpan(0, n * 4), _core.Parameters.AsSpan(16, 4), _core.Parameters.AsSpan(20, 1), _dense2.AsSpan(0, n * 1), n, 4, 1);
+            global::NormReg.Kernels.Dense.Forward(_leakyRelu1.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(16, 4), _core.Parameters.AsSpan(20, 1), _dense2.AsSpan(start * 1, n * 1), n, 4, 1);
 
-            return _dense2.AsSpan(0, n * 1);
         }
 
         // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.

@@ -180,24 +180,30 @@ namespace NormReg.Tests.Networks
         // Inference: dropout and noise are the identity, BatchNorm uses its running statistics (folded into the Dense before it where there is one).
         private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
+            _core.SplitBatch(n, 35L); // each sample on its own: a large batch is split by samples over the worker pool
+            return _dense2.AsSpan(0, n * 3);
+        }
+
+        // The inference rows on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Input(4), ZScore], standardized with fitted mean and standard deviation
-            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 4), _core.Statistics.AsSpan(0, 4), _core.Statistics.AsSpan(4, 4), n, InputSize);
+            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 4, n * 4), _core.Statistics.AsSpan(0, 4), _core.Statistics.AsSpan(4, 4), n, InputSize);
 
             // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05
-            global::NormReg.Kernels.BatchNorm.ForwardInference(_core.Inputs.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 4), _core.Parameters.AsSpan(4, 4), _core.Statistics.AsSpan(8, 4), _core.Statistics.AsSpan(12, 4), _batchNorm1.AsSpan(0, n * 4), n, 4, 1E-05f);
+            global::NormReg.Kernels.BatchNorm.ForwardInference(_core.Inputs.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(0, 4), _core.Parameters.AsSpan(4, 4), _core.Statistics.AsSpan(8, 4), _core.Statistics.AsSpan(12, 4), _batchNorm1.AsSpan(start * 4, n * 4), n, 4, 1E-05f);
 
             // [Dense(5)] Dense1: 4 → 5, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_batchNorm1.AsSpan(0, n * 4), _core.Parameters.AsSpan(8, 20), _core.Parameters.AsSpan(28, 5), _dense1.AsSpan(0, n * 5), n, 4, 5);
+            global::NormReg.Kernels.Dense.Forward(_batchNorm1.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(8, 20), _core.Parameters.AsSpan(28, 5), _dense1.AsSpan(start * 5, n * 5), n, 4, 5);
 
             // [Tanh] Tanh1: 5
-            global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(0, n * 5), _tanh1.AsSpan(0, n * 5));
+            global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(start * 5, n * 5), _tanh1.AsSpan(start * 5, n * 5));
 
             // [BatchNorm(Momentum = 0.3, Epsilon = 1e-3)] BatchNorm2: 5, momentum 0.3, ε 0.001
-            global::NormReg.Kernels.BatchNorm.ForwardInference(_tanh1.AsSpan(0, n * 5), _core.Parameters.AsSpan(33, 5), _core.Parameters.AsSpan(38, 5), _core.Statistics.AsSpan(16, 5), _core.Statistics.AsSpan(21, 5), _batchNorm2.AsSpan(0, n * 5), n, 5, 0.001f);
+            global::NormReg.Kernels.BatchNorm.ForwardInference(_tanh1.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(33, 5), _core.Parameters.AsSpan(38, 5), _core.Statistics.AsSpan(16, 5), _core.Statistics.AsSpan(21, 5), _batchNorm2.AsSpan(start * 5, n * 5), n, 5, 0.001f);
 
             // [Dense(3)] Dense2: 5 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_batchNorm2.AsSpan(0, n * 5), _core.Parameters.AsSpan(43, 15), _core.Parameters.AsSpan(58, 3), _dense2.AsSpan(0, n * 3), n, 5, 3);
-            return _dense2.AsSpan(0, n * 3);
+            global::NormReg.Kernels.Dense.Forward(_batchNorm2.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(43, 15), _core.Parameters.AsSpan(58, 3), _dense2.AsSpan(start * 3, n * 3), n, 5, 3);
         }
 
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.

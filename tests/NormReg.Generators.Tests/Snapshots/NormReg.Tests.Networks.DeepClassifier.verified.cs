@@ -144,25 +144,32 @@ namespace NormReg.Tests.Networks
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float}, global::System.ReadOnlySpan{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients, global::System.ReadOnlySpan<float> classWeights) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients, classWeights);
 
-        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample
+        // is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
+            _core.SplitBatch(n, 98L);
+            return _dense3.AsSpan(0, n * 3);
+        }
+
+        // The forward pass on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Dense(8, Name = "Hidden")] Hidden: 4 → 8, He uniform
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 32), _core.Parameters.AsSpan(32, 8), _hidden.AsSpan(0, n * 8), n, 4, 8);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(0, 32), _core.Parameters.AsSpan(32, 8), _hidden.AsSpan(start * 8, n * 8), n, 4, 8);
 
             // [ReLU] ReLU1: 8
-            global::NormReg.Kernels.Activations.ReLU(_hidden.AsSpan(0, n * 8), _relu1.AsSpan(0, n * 8));
+            global::NormReg.Kernels.Activations.ReLU(_hidden.AsSpan(start * 8, n * 8), _relu1.AsSpan(start * 8, n * 8));
 
             // [Dense(6, UseBias = false)] Dense2: 8 → 6, He uniform, no bias
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 8), _core.Parameters.AsSpan(40, 48), default, _dense2.AsSpan(0, n * 6), n, 8, 6);
+            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 8, n * 8), _core.Parameters.AsSpan(40, 48), default, _dense2.AsSpan(start * 6, n * 6), n, 8, 6);
 
             // [GELU] GELU1: 6
-            global::NormReg.Kernels.Activations.GELU(_dense2.AsSpan(0, n * 6), _gelu1.AsSpan(0, n * 6));
+            global::NormReg.Kernels.Activations.GELU(_dense2.AsSpan(start * 6, n * 6), _gelu1.AsSpan(start * 6, n * 6));
 
             // [Dense(3)] Dense3: 6 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_gelu1.AsSpan(0, n * 6), _core.Parameters.AsSpan(88, 18), _core.Parameters.AsSpan(106, 3), _dense3.AsSpan(0, n * 3), n, 6, 3);
+            global::NormReg.Kernels.Dense.Forward(_gelu1.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(88, 18), _core.Parameters.AsSpan(106, 3), _dense3.AsSpan(start * 3, n * 3), n, 6, 3);
 
-            return _dense3.AsSpan(0, n * 3);
         }
 
         // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.

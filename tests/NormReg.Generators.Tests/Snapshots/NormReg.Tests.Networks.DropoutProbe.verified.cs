@@ -104,8 +104,14 @@ namespace NormReg.Tests.Networks
         // Inference: dropout and noise are the identity, BatchNorm uses its running statistics (folded into the Dense before it where there is one).
         private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
-            // [Dropout(0.5)] Dropout1: the identity at inference.
+            _core.SplitBatch(n, 0L); // each sample on its own: a large batch is split by samples over the worker pool
             return _core.Inputs.AsSpan(0, n * 8);
+        }
+
+        // The inference rows on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
+            // [Dropout(0.5)] Dropout1: the identity at inference.
         }
 
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.

@@ -163,20 +163,25 @@ namespace NormReg.Tests.Networks
         private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
             if (_core.FoldsStale) RefreshFolds();
+            _core.SplitBatch(n, 42L); // each sample on its own: a large batch is split by samples over the worker pool
+            return _batchNorm2.AsSpan(0, n * 3);
+        }
 
+        // The inference rows on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Dense(6), L2(0.01)] + [BatchNorm] Dense1 with BatchNorm1 folded in: 4 → 6
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 4), _folded.AsSpan(0, 24), _folded.AsSpan(24, 6), _batchNorm1.AsSpan(0, n * 6), n, 4, 6);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 4, n * 4), _folded.AsSpan(0, 24), _folded.AsSpan(24, 6), _batchNorm1.AsSpan(start * 6, n * 6), n, 4, 6);
 
             // [BatchNorm] BatchNorm1: folded into Dense1 above.
 
             // [ReLU] ReLU1: 6
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 6), _relu1.AsSpan(0, n * 6));
+            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 6, n * 6), _relu1.AsSpan(start * 6, n * 6));
 
             // [Dense(3, UseBias = false), L2(0.02)] + [BatchNorm] Dense2 with BatchNorm2 folded in: 6 → 3
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 6), _folded.AsSpan(30, 18), _folded.AsSpan(48, 3), _batchNorm2.AsSpan(0, n * 3), n, 6, 3);
+            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 6, n * 6), _folded.AsSpan(30, 18), _folded.AsSpan(48, 3), _batchNorm2.AsSpan(start * 3, n * 3), n, 6, 3);
 
             // [BatchNorm] BatchNorm2: folded into Dense2 above.
-            return _batchNorm2.AsSpan(0, n * 3);
         }
 
         // Folds each BatchNorm into the Dense before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.

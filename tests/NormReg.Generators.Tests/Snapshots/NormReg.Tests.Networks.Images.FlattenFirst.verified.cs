@@ -142,28 +142,35 @@ namespace NormReg.Tests.Networks.Images
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, targets, batchSize, outputGradients);
 
-        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample
+        // is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
+            _core.SplitBatch(n, 80L);
+            return _dense2.AsSpan(0, n * 2);
+        }
+
+        // The forward pass on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Input(2, 3, 3), MinMax], min-max scaled to [0, 1], per channel
-            global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(0, n * 18), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 9, 0f, 1f, false);
+            global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(start * 18, n * 18), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 9, 0f, 1f, false);
 
             // [Flatten] Flatten1: 2×3×3 → 18
             // nothing to do: the next row reads the same values as a vector
 
             // [Dense(4)] Dense1: 18 → 4, He uniform
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 18), _core.Parameters.AsSpan(0, 72), _core.Parameters.AsSpan(72, 4), _dense1.AsSpan(0, n * 4), n, 18, 4);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 18, n * 18), _core.Parameters.AsSpan(0, 72), _core.Parameters.AsSpan(72, 4), _dense1.AsSpan(start * 4, n * 4), n, 18, 4);
 
             // [ReLU] ReLU1: 4
-            global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(0, n * 4), _relu1.AsSpan(0, n * 4));
+            global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(start * 4, n * 4), _relu1.AsSpan(start * 4, n * 4));
 
             // [Dense(2)] Dense2: 4 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 4), _core.Parameters.AsSpan(76, 8), _core.Parameters.AsSpan(84, 2), _dense2.AsSpan(0, n * 2), n, 4, 2);
+            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(76, 8), _core.Parameters.AsSpan(84, 2), _dense2.AsSpan(start * 2, n * 2), n, 4, 2);
 
             // [Flatten] Flatten2: 2 → 2
             // nothing to do: the next row reads the same values as a vector
 
-            return _dense2.AsSpan(0, n * 2);
         }
 
         // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.

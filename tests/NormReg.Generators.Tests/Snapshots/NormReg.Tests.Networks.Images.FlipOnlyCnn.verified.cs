@@ -147,16 +147,22 @@ namespace NormReg.Tests.Networks.Images
         // Inference: dropout, noise and augmentation are the identity, BatchNorm uses its running statistics (folded into the Dense or Conv2D before it where there is one).
         private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
+            _core.SplitBatch(n, 108L); // each sample on its own: a large batch is split by samples over the worker pool
+            return _dense1.AsSpan(0, n * 2);
+        }
+
+        // The inference rows on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [RandomFlip] RandomFlip1: the identity at inference.
 
             // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, Glorot uniform
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(0, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(0, n * 18), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 16, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(start * 18, n * 18), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [Flatten] Flatten1: the same values, read as a vector.
 
             // [Dense(2)] Dense1: 18 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_conv2D1.AsSpan(0, n * 18), _core.Parameters.AsSpan(10, 36), _core.Parameters.AsSpan(46, 2), _dense1.AsSpan(0, n * 2), n, 18, 2);
-            return _dense1.AsSpan(0, n * 2);
+            global::NormReg.Kernels.Dense.Forward(_conv2D1.AsSpan(start * 18, n * 18), _core.Parameters.AsSpan(10, 36), _core.Parameters.AsSpan(46, 2), _dense1.AsSpan(start * 2, n * 2), n, 18, 2);
         }
 
         // Training: BatchNorm on batch statistics, dropout, noise and augmentation drawn, every activation kept for the backward pass.
@@ -166,7 +172,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Augmentation.RandomFlip(_core.Inputs.AsSpan(0, n * 16), _randomFlip1.AsSpan(0, n * 16), _randomFlip1Drawn.AsSpan(0, n), true, true, ref _core.Random, n, 1, 4, 4);
 
             // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, Glorot uniform
-            global::NormReg.Kernels.Conv2D.Forward(_randomFlip1.AsSpan(0, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(0, n * 18), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.Forward(_randomFlip1.AsSpan(0, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(0, n * 18), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [Flatten] Flatten1: 2×3×3 → 18
             // nothing to do: the next row reads the same values as a vector
@@ -191,7 +197,7 @@ namespace NormReg.Tests.Networks.Images
 
             // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, Glorot uniform
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_randomFlip1.AsSpan(0, n * 16), _dConv2D1.AsSpan(0, n * 18), _core.Gradients.AsSpan(0, 8), _core.Gradients.AsSpan(8, 2), _conv2D1Scratch, n, in _conv2D1Geometry);
-            global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(0, n * 18), _core.Parameters.AsSpan(0, 8), _dRandomFlip1.AsSpan(0, n * 16), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 18), _core.Parameters.AsSpan(0, 8), _dRandomFlip1.AsSpan(0, n * 16), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [RandomFlip] RandomFlip1: 1×4×4, flips left–right and upside down, each with probability ½ in training
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Augmentation.RandomFlipBackward(_dRandomFlip1.AsSpan(0, n * 16), _randomFlip1Drawn.AsSpan(0, n), inputGradients, n, 1, 4, 4);

@@ -164,21 +164,27 @@ namespace NormReg.Tests.Networks.Images
         // Inference: dropout, noise and augmentation are the identity, BatchNorm uses its running statistics (folded into the Dense or Conv2D before it where there is one).
         private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
+            _core.SplitBatch(n, 240L); // each sample on its own: a large batch is split by samples over the worker pool
+            return _conv2D2.AsSpan(0, n * 8);
+        }
+
+        // The inference rows on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [BatchNorm] BatchNorm1: 2×6×5, per channel, momentum 0.1, ε 1E-05
-            global::NormReg.Kernels.BatchNorm.ForwardInferenceSpatial(_core.Inputs.AsSpan(0, n * 60), _core.Parameters.AsSpan(0, 2), _core.Parameters.AsSpan(2, 2), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), _batchNorm1.AsSpan(0, n * 60), n, 2, 30, 1E-05f);
+            global::NormReg.Kernels.BatchNorm.ForwardInferenceSpatial(_core.Inputs.AsSpan(start * 60, n * 60), _core.Parameters.AsSpan(0, 2), _core.Parameters.AsSpan(2, 2), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), _batchNorm1.AsSpan(start * 60, n * 60), n, 2, 30, 1E-05f);
 
             // [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.001)] Conv2D1: 2×6×5 → 3×3×3, 2×2 kernel, stride 2, same, padded 0 top, 0 left, 0 bottom, 1 right, He uniform, penalty 0.001·Σ|w|
-            global::NormReg.Kernels.Conv2D.Forward(_batchNorm1.AsSpan(0, n * 60), _core.Parameters.AsSpan(4, 24), _core.Parameters.AsSpan(28, 3), _conv2D1.AsSpan(0, n * 27), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_batchNorm1.AsSpan(start * 60, n * 60), _core.Parameters.AsSpan(4, 24), _core.Parameters.AsSpan(28, 3), _conv2D1.AsSpan(start * 27, n * 27), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [GELU] GELU1: 3×3×3
-            global::NormReg.Kernels.Activations.GELU(_conv2D1.AsSpan(0, n * 27), _gelu1.AsSpan(0, n * 27));
+            global::NormReg.Kernels.Activations.GELU(_conv2D1.AsSpan(start * 27, n * 27), _gelu1.AsSpan(start * 27, n * 27));
 
             // [MaxPool2D(2, Stride = 1)] MaxPool2D1: 3×3×3 → 3×2×2, 2×2 window, stride 1
-            global::NormReg.Kernels.Pooling.MaxForward(_gelu1.AsSpan(0, n * 27), _maxPool2D1.AsSpan(0, n * 12), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_gelu1.AsSpan(start * 27, n * 27), _maxPool2D1.AsSpan(start * 12, n * 12), default, n, in _maxPool2D1Geometry);
 
             // [Conv2D(2, 1)] Conv2D2: 3×2×2 → 2×2×2, 1×1 kernel, stride 1, valid, Glorot uniform
-            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(0, n * 12), _core.Parameters.AsSpan(31, 6), _core.Parameters.AsSpan(37, 2), _conv2D2.AsSpan(0, n * 8), _conv2D2Scratch, n, in _conv2D2Geometry);
-            return _conv2D2.AsSpan(0, n * 8);
+            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 12, n * 12), _core.Parameters.AsSpan(31, 6), _core.Parameters.AsSpan(37, 2), _conv2D2.AsSpan(start * 8, n * 8), _core.PartScratch(part, _conv2D2Scratch), n, in _conv2D2Geometry);
         }
 
         // Training: BatchNorm on batch statistics, dropout, noise and augmentation drawn, every activation kept for the backward pass.
@@ -188,7 +194,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_core.Inputs.AsSpan(0, n * 60), _core.Parameters.AsSpan(0, 2), _core.Parameters.AsSpan(2, 2), _batchNorm1.AsSpan(0, n * 60), _batchNorm1Normalized.AsSpan(0, n * 60), _batchNorm1InverseStd, _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 30, 0.1f, 1E-05f);
 
             // [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.001)] Conv2D1: 2×6×5 → 3×3×3, 2×2 kernel, stride 2, same, padded 0 top, 0 left, 0 bottom, 1 right, He uniform, penalty 0.001·Σ|w|
-            global::NormReg.Kernels.Conv2D.Forward(_batchNorm1.AsSpan(0, n * 60), _core.Parameters.AsSpan(4, 24), _core.Parameters.AsSpan(28, 3), _conv2D1.AsSpan(0, n * 27), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.Forward(_batchNorm1.AsSpan(0, n * 60), _core.Parameters.AsSpan(4, 24), _core.Parameters.AsSpan(28, 3), _conv2D1.AsSpan(0, n * 27), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [GELU] GELU1: 3×3×3
             global::NormReg.Kernels.Activations.GELU(_conv2D1.AsSpan(0, n * 27), _gelu1.AsSpan(0, n * 27));
@@ -197,7 +203,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Pooling.MaxForward(_gelu1.AsSpan(0, n * 27), _maxPool2D1.AsSpan(0, n * 12), _maxPool2D1Argmax.AsSpan(0, n * 12), n, in _maxPool2D1Geometry);
 
             // [Conv2D(2, 1)] Conv2D2: 3×2×2 → 2×2×2, 1×1 kernel, stride 1, valid, Glorot uniform
-            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(0, n * 12), _core.Parameters.AsSpan(31, 6), _core.Parameters.AsSpan(37, 2), _conv2D2.AsSpan(0, n * 8), _conv2D2Scratch, n, in _conv2D2Geometry);
+            global::NormReg.Kernels.Conv2DBatch.Forward(_maxPool2D1.AsSpan(0, n * 12), _core.Parameters.AsSpan(31, 6), _core.Parameters.AsSpan(37, 2), _conv2D2.AsSpan(0, n * 8), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             return _conv2D2.AsSpan(0, n * 8);
         }
@@ -209,7 +215,7 @@ namespace NormReg.Tests.Networks.Images
             bool finite = true;
             // [Conv2D(2, 1)] Conv2D2: 3×2×2 → 2×2×2, 1×1 kernel, stride 1, valid, Glorot uniform
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 12), outputGradients, _core.Gradients.AsSpan(31, 6), _core.Gradients.AsSpan(37, 2), _conv2D2Scratch, n, in _conv2D2Geometry);
-            global::NormReg.Kernels.Conv2D.BackwardInput(outputGradients, _core.Parameters.AsSpan(31, 6), _dMaxPool2D1.AsSpan(0, n * 12), _conv2D2Scratch, n, in _conv2D2Geometry);
+            global::NormReg.Kernels.Conv2DBatch.BackwardInput(outputGradients, _core.Parameters.AsSpan(31, 6), _dMaxPool2D1.AsSpan(0, n * 12), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [MaxPool2D(2, Stride = 1)] MaxPool2D1: 3×3×3 → 3×2×2, 2×2 window, stride 1
             global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 12), _maxPool2D1Argmax.AsSpan(0, n * 12), _dGelu1.AsSpan(0, n * 27), n, in _maxPool2D1Geometry);
@@ -220,7 +226,7 @@ namespace NormReg.Tests.Networks.Images
             // [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.001)] Conv2D1: 2×6×5 → 3×3×3, 2×2 kernel, stride 2, same, padded 0 top, 0 left, 0 bottom, 1 right, He uniform, penalty 0.001·Σ|w|
             // with the gradient of the penalty 0.001·Σ|w| on the weights, added tile by tile
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_batchNorm1.AsSpan(0, n * 60), _dConv2D1.AsSpan(0, n * 27), _core.Gradients.AsSpan(4, 24), _core.Gradients.AsSpan(28, 3), _conv2D1Scratch, n, in _conv2D1Geometry, _core.Parameters.AsSpan(4, 24), 0.001f, 0f);
-            global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(0, n * 27), _core.Parameters.AsSpan(4, 24), _dBatchNorm1.AsSpan(0, n * 60), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 27), _core.Parameters.AsSpan(4, 24), _dBatchNorm1.AsSpan(0, n * 60), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: 2×6×5, per channel, momentum 0.1, ε 1E-05
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 60), _batchNorm1Normalized.AsSpan(0, n * 60), _batchNorm1InverseStd, _core.Parameters.AsSpan(0, 2), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 60) : inputGradients, _core.Gradients.AsSpan(0, 2), _core.Gradients.AsSpan(2, 2), n, 2, 30);

@@ -201,33 +201,38 @@ namespace NormReg.Tests.Networks.Images
         private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
             if (_core.FoldsStale) RefreshFolds();
+            _core.SplitBatch(n, 2650L); // each sample on its own: a large batch is split by samples over the worker pool
+            return _dense1.AsSpan(0, n * 2);
+        }
 
+        // The inference rows on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Input(3, 8, 9), ZScore], standardized with fitted mean and standard deviation, per channel
-            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 216), _core.Statistics.AsSpan(0, 3), _core.Statistics.AsSpan(3, 3), n, 3, 72);
+            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 216, n * 216), _core.Statistics.AsSpan(0, 3), _core.Statistics.AsSpan(3, 3), n, 3, 72);
 
             // [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false)] + [BatchNorm] Conv2D1 with BatchNorm1 folded in: 3×8×9 → 4×4×5
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(0, n * 216), _folded.AsSpan(0, 108), _folded.AsSpan(108, 4), _batchNorm1.AsSpan(0, n * 80), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 216, n * 216), _folded.AsSpan(0, 108), _folded.AsSpan(108, 4), _batchNorm1.AsSpan(start * 80, n * 80), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: folded into Conv2D1 above.
 
             // [Tanh] Tanh1: 4×4×5
-            global::NormReg.Kernels.Activations.Tanh(_batchNorm1.AsSpan(0, n * 80), _tanh1.AsSpan(0, n * 80));
+            global::NormReg.Kernels.Activations.Tanh(_batchNorm1.AsSpan(start * 80, n * 80), _tanh1.AsSpan(start * 80, n * 80));
 
             // [AvgPool2D(2, Stride = 1)] AvgPool2D1: 4×4×5 → 4×3×4, 2×2 window, stride 1
-            global::NormReg.Kernels.Pooling.AverageForward(_tanh1.AsSpan(0, n * 80), _avgPool2D1.AsSpan(0, n * 48), n, in _avgPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.AverageForward(_tanh1.AsSpan(start * 80, n * 80), _avgPool2D1.AsSpan(start * 48, n * 48), n, in _avgPool2D1Geometry);
 
             // [Conv2D(5, 2), L2(0.01), MaxNorm(3)] Conv2D2: 4×3×4 → 5×2×3, 2×2 kernel, stride 1, valid, Glorot uniform, penalty 0.01·Σw², max-norm 3
-            global::NormReg.Kernels.Conv2D.Forward(_avgPool2D1.AsSpan(0, n * 48), _core.Parameters.AsSpan(116, 80), _core.Parameters.AsSpan(196, 5), _conv2D2.AsSpan(0, n * 30), _conv2D2Scratch, n, in _conv2D2Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_avgPool2D1.AsSpan(start * 48, n * 48), _core.Parameters.AsSpan(116, 80), _core.Parameters.AsSpan(196, 5), _conv2D2.AsSpan(start * 30, n * 30), _core.PartScratch(part, _conv2D2Scratch), n, in _conv2D2Geometry);
 
             // [LayerNorm] LayerNorm1: 5×2×3, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Forward(_conv2D2.AsSpan(0, n * 30), _core.Parameters.AsSpan(201, 30), _core.Parameters.AsSpan(231, 30), _layerNorm1.AsSpan(0, n * 30), _layerNorm1Normalized.AsSpan(0, n * 30), _layerNorm1InverseStd.AsSpan(0, n), n, 30, 1E-05f);
+            global::NormReg.Kernels.LayerNorm.Forward(_conv2D2.AsSpan(start * 30, n * 30), _core.Parameters.AsSpan(201, 30), _core.Parameters.AsSpan(231, 30), _layerNorm1.AsSpan(start * 30, n * 30), _layerNorm1Normalized.AsSpan(start * 30, n * 30), _layerNorm1InverseStd.AsSpan(start, n), n, 30, 1E-05f);
 
             // [GlobalAvgPool] GlobalAvgPool1: 5×2×3 → 5
-            global::NormReg.Kernels.Pooling.GlobalAverageForward(_layerNorm1.AsSpan(0, n * 30), _globalAvgPool1.AsSpan(0, n * 5), n, 5, 6);
+            global::NormReg.Kernels.Pooling.GlobalAverageForward(_layerNorm1.AsSpan(start * 30, n * 30), _globalAvgPool1.AsSpan(start * 5, n * 5), n, 5, 6);
 
             // [Dense(2)] Dense1: 5 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_globalAvgPool1.AsSpan(0, n * 5), _core.Parameters.AsSpan(261, 10), _core.Parameters.AsSpan(271, 2), _dense1.AsSpan(0, n * 2), n, 5, 2);
-            return _dense1.AsSpan(0, n * 2);
+            global::NormReg.Kernels.Dense.Forward(_globalAvgPool1.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(261, 10), _core.Parameters.AsSpan(271, 2), _dense1.AsSpan(start * 2, n * 2), n, 5, 2);
         }
 
         // Folds each BatchNorm into the Conv2D before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics (per filter for a Conv2D).
@@ -245,7 +250,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 216), _core.Statistics.AsSpan(0, 3), _core.Statistics.AsSpan(3, 3), n, 3, 72);
 
             // [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false)] Conv2D1: 3×8×9 → 4×4×5, 3×3 kernel, stride 2, same, padded 0 top, 1 left, 1 bottom, 1 right, Glorot uniform, no bias
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(0, n * 216), _core.Parameters.AsSpan(0, 108), default, _conv2D1.AsSpan(0, n * 80), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.Forward(_core.Inputs.AsSpan(0, n * 216), _core.Parameters.AsSpan(0, 108), default, _conv2D1.AsSpan(0, n * 80), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: 4×4×5, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 80), _core.Parameters.AsSpan(108, 4), _core.Parameters.AsSpan(112, 4), _batchNorm1.AsSpan(0, n * 80), _batchNorm1Normalized.AsSpan(0, n * 80), _batchNorm1InverseStd, _core.Statistics.AsSpan(6, 4), _core.Statistics.AsSpan(10, 4), n, 4, 20, 0.1f, 1E-05f);
@@ -257,7 +262,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Pooling.AverageForward(_tanh1.AsSpan(0, n * 80), _avgPool2D1.AsSpan(0, n * 48), n, in _avgPool2D1Geometry);
 
             // [Conv2D(5, 2), L2(0.01), MaxNorm(3)] Conv2D2: 4×3×4 → 5×2×3, 2×2 kernel, stride 1, valid, Glorot uniform, penalty 0.01·Σw², max-norm 3
-            global::NormReg.Kernels.Conv2D.Forward(_avgPool2D1.AsSpan(0, n * 48), _core.Parameters.AsSpan(116, 80), _core.Parameters.AsSpan(196, 5), _conv2D2.AsSpan(0, n * 30), _conv2D2Scratch, n, in _conv2D2Geometry);
+            global::NormReg.Kernels.Conv2DBatch.Forward(_avgPool2D1.AsSpan(0, n * 48), _core.Parameters.AsSpan(116, 80), _core.Parameters.AsSpan(196, 5), _conv2D2.AsSpan(0, n * 30), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [LayerNorm] LayerNorm1: 5×2×3, ε 1E-05
             global::NormReg.Kernels.LayerNorm.Forward(_conv2D2.AsSpan(0, n * 30), _core.Parameters.AsSpan(201, 30), _core.Parameters.AsSpan(231, 30), _layerNorm1.AsSpan(0, n * 30), _layerNorm1Normalized.AsSpan(0, n * 30), _layerNorm1InverseStd.AsSpan(0, n), n, 30, 1E-05f);
@@ -289,7 +294,7 @@ namespace NormReg.Tests.Networks.Images
             // [Conv2D(5, 2), L2(0.01), MaxNorm(3)] Conv2D2: 4×3×4 → 5×2×3, 2×2 kernel, stride 1, valid, Glorot uniform, penalty 0.01·Σw², max-norm 3
             // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_avgPool2D1.AsSpan(0, n * 48), _dConv2D2.AsSpan(0, n * 30), _core.Gradients.AsSpan(116, 80), _core.Gradients.AsSpan(196, 5), _conv2D2Scratch, n, in _conv2D2Geometry, _core.Parameters.AsSpan(116, 80), 0f, 0.01f);
-            global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D2.AsSpan(0, n * 30), _core.Parameters.AsSpan(116, 80), _dAvgPool2D1.AsSpan(0, n * 48), _conv2D2Scratch, n, in _conv2D2Geometry);
+            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 30), _core.Parameters.AsSpan(116, 80), _dAvgPool2D1.AsSpan(0, n * 48), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [AvgPool2D(2, Stride = 1)] AvgPool2D1: 4×4×5 → 4×3×4, 2×2 window, stride 1
             global::NormReg.Kernels.Pooling.AverageBackward(_dAvgPool2D1.AsSpan(0, n * 48), _dTanh1.AsSpan(0, n * 80), n, in _avgPool2D1Geometry);
@@ -302,7 +307,7 @@ namespace NormReg.Tests.Networks.Images
 
             // [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false)] Conv2D1: 3×8×9 → 4×4×5, 3×3 kernel, stride 2, same, padded 0 top, 1 left, 1 bottom, 1 right, Glorot uniform, no bias
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 216), _dConv2D1.AsSpan(0, n * 80), _core.Gradients.AsSpan(0, 108), default, _conv2D1Scratch, n, in _conv2D1Geometry);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(0, n * 80), _core.Parameters.AsSpan(0, 108), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 80), _core.Parameters.AsSpan(0, 108), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [Input(3, 8, 9), ZScore]: the gradient with respect to the raw inputs
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(3, 3), n, 3, 72);

@@ -182,26 +182,31 @@ namespace NormReg.Tests.Networks.Images
         private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
             if (_core.FoldsStale) RefreshFolds();
+            _core.SplitBatch(n, 2496L); // each sample on its own: a large batch is split by samples over the worker pool
+            return _dense1.AsSpan(0, n * 3);
+        }
 
+        // The inference rows on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Input(1, 8, 8), MinMax], min-max scaled to [0, 1], per channel
-            global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(0, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
+            global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(start * 64, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] + [BatchNorm] Conv2D1 with BatchNorm1 folded in: 1×8×8 → 4×8×8
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(0, n * 64), _folded.AsSpan(0, 36), _folded.AsSpan(36, 4), _batchNorm1.AsSpan(0, n * 256), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 64, n * 64), _folded.AsSpan(0, 36), _folded.AsSpan(36, 4), _batchNorm1.AsSpan(start * 256, n * 256), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: folded into Conv2D1 above.
 
             // [ReLU] ReLU1: 4×8×8
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 256), _relu1.AsSpan(0, n * 256));
+            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 256, n * 256), _relu1.AsSpan(start * 256, n * 256));
 
             // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(0, n * 256), _maxPool2D1.AsSpan(0, n * 64), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 256, n * 256), _maxPool2D1.AsSpan(start * 64, n * 64), default, n, in _maxPool2D1Geometry);
 
             // [Flatten] Flatten1: the same values, read as a vector.
 
             // [Dense(3)] Dense1: 64 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_maxPool2D1.AsSpan(0, n * 64), _core.Parameters.AsSpan(44, 192), _core.Parameters.AsSpan(236, 3), _dense1.AsSpan(0, n * 3), n, 64, 3);
-            return _dense1.AsSpan(0, n * 3);
+            global::NormReg.Kernels.Dense.Forward(_maxPool2D1.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(44, 192), _core.Parameters.AsSpan(236, 3), _dense1.AsSpan(start * 3, n * 3), n, 64, 3);
         }
 
         // Folds each BatchNorm into the Conv2D before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics (per filter for a Conv2D).
@@ -219,7 +224,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(0, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 36), default, _conv2D1.AsSpan(0, n * 256), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.Forward(_core.Inputs.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 36), default, _conv2D1.AsSpan(0, n * 256), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: 4×8×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(36, 4), _core.Parameters.AsSpan(40, 4), _batchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Statistics.AsSpan(2, 4), _core.Statistics.AsSpan(6, 4), n, 4, 64, 0.1f, 1E-05f);
@@ -262,7 +267,7 @@ namespace NormReg.Tests.Networks.Images
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 64), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(0, 36), default, _conv2D1Scratch, n, in _conv2D1Geometry);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(0, 36), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(0, 36), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [Input(1, 8, 8), MinMax]: the gradient with respect to the raw inputs
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);

@@ -123,19 +123,26 @@ namespace NormReg.Tests.Networks.Images
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float}, global::System.ReadOnlySpan{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients, global::System.ReadOnlySpan<float> classWeights) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients, classWeights);
 
-        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample
+        // is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
+            _core.SplitBatch(n, 6L);
+            return _dense1.AsSpan(0, n * 2);
+        }
+
+        // The forward pass on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [AvgPool2D(2)] AvgPool2D1: 3×4×4 → 3×2×2, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.AverageForward(_core.Inputs.AsSpan(0, n * 48), _avgPool2D1.AsSpan(0, n * 12), n, in _avgPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.AverageForward(_core.Inputs.AsSpan(start * 48, n * 48), _avgPool2D1.AsSpan(start * 12, n * 12), n, in _avgPool2D1Geometry);
 
             // [GlobalAvgPool] GlobalAvgPool1: 3×2×2 → 3
-            global::NormReg.Kernels.Pooling.GlobalAverageForward(_avgPool2D1.AsSpan(0, n * 12), _globalAvgPool1.AsSpan(0, n * 3), n, 3, 4);
+            global::NormReg.Kernels.Pooling.GlobalAverageForward(_avgPool2D1.AsSpan(start * 12, n * 12), _globalAvgPool1.AsSpan(start * 3, n * 3), n, 3, 4);
 
             // [Dense(2)] Dense1: 3 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_globalAvgPool1.AsSpan(0, n * 3), _core.Parameters.AsSpan(0, 6), _core.Parameters.AsSpan(6, 2), _dense1.AsSpan(0, n * 2), n, 3, 2);
+            global::NormReg.Kernels.Dense.Forward(_globalAvgPool1.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(0, 6), _core.Parameters.AsSpan(6, 2), _dense1.AsSpan(start * 2, n * 2), n, 3, 2);
 
-            return _dense1.AsSpan(0, n * 2);
         }
 
         // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.

@@ -132,19 +132,26 @@ namespace NormReg.Tests.Networks.Images
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float}, global::System.ReadOnlySpan{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients, global::System.ReadOnlySpan<float> classWeights) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients, classWeights);
 
-        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample
+        // is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
+            _core.SplitBatch(n, 652L);
+            return _dense1.AsSpan(0, n * 2);
+        }
+
+        // The forward pass on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Conv2D(2, 3, Padding = Padding.Same)] Conv2D1: 1×6×6 → 2×6×6, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, Glorot uniform
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(0, n * 36), _core.Parameters.AsSpan(0, 18), _core.Parameters.AsSpan(18, 2), _conv2D1.AsSpan(0, n * 72), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 36, n * 36), _core.Parameters.AsSpan(0, 18), _core.Parameters.AsSpan(18, 2), _conv2D1.AsSpan(start * 72, n * 72), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [GlobalAvgPool] GlobalAvgPool1: 2×6×6 → 2
-            global::NormReg.Kernels.Pooling.GlobalAverageForward(_conv2D1.AsSpan(0, n * 72), _globalAvgPool1.AsSpan(0, n * 2), n, 2, 36);
+            global::NormReg.Kernels.Pooling.GlobalAverageForward(_conv2D1.AsSpan(start * 72, n * 72), _globalAvgPool1.AsSpan(start * 2, n * 2), n, 2, 36);
 
             // [Dense(2)] Dense1: 2 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_globalAvgPool1.AsSpan(0, n * 2), _core.Parameters.AsSpan(20, 4), _core.Parameters.AsSpan(24, 2), _dense1.AsSpan(0, n * 2), n, 2, 2);
+            global::NormReg.Kernels.Dense.Forward(_globalAvgPool1.AsSpan(start * 2, n * 2), _core.Parameters.AsSpan(20, 4), _core.Parameters.AsSpan(24, 2), _dense1.AsSpan(start * 2, n * 2), n, 2, 2);
 
-            return _dense1.AsSpan(0, n * 2);
         }
 
         // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
@@ -161,7 +168,7 @@ namespace NormReg.Tests.Networks.Images
 
             // [Conv2D(2, 3, Padding = Padding.Same)] Conv2D1: 1×6×6 → 2×6×6, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, Glorot uniform
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 36), _dConv2D1.AsSpan(0, n * 72), _core.Gradients.AsSpan(0, 18), _core.Gradients.AsSpan(18, 2), _conv2D1Scratch, n, in _conv2D1Geometry);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(0, n * 72), _core.Parameters.AsSpan(0, 18), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 72), _core.Parameters.AsSpan(0, 18), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
             return finite;
         }
     }

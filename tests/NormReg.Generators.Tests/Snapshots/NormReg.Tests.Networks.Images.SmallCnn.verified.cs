@@ -144,25 +144,32 @@ namespace NormReg.Tests.Networks.Images
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float}, global::System.ReadOnlySpan{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients, global::System.ReadOnlySpan<float> classWeights) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients, classWeights);
 
-        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample
+        // is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
+            _core.SplitBatch(n, 1128L);
+            return _dense1.AsSpan(0, n * 4);
+        }
+
+        // The forward pass on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Conv2D(3, 3)] Conv2D1: 2×7×6 → 3×5×4, 3×3 kernel, stride 1, valid, He uniform
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(0, n * 84), _core.Parameters.AsSpan(0, 54), _core.Parameters.AsSpan(54, 3), _conv2D1.AsSpan(0, n * 60), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 84, n * 84), _core.Parameters.AsSpan(0, 54), _core.Parameters.AsSpan(54, 3), _conv2D1.AsSpan(start * 60, n * 60), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [ReLU] ReLU1: 3×5×4
-            global::NormReg.Kernels.Activations.ReLU(_conv2D1.AsSpan(0, n * 60), _relu1.AsSpan(0, n * 60));
+            global::NormReg.Kernels.Activations.ReLU(_conv2D1.AsSpan(start * 60, n * 60), _relu1.AsSpan(start * 60, n * 60));
 
             // [MaxPool2D(2)] MaxPool2D1: 3×5×4 → 3×2×2, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(0, n * 60), _maxPool2D1.AsSpan(0, n * 12), _maxPool2D1Argmax.AsSpan(0, n * 12), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 60, n * 60), _maxPool2D1.AsSpan(start * 12, n * 12), _maxPool2D1Argmax.AsSpan(start * 12, n * 12), n, in _maxPool2D1Geometry);
 
             // [Flatten] Flatten1: 3×2×2 → 12
             // nothing to do: the next row reads the same values as a vector
 
             // [Dense(4)] Dense1: 12 → 4, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_maxPool2D1.AsSpan(0, n * 12), _core.Parameters.AsSpan(57, 48), _core.Parameters.AsSpan(105, 4), _dense1.AsSpan(0, n * 4), n, 12, 4);
+            global::NormReg.Kernels.Dense.Forward(_maxPool2D1.AsSpan(start * 12, n * 12), _core.Parameters.AsSpan(57, 48), _core.Parameters.AsSpan(105, 4), _dense1.AsSpan(start * 4, n * 4), n, 12, 4);
 
-            return _dense1.AsSpan(0, n * 4);
         }
 
         // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
@@ -185,7 +192,7 @@ namespace NormReg.Tests.Networks.Images
 
             // [Conv2D(3, 3)] Conv2D1: 2×7×6 → 3×5×4, 3×3 kernel, stride 1, valid, He uniform
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 84), _dConv2D1.AsSpan(0, n * 60), _core.Gradients.AsSpan(0, 54), _core.Gradients.AsSpan(54, 3), _conv2D1Scratch, n, in _conv2D1Geometry);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(0, n * 60), _core.Parameters.AsSpan(0, 54), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 60), _core.Parameters.AsSpan(0, 54), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
             return finite;
         }
     }

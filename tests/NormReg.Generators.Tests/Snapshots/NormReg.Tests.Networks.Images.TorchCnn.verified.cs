@@ -216,35 +216,40 @@ namespace NormReg.Tests.Networks.Images
         private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
             if (_core.FoldsStale) RefreshFolds();
+            _core.SplitBatch(n, 6120L); // each sample on its own: a large batch is split by samples over the worker pool
+            return _dense1.AsSpan(0, n * 3);
+        }
 
+        // The inference rows on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Input(2, 9, 8), ZScore], standardized with fitted mean and standard deviation, per channel
-            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 144), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 72);
+            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 144, n * 144), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 72);
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] + [BatchNorm] Conv2D1 with BatchNorm1 folded in: 2×9×8 → 4×9×8
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(0, n * 144), _folded.AsSpan(0, 72), _folded.AsSpan(72, 4), _batchNorm1.AsSpan(0, n * 288), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 144, n * 144), _folded.AsSpan(0, 72), _folded.AsSpan(72, 4), _batchNorm1.AsSpan(start * 288, n * 288), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: folded into Conv2D1 above.
 
             // [ReLU] ReLU1: 4×9×8
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 288), _relu1.AsSpan(0, n * 288));
+            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 288, n * 288), _relu1.AsSpan(start * 288, n * 288));
 
             // [MaxPool2D(2)] MaxPool2D1: 4×9×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(0, n * 288), _maxPool2D1.AsSpan(0, n * 64), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 288, n * 288), _maxPool2D1.AsSpan(start * 64, n * 64), default, n, in _maxPool2D1Geometry);
 
             // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw²
-            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(0, n * 64), _core.Parameters.AsSpan(80, 216), _core.Parameters.AsSpan(296, 6), _conv2D2.AsSpan(0, n * 24), _conv2D2Scratch, n, in _conv2D2Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(80, 216), _core.Parameters.AsSpan(296, 6), _conv2D2.AsSpan(start * 24, n * 24), _core.PartScratch(part, _conv2D2Scratch), n, in _conv2D2Geometry);
 
             // [LayerNorm] LayerNorm1: 6×2×2, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Forward(_conv2D2.AsSpan(0, n * 24), _core.Parameters.AsSpan(302, 24), _core.Parameters.AsSpan(326, 24), _layerNorm1.AsSpan(0, n * 24), _layerNorm1Normalized.AsSpan(0, n * 24), _layerNorm1InverseStd.AsSpan(0, n), n, 24, 1E-05f);
+            global::NormReg.Kernels.LayerNorm.Forward(_conv2D2.AsSpan(start * 24, n * 24), _core.Parameters.AsSpan(302, 24), _core.Parameters.AsSpan(326, 24), _layerNorm1.AsSpan(start * 24, n * 24), _layerNorm1Normalized.AsSpan(start * 24, n * 24), _layerNorm1InverseStd.AsSpan(start, n), n, 24, 1E-05f);
 
             // [GELU] GELU1: 6×2×2
-            global::NormReg.Kernels.Activations.GELU(_layerNorm1.AsSpan(0, n * 24), _gelu1.AsSpan(0, n * 24));
+            global::NormReg.Kernels.Activations.GELU(_layerNorm1.AsSpan(start * 24, n * 24), _gelu1.AsSpan(start * 24, n * 24));
 
             // [Flatten] Flatten1: the same values, read as a vector.
 
             // [Dense(3)] Dense1: 24 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_gelu1.AsSpan(0, n * 24), _core.Parameters.AsSpan(350, 72), _core.Parameters.AsSpan(422, 3), _dense1.AsSpan(0, n * 3), n, 24, 3);
-            return _dense1.AsSpan(0, n * 3);
+            global::NormReg.Kernels.Dense.Forward(_gelu1.AsSpan(start * 24, n * 24), _core.Parameters.AsSpan(350, 72), _core.Parameters.AsSpan(422, 3), _dense1.AsSpan(start * 3, n * 3), n, 24, 3);
         }
 
         // Folds each BatchNorm into the Conv2D before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics (per filter for a Conv2D).
@@ -262,7 +267,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 144), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 72);
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 2×9×8 → 4×9×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(0, n * 144), _core.Parameters.AsSpan(0, 72), default, _conv2D1.AsSpan(0, n * 288), _conv2D1Scratch, n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2DBatch.Forward(_core.Inputs.AsSpan(0, n * 144), _core.Parameters.AsSpan(0, 72), default, _conv2D1.AsSpan(0, n * 288), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: 4×9×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 288), _core.Parameters.AsSpan(72, 4), _core.Parameters.AsSpan(76, 4), _batchNorm1.AsSpan(0, n * 288), _batchNorm1Normalized.AsSpan(0, n * 288), _batchNorm1InverseStd, _core.Statistics.AsSpan(4, 4), _core.Statistics.AsSpan(8, 4), n, 4, 72, 0.1f, 1E-05f);
@@ -274,7 +279,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(0, n * 288), _maxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), n, in _maxPool2D1Geometry);
 
             // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw²
-            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(0, n * 64), _core.Parameters.AsSpan(80, 216), _core.Parameters.AsSpan(296, 6), _conv2D2.AsSpan(0, n * 24), _conv2D2Scratch, n, in _conv2D2Geometry);
+            global::NormReg.Kernels.Conv2DBatch.Forward(_maxPool2D1.AsSpan(0, n * 64), _core.Parameters.AsSpan(80, 216), _core.Parameters.AsSpan(296, 6), _conv2D2.AsSpan(0, n * 24), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [LayerNorm] LayerNorm1: 6×2×2, ε 1E-05
             global::NormReg.Kernels.LayerNorm.Forward(_conv2D2.AsSpan(0, n * 24), _core.Parameters.AsSpan(302, 24), _core.Parameters.AsSpan(326, 24), _layerNorm1.AsSpan(0, n * 24), _layerNorm1Normalized.AsSpan(0, n * 24), _layerNorm1InverseStd.AsSpan(0, n), n, 24, 1E-05f);
@@ -312,7 +317,7 @@ namespace NormReg.Tests.Networks.Images
             // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw²
             // with the gradient of the penalty 0.001·Σw² on the weights, added tile by tile
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 64), _dConv2D2.AsSpan(0, n * 24), _core.Gradients.AsSpan(80, 216), _core.Gradients.AsSpan(296, 6), _conv2D2Scratch, n, in _conv2D2Geometry, _core.Parameters.AsSpan(80, 216), 0f, 0.001f);
-            global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D2.AsSpan(0, n * 24), _core.Parameters.AsSpan(80, 216), _dMaxPool2D1.AsSpan(0, n * 64), _conv2D2Scratch, n, in _conv2D2Geometry);
+            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 24), _core.Parameters.AsSpan(80, 216), _dMaxPool2D1.AsSpan(0, n * 64), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [MaxPool2D(2)] MaxPool2D1: 4×9×8 → 4×4×4, 2×2 window, stride 2
             global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), _dRelu1.AsSpan(0, n * 288), n, in _maxPool2D1Geometry);
@@ -325,7 +330,7 @@ namespace NormReg.Tests.Networks.Images
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 2×9×8 → 4×9×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 144), _dConv2D1.AsSpan(0, n * 288), _core.Gradients.AsSpan(0, 72), default, _conv2D1Scratch, n, in _conv2D1Geometry);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(0, n * 288), _core.Parameters.AsSpan(0, 72), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 288), _core.Parameters.AsSpan(0, 72), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [Input(2, 9, 8), ZScore]: the gradient with respect to the raw inputs
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(2, 2), n, 2, 72);

@@ -116,19 +116,26 @@ namespace NormReg.Tests.Networks
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, targets, batchSize, outputGradients);
 
-        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample
+        // is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
+            _core.SplitBatch(n, 35L);
+            return _dense2.AsSpan(0, n * 3);
+        }
+
+        // The forward pass on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Dense(5), L2(0.01)] Dense1: 4 → 5, Glorot uniform, penalty 0.01·Σw²
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 20), _core.Parameters.AsSpan(20, 5), _dense1.AsSpan(0, n * 5), n, 4, 5);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(0, 20), _core.Parameters.AsSpan(20, 5), _dense1.AsSpan(start * 5, n * 5), n, 4, 5);
 
             // [Tanh] Tanh1: 5
-            global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(0, n * 5), _tanh1.AsSpan(0, n * 5));
+            global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(start * 5, n * 5), _tanh1.AsSpan(start * 5, n * 5));
 
             // [Dense(3), L2(0.01)] Dense2: 5 → 3, Glorot uniform, penalty 0.01·Σw²
-            global::NormReg.Kernels.Dense.Forward(_tanh1.AsSpan(0, n * 5), _core.Parameters.AsSpan(25, 15), _core.Parameters.AsSpan(40, 3), _dense2.AsSpan(0, n * 3), n, 5, 3);
+            global::NormReg.Kernels.Dense.Forward(_tanh1.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(25, 15), _core.Parameters.AsSpan(40, 3), _dense2.AsSpan(start * 3, n * 3), n, 5, 3);
 
-            return _dense2.AsSpan(0, n * 3);
         }
 
         // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.

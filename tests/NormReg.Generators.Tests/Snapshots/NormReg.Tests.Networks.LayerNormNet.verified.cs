@@ -226,36 +226,41 @@ namespace NormReg.Tests.Networks
         private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
             if (_core.FoldsStale) RefreshFolds();
+            _core.SplitBatch(n, 62L); // each sample on its own: a large batch is split by samples over the worker pool
+            return _layerNorm3.AsSpan(0, n * 2);
+        }
 
+        // The inference rows on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Input(5), MinMax(-1, 1)], min-max scaled to [-1, 1]
-            global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(0, n * 5), _core.Statistics.AsSpan(0, 5), _core.Statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
+            global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(start * 5, n * 5), _core.Statistics.AsSpan(0, 5), _core.Statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
 
             // [LayerNorm] LayerNorm1: 5, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Forward(_core.Inputs.AsSpan(0, n * 5), _core.Parameters.AsSpan(0, 5), _core.Parameters.AsSpan(5, 5), _layerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), n, 5, 1E-05f);
+            global::NormReg.Kernels.LayerNorm.Forward(_core.Inputs.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(0, 5), _core.Parameters.AsSpan(5, 5), _layerNorm1.AsSpan(start * 5, n * 5), _layerNorm1Normalized.AsSpan(start * 5, n * 5), _layerNorm1InverseStd.AsSpan(start, n), n, 5, 1E-05f);
 
             // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: 5 → 6, He uniform, penalty 0.001·Σ|w| + 0.01·Σw² (bias included)
-            global::NormReg.Kernels.Dense.Forward(_layerNorm1.AsSpan(0, n * 5), _core.Parameters.AsSpan(10, 30), _core.Parameters.AsSpan(40, 6), _dense1.AsSpan(0, n * 6), n, 5, 6);
+            global::NormReg.Kernels.Dense.Forward(_layerNorm1.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(10, 30), _core.Parameters.AsSpan(40, 6), _dense1.AsSpan(start * 6, n * 6), n, 5, 6);
 
             // [GELU] GELU1: 6
-            global::NormReg.Kernels.Activations.GELU(_dense1.AsSpan(0, n * 6), _gelu1.AsSpan(0, n * 6));
+            global::NormReg.Kernels.Activations.GELU(_dense1.AsSpan(start * 6, n * 6), _gelu1.AsSpan(start * 6, n * 6));
 
             // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: 6, ε 0.001, penalty 0.002·Σ|w|
-            global::NormReg.Kernels.LayerNorm.Forward(_gelu1.AsSpan(0, n * 6), _core.Parameters.AsSpan(46, 6), _core.Parameters.AsSpan(52, 6), _layerNorm2.AsSpan(0, n * 6), _layerNorm2Normalized.AsSpan(0, n * 6), _layerNorm2InverseStd.AsSpan(0, n), n, 6, 0.001f);
+            global::NormReg.Kernels.LayerNorm.Forward(_gelu1.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(46, 6), _core.Parameters.AsSpan(52, 6), _layerNorm2.AsSpan(start * 6, n * 6), _layerNorm2Normalized.AsSpan(start * 6, n * 6), _layerNorm2InverseStd.AsSpan(start, n), n, 6, 0.001f);
 
             // [Dense(4, UseBias = false)] + [BatchNorm] Dense2 with BatchNorm1 folded in: 6 → 4
-            global::NormReg.Kernels.Dense.Forward(_layerNorm2.AsSpan(0, n * 6), _folded.AsSpan(0, 24), _folded.AsSpan(24, 4), _batchNorm1.AsSpan(0, n * 4), n, 6, 4);
+            global::NormReg.Kernels.Dense.Forward(_layerNorm2.AsSpan(start * 6, n * 6), _folded.AsSpan(0, 24), _folded.AsSpan(24, 4), _batchNorm1.AsSpan(start * 4, n * 4), n, 6, 4);
 
             // [BatchNorm] BatchNorm1: folded into Dense2 above.
 
             // [Sigmoid] Sigmoid1: 4
-            global::NormReg.Kernels.Activations.Sigmoid(_batchNorm1.AsSpan(0, n * 4), _sigmoid1.AsSpan(0, n * 4));
+            global::NormReg.Kernels.Activations.Sigmoid(_batchNorm1.AsSpan(start * 4, n * 4), _sigmoid1.AsSpan(start * 4, n * 4));
 
             // [Dense(2)] Dense3: 4 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_sigmoid1.AsSpan(0, n * 4), _core.Parameters.AsSpan(90, 8), _core.Parameters.AsSpan(98, 2), _dense3.AsSpan(0, n * 2), n, 4, 2);
+            global::NormReg.Kernels.Dense.Forward(_sigmoid1.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(90, 8), _core.Parameters.AsSpan(98, 2), _dense3.AsSpan(start * 2, n * 2), n, 4, 2);
 
             // [LayerNorm] LayerNorm3: 2, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Forward(_dense3.AsSpan(0, n * 2), _core.Parameters.AsSpan(100, 2), _core.Parameters.AsSpan(102, 2), _layerNorm3.AsSpan(0, n * 2), _layerNorm3Normalized.AsSpan(0, n * 2), _layerNorm3InverseStd.AsSpan(0, n), n, 2, 1E-05f);
-            return _layerNorm3.AsSpan(0, n * 2);
+            global::NormReg.Kernels.LayerNorm.Forward(_dense3.AsSpan(start * 2, n * 2), _core.Parameters.AsSpan(100, 2), _core.Parameters.AsSpan(102, 2), _layerNorm3.AsSpan(start * 2, n * 2), _layerNorm3Normalized.AsSpan(start * 2, n * 2), _layerNorm3InverseStd.AsSpan(start, n), n, 2, 1E-05f);
         }
 
         // Folds each BatchNorm into the Dense before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.

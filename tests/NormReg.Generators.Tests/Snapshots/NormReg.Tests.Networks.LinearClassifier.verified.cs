@@ -106,13 +106,20 @@ namespace NormReg.Tests.Networks
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float}, global::System.ReadOnlySpan{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients, global::System.ReadOnlySpan<float> classWeights) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients, classWeights);
 
-        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample
+        // is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
-            // [Dense(4)] Dense1: 5 → 4, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 5), _core.Parameters.AsSpan(0, 20), _core.Parameters.AsSpan(20, 4), _dense1.AsSpan(0, n * 4), n, 5, 4);
-
+            _core.SplitBatch(n, 20L);
             return _dense1.AsSpan(0, n * 4);
+        }
+
+        // The forward pass on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
+            // [Dense(4)] Dense1: 5 → 4, Glorot uniform
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(0, 20), _core.Parameters.AsSpan(20, 4), _dense1.AsSpan(start * 4, n * 4), n, 5, 4);
+
         }
 
         // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.

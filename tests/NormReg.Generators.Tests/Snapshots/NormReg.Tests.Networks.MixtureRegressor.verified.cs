@@ -141,28 +141,35 @@ namespace NormReg.Tests.Networks
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, targets, batchSize, outputGradients);
 
-        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample
+        // is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
+            _core.SplitBatch(n, 47L);
+            return _softmax1.AsSpan(0, n * 3);
+        }
+
+        // The forward pass on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Dense(5)] Dense1: 3 → 5, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 3), _core.Parameters.AsSpan(0, 15), _core.Parameters.AsSpan(15, 5), _dense1.AsSpan(0, n * 5), n, 3, 5);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(0, 15), _core.Parameters.AsSpan(15, 5), _dense1.AsSpan(start * 5, n * 5), n, 3, 5);
 
             // [Tanh] Tanh1: 5
-            global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(0, n * 5), _tanh1.AsSpan(0, n * 5));
+            global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(start * 5, n * 5), _tanh1.AsSpan(start * 5, n * 5));
 
             // [Dense(4)] Dense2: 5 → 4, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_tanh1.AsSpan(0, n * 5), _core.Parameters.AsSpan(20, 20), _core.Parameters.AsSpan(40, 4), _dense2.AsSpan(0, n * 4), n, 5, 4);
+            global::NormReg.Kernels.Dense.Forward(_tanh1.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(20, 20), _core.Parameters.AsSpan(40, 4), _dense2.AsSpan(start * 4, n * 4), n, 5, 4);
 
             // [Sigmoid] Sigmoid1: 4
-            global::NormReg.Kernels.Activations.Sigmoid(_dense2.AsSpan(0, n * 4), _sigmoid1.AsSpan(0, n * 4));
+            global::NormReg.Kernels.Activations.Sigmoid(_dense2.AsSpan(start * 4, n * 4), _sigmoid1.AsSpan(start * 4, n * 4));
 
             // [Dense(3)] Dense3: 4 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_sigmoid1.AsSpan(0, n * 4), _core.Parameters.AsSpan(44, 12), _core.Parameters.AsSpan(56, 3), _dense3.AsSpan(0, n * 3), n, 4, 3);
+            global::NormReg.Kernels.Dense.Forward(_sigmoid1.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(44, 12), _core.Parameters.AsSpan(56, 3), _dense3.AsSpan(start * 3, n * 3), n, 4, 3);
 
             // [Softmax] Softmax1: 3
-            global::NormReg.Kernels.Activations.Softmax(_dense3.AsSpan(0, n * 3), _softmax1.AsSpan(0, n * 3), n, 3);
+            global::NormReg.Kernels.Activations.Softmax(_dense3.AsSpan(start * 3, n * 3), _softmax1.AsSpan(start * 3, n * 3), n, 3);
 
-            return _softmax1.AsSpan(0, n * 3);
         }
 
         // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.

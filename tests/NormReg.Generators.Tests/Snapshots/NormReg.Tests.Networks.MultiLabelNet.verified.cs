@@ -120,19 +120,26 @@ namespace NormReg.Tests.Networks
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, targets, batchSize, outputGradients);
 
-        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample
+        // is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
+            _core.SplitBatch(n, 42L);
+            return _dense2.AsSpan(0, n * 3);
+        }
+
+        // The forward pass on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Dense(6)] Dense1: 4 → 6, He uniform
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 24), _core.Parameters.AsSpan(24, 6), _dense1.AsSpan(0, n * 6), n, 4, 6);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(0, 24), _core.Parameters.AsSpan(24, 6), _dense1.AsSpan(start * 6, n * 6), n, 4, 6);
 
             // [LeakyReLU(0.2)] LeakyReLU1: 6
-            global::NormReg.Kernels.Activations.LeakyReLU(_dense1.AsSpan(0, n * 6), _leakyRelu1.AsSpan(0, n * 6), 0.2f);
+            global::NormReg.Kernels.Activations.LeakyReLU(_dense1.AsSpan(start * 6, n * 6), _leakyRelu1.AsSpan(start * 6, n * 6), 0.2f);
 
             // [Dense(3)] Dense2: 6 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_leakyRelu1.AsSpan(0, n * 6), _core.Parameters.AsSpan(30, 18), _core.Parameters.AsSpan(48, 3), _dense2.AsSpan(0, n * 3), n, 6, 3);
+            global::NormReg.Kernels.Dense.Forward(_leakyRelu1.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(30, 18), _core.Parameters.AsSpan(48, 3), _dense2.AsSpan(start * 3, n * 3), n, 6, 3);
 
-            return _dense2.AsSpan(0, n * 3);
         }
 
         // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.

@@ -153,20 +153,26 @@ namespace NormReg.Tests.Networks
         // Inference: dropout and noise are the identity, BatchNorm uses its running statistics (folded into the Dense before it where there is one).
         private global::System.ReadOnlySpan<float> ForwardInference(int n)
         {
+            _core.SplitBatch(n, 144L); // each sample on its own: a large batch is split by samples over the worker pool
+            return _dense2.AsSpan(0, n * 3);
+        }
+
+        // The inference rows on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Input(6), ZScore], standardized with fitted mean and standard deviation
-            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 6), _core.Statistics.AsSpan(0, 6), _core.Statistics.AsSpan(6, 6), n, InputSize);
+            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 6, n * 6), _core.Statistics.AsSpan(0, 6), _core.Statistics.AsSpan(6, 6), n, InputSize);
 
             // [GaussianNoise(0.1)] GaussianNoise1: the identity at inference.
 
             // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw²
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 6), _core.Parameters.AsSpan(0, 96), _core.Parameters.AsSpan(96, 16), _dense1.AsSpan(0, n * 16), n, 6, 16);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(0, 96), _core.Parameters.AsSpan(96, 16), _dense1.AsSpan(start * 16, n * 16), n, 6, 16);
 
             // [ReLU] ReLU1: 16
-            global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(0, n * 16), _relu1.AsSpan(0, n * 16));
+            global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(start * 16, n * 16), _relu1.AsSpan(start * 16, n * 16));
 
             // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 16), _core.Parameters.AsSpan(112, 48), _core.Parameters.AsSpan(160, 3), _dense2.AsSpan(0, n * 3), n, 16, 3);
-            return _dense2.AsSpan(0, n * 3);
+            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 16, n * 16), _core.Parameters.AsSpan(112, 48), _core.Parameters.AsSpan(160, 3), _dense2.AsSpan(start * 3, n * 3), n, 16, 3);
         }
 
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.

@@ -107,16 +107,23 @@ namespace NormReg.Tests.Networks
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, int, global::System.Span{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputGradients) => _core.ComputeLoss(outputs, targets, batchSize, outputGradients);
 
-        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample
+        // is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
+            _core.SplitBatch(n, 9L);
+            return _dense1.AsSpan(0, n * 3);
+        }
+
+        // The forward pass on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Input(3), MinMax(-1, 1, Clip = true)], min-max scaled to [-1, 1] and clipped
-            global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(0, n * 3), _core.Statistics.AsSpan(0, 3), _core.Statistics.AsSpan(3, 3), n, InputSize, -1f, 1f, true);
+            global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(start * 3, n * 3), _core.Statistics.AsSpan(0, 3), _core.Statistics.AsSpan(3, 3), n, InputSize, -1f, 1f, true);
 
             // [Dense(3)] Dense1: 3 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 3), _core.Parameters.AsSpan(0, 9), _core.Parameters.AsSpan(9, 3), _dense1.AsSpan(0, n * 3), n, 3, 3);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(0, 9), _core.Parameters.AsSpan(9, 3), _dense1.AsSpan(start * 3, n * 3), n, 3, 3);
 
-            return _dense1.AsSpan(0, n * 3);
         }
 
         // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.

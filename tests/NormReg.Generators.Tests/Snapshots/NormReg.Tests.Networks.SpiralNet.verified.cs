@@ -145,25 +145,32 @@ namespace NormReg.Tests.Networks
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.ComputeLoss(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, int, global::System.Span{float}, global::System.ReadOnlySpan{float})"/>
         public float ComputeLoss(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputGradients, global::System.ReadOnlySpan<float> classWeights) => _core.ComputeLoss(outputs, labels, batchSize, outputGradients, classWeights);
 
-        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics.
+        // The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample
+        // is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).
         global::System.ReadOnlySpan<float> global::NormReg.Runtime.INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)
         {
+            _core.SplitBatch(n, 4416L);
+            return _dense3.AsSpan(0, n * 3);
+        }
+
+        // The forward pass on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
             // [Dense(64)] Dense1: 2 → 64, He uniform
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 2), _core.Parameters.AsSpan(0, 128), _core.Parameters.AsSpan(128, 64), _dense1.AsSpan(0, n * 64), n, 2, 64);
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 2, n * 2), _core.Parameters.AsSpan(0, 128), _core.Parameters.AsSpan(128, 64), _dense1.AsSpan(start * 64, n * 64), n, 2, 64);
 
             // [ReLU] ReLU1: 64
-            global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(0, n * 64), _relu1.AsSpan(0, n * 64));
+            global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(start * 64, n * 64), _relu1.AsSpan(start * 64, n * 64));
 
             // [Dense(64)] Dense2: 64 → 64, He uniform
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 64), _core.Parameters.AsSpan(192, 4096), _core.Parameters.AsSpan(4288, 64), _dense2.AsSpan(0, n * 64), n, 64, 64);
+            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(192, 4096), _core.Parameters.AsSpan(4288, 64), _dense2.AsSpan(start * 64, n * 64), n, 64, 64);
 
             // [ReLU] ReLU2: 64
-            global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(0, n * 64), _relu2.AsSpan(0, n * 64));
+            global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(start * 64, n * 64), _relu2.AsSpan(start * 64, n * 64));
 
             // [Dense(3)] Dense3: 64 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(0, n * 64), _core.Parameters.AsSpan(4352, 192), _core.Parameters.AsSpan(4544, 3), _dense3.AsSpan(0, n * 3), n, 64, 3);
+            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(4352, 192), _core.Parameters.AsSpan(4544, 3), _dense3.AsSpan(start * 3, n * 3), n, 64, 3);
 
-            return _dense3.AsSpan(0, n * 3);
         }
 
         // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.

@@ -177,26 +177,33 @@ namespace NormReg.Tests.Networks
             if (_core.FoldsStale) RefreshFolds();
             ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null
             if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);
+            _core.SplitBatch(n, 12000L); // each sample on its own: a large batch is split by samples over the worker pool
+            return _dense3.AsSpan(0, n * 3);
+        }
+
+        // The inference rows on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
+            ushort[]? reduced = _core.ReducedWeights;
 
             // [Dense(72, UseBias = false)] + [BatchNorm] Dense1 with BatchNorm1 folded in: 100 → 72
-            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 100), _folded.AsSpan(0, 7200), _folded.AsSpan(7200, 72), _batchNorm1.AsSpan(0, n * 72), n, 100, 72);
-            else global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 100), reduced.AsSpan(0, 7200), _folded.AsSpan(7200, 72), _batchNorm1.AsSpan(0, n * 72), n, 100, 72);
+            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 100, n * 100), _folded.AsSpan(0, 7200), _folded.AsSpan(7200, 72), _batchNorm1.AsSpan(start * 72, n * 72), n, 100, 72);
+            else global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 100, n * 100), reduced.AsSpan(0, 7200), _folded.AsSpan(7200, 72), _batchNorm1.AsSpan(start * 72, n * 72), n, 100, 72);
 
             // [BatchNorm] BatchNorm1: folded into Dense1 above.
 
             // [ReLU] ReLU1: 72
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 72), _relu1.AsSpan(0, n * 72));
+            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 72, n * 72), _relu1.AsSpan(start * 72, n * 72));
 
             // [Dense(64)] Dense2: 72 → 64, He uniform
-            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 72), _core.Parameters.AsSpan(7344, 4608), _core.Parameters.AsSpan(11952, 64), _dense2.AsSpan(0, n * 64), n, 72, 64);
-            else global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 72), reduced.AsSpan(7344, 4608), _core.Parameters.AsSpan(11952, 64), _dense2.AsSpan(0, n * 64), n, 72, 64);
+            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 72, n * 72), _core.Parameters.AsSpan(7344, 4608), _core.Parameters.AsSpan(11952, 64), _dense2.AsSpan(start * 64, n * 64), n, 72, 64);
+            else global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 72, n * 72), reduced.AsSpan(7344, 4608), _core.Parameters.AsSpan(11952, 64), _dense2.AsSpan(start * 64, n * 64), n, 72, 64);
 
             // [ReLU] ReLU2: 64
-            global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(0, n * 64), _relu2.AsSpan(0, n * 64));
+            global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(start * 64, n * 64), _relu2.AsSpan(start * 64, n * 64));
 
             // [Dense(3)] Dense3: 64 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(0, n * 64), _core.Parameters.AsSpan(12016, 192), _core.Parameters.AsSpan(12208, 3), _dense3.AsSpan(0, n * 3), n, 64, 3);
-            return _dense3.AsSpan(0, n * 3);
+            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(12016, 192), _core.Parameters.AsSpan(12208, 3), _dense3.AsSpan(start * 3, n * 3), n, 64, 3);
         }
 
         // Rounds the inference weights of the Dense rows read in bfloat16 (more than 64 inputs, 4096 weights or more) to nearest, ties to even.

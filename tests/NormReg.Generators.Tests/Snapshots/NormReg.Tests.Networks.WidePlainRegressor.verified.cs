@@ -128,17 +128,24 @@ namespace NormReg.Tests.Networks
         {
             ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null
             if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);
+            _core.SplitBatch(n, 7140L); // each sample on its own: a large batch is split by samples over the worker pool
+            return _dense2.AsSpan(0, n * 2);
+        }
+
+        // The inference rows on samples start to start + n, part `part` of a split batch.
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        {
+            ushort[]? reduced = _core.ReducedWeights;
 
             // [Dense(70)] Dense1: 100 → 70, Glorot uniform
-            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 100), _core.Parameters.AsSpan(0, 7000), _core.Parameters.AsSpan(7000, 70), _dense1.AsSpan(0, n * 70), n, 100, 70);
-            else global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 100), reduced.AsSpan(0, 7000), _core.Parameters.AsSpan(7000, 70), _dense1.AsSpan(0, n * 70), n, 100, 70);
+            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 100, n * 100), _core.Parameters.AsSpan(0, 7000), _core.Parameters.AsSpan(7000, 70), _dense1.AsSpan(start * 70, n * 70), n, 100, 70);
+            else global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 100, n * 100), reduced.AsSpan(0, 7000), _core.Parameters.AsSpan(7000, 70), _dense1.AsSpan(start * 70, n * 70), n, 100, 70);
 
             // [Tanh] Tanh1: 70
-            global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(0, n * 70), _tanh1.AsSpan(0, n * 70));
+            global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(start * 70, n * 70), _tanh1.AsSpan(start * 70, n * 70));
 
             // [Dense(2)] Dense2: 70 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_tanh1.AsSpan(0, n * 70), _core.Parameters.AsSpan(7070, 140), _core.Parameters.AsSpan(7210, 2), _dense2.AsSpan(0, n * 2), n, 70, 2);
-            return _dense2.AsSpan(0, n * 2);
+            global::NormReg.Kernels.Dense.Forward(_tanh1.AsSpan(start * 70, n * 70), _core.Parameters.AsSpan(7070, 140), _core.Parameters.AsSpan(7210, 2), _dense2.AsSpan(start * 2, n * 2), n, 70, 2);
         }
 
         // Rounds the inference weights of the Dense rows read in bfloat16 (more than 64 inputs, 4096 weights or more) to nearest, ties to even.

@@ -71,11 +71,15 @@ public sealed class ParallelKernelTests
             }
             Calls(); // starts the worker, tiers the code up
             Calls();
-            // Counted on every thread (the collection runs alone); one-off runtime work may allocate, but an allocation per call
-            // (24 B at least) would reach 24 B per call on average.
-            long allocated = GC.GetTotalAllocatedBytes(precise: true);
-            Calls();
-            long bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+            // Counted on every thread (the collection runs alone), the least of three rounds: one-off runtime work elsewhere in the
+            // process may allocate during a round, but an allocation per call (24 B at least) would reach 24 B per call in every round.
+            long bytes = long.MaxValue;
+            for (int round = 0; round < 3; round++)
+            {
+                long allocated = GC.GetTotalAllocatedBytes(precise: true);
+                Calls();
+                bytes = Math.Min(bytes, GC.GetTotalAllocatedBytes(precise: true) - allocated);
+            }
             Assert.True(bytes < 24 * 40, $"40 split products allocated {bytes} bytes.");
         }
         finally

@@ -1,0 +1,103 @@
+using System;
+
+namespace NormReg.Runtime;
+
+/// <summary>
+/// A forward pass split by samples over <see cref="WorkerPool"/>: each part runs every row of the pass on its own run of the batch,
+/// so one fork and join covers the element-wise rows as well as the products. The rows of a pass that may be split treat each sample
+/// on its own, and each part computes whole samples with the serial kernels, so the bits do not depend on the number of parts.
+/// One instance per network; nothing is allocated per call.
+/// </summary>
+internal sealed class BatchSplit : PoolJob
+{
+    /// <summary>
+    /// Multiply-adds from which a batch is split: about 20 µs of work on one core, well above the few microseconds of waking a
+    /// worker and joining it. Below it, the pass runs on the calling thread, where a large product may still be split by itself.
+    /// </summary>
+    internal const long MinimumWork = 1 << 20;
+
+    /// <summary>
+    /// Multiply-adds per weight each part must do at least when the weights do not stay in a core's cache. Every part reads all the
+    /// weights: a dense layer does one multiply-add per weight and sample, so its parts need 32 samples each, or reading the weights
+    /// bounds them and splitting each product by its outputs (each part reading its share of the weights) is faster.
+    /// </summary>
+    internal const int MinimumReuse = 32;
+
+    /// <summary>Weights (512 KB of floats) that stay in a core's L2 from one sample to the next, whose reading costs a part little.</summary>
+    internal const long CachedWeights = 1 << 17;
+
+    /// <summary>Samples per unit of a split: the products' row tile, so every part but the last computes whole tiles.</summary>
+    private const int Grain = 4;
+
+    private readonly INetworkPasses _passes;
+    private readonly long _weights;
+    private float[]?[] _scratch = [];
+    private int _batch;
+
+    /// <summary>Splits the batches of <paramref name="passes"/>, a network of <paramref name="weights"/> parameters.</summary>
+    public BatchSplit(INetworkPasses passes, long weights)
+    {
+        _passes = passes;
+        _weights = Math.Max(weights, 1);
+    }
+
+    /// <summary>
+    /// Runs <see cref="INetworkPasses.ForwardRows"/> over the first <paramref name="batch"/> samples: in parts when the batch has
+    /// <paramref name="multiplyAddsPerSample"/> work enough and the pool is free, else in one part on the calling thread.
+    /// </summary>
+    public void Run(int batch, long multiplyAddsPerSample)
+    {
+        int parts = Parts(batch, multiplyAddsPerSample, _weights, Parallelism.MaxThreads);
+        if (parts > 1 && WorkerPool.TryEnter(parts))
+        {
+            try
+            {
+                if (_scratch.Length < parts) Array.Resize(ref _scratch, parts); // before the parts start: each then grows only its own block
+                _batch = batch;
+                WorkerPool.Run(this, parts);
+            }
+            finally
+            {
+                WorkerPool.Exit();
+            }
+            return;
+        }
+        _passes.ForwardRows(0, batch, 0);
+    }
+
+    /// <summary>How many parts a batch gets: 1 below <see cref="MinimumWork"/>, else as many as the threads, the grains and, for weights beyond <see cref="CachedWeights"/>, <see cref="MinimumReuse"/> allow.</summary>
+    internal static int Parts(int batch, long multiplyAddsPerSample, long weights, int threads)
+    {
+        long work = batch * multiplyAddsPerSample;
+        if (threads < 2 || work < MinimumWork) return 1;
+        long byReuse = weights <= CachedWeights ? long.MaxValue : work / (MinimumReuse * weights);
+        return (int)Math.Clamp(Math.Min(batch / Grain, byReuse), 1, threads);
+    }
+
+    /// <summary>Samples [start, end) of part <paramref name="part"/> of <paramref name="parts"/>: whole <see cref="Grain"/>s, the last part what remains.</summary>
+    internal static (int Start, int End) Range(int batch, int parts, int part)
+    {
+        int chunk = ((batch + Grain - 1) / Grain + parts - 1) / parts * Grain;
+        int start = Math.Min(batch, part * chunk);
+        return (start, Math.Min(batch, start + chunk));
+    }
+
+    /// <inheritdoc/>
+    public override void Run(int part, int parts)
+    {
+        (int start, int end) = Range(_batch, parts, part);
+        if (start < end) _passes.ForwardRows(start, end - start, part);
+    }
+
+    /// <summary>
+    /// Scratch for a kernel of part <paramref name="part"/>: <paramref name="own"/> (the network's) for part 0; for the others a block at
+    /// least as long kept per part, grown on the part's first call. The rows of one part run one after another, so they share it.
+    /// </summary>
+    public float[] Scratch(int part, float[] own)
+    {
+        if (part == 0) return own;
+        ref float[]? block = ref _scratch[part];
+        if (block is null || block.Length < own.Length) block = new float[own.Length];
+        return block;
+    }
+}

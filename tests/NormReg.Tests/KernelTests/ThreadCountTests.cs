@@ -1,0 +1,256 @@
+using System;
+using System.Linq;
+using NormReg.Runtime;
+using NormReg.Tests.Networks;
+using NormReg.Tests.Networks.Images;
+
+namespace NormReg.Tests.KernelTests;
+
+/// <summary>
+/// Whole networks at 1, 2 and 3 threads (3 parts on any machine: the pool starts the workers asked for): Predict split by samples,
+/// training with its products split by outputs, its convolutions' forward and input gradient split by samples (and, for a network
+/// whose rows treat each sample on its own, its whole forward pass split by samples), and Fit, all give the same bits; nothing is allocated per call on any thread. The batches are chosen above the
+/// sizes from which the runtime splits, which each test checks against multiply-adds counted here from the declarations.
+/// </summary>
+[Collection(nameof(ParallelKernelTests))]
+public sealed class ThreadCountTests
+{
+    /// <summary>ThreadedClassifier: 300·256 + 256·128 + 128·5 multiply-adds per sample.</summary>
+    private const long ClassifierWork = 300 * 256 + 256 * 128 + 128 * 5;
+
+    /// <summary>ThreadedCnn: 8 filters of 3·3·3 over 16×16 pixels, 16 filters of 8·3·3 over 6×6, then 576 → 4.</summary>
+    private const long CnnWork = 8 * 27 * 256 + 16 * 72 * 36 + 576 * 4;
+
+    /// <summary>ThreadedBatchNormCnn: 8 filters of 3·3 over 14×14 pixels, 16 filters of 8·3·3 over 5×5, then 400 → 4.</summary>
+    private const long BatchNormCnnWork = 8 * 9 * 196 + 16 * 72 * 25 + 400 * 4;
+
+    /// <summary>TorchCnn: 4 filters of 2·3·3 over 9×8 pixels, 6 filters of 4·3·3 over 2×2, then 24 → 3.</summary>
+    private const long TorchCnnWork = 4 * 18 * 72 + 6 * 36 * 4 + 24 * 3;
+
+    [Theory]
+    [InlineData(nameof(ThreadedClassifier), 130, ClassifierWork, false)]
+    [InlineData(nameof(ThreadedClassifier), 130, ClassifierWork, true)]
+    [InlineData(nameof(ThreadedCnn), 42, CnnWork, false)]
+    [InlineData(nameof(ThreadedBatchNormCnn), 80, BatchNormCnnWork, false)]
+    [InlineData(nameof(TorchCnn), 202, TorchCnnWork, false)]
+    public void Predict_gives_the_same_bits_at_one_two_and_three_threads(string name, int batch, long work, bool bfloat16)
+    {
+        INetwork probe = Create(name, batch);
+        Assert.Equal(2, BatchSplit.Parts(batch, work, probe.Architecture.ParameterCount, 2));
+        Assert.Equal(3, BatchSplit.Parts(batch, work, probe.Architecture.ParameterCount, 3));
+        float[] inputs = Random(batch * probe.InputSize, 1);
+
+        float[] Outputs(int threads) => AtThreads(threads, () =>
+        {
+            INetwork net = Trained(name, batch);
+            if (bfloat16) ((ThreadedClassifier)net).InferencePrecision = WeightPrecision.BFloat16;
+            float[] outputs = new float[batch * net.OutputSize];
+            net.Predict(inputs, outputs, batch);
+            return outputs;
+        });
+
+        float[] one = Outputs(1);
+        Assert.All(one, v => Assert.True(float.IsFinite(v)));
+        Assert.Equal(one, Outputs(2));
+        Assert.Equal(one, Outputs(3));
+    }
+
+    [Theory]
+    [InlineData(nameof(ThreadedClassifier), 130)]
+    [InlineData(nameof(ThreadedCnn), 42)]
+    [InlineData(nameof(ThreadedBatchNormCnn), 80)]
+    public void TrainStep_gives_the_same_bits_at_one_two_and_three_threads(string name, int batch)
+    {
+        float[] State(int threads) => AtThreads(threads, () =>
+        {
+            INetwork net = Trained(name, batch);
+            float[] state = new float[net.StateLength];
+            net.CopyState(state);
+            return state;
+        });
+
+        float[] one = State(1);
+        Assert.NotEqual(Initial(name, batch), one); // the steps moved the weights
+        Assert.Equal(one, State(2));
+        Assert.Equal(one, State(3));
+    }
+
+    [Fact]
+    public void Fit_gives_the_same_bits_at_one_and_two_threads()
+    {
+        const int samples = 390, batch = 130;
+        float[] features = Random(samples * ThreadedClassifier.InputSize, 3);
+        int[] labels = Labels(samples, ThreadedClassifier.OutputSize, 4);
+
+        float[] State(int threads) => AtThreads(threads, () =>
+        {
+            var net = new ThreadedClassifier(batch, seed: 7);
+            net.FitNormalization(features);
+            History history = net.Fit(features, labels, new Adam(1e-3), new FitOptions { Epochs = 2, BatchSize = batch, Seed = 5 });
+            Assert.Equal(2, history.Epochs.Count);
+            float[] state = new float[net.StateLength];
+            net.CopyState(state);
+            return state;
+        });
+
+        Assert.Equal(State(1), State(2));
+    }
+
+    [Fact]
+    public void Split_passes_allocate_nothing_on_any_thread()
+    {
+        const int batch = 130;
+        ThreadedClassifier dense = (ThreadedClassifier)Trained(nameof(ThreadedClassifier), batch);
+        ThreadedCnn cnn = (ThreadedCnn)Trained(nameof(ThreadedCnn), batch);
+        ThreadedBatchNormCnn normalized = (ThreadedBatchNormCnn)Trained(nameof(ThreadedBatchNormCnn), batch);
+        float[] normalizedInputs = Random(batch * ThreadedBatchNormCnn.InputSize, 8);
+        float[] denseInputs = Random(batch * ThreadedClassifier.InputSize, 5), cnnInputs = Random(batch * ThreadedCnn.InputSize, 6);
+        float[] denseOutputs = new float[batch * ThreadedClassifier.OutputSize], cnnOutputs = new float[batch * ThreadedCnn.OutputSize];
+        int[] labels = Labels(batch, ThreadedCnn.OutputSize, 7); // classes both networks have
+        var denseOptimizer = new Sgd(0.01, momentum: 0.9);
+        var cnnOptimizer = new Sgd(0.01, momentum: 0.9);
+        var normalizedOptimizer = new Sgd(0.01, momentum: 0.9);
+        AtThreads(2, () =>
+        {
+            void Calls()
+            {
+                for (int i = 0; i < 10; i++)
+                {
+                    dense.Predict(denseInputs, denseOutputs, batch);
+                    cnn.Predict(cnnInputs, cnnOutputs, batch);
+                    dense.TrainStep(denseInputs, labels, batch, denseOptimizer);
+                    cnn.TrainStep(cnnInputs, labels, batch, cnnOptimizer);
+                    normalized.Predict(normalizedInputs, cnnOutputs, batch);
+                    normalized.TrainStep(normalizedInputs, labels, batch, normalizedOptimizer);
+                }
+            }
+            Calls(); // the workers' scratch, the optimizers' state, tier-up
+            Calls();
+            // Counted on every thread (the collection runs alone), the least of three rounds: one-off runtime work elsewhere in the
+            // process may allocate during a round, but an allocation per call (24 B at least) would reach 24 B per call in every round.
+            long bytes = long.MaxValue;
+            for (int round = 0; round < 3; round++)
+            {
+                long before = GC.GetTotalAllocatedBytes(precise: true);
+                Calls();
+                bytes = Math.Min(bytes, GC.GetTotalAllocatedBytes(precise: true) - before);
+            }
+            Assert.True(bytes < 24 * 60, $"60 split calls allocated {bytes} bytes.");
+            return 0;
+        });
+    }
+
+    [Fact]
+    public void The_convolutions_of_the_batch_norm_cnn_split_their_batch_of_80_in_training()
+    {
+        Assert.Equal(2, BatchSplit.Parts(80, 8 * 9 * 196, 8 * 9, 2));
+        Assert.Equal(2, BatchSplit.Parts(80, 16 * 72 * 25, 16 * 72, 2));
+    }
+
+    [Fact]
+    public void Small_batches_and_one_thread_are_never_split()
+    {
+        Assert.Equal(1, BatchSplit.Parts(1, 1 << 30, 1 << 20, 8)); // one sample, however large
+        Assert.Equal(1, BatchSplit.Parts(128, 1000, 1000, 8)); // 128 000 multiply-adds: below the threshold
+        Assert.Equal(1, BatchSplit.Parts(1024, 1 << 20, 1 << 20, 1)); // one thread
+        Assert.Equal(1, BatchSplit.Parts(32, 1 << 20, 1 << 20, 2)); // a dense network at batch 32: each part would read all the weights for 16 samples
+        Assert.Equal(2, BatchSplit.Parts(64, 1 << 20, 1 << 20, 2));
+        Assert.Equal(2, BatchSplit.Parts(8, 300_000, 45_000, 4)); // weights that stay in cache: 4 samples a part is enough
+    }
+
+    [Theory]
+    [InlineData(130, 2)]
+    [InlineData(130, 3)]
+    [InlineData(42, 3)]
+    [InlineData(9, 4)]
+    public void The_parts_cover_the_batch_once_in_whole_tiles(int batch, int parts)
+    {
+        int next = 0;
+        for (int part = 0; part < parts; part++)
+        {
+            (int start, int end) = BatchSplit.Range(batch, parts, part);
+            Assert.Equal(next, start);
+            Assert.True(end >= start);
+            if (end < batch) Assert.Equal(0, (end - start) % 4);
+            next = end;
+        }
+        Assert.Equal(batch, next);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("3", 3)]
+    [InlineData("1", 1)]
+    public void The_environment_variable_sets_the_threads(string? text, int? expected) => Assert.Equal(expected, Parallelism.Parse(text));
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-2")]
+    [InlineData("two")]
+    [InlineData("2.5")]
+    public void The_environment_variable_refuses_what_is_not_a_thread_count(string text)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Parallelism.Parse(text));
+        Assert.Contains($"NORMREG_MAX_THREADS must be a whole number of threads, at least 1; got '{text}'", e.Message);
+    }
+
+    /// <summary>The network after its normalization is fitted and three SGD steps (dropout drawn) on batches of its own.</summary>
+    private static INetwork Trained(string name, int batch)
+    {
+        INetwork net = Create(name, batch);
+        if (net is not IClassifier classifier) throw new InvalidOperationException($"{name} is not a classifier.");
+        float[] inputs = Random(3 * batch * net.InputSize, 11);
+        int[] labels = Labels(3 * batch, net.OutputSize, 12);
+        if (name != nameof(ThreadedBatchNormCnn)) net.FitNormalization(inputs);
+        var optimizer = new Sgd(0.05, momentum: 0.9);
+        for (int step = 0; step < 3; step++)
+        {
+            classifier.TrainStep(inputs.AsSpan(step * batch * net.InputSize, batch * net.InputSize), labels.AsSpan(step * batch, batch), batch, optimizer);
+        }
+        return net;
+    }
+
+    private static float[] Initial(string name, int batch)
+    {
+        INetwork net = Create(name, batch);
+        float[] state = new float[net.StateLength];
+        net.CopyState(state);
+        return state;
+    }
+
+    private static INetwork Create(string name, int batch) => name switch
+    {
+        nameof(ThreadedClassifier) => new ThreadedClassifier(batch, seed: 3),
+        nameof(ThreadedCnn) => new ThreadedCnn(batch, seed: 3),
+        nameof(ThreadedBatchNormCnn) => new ThreadedBatchNormCnn(batch, seed: 3),
+        nameof(TorchCnn) => new TorchCnn(batch, seed: 3),
+        _ => throw new ArgumentException(name),
+    };
+
+    private static T AtThreads<T>(int threads, Func<T> run)
+    {
+        int before = Parallelism.MaxThreads;
+        Parallelism.MaxThreads = threads;
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            Parallelism.MaxThreads = before;
+        }
+    }
+
+    private static float[] Random(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+    }
+
+    private static int[] Labels(int count, int classes, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => random.Next(classes)).ToArray();
+    }
+}
