@@ -31,8 +31,8 @@ public sealed class CrossRuntimeDeterminismTests(ITestOutputHelper output)
             await Dotnet("build", Project, "-c", "Release", "-f", "net10.0", "--artifacts-path", artifacts);
             TimeSpan build = clock.Elapsed - publish;
 
-            string net8 = await Run(Path.Combine(artifacts, "publish", "NormReg.Determinism", "release_net8.0_linux-x64", "NormReg.Determinism"));
-            string net10 = await Run("dotnet", Path.Combine(artifacts, "bin", "NormReg.Determinism", "release_net10.0", "NormReg.Determinism.dll"));
+            string net8 = await ProgramRun.RunAsync(Path.Combine(artifacts, "publish", "NormReg.Determinism", "release_net8.0_linux-x64", "NormReg.Determinism"));
+            string net10 = await ProgramRun.RunAsync("dotnet", Path.Combine(artifacts, "bin", "NormReg.Determinism", "release_net10.0", "NormReg.Determinism.dll"));
             output.WriteLine($"publish (net8.0, self-contained) {publish.TotalSeconds:F1} s, build (net10.0) {build.TotalSeconds:F1} s");
             output.WriteLine(net8);
             output.WriteLine(net10);
@@ -56,18 +56,6 @@ public sealed class CrossRuntimeDeterminismTests(ITestOutputHelper output)
     {
         var (exitCode, text) = await DotNetCli.RunAsync(Repository.Root, arguments);
         Assert.True(exitCode == 0, $"dotnet {string.Join(' ', arguments)} exited with {exitCode}:\n{text}");
-    }
-
-    private static async Task<string> Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        string text = await stdout + await stderr;
-        Assert.True(process.ExitCode == 0, $"{program} exited with {process.ExitCode}:\n{text}");
-        return text;
     }
 
     /// <summary>The value of a "name value" line the program printed.</summary>

@@ -34,8 +34,8 @@ public sealed class NativeAotTests(PackedPackage package, ITestOutputHelper outp
         output.WriteLine($"publish and build: {clock.Elapsed.TotalSeconds:F0} s");
 
         string aotFile = Path.Combine(project.Directory, "aot.bin"), jitFile = Path.Combine(project.Directory, "jit.bin");
-        string aot = await Run(Path.Combine(project.Directory, "aot", "NormReg.KernelPaths"), aotFile);
-        string jit = await Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Path.Combine(project.Directory, "jit", "NormReg.KernelPaths.dll"), jitFile);
+        string aot = await ProgramRun.RunAsync(Path.Combine(project.Directory, "aot", "NormReg.KernelPaths"), aotFile);
+        string jit = await ProgramRun.RunAsync(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Path.Combine(project.Directory, "jit", "NormReg.KernelPaths.dll"), jitFile);
         output.WriteLine($"Native AOT: {aot}JIT: {jit}");
 
         if (RuntimeInformation.ProcessArchitecture == Architecture.X64 && Avx2.IsSupported && Fma.IsSupported)
@@ -48,18 +48,5 @@ public sealed class NativeAotTests(PackedPackage package, ITestOutputHelper outp
         Assert.True(aotBits.Length > 0 && aotBits.Length == jitBits.Length, $"Native AOT wrote {aotBits.Length} bytes, the JIT {jitBits.Length}.");
         int differing = Enumerable.Range(0, aotBits.Length / 4).Count(i => BitConverter.ToInt32(aotBits, 4 * i) != BitConverter.ToInt32(jitBits, 4 * i));
         Assert.True(differing == 0, $"Native AOT ({aot.Trim()}) and the JIT ({jit.Trim()}) differ in {differing} of {aotBits.Length / 4} values.");
-    }
-
-    /// <summary>Runs a program to completion and returns what it printed.</summary>
-    private static async Task<string> Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        string text = await stdout + await stderr;
-        Assert.True(process.ExitCode == 0, $"{program} exited with {process.ExitCode}:\n{text}");
-        return text;
     }
 }
