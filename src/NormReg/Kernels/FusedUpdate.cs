@@ -9,8 +9,8 @@ internal readonly record struct SgdConstants(float LearningRate, float Momentum,
 
 /// <summary>
 /// The SGD update of a Dense row's weights fused into the product of its weight gradient: each gradient is summed in registers,
-/// given its penalty gradient, stored, and applied to its weight and momentum at once, so the weights and the momentum are read and
-/// written once per step and the gradient is never read back. Every value is the bits <see cref="Dense.BackwardParameters(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, int, int, ReadOnlySpan{float}, float, float)"/>
+/// given its penalty gradient and applied to its weight and momentum at once, so the weights and the momentum are read and written
+/// once per step and the gradient never goes to memory. Every value is the bits <see cref="Dense.BackwardParameters(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, int, int, ReadOnlySpan{float}, float, float)"/>
 /// then <see cref="Sgd"/> give: per gradient, fused multiply-adds over the batch from 0 in order (one panel of <see cref="Gemm"/>'s
 /// <c>Multiply</c>, so at most 128 samples), the penalty's float operations, then the update's.
 /// </summary>
@@ -20,21 +20,19 @@ internal static class FusedUpdate
     public const int MaxBatch = 128;
 
     /// <summary>
-    /// Updates <paramref name="weights"/> [outputs × inputs] and, with momentum, <paramref name="momentum"/> in place, and writes the
-    /// gradients to <paramref name="gradients"/>. <paramref name="x"/> is [n × inputs] and <paramref name="dy"/>
+    /// Updates <paramref name="weights"/> [outputs × inputs] and, with momentum, <paramref name="momentum"/> in place. <paramref name="x"/> is [n × inputs] and <paramref name="dy"/>
     /// [n × outputs]. The caller has proven every value finite. Returns the largest magnitude of the new momentum (0 without).
     /// </summary>
-    public static float Sgd(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> momentum, Span<float> gradients,
+    public static float Sgd(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> momentum,
         int n, int inputs, int outputs, bool penalized, float l1, float twiceL2, SgdConstants sgd)
     {
         if (n < 1 || n > MaxBatch) throw new ArgumentOutOfRangeException(nameof(n), n, $"The fused update sums 1 to {MaxBatch} samples.");
         Check(x.Length, n * inputs, nameof(x));
         Check(dy.Length, n * outputs, nameof(dy));
         Check(weights.Length, outputs * inputs, nameof(weights));
-        Check(gradients.Length, outputs * inputs, nameof(gradients));
         if (sgd.Momentum != 0) Check(momentum.Length, outputs * inputs, nameof(momentum));
         var row = new Rows(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(dy), ref MemoryMarshal.GetReference(weights),
-            ref MemoryMarshal.GetReference(momentum), ref MemoryMarshal.GetReference(gradients), n, inputs, outputs, penalized, l1, twiceL2, sgd);
+            ref MemoryMarshal.GetReference(momentum), n, inputs, outputs, penalized, l1, twiceL2, sgd);
         return Simd.Width switch
         {
             512 => row.All<V512>(),
@@ -49,10 +47,10 @@ internal static class FusedUpdate
     }
 
     /// <summary>The operands of one update, walked four rows of weights at a time.</summary>
-    private readonly ref struct Rows(ref float x0, ref float dy0, ref float w0, ref float b0, ref float g0, int n, int inputs, int outputs,
+    private readonly ref struct Rows(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs,
         bool penalized, float l1, float twiceL2, SgdConstants sgd)
     {
-        private readonly ref float _x0 = ref x0, _dy0 = ref dy0, _w0 = ref w0, _b0 = ref b0, _g0 = ref g0;
+        private readonly ref float _x0 = ref x0, _dy0 = ref dy0, _w0 = ref w0, _b0 = ref b0;
 
         public float All<T>() where T : struct, IVector<T>
         {
@@ -120,7 +118,6 @@ internal static class FusedUpdate
                     if (l1 != 0) g += (w > 0 ? l1 : 0f) - (w < 0 ? l1 : 0f);
                     g += twiceL2 * w;
                 }
-                Unsafe.Add(ref _g0, offset) = g;
                 if (sgd.WeightDecay != 0) g += sgd.WeightDecay * w;
                 if (sgd.Momentum != 0)
                 {
@@ -135,7 +132,7 @@ internal static class FusedUpdate
         }
 
         /// <summary>
-        /// One vector of gradients summed: the penalty gradient as <see cref="Gemm"/>'s epilogue adds it, stored, then the update as
+        /// One vector of gradients summed: the penalty gradient as <see cref="Gemm"/>'s epilogue adds it, then the update as
         /// <see cref="NormReg.Sgd"/> computes it. Returns the new momentum's magnitudes.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -152,7 +149,6 @@ internal static class FusedUpdate
                 }
                 g += T.Create(twiceL2) * w;
             }
-            T.Store(g, ref _g0, at);
             if (sgd.WeightDecay != 0) g += T.Create(sgd.WeightDecay) * w;
             T magnitude = T.Zero;
             if (sgd.Momentum != 0)

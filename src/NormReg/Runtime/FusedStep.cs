@@ -52,6 +52,7 @@ internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSi
     /// </summary>
     public bool Defer(int layer, int n, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> y, bool penalized, float l1, float l2)
     {
+        if (_rows[layer] is Row known) known.GradientsMarked = false; // unless this returns true, the row writes its gradients now
         if (!Deferring) return false;
         LayerDescription description = architecture.Layers[layer];
         int inputs = description.Inputs, outputs = description.Outputs;
@@ -94,6 +95,7 @@ internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSi
             int n = row.Samples, count = d.WeightCount;
             finite &= Dense.BackwardParameters(row.X.AsSpan(0, n * d.Inputs), row.Dy.AsSpan(0, n * d.Outputs), gradients.AsSpan(d.WeightOffset, count), default,
                 n, d.Inputs, d.Outputs, row.Penalized ? parameters.AsSpan(d.WeightOffset, count) : default, row.L1, row.L2);
+            row.GradientsMarked = false;
         }
         _count = 0;
         return finite;
@@ -132,7 +134,13 @@ internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSi
             int n = row.Samples, offset = d.WeightOffset, count = d.WeightCount;
             Span<float> momentum = constants.Momentum != 0 ? sgd.MomentumBuffer.Slice(offset, count) : default;
             row.MomentumBound = FusedUpdate.Sgd(row.X.AsSpan(0, n * d.Inputs), row.Dy.AsSpan(0, n * d.Outputs), parameters.AsSpan(offset, count), momentum,
-                gradients.AsSpan(offset, count), n, d.Inputs, d.Outputs, row.Penalized, row.L1, 2f * row.L2, constants);
+                n, d.Inputs, d.Outputs, row.Penalized, row.L1, 2f * row.L2, constants);
+            if (!row.GradientsMarked)
+            {
+                // The gradients never went to memory: NaN says so, rather than an earlier step's values (written once, not every step).
+                gradients.AsSpan(offset, count).Fill(float.NaN);
+                row.GradientsMarked = true;
+            }
             row.BoundOwner = sgd;
             row.BoundVersion = sgd.StateVersion;
         }
@@ -222,6 +230,9 @@ internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSi
         public bool Penalized;
         public float L1, L2;
         public double GradientBound;
+
+        /// <summary>Whether the row's weight gradients in the network's gradients are the NaN a fused update leaves.</summary>
+        public bool GradientsMarked;
 
         /// <summary>The largest magnitude in the row's momentum, while <see cref="BoundOwner"/>'s state is at <see cref="BoundVersion"/>.</summary>
         public float MomentumBound;

@@ -36,7 +36,7 @@ public sealed class NetworkCore
     /// <summary>Every trainable parameter, in the layout the generated file documents.</summary>
     public readonly float[] Parameters;
 
-    /// <summary>The gradients of the last backward pass, laid out as <see cref="Parameters"/>.</summary>
+    /// <summary>The gradients of the last backward pass, laid out as <see cref="Parameters"/>; NaN for the weights of rows a TrainStep updated fused (see <see cref="INetwork.Gradients"/>).</summary>
     public readonly float[] Gradients;
 
     /// <summary>Input scaling statistics (NaN until fitted), then each BatchNorm's running mean and variance.</summary>
