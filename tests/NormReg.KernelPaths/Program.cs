@@ -8,7 +8,8 @@ using NormReg;
 using NormReg.KernelPaths;
 
 // Writes to the file named by the first argument, as float bits: the initial parameters, Predict's outputs, TrainStep's loss, the
-// parameters after that SGD step. Prints the kernel path this process runs (the width the kernels choose, and whether it has FMA).
+// parameters after that SGD step; then a small-batch network's parameters after three fused SGD steps, and 1 when they equal the
+// unfused steps' bit for bit (KernelPathsRun.FusedSteps). Prints the kernel path this process runs (the width the kernels choose, and whether it has FMA).
 if (args.Length != 1)
 {
     Console.Error.WriteLine("usage: NormReg.KernelPaths <output file>");
@@ -27,6 +28,9 @@ using (FileStream file = File.Create(args[0]))
     file.Write(MemoryMarshal.AsBytes(predictions.AsSpan()));
     file.Write(MemoryMarshal.AsBytes(new[] { loss }.AsSpan()));
     file.Write(MemoryMarshal.AsBytes(net.Parameters));
+    (float[] fused, bool sameAsUnfused) = KernelPathsRun.FusedSteps();
+    file.Write(MemoryMarshal.AsBytes(fused.AsSpan()));
+    file.Write(MemoryMarshal.AsBytes(new[] { sameAsUnfused ? 1f : 0f }.AsSpan()));
 }
 int width = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
 Console.WriteLine($"width {width} fma {(Fma.IsSupported || AdvSimd.IsSupported ? "yes" : "no")}");

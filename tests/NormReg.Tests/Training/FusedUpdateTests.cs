@@ -92,6 +92,21 @@ public sealed class FusedUpdateTests
     }
 
     [Fact]
+    public void A_fused_step_allocates_nothing_after_the_first()
+    {
+        var net = new FusedClassifier(maxBatchSize: 8, seed: 1);
+        var optimizer = new Sgd(0.01, momentum: 0.9);
+        var random = new Random(3);
+        float[] inputs = Gaussian(random, 8 * FusedClassifier.InputSize);
+        int[] labels = Enumerable.Range(0, 8).Select(_ => random.Next(FusedClassifier.OutputSize)).ToArray();
+        for (int i = 0; i < 50; i++) net.TrainStep(inputs, labels, 8, optimizer);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) net.TrainStep(inputs, labels, 8, optimizer);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(70, FusedSteps(net));
+    }
+
+    [Fact]
     public void Backward_after_a_fused_step_writes_every_gradient_again()
     {
         var net = new FusedRegressor(maxBatchSize: 4, seed: 2);
