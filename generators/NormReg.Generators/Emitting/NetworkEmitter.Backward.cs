@@ -110,8 +110,8 @@ internal static partial class NetworkEmitter
 
     /// <summary>
     /// Dense rows with at least this many weights let a small-batch TrainStep fuse their update into the product of their weight
-    /// gradient (NetworkCore.DeferWeightGradients): below it the weights, gradients and momentum stay in L2 between the passes
-    /// and the separate passes cost little.
+    /// gradient (NetworkCore.DeferWeightGradients). Measured on networks of two square rows at batch 1 and 8: 128 × 128 rows step
+    /// 1.2–1.5× faster fused, 64 × 64 rows no faster (their weights, gradients and momentum stay in L1 and L2 between the passes).
     /// </summary>
     internal const int FusedUpdateMinimumWeights = 16384;
 

@@ -22,9 +22,11 @@ namespace NormReg.Runtime;
 internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSize)
 {
     /// <summary>
-    /// The largest batch that defers: beyond it the gradient's product is compute-bound, where <see cref="Gemm"/>'s tiles win.
+    /// The largest batch that defers. Measured (WideMlp, MnistMlp): the fused step is 1.1–1.5× faster up to 16 samples, slower from 32,
+    /// where the gradient's product is compute-bound and <see cref="Gemm"/>'s register tiles, which reuse each load of x four times
+    /// more, win.
     /// </summary>
-    public const int MaxBatch = 8;
+    public const int MaxBatch = 16;
 
     /// <summary>Rows of the network by index, allocated the first time each defers.</summary>
     private readonly Row?[] _rows = new Row?[architecture.Layers.Count];
