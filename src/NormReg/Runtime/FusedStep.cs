@@ -54,8 +54,13 @@ internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSi
     /// </summary>
     public bool Defer(int layer, int n, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> y, bool penalized, float l1, float l2)
     {
-        if (_rows[layer] is Row known) known.GradientsMarked = false; // unless this returns true, the row writes its gradients now
-        if (!Deferring) return false;
+        if (Deferring && TryTake(layer, n, x, dy, y, penalized, l1, l2)) return true;
+        if (_rows[layer] is Row known) known.GradientsMarked = false; // the row writes its gradients now
+        return false;
+    }
+
+    private bool TryTake(int layer, int n, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> y, bool penalized, float l1, float l2)
+    {
         LayerDescription description = architecture.Layers[layer];
         int inputs = description.Inputs, outputs = description.Outputs;
         x = x.Slice(0, n * inputs);

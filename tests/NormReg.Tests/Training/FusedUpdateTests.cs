@@ -107,6 +107,22 @@ public sealed class FusedUpdateTests
     }
 
     [Fact]
+    public void The_NaN_of_unstored_gradients_is_written_once_not_every_step()
+    {
+        var net = new FusedRegressor(maxBatchSize: 4, seed: 2);
+        var optimizer = Make(1);
+        var random = new Random(6);
+        float[] inputs = Gaussian(random, 4 * FusedRegressor.InputSize), targets = Gaussian(random, 4 * FusedRegressor.OutputSize);
+        net.TrainStep(inputs, targets, 4, optimizer);
+        float[] gradients = ((NetworkCore)typeof(FusedRegressor).GetField("_core", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(net)!).Gradients;
+        Assert.True(float.IsNaN(gradients[0]));
+        gradients[0] = 42f; // a pass over the row's gradients every step would cost as much as storing them
+        net.TrainStep(inputs, targets, 4, optimizer);
+        Assert.Equal(42f, gradients[0]);
+        Assert.Equal(2, FusedSteps(net));
+    }
+
+    [Fact]
     public void Backward_after_a_fused_step_writes_every_gradient_again()
     {
         var net = new FusedRegressor(maxBatchSize: 4, seed: 2);
