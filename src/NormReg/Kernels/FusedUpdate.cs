@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using NormReg.Runtime;
 
 namespace NormReg.Kernels;
 
@@ -31,14 +32,67 @@ internal static class FusedUpdate
         Check(dy.Length, n * outputs, nameof(dy));
         Check(weights.Length, outputs * inputs, nameof(weights));
         if (sgd.Momentum != 0) Check(momentum.Length, outputs * inputs, nameof(momentum));
-        var row = new Rows(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(dy), ref MemoryMarshal.GetReference(weights),
-            ref MemoryMarshal.GetReference(momentum), n, inputs, outputs, penalized, l1, twiceL2, sgd);
-        return Simd.Width switch
+        int parts = (long)outputs * inputs >= ParallelWeights ? Math.Min(Parallelism.MaxThreads, outputs / 4) : 1;
+        if (parts > 1 && WorkerPool.TryEnter(parts))
         {
-            512 => row.All<V512>(),
-            256 => row.All<V256>(),
-            _ => row.All<V128>(),
-        };
+            try
+            {
+                return Job.Run(x, dy, weights, momentum, n, inputs, outputs, penalized, l1, twiceL2, sgd, parts);
+            }
+            finally
+            {
+                WorkerPool.Exit();
+            }
+        }
+        return new Rows(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(dy), ref MemoryMarshal.GetReference(weights),
+            ref MemoryMarshal.GetReference(momentum), n, inputs, outputs, penalized, l1, twiceL2, sgd).All(0, outputs);
+    }
+
+    /// <summary>
+    /// Weights from which the update is split over <see cref="WorkerPool"/>, by rows of four (whole weights, so the bits do not depend
+    /// on the thread count): the pass is bound by memory, and each part streams its own rows. A 1024 × 1024 row splits.
+    /// </summary>
+    private const int ParallelWeights = 1 << 18;
+
+    /// <summary><see cref="Sgd"/> in parts by rows of the weights; the parts' largest momentum magnitudes are combined.</summary>
+    private sealed unsafe class Job : PoolJob
+    {
+        private static readonly Job Instance = new();
+        private float* _x, _dy, _w, _b;
+        private int _n, _inputs, _outputs;
+        private bool _penalized;
+        private float _l1, _twiceL2;
+        private SgdConstants _sgd;
+        private float[] _largest = [];
+
+        public static float Run(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> momentum, int n, int inputs, int outputs,
+            bool penalized, float l1, float twiceL2, SgdConstants sgd, int parts)
+        {
+            fixed (float* px = x, pdy = dy, pw = weights, pb = momentum)
+            {
+                Job job = Instance;
+                job._x = px;
+                job._dy = pdy;
+                job._w = pw;
+                job._b = pb;
+                (job._n, job._inputs, job._outputs) = (n, inputs, outputs);
+                (job._penalized, job._l1, job._twiceL2, job._sgd) = (penalized, l1, twiceL2, sgd);
+                if (job._largest.Length < parts) job._largest = new float[parts];
+                WorkerPool.Run(job, parts);
+                float largest = 0f;
+                for (int part = 0; part < parts; part++) largest = MathF.Max(largest, job._largest[part]);
+                return largest;
+            }
+        }
+
+        public override void Run(int part, int parts)
+        {
+            int chunk = ((_outputs + 3) / 4 + parts - 1) / parts * 4;
+            int first = Math.Min(_outputs, part * chunk), last = Math.Min(_outputs, first + chunk);
+            ref float b = ref _b == null ? ref Unsafe.NullRef<float>() : ref *_b;
+            _largest[part] = first >= last ? 0f
+                : new Rows(ref *_x, ref *_dy, ref *_w, ref b, _n, _inputs, _outputs, _penalized, _l1, _twiceL2, _sgd).All(first, last);
+        }
     }
 
     private static void Check(int length, int needed, string name)
@@ -52,18 +106,26 @@ internal static class FusedUpdate
     {
         private readonly ref float _x0 = ref x0, _dy0 = ref dy0, _w0 = ref w0, _b0 = ref b0;
 
-        public float All<T>() where T : struct, IVector<T>
+        /// <summary>Rows <paramref name="first"/> to <paramref name="last"/> at <see cref="Simd.Width"/>.</summary>
+        public float All(int first, int last) => Simd.Width switch
+        {
+            512 => All<V512>(first, last),
+            256 => All<V256>(first, last),
+            _ => All<V128>(first, last),
+        };
+
+        private float All<T>(int first, int last) where T : struct, IVector<T>
         {
             T largest = T.Zero;
             float tailLargest = 0f;
             int whole = inputs - inputs % T.Count;
-            int j = 0;
-            for (; j + 4 <= outputs; j += 4)
+            int j = first;
+            for (; j + 4 <= last; j += 4)
             {
                 for (int i = 0; i < whole; i += T.Count) largest = Max(largest, Four<T>(j, i));
                 for (int r = j; r < j + 4; r++) tailLargest = MathF.Max(tailLargest, Tail(r, whole));
             }
-            for (; j < outputs; j++)
+            for (; j < last; j++)
             {
                 for (int i = 0; i < whole; i += T.Count) largest = Max(largest, One<T>(j, i));
                 tailLargest = MathF.Max(tailLargest, Tail(j, whole));
