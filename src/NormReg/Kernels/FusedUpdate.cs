@@ -218,7 +218,7 @@ internal static class FusedUpdate
                 T mu = T.Create(sgd.Momentum);
                 T b = sgd.First ? g : mu * T.Load(ref _b0, at) + T.Create(sgd.Keep) * g;
                 T.Store(b, ref _b0, at);
-                magnitude = Max(b, T.Zero - b);
+                magnitude = T.Abs(b);
                 g = sgd.Nesterov ? g + mu * b : b;
             }
             T.Store(w - T.Create(sgd.LearningRate) * g, ref _w0, at);
