@@ -12,7 +12,7 @@ internal readonly record struct SgdConstants(float LearningRate, float Momentum,
 /// The SGD update of a Dense row's weights fused into the product of its weight gradient: each gradient is summed in registers,
 /// given its penalty gradient and applied to its weight and momentum at once, so the weights and the momentum are read and written
 /// once per step and the gradient never goes to memory. Every value is the bits <see cref="Dense.BackwardParameters(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, int, int, ReadOnlySpan{float}, float, float)"/>
-/// then <see cref="Sgd"/> give: per gradient, fused multiply-adds over the batch from 0 in order (one panel of <see cref="Gemm"/>'s
+/// then <see cref="NormReg.Sgd"/> give: per gradient, fused multiply-adds over the batch from 0 in order (one panel of <see cref="Gemm"/>'s
 /// <c>Multiply</c>, so at most 128 samples), the penalty's float operations, then the update's.
 /// </summary>
 internal static class FusedUpdate
