@@ -1,3 +1,4 @@
+using System;
 using NormReg;
 
 namespace NormReg.KernelPaths;
@@ -20,6 +21,17 @@ namespace NormReg.KernelPaths;
 [Dense(5)]
 public partial class KernelPathsNet;
 
+/// <summary>
+/// A Dense row of 203 × 131 weights with an L1L2 penalty, large enough for TrainStep's fused update at small batches: vector tails
+/// at every width, and rows past the last group of four.
+/// </summary>
+[Network(Loss = Loss.SoftmaxCrossEntropy)]
+[Input(203)]
+[Dense(131), L1L2(1e-4, 1e-3)]
+[ReLU]
+[Dense(3)]
+public partial class KernelPathsFusedNet;
+
 /// <summary>The run both the child process and the test's reference use.</summary>
 public static class KernelPathsRun
 {
@@ -32,6 +44,12 @@ public static class KernelPathsRun
     /// <summary>The step's plain SGD rate.</summary>
     public const double LearningRate = 0.1;
 
+    /// <summary>Samples of each of the fused steps of <see cref="KernelPathsFusedNet"/>.</summary>
+    public const int FusedBatch = 5;
+
+    /// <summary>Values the child writes after the step of <see cref="KernelPathsNet"/>: the fused network's parameters, then 1 when they equal the unfused step's bit for bit.</summary>
+    public const int FusedValues = KernelPathsFusedNet.ParameterCount + 1;
+
     /// <summary>Inputs in [−2, 2) and labels drawn from <see cref="SeededRandom"/>.</summary>
     public static (float[] Inputs, int[] Labels) Data()
     {
@@ -41,5 +59,31 @@ public static class KernelPathsRun
         var labels = new int[Batch];
         for (int n = 0; n < Batch; n++) labels[n] = random.NextInt(KernelPathsNet.OutputSize);
         return (inputs, labels);
+    }
+
+    /// <summary>
+    /// Three Nesterov SGD steps of <see cref="KernelPathsFusedNet"/> at <see cref="FusedBatch"/> samples, fused, and the same steps
+    /// unfused (<c>ClipGlobalNorm = double.MaxValue</c> never scales and turns the fusion off): the fused parameters, and whether
+    /// the two runs agree bit for bit with the fused one's weight gradients unstored (NaN, the mark of a fused step).
+    /// </summary>
+    public static (float[] Parameters, bool SameAsUnfused) FusedSteps()
+    {
+        var random = new SeededRandom(Seed + 1);
+        var fused = new KernelPathsFusedNet(FusedBatch, Seed);
+        var unfused = new KernelPathsFusedNet(FusedBatch, Seed);
+        var fusing = new Sgd(0.05, momentum: 0.9, nesterov: true);
+        var reference = new Sgd(0.05, momentum: 0.9, nesterov: true) { ClipGlobalNorm = double.MaxValue };
+        for (int step = 0; step < 3; step++)
+        {
+            var inputs = new float[FusedBatch * KernelPathsFusedNet.InputSize];
+            for (int i = 0; i < inputs.Length; i++) inputs[i] = 4 * random.NextSingle() - 2;
+            var labels = new int[FusedBatch];
+            for (int n = 0; n < FusedBatch; n++) labels[n] = random.NextInt(KernelPathsFusedNet.OutputSize);
+            fused.TrainStep(inputs, labels, FusedBatch, fusing);
+            unfused.TrainStep(inputs, labels, FusedBatch, reference);
+        }
+        bool same = float.IsNaN(fused.Gradients[0]);
+        for (int i = 0; i < KernelPathsFusedNet.ParameterCount; i++) same &= BitConverter.SingleToInt32Bits(fused.Parameters[i]) == BitConverter.SingleToInt32Bits(unfused.Parameters[i]);
+        return (fused.Parameters.ToArray(), same);
     }
 }

@@ -32,9 +32,19 @@ internal static partial class NetworkEmitter
                     string scratch = Parsing.Naming.ScratchField(layer.Layer.Name);
                     string penalty = layer.Layer.Penalty is { } p ? $", {Weights(Parameters, layer)}, {Float(p.L1)}, {Float(p.L2)}" : "";
                     if (penalty.Length > 0) w.Line($"// with the gradient of the penalty {PenaltyText(layer.Layer.Penalty!)} on the weights, added tile by tile");
-                    w.Line(conv
-                        ? $"finite &= {Kernels}Conv2D.BackwardParameters({x}, {dy}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, {scratch}, n, {geometry}{penalty});"
-                        : $"finite &= {Kernels}Dense.BackwardParameters({x}, {dy}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)}{penalty});");
+                    if (!conv && layer.WeightCount >= FusedUpdateMinimumWeights)
+                    {
+                        string strengths = layer.Layer.Penalty is { } q ? $", {Float(q.L1)}, {Float(q.L2)}" : "";
+                        w.Line("// large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)");
+                        w.Line($"if (!_core.DeferWeightGradients({Int(i)}, n, {x}, {dy}, {y}{strengths})) finite &= {Kernels}Dense.BackwardParameters({x}, {dy}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)}{penalty});");
+                        if (layer.BiasOffset >= 0) w.Line($"else finite &= {Kernels}Dense.BackwardBias({dy}, {Bias(Gradients, layer)}, n, {Int(layer.Outputs)});");
+                    }
+                    else
+                    {
+                        w.Line(conv
+                            ? $"finite &= {Kernels}Conv2D.BackwardParameters({x}, {dy}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, {scratch}, n, {geometry}{penalty});"
+                            : $"finite &= {Kernels}Dense.BackwardParameters({x}, {dy}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)}{penalty});");
+                    }
                     WriteInputGradient(w, first, conv
                         ? $"{Kernels}Conv2DBatch.BackwardInput({dy}, {Weights(Parameters, layer)}, {dx}, {scratch}, n, {geometry});"
                         : $"{Kernels}Dense.BackwardInput({dy}, {Weights(Parameters, layer)}, {dx}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});");
@@ -97,6 +107,13 @@ internal static partial class NetworkEmitter
         w.Line("return finite;");
         w.Close();
     }
+
+    /// <summary>
+    /// Dense rows with at least this many weights let a small-batch TrainStep fuse their update into the product of their weight
+    /// gradient (NetworkCore.DeferWeightGradients). Measured on networks of two square rows at batch 1 and 8: 128 × 128 rows step
+    /// 1.2–1.5× faster fused, 64 × 64 rows no faster (their weights, gradients and momentum stay in L1 and L2 between the passes).
+    /// </summary>
+    internal const int FusedUpdateMinimumWeights = 16384;
 
     /// <summary>The weights a penalty covers, with the bias (contiguous after them) when asked.</summary>
     private static string PenalizedSlice(string array, PlannedLayer layer) =>

@@ -22,7 +22,7 @@ internal static partial class NetworkEmitter
         Member(w, "MinimumTrainingBatch", "public int MinimumTrainingBatch => _core.MinimumTrainingBatch;");
         w.Line("/// <summary>Every trainable parameter, laid out as the comment above <c>_core</c> describes. Writes change the network.</summary>");
         w.Line($"public {Span}<float> Parameters => _core.WritableParameters;");
-        w.Line("/// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref=\"Parameters\"/>. They are overwritten, not accumulated.</summary>");
+        w.Line("/// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref=\"Parameters\"/>. They are overwritten, not accumulated; see <see cref=\"global::NormReg.INetwork.Gradients\"/> for the rows a TrainStep updates fused.</summary>");
         w.Line($"public {ReadOnlySpan}<float> Gradients => _core.Gradients;");
         Member(w, "InferencePrecision", "public global::NormReg.WeightPrecision InferencePrecision { get => _core.InferencePrecision; set => _core.InferencePrecision = value; }");
         Member(w, "StateLength", "public int StateLength => _core.StateLength;");

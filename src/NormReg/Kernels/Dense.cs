@@ -57,12 +57,22 @@ public static class Dense
         Check(weightGradients.Length, outputs * inputs, nameof(weightGradients));
         if (!weights.IsEmpty) Check(weights.Length, outputs * inputs, nameof(weights));
         bool finite = Gemm.Multiply(dy, 1, outputs, x, weightGradients, outputs, inputs, batch, weights, l1, l2);
-        if (biasGradients.IsEmpty) return finite;
+        return BackwardBias(dy, biasGradients, batch, outputs) && finite;
+    }
+
+    /// <summary>
+    /// The bias gradient alone, <c>db = Σₙ dy[n, :]</c>, overwriting <paramref name="biasGradients"/> (nothing when it is empty): what
+    /// <c>BackwardParameters</c> writes there. Returns whether every value written is finite.
+    /// </summary>
+    public static bool BackwardBias(ReadOnlySpan<float> dy, Span<float> biasGradients, int batch, int outputs)
+    {
+        if (biasGradients.IsEmpty) return true;
+        Check(dy.Length, batch * outputs, nameof(dy));
         Check(biasGradients.Length, outputs, nameof(biasGradients));
         Span<float> db = biasGradients.Slice(0, outputs);
         db.Clear();
         for (int n = 0; n < batch; n++) TensorPrimitives.Add(db, dy.Slice(n * outputs, outputs), db);
-        return finite && Guard.AllFinite(db);
+        return Guard.AllFinite(db);
     }
 
     /// <summary>Gradient of the input: <c>dx = dy·W</c>, overwriting <paramref name="dx"/>.</summary>

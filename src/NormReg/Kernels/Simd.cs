@@ -37,6 +37,9 @@ internal interface IVector<TSelf> where TSelf : struct, IVector<TSelf>
 
     static abstract TSelf LessThan(TSelf left, TSelf right);
 
+    /// <summary>The magnitude of each lane (the sign bit cleared).</summary>
+    static abstract TSelf Abs(TSelf value);
+
     /// <summary>The lanes folded by halves down to four: lane <c>i</c> of 16 is added to lane <c>i + 8</c>, then of 8 to <c>i + 4</c>.</summary>
     static abstract Vector128<float> FoldToFour(TSelf value);
 
@@ -143,6 +146,9 @@ internal readonly struct V128(Vector128<float> value) : IVector<V128>
     public static V128 LessThan(V128 left, V128 right) => new(Vector128.LessThan(left._value, right._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 Abs(V128 value) => new(Vector128.Abs(value._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> FoldToFour(V128 value) => value._value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -198,6 +204,9 @@ internal readonly struct V256(Vector256<float> value) : IVector<V256>
     public static V256 LessThan(V256 left, V256 right) => new(Vector256.LessThan(left._value, right._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 Abs(V256 value) => new(Vector256.Abs(value._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> FoldToFour(V256 value) => value._value.GetLower() + value._value.GetUpper();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -251,6 +260,9 @@ internal readonly struct V512(Vector512<float> value) : IVector<V512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512 LessThan(V512 left, V512 right) => new(Vector512.LessThan(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 Abs(V512 value) => new(Vector512.Abs(value._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> FoldToFour(V512 value)

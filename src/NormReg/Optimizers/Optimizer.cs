@@ -84,7 +84,7 @@ public abstract class Optimizer
         ArgumentNullException.ThrowIfNull(network);
         RequireFits(network);
         StepCore(network.Parameters, network.Gradients, network.Architecture);
-        _owner ??= new WeakReference<INetwork>(network);
+        BindAfterStep(network);
     }
 
     private void StepCore(Span<float> parameters, ReadOnlySpan<float> gradients, NetworkArchitecture? architecture)
@@ -93,23 +93,12 @@ public abstract class Optimizer
         {
             throw new ArgumentException($"parameters and gradients must have the same length; got {parameters.Length} and {gradients.Length}.", nameof(gradients));
         }
-        if (_boundLength < 0)
-        {
-            Allocate(parameters.Length);
-            _previous = new float[parameters.Length];
-            if (ClipGlobalNorm is not null) _clipped = new float[parameters.Length];
-            _boundLength = parameters.Length;
-        }
-        else if (_boundLength != parameters.Length)
-        {
-            throw new ArgumentException(Mismatch(parameters.Length), nameof(parameters));
-        }
         double gradientNorm = LastGradientNorm;
-        Steps++;
-        Span<float> previous = _previous.AsSpan(0, parameters.Length);
+        Span<float> previous = BeginStep(parameters.Length);
         if (TryUpdate(parameters, ClipGlobalNorm is double maxNorm ? Clip(gradients, maxNorm) : gradients, previous))
         {
             CommitState();
+            StateVersion++;
             return;
         }
         // Refused: put the parameters back; the rule wrote its new state aside, so dropping it restores the old.
@@ -120,6 +109,39 @@ public abstract class Optimizer
         throw new ArithmeticException(
             $"{((architecture?.Name ?? _networkName) is string name ? name + ": " : "")}the {GetType().Name} update was refused: {what}. The parameters and the optimizer's state are unchanged; lower the learning rate, clip the gradients (ClipGlobalNorm) or scale the data.");
     }
+
+    /// <summary>
+    /// Sizes the state on the first step (and refuses a network of another size), counts the step, and returns the buffer the old
+    /// parameters go to, so that a refusal can put them back.
+    /// </summary>
+    private protected Span<float> BeginStep(int parameterCount)
+    {
+        if (_boundLength < 0)
+        {
+            Allocate(parameterCount);
+            _previous = new float[parameterCount];
+            if (ClipGlobalNorm is not null) _clipped = new float[parameterCount];
+            _boundLength = parameterCount;
+        }
+        else if (_boundLength != parameterCount)
+        {
+            throw new ArgumentException(Mismatch(parameterCount), "parameters");
+        }
+        Steps++;
+        return _previous.AsSpan(0, parameterCount);
+    }
+
+    /// <summary>Takes back the count of a step refused after <see cref="BeginStep"/>.</summary>
+    private protected void UncountStep() => Steps--;
+
+    /// <summary>Binds this optimizer to <paramref name="network"/> after a step of it, as <see cref="Step(INetwork)"/> does.</summary>
+    private protected void BindAfterStep(INetwork network) => _owner ??= new WeakReference<INetwork>(network);
+
+    /// <summary>
+    /// Changes whenever the state is written other than by a network's fused update (<see cref="Sgd"/>): by a whole step, or a
+    /// restore. A bound a network keeps on part of the state holds while this is what it was when the bound was taken.
+    /// </summary>
+    internal int StateVersion { get; private set; }
 
     /// <summary>What the refused update would have made of the first parameter or state value that left the finite range.</summary>
     private string DescribeOverflow(ReadOnlySpan<float> updated, ReadOnlySpan<float> previous, NetworkArchitecture? architecture)
@@ -235,6 +257,7 @@ public abstract class Optimizer
         _clipped = ClipGlobalNorm is not null && steps != 0 ? new float[parameterCount] : null;
         Steps = steps;
         LearningRate = learningRate;
+        StateVersion++;
     }
 
     /// <summary>Allocates the per-parameter state: on the first <see cref="Step(Span{float}, ReadOnlySpan{float})"/>, and again when a model file restores it.</summary>

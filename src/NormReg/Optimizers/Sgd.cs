@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using NormReg.Kernels;
 
 namespace NormReg;
 
@@ -75,16 +76,71 @@ public sealed class Sgd : Optimizer
     /// <inheritdoc/>
     private protected override void CommitState() => (_momentum, _momentumNext) = (_momentumNext, _momentum);
 
+    /// <summary>The constants of the step in progress, in the floats the update computes with.</summary>
+    internal SgdConstants Constants => new((float)LearningRate, (float)Momentum, (float)(1 - Dampening), (float)WeightDecay, Nesterov, Steps == 1);
+
+    /// <summary>The momentum buffer, which a fused update changes in place; empty without momentum.</summary>
+    internal Span<float> MomentumBuffer => _momentum;
+
+    /// <summary>
+    /// The first half of a network's fused step: counts the step and updates every parameter outside the ranges of
+    /// <paramref name="fused"/> (offset and count pairs, in order, disjoint), all or nothing. Returns false when that update
+    /// is refused, with the parameters and the state as they were; on true the caller updates the fused ranges (their momentum
+    /// in place, see <see cref="MomentumBuffer"/>) and then calls <see cref="CommitFused"/>.
+    /// </summary>
+    internal bool TryBeginFused(Span<float> parameters, ReadOnlySpan<float> gradients, ReadOnlySpan<int> fused)
+    {
+        Span<float> previous = BeginStep(parameters.Length);
+        bool finite = true;
+        for (int f = 0, start = 0; f <= fused.Length; f += 2)
+        {
+            int end = f < fused.Length ? fused[f] : parameters.Length;
+            if (end > start) finite &= TryUpdate(parameters.Slice(start, end - start), gradients.Slice(start, end - start), previous.Slice(start, end - start), start);
+            if (f < fused.Length) start = fused[f] + fused[f + 1];
+        }
+        if (finite) return true;
+        for (int f = 0, start = 0; f <= fused.Length; f += 2)
+        {
+            int end = f < fused.Length ? fused[f] : parameters.Length;
+            if (end > start) previous.Slice(start, end - start).CopyTo(parameters.Slice(start, end - start));
+            if (f < fused.Length) start = fused[f] + fused[f + 1];
+        }
+        UncountStep();
+        return false;
+    }
+
+    /// <summary>
+    /// Ends a fused step begun by <see cref="TryBeginFused"/>: the momentum written aside outside <paramref name="fused"/> joins the
+    /// momentum updated in place, and the optimizer is bound to <paramref name="network"/>.
+    /// </summary>
+    internal void CommitFused(INetwork network, ReadOnlySpan<int> fused)
+    {
+        if (Momentum != 0)
+        {
+            for (int f = 0, start = 0; f <= fused.Length; f += 2)
+            {
+                int end = f < fused.Length ? fused[f] : _momentum.Length;
+                if (end > start) _momentumNext.AsSpan(start, end - start).CopyTo(_momentum.AsSpan(start, end - start));
+                if (f < fused.Length) start = fused[f] + fused[f + 1];
+            }
+        }
+        BindAfterStep(network);
+    }
+
     /// <inheritdoc/>
-    private protected override bool TryUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous)
+    private protected override bool TryUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous) =>
+        TryUpdate(parameters, gradients, previous, 0);
+
+    /// <summary>The update of the parameters from index <paramref name="offset"/> on, whose momentum is at the same index of the state.</summary>
+    private bool TryUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous, int offset)
     {
         float lr = (float)LearningRate, mu = (float)Momentum, keep = (float)(1 - Dampening), wd = (float)WeightDecay;
         bool first = Steps == 1, nesterov = Nesterov;
         ref float p0 = ref MemoryMarshal.GetReference(parameters);
         ref float old0 = ref MemoryMarshal.GetReference(previous);
         ref float g0 = ref MemoryMarshal.GetReference(gradients);
-        ref float b0 = ref MemoryMarshal.GetArrayDataReference(_momentum);
-        ref float bNext0 = ref MemoryMarshal.GetArrayDataReference(_momentumNext);
+        ref float b0 = ref mu != 0 ? ref _momentum[offset] : ref MemoryMarshal.GetArrayDataReference(_momentum);
+        ref float bNext0 = ref mu != 0 ? ref _momentumNext[offset] : ref MemoryMarshal.GetArrayDataReference(_momentumNext);
         // Vectors first, then the tail; both apply the same float operations in the same order (no fused multiply-add).
         // The new momentum goes to the spare buffer and the old parameters to previous, so a refusal restores everything.
         // Finiteness: x − x is 0 for finite x and NaN otherwise (the momentum is finite if d, and so the new parameter, is).

@@ -30,13 +30,14 @@ public sealed class NetworkCore
     private readonly LayerDescription[] _penalized;
     private readonly LayerDescription[] _constrained;
     private readonly BatchSplit _split;
+    private readonly FusedStep _fused;
     private int _trainingBatch;
     private int _busy;
 
     /// <summary>Every trainable parameter, in the layout the generated file documents.</summary>
     public readonly float[] Parameters;
 
-    /// <summary>The gradients of the last backward pass, laid out as <see cref="Parameters"/>.</summary>
+    /// <summary>The gradients of the last backward pass, laid out as <see cref="Parameters"/>; NaN for the weights of rows a TrainStep updated fused (see <see cref="INetwork.Gradients"/>).</summary>
     public readonly float[] Gradients;
 
     /// <summary>Input scaling statistics (NaN until fitted), then each BatchNorm's running mean and variance.</summary>
@@ -93,6 +94,7 @@ public sealed class NetworkCore
         }
         _penalized = [.. architecture.Layers.Where(l => l.L1 > 0 || l.L2 > 0)];
         _constrained = [.. architecture.Layers.Where(l => l.MaxNorm > 0)];
+        _fused = new FusedStep(architecture, maxBatchSize);
         Random = new SeededRandom(unchecked((ulong)seed));
     }
 
@@ -660,15 +662,27 @@ public sealed class NetworkCore
 
     private void CompleteStep(float loss, int batchSize, Span<float> outputGradients, Optimizer optimizer, SeededRandom randomBefore)
     {
-        bool finite = _passes.Backward(batchSize, outputGradients, default);
+        bool finite;
+        _fused.Clear();
+        _fused.Deferring = FusedStep.CanDefer(optimizer, batchSize);
+        try
+        {
+            finite = _passes.Backward(batchSize, outputGradients, default);
+        }
+        finally
+        {
+            _fused.Deferring = false;
+        }
         if (!finite || !float.IsFinite(loss))
         {
+            _fused.Materialize(Parameters, Gradients); // a rejected step leaves every gradient in Gradients, as without deferring
             PutBack(randomBefore);
             Guard.ThrowNonFiniteStep(loss, _name);
         }
         try
         {
-            ApplyUpdate(optimizer);
+            if (_fused.TryStep(optimizer, _network, Parameters, Gradients)) AfterUpdate();
+            else ApplyUpdate(optimizer);
         }
         catch (ArithmeticException)
         {
@@ -676,6 +690,37 @@ public sealed class NetworkCore
             throw;
         }
     }
+
+    /// <summary>
+    /// For the generated backward pass of a large Dense row without a penalty: during a TrainStep that can fuse its update (see
+    /// <see cref="FusedStep"/>), keeps the operands of the row's weight gradient <c>dW = dyᵀ·x</c> and returns true, and the row then
+    /// writes only its bias gradient; otherwise returns false and the row computes its gradients as always. <paramref name="y"/> is the
+    /// row's output of the same pass, whose finiteness shows that every weight is finite.
+    /// </summary>
+    /// <param name="layer">The row's index in the architecture's layers.</param>
+    /// <param name="n">Samples in the batch.</param>
+    /// <param name="x">The row's input, n × Inputs.</param>
+    /// <param name="dy">The gradient of its output, n × Outputs.</param>
+    /// <param name="y">Its output, n × Outputs.</param>
+    public bool DeferWeightGradients(int layer, int n, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> y) =>
+        _fused.Defer(layer, n, x, dy, y, false, 0f, 0f);
+
+    /// <summary>
+    /// <see cref="DeferWeightGradients(int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float})"/> for a row with the
+    /// penalty <c>l1·Σ|w| + l2·Σw²</c> on its weights, whose gradient joins the weight gradient as <c>Dense.BackwardParameters</c> adds it.
+    /// </summary>
+    /// <param name="layer">The row's index in the architecture's layers.</param>
+    /// <param name="n">Samples in the batch.</param>
+    /// <param name="x">The row's input, n × Inputs.</param>
+    /// <param name="dy">The gradient of its output, n × Outputs.</param>
+    /// <param name="y">Its output, n × Outputs.</param>
+    /// <param name="l1">The L1 strength.</param>
+    /// <param name="l2">The L2 strength.</param>
+    public bool DeferWeightGradients(int layer, int n, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> y, float l1, float l2) =>
+        _fused.Defer(layer, n, x, dy, y, true, l1, l2);
+
+    /// <summary>TrainSteps that updated large Dense rows in the pass of their gradient, for tests.</summary>
+    internal long FusedSteps => _fused.FusedSteps;
 
     /// <summary>Undoes what a rejected step's forward pass did: the running statistics moved and the generator drew.</summary>
     private void PutBack(SeededRandom randomBefore)
@@ -687,6 +732,12 @@ public sealed class NetworkCore
     private void ApplyUpdate(Optimizer optimizer)
     {
         optimizer.Step(_network);
+        AfterUpdate();
+    }
+
+    /// <summary>What follows every update: the rows' constraints, and the inference weights to rebuild.</summary>
+    private void AfterUpdate()
+    {
         foreach (LayerDescription layer in _constrained)
         {
             Regularization.MaxNorm(Parameters.AsSpan(layer.WeightOffset, layer.WeightCount), layer.FanIn, layer.Units, (float)layer.MaxNorm);

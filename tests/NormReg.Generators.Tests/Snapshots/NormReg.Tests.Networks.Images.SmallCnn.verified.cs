@@ -97,7 +97,7 @@ namespace NormReg.Tests.Networks.Images
         public int MinimumTrainingBatch => _core.MinimumTrainingBatch;
         /// <summary>Every trainable parameter, laid out as the comment above <c>_core</c> describes. Writes change the network.</summary>
         public global::System.Span<float> Parameters => _core.WritableParameters;
-        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
+        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated; see <see cref="global::NormReg.INetwork.Gradients"/> for the rows a TrainStep updates fused.</summary>
         public global::System.ReadOnlySpan<float> Gradients => _core.Gradients;
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.InferencePrecision"/>
         public global::NormReg.WeightPrecision InferencePrecision { get => _core.InferencePrecision; set => _core.InferencePrecision = value; }

@@ -130,7 +130,7 @@ namespace NormReg.Tests.Networks
         public int MinimumTrainingBatch => _core.MinimumTrainingBatch;
         /// <summary>Every trainable parameter, laid out as the comment above <c>_core</c> describes. Writes change the network.</summary>
         public global::System.Span<float> Parameters => _core.WritableParameters;
-        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated.</summary>
+        /// <summary>Gradients from the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. They are overwritten, not accumulated; see <see cref="global::NormReg.INetwork.Gradients"/> for the rows a TrainStep updates fused.</summary>
         public global::System.ReadOnlySpan<float> Gradients => _core.Gradients;
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.InferencePrecision"/>
         public global::NormReg.WeightPrecision InferencePrecision { get => _core.InferencePrecision; set => _core.InferencePrecision = value; }
@@ -318,7 +318,9 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(0, n * 128), _dRelu2.AsSpan(0, n * 128), _dDense2.AsSpan(0, n * 128));
 
             // [Dense(128)] Dense2: 256 → 128, He uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 256), _dDense2.AsSpan(0, n * 128), _core.Gradients.AsSpan(77312, 32768), _core.Gradients.AsSpan(110080, 128), n, 256, 128);
+            // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
+            if (!_core.DeferWeightGradients(4, n, _dropout1.AsSpan(0, n * 256), _dDense2.AsSpan(0, n * 128), _dense2.AsSpan(0, n * 128))) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 256), _dDense2.AsSpan(0, n * 128), _core.Gradients.AsSpan(77312, 32768), _core.Gradients.AsSpan(110080, 128), n, 256, 128);
+            else finite &= global::NormReg.Kernels.Dense.BackwardBias(_dDense2.AsSpan(0, n * 128), _core.Gradients.AsSpan(110080, 128), n, 128);
             global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 128), _core.Parameters.AsSpan(77312, 32768), _dDropout1.AsSpan(0, n * 256), n, 256, 128);
 
             // [Dropout(0.2)] Dropout1: 256, drops 0.2 in training
@@ -332,7 +334,8 @@ namespace NormReg.Tests.Networks
 
             // [Dense(256, UseBias = false), L2(1e-4)] Dense1: 300 → 256, He uniform, no bias, penalty 0.0001·Σw²
             // with the gradient of the penalty 0.0001·Σw² on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 300), _dDense1.AsSpan(0, n * 256), _core.Gradients.AsSpan(0, 76800), default, n, 300, 256, _core.Parameters.AsSpan(0, 76800), 0f, 0.0001f);
+            // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
+            if (!_core.DeferWeightGradients(0, n, _core.Inputs.AsSpan(0, n * 300), _dDense1.AsSpan(0, n * 256), _dense1.AsSpan(0, n * 256), 0f, 0.0001f)) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 300), _dDense1.AsSpan(0, n * 256), _core.Gradients.AsSpan(0, 76800), default, n, 300, 256, _core.Parameters.AsSpan(0, 76800), 0f, 0.0001f);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 256), _core.Parameters.AsSpan(0, 76800), inputGradients, n, 300, 256);
 
             // [Input(300), ZScore]: the gradient with respect to the raw inputs

@@ -53,6 +53,42 @@ public sealed class ParallelKernelTests
     }
 
     [Fact]
+    public void The_fused_update_gives_the_bits_of_the_unfused_update_at_one_and_two_threads()
+    {
+        const int n = 8, inputs = 520, outputs = 513; // above the size from which the fused update splits, with rows past the last four
+        float[] x = Random(n * inputs, 7), dy = Random(n * outputs, 8), initial = Random(outputs * inputs, 9);
+        // Unfused: the penalized gradient, then Nesterov SGD, twice (the second step carries momentum).
+        var reference = new Sgd(0.1, momentum: 0.9, nesterov: true);
+        float[] expected = initial.ToArray(), gradients = new float[initial.Length];
+        for (int step = 0; step < 2; step++)
+        {
+            Assert.True(Dense.BackwardParameters(x, dy, gradients, default, n, inputs, outputs, expected, 1e-3f, 1e-2f));
+            reference.Step(expected, gradients);
+        }
+        foreach (int threads in new[] { 1, 2 })
+        {
+            int before = Parallelism.MaxThreads;
+            Parallelism.MaxThreads = threads;
+            try
+            {
+                float[] weights = initial.ToArray(), momentum = new float[initial.Length];
+                float largest = 0;
+                for (int step = 0; step < 2; step++)
+                {
+                    largest = FusedUpdate.Sgd(x, dy, weights, momentum, n, inputs, outputs, true, 1e-3f, 2f * 1e-2f, new SgdConstants(0.1f, 0.9f, 1f, 0f, true, First: step == 0));
+                }
+                Assert.True(weights.AsSpan().SequenceEqual(expected), $"The weights differ from the unfused update's at {threads} threads.");
+                Assert.True(momentum.AsSpan().SequenceEqual(reference.StateBuffer(0)), $"The momentum differs from the unfused update's at {threads} threads.");
+                Assert.Equal(momentum.Max(MathF.Abs), largest);
+            }
+            finally
+            {
+                Parallelism.MaxThreads = before;
+            }
+        }
+    }
+
+    [Fact]
     public void A_split_product_allocates_nothing_on_any_thread()
     {
         const int batch = 128, inputs = 300, outputs = 200;

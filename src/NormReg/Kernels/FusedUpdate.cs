@@ -1,0 +1,231 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NormReg.Runtime;
+
+namespace NormReg.Kernels;
+
+/// <summary>The constants of one SGD update, as <see cref="Sgd"/> applies them (in floats, no fused multiply-add).</summary>
+internal readonly record struct SgdConstants(float LearningRate, float Momentum, float Keep, float WeightDecay, bool Nesterov, bool First);
+
+/// <summary>
+/// The SGD update of a Dense row's weights fused into the product of its weight gradient: each gradient is summed in registers,
+/// given its penalty gradient and applied to its weight and momentum at once, so the weights and the momentum are read and written
+/// once per step and the gradient never goes to memory. Every value is the bits <see cref="Dense.BackwardParameters(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, int, int, ReadOnlySpan{float}, float, float)"/>
+/// then <see cref="NormReg.Sgd"/> give: per gradient, fused multiply-adds over the batch from 0 in order (one panel of <see cref="Gemm"/>'s
+/// <c>Multiply</c>, so at most 128 samples), the penalty's float operations, then the update's.
+/// </summary>
+internal static class FusedUpdate
+{
+    /// <summary>The largest batch whose gradient <see cref="Gemm"/> sums in one panel, and so in one chain from 0.</summary>
+    public const int MaxBatch = 128;
+
+    /// <summary>
+    /// Updates <paramref name="weights"/> [outputs × inputs] and, with momentum, <paramref name="momentum"/> in place. <paramref name="x"/> is [n × inputs] and <paramref name="dy"/>
+    /// [n × outputs]. The caller has proven every value finite. Returns the largest magnitude of the new momentum (0 without).
+    /// </summary>
+    public static float Sgd(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> momentum,
+        int n, int inputs, int outputs, bool penalized, float l1, float twiceL2, SgdConstants sgd)
+    {
+        if (n < 1 || n > MaxBatch) throw new ArgumentOutOfRangeException(nameof(n), n, $"The fused update sums 1 to {MaxBatch} samples.");
+        Check(x.Length, n * inputs, nameof(x));
+        Check(dy.Length, n * outputs, nameof(dy));
+        Check(weights.Length, outputs * inputs, nameof(weights));
+        if (sgd.Momentum != 0) Check(momentum.Length, outputs * inputs, nameof(momentum));
+        int parts = (long)outputs * inputs >= ParallelWeights ? Math.Min(Parallelism.MaxThreads, outputs / 4) : 1;
+        if (parts > 1 && WorkerPool.TryEnter(parts))
+        {
+            try
+            {
+                return Job.Run(x, dy, weights, momentum, n, inputs, outputs, penalized, l1, twiceL2, sgd, parts);
+            }
+            finally
+            {
+                WorkerPool.Exit();
+            }
+        }
+        return new Rows(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(dy), ref MemoryMarshal.GetReference(weights),
+            ref MemoryMarshal.GetReference(momentum), n, inputs, outputs, penalized, l1, twiceL2, sgd).All(0, outputs);
+    }
+
+    /// <summary>
+    /// Weights from which the update is split over <see cref="WorkerPool"/>, by rows of four (whole weights, so the bits do not depend
+    /// on the thread count): the pass is bound by memory, and each part streams its own rows. A 1024 × 1024 row splits.
+    /// </summary>
+    private const int ParallelWeights = 1 << 18;
+
+    /// <summary><see cref="Sgd"/> in parts by rows of the weights; the parts' largest momentum magnitudes are combined.</summary>
+    private sealed unsafe class Job : PoolJob
+    {
+        private static readonly Job Instance = new();
+        private float* _x, _dy, _w, _b;
+        private int _n, _inputs, _outputs;
+        private bool _penalized;
+        private float _l1, _twiceL2;
+        private SgdConstants _sgd;
+        private float[] _largest = [];
+
+        public static float Run(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> momentum, int n, int inputs, int outputs,
+            bool penalized, float l1, float twiceL2, SgdConstants sgd, int parts)
+        {
+            fixed (float* px = x, pdy = dy, pw = weights, pb = momentum)
+            {
+                Job job = Instance;
+                job._x = px;
+                job._dy = pdy;
+                job._w = pw;
+                job._b = pb;
+                (job._n, job._inputs, job._outputs) = (n, inputs, outputs);
+                (job._penalized, job._l1, job._twiceL2, job._sgd) = (penalized, l1, twiceL2, sgd);
+                if (job._largest.Length < parts) job._largest = new float[parts];
+                WorkerPool.Run(job, parts);
+                float largest = 0f;
+                for (int part = 0; part < parts; part++) largest = MathF.Max(largest, job._largest[part]);
+                return largest;
+            }
+        }
+
+        public override void Run(int part, int parts)
+        {
+            int chunk = ((_outputs + 3) / 4 + parts - 1) / parts * 4;
+            int first = Math.Min(_outputs, part * chunk), last = Math.Min(_outputs, first + chunk);
+            ref float b = ref _b == null ? ref Unsafe.NullRef<float>() : ref *_b;
+            _largest[part] = first >= last ? 0f
+                : new Rows(ref *_x, ref *_dy, ref *_w, ref b, _n, _inputs, _outputs, _penalized, _l1, _twiceL2, _sgd).All(first, last);
+        }
+    }
+
+    private static void Check(int length, int needed, string name)
+    {
+        if (length < needed) throw new ArgumentException($"{name} must hold at least {needed} values; got {length}.", name);
+    }
+
+    /// <summary>The operands of one update, walked four rows of weights at a time.</summary>
+    private readonly ref struct Rows(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs,
+        bool penalized, float l1, float twiceL2, SgdConstants sgd)
+    {
+        private readonly ref float _x0 = ref x0, _dy0 = ref dy0, _w0 = ref w0, _b0 = ref b0;
+
+        /// <summary>Rows <paramref name="first"/> to <paramref name="last"/> at <see cref="Simd.Width"/>.</summary>
+        public float All(int first, int last) => Simd.Width switch
+        {
+            512 => All<V512>(first, last),
+            256 => All<V256>(first, last),
+            _ => All<V128>(first, last),
+        };
+
+        private float All<T>(int first, int last) where T : struct, IVector<T>
+        {
+            T largest = T.Zero;
+            float tailLargest = 0f;
+            int whole = inputs - inputs % T.Count;
+            int j = first;
+            for (; j + 4 <= last; j += 4)
+            {
+                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, Four<T>(j, i));
+                for (int r = j; r < j + 4; r++) tailLargest = MathF.Max(tailLargest, Tail(r, whole));
+            }
+            for (; j < last; j++)
+            {
+                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, One<T>(j, i));
+                tailLargest = MathF.Max(tailLargest, Tail(j, whole));
+            }
+            float result = tailLargest;
+            for (int lane = 0; lane < T.Count; lane++) result = MathF.Max(result, Unsafe.Add(ref Unsafe.As<T, float>(ref largest), lane));
+            return result;
+        }
+
+        /// <summary>Rows <paramref name="j"/> to <paramref name="j"/> + 3, one vector of columns from <paramref name="i"/>: four gradients share each load of x.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private T Four<T>(int j, int i) where T : struct, IVector<T>
+        {
+            T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;
+            ref float d = ref Unsafe.Add(ref _dy0, j);
+            ref float xi = ref Unsafe.Add(ref _x0, i);
+            for (int s = 0; s < n; s++)
+            {
+                T v = T.Load(ref xi, (nuint)(s * inputs));
+                ref float ds = ref Unsafe.Add(ref d, s * outputs);
+                s0 = T.MultiplyAdd(T.Create(ds), v, s0);
+                s1 = T.MultiplyAdd(T.Create(Unsafe.Add(ref ds, 1)), v, s1);
+                s2 = T.MultiplyAdd(T.Create(Unsafe.Add(ref ds, 2)), v, s2);
+                s3 = T.MultiplyAdd(T.Create(Unsafe.Add(ref ds, 3)), v, s3);
+            }
+            int offset = j * inputs + i;
+            return Max(Max(Apply(offset, s0), Apply(offset + inputs, s1)), Max(Apply(offset + 2 * inputs, s2), Apply(offset + 3 * inputs, s3)));
+        }
+
+        private T One<T>(int j, int i) where T : struct, IVector<T>
+        {
+            T s0 = T.Zero;
+            ref float d = ref Unsafe.Add(ref _dy0, j);
+            ref float xi = ref Unsafe.Add(ref _x0, i);
+            for (int s = 0; s < n; s++) s0 = T.MultiplyAdd(T.Create(Unsafe.Add(ref d, s * outputs)), T.Load(ref xi, (nuint)(s * inputs)), s0);
+            return Apply(j * inputs + i, s0);
+        }
+
+        /// <summary>The columns of row <paramref name="j"/> past the last whole vector, one at a time with the same operations.</summary>
+        private float Tail(int j, int from)
+        {
+            float largest = 0f;
+            ref float d = ref Unsafe.Add(ref _dy0, j);
+            for (int i = from; i < inputs; i++)
+            {
+                float g = 0f;
+                for (int s = 0; s < n; s++) g = Simd.MultiplyAdd(Unsafe.Add(ref d, s * outputs), Unsafe.Add(ref _x0, s * inputs + i), g);
+                int offset = j * inputs + i;
+                float w = Unsafe.Add(ref _w0, offset);
+                if (penalized)
+                {
+                    if (l1 != 0) g += (w > 0 ? l1 : 0f) - (w < 0 ? l1 : 0f);
+                    g += twiceL2 * w;
+                }
+                if (sgd.WeightDecay != 0) g += sgd.WeightDecay * w;
+                if (sgd.Momentum != 0)
+                {
+                    ref float bRef = ref Unsafe.Add(ref _b0, offset);
+                    float b = bRef = sgd.First ? g : sgd.Momentum * bRef + sgd.Keep * g;
+                    largest = MathF.Max(largest, MathF.Abs(b));
+                    g = sgd.Nesterov ? g + sgd.Momentum * b : b;
+                }
+                Unsafe.Add(ref _w0, offset) = w - sgd.LearningRate * g;
+            }
+            return largest;
+        }
+
+        /// <summary>
+        /// One vector of gradients summed: the penalty gradient as <see cref="Gemm"/>'s epilogue adds it, then the update as
+        /// <see cref="NormReg.Sgd"/> computes it. Returns the new momentum's magnitudes.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private T Apply<T>(int offset, T g) where T : struct, IVector<T>
+        {
+            nuint at = (nuint)offset;
+            T w = T.Load(ref _w0, at);
+            if (penalized)
+            {
+                if (l1 != 0)
+                {
+                    T l1s = T.Create(l1);
+                    g += T.Select(T.GreaterThan(w, T.Zero), l1s, T.Zero) - T.Select(T.LessThan(w, T.Zero), l1s, T.Zero);
+                }
+                g += T.Create(twiceL2) * w;
+            }
+            if (sgd.WeightDecay != 0) g += T.Create(sgd.WeightDecay) * w;
+            T magnitude = T.Zero;
+            if (sgd.Momentum != 0)
+            {
+                T mu = T.Create(sgd.Momentum);
+                T b = sgd.First ? g : mu * T.Load(ref _b0, at) + T.Create(sgd.Keep) * g;
+                T.Store(b, ref _b0, at);
+                magnitude = T.Abs(b);
+                g = sgd.Nesterov ? g + mu * b : b;
+            }
+            T.Store(w - T.Create(sgd.LearningRate) * g, ref _w0, at);
+            return magnitude;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static T Max<T>(T left, T right) where T : struct, IVector<T> => T.Select(T.GreaterThan(left, right), left, right);
+    }
+}
