@@ -14,8 +14,8 @@ public static partial class Conv2D
     /// </summary>
     /// <remarks>
     /// A row holds K-value runs of input rows (kⱼ = 0…K−1). For each (c, kᵢ) the runs of one output row go down the pixels in a tight
-    /// loop, two overlapping 4-float vectors a run for 4 ≤ K ≤ 8 (a loop per pixel over all runs spent most of its time on the loop);
-    /// runs that reach into the padding go value by value.
+    /// loop, two overlapping 4-float vectors a run for 4 ≤ K ≤ 8, one that spills into the next runs for K &lt; 4 (a loop per pixel
+    /// over all runs spent most of its time on the loop); runs that reach into the padding go value by value.
     /// </remarks>
     private static void PatchRows(ReadOnlySpan<float> x, Span<float> rows, int padded, scoped in ConvGeometry g)
     {
@@ -58,6 +58,14 @@ public static partial class Conv2D
                             Vector128.LoadUnsafe(ref from).StoreUnsafe(ref to);
                             Vector128.LoadUnsafe(ref from, (nuint)(k - 4)).StoreUnsafe(ref to, (nuint)(k - 4));
                         }
+                    }
+                    else if (k < 4 && Vector128.IsHardwareAccelerated && (c * k + ki) * k + 4 <= patch)
+                    {
+                        // A 4-float vector spills into the runs after this one in the row, which later passes overwrite; the
+                        // reads stay inside the sample.
+                        int room = x.Length - 4 - at, end = room < 0 ? inLo : Math.Clamp(room / stride + 1, inLo, inHi), j = inLo;
+                        for (; j < end; j++) Vector128.LoadUnsafe(ref x0, (nuint)(at + j * stride)).StoreUnsafe(ref Unsafe.Add(ref run, j * padded));
+                        for (; j < inHi; j++) Copy(ref Unsafe.Add(ref x0, at + j * stride), ref Unsafe.Add(ref run, j * padded), k);
                     }
                     else
                     {
