@@ -26,8 +26,8 @@ public sealed class ConvKernelTests
         { 2, 2, 3, 3, 9, 5, 1, true },       // kernel larger than the input
         { 2, 3, 7, 13, 17, 3, 1, false },    // 55 pixels: a tile of three vectors, narrower ones, three scalar columns; 17 filters: 8 + 8 + 1 rows
         { 3, 6, 12, 12, 16, 5, 1, false },   // LeNet's second convolution: 16 filters in two tiles of 8, a patch of 150
-        { 2, 2, 15, 14, 5, 5, 2, true },     // 5 × 5 at stride 2 in padding: vector runs a stride apart, runs cut at both edges
-        { 1, 2, 11, 12, 3, 9, 1, true },     // 9 × 9: runs longer than two vectors, output rows cut by the padding
+        { 2, 2, 15, 14, 9, 5, 2, true },     // 5 × 5 at stride 2 in padding: vector runs a stride apart, runs cut at both edges
+        { 1, 2, 11, 12, 10, 9, 1, true },    // 9 × 9: runs longer than two vectors, output rows cut by the padding
     };
 
     [Theory]
