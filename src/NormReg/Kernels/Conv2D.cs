@@ -18,7 +18,8 @@ namespace NormReg.Kernels;
 /// one row per (c, kᵢ, kⱼ) and one column per output pixel, so the product has the long dimension (pixels) where its register tiles
 /// need it and all F filters share each patch load. The weight gradient uses its transpose, one row per pixel, so that a tile of
 /// dW is kept in registers across every sample and pixel and each dW element is one chain of multiply-adds (samples, then pixels) at
-/// every width, however a batch is split; below 8 filters each sample's dW is a dot product over its im2col patches, added in order. A 1 × 1 kernel at stride 1 reads the input in place for the first two.
+/// every width, however a batch is split. Below 8 filters, or from 256 pixels, each sample's dW is instead a dot product over its im2col
+/// patches (the dot-product kernel's strength), the samples' results added in order. A 1 × 1 kernel at stride 1 reads the input in place for the first two.
 /// </para>
 /// <para>Scratch is <see cref="ConvGeometry.ScratchLength"/> floats: the patches [C·K·K × pixels], or for the weight gradient the patch rows
 /// [pixels × C·K·K rounded up to 8] and the sums [F × the same]. No call relies on what another left there.</para>
@@ -65,10 +66,10 @@ public static partial class Conv2D
         int patch = g.PatchSize, pixels = g.OutPixels, filters = g.Filters, padded = g.PaddedPatch;
         Span<float> dw = weightGradients.Slice(0, filters * patch);
         if (n == 0) dw.Clear();
-        if (filters < FilterTile)
+        if (filters < FilterTile || pixels >= LongDot)
         {
-            // Too few filters to fill a register tile of dW rows: each sample's dW on the dot-product kernel over its im2col patches,
-            // the samples' results added in order.
+            // Too few filters to fill a register tile of dW rows, or dot products long enough for the dot-product kernel: each sample's
+            // dW on that kernel over its im2col patches, the samples' results added in order.
             Span<float> columns = scratch.Slice(0, patch * pixels), partial = scratch.Slice(pixels * padded, filters * patch);
             for (int s = 0; s < n; s++)
             {
@@ -261,6 +262,12 @@ public static partial class Conv2D
     /// 1.8 times as long on LeNet's first layer (6 filters, 576 pixels) as the dot-product kernel.
     /// </summary>
     private const int FilterTile = 8;
+
+    /// <summary>
+    /// Output pixels from which each sample's weight gradient runs on the dot-product kernel: at 256 (16 × 16 × 16 → 32 filters, 3 × 3)
+    /// it took 0.8 times as long as the tiles with their patch rows; at 64 (LeNet's second layer) 1.9 times as long at batch 1.
+    /// </summary>
+    private const int LongDot = 256;
 
     private const int Lanes = 8;
 
