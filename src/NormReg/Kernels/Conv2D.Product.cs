@@ -7,16 +7,18 @@ public static partial class Conv2D
     /// <summary>
     /// <c>c[i·cRow + j] = Σₚ A(i, p)·b[p·bRow + j]</c> (plus <c>bias[i]</c> where <paramref name="hasBias"/>) for i &lt; <paramref name="m"/>,
     /// j &lt; <paramref name="n"/>, p &lt; <paramref name="depth"/>, with <c>A(i, p) = a[i·aRow + p·aColumn]</c>: the convolution's
-    /// products, each output summed from zero in the order of p with fused multiply-adds, then the bias added, at every width.
+    /// products, each output summed from zero (or, where <paramref name="accumulate"/>, from the value <paramref name="c"/> holds) in the
+    /// order of p with fused multiply-adds, then the bias added, at every width.
     /// </summary>
     /// <remarks>
     /// The register tile covers up to eight rows (a layer's filters: 6 and 16 fit in one and two tiles) by three vectors of columns, so each
     /// loaded vector of <paramref name="b"/> feeds up to eight multiply-adds and each broadcast weight three; <see cref="Gemm"/>'s tiles
     /// of four rows left 6 filters' last two rows to a slow path. Columns past the last whole vector take narrower vectors, then scalars.
     /// </remarks>
-    private static void Product(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int m, int n, int depth, ref float bias, bool hasBias)
+    private static void Product(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int m, int n, int depth, ref float bias, bool hasBias,
+        bool accumulate = false)
     {
-        var shape = new Shape(aRow, aColumn, bRow, cRow, depth, hasBias);
+        var shape = new Shape(aRow, aColumn, bRow, cRow, depth, hasBias, accumulate);
         int j = Simd.Width switch
         {
             512 => shape.Columns<V512>(ref a, ref b, ref c, ref bias, m, 0, n),
@@ -28,7 +30,7 @@ public static partial class Conv2D
         {
             for (int i = 0; i < m; i++)
             {
-                float sum = 0;
+                float sum = accumulate ? Unsafe.Add(ref c, i * cRow + j) : 0;
                 for (int p = 0; p < depth; p++) sum = Simd.MultiplyAdd(Unsafe.Add(ref a, i * aRow + p * aColumn), Unsafe.Add(ref b, p * bRow + j), sum);
                 Unsafe.Add(ref c, i * cRow + j) = hasBias ? sum + Unsafe.Add(ref bias, i) : sum;
             }
@@ -36,10 +38,10 @@ public static partial class Conv2D
     }
 
     /// <summary>The strides and depth of one <see cref="Product"/>, passed down to its tiles as one value.</summary>
-    private readonly struct Shape(int aRow, int aColumn, int bRow, int cRow, int depth, bool hasBias)
+    private readonly struct Shape(int aRow, int aColumn, int bRow, int cRow, int depth, bool hasBias, bool accumulate)
     {
         private readonly int _aRow = aRow, _aColumn = aColumn, _bRow = bRow, _cRow = cRow, _depth = depth;
-        private readonly bool _hasBias = hasBias;
+        private readonly bool _hasBias = hasBias, _accumulate = accumulate;
 
         /// <summary>
         /// Columns <paramref name="from"/> onward in tiles of three vectors of <typeparamref name="T"/>, then one, then one of the next
@@ -84,6 +86,17 @@ public static partial class Conv2D
             int rows = TRows.Value, vectors = TVectors.Value, depth = _depth, aRow = _aRow, aColumn = _aColumn, bRow = _bRow, cRow = _cRow;
             bool hasBias = _hasBias;
             T c00 = T.Zero, c10 = T.Zero, c20 = T.Zero, c30 = T.Zero, c40 = T.Zero, c50 = T.Zero, c60 = T.Zero, c70 = T.Zero, c01 = T.Zero, c11 = T.Zero, c21 = T.Zero, c31 = T.Zero, c41 = T.Zero, c51 = T.Zero, c61 = T.Zero, c71 = T.Zero, c02 = T.Zero, c12 = T.Zero, c22 = T.Zero, c32 = T.Zero, c42 = T.Zero, c52 = T.Zero, c62 = T.Zero, c72 = T.Zero;
+            if (_accumulate)
+            {
+                Load(ref c, vectors, out c00, out c01, out c02);
+                if (rows > 1) Load(ref Unsafe.Add(ref c, 1 * cRow), vectors, out c10, out c11, out c12);
+                if (rows > 2) Load(ref Unsafe.Add(ref c, 2 * cRow), vectors, out c20, out c21, out c22);
+                if (rows > 3) Load(ref Unsafe.Add(ref c, 3 * cRow), vectors, out c30, out c31, out c32);
+                if (rows > 4) Load(ref Unsafe.Add(ref c, 4 * cRow), vectors, out c40, out c41, out c42);
+                if (rows > 5) Load(ref Unsafe.Add(ref c, 5 * cRow), vectors, out c50, out c51, out c52);
+                if (rows > 6) Load(ref Unsafe.Add(ref c, 6 * cRow), vectors, out c60, out c61, out c62);
+                if (rows > 7) Load(ref Unsafe.Add(ref c, 7 * cRow), vectors, out c70, out c71, out c72);
+            }
             for (int p = 0; p < depth; p++)
             {
                 ref float bp = ref Unsafe.Add(ref b, p * bRow);
@@ -160,6 +173,15 @@ public static partial class Conv2D
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Bias(ref float bias, bool hasBias, int row) => hasBias ? Unsafe.Add(ref bias, row) : 0;
+
+    /// <summary>Loads one row of a tile to continue its sums (the vectors past <paramref name="vectors"/> are zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Load<T>(ref float c, int vectors, out T c0, out T c1, out T c2) where T : struct, IVector<T>
+    {
+        c0 = T.Load(ref c, 0);
+        c1 = vectors > 1 ? T.Load(ref c, (nuint)T.Count) : T.Zero;
+        c2 = vectors > 2 ? T.Load(ref c, (nuint)(2 * T.Count)) : T.Zero;
+    }
 
     /// <summary>Stores one row of a tile, after adding its bias where there is one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

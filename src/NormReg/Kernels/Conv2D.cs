@@ -14,15 +14,15 @@ namespace NormReg.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Every pass is a matrix product on <see cref="Gemm"/> over an im2col matrix: the patches of a few samples, one row per
-/// (c, kᵢ, kⱼ) and one column per output pixel. The product then has the long dimension (pixels) where the register tiles
-/// need it, all F filters share each patch load, and the tuned kernels carry over; direct loops over 7 nested indices reach a
-/// fraction of that. Samples are taken <see cref="ConvGeometry.SamplesPerProduct"/> at a time (one sample at 16 × 16 and up;
-/// several for small outputs), so the patch matrix stays in L2 rather than spanning the batch. A 1 × 1 kernel at stride 1 reads
-/// the input in place: it is its own patch matrix.
+/// Every pass is a matrix product over the patches of one sample. The forward pass and the input gradient use the im2col matrix,
+/// one row per (c, kᵢ, kⱼ) and one column per output pixel, so the product has the long dimension (pixels) where its register tiles
+/// need it and all F filters share each patch load. The weight gradient uses its transpose, one row per pixel, so that a tile of
+/// dW is kept in registers across every sample and pixel and each dW element is one chain of multiply-adds (samples, then pixels) at
+/// every width, however a batch is split. Below 8 filters, or from 256 pixels, each sample's dW is instead a dot product over its im2col
+/// patches (the dot-product kernel's strength), the samples' results added in order. A 1 × 1 kernel at stride 1 reads the input in place for the first two.
 /// </para>
-/// <para>Scratch is <see cref="ConvGeometry.ScratchLength"/> floats: [patches: C·K·K × columns][filter rows: F × columns][F × C·K·K].
-/// No call relies on what another left there.</para>
+/// <para>Scratch is <see cref="ConvGeometry.ScratchLength"/> floats: the patches [C·K·K × pixels], or for the weight gradient the patch rows
+/// [pixels × C·K·K rounded up to 8] and the sums [F × the same]. No call relies on what another left there.</para>
 /// For generated code; hidden from completion lists.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -43,7 +43,7 @@ public static partial class Conv2D
         for (int s = 0; s < n; s++)
         {
             ReadOnlySpan<float> sample = x.Slice(s * g.InputLength, g.InputLength);
-            ReadOnlySpan<float> patches = g.IsPointwise ? sample : Patches(sample, columns, pixels, 0, g);
+            ReadOnlySpan<float> patches = g.IsPointwise ? sample : Patches(sample, columns, g);
             Product(ref w0, patch, 1, ref MemoryMarshal.GetReference(patches), pixels, ref MemoryMarshal.GetReference(y.Slice(s * g.OutputLength, g.OutputLength)), pixels,
                 g.Filters, pixels, patch, ref MemoryMarshal.GetReference(bias), !bias.IsEmpty);
         }
@@ -63,31 +63,38 @@ public static partial class Conv2D
         Lengths.AtLeast(dy.Length, n * g.OutputLength, nameof(dy));
         if (!biasGradients.IsEmpty) Lengths.AtLeast(biasGradients.Length, g.Filters, nameof(biasGradients));
         if (!penalized.IsEmpty) Lengths.AtLeast(penalized.Length, g.Filters * g.PatchSize, nameof(penalized));
-        int patch = g.PatchSize, pixels = g.OutPixels, filters = g.Filters, group = g.SamplesPerProduct(n);
-        Split(scratch, g, group, out Span<float> columns, out Span<float> rows, out Span<float> partial);
+        int patch = g.PatchSize, pixels = g.OutPixels, filters = g.Filters, padded = g.PaddedPatch;
         Span<float> dw = weightGradients.Slice(0, filters * patch);
         if (n == 0) dw.Clear();
-        // dW = Σ over groups of dy[F × columns]·patches[C·K·K × columns]ᵀ: the first group writes dW, later ones add theirs.
-        for (int s0 = 0; s0 < n; s0 += group)
+        if (filters < FilterTile || pixels >= LongDot)
         {
-            int count = Math.Min(group, n - s0), width = count * pixels;
-            ReadOnlySpan<float> patches, gradients;
-            if (count == 1)
+            // Too few filters to fill a register tile of dW rows, or dot products long enough for the dot-product kernel: each sample's
+            // dW on that kernel over its im2col patches, the samples' results added in order.
+            Span<float> columns = scratch.Slice(0, patch * pixels), partial = scratch.Slice(pixels * padded, filters * patch);
+            for (int s = 0; s < n; s++)
             {
-                ReadOnlySpan<float> sample = x.Slice(s0 * g.InputLength, g.InputLength);
-                patches = g.IsPointwise ? sample : Patches(sample, columns, width, 0, g);
-                gradients = dy.Slice(s0 * g.OutputLength, g.OutputLength);
+                ReadOnlySpan<float> sample = x.Slice(s * g.InputLength, g.InputLength);
+                Gemm.MultiplyTransposed(dy.Slice(s * g.OutputLength, g.OutputLength), g.IsPointwise ? sample : Patches(sample, columns, g), s == 0 ? dw : partial, filters, patch, pixels);
+                if (s > 0) TensorPrimitives.Add(dw, partial, dw);
             }
-            else
+        }
+        else
+        {
+            // dW = Σ_s dy_s[F × pixels]·rows_s[pixels × C·K·K]: the patches one row per pixel, so a dW row is the vector the product's tiles
+            // keep and each dy value is broadcast. Every dW element is one chain of multiply-adds over the samples, then the pixels, at any width.
+            Span<float> rows = scratch.Slice(0, pixels * padded);
+            Span<float> sums = padded == patch ? dw : scratch.Slice(pixels * padded, filters * padded);
+            ref float sums0 = ref MemoryMarshal.GetReference(sums);
+            for (int s = 0; s < n; s++)
             {
-                for (int s = 0; s < count; s++) Patches(x.Slice((s0 + s) * g.InputLength, g.InputLength), columns, width, s * pixels, g);
-                Gather(dy.Slice(s0 * g.OutputLength), rows, count, g);
-                patches = columns;
-                gradients = rows;
+                PatchRows(x.Slice(s * g.InputLength, g.InputLength), rows, padded, g);
+                Product(ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), pixels, 1, ref MemoryMarshal.GetReference(rows), padded,
+                    ref sums0, padded, filters, padded, pixels, ref sums0, false, accumulate: s > 0);
             }
-            Span<float> target = s0 == 0 ? dw : partial;
-            Gemm.MultiplyTransposed(gradients, patches, target, filters, patch, width);
-            if (s0 > 0) TensorPrimitives.Add(dw, partial, dw);
+            if (n > 0 && padded != patch)
+            {
+                for (int f = 0; f < filters; f++) sums.Slice(f * padded, patch).CopyTo(dw.Slice(f * patch, patch));
+            }
         }
         bool finite = penalized.IsEmpty ? Guard.AllFinite(dw) : Regularization.AddGradient(penalized.Slice(0, dw.Length), dw, l1, l2);
         if (biasGradients.IsEmpty) return finite;
@@ -117,7 +124,7 @@ public static partial class Conv2D
             Span<float> target = g.IsPointwise ? dx.Slice(s * g.InputLength, g.InputLength) : columns;
             Product(ref w0, 1, patch, ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), pixels, ref MemoryMarshal.GetReference(target), pixels,
                 patch, pixels, g.Filters, ref w0, false);
-            if (!g.IsPointwise) Scatter(columns, pixels, 0, dx.Slice(s * g.InputLength, g.InputLength), g);
+            if (!g.IsPointwise) Scatter(columns, dx.Slice(s * g.InputLength, g.InputLength), g);
         }
     }
 
@@ -131,26 +138,17 @@ public static partial class Conv2D
         Lengths.AtLeast(scratch, g.ScratchLength(n), nameof(scratch));
     }
 
-    /// <summary>The scratch regions: patches [C·K·K × columns], filter rows [F × columns], one partial weight gradient [F × C·K·K].</summary>
-    private static void Split(Span<float> scratch, scoped in ConvGeometry g, int group, out Span<float> columns, out Span<float> rows, out Span<float> partial)
-    {
-        int width = group * g.OutPixels, patchValues = g.PatchSize * width, rowValues = g.Filters * width;
-        columns = scratch.Slice(0, patchValues);
-        rows = scratch.Slice(patchValues, rowValues);
-        partial = scratch.Slice(patchValues + rowValues, g.Filters * g.PatchSize);
-    }
-
     /// <summary>
-    /// im2col of one sample: <c>columns[r·width + offset + i·OutWidth + j]</c> for patch row r = (c, kᵢ, kⱼ) gets
+    /// im2col of one sample: <c>columns[r·OutPixels + i·OutWidth + j]</c> for patch row r = (c, kᵢ, kⱼ) gets
     /// <c>x[c, i·S + kᵢ − PadTop, j·S + kⱼ − PadLeft]</c>, or 0 in the padding. Returns <paramref name="columns"/>.
     /// </summary>
     /// <remarks>
-    /// Bounds are checked once per call (<see cref="Check"/>, <see cref="Split"/>); the rows are copied through references, since a
+    /// Bounds are checked once per call (<see cref="Check"/>); the rows are copied through references, since a
     /// span copy per output row (16 values at 16 × 16) cost as much as a third of the product.
     /// </remarks>
-    private static Span<float> Patches(ReadOnlySpan<float> x, Span<float> columns, int width, int offset, scoped in ConvGeometry g)
+    private static Span<float> Patches(ReadOnlySpan<float> x, Span<float> columns, scoped in ConvGeometry g)
     {
-        int k = g.Kernel, stride = g.Stride, outWidth = g.OutWidth, plane = g.Height * g.Width;
+        int width = g.OutPixels, k = g.Kernel, stride = g.Stride, outWidth = g.OutWidth, plane = g.Height * g.Width;
         ref float x0 = ref MemoryMarshal.GetReference(x);
         ref float c0 = ref MemoryMarshal.GetReference(columns);
         int r = 0;
@@ -160,23 +158,30 @@ public static partial class Conv2D
             {
                 for (int kj = 0; kj < k; kj++, r++)
                 {
-                    ref float row = ref Unsafe.Add(ref c0, r * width + offset);
+                    ref float row = ref Unsafe.Add(ref c0, r * width);
                     int shift = kj - g.PadLeft;
                     (int lo, int hi) = Valid(shift, stride, g.Width, outWidth);
-                    for (int i = 0; i < g.OutHeight; i++)
+                    // Output rows [top, bottom) read input rows inside the image; the others lie in the padding.
+                    int last = g.Height - 1 + g.PadTop - ki;
+                    int top = Math.Min(g.OutHeight, Math.Max(0, (g.PadTop - ki + stride - 1) / stride));
+                    int bottom = lo >= hi || last < 0 ? top : Math.Max(top, Math.Min(g.OutHeight, last / stride + 1));
+                    Clear(ref row, 0, top * outWidth);
+                    Clear(ref row, bottom * outWidth, g.OutHeight * outWidth);
+                    int first = c * plane + (ki - g.PadTop) * g.Width + shift, step = stride * g.Width; // x offset of output (0, 0), may lie outside
+                    if (stride == 1 && lo == 0 && hi == outWidth)
+                    {
+                        // No padding across: each output row is one segment of an input row.
+                        for (int i = top; i < bottom; i++) Copy(ref Unsafe.Add(ref x0, first + i * step), ref Unsafe.Add(ref row, i * outWidth), outWidth);
+                        continue;
+                    }
+                    for (int i = top; i < bottom; i++)
                     {
                         ref float to = ref Unsafe.Add(ref row, i * outWidth);
-                        int source = i * stride + ki - g.PadTop;
-                        if (source < 0 || source >= g.Height || lo >= hi)
-                        {
-                            Clear(ref to, 0, outWidth);
-                            continue;
-                        }
+                        int at = first + i * step;
                         Clear(ref to, 0, lo);
                         Clear(ref to, hi, outWidth);
-                        ref float from = ref Unsafe.Add(ref x0, c * plane + source * g.Width + shift);
-                        if (stride == 1) Copy(ref Unsafe.Add(ref from, lo), ref Unsafe.Add(ref to, lo), hi - lo);
-                        else for (int j = lo; j < hi; j++) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j * stride);
+                        if (stride == 1) Copy(ref Unsafe.Add(ref x0, at + lo), ref Unsafe.Add(ref to, lo), hi - lo);
+                        else for (int j = lo; j < hi; j++) Unsafe.Add(ref to, j) = Unsafe.Add(ref x0, at + j * stride);
                     }
                 }
             }
@@ -185,10 +190,10 @@ public static partial class Conv2D
     }
 
     /// <summary>col2im, the adjoint of <see cref="Patches"/>: clears <paramref name="dx"/> (one sample) and adds every patch value back where it was read.</summary>
-    private static void Scatter(ReadOnlySpan<float> columns, int width, int offset, Span<float> dx, in ConvGeometry g)
+    private static void Scatter(ReadOnlySpan<float> columns, Span<float> dx, in ConvGeometry g)
     {
         dx.Slice(0, g.InputLength).Clear();
-        int k = g.Kernel, stride = g.Stride, outWidth = g.OutWidth, plane = g.Height * g.Width;
+        int width = g.OutPixels, k = g.Kernel, stride = g.Stride, outWidth = g.OutWidth, plane = g.Height * g.Width;
         ref float c0 = ref MemoryMarshal.GetReference(columns);
         ref float x0 = ref MemoryMarshal.GetReference(dx);
         int r = 0;
@@ -198,7 +203,7 @@ public static partial class Conv2D
             {
                 for (int kj = 0; kj < k; kj++, r++)
                 {
-                    ref float row = ref Unsafe.Add(ref c0, r * width + offset);
+                    ref float row = ref Unsafe.Add(ref c0, r * width);
                     int shift = kj - g.PadLeft;
                     (int lo, int hi) = Valid(shift, stride, g.Width, outWidth);
                     if (lo >= hi) continue;
@@ -221,14 +226,25 @@ public static partial class Conv2D
         for (int j = from; j < end; j++) Unsafe.Add(ref to, j) = 0;
     }
 
+    /// <summary>
+    /// Copies <paramref name="count"/> floats a vector at a time; the last vector ends at <paramref name="count"/> and may overlap the one
+    /// before, which writes the same values again, so no segment (8 floats at LeNet's 8 × 8, 5 in a 5 × 5 patch row) leaves a scalar tail.
+    /// </summary>
     private static void Copy(ref float from, ref float to, int count)
     {
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (count >= 8 && Vector256.IsHardwareAccelerated)
         {
-            for (; j + Lanes <= count; j += Lanes) Vector256.LoadUnsafe(ref from, (nuint)j).StoreUnsafe(ref to, (nuint)j);
+            for (int j = 0; j < count - 8; j += 8) Vector256.LoadUnsafe(ref from, (nuint)j).StoreUnsafe(ref to, (nuint)j);
+            Vector256.LoadUnsafe(ref from, (nuint)(count - 8)).StoreUnsafe(ref to, (nuint)(count - 8));
+            return;
         }
-        for (; j < count; j++) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j);
+        if (count >= 4 && Vector128.IsHardwareAccelerated)
+        {
+            for (int j = 0; j < count - 4; j += 4) Vector128.LoadUnsafe(ref from, (nuint)j).StoreUnsafe(ref to, (nuint)j);
+            Vector128.LoadUnsafe(ref from, (nuint)(count - 4)).StoreUnsafe(ref to, (nuint)(count - 4));
+            return;
+        }
+        for (int j = 0; j < count; j++) Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j);
     }
 
     private static void Add(ref float from, ref float to, int count)
@@ -241,7 +257,20 @@ public static partial class Conv2D
         for (; j < count; j++) Unsafe.Add(ref to, j) += Unsafe.Add(ref from, j);
     }
 
+    /// <summary>
+    /// Filters from which the weight gradient runs on <see cref="Product"/>'s tiles; below, a tile of 6 rows by one vector spent
+    /// 1.8 times as long on LeNet's first layer (6 filters, 576 pixels) as the dot-product kernel.
+    /// </summary>
+    private const int FilterTile = 8;
+
+    /// <summary>
+    /// Output pixels from which each sample's weight gradient runs on the dot-product kernel: at 256 (16 × 16 × 16 → 32 filters, 3 × 3)
+    /// it took 0.8 times as long as the tiles with their patch rows; at 64 (LeNet's second layer) 1.9 times as long at batch 1.
+    /// </summary>
+    private const int LongDot = 256;
+
     private const int Lanes = 8;
+
 
     /// <summary>The output columns [lo, hi) whose input column <c>j·S + shift</c> lies inside [0, size).</summary>
     private static (int Lo, int Hi) Valid(int shift, int stride, int size, int outSize)
@@ -250,15 +279,5 @@ public static partial class Conv2D
         int last = size - 1 - shift;
         int hi = last < 0 ? 0 : Math.Min(outSize, last / stride + 1);
         return (Math.Min(lo, outSize), hi);
-    }
-
-    /// <summary>The output gradients of <paramref name="count"/> samples side by side: <c>rows[f·width + s·pixels + p] = dy[s, f, p]</c>.</summary>
-    private static void Gather(ReadOnlySpan<float> dy, Span<float> rows, int count, in ConvGeometry g)
-    {
-        int pixels = g.OutPixels, width = count * pixels;
-        for (int s = 0; s < count; s++)
-        {
-            for (int f = 0; f < g.Filters; f++) dy.Slice(s * g.OutputLength + f * pixels, pixels).CopyTo(rows.Slice(f * width + s * pixels, pixels));
-        }
     }
 }

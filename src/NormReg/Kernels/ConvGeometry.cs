@@ -65,8 +65,8 @@ public readonly record struct ConvGeometry(int Channels, int Height, int Width, 
     /// <exception cref="ArgumentOutOfRangeException">The scratch would not fit one .NET array; the message names the sizes.</exception>
     public int ScratchLength(int maxBatchSize)
     {
-        long columns = (long)SamplesPerProduct(maxBatchSize) * OutPixels;
-        long length = (long)PatchSize * columns + Filters * columns + (long)Filters * PatchSize;
+        // The same for every batch: each pass unfolds one sample at a time, so a part of a batch never needs more than the whole.
+        long columns = (long)PatchSize * OutPixels, rows = ((long)OutPixels + Filters) * (((long)PatchSize + 7) / 8 * 8), length = Math.Max(columns, rows);
         if (length > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize,
@@ -79,13 +79,10 @@ public readonly record struct ConvGeometry(int Channels, int Height, int Width, 
     internal bool IsPointwise => Kernel == 1 && Stride == 1 && PadTop == 0 && PadLeft == 0 && OutHeight == Height && OutWidth == Width;
 
     /// <summary>
-    /// Samples whose patches go into one matrix product: enough for <see cref="MinColumns"/> columns, so that small outputs
-    /// (8 × 8, 4 × 4) still fill the product's 32-column tiles and its fixed costs are spread over many columns.
+    /// <see cref="PatchSize"/> rounded up to a multiple of 8: the row length of the weight gradient's patch rows and sums, so that
+    /// their last columns take a vector too (150 at LeNet's second layer would leave two columns to scalar chains).
     /// </summary>
-    internal int SamplesPerProduct(int batch) => Math.Max(1, Math.Min(batch, (MinColumns + OutPixels - 1) / Math.Max(OutPixels, 1)));
-
-    /// <summary>Columns (output pixels) one product should have at least, where the batch has them.</summary>
-    internal const int MinColumns = 256;
+    internal int PaddedPatch => (PatchSize + 7) / 8 * 8;
 
     /// <summary>Checks the geometry once per call: every size positive, the output no larger than the padded input allows.</summary>
     internal void Validate()

@@ -63,6 +63,70 @@ public static partial class Pooling
         }
     }
 
+    /// <summary>
+    /// <see cref="MaxBackward"/> for 2 × 2 windows at stride 2, four windows a vector: each window's gradient goes to the one of its four
+    /// inputs its winner names and 0 to the others, so every input is written once, in place of a clear and a scattered add. Each
+    /// gradient is stored as <c>dy + 0</c>, the value the scalar <c>0 + dy</c> gives (+0 for −0). Returns false, with
+    /// <paramref name="dx"/> to be overwritten, where a winner lies outside its window; the general routine then routes (or rejects) it.
+    /// </summary>
+    private static bool MaxBackwardTwoByTwo(ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, int n, in PoolGeometry g)
+    {
+        int width = g.Width, plane = g.Height * width, outWidth = g.OutWidth, outPlane = g.OutHeight * outWidth;
+        if (2 * g.OutHeight != g.Height || 2 * outWidth != width) dx.Slice(0, n * g.InputLength).Clear(); // an odd last row or column gets nothing
+        ref float dy0 = ref MemoryMarshal.GetReference(dy);
+        ref int a0 = ref MemoryMarshal.GetReference(argmax);
+        ref float dx0 = ref MemoryMarshal.GetReference(dx);
+        Vector128<int> lanes = Vector128.Create(0, 2, 4, 6), right = Vector128.Create(1), below = Vector128.Create(width), diagonal = Vector128.Create(width + 1);
+        Vector128<int> missed = Vector128<int>.Zero;
+        for (int p = 0; p < n * g.Channels; p++)
+        {
+            int inSample = p % g.Channels * plane, sampleStart = p / g.Channels * plane * g.Channels;
+            for (int i = 0; i < g.OutHeight; i++)
+            {
+                int corner = inSample + 2 * i * width, o = p * outPlane + i * outWidth, j = 0;
+                ref float r0 = ref Unsafe.Add(ref dx0, sampleStart + corner);
+                ref float r1 = ref Unsafe.Add(ref r0, width);
+                for (; j + 4 <= outWidth; j += 4)
+                {
+                    Vector128<float> d = Vector128.LoadUnsafe(ref dy0, (nuint)(o + j)) + Vector128<float>.Zero;
+                    Vector128<int> at = Vector128.LoadUnsafe(ref a0, (nuint)(o + j)) - lanes - Vector128.Create(corner + 2 * j);
+                    Vector128<int> m0 = Vector128.Equals(at, Vector128<int>.Zero), m1 = Vector128.Equals(at, right), m2 = Vector128.Equals(at, below), m3 = Vector128.Equals(at, diagonal);
+                    missed |= ~(m0 | m1 | m2 | m3);
+                    Vector128<float> v0 = d & m0.AsSingle(), v1 = d & m1.AsSingle(), v2 = d & m2.AsSingle(), v3 = d & m3.AsSingle();
+                    Low(v0, v1).StoreUnsafe(ref r0, (nuint)(2 * j));
+                    High(v0, v1).StoreUnsafe(ref r0, (nuint)(2 * j + 4));
+                    Low(v2, v3).StoreUnsafe(ref r1, (nuint)(2 * j));
+                    High(v2, v3).StoreUnsafe(ref r1, (nuint)(2 * j + 4));
+                }
+                for (; j < outWidth; j++)
+                {
+                    float d = Unsafe.Add(ref dy0, o + j) + 0f;
+                    int at = Unsafe.Add(ref a0, o + j) - corner - 2 * j;
+                    if (at != 0 && at != 1 && at != width && at != width + 1) return false;
+                    Unsafe.Add(ref r0, 2 * j) = at == 0 ? d : 0;
+                    Unsafe.Add(ref r0, 2 * j + 1) = at == 1 ? d : 0;
+                    Unsafe.Add(ref r1, 2 * j) = at == width ? d : 0;
+                    Unsafe.Add(ref r1, 2 * j + 1) = at == width + 1 ? d : 0;
+                }
+            }
+        }
+        return missed == Vector128<int>.Zero;
+    }
+
+    /// <summary>Lanes 0 and 1 of <paramref name="a"/> and <paramref name="b"/>, interleaved.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Low(Vector128<float> a, Vector128<float> b) =>
+        Sse.IsSupported ? Sse.UnpackLow(a, b)
+        : AdvSimd.Arm64.IsSupported ? AdvSimd.Arm64.ZipLow(a, b)
+        : Vector128.Create(a.GetElement(0), b.GetElement(0), a.GetElement(1), b.GetElement(1));
+
+    /// <summary>Lanes 2 and 3 of <paramref name="a"/> and <paramref name="b"/>, interleaved.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> High(Vector128<float> a, Vector128<float> b) =>
+        Sse.IsSupported ? Sse.UnpackHigh(a, b)
+        : AdvSimd.Arm64.IsSupported ? AdvSimd.Arm64.ZipHigh(a, b)
+        : Vector128.Create(a.GetElement(2), b.GetElement(2), a.GetElement(3), b.GetElement(3));
+
     /// <summary>One step of the scan on four windows: where <paramref name="value"/> is greater than the best or a NaN, it and its offset win.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Take(Vector128<float> value, Vector128<int> offset, ref Vector128<float> best, ref Vector128<int> at)

@@ -108,6 +108,7 @@ public static partial class Pooling
     {
         Check(dx.Length, dy.Length, n, g, nameof(dx), nameof(dy));
         Lengths.AtLeast(argmax.Length, n * g.OutputLength, nameof(argmax));
+        if (g.Size == 2 && g.Stride == 2 && MaxBackwardTwoByTwo(dy, argmax, dx, n, g)) return;
         dx.Slice(0, n * g.InputLength).Clear();
         for (int s = 0; s < n; s++)
         {

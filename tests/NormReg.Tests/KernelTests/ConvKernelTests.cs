@@ -7,7 +7,7 @@ namespace NormReg.Tests.KernelTests;
 
 /// <summary>
 /// <see cref="Conv2D"/> against a direct double-precision convolution and its central differences, on shapes that take every
-/// path: one sample per product and several (with a short last group), 1 × 1 kernels read in place, strides 1 to 3, valid and
+/// path: one sample and many (the weight gradient one chain over them all), 1 × 1 kernels read in place, strides 1 to 3, valid and
 /// asymmetric "same" padding, channel and filter counts across the product's tile sizes.
 /// </summary>
 public sealed class ConvKernelTests
@@ -16,16 +16,18 @@ public sealed class ConvKernelTests
     {
         // n, C, H, W, F, K, S, same
         { 1, 1, 5, 5, 1, 3, 1, false },
-        { 3, 16, 10, 10, 32, 3, 1, true },   // 100 pixels: all three samples in one product of 300 columns
+        { 3, 16, 10, 10, 32, 3, 1, true },   // 100 pixels, runs of three values in the weight gradient's patch rows
         { 2, 3, 17, 17, 5, 3, 2, false },
-        { 1, 4, 20, 20, 6, 5, 1, true },     // 400 pixels: one sample per product
+        { 1, 4, 20, 20, 6, 5, 1, true },     // 400 pixels, padded patch rows of 100 + 4
         { 4, 8, 16, 16, 16, 1, 1, false },   // 1 × 1, 256 pixels: the input is the patch matrix
-        { 3, 5, 4, 6, 7, 1, 1, false },      // 1 × 1 in a grouped product
-        { 33, 2, 4, 4, 3, 3, 1, true },      // 16 pixels: 16 samples per product, twice, then one
+        { 3, 5, 4, 6, 7, 1, 1, false },      // 1 × 1 on few pixels
+        { 33, 2, 4, 4, 3, 3, 1, true },      // 16 pixels, 33 samples summed in one chain per weight
         { 2, 3, 9, 7, 4, 4, 3, true },       // stride 3 with an even kernel: padding 1 above, 2 below
         { 2, 2, 3, 3, 9, 5, 1, true },       // kernel larger than the input
         { 2, 3, 7, 13, 17, 3, 1, false },    // 55 pixels: a tile of three vectors, narrower ones, three scalar columns; 17 filters: 8 + 8 + 1 rows
         { 3, 6, 12, 12, 16, 5, 1, false },   // LeNet's second convolution: 16 filters in two tiles of 8, a patch of 150
+        { 2, 2, 15, 14, 9, 5, 2, true },     // 5 × 5 at stride 2 in padding: vector runs a stride apart, runs cut at both edges
+        { 1, 2, 11, 12, 10, 9, 1, true },    // 9 × 9: runs longer than two vectors, output rows cut by the padding
     };
 
     [Theory]

@@ -41,6 +41,29 @@ public sealed class PoolingKernelTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Max_pooling_gradient_overwrites_stale_values_and_follows_any_winner(bool winnerOutsideWindow)
+    {
+        // 2 × 2 at stride 2 on 5 × 11: vectors of four windows, a tail of one, a row and a column that get no gradient.
+        const int n = 2;
+        var g = PoolGeometry.Create(3, 5, 11, 2, 2);
+        float[] x = Random(n * g.InputLength, 9), r = Random(n * g.OutputLength, 10), y = new float[r.Length], dx = new float[x.Length];
+        int[] argmax = new int[r.Length];
+        Pooling.MaxForward(x, y, argmax, n, g);
+        r[1] = -0f;
+        if (winnerOutsideWindow) argmax[g.OutputLength + 2] = 0; // sample 1's third window names the sample's first input
+        var expected = new double[x.Length];
+        for (int o = 0; o < r.Length; o++) expected[o / g.OutputLength * g.InputLength + argmax[o]] += r[o];
+        dx.AsSpan().Fill(float.NaN);
+
+        Pooling.MaxBackward(r, argmax, dx, n, g);
+
+        Assert.Equal(expected.Select(v => (float)v), dx);
+        Assert.DoesNotContain(dx, v => BitConverter.SingleToInt32Bits(v) == int.MinValue); // 0 + (−0) is +0, as a cleared sum gives
+    }
+
+    [Theory]
     [MemberData(nameof(Shapes))]
     public void Max_pooling_at_inference_gives_the_reference_values(int n, int c, int h, int w, int size, int stride)
     {
