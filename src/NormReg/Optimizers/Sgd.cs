@@ -139,8 +139,9 @@ public sealed class Sgd : Optimizer
         ref float p0 = ref MemoryMarshal.GetReference(parameters);
         ref float old0 = ref MemoryMarshal.GetReference(previous);
         ref float g0 = ref MemoryMarshal.GetReference(gradients);
-        ref float b0 = ref mu != 0 ? ref _momentum[offset] : ref MemoryMarshal.GetArrayDataReference(_momentum);
-        ref float bNext0 = ref mu != 0 ? ref _momentumNext[offset] : ref MemoryMarshal.GetArrayDataReference(_momentumNext);
+        // By reference rather than by index: a network without parameters has an empty momentum, and offset 0 is its end.
+        ref float b0 = ref mu != 0 ? ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_momentum), offset) : ref MemoryMarshal.GetArrayDataReference(_momentum);
+        ref float bNext0 = ref mu != 0 ? ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_momentumNext), offset) : ref MemoryMarshal.GetArrayDataReference(_momentumNext);
         // Vectors first, then the tail; both apply the same float operations in the same order (no fused multiply-add).
         // The new momentum goes to the spare buffer and the old parameters to previous, so a refusal restores everything.
         // Finiteness: x − x is 0 for finite x and NaN otherwise (the momentum is finite if d, and so the new parameter, is).

@@ -29,6 +29,24 @@ public sealed class FoundByFuzzingTests
         return net;
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.9)]
+    public void Sgd_updates_a_network_without_parameters_with_or_without_momentum(double momentum)
+    {
+        var net = new NoiseProbe(Batch, seed: 1);
+        var outputs = new float[Batch * NoiseProbe.OutputSize];
+        net.Forward(Features(Batch, NoiseProbe.InputSize), outputs, Batch, ForwardMode.Training);
+        net.Backward(Enumerable.Repeat(float.MaxValue, outputs.Length).ToArray(), default, Batch);
+        var optimizer = new Sgd(0.1, momentum: momentum);
+
+        net.Update(optimizer);
+        net.Update(optimizer);
+
+        Assert.Equal(0, net.Parameters.Length);
+        Assert.Equal(2, optimizer.Steps);
+    }
+
     [Fact]
     public void TrainStep_with_another_networks_optimizer_leaves_the_running_statistics_alone()
     {
