@@ -309,6 +309,9 @@ def main():
     md.append("")
 
     # ---------------------------------------------------------------- roofline
+    def num(v):
+        return f"{v:.1f}" if v else "—"
+
     fma = {}
     for width in ("128", "256", "512"):
         r = bdn.get(("FmaPeakBenchmarks", f"Vector{width}Fma", None, None)) or {}
@@ -355,9 +358,6 @@ def main():
                                  "batch": batch, "median_ns": rt.get("median_ns"), "gflops": training[kernel],
                                  "allocated_bytes": rt.get("allocated")})
 
-            def num(v):
-                return f"{v:.1f}" if v else "—"
-
             def pct(v):
                 return f"{v / peak:.0%}" if v and peak else "—"
 
@@ -383,9 +383,6 @@ def main():
     md.append("")
 
     # ---------------------------------------------------------------- each kernel path against its own peak
-    def num(v):
-        return f"{v:.1f}" if v else "—"
-
     r = bdn.get(("FmaPeakBenchmarks", "Vector128MultiplyThenAdd", None, None)) or {}
     unfused = 1.0 / r["median_ns"] if r.get("median_ns") else None
     widest = max(fma, key=lambda w: fma[w]) if fma else None

@@ -16,39 +16,30 @@ public static class Conv2DBatch
     /// <summary><see cref="Conv2D.Forward"/>, split by samples when the batch is large enough.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, Span<float> scratch, int n, in ConvGeometry g)
     {
-        int parts = Parts(n, g);
-        if (parts > 1 && WorkerPool.TryEnter(parts))
-        {
-            try
-            {
-                ConvJob.Run(forward: true, x, weights, bias, y, scratch, n, g, parts);
-            }
-            finally
-            {
-                WorkerPool.Exit();
-            }
-            return;
-        }
-        Conv2D.Forward(x, weights, bias, y, scratch, n, g);
+        if (!TrySplit(forward: true, x, weights, bias, y, scratch, n, g)) Conv2D.Forward(x, weights, bias, y, scratch, n, g);
     }
 
     /// <summary><see cref="Conv2D.BackwardInput"/>, split by samples when the batch is large enough.</summary>
     public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> weights, Span<float> dx, Span<float> scratch, int n, in ConvGeometry g)
     {
+        if (!TrySplit(forward: false, dy, weights, default, dx, scratch, n, g)) Conv2D.BackwardInput(dy, weights, dx, scratch, n, g);
+    }
+
+    /// <summary>Runs the pass in parts and returns true, or returns false when the batch is too small or the pool is busy.</summary>
+    private static bool TrySplit(bool forward, ReadOnlySpan<float> source, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> destination,
+        Span<float> scratch, int n, in ConvGeometry g)
+    {
         int parts = Parts(n, g);
-        if (parts > 1 && WorkerPool.TryEnter(parts))
+        if (parts < 2 || !WorkerPool.TryEnter(parts)) return false;
+        try
         {
-            try
-            {
-                ConvJob.Run(forward: false, dy, weights, default, dx, scratch, n, g, parts);
-            }
-            finally
-            {
-                WorkerPool.Exit();
-            }
-            return;
+            ConvJob.Run(forward, source, weights, bias, destination, scratch, n, g, parts);
         }
-        Conv2D.BackwardInput(dy, weights, dx, scratch, n, g);
+        finally
+        {
+            WorkerPool.Exit();
+        }
+        return true;
     }
 
     /// <summary>Parts for <paramref name="n"/> samples: 1 below <see cref="BatchSplit.MinimumWork"/> multiply-adds, else as many as the threads and samples allow.</summary>
