@@ -85,7 +85,7 @@ internal static class FusedUpdate
             }
         }
 
-        public override void Run(int part, int parts)
+        public override void Run(int part, int parts, int thread)
         {
             int chunk = ((_outputs + 3) / 4 + parts - 1) / parts * 4;
             int first = Math.Min(_outputs, part * chunk), last = Math.Min(_outputs, first + chunk);

@@ -55,7 +55,7 @@ internal static partial class Gemm
             }
         }
 
-        public override void Run(int part, int parts)
+        public override void Run(int part, int parts, int thread)
         {
             if (_byColumns)
             {
@@ -98,7 +98,7 @@ internal static partial class Gemm
             }
         }
 
-        public override void Run(int part, int parts)
+        public override void Run(int part, int parts, int thread)
         {
             (int start, int end) = Range(_n, parts, part, AxpyGrain);
             ref float w = ref _penalize ? ref *_w : ref Unsafe.NullRef<float>();
