@@ -32,7 +32,7 @@ internal static class FusedUpdate
         Check(dy.Length, n * outputs, nameof(dy));
         Check(weights.Length, outputs * inputs, nameof(weights));
         if (sgd.Momentum != 0) Check(momentum.Length, outputs * inputs, nameof(momentum));
-        int parts = (long)outputs * inputs >= ParallelWeights ? Math.Min(Parallelism.MaxThreads, outputs / 4) : 1;
+        int parts = (long)outputs * inputs >= ParallelWeights ? Math.Min(Parallelism.MaxThreads, outputs / Gemm.WeightRowGrain) : 1;
         if (parts > 1 && WorkerPool.TryEnter(parts))
         {
             try
@@ -49,8 +49,9 @@ internal static class FusedUpdate
     }
 
     /// <summary>
-    /// Weights from which the update is split over <see cref="WorkerPool"/>, by rows of four (whole weights, so the bits do not depend
-    /// on the thread count): the pass is bound by memory, and each part streams its own rows. A 1024 × 1024 row splits.
+    /// Weights from which the update is split over <see cref="WorkerPool"/>, by the rows a split forward gives each thread
+    /// (<see cref="Gemm.WeightRows"/>; whole weights, so the bits do not depend on the thread count): the pass is bound by memory, and
+    /// each part streams its own rows. A 1024 × 1024 row splits.
     /// </summary>
     private const int ParallelWeights = 1 << 18;
 
@@ -87,8 +88,7 @@ internal static class FusedUpdate
 
         public override void Run(int part, int parts, int thread)
         {
-            int chunk = ((_outputs + 3) / 4 + parts - 1) / parts * 4;
-            int first = Math.Min(_outputs, part * chunk), last = Math.Min(_outputs, first + chunk);
+            (int first, int last) = Gemm.WeightRows(_outputs, parts, part);
             ref float b = ref _b == null ? ref Unsafe.NullRef<float>() : ref *_b;
             _largest[part] = first >= last ? 0f
                 : new Rows(ref *_x, ref *_dy, ref *_w, ref b, _n, _inputs, _outputs, _penalized, _l1, _twiceL2, _sgd).All(first, last);

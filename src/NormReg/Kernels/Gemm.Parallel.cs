@@ -16,14 +16,29 @@ internal static partial class Gemm
     /// </summary>
     private const long ParallelWork = 1 << 22;
 
-    /// <summary>Columns per unit of a split forward (rows of <c>b</c>): whole cache lines of <c>c</c>.</summary>
-    private const int DotGrain = 16;
+    /// <summary>
+    /// Rows per unit when the rows of a weight matrix are split: whole cache lines of the forward's output, two tiles of 8 rows of a
+    /// weight gradient. The forward (by rows of <c>b</c>), the weight gradient (by rows of <c>c</c>), the optimizer's update and the fused
+    /// update all cut a layer's weights at the same rows (<see cref="WeightRows"/>), so each thread keeps reading and writing the rows
+    /// it holds in its own cache from one step to the next, instead of fetching them from the other core's.
+    /// </summary>
+    internal const int WeightRowGrain = 16;
 
-    /// <summary>Columns per unit of a split <see cref="Multiply"/>: the widest tile, so every part but the last is whole tiles.</summary>
+    /// <summary>Columns per unit of a split <see cref="Multiply"/> by columns: the widest tile, so every part but the last is whole tiles.</summary>
     private const int AxpyGrain = 64;
+
+    /// <summary>
+    /// Rows per unit of a split <see cref="Multiply"/> by rows of <c>c</c>. Split by rows, each part writes one run of <c>c</c>, where parts
+    /// split by columns share a cache line at every row's cut and pass it back and forth as they store (a 256 × 784 weight gradient
+    /// took longer on two threads than on one).
+    /// </summary>
+    private const int AxpyRowGrain = WeightRowGrain;
 
     /// <summary>How many parts a product of <paramref name="work"/> multiply-adds in <paramref name="units"/> splittable units gets.</summary>
     private static int Parts(long work, int units) => work < ParallelWork ? 1 : Math.Max(1, Math.Min(Parallelism.MaxThreads, units));
+
+    /// <summary>The rows of a weight matrix of <paramref name="rows"/> rows that part <paramref name="part"/> of <paramref name="parts"/> computes and updates.</summary>
+    internal static (int Start, int End) WeightRows(int rows, int parts, int part) => Range(rows, parts, part, WeightRowGrain);
 
     /// <summary>Part <paramref name="part"/> of [0, <paramref name="total"/>) cut into <paramref name="parts"/> runs of whole <paramref name="grain"/>s.</summary>
     private static (int Start, int End) Range(int total, int parts, int part, int grain)
@@ -50,7 +65,7 @@ internal static partial class Gemm
                 job._b = pb;
                 job._c = pc;
                 (job._m, job._n, job._k) = (m, n, k);
-                job._byColumns = n >= 2 * DotGrain * parts;
+                job._byColumns = n >= 2 * WeightRowGrain * parts;
                 WorkerPool.Run(job, parts);
             }
         }
@@ -59,7 +74,7 @@ internal static partial class Gemm
         {
             if (_byColumns)
             {
-                (int start, int end) = Range(_n, parts, part, DotGrain);
+                (int start, int end) = WeightRows(_n, parts, part);
                 if (start < end) MultiplyTransposed(ref *_a, ref *_b, ref *_c, _m, _n, _k, start, end);
                 return;
             }
@@ -68,14 +83,14 @@ internal static partial class Gemm
         }
     }
 
-    /// <summary><see cref="Multiply"/> in parts by columns of <c>c</c>; the parts' finiteness checks are combined.</summary>
+    /// <summary><see cref="Multiply"/> in parts by rows of <c>c</c> when it has a grain of them per part, else by columns; the parts' finiteness checks are combined.</summary>
     private sealed unsafe class AxpyJob : PoolJob
     {
         private static readonly AxpyJob Instance = new();
         private float* _a, _b, _c, _w;
         private int _aRow, _aColumn, _m, _n, _k;
         private float _l1, _twiceL2;
-        private bool _penalize;
+        private bool _penalize, _byRows;
         private bool[] _finite = [];
 
         public static bool Run(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
@@ -90,6 +105,7 @@ internal static partial class Gemm
                 job._w = pw;
                 (job._aRow, job._aColumn, job._m, job._n, job._k) = (aRow, aColumn, m, n, k);
                 (job._penalize, job._l1, job._twiceL2) = (!penalized.IsEmpty, l1, twiceL2);
+                job._byRows = m >= AxpyRowGrain * parts;
                 if (job._finite.Length < parts) job._finite = new bool[parts];
                 WorkerPool.Run(job, parts);
                 bool finite = true;
@@ -100,8 +116,16 @@ internal static partial class Gemm
 
         public override void Run(int part, int parts, int thread)
         {
-            (int start, int end) = Range(_n, parts, part, AxpyGrain);
             ref float w = ref _penalize ? ref *_w : ref Unsafe.NullRef<float>();
+            if (_byRows)
+            {
+                (int first, int last) = Range(_m, parts, part, AxpyRowGrain);
+                nint offset = (nint)first * _n;
+                _finite[part] = first >= last || new Product(ref _a[(nint)first * _aRow], _aRow, _aColumn, ref *_b, ref _c[offset],
+                    ref _penalize ? ref Unsafe.Add(ref w, offset) : ref w, _penalize, _l1, _twiceL2, last - first, _n, _k).Columns(0, _n);
+                return;
+            }
+            (int start, int end) = Range(_n, parts, part, AxpyGrain);
             _finite[part] = start >= end || new Product(ref *_a, _aRow, _aColumn, ref *_b, ref *_c, ref w, _penalize, _l1, _twiceL2, _m, _n, _k).Columns(start, end);
         }
     }

@@ -50,7 +50,7 @@ internal static partial class Gemm
         {
             Span<float> transposed = Scratch.Floats(k * n);
             Transpose(ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(transposed), n, k);
-            if (Parts((long)m * n * k, n / AxpyGrain) > 1)
+            if (Parts((long)m * n * k, Math.Max(n / AxpyGrain, m / AxpyRowGrain)) > 1)
             {
                 Multiply(a, k, 1, transposed, c, m, n, k);
                 AddBias(bias, c, m, n);
@@ -61,7 +61,7 @@ internal static partial class Gemm
                 ref Unsafe.NullRef<float>(), false, 0, 0, m, n, k, ref bias1).Columns(0, n);
             return;
         }
-        int parts = Parts((long)m * n * k, Math.Max(n / DotGrain, m / 4));
+        int parts = Parts((long)m * n * k, Math.Max(n / WeightRowGrain, m / 4));
         if (parts > 1 && WorkerPool.TryEnter(parts))
         {
             try
@@ -104,7 +104,7 @@ internal static partial class Gemm
     public static bool Multiply(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         ReadOnlySpan<float> penalized = default, float l1 = 0, float l2 = 0)
     {
-        int parts = Parts((long)m * n * k, n / AxpyGrain);
+        int parts = Parts((long)m * n * k, Math.Max(n / AxpyGrain, m / AxpyRowGrain));
         if (parts > 1 && WorkerPool.TryEnter(parts))
         {
             try

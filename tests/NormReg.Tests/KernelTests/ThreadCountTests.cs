@@ -96,6 +96,44 @@ public sealed class ThreadCountTests
         Assert.Equal(State(1), State(2));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_update_refused_in_parts_changes_nothing(bool adam)
+    {
+        const int batch = 32; // above the fused update's batches, which keep no weight gradients
+        AtThreads(2, () =>
+        {
+            var net = new ThreadedClassifier(batch, seed: 7);
+            Assert.True(ThreadedClassifier.ParameterCount >= ParallelUpdate.MinimumParameters, "the update must run in parts");
+            Optimizer optimizer = adam ? new Adam(1e-3) : new Sgd(0.01, momentum: 0.9);
+            float[] inputs = Random(batch * ThreadedClassifier.InputSize, 3);
+            net.FitNormalization(inputs);
+            net.TrainStep(inputs, Labels(batch, ThreadedClassifier.OutputSize, 4), batch, optimizer);
+            // The last weight of the first matrix lies in the rows of part 1, which the calling thread need not run.
+            LayerDescription first = ThreadedClassifier.Architecture.Layers.First(l => l.Type == LayerType.Dense);
+            System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(net.Gradients), net.Gradients.Length)
+                [first.WeightOffset + first.WeightCount - 1] = float.PositiveInfinity;
+            float[] before = new float[net.StateLength], optimizerBefore = Snapshot(optimizer);
+            net.CopyState(before);
+            long steps = optimizer.Steps;
+            Assert.Throws<ArithmeticException>(() => optimizer.Step(net));
+            float[] after = new float[net.StateLength];
+            net.CopyState(after);
+            Assert.Equal(before, after);
+            Assert.Equal(steps, optimizer.Steps);
+            Assert.Equal(optimizerBefore, Snapshot(optimizer));
+            return 0;
+        });
+
+        static float[] Snapshot(Optimizer optimizer)
+        {
+            var buffers = new System.Collections.Generic.List<float>();
+            for (int i = 0; i < optimizer.StateBufferCount; i++) buffers.AddRange(optimizer.StateBuffer(i).ToArray());
+            return [.. buffers];
+        }
+    }
+
     [Fact]
     public void Split_passes_allocate_nothing_on_any_thread()
     {
