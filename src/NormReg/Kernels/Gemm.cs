@@ -50,18 +50,12 @@ internal static partial class Gemm
         {
             Span<float> transposed = Scratch.Floats(k * n);
             Transpose(ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(transposed), n, k);
-            if (Parts((long)m * n * k, Math.Max(n / AxpyGrain, m / AxpyRowGrain)) > 1)
-            {
-                Multiply(a, k, 1, transposed, c, m, n, k);
-                AddBias(bias, c, m, n);
-                return;
-            }
             ref float bias1 = ref bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(bias);
             new Product(ref MemoryMarshal.GetReference(a), k, 1, ref MemoryMarshal.GetReference(transposed), ref MemoryMarshal.GetReference(c),
                 ref Unsafe.NullRef<float>(), false, 0, 0, m, n, k, ref bias1).Columns(0, n);
             return;
         }
-        int parts = Parts((long)m * n * k, Math.Max(n / WeightRowGrain, m / 4));
+        int parts = Parts((long)m * n * k, n / WeightRowGrain, n, k);
         if (parts > 1 && WorkerPool.TryEnter(parts))
         {
             try
@@ -104,7 +98,10 @@ internal static partial class Gemm
     public static bool Multiply(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         ReadOnlySpan<float> penalized = default, float l1 = 0, float l2 = 0)
     {
-        int parts = Parts((long)m * n * k, Math.Max(n / AxpyGrain, m / AxpyRowGrain));
+        // The weights are c when a is read down its columns (dyᵀ of a weight gradient), else b (dy·W).
+        long work = (long)m * n * k;
+        int units = Math.Max(n / AxpyGrain, m / AxpyRowGrain);
+        int parts = aRow == 1 ? Parts(work, units, m, n) : Parts(work, units, k, n);
         if (parts > 1 && WorkerPool.TryEnter(parts))
         {
             try

@@ -6,19 +6,14 @@ using NormReg.Runtime;
 namespace NormReg;
 
 /// <summary>
-/// An optimizer's update of a network in parts over <see cref="WorkerPool"/>: each thread updates the rows of every weight matrix that
-/// the split products give it (<see cref="Gemm.WeightRows"/>), and the calling thread also every other parameter. The rule treats each
-/// parameter alone, so the bits do not depend on the thread count; and the rows a thread updates are the rows its forward reads and
-/// its weight gradient writes in the next step, which then stay in that core's cache. Nothing is allocated per step.
+/// An optimizer's update of a network in parts over <see cref="WorkerPool"/>, for networks whose products are split: each thread updates
+/// the rows of every split weight matrix (<see cref="Gemm.SplitsWeights"/>) that the products give it (<see cref="Gemm.WeightRows"/>),
+/// and the calling thread every other parameter. The rule treats each parameter alone, so the bits do not depend on the thread count;
+/// and the rows a thread updates are the rows its forward reads and its weight gradient writes in the next step, which then stay in
+/// that core's cache. Nothing is allocated per step.
 /// </summary>
 internal sealed unsafe class ParallelUpdate : PoolJob
 {
-    /// <summary>
-    /// Parameters from which the update is split: it reads and writes six values per parameter (parameter, gradient, state and the
-    /// copies a refusal restores), about 1.5 MB at this size, while a fork and join of spinning workers costs a few microseconds.
-    /// </summary>
-    internal const int MinimumParameters = 1 << 16;
-
     private static readonly ParallelUpdate Instance = new();
     private Optimizer _optimizer = null!;
     private IReadOnlyList<LayerDescription> _layers = [];
@@ -28,14 +23,14 @@ internal sealed unsafe class ParallelUpdate : PoolJob
 
     /// <summary>
     /// Runs the update of <paramref name="optimizer"/> in parts and returns true with <paramref name="finite"/> from every part, or returns
-    /// false, having changed nothing, when the network is too small, a single thread is allowed, or the pool is busy.
+    /// false, having changed nothing, when no weight matrix is split, a single thread is allowed, or the pool is busy.
     /// </summary>
     public static bool TryRun(Optimizer optimizer, Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous,
         NetworkArchitecture architecture, out bool finite)
     {
         finite = false;
-        int parts = parameters.Length >= MinimumParameters ? Parallelism.MaxThreads : 1;
-        if (parts < 2 || !InOrder(architecture.Layers, parameters.Length) || !WorkerPool.TryEnter(parts)) return false;
+        int parts = Parallelism.MaxThreads;
+        if (parts < 2 || !SplitsAny(architecture.Layers, parameters.Length) || !WorkerPool.TryEnter(parts)) return false;
         try
         {
             fixed (float* p = parameters, g = gradients, old = previous)
@@ -59,20 +54,24 @@ internal sealed unsafe class ParallelUpdate : PoolJob
         }
     }
 
-    /// <summary>Whether the weight matrices lie in the order of the layers, disjoint and within the parameters, as the generator lays them out.</summary>
-    private static bool InOrder(IReadOnlyList<LayerDescription> layers, int length)
+    /// <summary>
+    /// Whether a weight matrix is split, and the split ones lie in the order of the layers, disjoint and within the parameters, as the
+    /// generator lays them out.
+    /// </summary>
+    private static bool SplitsAny(IReadOnlyList<LayerDescription> layers, int length)
     {
         int end = 0;
         for (int l = 0; l < layers.Count; l++)
         {
-            if (!IsMatrix(layers[l])) continue;
+            if (!IsSplit(layers[l])) continue;
             if (layers[l].WeightOffset < end) return false;
             end = layers[l].WeightOffset + layers[l].WeightCount;
         }
-        return end <= length;
+        return end > 0 && end <= length;
     }
 
-    private static bool IsMatrix(LayerDescription layer) => layer.WeightOffset >= 0 && layer.Type is LayerType.Dense or LayerType.Conv2D;
+    private static bool IsSplit(LayerDescription layer) =>
+        layer.WeightOffset >= 0 && layer.Type is LayerType.Dense or LayerType.Conv2D && Gemm.SplitsWeights(layer.Units, layer.FanIn);
 
     /// <inheritdoc/>
     public override void Run(int part, int parts, int thread)
@@ -81,7 +80,7 @@ internal sealed unsafe class ParallelUpdate : PoolJob
         int done = 0; // parameters before this index are behind every part's cursor
         foreach (LayerDescription layer in _layers)
         {
-            if (!IsMatrix(layer)) continue;
+            if (!IsSplit(layer)) continue;
             int offset = layer.WeightOffset, columns = layer.FanIn;
             if (part == 0 && offset > done) finite &= Update(done, offset - done);
             (int first, int last) = Gemm.WeightRows(layer.Units, parts, part);

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using NormReg.Kernels;
 using NormReg.Runtime;
 using NormReg.Tests.Networks;
 using NormReg.Tests.Networks.Images;
@@ -15,8 +16,8 @@ namespace NormReg.Tests.KernelTests;
 [Collection(nameof(ParallelKernelTests))]
 public sealed class ThreadCountTests
 {
-    /// <summary>ThreadedClassifier: 300·256 + 256·128 + 128·5 multiply-adds per sample.</summary>
-    private const long ClassifierWork = 300 * 256 + 256 * 128 + 128 * 5;
+    /// <summary>ThreadedClassifier: 600·512 + 512·128 + 128·5 multiply-adds per sample; the first weights are wide enough to be split in training.</summary>
+    private const long ClassifierWork = 600 * 512 + 512 * 128 + 128 * 5;
 
     /// <summary>ThreadedCnn: 8 filters of 3·3·3 over 16×16 pixels, 16 filters of 8·3·3 over 6×6, then 576 → 4.</summary>
     private const long CnnWork = 8 * 27 * 256 + 16 * 72 * 36 + 576 * 4;
@@ -105,13 +106,13 @@ public sealed class ThreadCountTests
         AtThreads(2, () =>
         {
             var net = new ThreadedClassifier(batch, seed: 7);
-            Assert.True(ThreadedClassifier.ParameterCount >= ParallelUpdate.MinimumParameters, "the update must run in parts");
+            LayerDescription first = ThreadedClassifier.Architecture.Layers.First(l => l.Type == LayerType.Dense);
+            Assert.True(Gemm.SplitsWeights(first.Units, first.FanIn), "the update must run in parts");
             Optimizer optimizer = adam ? new Adam(1e-3) : new Sgd(0.01, momentum: 0.9);
             float[] inputs = Random(batch * ThreadedClassifier.InputSize, 3);
             net.FitNormalization(inputs);
             net.TrainStep(inputs, Labels(batch, ThreadedClassifier.OutputSize, 4), batch, optimizer);
             // The last weight of the first matrix lies in the rows of part 1, which the calling thread need not run.
-            LayerDescription first = ThreadedClassifier.Architecture.Layers.First(l => l.Type == LayerType.Dense);
             System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(net.Gradients), net.Gradients.Length)
                 [first.WeightOffset + first.WeightCount - 1] = float.PositiveInfinity;
             float[] before = new float[net.StateLength], optimizerBefore = Snapshot(optimizer);
