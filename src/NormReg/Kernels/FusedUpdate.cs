@@ -32,7 +32,8 @@ internal static class FusedUpdate
         Check(dy.Length, n * outputs, nameof(dy));
         Check(weights.Length, outputs * inputs, nameof(weights));
         if (sgd.Momentum != 0) Check(momentum.Length, outputs * inputs, nameof(momentum));
-        int parts = Gemm.SplitsWeights(outputs, inputs) ? Math.Min(Parallelism.MaxThreads, outputs / Gemm.WeightRowGrain) : 1;
+        // Split as the layer's products are (the same rows, the same rule): each thread updates the rows its forward read.
+        int parts = Gemm.Splits((long)n * outputs * inputs, outputs, inputs) ? Math.Min(Parallelism.MaxThreads, outputs / Gemm.WeightRowGrain) : 1;
         if (parts > 1 && WorkerPool.TryEnter(parts))
         {
             try

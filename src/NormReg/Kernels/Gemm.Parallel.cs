@@ -35,23 +35,37 @@ internal static partial class Gemm
     private const int AxpyRowGrain = WeightRowGrain;
 
     /// <summary>
-    /// Multiply-adds per value of the activations a product of a weight matrix reads and writes, from which it is split: its rows × columns
-    /// over rows + columns. The activations are written by one thread and read by the others every step, and a core that writes a
-    /// cache line another has read must first take it back: on the 2-core machines this was measured on, rewriting 400 KB that the
-    /// other core had read took 250 µs instead of 50. A 784 × 256 layer (193) lost that much in training as its split products saved;
-    /// a 1024 × 1024 one (512) trained 1.6 to 1.9 times as fast on two threads.
+    /// The least multiply-adds per value of the activations for which a product of a weight matrix is split: its rows × columns over
+    /// rows + columns, independent of the batch. The activations pass between the cores every step, and a core that writes a cache
+    /// line another has read must first take it back: on the 2-core machines this was measured on, rewriting 400 KB that the other
+    /// core had read took 250 µs instead of 50. A 256 × 128 layer (85) never gains; see <see cref="SplitWork"/> for wider ones.
     /// </summary>
-    internal const int MinimumIntensity = 256;
+    private const int MinimumIntensity = 128;
 
-    /// <summary>Whether products with a weight matrix of <paramref name="rows"/> × <paramref name="columns"/> are split over threads, by its rows.</summary>
-    internal static bool SplitsWeights(int rows, int columns) => (long)rows * columns >= (long)MinimumIntensity * (rows + columns);
+    /// <summary>
+    /// Work × intensity from which a product is split: the narrower the weights, the more work each activation must bring. A 784 × 256
+    /// layer (intensity 193) trained 1.3 to 1.5 times as fast on two threads at batch 128 and 1.5 times as slowly at batch 32; a
+    /// 1024 × 1024 one (512) gained from batch 8 on, where its products reach <see cref="ParallelWork"/>.
+    /// </summary>
+    private const long SplitWork = ParallelWork * 384;
+
+    /// <summary>
+    /// Whether a product of <paramref name="work"/> multiply-adds with a weight matrix of <paramref name="rows"/> × <paramref name="columns"/>
+    /// is split over threads; for a dense layer, a batch of n samples does n·rows·columns in each of its three products. The optimizer and
+    /// the fused update split the same matrices, by the same rows (<see cref="WeightRows"/>).
+    /// </summary>
+    internal static bool Splits(long work, int rows, int columns)
+    {
+        long intensity = (long)rows * columns / Math.Max(1, rows + columns);
+        return intensity >= MinimumIntensity && work >= ParallelWork && work * intensity >= SplitWork;
+    }
 
     /// <summary>
     /// How many parts a product of <paramref name="work"/> multiply-adds in <paramref name="units"/> splittable units gets, with a weight
     /// matrix of <paramref name="rows"/> × <paramref name="columns"/>.
     /// </summary>
     private static int Parts(long work, int units, int rows, int columns) =>
-        work < ParallelWork || !SplitsWeights(rows, columns) ? 1 : Math.Max(1, Math.Min(Parallelism.MaxThreads, units));
+        !Splits(work, rows, columns) ? 1 : Math.Max(1, Math.Min(Parallelism.MaxThreads, units));
 
     /// <summary>The rows of a weight matrix of <paramref name="rows"/> rows that part <paramref name="part"/> of <paramref name="parts"/> computes and updates.</summary>
     internal static (int Start, int End) WeightRows(int rows, int parts, int part) => Range(rows, parts, part, WeightRowGrain);

@@ -68,7 +68,7 @@ public abstract class Optimizer
     /// </remarks>
     /// <exception cref="ArgumentException">The spans differ in length, or differ from the network this optimizer first stepped.</exception>
     /// <exception cref="ArithmeticException">The update would turn a finite parameter or state value into an infinity or NaN; nothing changed.</exception>
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => StepCore(parameters, gradients, null);
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => StepCore(parameters, gradients, null, 0);
 
     /// <summary>
     /// Applies one update to <paramref name="network"/>'s <see cref="INetwork.Parameters"/> from its <see cref="INetwork.Gradients"/>
@@ -83,11 +83,21 @@ public abstract class Optimizer
     {
         ArgumentNullException.ThrowIfNull(network);
         RequireFits(network);
-        StepCore(network.Parameters, network.Gradients, network.Architecture);
+        StepCore(network.Parameters, network.Gradients, network.Architecture, 0);
         BindAfterStep(network);
     }
 
-    private void StepCore(Span<float> parameters, ReadOnlySpan<float> gradients, NetworkArchitecture? architecture)
+    /// <summary>
+    /// <see cref="Step(INetwork)"/> after a training batch of <paramref name="batch"/> samples, whose split products decide which rows
+    /// each thread updates (<see cref="ParallelUpdate"/>); the network has already checked that this optimizer fits it.
+    /// </summary>
+    internal void Step(INetwork network, int batch)
+    {
+        StepCore(network.Parameters, network.Gradients, network.Architecture, batch);
+        BindAfterStep(network);
+    }
+
+    private void StepCore(Span<float> parameters, ReadOnlySpan<float> gradients, NetworkArchitecture? architecture, int batch)
     {
         if (parameters.Length != gradients.Length)
         {
@@ -97,7 +107,7 @@ public abstract class Optimizer
         Span<float> previous = BeginStep(parameters.Length);
         ReadOnlySpan<float> used = ClipGlobalNorm is double maxNorm ? Clip(gradients, maxNorm) : gradients;
         bool finite;
-        if (!UpdatesInParts || architecture is null || !ParallelUpdate.TryRun(this, parameters, used, previous, architecture, out finite))
+        if (!UpdatesInParts || architecture is null || !ParallelUpdate.TryRun(this, parameters, used, previous, architecture, batch, out finite))
         {
             finite = TryUpdate(parameters, used, previous);
         }

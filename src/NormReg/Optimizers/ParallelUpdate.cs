@@ -6,8 +6,8 @@ using NormReg.Runtime;
 namespace NormReg;
 
 /// <summary>
-/// An optimizer's update of a network in parts over <see cref="WorkerPool"/>, for networks whose products are split: each thread updates
-/// the rows of every split weight matrix (<see cref="Gemm.SplitsWeights"/>) that the products give it (<see cref="Gemm.WeightRows"/>),
+/// An optimizer's update of a network in parts over <see cref="WorkerPool"/>, after a training batch whose products were split: each
+/// thread updates the rows of every split weight matrix (<see cref="Gemm.Splits"/>) that the products gave it (<see cref="Gemm.WeightRows"/>),
 /// and the calling thread every other parameter. The rule treats each parameter alone, so the bits do not depend on the thread count;
 /// and the rows a thread updates are the rows its forward reads and its weight gradient writes in the next step, which then stay in
 /// that core's cache. Nothing is allocated per step.
@@ -18,25 +18,26 @@ internal sealed unsafe class ParallelUpdate : PoolJob
     private Optimizer _optimizer = null!;
     private IReadOnlyList<LayerDescription> _layers = [];
     private float* _parameters, _gradients, _previous;
-    private int _length;
+    private int _length, _batch;
     private bool[] _finite = [];
 
     /// <summary>
     /// Runs the update of <paramref name="optimizer"/> in parts and returns true with <paramref name="finite"/> from every part, or returns
-    /// false, having changed nothing, when no weight matrix is split, a single thread is allowed, or the pool is busy.
+    /// false, having changed nothing, when no weight matrix was split at a batch of <paramref name="batch"/> samples (0 when unknown), a
+    /// single thread is allowed, or the pool is busy.
     /// </summary>
     public static bool TryRun(Optimizer optimizer, Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous,
-        NetworkArchitecture architecture, out bool finite)
+        NetworkArchitecture architecture, int batch, out bool finite)
     {
         finite = false;
         int parts = Parallelism.MaxThreads;
-        if (parts < 2 || !SplitsAny(architecture.Layers, parameters.Length) || !WorkerPool.TryEnter(parts)) return false;
+        if (parts < 2 || batch < 1 || !SplitsAny(architecture.Layers, parameters.Length, batch) || !WorkerPool.TryEnter(parts)) return false;
         try
         {
             fixed (float* p = parameters, g = gradients, old = previous)
             {
                 ParallelUpdate job = Instance;
-                (job._optimizer, job._layers, job._length) = (optimizer, architecture.Layers, parameters.Length);
+                (job._optimizer, job._layers, job._length, job._batch) = (optimizer, architecture.Layers, parameters.Length, batch);
                 job._parameters = p;
                 job._gradients = g;
                 job._previous = old;
@@ -58,20 +59,21 @@ internal sealed unsafe class ParallelUpdate : PoolJob
     /// Whether a weight matrix is split, and the split ones lie in the order of the layers, disjoint and within the parameters, as the
     /// generator lays them out.
     /// </summary>
-    private static bool SplitsAny(IReadOnlyList<LayerDescription> layers, int length)
+    private static bool SplitsAny(IReadOnlyList<LayerDescription> layers, int length, int batch)
     {
         int end = 0;
         for (int l = 0; l < layers.Count; l++)
         {
-            if (!IsSplit(layers[l])) continue;
+            if (!IsSplit(layers[l], batch)) continue;
             if (layers[l].WeightOffset < end) return false;
             end = layers[l].WeightOffset + layers[l].WeightCount;
         }
         return end > 0 && end <= length;
     }
 
-    private static bool IsSplit(LayerDescription layer) =>
-        layer.WeightOffset >= 0 && layer.Type is LayerType.Dense or LayerType.Conv2D && Gemm.SplitsWeights(layer.Units, layer.FanIn);
+    /// <summary>Whether the products of a dense layer's weights were split at <paramref name="batch"/> samples (a convolution's never are by its weights).</summary>
+    private static bool IsSplit(LayerDescription layer, int batch) =>
+        layer.WeightOffset >= 0 && layer.Type == LayerType.Dense && Gemm.Splits((long)batch * layer.Units * layer.FanIn, layer.Units, layer.FanIn);
 
     /// <inheritdoc/>
     public override void Run(int part, int parts, int thread)
@@ -80,7 +82,7 @@ internal sealed unsafe class ParallelUpdate : PoolJob
         int done = 0; // parameters before this index are behind every part's cursor
         foreach (LayerDescription layer in _layers)
         {
-            if (!IsSplit(layer)) continue;
+            if (!IsSplit(layer, _batch)) continue;
             int offset = layer.WeightOffset, columns = layer.FanIn;
             if (part == 0 && offset > done) finite &= Update(done, offset - done);
             (int first, int last) = Gemm.WeightRows(layer.Units, parts, part);

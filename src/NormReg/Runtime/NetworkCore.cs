@@ -731,7 +731,8 @@ public sealed class NetworkCore
 
     private void ApplyUpdate(Optimizer optimizer)
     {
-        optimizer.Step(_network);
+        // Both callers have checked that the optimizer fits; the batch tells which products were split, and so which rows each thread updates.
+        optimizer.Step(_network, _trainingBatch);
         AfterUpdate();
     }
 

@@ -61,13 +61,16 @@ internal static class WorkerPool
     /// </summary>
     public static void Run(PoolJob job, int parts)
     {
+        // Closed first: a thread that read the last job's claims before its parts ran out fails its compare-and-swap from here on,
+        // rather than claiming a part of this job with the last one's count. Opening publishes the fields set in between.
+        int generation = ++_generation;
+        Volatile.Write(ref _claims, ((long)generation << 32) | int.MaxValue);
         _job = job;
         _parts = parts;
         _failure = null;
         _finished = 0;
         Finished.Reset();
-        int generation = ++_generation;
-        Volatile.Write(ref _claims, (long)generation << 32); // publishes the fields above with the first claim
+        Volatile.Write(ref _claims, (long)generation << 32);
         for (int w = 1; w < parts && w <= _workers.Length; w++) _workers[w - 1].Start();
         Work(generation, 0);
         long deadline = Stopwatch.GetTimestamp() + SpinTime;

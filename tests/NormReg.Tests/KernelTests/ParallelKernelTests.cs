@@ -28,7 +28,7 @@ public sealed class ParallelKernelTests
     [MemberData(nameof(Shapes))]
     public void Products_give_the_same_bits_at_one_and_two_threads(int batch, int inputs, int outputs)
     {
-        Assert.True(Gemm.SplitsWeights(outputs, inputs), "the products must be split");
+        Assert.True(Gemm.Splits((long)batch * inputs * outputs, outputs, inputs), "the products must be split");
         float[] x = Random(batch * inputs, 1), w = Random(outputs * inputs, 2), b = Random(outputs, 3), dy = Random(batch * outputs, 4);
         float[][] one = Products(1), two = Products(2);
 
@@ -59,7 +59,8 @@ public sealed class ParallelKernelTests
     [Fact]
     public void The_fused_update_gives_the_bits_of_the_unfused_update_at_one_and_two_threads()
     {
-        const int n = 8, inputs = 520, outputs = 513; // above the size from which the fused update splits, with rows past the last four
+        const int n = 8, inputs = 1030, outputs = 601; // above the size from which the fused update splits, with rows past the last sixteen
+        Assert.True(Gemm.Splits((long)n * inputs * outputs, outputs, inputs));
         float[] x = Random(n * inputs, 7), dy = Random(n * outputs, 8), initial = Random(outputs * inputs, 9);
         // Unfused: the penalized gradient, then Nesterov SGD, twice (the second step carries momentum).
         var reference = new Sgd(0.1, momentum: 0.9, nesterov: true);

@@ -26,9 +26,10 @@ public sealed class StateValidatorTests
         float[] state = new float[net.StateLength];
         net.CopyState(state);
         Assert.Null(StateValidator.FindProblem(net.Architecture, state));
+        float[] bad = state.ToArray();
         for (int i = 0; i < net.Architecture.ParameterCount; i++)
         {
-            float[] bad = state.ToArray();
+            if (i > 0) bad[i - 1] = state[i - 1];
             bad[i] = NonFinite[i % 3];
             var e = Assert.Throws<ArgumentException>(() => StateValidator.Validate(net.Architecture, bad, "RestoreState(source)"));
             string place = StateValidator.DescribeParameter(net.Architecture, i);
