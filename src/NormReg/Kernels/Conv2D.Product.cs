@@ -16,25 +16,56 @@ public static partial class Conv2D
     /// of four rows left 6 filters' last two rows to a slow path. Columns past the last whole vector take narrower vectors, then scalars.
     /// </remarks>
     private static void Product(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int m, int n, int depth, ref float bias, bool hasBias,
-        bool accumulate = false)
+        bool accumulate = false) =>
+        Product<Strided>(ref a, aRow, aColumn, ref b, bRow, ref Unsafe.NullRef<int>(), ref c, cRow, m, n, depth, ref bias, hasBias, accumulate);
+
+    /// <summary>
+    /// <see cref="Product"/> with row p of
+    /// <c>b</c> at <c>b[rowAt[p]]</c> instead of <c>b[p·bRow]</c>: the forward pass's column planes (<see cref="ColumnPlanes"/>).
+    /// </summary>
+    private static void PlaneProduct(ref float a, int aRow, ref float b, ref int rowAt, ref float c, int cRow, int m, int n, int depth, ref float bias, bool hasBias) =>
+        Product<Listed>(ref a, aRow, 1, ref b, 0, ref rowAt, ref c, cRow, m, n, depth, ref bias, hasBias, false);
+
+    private static void Product<TRowAt>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref int rowAt, ref float c, int cRow, int m, int n, int depth, ref float bias,
+        bool hasBias, bool accumulate) where TRowAt : struct, IRowAt
     {
         var shape = new Shape(aRow, aColumn, bRow, cRow, depth, hasBias, accumulate);
         int j = Simd.Width switch
         {
-            512 => shape.Columns<V512>(ref a, ref b, ref c, ref bias, m, 0, n),
-            256 => shape.Columns<V256>(ref a, ref b, ref c, ref bias, m, 0, n),
+            512 => shape.Columns<V512, TRowAt>(ref a, ref b, ref rowAt, ref c, ref bias, m, 0, n),
+            256 => shape.Columns<V256, TRowAt>(ref a, ref b, ref rowAt, ref c, ref bias, m, 0, n),
             _ => 0,
         };
-        j = shape.Columns<V128>(ref a, ref b, ref c, ref bias, m, j, n);
+        j = shape.Columns<V128, TRowAt>(ref a, ref b, ref rowAt, ref c, ref bias, m, j, n);
         for (; j < n; j++)
         {
             for (int i = 0; i < m; i++)
             {
                 float sum = accumulate ? Unsafe.Add(ref c, i * cRow + j) : 0;
-                for (int p = 0; p < depth; p++) sum = Simd.MultiplyAdd(Unsafe.Add(ref a, i * aRow + p * aColumn), Unsafe.Add(ref b, p * bRow + j), sum);
+                for (int p = 0; p < depth; p++) sum = Simd.MultiplyAdd(Unsafe.Add(ref a, i * aRow + p * aColumn), Unsafe.Add(ref b, TRowAt.Of(ref rowAt, p, bRow) + j), sum);
                 Unsafe.Add(ref c, i * cRow + j) = hasBias ? sum + Unsafe.Add(ref bias, i) : sum;
             }
         }
+    }
+
+    /// <summary>Where row p of a product's <c>b</c> starts.</summary>
+    private interface IRowAt
+    {
+        static abstract nint Of(ref int rowAt, int p, int bRow);
+    }
+
+    /// <summary>Rows <c>bRow</c> apart.</summary>
+    private readonly struct Strided : IRowAt
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Of(ref int rowAt, int p, int bRow) => (nint)p * bRow;
+    }
+
+    /// <summary>Rows where a table says.</summary>
+    private readonly struct Listed : IRowAt
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Of(ref int rowAt, int p, int bRow) => Unsafe.Add(ref rowAt, p);
     }
 
     /// <summary>The strides and depth of one <see cref="Product"/>, passed down to its tiles as one value.</summary>
@@ -47,41 +78,44 @@ public static partial class Conv2D
         /// Columns <paramref name="from"/> onward in tiles of three vectors of <typeparamref name="T"/>, then one, then one of the next
         /// narrower width where it fits (the widths a wider path would hand down). Returns the first column left.
         /// </summary>
-        public int Columns<T>(ref float a, ref float b, ref float c, ref float bias, int m, int from, int n) where T : struct, IVector<T>
+        public int Columns<T, TRowAt>(ref float a, ref float b, ref int rowAt, ref float c, ref float bias, int m, int from, int n)
+            where T : struct, IVector<T> where TRowAt : struct, IRowAt
         {
             int j = from;
-            for (; j + 3 * T.Count <= n; j += 3 * T.Count) Rows<T, Three>(ref a, ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref c, j), ref bias, m);
-            for (; j + T.Count <= n; j += T.Count) Rows<T, One>(ref a, ref Unsafe.Add(ref b, j), ref Unsafe.Add(ref c, j), ref bias, m);
-            if (T.Count == 16 && j + 8 <= n) return Columns<V256>(ref a, ref b, ref c, ref bias, m, j, n);
+            for (; j + 3 * T.Count <= n; j += 3 * T.Count) Rows<T, TRowAt, Three>(ref a, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref bias, m);
+            for (; j + T.Count <= n; j += T.Count) Rows<T, TRowAt, One>(ref a, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref bias, m);
+            if (T.Count == 16 && j + 8 <= n) return Columns<V256, TRowAt>(ref a, ref b, ref rowAt, ref c, ref bias, m, j, n);
             return j;
         }
 
         /// <summary>Every row of one strip of columns, eight rows at a time (four below 512 bits, where there are 16 vector registers).</summary>
-        private void Rows<T, TVectors>(ref float a, ref float b, ref float c, ref float bias, int m) where T : struct, IVector<T> where TVectors : struct, IConstant
+        private void Rows<T, TRowAt, TVectors>(ref float a, ref float b, ref int rowAt, ref float c, ref float bias, int m)
+            where T : struct, IVector<T> where TRowAt : struct, IRowAt where TVectors : struct, IConstant
         {
             int most = T.Count == 16 ? 8 : 4, i = 0;
             for (; i + most <= m; i += most)
             {
-                if (most == 8) Tile<T, TVectors, Eight>(ref Unsafe.Add(ref a, i * _aRow), ref b, ref Unsafe.Add(ref c, i * _cRow), ref Unsafe.Add(ref bias, _hasBias ? i : 0));
-                else Tile<T, TVectors, Four>(ref Unsafe.Add(ref a, i * _aRow), ref b, ref Unsafe.Add(ref c, i * _cRow), ref Unsafe.Add(ref bias, _hasBias ? i : 0));
+                if (most == 8) Tile<T, TRowAt, TVectors, Eight>(ref Unsafe.Add(ref a, i * _aRow), ref b, ref rowAt, ref Unsafe.Add(ref c, i * _cRow), ref Unsafe.Add(ref bias, _hasBias ? i : 0));
+                else Tile<T, TRowAt, TVectors, Four>(ref Unsafe.Add(ref a, i * _aRow), ref b, ref rowAt, ref Unsafe.Add(ref c, i * _cRow), ref Unsafe.Add(ref bias, _hasBias ? i : 0));
             }
             ref float ai = ref Unsafe.Add(ref a, i * _aRow);
             ref float ci = ref Unsafe.Add(ref c, i * _cRow);
             ref float bi = ref Unsafe.Add(ref bias, _hasBias ? i : 0);
             switch (m - i)
             {
-                case 7: Tile<T, TVectors, Seven>(ref ai, ref b, ref ci, ref bi); break;
-                case 6: Tile<T, TVectors, Six>(ref ai, ref b, ref ci, ref bi); break;
-                case 5: Tile<T, TVectors, Five>(ref ai, ref b, ref ci, ref bi); break;
-                case 4: Tile<T, TVectors, Four>(ref ai, ref b, ref ci, ref bi); break;
-                case 3: Tile<T, TVectors, Three>(ref ai, ref b, ref ci, ref bi); break;
-                case 2: Tile<T, TVectors, Two>(ref ai, ref b, ref ci, ref bi); break;
-                case 1: Tile<T, TVectors, One>(ref ai, ref b, ref ci, ref bi); break;
+                case 7: Tile<T, TRowAt, TVectors, Seven>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+                case 6: Tile<T, TRowAt, TVectors, Six>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+                case 5: Tile<T, TRowAt, TVectors, Five>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+                case 4: Tile<T, TRowAt, TVectors, Four>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+                case 3: Tile<T, TRowAt, TVectors, Three>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+                case 2: Tile<T, TRowAt, TVectors, Two>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+                case 1: Tile<T, TRowAt, TVectors, One>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
             }
         }
 
         /// <summary>One register tile: <typeparamref name="TRows"/> rows by <typeparamref name="TVectors"/> vectors, over the whole depth.</summary>
-        private void Tile<T, TVectors, TRows>(ref float a, ref float b, ref float c, ref float bias) where T : struct, IVector<T> where TVectors : struct, IConstant where TRows : struct, IConstant
+        private void Tile<T, TRowAt, TVectors, TRows>(ref float a, ref float b, ref int rowAt, ref float c, ref float bias)
+            where T : struct, IVector<T> where TRowAt : struct, IRowAt where TVectors : struct, IConstant where TRows : struct, IConstant
         {
             int rows = TRows.Value, vectors = TVectors.Value, depth = _depth, aRow = _aRow, aColumn = _aColumn, bRow = _bRow, cRow = _cRow;
             bool hasBias = _hasBias;
@@ -99,7 +133,7 @@ public static partial class Conv2D
             }
             for (int p = 0; p < depth; p++)
             {
-                ref float bp = ref Unsafe.Add(ref b, p * bRow);
+                ref float bp = ref Unsafe.Add(ref b, TRowAt.Of(ref rowAt, p, bRow));
                 T b0 = T.Load(ref bp, 0);
                 T b1 = vectors > 1 ? T.Load(ref bp, (nuint)T.Count) : b0;
                 T b2 = vectors > 2 ? T.Load(ref bp, (nuint)(2 * T.Count)) : b0;

@@ -40,6 +40,18 @@ public static partial class Conv2D
         int patch = g.PatchSize, pixels = g.OutPixels;
         Span<float> columns = scratch.Slice(0, patch * pixels);
         ref float w0 = ref MemoryMarshal.GetReference(weights);
+        if (g.Stride == 1 && !g.IsPointwise && patch <= MostListedRows)
+        {
+            Span<int> rowAt = stackalloc int[patch];
+            ListPlaneRows(rowAt, g);
+            for (int s = 0; s < n; s++)
+            {
+                ColumnPlanes(x.Slice(s * g.InputLength, g.InputLength), columns, g);
+                PlaneProduct(ref w0, patch, ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(rowAt), ref MemoryMarshal.GetReference(y.Slice(s * g.OutputLength, g.OutputLength)),
+                    pixels, g.Filters, pixels, patch, ref MemoryMarshal.GetReference(bias), !bias.IsEmpty);
+            }
+            return;
+        }
         for (int s = 0; s < n; s++)
         {
             ReadOnlySpan<float> sample = x.Slice(s * g.InputLength, g.InputLength);
