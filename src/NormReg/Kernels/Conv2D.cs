@@ -19,7 +19,8 @@ namespace NormReg.Kernels;
 /// need it and all F filters share each patch load. The weight gradient uses its transpose, one row per pixel, so that a tile of
 /// dW is kept in registers across every sample and pixel and each dW element is one chain of multiply-adds (samples, then pixels) at
 /// every width, however a batch is split. Below 8 filters, or from 256 pixels, each sample's dW is instead a dot product over its im2col
-/// patches (the dot-product kernel's strength), the samples' results added in order. A 1 × 1 kernel at stride 1 reads the input in place for the first two.
+/// patches (the dot-product kernel's strength), the samples' results added in order. A 1 × 1 kernel at stride 1 reads the input in place for the first two;
+/// any other kernel at stride 1 reads the forward pass's patch rows as windows into K shifted copies of each channel (<see cref="ColumnPlanes"/>).
 /// </para>
 /// <para>Scratch is <see cref="ConvGeometry.ScratchLength"/> floats: the patches [C·K·K × pixels], or for the weight gradient the patch rows
 /// [pixels × C·K·K rounded up to 8] and the sums [F × the same]. No call relies on what another left there.</para>
