@@ -41,6 +41,7 @@ public static partial class Conv2D
         int patch = g.PatchSize, pixels = g.OutPixels;
         Span<float> columns = scratch.Slice(0, patch * pixels);
         ref float w0 = ref MemoryMarshal.GetReference(weights);
+        TiledProduct.BiasBy biasBy = bias.IsEmpty ? TiledProduct.BiasBy.None : TiledProduct.BiasBy.Row;
         if (g.Stride == 1 && !g.IsPointwise && patch <= MostListedRows)
         {
             Span<int> rowAt = stackalloc int[patch];
@@ -48,8 +49,8 @@ public static partial class Conv2D
             for (int s = 0; s < n; s++)
             {
                 ColumnPlanes(x.Slice(s * g.InputLength, g.InputLength), columns, g);
-                PlaneProduct(ref w0, patch, ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(rowAt), ref MemoryMarshal.GetReference(y.Slice(s * g.OutputLength, g.OutputLength)),
-                    pixels, g.Filters, pixels, patch, ref MemoryMarshal.GetReference(bias), !bias.IsEmpty);
+                TiledProduct.Multiply(ref w0, patch, ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(rowAt),
+                    ref MemoryMarshal.GetReference(y.Slice(s * g.OutputLength, g.OutputLength)), pixels, g.Filters, pixels, patch, ref MemoryMarshal.GetReference(bias), biasBy);
             }
             return;
         }
@@ -57,8 +58,8 @@ public static partial class Conv2D
         {
             ReadOnlySpan<float> sample = x.Slice(s * g.InputLength, g.InputLength);
             ReadOnlySpan<float> patches = g.IsPointwise ? sample : Patches(sample, columns, g);
-            Product(ref w0, patch, 1, ref MemoryMarshal.GetReference(patches), pixels, ref MemoryMarshal.GetReference(y.Slice(s * g.OutputLength, g.OutputLength)), pixels,
-                g.Filters, pixels, patch, ref MemoryMarshal.GetReference(bias), !bias.IsEmpty);
+            TiledProduct.Multiply(ref w0, patch, 1, ref MemoryMarshal.GetReference(patches), pixels, ref MemoryMarshal.GetReference(y.Slice(s * g.OutputLength, g.OutputLength)), pixels,
+                g.Filters, pixels, patch, ref MemoryMarshal.GetReference(bias), biasBy);
         }
     }
 
@@ -101,8 +102,8 @@ public static partial class Conv2D
             for (int s = 0; s < n; s++)
             {
                 PatchRows(x.Slice(s * g.InputLength, g.InputLength), rows, padded, g);
-                Product(ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), pixels, 1, ref MemoryMarshal.GetReference(rows), padded,
-                    ref sums0, padded, filters, padded, pixels, ref sums0, false, accumulate: s > 0);
+                TiledProduct.Multiply(ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), pixels, 1, ref MemoryMarshal.GetReference(rows), padded,
+                    ref sums0, padded, filters, padded, pixels, ref sums0, TiledProduct.BiasBy.None, accumulate: s > 0);
             }
             if (n > 0 && padded != patch)
             {
@@ -135,8 +136,8 @@ public static partial class Conv2D
         {
             // The patch gradient Wᵀ·dy [C·K·K × pixels]: A(i, f) = W[f, i]; a pointwise kernel's is the input gradient itself.
             Span<float> target = g.IsPointwise ? dx.Slice(s * g.InputLength, g.InputLength) : columns;
-            Product(ref w0, 1, patch, ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), pixels, ref MemoryMarshal.GetReference(target), pixels,
-                patch, pixels, g.Filters, ref w0, false);
+            TiledProduct.Multiply(ref w0, 1, patch, ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), pixels, ref MemoryMarshal.GetReference(target), pixels,
+                patch, pixels, g.Filters, ref w0, TiledProduct.BiasBy.None);
             if (!g.IsPointwise) Scatter(columns, dx.Slice(s * g.InputLength, g.InputLength), g);
         }
     }
@@ -271,7 +272,7 @@ public static partial class Conv2D
     }
 
     /// <summary>
-    /// Filters from which the weight gradient runs on <see cref="Product"/>'s tiles; below, a tile of 6 rows by one vector spent
+    /// Filters from which the weight gradient runs on <see cref="TiledProduct"/>'s tiles; below, a tile of 6 rows by one vector spent
     /// 1.8 times as long on LeNet's first layer (6 filters, 576 pixels) as the dot-product kernel.
     /// </summary>
     private const int FilterTile = 8;
