@@ -19,26 +19,34 @@ public static partial class Conv2D
     /// <remarks>Fits in the im2col matrix's scratch: C·K·(OutHeight + K − 1)·OutWidth ≤ C·K·K·OutHeight·OutWidth.</remarks>
     private static void ColumnPlanes(ReadOnlySpan<float> x, Span<float> planes, scoped in ConvGeometry g)
     {
-        int k = g.Kernel, outWidth = g.OutWidth, height = PlaneRows(g), plane = g.Height * g.Width;
+        int k = g.Kernel, outWidth = g.OutWidth, height = PlaneRows(g), plane = g.Height * g.Width, width = g.Width;
+        // Plane rows [top, bottom) read input rows; the others lie in the padding.
+        int top = Math.Min(height, g.PadTop), bottom = Math.Min(height, g.PadTop + g.Height);
         ref float x0 = ref MemoryMarshal.GetReference(x);
-        ref float to = ref MemoryMarshal.GetReference(planes);
+        ref float planes0 = ref MemoryMarshal.GetReference(planes);
         for (int c = 0; c < g.Channels; c++)
         {
             for (int kj = 0; kj < k; kj++)
             {
+                ref float to = ref Unsafe.Add(ref planes0, (c * k + kj) * height * outWidth);
                 int shift = kj - g.PadLeft;
-                (int lo, int hi) = Valid(shift, 1, g.Width, outWidth);
-                for (int h = 0; h < height; h++, to = ref Unsafe.Add(ref to, outWidth))
+                (int lo, int hi) = Valid(shift, 1, width, outWidth);
+                int last = lo < hi ? bottom : top;
+                Clear(ref to, 0, top * outWidth);
+                Clear(ref to, last * outWidth, height * outWidth);
+                ref float from = ref Unsafe.Add(ref x0, c * plane + (top - g.PadTop) * width + shift);
+                if (lo == 0 && hi == outWidth)
                 {
-                    int source = h - g.PadTop;
-                    if (source < 0 || source >= g.Height || lo >= hi)
-                    {
-                        Clear(ref to, 0, outWidth);
-                        continue;
-                    }
-                    Clear(ref to, 0, lo);
-                    Copy(ref Unsafe.Add(ref x0, c * plane + source * g.Width + shift + lo), ref Unsafe.Add(ref to, lo), hi - lo);
-                    Clear(ref to, hi, outWidth);
+                    // No padding across: a plane row is one segment of an input row, in a loop of inlined vector copies.
+                    for (int h = top; h < last; h++) Copy(ref Unsafe.Add(ref from, (h - top) * width), ref Unsafe.Add(ref to, h * outWidth), outWidth);
+                    continue;
+                }
+                for (int h = top; h < last; h++)
+                {
+                    ref float row = ref Unsafe.Add(ref to, h * outWidth);
+                    Clear(ref row, 0, lo);
+                    Copy(ref Unsafe.Add(ref from, (h - top) * width + lo), ref Unsafe.Add(ref row, lo), hi - lo);
+                    Clear(ref row, hi, outWidth);
                 }
             }
         }

@@ -244,6 +244,7 @@ public static partial class Conv2D
     /// Copies <paramref name="count"/> floats a vector at a time; the last vector ends at <paramref name="count"/> and may overlap the one
     /// before, which writes the same values again, so no segment (8 floats at LeNet's 8 × 8, 5 in a 5 × 5 patch row) leaves a scalar tail.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Copy(ref float from, ref float to, int count)
     {
         if (count >= 8 && Vector256.IsHardwareAccelerated)
