@@ -13,7 +13,7 @@ internal static partial class NetworkEmitter
 {
     private const string ForwardSignature = $"{ReadOnlySpan}<float> {Runtime}INetworkPasses.Forward(int n, global::NormReg.ForwardMode mode)";
 
-    private const string ForwardRowsSignature = $"void {Runtime}INetworkPasses.ForwardRows(int start, int n, int part)";
+    private const string ForwardRowsSignature = $"void {Runtime}INetworkPasses.ForwardRows(int start, int n, int thread)";
 
     /// <summary>The products' multiply-adds per sample (Dense and Conv2D rows), from which the runtime decides whether to split a batch.</summary>
     private static long MultiplyAddsPerSample(ExecutionPlan plan) => plan.Layers.Sum(l => l.Layer.Kind switch
@@ -245,10 +245,10 @@ internal static partial class NetworkEmitter
         ? $"{Kernels}BatchNorm.ForwardInferenceSpatial({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {RunningMean(layer)}, {RunningVariance(layer)}, {y}, n, {Int(layer.Units)}, {Int(layer.InputShape.Spatial)}, {Float(layer.Layer.Epsilon)});"
         : $"{Kernels}BatchNorm.ForwardInference({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {RunningMean(layer)}, {RunningVariance(layer)}, {y}, n, {Int(layer.Outputs)}, {Float(layer.Layer.Epsilon)});";
 
-    /// <summary>A Dense or Conv2D forward with the given weights and bias (its own, or folded); a Conv2D with <paramref name="split"/> takes its part's scratch, else splits its batch itself (<c>Conv2DBatch</c>).</summary>
+    /// <summary>A Dense or Conv2D forward with the given weights and bias (its own, or folded); a Conv2D with <paramref name="split"/> takes its thread's scratch, else splits its batch itself (<c>Conv2DBatch</c>).</summary>
     private static string WeightLayerForward(PlannedLayer layer, string x, string weights, string bias, string y, bool split = false) => layer.Layer.Kind == LayerKind.Conv2D
         ? split
-            ? $"{Kernels}Conv2D.Forward({x}, {weights}, {bias}, {y}, _core.PartScratch(part, {Parsing.Naming.ScratchField(layer.Layer.Name)}), n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});"
+            ? $"{Kernels}Conv2D.Forward({x}, {weights}, {bias}, {y}, _core.ThreadScratch(thread, {Parsing.Naming.ScratchField(layer.Layer.Name)}), n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});"
             : $"{Kernels}Conv2DBatch.Forward({x}, {weights}, {bias}, {y}, {Parsing.Naming.ScratchField(layer.Layer.Name)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});"
         : $"{Kernels}Dense.Forward({x}, {weights}, {bias}, {y}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});";
 

@@ -46,7 +46,7 @@ public static class Conv2DBatch
     private static int Parts(int n, in ConvGeometry g) =>
         BatchSplit.Parts(n, (long)g.Filters * g.PatchSize * g.OutPixels, (long)g.Filters * g.PatchSize, Parallelism.MaxThreads);
 
-    /// <summary>One pass in parts: part 0 with the caller's scratch, the others with a block of their thread's.</summary>
+    /// <summary>One pass in parts: the calling thread's with the caller's scratch, a worker's with a block of its own.</summary>
     private sealed unsafe class ConvJob : PoolJob
     {
         private static readonly ConvJob Instance = new();
@@ -77,12 +77,12 @@ public static class Conv2DBatch
             }
         }
 
-        public override void Run(int part, int parts)
+        public override void Run(int part, int parts, int thread)
         {
             (int start, int end) = BatchSplit.Range(_n, parts, part);
             if (start >= end) return;
             int count = end - start;
-            Span<float> scratch = part == 0 ? new Span<float>(_s, _scratchLength) : Scratch(_g.ScratchLength(count));
+            Span<float> scratch = thread == 0 ? new Span<float>(_s, _scratchLength) : Scratch(_g.ScratchLength(count));
             var weights = new ReadOnlySpan<float>(_w, _weights);
             int input = _g.InputLength, output = _g.OutputLength;
             if (_forward)

@@ -32,7 +32,7 @@ internal static class FusedUpdate
         Check(dy.Length, n * outputs, nameof(dy));
         Check(weights.Length, outputs * inputs, nameof(weights));
         if (sgd.Momentum != 0) Check(momentum.Length, outputs * inputs, nameof(momentum));
-        int parts = (long)outputs * inputs >= ParallelWeights ? Math.Min(Parallelism.MaxThreads, outputs / 4) : 1;
+        int parts = Gemm.SplitsWeights(outputs, inputs) ? Math.Min(Parallelism.MaxThreads, outputs / Gemm.WeightRowGrain) : 1;
         if (parts > 1 && WorkerPool.TryEnter(parts))
         {
             try
@@ -47,12 +47,6 @@ internal static class FusedUpdate
         return new Rows(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(dy), ref MemoryMarshal.GetReference(weights),
             ref MemoryMarshal.GetReference(momentum), n, inputs, outputs, penalized, l1, twiceL2, sgd).All(0, outputs);
     }
-
-    /// <summary>
-    /// Weights from which the update is split over <see cref="WorkerPool"/>, by rows of four (whole weights, so the bits do not depend
-    /// on the thread count): the pass is bound by memory, and each part streams its own rows. A 1024 × 1024 row splits.
-    /// </summary>
-    private const int ParallelWeights = 1 << 18;
 
     /// <summary><see cref="Sgd"/> in parts by rows of the weights; the parts' largest momentum magnitudes are combined.</summary>
     private sealed unsafe class Job : PoolJob
@@ -85,10 +79,9 @@ internal static class FusedUpdate
             }
         }
 
-        public override void Run(int part, int parts)
+        public override void Run(int part, int parts, int thread)
         {
-            int chunk = ((_outputs + 3) / 4 + parts - 1) / parts * 4;
-            int first = Math.Min(_outputs, part * chunk), last = Math.Min(_outputs, first + chunk);
+            (int first, int last) = Gemm.WeightRows(_outputs, parts, part);
             ref float b = ref _b == null ? ref Unsafe.NullRef<float>() : ref *_b;
             _largest[part] = first >= last ? 0f
                 : new Rows(ref *_x, ref *_dy, ref *_w, ref b, _n, _inputs, _outputs, _penalized, _l1, _twiceL2, _sgd).All(first, last);

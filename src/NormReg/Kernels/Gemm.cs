@@ -52,25 +52,18 @@ internal static partial class Gemm
     {
         if (k <= SequentialDepth)
         {
-            bool split = Parts((long)m * n * k, n / AxpyGrain) > 1;
-            if (!split && 2 * n <= Simd.Width / 32 && m >= Simd.Width / 16)
+            if (2 * n <= Simd.Width / 32 && m >= Simd.Width / 16)
             {
                 NarrowProduct(a, b, bias, c, m, n, k);
                 return;
             }
             Span<float> transposed = Scratch.Floats(k * n);
             Transpose(ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(transposed), n, k);
-            if (split)
-            {
-                Multiply(a, k, 1, transposed, c, m, n, k);
-                AddBias(bias, c, m, n);
-                return;
-            }
             TiledProduct.Multiply(ref MemoryMarshal.GetReference(a), k, 1, ref MemoryMarshal.GetReference(transposed), n, ref MemoryMarshal.GetReference(c), n, m, n, k,
                 ref MemoryMarshal.GetReference(bias), bias.IsEmpty ? TiledProduct.BiasBy.None : TiledProduct.BiasBy.Column);
             return;
         }
-        int parts = Parts((long)m * n * k, Math.Max(n / DotGrain, m / 4));
+        int parts = Parts((long)m * n * k, n / WeightRowGrain, n, k);
         if (parts > 1 && WorkerPool.TryEnter(parts))
         {
             try
@@ -134,7 +127,10 @@ internal static partial class Gemm
     public static bool Multiply(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
         ReadOnlySpan<float> penalized = default, float l1 = 0, float l2 = 0)
     {
-        int parts = Parts((long)m * n * k, n / AxpyGrain);
+        // The weights are c when a is read down its columns (dyᵀ of a weight gradient), else b (dy·W).
+        long work = (long)m * n * k;
+        int units = Math.Max(n / AxpyGrain, m / AxpyRowGrain);
+        int parts = aRow == 1 ? Parts(work, units, m, n) : Parts(work, units, k, n);
         if (parts > 1 && WorkerPool.TryEnter(parts))
         {
             try

@@ -93,7 +93,14 @@ public class Adam : Optimizer
     }
 
     /// <inheritdoc/>
-    private protected override bool TryUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous)
+    private protected override bool TryUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous) =>
+        TryUpdate(parameters, gradients, previous, 0);
+
+    /// <inheritdoc/>
+    private protected override bool UpdatesInParts => true;
+
+    /// <summary>The update of the parameters from index <paramref name="offset"/> on, whose moments are at the same index of the state.</summary>
+    private protected override bool TryUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous, int offset)
     {
         // 1 − β is taken in double and then rounded, as PyTorch's alpha = 1 − beta1: 1f − 0.9f is 0.100000024, not 0.1f.
         float b1 = (float)Beta1, b2 = (float)Beta2, keep1 = (float)(1 - Beta1), keep2 = (float)(1 - Beta2);
@@ -105,10 +112,11 @@ public class Adam : Optimizer
         ref float p0 = ref MemoryMarshal.GetReference(parameters);
         ref float old0 = ref MemoryMarshal.GetReference(previous);
         ref float g0 = ref MemoryMarshal.GetReference(gradients);
-        ref float m0 = ref MemoryMarshal.GetArrayDataReference(_m);
-        ref float v0 = ref MemoryMarshal.GetArrayDataReference(_v);
-        ref float mNext0 = ref MemoryMarshal.GetArrayDataReference(_mNext);
-        ref float vNext0 = ref MemoryMarshal.GetArrayDataReference(_vNext);
+        // By reference rather than by index: a network without parameters has empty moments, and offset 0 is their end.
+        ref float m0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_m), offset);
+        ref float v0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_v), offset);
+        ref float mNext0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_mNext), offset);
+        ref float vNext0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_vNext), offset);
         // Vectors first, then the tail; both apply the same float operations in the same order (no fused multiply-add).
         // The new moments go to the spare buffers and the old parameters to previous, so a refusal restores everything.
         // Finiteness: x − x is 0 for finite x and NaN otherwise; the sums stay 0 exactly when every new value is finite.

@@ -95,7 +95,13 @@ public abstract class Optimizer
         }
         double gradientNorm = LastGradientNorm;
         Span<float> previous = BeginStep(parameters.Length);
-        if (TryUpdate(parameters, ClipGlobalNorm is double maxNorm ? Clip(gradients, maxNorm) : gradients, previous))
+        ReadOnlySpan<float> used = ClipGlobalNorm is double maxNorm ? Clip(gradients, maxNorm) : gradients;
+        bool finite;
+        if (!UpdatesInParts || architecture is null || !ParallelUpdate.TryRun(this, parameters, used, previous, architecture, out finite))
+        {
+            finite = TryUpdate(parameters, used, previous);
+        }
+        if (finite)
         {
             CommitState();
             StateVersion++;
@@ -282,12 +288,30 @@ public abstract class Optimizer
         return Kernels.Guard.AllFinite(parameters);
     }
 
-    /// <summary>Adopts the state a successful <see cref="TryUpdate"/> wrote aside (the built-in rules swap buffers).</summary>
+    /// <summary>
+    /// Whether the rule updates each parameter from its own gradient and its own state at the same index alone, through
+    /// <see cref="TryUpdate(Span{float}, ReadOnlySpan{float}, Span{float}, int)"/>, so that a network's update may run in parts on
+    /// several threads (<see cref="ParallelUpdate"/>) with the same bits.
+    /// </summary>
+    private protected virtual bool UpdatesInParts => false;
+
+    /// <summary>
+    /// <see cref="TryUpdate(Span{float}, ReadOnlySpan{float}, Span{float})"/> on the parameters from index <paramref name="offset"/> of
+    /// the network on, whose state is at the same indices; for the rules that set <see cref="UpdatesInParts"/>.
+    /// </summary>
+    private protected virtual bool TryUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous, int offset) =>
+        throw new NotSupportedException($"{GetType().Name} updates all its parameters at once.");
+
+    /// <summary>One part of <see cref="ParallelUpdate"/>: <see cref="TryUpdate(Span{float}, ReadOnlySpan{float}, Span{float}, int)"/>.</summary>
+    internal bool TryUpdatePart(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous, int offset) =>
+        TryUpdate(parameters, gradients, previous, offset);
+
+    /// <summary>Adopts the state a successful update wrote aside (the built-in rules swap buffers).</summary>
     private protected virtual void CommitState()
     {
     }
 
-    /// <summary>Buffer <paramref name="index"/> as the last <see cref="TryUpdate"/> wrote it, before <see cref="CommitState"/>.</summary>
+    /// <summary>Buffer <paramref name="index"/> as the last update wrote it, before <see cref="CommitState"/>.</summary>
     private protected virtual ReadOnlySpan<float> PendingStateBuffer(int index) => StateBuffer(index);
 
     /// <summary>Buffer <paramref name="index"/>'s name in messages, e.g. "momentum buffer" or "second moment".</summary>

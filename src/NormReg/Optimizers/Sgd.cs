@@ -131,8 +131,11 @@ public sealed class Sgd : Optimizer
     private protected override bool TryUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous) =>
         TryUpdate(parameters, gradients, previous, 0);
 
+    /// <inheritdoc/>
+    private protected override bool UpdatesInParts => true;
+
     /// <summary>The update of the parameters from index <paramref name="offset"/> on, whose momentum is at the same index of the state.</summary>
-    private bool TryUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous, int offset)
+    private protected override bool TryUpdate(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> previous, int offset)
     {
         float lr = (float)LearningRate, mu = (float)Momentum, keep = (float)(1 - Dampening), wd = (float)WeightDecay;
         bool first = Steps == 1, nesterov = Nesterov;

@@ -52,7 +52,7 @@ internal sealed class BatchSplit : PoolJob
         {
             try
             {
-                if (_scratch.Length < parts) Array.Resize(ref _scratch, parts); // before the parts start: each then grows only its own block
+                if (_scratch.Length < parts) Array.Resize(ref _scratch, parts); // before the parts start: each thread then grows only its own block
                 _batch = batch;
                 WorkerPool.Run(this, parts);
             }
@@ -83,20 +83,21 @@ internal sealed class BatchSplit : PoolJob
     }
 
     /// <inheritdoc/>
-    public override void Run(int part, int parts)
+    public override void Run(int part, int parts, int thread)
     {
         (int start, int end) = Range(_batch, parts, part);
-        if (start < end) _passes.ForwardRows(start, end - start, part);
+        if (start < end) _passes.ForwardRows(start, end - start, thread);
     }
 
     /// <summary>
-    /// Scratch for a kernel of part <paramref name="part"/>: <paramref name="own"/> (the network's) for part 0; for the others a block at
-    /// least as long kept per part, grown on the part's first call. The rows of one part run one after another, so they share it.
+    /// Scratch for a kernel on thread <paramref name="thread"/>: <paramref name="own"/> (the network's) on the calling thread (0); on a
+    /// worker a block at least as long kept per thread, grown on its first call. A thread runs its parts' rows one after another, so
+    /// they share it.
     /// </summary>
-    public float[] Scratch(int part, float[] own)
+    public float[] Scratch(int thread, float[] own)
     {
-        if (part == 0) return own;
-        ref float[]? block = ref _scratch[part];
+        if (thread == 0) return own;
+        ref float[]? block = ref _scratch[thread];
         if (block is null || block.Length < own.Length) block = new float[own.Length];
         return block;
     }

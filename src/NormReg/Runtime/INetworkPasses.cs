@@ -18,10 +18,10 @@ public interface INetworkPasses
 
     /// <summary>
     /// Runs the rows of the pass that <see cref="NetworkCore.SplitBatch"/> may split on samples <paramref name="start"/> to
-    /// <paramref name="start"/> + <paramref name="count"/>, writing those samples' part of every buffer; <paramref name="part"/> picks the
-    /// scratch (<see cref="NetworkCore.PartScratch"/>). Parts of one batch run at once on different threads.
+    /// <paramref name="start"/> + <paramref name="count"/>, writing those samples' part of every buffer; <paramref name="thread"/> (0 for the
+    /// calling thread) picks the scratch (<see cref="NetworkCore.ThreadScratch"/>). Parts of one batch run at once on different threads.
     /// </summary>
-    void ForwardRows(int start, int count, int part);
+    void ForwardRows(int start, int count, int thread);
 
     /// <summary>
     /// Runs the rows backwards from <paramref name="outputGradients"/> over the activations of the last training pass,

@@ -611,8 +611,8 @@ public sealed class NetworkCore
     /// <param name="multiplyAddsPerSample">The products' multiply-adds per sample, which decide whether splitting pays.</param>
     public void SplitBatch(int batchSize, long multiplyAddsPerSample) => _split.Run(batchSize, multiplyAddsPerSample);
 
-    /// <summary>The scratch a kernel of part <paramref name="part"/> of <see cref="SplitBatch"/> uses: <paramref name="own"/> for part 0, a block as long kept per part for the others.</summary>
-    public float[] PartScratch(int part, float[] own) => _split.Scratch(part, own);
+    /// <summary>The scratch a kernel of <see cref="SplitBatch"/> uses on thread <paramref name="thread"/>: <paramref name="own"/> on the calling thread (0), a block as long kept per worker on the others.</summary>
+    public float[] ThreadScratch(int thread, float[] own) => _split.Scratch(thread, own);
 
     private void StatisticsFitted() => _trainingBatch = 0;
 

@@ -1,4 +1,6 @@
 using System;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace NormReg.Runtime;
@@ -6,24 +8,41 @@ namespace NormReg.Runtime;
 /// <summary>One part of a job the <see cref="WorkerPool"/> runs on several threads.</summary>
 internal abstract class PoolJob
 {
-    /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/>; parts write disjoint outputs.</summary>
-    public abstract void Run(int part, int parts);
+    /// <summary>
+    /// Runs part <paramref name="part"/> of <paramref name="parts"/> on thread <paramref name="thread"/> (0 is the calling thread, which
+    /// may run any part); parts write disjoint outputs, and what a thread keeps for itself (scratch) goes by <paramref name="thread"/>.
+    /// </summary>
+    public abstract void Run(int part, int parts, int thread);
 }
 
 /// <summary>
-/// Threads started once and kept for the process: a job's part 0 runs on the calling thread, the others on workers woken for it.
-/// One job at a time; <see cref="TryEnter"/> fails while another thread's job runs, and that caller computes alone instead of waiting.
+/// Threads started once and kept for the process. The calling thread and the workers woken for a job claim its parts one at a
+/// time until none is left, so a worker the system has not scheduled yet costs nothing: the caller runs its part too. One job at
+/// a time; <see cref="TryEnter"/> fails while another thread's job runs, and that caller computes alone instead of waiting.
 /// Nothing is allocated per job.
 /// </summary>
+/// <remarks>
+/// Waking a sleeping thread takes tens to hundreds of microseconds on a virtual machine, whose idle cores halt, and one training
+/// step forks and joins several times. So a worker that has finished spins for <see cref="SpinTime"/> before it sleeps, and the
+/// caller spins as long for parts a worker has claimed: the forks of one step, and of steps run back to back, find the workers
+/// awake. A process that stops calling leaves the workers asleep after that time.
+/// </remarks>
 internal static class WorkerPool
 {
+    /// <summary>How long a thread spins for the next job, or for parts claimed by others, before it sleeps: one millisecond.</summary>
+    private static readonly long SpinTime = Stopwatch.Frequency / 1000;
+
     private static readonly object Gate = new();
+    private static readonly ManualResetEventSlim Finished = new(false);
     private static Worker[] _workers = [];
     private static int _busy;
     private static PoolJob? _job;
-    private static int _parts, _pending;
+    private static int _parts, _generation, _finished;
+
+    /// <summary>The job's generation in the high half and the next unclaimed part in the low half, claimed by compare-and-swap.</summary>
+    private static long _claims;
+
     private static Exception? _failure;
-    private static readonly ManualResetEventSlim Done = new(false);
 
     /// <summary>Claims the pool for up to <paramref name="wanted"/> parts; false, and nothing claimed, when it is in use.</summary>
     public static bool TryEnter(int wanted)
@@ -36,26 +55,50 @@ internal static class WorkerPool
     /// <summary>Releases the pool claimed by <see cref="TryEnter"/>.</summary>
     public static void Exit() => Volatile.Write(ref _busy, 0);
 
-    /// <summary>Runs <paramref name="parts"/> parts of <paramref name="job"/> and returns when all are done; rethrows a part's exception.</summary>
+    /// <summary>
+    /// Runs <paramref name="parts"/> parts of <paramref name="job"/> and returns when all are done, on the calling thread and on as many
+    /// workers as <see cref="TryEnter"/> asked for; rethrows the exception of a part that failed, as it was thrown.
+    /// </summary>
     public static void Run(PoolJob job, int parts)
     {
         _job = job;
         _parts = parts;
         _failure = null;
-        Done.Reset();
-        if (parts == 1) Done.Set();
-        Volatile.Write(ref _pending, parts - 1);
-        for (int w = 1; w < parts; w++) _workers[w - 1].Wake.Set();
-        try
+        _finished = 0;
+        Finished.Reset();
+        int generation = ++_generation;
+        Volatile.Write(ref _claims, (long)generation << 32); // publishes the fields above with the first claim
+        for (int w = 1; w < parts && w <= _workers.Length; w++) _workers[w - 1].Start();
+        Work(generation, 0);
+        long deadline = Stopwatch.GetTimestamp() + SpinTime;
+        while (Volatile.Read(ref _finished) != parts && Stopwatch.GetTimestamp() < deadline) Thread.SpinWait(8);
+        while (Volatile.Read(ref _finished) != parts) Finished.Wait();
+        _job = null;
+        if (_failure is Exception failure) ExceptionDispatchInfo.Throw(failure);
+    }
+
+    /// <summary>Claims and runs parts of job <paramref name="generation"/> on thread <paramref name="thread"/> until none is left.</summary>
+    private static void Work(int generation, int thread)
+    {
+        while (true)
         {
-            job.Run(0, parts);
+            long claims = Volatile.Read(ref _claims);
+            int parts = Volatile.Read(ref _parts);
+            // A worker beyond the job's parts stays out: what it keeps for itself (scratch) is sized by the parts.
+            if ((int)(claims >> 32) != generation || (int)claims >= parts || thread >= parts) return;
+            if (Interlocked.CompareExchange(ref _claims, claims + 1, claims) != claims) continue;
+            // The job cannot end before this part does, so its fields are this generation's from here on.
+            parts = _parts;
+            try
+            {
+                _job!.Run((int)claims, parts, thread);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _failure, e, null);
+            }
+            if (Interlocked.Increment(ref _finished) == parts) Finished.Set();
         }
-        finally
-        {
-            Done.Wait();
-            _job = null;
-        }
-        if (_failure is Exception failure) throw new AggregateException(failure);
     }
 
     private static void Grow(int count)
@@ -71,30 +114,55 @@ internal static class WorkerPool
 
     private sealed class Worker
     {
-        public readonly ManualResetEventSlim Wake = new(false);
+        private readonly ManualResetEventSlim _wake = new(false);
+        private int _jobs, _asleep;
 
-        public Worker(int part)
+        public Worker(int thread)
         {
-            var thread = new Thread(() => Loop(part)) { IsBackground = true, Name = $"NormReg worker {part}" };
-            thread.Start();
+            var worker = new Thread(() => Loop(thread)) { IsBackground = true, Name = $"NormReg worker {thread}" };
+            worker.Start();
         }
 
-        private void Loop(int part)
+        /// <summary>
+        /// Asks the worker to help with the job just published. The increment is a full fence: either the worker, about to sleep, sees
+        /// it, or this sees the worker asleep and wakes it.
+        /// </summary>
+        public void Start()
         {
+            Interlocked.Increment(ref _jobs);
+            if (Volatile.Read(ref _asleep) != 0) _wake.Set();
+        }
+
+        private void Loop(int thread)
+        {
+            int seen = 0;
             while (true)
             {
-                Wake.Wait();
-                Wake.Reset();
-                try
-                {
-                    _job!.Run(part, _parts);
-                }
-                catch (Exception e)
-                {
-                    _failure = e;
-                }
-                if (Interlocked.Decrement(ref _pending) == 0) Done.Set();
+                seen = AwaitJob(seen);
+                // A request that arrives after its job has ended finds the generation moved on or no part left, and claims nothing.
+                Work((int)(Volatile.Read(ref _claims) >> 32), thread);
             }
+        }
+
+        /// <summary>Returns the count of requests once it differs from <paramref name="seen"/>: spinning first, then asleep until woken.</summary>
+        private int AwaitJob(int seen)
+        {
+            long deadline = Stopwatch.GetTimestamp() + SpinTime;
+            int jobs;
+            while ((jobs = Volatile.Read(ref _jobs)) == seen)
+            {
+                if (Stopwatch.GetTimestamp() < deadline)
+                {
+                    Thread.SpinWait(8);
+                    continue;
+                }
+                _wake.Reset();
+                Interlocked.Exchange(ref _asleep, 1); // a full fence, the other half of Start's
+                if (Volatile.Read(ref _jobs) == seen) _wake.Wait();
+                Volatile.Write(ref _asleep, 0);
+                deadline = Stopwatch.GetTimestamp() + SpinTime;
+            }
+            return jobs;
         }
     }
 }

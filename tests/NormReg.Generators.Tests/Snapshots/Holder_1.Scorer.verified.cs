@@ -125,7 +125,7 @@ partial record Holder<T>
         }
 
         // The forward pass on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dense(4, Name = "Encoder")] Encoder: 3 → 4, He uniform
             global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(0, 12), _core.Parameters.AsSpan(12, 4), _encoder.AsSpan(start * 4, n * 4), n, 3, 4);

@@ -185,7 +185,7 @@ namespace NormReg.Tests.Networks
         }
 
         // The inference rows on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(4), ZScore], standardized with fitted mean and standard deviation
             global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 4, n * 4), _core.Statistics.AsSpan(0, 4), _core.Statistics.AsSpan(4, 4), n, InputSize);

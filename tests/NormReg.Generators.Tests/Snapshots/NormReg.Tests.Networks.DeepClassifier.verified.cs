@@ -153,7 +153,7 @@ namespace NormReg.Tests.Networks
         }
 
         // The forward pass on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dense(8, Name = "Hidden")] Hidden: 4 → 8, He uniform
             global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(0, 32), _core.Parameters.AsSpan(32, 8), _hidden.AsSpan(start * 8, n * 8), n, 4, 8);

@@ -168,7 +168,7 @@ namespace NormReg.Tests.Networks
         }
 
         // The inference rows on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dense(6), L2(0.01)] + [BatchNorm] Dense1 with BatchNorm1 folded in: 4 → 6
             global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 4, n * 4), _folded.AsSpan(0, 24), _folded.AsSpan(24, 6), _batchNorm1.AsSpan(start * 6, n * 6), n, 4, 6);

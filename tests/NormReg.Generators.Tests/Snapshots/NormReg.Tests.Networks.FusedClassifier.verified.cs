@@ -193,7 +193,7 @@ namespace NormReg.Tests.Networks
         }
 
         // The inference rows on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             ushort[]? reduced = _core.ReducedWeights;
 

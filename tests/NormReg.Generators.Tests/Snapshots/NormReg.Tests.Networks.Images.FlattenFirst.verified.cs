@@ -151,7 +151,7 @@ namespace NormReg.Tests.Networks.Images
         }
 
         // The forward pass on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(2, 3, 3), MinMax], min-max scaled to [0, 1], per channel
             global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(start * 18, n * 18), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 9, 0f, 1f, false);

@@ -152,12 +152,12 @@ namespace NormReg.Tests.Networks.Images
         }
 
         // The inference rows on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [RandomFlip] RandomFlip1: the identity at inference.
 
             // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, Glorot uniform
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 16, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(start * 18, n * 18), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 16, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(start * 18, n * 18), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [Flatten] Flatten1: the same values, read as a vector.
 

@@ -169,13 +169,13 @@ namespace NormReg.Tests.Networks.Images
         }
 
         // The inference rows on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [BatchNorm] BatchNorm1: 2×6×5, per channel, momentum 0.1, ε 1E-05
             global::NormReg.Kernels.BatchNorm.ForwardInferenceSpatial(_core.Inputs.AsSpan(start * 60, n * 60), _core.Parameters.AsSpan(0, 2), _core.Parameters.AsSpan(2, 2), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), _batchNorm1.AsSpan(start * 60, n * 60), n, 2, 30, 1E-05f);
 
             // [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.001)] Conv2D1: 2×6×5 → 3×3×3, 2×2 kernel, stride 2, same, padded 0 top, 0 left, 0 bottom, 1 right, He uniform, penalty 0.001·Σ|w|
-            global::NormReg.Kernels.Conv2D.Forward(_batchNorm1.AsSpan(start * 60, n * 60), _core.Parameters.AsSpan(4, 24), _core.Parameters.AsSpan(28, 3), _conv2D1.AsSpan(start * 27, n * 27), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_batchNorm1.AsSpan(start * 60, n * 60), _core.Parameters.AsSpan(4, 24), _core.Parameters.AsSpan(28, 3), _conv2D1.AsSpan(start * 27, n * 27), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [GELU] GELU1: 3×3×3
             global::NormReg.Kernels.Activations.GELU(_conv2D1.AsSpan(start * 27, n * 27), _gelu1.AsSpan(start * 27, n * 27));
@@ -184,7 +184,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Pooling.MaxForward(_gelu1.AsSpan(start * 27, n * 27), _maxPool2D1.AsSpan(start * 12, n * 12), default, n, in _maxPool2D1Geometry);
 
             // [Conv2D(2, 1)] Conv2D2: 3×2×2 → 2×2×2, 1×1 kernel, stride 1, valid, Glorot uniform
-            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 12, n * 12), _core.Parameters.AsSpan(31, 6), _core.Parameters.AsSpan(37, 2), _conv2D2.AsSpan(start * 8, n * 8), _core.PartScratch(part, _conv2D2Scratch), n, in _conv2D2Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 12, n * 12), _core.Parameters.AsSpan(31, 6), _core.Parameters.AsSpan(37, 2), _conv2D2.AsSpan(start * 8, n * 8), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
         }
 
         // Training: BatchNorm on batch statistics, dropout, noise and augmentation drawn, every activation kept for the backward pass.

@@ -206,13 +206,13 @@ namespace NormReg.Tests.Networks.Images
         }
 
         // The inference rows on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(3, 8, 9), ZScore], standardized with fitted mean and standard deviation, per channel
             global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 216, n * 216), _core.Statistics.AsSpan(0, 3), _core.Statistics.AsSpan(3, 3), n, 3, 72);
 
             // [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false)] + [BatchNorm] Conv2D1 with BatchNorm1 folded in: 3×8×9 → 4×4×5
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 216, n * 216), _folded.AsSpan(0, 108), _folded.AsSpan(108, 4), _batchNorm1.AsSpan(start * 80, n * 80), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 216, n * 216), _folded.AsSpan(0, 108), _folded.AsSpan(108, 4), _batchNorm1.AsSpan(start * 80, n * 80), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: folded into Conv2D1 above.
 
@@ -223,7 +223,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Pooling.AverageForward(_tanh1.AsSpan(start * 80, n * 80), _avgPool2D1.AsSpan(start * 48, n * 48), n, in _avgPool2D1Geometry);
 
             // [Conv2D(5, 2), L2(0.01), MaxNorm(3)] Conv2D2: 4×3×4 → 5×2×3, 2×2 kernel, stride 1, valid, Glorot uniform, penalty 0.01·Σw², max-norm 3
-            global::NormReg.Kernels.Conv2D.Forward(_avgPool2D1.AsSpan(start * 48, n * 48), _core.Parameters.AsSpan(116, 80), _core.Parameters.AsSpan(196, 5), _conv2D2.AsSpan(start * 30, n * 30), _core.PartScratch(part, _conv2D2Scratch), n, in _conv2D2Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_avgPool2D1.AsSpan(start * 48, n * 48), _core.Parameters.AsSpan(116, 80), _core.Parameters.AsSpan(196, 5), _conv2D2.AsSpan(start * 30, n * 30), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
 
             // [LayerNorm] LayerNorm1: 5×2×3, ε 1E-05
             global::NormReg.Kernels.LayerNorm.Forward(_conv2D2.AsSpan(start * 30, n * 30), _core.Parameters.AsSpan(201, 30), _core.Parameters.AsSpan(231, 30), _layerNorm1.AsSpan(start * 30, n * 30), _layerNorm1Normalized.AsSpan(start * 30, n * 30), _layerNorm1InverseStd.AsSpan(start, n), n, 30, 1E-05f);

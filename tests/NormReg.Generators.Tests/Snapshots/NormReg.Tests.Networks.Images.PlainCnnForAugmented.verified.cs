@@ -187,13 +187,13 @@ namespace NormReg.Tests.Networks.Images
         }
 
         // The inference rows on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(1, 8, 8), MinMax], min-max scaled to [0, 1], per channel
             global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(start * 64, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] + [BatchNorm] Conv2D1 with BatchNorm1 folded in: 1×8×8 → 4×8×8
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 64, n * 64), _folded.AsSpan(0, 36), _folded.AsSpan(36, 4), _batchNorm1.AsSpan(start * 256, n * 256), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 64, n * 64), _folded.AsSpan(0, 36), _folded.AsSpan(36, 4), _batchNorm1.AsSpan(start * 256, n * 256), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: folded into Conv2D1 above.
 

@@ -132,7 +132,7 @@ namespace NormReg.Tests.Networks.Images
         }
 
         // The forward pass on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [AvgPool2D(2)] AvgPool2D1: 3×4×4 → 3×2×2, 2×2 window, stride 2
             global::NormReg.Kernels.Pooling.AverageForward(_core.Inputs.AsSpan(start * 48, n * 48), _avgPool2D1.AsSpan(start * 12, n * 12), n, in _avgPool2D1Geometry);

@@ -141,10 +141,10 @@ namespace NormReg.Tests.Networks.Images
         }
 
         // The forward pass on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Conv2D(2, 3, Padding = Padding.Same)] Conv2D1: 1×6×6 → 2×6×6, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, Glorot uniform
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 36, n * 36), _core.Parameters.AsSpan(0, 18), _core.Parameters.AsSpan(18, 2), _conv2D1.AsSpan(start * 72, n * 72), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 36, n * 36), _core.Parameters.AsSpan(0, 18), _core.Parameters.AsSpan(18, 2), _conv2D1.AsSpan(start * 72, n * 72), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [GlobalAvgPool] GlobalAvgPool1: 2×6×6 → 2
             global::NormReg.Kernels.Pooling.GlobalAverageForward(_conv2D1.AsSpan(start * 72, n * 72), _globalAvgPool1.AsSpan(start * 2, n * 2), n, 2, 36);

@@ -153,10 +153,10 @@ namespace NormReg.Tests.Networks.Images
         }
 
         // The forward pass on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Conv2D(3, 3)] Conv2D1: 2×7×6 → 3×5×4, 3×3 kernel, stride 1, valid, He uniform
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 84, n * 84), _core.Parameters.AsSpan(0, 54), _core.Parameters.AsSpan(54, 3), _conv2D1.AsSpan(start * 60, n * 60), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 84, n * 84), _core.Parameters.AsSpan(0, 54), _core.Parameters.AsSpan(54, 3), _conv2D1.AsSpan(start * 60, n * 60), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [ReLU] ReLU1: 3×5×4
             global::NormReg.Kernels.Activations.ReLU(_conv2D1.AsSpan(start * 60, n * 60), _relu1.AsSpan(start * 60, n * 60));

@@ -212,10 +212,10 @@ namespace NormReg.Tests.Networks.Images
         }
 
         // The inference rows on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Conv2D(8, 3, UseBias = false)] + [BatchNorm] Conv2D1 with BatchNorm1 folded in: 1×16×16 → 8×14×14
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 256, n * 256), _folded.AsSpan(0, 72), _folded.AsSpan(72, 8), _batchNorm1.AsSpan(start * 1568, n * 1568), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 256, n * 256), _folded.AsSpan(0, 72), _folded.AsSpan(72, 8), _batchNorm1.AsSpan(start * 1568, n * 1568), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: folded into Conv2D1 above.
 
@@ -226,7 +226,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 1568, n * 1568), _maxPool2D1.AsSpan(start * 392, n * 392), default, n, in _maxPool2D1Geometry);
 
             // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform
-            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 392, n * 392), _core.Parameters.AsSpan(88, 1152), _core.Parameters.AsSpan(1240, 16), _conv2D2.AsSpan(start * 400, n * 400), _core.PartScratch(part, _conv2D2Scratch), n, in _conv2D2Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 392, n * 392), _core.Parameters.AsSpan(88, 1152), _core.Parameters.AsSpan(1240, 16), _conv2D2.AsSpan(start * 400, n * 400), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
 
             // [ReLU] ReLU2: 16×5×5
             global::NormReg.Kernels.Activations.ReLU(_conv2D2.AsSpan(start * 400, n * 400), _relu2.AsSpan(start * 400, n * 400));

@@ -196,13 +196,13 @@ namespace NormReg.Tests.Networks.Images
         }
 
         // The forward pass on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(3, 16, 16), ZScore], standardized with fitted mean and standard deviation, per channel
             global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 768, n * 768), _core.Statistics.AsSpan(0, 3), _core.Statistics.AsSpan(3, 3), n, 3, 256);
 
             // [Conv2D(8, 3, Padding = Padding.Same)] Conv2D1: 3×16×16 → 8×16×16, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 768, n * 768), _core.Parameters.AsSpan(0, 216), _core.Parameters.AsSpan(216, 8), _conv2D1.AsSpan(start * 2048, n * 2048), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 768, n * 768), _core.Parameters.AsSpan(0, 216), _core.Parameters.AsSpan(216, 8), _conv2D1.AsSpan(start * 2048, n * 2048), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [ReLU] ReLU1: 8×16×16
             global::NormReg.Kernels.Activations.ReLU(_conv2D1.AsSpan(start * 2048, n * 2048), _relu1.AsSpan(start * 2048, n * 2048));
@@ -211,7 +211,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 2048, n * 2048), _maxPool2D1.AsSpan(start * 512, n * 512), _maxPool2D1Argmax.AsSpan(start * 512, n * 512), n, in _maxPool2D1Geometry);
 
             // [Conv2D(16, 3)] Conv2D2: 8×8×8 → 16×6×6, 3×3 kernel, stride 1, valid, He uniform
-            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 512, n * 512), _core.Parameters.AsSpan(224, 1152), _core.Parameters.AsSpan(1376, 16), _conv2D2.AsSpan(start * 576, n * 576), _core.PartScratch(part, _conv2D2Scratch), n, in _conv2D2Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 512, n * 512), _core.Parameters.AsSpan(224, 1152), _core.Parameters.AsSpan(1376, 16), _conv2D2.AsSpan(start * 576, n * 576), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
 
             // [LayerNorm] LayerNorm1: 16×6×6, ε 1E-05
             global::NormReg.Kernels.LayerNorm.Forward(_conv2D2.AsSpan(start * 576, n * 576), _core.Parameters.AsSpan(1392, 576), _core.Parameters.AsSpan(1968, 576), _layerNorm1.AsSpan(start * 576, n * 576), _layerNorm1Normalized.AsSpan(start * 576, n * 576), _layerNorm1InverseStd.AsSpan(start, n), n, 576, 1E-05f);

@@ -221,13 +221,13 @@ namespace NormReg.Tests.Networks.Images
         }
 
         // The inference rows on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(2, 9, 8), ZScore], standardized with fitted mean and standard deviation, per channel
             global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 144, n * 144), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 72);
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] + [BatchNorm] Conv2D1 with BatchNorm1 folded in: 2×9×8 → 4×9×8
-            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 144, n * 144), _folded.AsSpan(0, 72), _folded.AsSpan(72, 4), _batchNorm1.AsSpan(start * 288, n * 288), _core.PartScratch(part, _conv2D1Scratch), n, in _conv2D1Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 144, n * 144), _folded.AsSpan(0, 72), _folded.AsSpan(72, 4), _batchNorm1.AsSpan(start * 288, n * 288), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: folded into Conv2D1 above.
 
@@ -238,7 +238,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 288, n * 288), _maxPool2D1.AsSpan(start * 64, n * 64), default, n, in _maxPool2D1Geometry);
 
             // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw²
-            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(80, 216), _core.Parameters.AsSpan(296, 6), _conv2D2.AsSpan(start * 24, n * 24), _core.PartScratch(part, _conv2D2Scratch), n, in _conv2D2Geometry);
+            global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(80, 216), _core.Parameters.AsSpan(296, 6), _conv2D2.AsSpan(start * 24, n * 24), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
 
             // [LayerNorm] LayerNorm1: 6×2×2, ε 1E-05
             global::NormReg.Kernels.LayerNorm.Forward(_conv2D2.AsSpan(start * 24, n * 24), _core.Parameters.AsSpan(302, 24), _core.Parameters.AsSpan(326, 24), _layerNorm1.AsSpan(start * 24, n * 24), _layerNorm1Normalized.AsSpan(start * 24, n * 24), _layerNorm1InverseStd.AsSpan(start, n), n, 24, 1E-05f);

@@ -231,7 +231,7 @@ namespace NormReg.Tests.Networks
         }
 
         // The inference rows on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(5), MinMax(-1, 1)], min-max scaled to [-1, 1]
             global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(start * 5, n * 5), _core.Statistics.AsSpan(0, 5), _core.Statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);

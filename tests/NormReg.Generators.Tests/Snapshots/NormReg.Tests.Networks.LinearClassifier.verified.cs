@@ -115,7 +115,7 @@ namespace NormReg.Tests.Networks
         }
 
         // The forward pass on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dense(4)] Dense1: 5 → 4, Glorot uniform
             global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(0, 20), _core.Parameters.AsSpan(20, 4), _dense1.AsSpan(start * 4, n * 4), n, 5, 4);

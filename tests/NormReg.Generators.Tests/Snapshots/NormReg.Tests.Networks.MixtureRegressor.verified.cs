@@ -150,7 +150,7 @@ namespace NormReg.Tests.Networks
         }
 
         // The forward pass on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dense(5)] Dense1: 3 → 5, Glorot uniform
             global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(0, 15), _core.Parameters.AsSpan(15, 5), _dense1.AsSpan(start * 5, n * 5), n, 3, 5);

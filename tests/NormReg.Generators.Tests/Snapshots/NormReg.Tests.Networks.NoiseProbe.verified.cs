@@ -107,7 +107,7 @@ namespace NormReg.Tests.Networks
         }
 
         // The inference rows on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [GaussianNoise(0.5)] GaussianNoise1: the identity at inference.
         }

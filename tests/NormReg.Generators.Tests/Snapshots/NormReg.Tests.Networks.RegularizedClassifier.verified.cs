@@ -166,7 +166,7 @@ namespace NormReg.Tests.Networks
         }
 
         // The inference rows on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(6), ZScore], standardized with fitted mean and standard deviation
             global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 6, n * 6), _core.Statistics.AsSpan(0, 6), _core.Statistics.AsSpan(6, 6), n, InputSize);

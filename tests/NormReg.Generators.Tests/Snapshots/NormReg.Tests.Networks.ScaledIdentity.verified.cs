@@ -116,7 +116,7 @@ namespace NormReg.Tests.Networks
         }
 
         // The forward pass on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(3), MinMax(-1, 1, Clip = true)], min-max scaled to [-1, 1] and clipped
             global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(start * 3, n * 3), _core.Statistics.AsSpan(0, 3), _core.Statistics.AsSpan(3, 3), n, InputSize, -1f, 1f, true);

@@ -154,7 +154,7 @@ namespace NormReg.Tests.Networks
         }
 
         // The forward pass on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dense(64)] Dense1: 2 → 64, He uniform
             global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 2, n * 2), _core.Parameters.AsSpan(0, 128), _core.Parameters.AsSpan(128, 64), _dense1.AsSpan(start * 64, n * 64), n, 2, 64);

@@ -125,7 +125,7 @@ namespace NormReg.Tests.Networks
         }
 
         // The forward pass on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dense(5)] Dense1: 4 → 5, Glorot uniform
             global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(0, 20), _core.Parameters.AsSpan(20, 5), _dense1.AsSpan(start * 5, n * 5), n, 4, 5);

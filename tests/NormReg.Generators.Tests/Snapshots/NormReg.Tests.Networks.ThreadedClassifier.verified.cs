@@ -6,43 +6,43 @@ using global::System;
 
 namespace NormReg.Tests.Networks
 {
-    // Network ThreadedClassifier: 110853 parameters, loss SoftmaxCrossEntropy (nn.CrossEntropyLoss).
-    //   [Input(300), ZScore]                                 300, standardized with fitted mean and standard deviation
-    //   [Dense(256, UseBias = false), L2(1e-4)]  Dense1      300 → 256, He uniform, no bias, penalty 0.0001·Σw²
-    //   [BatchNorm]                              BatchNorm1  256, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-    //   [ReLU]                                   ReLU1       256
-    //   [Dropout(0.2)]                           Dropout1    256, drops 0.2 in training
-    //   [Dense(128)]                             Dense2      256 → 128, He uniform
+    // Network ThreadedClassifier: 374533 parameters, loss SoftmaxCrossEntropy (nn.CrossEntropyLoss).
+    //   [Input(600), ZScore]                                 600, standardized with fitted mean and standard deviation
+    //   [Dense(512, UseBias = false), L2(1e-4)]  Dense1      600 → 512, He uniform, no bias, penalty 0.0001·Σw²
+    //   [BatchNorm]                              BatchNorm1  512, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
+    //   [ReLU]                                   ReLU1       512
+    //   [Dropout(0.2)]                           Dropout1    512, drops 0.2 in training
+    //   [Dense(128)]                             Dense2      512 → 128, He uniform
     //   [ReLU]                                   ReLU2       128
     //   [Dense(5)]                               Dense3      128 → 5, Glorot uniform
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class ThreadedClassifier : global::NormReg.IClassifier, global::NormReg.Runtime.INetworkPasses
     {
-        /// <summary>Features per sample, from <c>[Input(300), ZScore]</c>.</summary>
-        public const int InputSize = 300;
+        /// <summary>Features per sample, from <c>[Input(600), ZScore]</c>.</summary>
+        public const int InputSize = 600;
         /// <summary>Values per sample, from the last row <c>[Dense(5)]</c>.</summary>
         public const int OutputSize = 5;
         /// <summary>Trainable parameters in all layers.</summary>
-        public const int ParameterCount = 110853;
+        public const int ParameterCount = 374533;
 
         // _core.Parameters, and _core.Gradients alike; weights are [outputs × inputs] row-major (PyTorch layout):
-        //   [0, 76800)  Dense1 weights [256 × 300]
-        //   [76800, 77056)  BatchNorm1 γ [256]
-        //   [77056, 77312)  BatchNorm1 β [256]
-        //   [77312, 110080)  Dense2 weights [128 × 256]
-        //   [110080, 110208)  Dense2 bias [128]
-        //   [110208, 110848)  Dense3 weights [5 × 128]
-        //   [110848, 110853)  Dense3 bias [5]
+        //   [0, 307200)  Dense1 weights [512 × 600]
+        //   [307200, 307712)  BatchNorm1 γ [512]
+        //   [307712, 308224)  BatchNorm1 β [512]
+        //   [308224, 373760)  Dense2 weights [128 × 512]
+        //   [373760, 373888)  Dense2 bias [128]
+        //   [373888, 374528)  Dense3 weights [5 × 128]
+        //   [374528, 374533)  Dense3 bias [5]
         // _core.Statistics, fitted from data or accumulated in training, not trained by gradients:
-        //   [0, 300)  input mean, [Input(300), ZScore]; NaN until FitNormalization
-        //   [300, 600)  input standard deviation
-        //   [600, 856)  BatchNorm1 running mean
-        //   [856, 1112)  BatchNorm1 running variance
+        //   [0, 600)  input mean, [Input(600), ZScore]; NaN until FitNormalization
+        //   [600, 1200)  input standard deviation
+        //   [1200, 1712)  BatchNorm1 running mean
+        //   [1712, 2224)  BatchNorm1 running variance
         private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Inference weights of each Dense with the BatchNorm after it folded in; rebuilt when _core.FoldsStale.
-        private readonly float[] _folded = new float[77056];
+        private readonly float[] _folded = new float[307712];
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
-        private readonly float[] _dense1; // [Dense(256, UseBias = false), L2(1e-4)]
+        private readonly float[] _dense1; // [Dense(512, UseBias = false), L2(1e-4)]
         private readonly float[] _batchNorm1; // [BatchNorm]
         private readonly float[] _batchNorm1Normalized; // its normalized input x̂
         private readonly float[] _batchNorm1InverseStd; // 1/√(σ² + ε) per feature
@@ -66,42 +66,42 @@ namespace NormReg.Tests.Networks
         public ThreadedClassifier(int maxBatchSize = 1, int seed = 0)
         {
             _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize; sets γ = 1, β = 0 and running variances to 1
-            _dense1 = new float[maxBatchSize * 256];
-            _batchNorm1 = new float[maxBatchSize * 256];
-            _batchNorm1Normalized = new float[maxBatchSize * 256];
-            _batchNorm1InverseStd = new float[256];
-            _relu1 = new float[maxBatchSize * 256];
-            _dropout1 = new float[maxBatchSize * 256];
-            _dropout1Mask = new float[maxBatchSize * 256];
+            _dense1 = new float[maxBatchSize * 512];
+            _batchNorm1 = new float[maxBatchSize * 512];
+            _batchNorm1Normalized = new float[maxBatchSize * 512];
+            _batchNorm1InverseStd = new float[512];
+            _relu1 = new float[maxBatchSize * 512];
+            _dropout1 = new float[maxBatchSize * 512];
+            _dropout1Mask = new float[maxBatchSize * 512];
             _dense2 = new float[maxBatchSize * 128];
             _relu2 = new float[maxBatchSize * 128];
             _dense3 = new float[maxBatchSize * 5];
-            _dDense1 = new float[maxBatchSize * 256];
-            _dBatchNorm1 = new float[maxBatchSize * 256];
-            _dRelu1 = new float[maxBatchSize * 256];
-            _dDropout1 = new float[maxBatchSize * 256];
+            _dDense1 = new float[maxBatchSize * 512];
+            _dBatchNorm1 = new float[maxBatchSize * 512];
+            _dRelu1 = new float[maxBatchSize * 512];
+            _dDropout1 = new float[maxBatchSize * 512];
             _dDense2 = new float[maxBatchSize * 128];
             _dRelu2 = new float[maxBatchSize * 128];
-            // [Dense(256, UseBias = false), L2(1e-4)] Dense1: He uniform, for the ReLU family that follows
-            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(0, 76800), 300, ref _core.Random);
+            // [Dense(512, UseBias = false), L2(1e-4)] Dense1: He uniform, for the ReLU family that follows
+            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(0, 307200), 600, ref _core.Random);
             // [Dense(128)] Dense2: He uniform, for the ReLU family that follows; bias starts at zero
-            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(77312, 32768), 256, ref _core.Random);
+            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(308224, 65536), 512, ref _core.Random);
             // [Dense(5)] Dense3: Glorot uniform; bias starts at zero
-            global::NormReg.Kernels.Initializers.GlorotUniform(_core.Parameters.AsSpan(110208, 640), 128, 5, ref _core.Random);
+            global::NormReg.Kernels.Initializers.GlorotUniform(_core.Parameters.AsSpan(373888, 640), 128, 5, ref _core.Random);
         }
 
         /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
         public static global::NormReg.NetworkArchitecture Architecture { get; } = new(
-            "ThreadedClassifier", global::NormReg.Loss.SoftmaxCrossEntropy, InputSize, ParameterCount, 1112,
+            "ThreadedClassifier", global::NormReg.Loss.SoftmaxCrossEntropy, InputSize, ParameterCount, 2224,
             new global::NormReg.LayerDescription[]
             {
-                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(256, UseBias = false), L2(1e-4)]", 300, 256) { WeightOffset = 0, L2 = 0.0001 },
-                new(global::NormReg.LayerType.BatchNorm, "BatchNorm1", "[BatchNorm]", 256, 256) { WeightOffset = 76800, BiasOffset = 77056, StatisticsOffset = 600, Epsilon = 1E-05, Momentum = 0.1 },
-                new(global::NormReg.LayerType.ReLU, "ReLU1", "[ReLU]", 256, 256),
-                new(global::NormReg.LayerType.Dropout, "Dropout1", "[Dropout(0.2)]", 256, 256) { Rate = 0.2 },
-                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(128)]", 256, 128) { WeightOffset = 77312, BiasOffset = 110080 },
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(512, UseBias = false), L2(1e-4)]", 600, 512) { WeightOffset = 0, L2 = 0.0001 },
+                new(global::NormReg.LayerType.BatchNorm, "BatchNorm1", "[BatchNorm]", 512, 512) { WeightOffset = 307200, BiasOffset = 307712, StatisticsOffset = 1200, Epsilon = 1E-05, Momentum = 0.1 },
+                new(global::NormReg.LayerType.ReLU, "ReLU1", "[ReLU]", 512, 512),
+                new(global::NormReg.LayerType.Dropout, "Dropout1", "[Dropout(0.2)]", 512, 512) { Rate = 0.2 },
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(128)]", 512, 128) { WeightOffset = 308224, BiasOffset = 373760 },
                 new(global::NormReg.LayerType.ReLU, "ReLU2", "[ReLU]", 128, 128),
-                new(global::NormReg.LayerType.Dense, "Dense3", "[Dense(5)]", 128, 5) { WeightOffset = 110208, BiasOffset = 110848 },
+                new(global::NormReg.LayerType.Dense, "Dense3", "[Dense(5)]", 128, 5) { WeightOffset = 373888, BiasOffset = 374528 },
             })
         {
             Scaling = global::NormReg.InputScalingKind.ZScore,
@@ -111,17 +111,17 @@ namespace NormReg.Tests.Networks
         int global::NormReg.INetwork.InputSize => InputSize;
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
-        /// <summary>Weights and bias of <c>[Dense(256, UseBias = false), L2(1e-4)]</c>: 300 → 256.</summary>
-        public global::NormReg.DenseLayer Dense1 => new("Dense1", _core.WritableParameters, _core.Gradients, 300, 256, 0, -1);
+        /// <summary>Weights and bias of <c>[Dense(512, UseBias = false), L2(1e-4)]</c>: 600 → 512.</summary>
+        public global::NormReg.DenseLayer Dense1 => new("Dense1", _core.WritableParameters, _core.Gradients, 600, 512, 0, -1);
 
         /// <summary>γ, β and running statistics of <c>[BatchNorm]</c>.</summary>
-        public global::NormReg.NormalizationLayer BatchNorm1 => new("BatchNorm1", _core.WritableParameters, _core.Gradients, _core.Statistics, 256, 76800, 600);
+        public global::NormReg.NormalizationLayer BatchNorm1 => new("BatchNorm1", _core.WritableParameters, _core.Gradients, _core.Statistics, 512, 307200, 1200);
 
-        /// <summary>Weights and bias of <c>[Dense(128)]</c>: 256 → 128.</summary>
-        public global::NormReg.DenseLayer Dense2 => new("Dense2", _core.WritableParameters, _core.Gradients, 256, 128, 77312, 110080);
+        /// <summary>Weights and bias of <c>[Dense(128)]</c>: 512 → 128.</summary>
+        public global::NormReg.DenseLayer Dense2 => new("Dense2", _core.WritableParameters, _core.Gradients, 512, 128, 308224, 373760);
 
         /// <summary>Weights and bias of <c>[Dense(5)]</c>: 128 → 5.</summary>
-        public global::NormReg.DenseLayer Dense3 => new("Dense3", _core.WritableParameters, _core.Gradients, 128, 5, 110208, 110848);
+        public global::NormReg.DenseLayer Dense3 => new("Dense3", _core.WritableParameters, _core.Gradients, 128, 5, 373888, 374528);
 
         // The public API: each member forwards to the core, which checks the arguments and is documented there.
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MaxBatchSize"/>
@@ -195,82 +195,82 @@ namespace NormReg.Tests.Networks
             if (_core.FoldsStale) RefreshFolds();
             ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null
             if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);
-            _core.SplitBatch(n, 110208L); // each sample on its own: a large batch is split by samples over the worker pool
+            _core.SplitBatch(n, 373376L); // each sample on its own: a large batch is split by samples over the worker pool
             return _dense3.AsSpan(0, n * 5);
         }
 
         // The inference rows on samples start to start + n, part `part` of a split batch.
-        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int part)
+        void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             ushort[]? reduced = _core.ReducedWeights;
 
-            // [Input(300), ZScore], standardized with fitted mean and standard deviation
-            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 300, n * 300), _core.Statistics.AsSpan(0, 300), _core.Statistics.AsSpan(300, 300), n, InputSize);
+            // [Input(600), ZScore], standardized with fitted mean and standard deviation
+            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 600, n * 600), _core.Statistics.AsSpan(0, 600), _core.Statistics.AsSpan(600, 600), n, InputSize);
 
-            // [Dense(256, UseBias = false), L2(1e-4)] + [BatchNorm] Dense1 with BatchNorm1 folded in: 300 → 256
-            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 300, n * 300), _folded.AsSpan(0, 76800), _folded.AsSpan(76800, 256), _batchNorm1.AsSpan(start * 256, n * 256), n, 300, 256);
-            else global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 300, n * 300), reduced.AsSpan(0, 76800), _folded.AsSpan(76800, 256), _batchNorm1.AsSpan(start * 256, n * 256), n, 300, 256);
+            // [Dense(512, UseBias = false), L2(1e-4)] + [BatchNorm] Dense1 with BatchNorm1 folded in: 600 → 512
+            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 600, n * 600), _folded.AsSpan(0, 307200), _folded.AsSpan(307200, 512), _batchNorm1.AsSpan(start * 512, n * 512), n, 600, 512);
+            else global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 600, n * 600), reduced.AsSpan(0, 307200), _folded.AsSpan(307200, 512), _batchNorm1.AsSpan(start * 512, n * 512), n, 600, 512);
 
             // [BatchNorm] BatchNorm1: folded into Dense1 above.
 
-            // [ReLU] ReLU1: 256
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 256, n * 256), _relu1.AsSpan(start * 256, n * 256));
+            // [ReLU] ReLU1: 512
+            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 512, n * 512), _relu1.AsSpan(start * 512, n * 512));
 
             // [Dropout(0.2)] Dropout1: the identity at inference.
 
-            // [Dense(128)] Dense2: 256 → 128, He uniform
-            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 256, n * 256), _core.Parameters.AsSpan(77312, 32768), _core.Parameters.AsSpan(110080, 128), _dense2.AsSpan(start * 128, n * 128), n, 256, 128);
-            else global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 256, n * 256), reduced.AsSpan(77312, 32768), _core.Parameters.AsSpan(110080, 128), _dense2.AsSpan(start * 128, n * 128), n, 256, 128);
+            // [Dense(128)] Dense2: 512 → 128, He uniform
+            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 512, n * 512), _core.Parameters.AsSpan(308224, 65536), _core.Parameters.AsSpan(373760, 128), _dense2.AsSpan(start * 128, n * 128), n, 512, 128);
+            else global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 512, n * 512), reduced.AsSpan(308224, 65536), _core.Parameters.AsSpan(373760, 128), _dense2.AsSpan(start * 128, n * 128), n, 512, 128);
 
             // [ReLU] ReLU2: 128
             global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(start * 128, n * 128), _relu2.AsSpan(start * 128, n * 128));
 
             // [Dense(5)] Dense3: 128 → 5, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(start * 128, n * 128), _core.Parameters.AsSpan(110208, 640), _core.Parameters.AsSpan(110848, 5), _dense3.AsSpan(start * 5, n * 5), n, 128, 5);
+            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(start * 128, n * 128), _core.Parameters.AsSpan(373888, 640), _core.Parameters.AsSpan(374528, 5), _dense3.AsSpan(start * 5, n * 5), n, 128, 5);
         }
 
         // Rounds the inference weights of the Dense rows read in bfloat16 (more than 64 inputs, 4096 weights or more) to nearest, ties to even.
         private void RefreshReduced(ushort[] reduced)
         {
-            global::NormReg.Kernels.BFloat16.Round(_folded.AsSpan(0, 76800), reduced.AsSpan(0, 76800)); // [Dense(256, UseBias = false), L2(1e-4)]
-            global::NormReg.Kernels.BFloat16.Round(_core.Parameters.AsSpan(77312, 32768), reduced.AsSpan(77312, 32768)); // [Dense(128)]
+            global::NormReg.Kernels.BFloat16.Round(_folded.AsSpan(0, 307200), reduced.AsSpan(0, 307200)); // [Dense(512, UseBias = false), L2(1e-4)]
+            global::NormReg.Kernels.BFloat16.Round(_core.Parameters.AsSpan(308224, 65536), reduced.AsSpan(308224, 65536)); // [Dense(128)]
             _core.ReducedStale = false;
         }
 
         // Folds each BatchNorm into the Dense before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.
         private void RefreshFolds()
         {
-            // [Dense(256, UseBias = false), L2(1e-4)] + [BatchNorm]
-            global::NormReg.Kernels.BatchNorm.Fold(_core.Parameters.AsSpan(0, 76800), default, _core.Parameters.AsSpan(76800, 256), _core.Parameters.AsSpan(77056, 256), _core.Statistics.AsSpan(600, 256), _core.Statistics.AsSpan(856, 256), _folded.AsSpan(0, 76800), _folded.AsSpan(76800, 256), 300, 256, 1E-05f);
+            // [Dense(512, UseBias = false), L2(1e-4)] + [BatchNorm]
+            global::NormReg.Kernels.BatchNorm.Fold(_core.Parameters.AsSpan(0, 307200), default, _core.Parameters.AsSpan(307200, 512), _core.Parameters.AsSpan(307712, 512), _core.Statistics.AsSpan(1200, 512), _core.Statistics.AsSpan(1712, 512), _folded.AsSpan(0, 307200), _folded.AsSpan(307200, 512), 600, 512, 1E-05f);
             _core.FoldsStale = false;
         }
 
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.
         private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
-            // [Input(300), ZScore], standardized with fitted mean and standard deviation
-            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 300), _core.Statistics.AsSpan(0, 300), _core.Statistics.AsSpan(300, 300), n, InputSize);
+            // [Input(600), ZScore], standardized with fitted mean and standard deviation
+            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 600), _core.Statistics.AsSpan(0, 600), _core.Statistics.AsSpan(600, 600), n, InputSize);
 
-            // [Dense(256, UseBias = false), L2(1e-4)] Dense1: 300 → 256, He uniform, no bias, penalty 0.0001·Σw²
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 300), _core.Parameters.AsSpan(0, 76800), default, _dense1.AsSpan(0, n * 256), n, 300, 256);
+            // [Dense(512, UseBias = false), L2(1e-4)] Dense1: 600 → 512, He uniform, no bias, penalty 0.0001·Σw²
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 600), _core.Parameters.AsSpan(0, 307200), default, _dense1.AsSpan(0, n * 512), n, 600, 512);
 
-            // [BatchNorm] BatchNorm1: 256, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense1.AsSpan(0, n * 256), _core.Parameters.AsSpan(76800, 256), _core.Parameters.AsSpan(77056, 256), _batchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Statistics.AsSpan(600, 256), _core.Statistics.AsSpan(856, 256), n, 256, 0.1f, 1E-05f);
+            // [BatchNorm] BatchNorm1: 512, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
+            global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense1.AsSpan(0, n * 512), _core.Parameters.AsSpan(307200, 512), _core.Parameters.AsSpan(307712, 512), _batchNorm1.AsSpan(0, n * 512), _batchNorm1Normalized.AsSpan(0, n * 512), _batchNorm1InverseStd, _core.Statistics.AsSpan(1200, 512), _core.Statistics.AsSpan(1712, 512), n, 512, 0.1f, 1E-05f);
 
-            // [ReLU] ReLU1: 256
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 256), _relu1.AsSpan(0, n * 256));
+            // [ReLU] ReLU1: 512
+            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 512), _relu1.AsSpan(0, n * 512));
 
-            // [Dropout(0.2)] Dropout1: 256, drops 0.2 in training
-            global::NormReg.Kernels.Dropout.Forward(_relu1.AsSpan(0, n * 256), _dropout1.AsSpan(0, n * 256), _dropout1Mask.AsSpan(0, n * 256), 0.2f, ref _core.Random);
+            // [Dropout(0.2)] Dropout1: 512, drops 0.2 in training
+            global::NormReg.Kernels.Dropout.Forward(_relu1.AsSpan(0, n * 512), _dropout1.AsSpan(0, n * 512), _dropout1Mask.AsSpan(0, n * 512), 0.2f, ref _core.Random);
 
-            // [Dense(128)] Dense2: 256 → 128, He uniform
-            global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(0, n * 256), _core.Parameters.AsSpan(77312, 32768), _core.Parameters.AsSpan(110080, 128), _dense2.AsSpan(0, n * 128), n, 256, 128);
+            // [Dense(128)] Dense2: 512 → 128, He uniform
+            global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(0, n * 512), _core.Parameters.AsSpan(308224, 65536), _core.Parameters.AsSpan(373760, 128), _dense2.AsSpan(0, n * 128), n, 512, 128);
 
             // [ReLU] ReLU2: 128
             global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(0, n * 128), _relu2.AsSpan(0, n * 128));
 
             // [Dense(5)] Dense3: 128 → 5, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(0, n * 128), _core.Parameters.AsSpan(110208, 640), _core.Parameters.AsSpan(110848, 5), _dense3.AsSpan(0, n * 5), n, 128, 5);
+            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(0, n * 128), _core.Parameters.AsSpan(373888, 640), _core.Parameters.AsSpan(374528, 5), _dense3.AsSpan(0, n * 5), n, 128, 5);
 
             return _dense3.AsSpan(0, n * 5);
         }
@@ -278,29 +278,29 @@ namespace NormReg.Tests.Networks
         // Monte-Carlo sampling: dropout and noise drawn, BatchNorm on its running statistics.
         private global::System.ReadOnlySpan<float> ForwardSampling(int n)
         {
-            // [Input(300), ZScore], standardized with fitted mean and standard deviation
-            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 300), _core.Statistics.AsSpan(0, 300), _core.Statistics.AsSpan(300, 300), n, InputSize);
+            // [Input(600), ZScore], standardized with fitted mean and standard deviation
+            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 600), _core.Statistics.AsSpan(0, 600), _core.Statistics.AsSpan(600, 600), n, InputSize);
 
-            // [Dense(256, UseBias = false), L2(1e-4)] Dense1: 300 → 256, He uniform, no bias, penalty 0.0001·Σw²
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 300), _core.Parameters.AsSpan(0, 76800), default, _dense1.AsSpan(0, n * 256), n, 300, 256);
+            // [Dense(512, UseBias = false), L2(1e-4)] Dense1: 600 → 512, He uniform, no bias, penalty 0.0001·Σw²
+            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 600), _core.Parameters.AsSpan(0, 307200), default, _dense1.AsSpan(0, n * 512), n, 600, 512);
 
-            // [BatchNorm] BatchNorm1: 256, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            global::NormReg.Kernels.BatchNorm.ForwardInference(_dense1.AsSpan(0, n * 256), _core.Parameters.AsSpan(76800, 256), _core.Parameters.AsSpan(77056, 256), _core.Statistics.AsSpan(600, 256), _core.Statistics.AsSpan(856, 256), _batchNorm1.AsSpan(0, n * 256), n, 256, 1E-05f);
+            // [BatchNorm] BatchNorm1: 512, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
+            global::NormReg.Kernels.BatchNorm.ForwardInference(_dense1.AsSpan(0, n * 512), _core.Parameters.AsSpan(307200, 512), _core.Parameters.AsSpan(307712, 512), _core.Statistics.AsSpan(1200, 512), _core.Statistics.AsSpan(1712, 512), _batchNorm1.AsSpan(0, n * 512), n, 512, 1E-05f);
 
-            // [ReLU] ReLU1: 256
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 256), _relu1.AsSpan(0, n * 256));
+            // [ReLU] ReLU1: 512
+            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 512), _relu1.AsSpan(0, n * 512));
 
-            // [Dropout(0.2)] Dropout1: 256, drops 0.2 in training
-            global::NormReg.Kernels.Dropout.Forward(_relu1.AsSpan(0, n * 256), _dropout1.AsSpan(0, n * 256), _dropout1Mask.AsSpan(0, n * 256), 0.2f, ref _core.Random);
+            // [Dropout(0.2)] Dropout1: 512, drops 0.2 in training
+            global::NormReg.Kernels.Dropout.Forward(_relu1.AsSpan(0, n * 512), _dropout1.AsSpan(0, n * 512), _dropout1Mask.AsSpan(0, n * 512), 0.2f, ref _core.Random);
 
-            // [Dense(128)] Dense2: 256 → 128, He uniform
-            global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(0, n * 256), _core.Parameters.AsSpan(77312, 32768), _core.Parameters.AsSpan(110080, 128), _dense2.AsSpan(0, n * 128), n, 256, 128);
+            // [Dense(128)] Dense2: 512 → 128, He uniform
+            global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(0, n * 512), _core.Parameters.AsSpan(308224, 65536), _core.Parameters.AsSpan(373760, 128), _dense2.AsSpan(0, n * 128), n, 512, 128);
 
             // [ReLU] ReLU2: 128
             global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(0, n * 128), _relu2.AsSpan(0, n * 128));
 
             // [Dense(5)] Dense3: 128 → 5, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(0, n * 128), _core.Parameters.AsSpan(110208, 640), _core.Parameters.AsSpan(110848, 5), _dense3.AsSpan(0, n * 5), n, 128, 5);
+            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(0, n * 128), _core.Parameters.AsSpan(373888, 640), _core.Parameters.AsSpan(374528, 5), _dense3.AsSpan(0, n * 5), n, 128, 5);
 
             return _dense3.AsSpan(0, n * 5);
         }
@@ -311,35 +311,35 @@ namespace NormReg.Tests.Networks
         {
             bool finite = true;
             // [Dense(5)] Dense3: 128 → 5, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 128), outputGradients, _core.Gradients.AsSpan(110208, 640), _core.Gradients.AsSpan(110848, 5), n, 128, 5);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(110208, 640), _dRelu2.AsSpan(0, n * 128), n, 128, 5);
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 128), outputGradients, _core.Gradients.AsSpan(373888, 640), _core.Gradients.AsSpan(374528, 5), n, 128, 5);
+            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(373888, 640), _dRelu2.AsSpan(0, n * 128), n, 128, 5);
 
             // [ReLU] ReLU2: 128
             global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(0, n * 128), _dRelu2.AsSpan(0, n * 128), _dDense2.AsSpan(0, n * 128));
 
-            // [Dense(128)] Dense2: 256 → 128, He uniform
+            // [Dense(128)] Dense2: 512 → 128, He uniform
             // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
-            if (!_core.DeferWeightGradients(4, n, _dropout1.AsSpan(0, n * 256), _dDense2.AsSpan(0, n * 128), _dense2.AsSpan(0, n * 128))) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 256), _dDense2.AsSpan(0, n * 128), _core.Gradients.AsSpan(77312, 32768), _core.Gradients.AsSpan(110080, 128), n, 256, 128);
-            else finite &= global::NormReg.Kernels.Dense.BackwardBias(_dDense2.AsSpan(0, n * 128), _core.Gradients.AsSpan(110080, 128), n, 128);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 128), _core.Parameters.AsSpan(77312, 32768), _dDropout1.AsSpan(0, n * 256), n, 256, 128);
+            if (!_core.DeferWeightGradients(4, n, _dropout1.AsSpan(0, n * 512), _dDense2.AsSpan(0, n * 128), _dense2.AsSpan(0, n * 128))) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 512), _dDense2.AsSpan(0, n * 128), _core.Gradients.AsSpan(308224, 65536), _core.Gradients.AsSpan(373760, 128), n, 512, 128);
+            else finite &= global::NormReg.Kernels.Dense.BackwardBias(_dDense2.AsSpan(0, n * 128), _core.Gradients.AsSpan(373760, 128), n, 128);
+            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 128), _core.Parameters.AsSpan(308224, 65536), _dDropout1.AsSpan(0, n * 512), n, 512, 128);
 
-            // [Dropout(0.2)] Dropout1: 256, drops 0.2 in training
-            global::NormReg.Kernels.Dropout.Backward(_dDropout1.AsSpan(0, n * 256), _dropout1Mask.AsSpan(0, n * 256), _dRelu1.AsSpan(0, n * 256));
+            // [Dropout(0.2)] Dropout1: 512, drops 0.2 in training
+            global::NormReg.Kernels.Dropout.Backward(_dDropout1.AsSpan(0, n * 512), _dropout1Mask.AsSpan(0, n * 512), _dRelu1.AsSpan(0, n * 512));
 
-            // [ReLU] ReLU1: 256
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 256), _dRelu1.AsSpan(0, n * 256), _dBatchNorm1.AsSpan(0, n * 256));
+            // [ReLU] ReLU1: 512
+            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 512), _dRelu1.AsSpan(0, n * 512), _dBatchNorm1.AsSpan(0, n * 512));
 
-            // [BatchNorm] BatchNorm1: 256, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Parameters.AsSpan(76800, 256), _dDense1.AsSpan(0, n * 256), _core.Gradients.AsSpan(76800, 256), _core.Gradients.AsSpan(77056, 256), n, 256);
+            // [BatchNorm] BatchNorm1: 512, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 512), _batchNorm1Normalized.AsSpan(0, n * 512), _batchNorm1InverseStd, _core.Parameters.AsSpan(307200, 512), _dDense1.AsSpan(0, n * 512), _core.Gradients.AsSpan(307200, 512), _core.Gradients.AsSpan(307712, 512), n, 512);
 
-            // [Dense(256, UseBias = false), L2(1e-4)] Dense1: 300 → 256, He uniform, no bias, penalty 0.0001·Σw²
+            // [Dense(512, UseBias = false), L2(1e-4)] Dense1: 600 → 512, He uniform, no bias, penalty 0.0001·Σw²
             // with the gradient of the penalty 0.0001·Σw² on the weights, added tile by tile
             // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
-            if (!_core.DeferWeightGradients(0, n, _core.Inputs.AsSpan(0, n * 300), _dDense1.AsSpan(0, n * 256), _dense1.AsSpan(0, n * 256), 0f, 0.0001f)) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 300), _dDense1.AsSpan(0, n * 256), _core.Gradients.AsSpan(0, 76800), default, n, 300, 256, _core.Parameters.AsSpan(0, 76800), 0f, 0.0001f);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 256), _core.Parameters.AsSpan(0, 76800), inputGradients, n, 300, 256);
+            if (!_core.DeferWeightGradients(0, n, _core.Inputs.AsSpan(0, n * 600), _dDense1.AsSpan(0, n * 512), _dense1.AsSpan(0, n * 512), 0f, 0.0001f)) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 600), _dDense1.AsSpan(0, n * 512), _core.Gradients.AsSpan(0, 307200), default, n, 600, 512, _core.Parameters.AsSpan(0, 307200), 0f, 0.0001f);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 512), _core.Parameters.AsSpan(0, 307200), inputGradients, n, 600, 512);
 
-            // [Input(300), ZScore]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(300, 300), n, InputSize);
+            // [Input(600), ZScore]: the gradient with respect to the raw inputs
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(600, 600), n, InputSize);
             return finite;
         }
     }

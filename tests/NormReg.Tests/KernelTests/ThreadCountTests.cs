@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using NormReg.Kernels;
 using NormReg.Runtime;
 using NormReg.Tests.Networks;
 using NormReg.Tests.Networks.Images;
@@ -15,8 +16,8 @@ namespace NormReg.Tests.KernelTests;
 [Collection(nameof(ParallelKernelTests))]
 public sealed class ThreadCountTests
 {
-    /// <summary>ThreadedClassifier: 300·256 + 256·128 + 128·5 multiply-adds per sample.</summary>
-    private const long ClassifierWork = 300 * 256 + 256 * 128 + 128 * 5;
+    /// <summary>ThreadedClassifier: 600·512 + 512·128 + 128·5 multiply-adds per sample; the first weights are wide enough to be split in training.</summary>
+    private const long ClassifierWork = 600 * 512 + 512 * 128 + 128 * 5;
 
     /// <summary>ThreadedCnn: 8 filters of 3·3·3 over 16×16 pixels, 16 filters of 8·3·3 over 6×6, then 576 → 4.</summary>
     private const long CnnWork = 8 * 27 * 256 + 16 * 72 * 36 + 576 * 4;
@@ -94,6 +95,44 @@ public sealed class ThreadCountTests
         });
 
         Assert.Equal(State(1), State(2));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_update_refused_in_parts_changes_nothing(bool adam)
+    {
+        const int batch = 32; // above the fused update's batches, which keep no weight gradients
+        AtThreads(2, () =>
+        {
+            var net = new ThreadedClassifier(batch, seed: 7);
+            LayerDescription first = ThreadedClassifier.Architecture.Layers.First(l => l.Type == LayerType.Dense);
+            Assert.True(Gemm.SplitsWeights(first.Units, first.FanIn), "the update must run in parts");
+            Optimizer optimizer = adam ? new Adam(1e-3) : new Sgd(0.01, momentum: 0.9);
+            float[] inputs = Random(batch * ThreadedClassifier.InputSize, 3);
+            net.FitNormalization(inputs);
+            net.TrainStep(inputs, Labels(batch, ThreadedClassifier.OutputSize, 4), batch, optimizer);
+            // The last weight of the first matrix lies in the rows of part 1, which the calling thread need not run.
+            System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(net.Gradients), net.Gradients.Length)
+                [first.WeightOffset + first.WeightCount - 1] = float.PositiveInfinity;
+            float[] before = new float[net.StateLength], optimizerBefore = Snapshot(optimizer);
+            net.CopyState(before);
+            long steps = optimizer.Steps;
+            Assert.Throws<ArithmeticException>(() => optimizer.Step(net));
+            float[] after = new float[net.StateLength];
+            net.CopyState(after);
+            Assert.Equal(before, after);
+            Assert.Equal(steps, optimizer.Steps);
+            Assert.Equal(optimizerBefore, Snapshot(optimizer));
+            return 0;
+        });
+
+        static float[] Snapshot(Optimizer optimizer)
+        {
+            var buffers = new System.Collections.Generic.List<float>();
+            for (int i = 0; i < optimizer.StateBufferCount; i++) buffers.AddRange(optimizer.StateBuffer(i).ToArray());
+            return [.. buffers];
+        }
     }
 
     [Fact]

@@ -5,8 +5,8 @@ namespace NormReg.Tests.Networks;
 /// BatchNorm and reads the first row's weights in bfloat16 when asked), and the training products split by their outputs.
 /// </summary>
 [Network(Loss = Loss.SoftmaxCrossEntropy)]
-[Input(300), ZScore]
-[Dense(256, UseBias = false), L2(1e-4)]
+[Input(600), ZScore]
+[Dense(512, UseBias = false), L2(1e-4)]
 [BatchNorm]
 [ReLU]
 [Dropout(0.2)]
