@@ -4,9 +4,9 @@ using NormReg;
 namespace NormReg.KernelPaths;
 
 /// <summary>
-/// Layers whose products take every path of the kernels: forward products of 37 and 21 steps (summed in order), of 70 and 100
-/// (sixteen partial sums and a tail); backward rows of 37, 70 and 100 columns (whole tiles, narrower tiles and a scalar tail at every
-/// width); each activation's vector body and tail.
+/// Layers whose products take every path of the kernels: forward products of 37, 21 and 40 steps (summed in order; 70, 40 and 5
+/// outputs: tiles of three, two and one vectors, narrower vectors and scalars), of 70 and 100 (sixteen partial sums and a tail); backward
+/// rows of 37, 70 and 100 columns (whole tiles, narrower tiles and a scalar tail at every width); each activation's vector body and tail.
 /// </summary>
 [Network(Loss = Loss.SoftmaxCrossEntropy)]
 [Input(37)]
@@ -16,7 +16,7 @@ namespace NormReg.KernelPaths;
 [Tanh]
 [Dense(21)]
 [Sigmoid]
-[Dense(18)]
+[Dense(40)]
 [ReLU]
 [Dense(5)]
 public partial class KernelPathsNet;

@@ -19,7 +19,8 @@ namespace NormReg.Kernels;
 /// need it and all F filters share each patch load. The weight gradient uses its transpose, one row per pixel, so that a tile of
 /// dW is kept in registers across every sample and pixel and each dW element is one chain of multiply-adds (samples, then pixels) at
 /// every width, however a batch is split. Below 8 filters, or from 256 pixels, each sample's dW is instead a dot product over its im2col
-/// patches (the dot-product kernel's strength), the samples' results added in order. A 1 × 1 kernel at stride 1 reads the input in place for the first two.
+/// patches (the dot-product kernel's strength), the samples' results added in order. A 1 × 1 kernel at stride 1 reads the input in place for the first two;
+/// any other kernel at stride 1 reads the forward pass's patch rows as windows into K shifted copies of each channel (<see cref="ColumnPlanes"/>).
 /// </para>
 /// <para>Scratch is <see cref="ConvGeometry.ScratchLength"/> floats: the patches [C·K·K × pixels], or for the weight gradient the patch rows
 /// [pixels × C·K·K rounded up to 8] and the sums [F × the same]. No call relies on what another left there.</para>
@@ -40,12 +41,25 @@ public static partial class Conv2D
         int patch = g.PatchSize, pixels = g.OutPixels;
         Span<float> columns = scratch.Slice(0, patch * pixels);
         ref float w0 = ref MemoryMarshal.GetReference(weights);
+        TiledProduct.BiasBy biasBy = bias.IsEmpty ? TiledProduct.BiasBy.None : TiledProduct.BiasBy.Row;
+        if (g.Stride == 1 && !g.IsPointwise && patch <= MostListedRows)
+        {
+            Span<int> rowAt = stackalloc int[patch];
+            ListPlaneRows(rowAt, g);
+            for (int s = 0; s < n; s++)
+            {
+                ColumnPlanes(x.Slice(s * g.InputLength, g.InputLength), columns, g);
+                TiledProduct.Multiply(ref w0, patch, ref MemoryMarshal.GetReference(columns), ref MemoryMarshal.GetReference(rowAt),
+                    ref MemoryMarshal.GetReference(y.Slice(s * g.OutputLength, g.OutputLength)), pixels, g.Filters, pixels, patch, ref MemoryMarshal.GetReference(bias), biasBy);
+            }
+            return;
+        }
         for (int s = 0; s < n; s++)
         {
             ReadOnlySpan<float> sample = x.Slice(s * g.InputLength, g.InputLength);
             ReadOnlySpan<float> patches = g.IsPointwise ? sample : Patches(sample, columns, g);
-            Product(ref w0, patch, 1, ref MemoryMarshal.GetReference(patches), pixels, ref MemoryMarshal.GetReference(y.Slice(s * g.OutputLength, g.OutputLength)), pixels,
-                g.Filters, pixels, patch, ref MemoryMarshal.GetReference(bias), !bias.IsEmpty);
+            TiledProduct.Multiply(ref w0, patch, 1, ref MemoryMarshal.GetReference(patches), pixels, ref MemoryMarshal.GetReference(y.Slice(s * g.OutputLength, g.OutputLength)), pixels,
+                g.Filters, pixels, patch, ref MemoryMarshal.GetReference(bias), biasBy);
         }
     }
 
@@ -88,8 +102,8 @@ public static partial class Conv2D
             for (int s = 0; s < n; s++)
             {
                 PatchRows(x.Slice(s * g.InputLength, g.InputLength), rows, padded, g);
-                Product(ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), pixels, 1, ref MemoryMarshal.GetReference(rows), padded,
-                    ref sums0, padded, filters, padded, pixels, ref sums0, false, accumulate: s > 0);
+                TiledProduct.Multiply(ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), pixels, 1, ref MemoryMarshal.GetReference(rows), padded,
+                    ref sums0, padded, filters, padded, pixels, ref sums0, TiledProduct.BiasBy.None, accumulate: s > 0);
             }
             if (n > 0 && padded != patch)
             {
@@ -122,8 +136,8 @@ public static partial class Conv2D
         {
             // The patch gradient Wᵀ·dy [C·K·K × pixels]: A(i, f) = W[f, i]; a pointwise kernel's is the input gradient itself.
             Span<float> target = g.IsPointwise ? dx.Slice(s * g.InputLength, g.InputLength) : columns;
-            Product(ref w0, 1, patch, ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), pixels, ref MemoryMarshal.GetReference(target), pixels,
-                patch, pixels, g.Filters, ref w0, false);
+            TiledProduct.Multiply(ref w0, 1, patch, ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), pixels, ref MemoryMarshal.GetReference(target), pixels,
+                patch, pixels, g.Filters, ref w0, TiledProduct.BiasBy.None);
             if (!g.IsPointwise) Scatter(columns, dx.Slice(s * g.InputLength, g.InputLength), g);
         }
     }
@@ -230,6 +244,7 @@ public static partial class Conv2D
     /// Copies <paramref name="count"/> floats a vector at a time; the last vector ends at <paramref name="count"/> and may overlap the one
     /// before, which writes the same values again, so no segment (8 floats at LeNet's 8 × 8, 5 in a 5 × 5 patch row) leaves a scalar tail.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Copy(ref float from, ref float to, int count)
     {
         if (count >= 8 && Vector256.IsHardwareAccelerated)
@@ -258,7 +273,7 @@ public static partial class Conv2D
     }
 
     /// <summary>
-    /// Filters from which the weight gradient runs on <see cref="Product"/>'s tiles; below, a tile of 6 rows by one vector spent
+    /// Filters from which the weight gradient runs on <see cref="TiledProduct"/>'s tiles; below, a tile of 6 rows by one vector spent
     /// 1.8 times as long on LeNet's first layer (6 filters, 576 pixels) as the dot-product kernel.
     /// </summary>
     private const int FilterTile = 8;

@@ -25,17 +25,10 @@ internal static partial class Gemm
     private static float[]? _packs;
 
     /// <summary>The operands of one <see cref="Multiply"/>, so that each part of its columns can be computed apart.</summary>
-    private readonly ref struct Product(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, ref float w0, bool penalize, float l1, float twiceL2, int m, int n, int k,
-        ref float bias)
+    private readonly ref struct Product(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, ref float w0, bool penalize, float l1, float twiceL2, int m, int n, int k)
     {
-        private readonly ref float _a0 = ref a0, _b0 = ref b0, _c0 = ref c0, _w0 = ref w0, _bias = ref bias;
+        private readonly ref float _a0 = ref a0, _b0 = ref b0, _c0 = ref c0, _w0 = ref w0;
         private readonly int _n = n;
-
-        /// <summary>A product without a bias (a null reference for it).</summary>
-        public Product(ref float a0, int aRow, int aColumn, ref float b0, ref float c0, ref float w0, bool penalize, float l1, float twiceL2, int m, int n, int k)
-            : this(ref a0, aRow, aColumn, ref b0, ref c0, ref w0, penalize, l1, twiceL2, m, n, k, ref Unsafe.NullRef<float>())
-        {
-        }
 
         /// <summary>Columns <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> of <c>c</c> at <see cref="Simd.Width"/>.</summary>
         public bool Columns(int columnsStart, int columnsEnd) => Simd.Width switch
@@ -72,8 +65,8 @@ internal static partial class Gemm
                 int depth = Math.Min(PanelDepth, k - p0);
                 ref float bp = ref Unsafe.Add(ref _b0, p0 * _n);
                 bool last = p0 + depth >= k;
-                var epilogue = new Epilogue<T>(ref _w0, p0 == 0, penalize && last, l1, twiceL2, ref last ? ref _bias : ref Unsafe.NullRef<float>());
-                var quarter = new Epilogue<V128>(ref _w0, p0 == 0, penalize && last, l1, twiceL2, ref last ? ref _bias : ref Unsafe.NullRef<float>());
+                var epilogue = new Epilogue<T>(ref _w0, p0 == 0, penalize && last, l1, twiceL2);
+                var quarter = new Epilogue<V128>(ref _w0, p0 == 0, penalize && last, l1, twiceL2);
                 for (int i1 = 0; i1 < m; i1 += block)
                 {
                     int rows = Math.Min(block, m - i1);
@@ -308,7 +301,7 @@ internal static partial class Gemm
                 ref float row = ref Unsafe.Add(ref a, (i - i % height) * layout.RowAdvance + i % height * layout.RowStride);
                 float s = 0;
                 for (int p = 0; p < depth; p++) s = Simd.MultiplyAdd(Unsafe.Add(ref row, p * layout.StepStride), Unsafe.Add(ref b, p * _n), s);
-                check += epilogue.Store(ref _c0, (i1 + i) * _n + j, j, s);
+                check += epilogue.Store(ref _c0, (i1 + i) * _n + j, s);
             }
             return check;
         }

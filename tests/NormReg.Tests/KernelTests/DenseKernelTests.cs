@@ -20,6 +20,8 @@ public sealed class DenseKernelTests
         // one left, 48-, 16- and 8-column strips followed by 16-, 8- and 4-column vectors and 1–3 single columns, products of 65 to
         // 200 steps with 1–15 past the last whole sixteen.
         { 15, 67, 53 }, { 23, 130, 7 }, { 17, 33, 99 }, { 9, 200, 61 }, { 2, 65, 6 }, { 13, 16, 35 }, { 31, 81, 94 }, { 20, 45, 1 },
+        // A head of few outputs on many rows, computed transposed: two blocks of 256 rows, the second of 43 (not a multiple of 4).
+        { 299, 31, 3 }, { 64, 64, 8 },
     };
 
     [Theory]
@@ -109,12 +111,12 @@ public sealed class DenseKernelTests
     }
 
     [Theory]
-    [InlineData(784, 256)]
-    [InlineData(31, 13)]
-    [InlineData(5, 3)]
-    public void A_sample_gets_the_same_bits_whatever_its_batch(int inputs, int outputs)
+    [InlineData(784, 256, 11)] // 4x4 tiles, then a 3-row remainder
+    [InlineData(31, 13, 11)]
+    [InlineData(5, 3, 11)]
+    [InlineData(31, 3, 37)]    // a head of few outputs: computed transposed on the whole batch, not on one or two rows
+    public void A_sample_gets_the_same_bits_whatever_its_batch(int inputs, int outputs, int batch)
     {
-        const int batch = 11; // 4x4 tiles, then a 3-row remainder
         (float[] x, float[] w, float[] b) = (Random(batch * inputs, 10), Random(outputs * inputs, 11), Random(outputs, 12));
         var together = new float[batch * outputs];
         Dense.Forward(x, w, b, together, batch, inputs, outputs);

@@ -1,0 +1,285 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace NormReg.Kernels;
+
+/// <summary>
+/// <c>c[i·cRow + j] = Σₚ A(i, p)·b[row p + j]</c> for i &lt; m, j &lt; n, p &lt; depth, with <c>A(i, p) = a[i·aRow + p·aColumn]</c>, plus a bias by
+/// row or by column: each output summed from zero (or from the value <c>c</c> holds) in the order of p with fused multiply-adds, then the
+/// bias added, at every width. The convolution's products, and the dense forward product of few inputs (<see cref="Gemm"/>).
+/// </summary>
+/// <remarks>
+/// The register tile covers up to eight rows (a layer's filters: 6 and 16 fit in one and two tiles; eight rows of a batch) by up to three
+/// vectors of columns, so each loaded vector of <c>b</c> feeds up to eight multiply-adds and each broadcast value of <c>A</c> up to three. The
+/// accumulators stay in registers from the first step to the store, which adds the bias. Columns past the last whole vector take
+/// narrower vectors, then scalars.
+/// </remarks>
+internal static class TiledProduct
+{
+    /// <summary>What bias the stored sums get: none, <c>bias[i]</c> by row (a convolution's filters), or <c>bias[j]</c> by column (a dense layer's outputs).</summary>
+    public enum BiasBy
+    {
+        None,
+        Row,
+        Column,
+    }
+
+    /// <summary>The product with row p of <c>b</c> at <c>b[p·bRow]</c>; <paramref name="accumulate"/> adds to what <paramref name="c"/> holds.</summary>
+    public static void Multiply(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int m, int n, int depth, ref float bias, BiasBy biasBy,
+        bool accumulate = false) =>
+        Multiply<Strided>(ref a, aRow, aColumn, ref b, bRow, ref Unsafe.NullRef<int>(), ref c, cRow, m, n, depth, ref bias, biasBy, accumulate);
+
+    /// <summary>The product with row p of <c>b</c> at <c>b[rowAt[p]]</c> (a convolution's column planes), <c>A(i, p) = a[i·aRow + p]</c>, overwriting <paramref name="c"/>.</summary>
+    public static void Multiply(ref float a, int aRow, ref float b, ref int rowAt, ref float c, int cRow, int m, int n, int depth, ref float bias, BiasBy biasBy) =>
+        Multiply<Listed>(ref a, aRow, 1, ref b, 0, ref rowAt, ref c, cRow, m, n, depth, ref bias, biasBy, false);
+
+    private static void Multiply<TRowAt>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref int rowAt, ref float c, int cRow, int m, int n, int depth, ref float bias,
+        BiasBy biasBy, bool accumulate) where TRowAt : struct, IRowAt
+    {
+        var shape = new Shape(aRow, aColumn, bRow, cRow, depth, biasBy, accumulate);
+        int j = Simd.Width switch
+        {
+            512 => shape.Columns<V512, TRowAt>(ref a, ref b, ref rowAt, ref c, ref bias, m, 0, n),
+            256 => shape.Columns<V256, TRowAt>(ref a, ref b, ref rowAt, ref c, ref bias, m, 0, n),
+            _ => 0,
+        };
+        j = shape.Columns<V128, TRowAt>(ref a, ref b, ref rowAt, ref c, ref bias, m, j, n);
+        for (; j < n; j++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                float sum = accumulate ? Unsafe.Add(ref c, i * cRow + j) : 0;
+                for (int p = 0; p < depth; p++) sum = Simd.MultiplyAdd(Unsafe.Add(ref a, i * aRow + p * aColumn), Unsafe.Add(ref b, TRowAt.Of(ref rowAt, p, bRow) + j), sum);
+                Unsafe.Add(ref c, i * cRow + j) = biasBy switch
+                {
+                    BiasBy.Row => sum + Unsafe.Add(ref bias, i),
+                    BiasBy.Column => sum + Unsafe.Add(ref bias, j),
+                    _ => sum,
+                };
+            }
+        }
+    }
+
+    /// <summary>Where row p of a product's <c>b</c> starts.</summary>
+    private interface IRowAt
+    {
+        static abstract nint Of(ref int rowAt, int p, int bRow);
+    }
+
+    /// <summary>Rows <c>bRow</c> apart.</summary>
+    private readonly struct Strided : IRowAt
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Of(ref int rowAt, int p, int bRow) => (nint)p * bRow;
+    }
+
+    /// <summary>Rows where a table says.</summary>
+    private readonly struct Listed : IRowAt
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Of(ref int rowAt, int p, int bRow) => Unsafe.Add(ref rowAt, p);
+    }
+
+    /// <summary>The strides, depth and bias of one product, passed down to its tiles as one value.</summary>
+    private readonly struct Shape(int aRow, int aColumn, int bRow, int cRow, int depth, BiasBy biasBy, bool accumulate)
+    {
+        private readonly int _aRow = aRow, _aColumn = aColumn, _bRow = bRow, _cRow = cRow, _depth = depth;
+        private readonly BiasBy _biasBy = biasBy;
+        private readonly bool _accumulate = accumulate;
+
+        /// <summary>
+        /// Columns <paramref name="from"/> onward in tiles of three vectors of <typeparamref name="T"/>, then two or one, then one of the next
+        /// narrower width where it fits (the widths a wider path would hand down). Returns the first column left.
+        /// </summary>
+        public int Columns<T, TRowAt>(ref float a, ref float b, ref int rowAt, ref float c, ref float bias, int m, int from, int n)
+            where T : struct, IVector<T> where TRowAt : struct, IRowAt
+        {
+            int j = from;
+            for (; j + 3 * T.Count <= n; j += 3 * T.Count) Rows<T, TRowAt, Three>(ref a, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref ColumnBias(ref bias, j), m);
+            if (j + 2 * T.Count <= n)
+            {
+                Rows<T, TRowAt, Two>(ref a, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref ColumnBias(ref bias, j), m);
+                j += 2 * T.Count;
+            }
+            if (j + T.Count <= n)
+            {
+                Rows<T, TRowAt, One>(ref a, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref ColumnBias(ref bias, j), m);
+                j += T.Count;
+            }
+            if (T.Count == 16 && j + 8 <= n) return Columns<V256, TRowAt>(ref a, ref b, ref rowAt, ref c, ref bias, m, j, n);
+            return j;
+        }
+
+        /// <summary>The bias a strip of columns from <paramref name="j"/> starts at: moved along by column, as it is for rows.</summary>
+        private ref float ColumnBias(ref float bias, int j) => ref _biasBy == BiasBy.Column ? ref Unsafe.Add(ref bias, j) : ref bias;
+
+        /// <summary>Every row of one strip of columns, eight rows at a time (four below 512 bits for tiles of two or three vectors, where there are 16 vector registers).</summary>
+        private void Rows<T, TRowAt, TVectors>(ref float a, ref float b, ref int rowAt, ref float c, ref float bias, int m)
+            where T : struct, IVector<T> where TRowAt : struct, IRowAt where TVectors : struct, IConstant
+        {
+            int most = Simd.Width == 512 || TVectors.Value == 1 ? 8 : 4, i = 0;
+            for (; i + most <= m; i += most)
+            {
+                ref float bi0 = ref _biasBy == BiasBy.Row ? ref Unsafe.Add(ref bias, i) : ref bias;
+                if (most == 8) Tile<T, TRowAt, TVectors, Eight>(ref Unsafe.Add(ref a, i * _aRow), ref b, ref rowAt, ref Unsafe.Add(ref c, i * _cRow), ref bi0);
+                else Tile<T, TRowAt, TVectors, Four>(ref Unsafe.Add(ref a, i * _aRow), ref b, ref rowAt, ref Unsafe.Add(ref c, i * _cRow), ref bi0);
+            }
+            ref float ai = ref Unsafe.Add(ref a, i * _aRow);
+            ref float ci = ref Unsafe.Add(ref c, i * _cRow);
+            ref float bi = ref _biasBy == BiasBy.Row ? ref Unsafe.Add(ref bias, i) : ref bias;
+            switch (m - i)
+            {
+                case 7: Tile<T, TRowAt, TVectors, Seven>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+                case 6: Tile<T, TRowAt, TVectors, Six>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+                case 5: Tile<T, TRowAt, TVectors, Five>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+                case 4: Tile<T, TRowAt, TVectors, Four>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+                case 3: Tile<T, TRowAt, TVectors, Three>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+                case 2: Tile<T, TRowAt, TVectors, Two>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+                case 1: Tile<T, TRowAt, TVectors, One>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+            }
+        }
+
+        /// <summary>One register tile: <typeparamref name="TRows"/> rows by <typeparamref name="TVectors"/> vectors, over the whole depth.</summary>
+        private void Tile<T, TRowAt, TVectors, TRows>(ref float a, ref float b, ref int rowAt, ref float c, ref float bias)
+            where T : struct, IVector<T> where TRowAt : struct, IRowAt where TVectors : struct, IConstant where TRows : struct, IConstant
+        {
+            int rows = TRows.Value, vectors = TVectors.Value, depth = _depth, aRow = _aRow, aColumn = _aColumn, bRow = _bRow, cRow = _cRow;
+            BiasBy biasBy = _biasBy;
+            T c00 = T.Zero, c10 = T.Zero, c20 = T.Zero, c30 = T.Zero, c40 = T.Zero, c50 = T.Zero, c60 = T.Zero, c70 = T.Zero, c01 = T.Zero, c11 = T.Zero, c21 = T.Zero, c31 = T.Zero, c41 = T.Zero, c51 = T.Zero, c61 = T.Zero, c71 = T.Zero, c02 = T.Zero, c12 = T.Zero, c22 = T.Zero, c32 = T.Zero, c42 = T.Zero, c52 = T.Zero, c62 = T.Zero, c72 = T.Zero;
+            if (_accumulate)
+            {
+                Load(ref c, vectors, out c00, out c01, out c02);
+                if (rows > 1) Load(ref Unsafe.Add(ref c, 1 * cRow), vectors, out c10, out c11, out c12);
+                if (rows > 2) Load(ref Unsafe.Add(ref c, 2 * cRow), vectors, out c20, out c21, out c22);
+                if (rows > 3) Load(ref Unsafe.Add(ref c, 3 * cRow), vectors, out c30, out c31, out c32);
+                if (rows > 4) Load(ref Unsafe.Add(ref c, 4 * cRow), vectors, out c40, out c41, out c42);
+                if (rows > 5) Load(ref Unsafe.Add(ref c, 5 * cRow), vectors, out c50, out c51, out c52);
+                if (rows > 6) Load(ref Unsafe.Add(ref c, 6 * cRow), vectors, out c60, out c61, out c62);
+                if (rows > 7) Load(ref Unsafe.Add(ref c, 7 * cRow), vectors, out c70, out c71, out c72);
+            }
+            for (int p = 0; p < depth; p++)
+            {
+                ref float bp = ref Unsafe.Add(ref b, TRowAt.Of(ref rowAt, p, bRow));
+                T b0 = T.Load(ref bp, 0);
+                T b1 = vectors > 1 ? T.Load(ref bp, (nuint)T.Count) : b0;
+                T b2 = vectors > 2 ? T.Load(ref bp, (nuint)(2 * T.Count)) : b0;
+                ref float ap = ref Unsafe.Add(ref a, p * aColumn);
+                {
+                    T w = T.Create(ap);
+                    c00 = T.MultiplyAdd(w, b0, c00);
+                    if (vectors > 1) c01 = T.MultiplyAdd(w, b1, c01);
+                    if (vectors > 2) c02 = T.MultiplyAdd(w, b2, c02);
+                }
+                if (rows > 1)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 1 * aRow));
+                    c10 = T.MultiplyAdd(w, b0, c10);
+                    if (vectors > 1) c11 = T.MultiplyAdd(w, b1, c11);
+                    if (vectors > 2) c12 = T.MultiplyAdd(w, b2, c12);
+                }
+                if (rows > 2)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 2 * aRow));
+                    c20 = T.MultiplyAdd(w, b0, c20);
+                    if (vectors > 1) c21 = T.MultiplyAdd(w, b1, c21);
+                    if (vectors > 2) c22 = T.MultiplyAdd(w, b2, c22);
+                }
+                if (rows > 3)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 3 * aRow));
+                    c30 = T.MultiplyAdd(w, b0, c30);
+                    if (vectors > 1) c31 = T.MultiplyAdd(w, b1, c31);
+                    if (vectors > 2) c32 = T.MultiplyAdd(w, b2, c32);
+                }
+                if (rows > 4)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 4 * aRow));
+                    c40 = T.MultiplyAdd(w, b0, c40);
+                    if (vectors > 1) c41 = T.MultiplyAdd(w, b1, c41);
+                    if (vectors > 2) c42 = T.MultiplyAdd(w, b2, c42);
+                }
+                if (rows > 5)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 5 * aRow));
+                    c50 = T.MultiplyAdd(w, b0, c50);
+                    if (vectors > 1) c51 = T.MultiplyAdd(w, b1, c51);
+                    if (vectors > 2) c52 = T.MultiplyAdd(w, b2, c52);
+                }
+                if (rows > 6)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 6 * aRow));
+                    c60 = T.MultiplyAdd(w, b0, c60);
+                    if (vectors > 1) c61 = T.MultiplyAdd(w, b1, c61);
+                    if (vectors > 2) c62 = T.MultiplyAdd(w, b2, c62);
+                }
+                if (rows > 7)
+                {
+                    T w = T.Create(Unsafe.Add(ref ap, 7 * aRow));
+                    c70 = T.MultiplyAdd(w, b0, c70);
+                    if (vectors > 1) c71 = T.MultiplyAdd(w, b1, c71);
+                    if (vectors > 2) c72 = T.MultiplyAdd(w, b2, c72);
+                }
+            }
+            Store<T>(c00, c01, c02, ref Unsafe.Add(ref c, 0 * cRow), vectors, biasBy, ref bias, 0);
+            if (rows > 1) Store<T>(c10, c11, c12, ref Unsafe.Add(ref c, 1 * cRow), vectors, biasBy, ref bias, 1);
+            if (rows > 2) Store<T>(c20, c21, c22, ref Unsafe.Add(ref c, 2 * cRow), vectors, biasBy, ref bias, 2);
+            if (rows > 3) Store<T>(c30, c31, c32, ref Unsafe.Add(ref c, 3 * cRow), vectors, biasBy, ref bias, 3);
+            if (rows > 4) Store<T>(c40, c41, c42, ref Unsafe.Add(ref c, 4 * cRow), vectors, biasBy, ref bias, 4);
+            if (rows > 5) Store<T>(c50, c51, c52, ref Unsafe.Add(ref c, 5 * cRow), vectors, biasBy, ref bias, 5);
+            if (rows > 6) Store<T>(c60, c61, c62, ref Unsafe.Add(ref c, 6 * cRow), vectors, biasBy, ref bias, 6);
+            if (rows > 7) Store<T>(c70, c71, c72, ref Unsafe.Add(ref c, 7 * cRow), vectors, biasBy, ref bias, 7);
+        }
+    }
+
+    /// <summary>Loads one row of a tile to continue its sums (the vectors past <paramref name="vectors"/> are zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Load<T>(ref float c, int vectors, out T c0, out T c1, out T c2) where T : struct, IVector<T>
+    {
+        c0 = T.Load(ref c, 0);
+        c1 = vectors > 1 ? T.Load(ref c, (nuint)T.Count) : T.Zero;
+        c2 = vectors > 2 ? T.Load(ref c, (nuint)(2 * T.Count)) : T.Zero;
+    }
+
+    /// <summary>Stores row <paramref name="row"/> of a tile, after adding its bias: <c>bias[row]</c> by row, the tile's columns of <paramref name="bias"/> by column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(T c0, T c1, T c2, ref float c, int vectors, BiasBy biasBy, ref float bias, int row) where T : struct, IVector<T>
+    {
+        if (biasBy == BiasBy.Row)
+        {
+            T add = T.Create(Unsafe.Add(ref bias, row));
+            c0 += add;
+            c1 += add;
+            c2 += add;
+        }
+        else if (biasBy == BiasBy.Column)
+        {
+            c0 += T.Load(ref bias, 0);
+            if (vectors > 1) c1 += T.Load(ref bias, (nuint)T.Count);
+            if (vectors > 2) c2 += T.Load(ref bias, (nuint)(2 * T.Count));
+        }
+        T.Store(c0, ref c, 0);
+        if (vectors > 1) T.Store(c1, ref c, (nuint)T.Count);
+        if (vectors > 2) T.Store(c2, ref c, (nuint)(2 * T.Count));
+    }
+
+    private interface IConstant
+    {
+        static abstract int Value { get; }
+    }
+
+    private readonly struct One : IConstant { public static int Value => 1; }
+
+    private readonly struct Two : IConstant { public static int Value => 2; }
+
+    private readonly struct Three : IConstant { public static int Value => 3; }
+
+    private readonly struct Four : IConstant { public static int Value => 4; }
+
+    private readonly struct Five : IConstant { public static int Value => 5; }
+
+    private readonly struct Six : IConstant { public static int Value => 6; }
+
+    private readonly struct Seven : IConstant { public static int Value => 7; }
+
+    private readonly struct Eight : IConstant { public static int Value => 8; }
+}
