@@ -20,6 +20,9 @@ public sealed class DenseKernelTests
         // one left, 48-, 16- and 8-column strips followed by 16-, 8- and 4-column vectors and 1–3 single columns, products of 65 to
         // 200 steps with 1–15 past the last whole sixteen.
         { 15, 67, 53 }, { 23, 130, 7 }, { 17, 33, 99 }, { 9, 200, 61 }, { 2, 65, 6 }, { 13, 16, 35 }, { 31, 81, 94 }, { 20, 45, 1 },
+        // The forward's rows of x copied to aligned scratch (more than one tile of rows, at least 64 weight rows), with whole sixteens
+        // of steps (the totals stored a row of a tile at a time, the last tile's bias gathered one by one) and with 1–15 steps more.
+        { 20, 96, 70 }, { 13, 80, 66 }, { 9, 129, 64 },
     };
 
     [Theory]
