@@ -91,7 +91,7 @@ internal static partial class Gemm
                 {
                     // The rows of a copied to start as far into a line, so that the loads of both, shifted back by as much, start lines.
                     int stride = k + VirtualLanes;
-                    ref float rows = ref Scratch.Aligned(m * stride);
+                    ref float rows = ref Scratch.Aligned(TRows.Value * stride);
                     for (int i = 0; i < m; i++)
                     {
                         ref float row = ref Unsafe.Add(ref rows, (nint)i * stride);
@@ -105,18 +105,27 @@ internal static partial class Gemm
                 }
             }
         }
-        int ak = k;
         if (copies && m > TRows.Value)
         {
             // The rows of a, read once per row of b from L1 or L2, copied to start cache lines: .NET arrays start 16 bytes past one, and
             // then every 64-byte load of them straddles two. The rows of b, read from L2 by every tile of rows, straddle them where they are.
             // A line more than whole lines per row: rows 4 KB apart (k = 1024) would all fall in the same sets of L1 (b32: 6% slower).
-            ak = (k + VirtualLanes - 1) / VirtualLanes * VirtualLanes + VirtualLanes;
-            ref float copy = ref Scratch.Aligned(m * ak);
-            for (int i = 0; i < m; i++) Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref copy, (nint)i * ak)), ref Unsafe.As<float, byte>(ref Unsafe.Add(ref a, (nint)i * k)), (uint)(k * sizeof(float)));
-            a = ref copy;
+            int stride = (k + VirtualLanes - 1) / VirtualLanes * VirtualLanes + VirtualLanes;
+            ref float copy = ref Scratch.Aligned(CopyRows * stride);
+            for (int i0 = 0; i0 < m; i0 += CopyRows)
+            {
+                int rows = Math.Min(CopyRows, m - i0);
+                for (int i = 0; i < rows; i++)
+                {
+                    Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref copy, (nint)i * stride)),
+                        ref Unsafe.As<float, byte>(ref Unsafe.Add(ref a, (nint)(i0 + i) * k)), (uint)(k * sizeof(float)));
+                }
+                var tail = new DotTail<TWeight, TLoad>(ref copy, ref b, ref Unsafe.Add(ref c, (nint)i0 * n), ref bias, n, k, stride, 0);
+                Dot<T, TWeight, TLoad, TRows, TColumns, InPlace>(rows, columnsStart, columnsEnd, tail);
+            }
+            return;
         }
-        Dot<T, TWeight, TLoad, TRows, TColumns, InPlace>(m, columnsStart, columnsEnd, new DotTail<TWeight, TLoad>(ref a, ref b, ref c, ref bias, n, k, ak, 0));
+        Dot<T, TWeight, TLoad, TRows, TColumns, InPlace>(m, columnsStart, columnsEnd, new DotTail<TWeight, TLoad>(ref a, ref b, ref c, ref bias, n, k, k, 0));
     }
 
     private static void Dot<T, TWeight, TLoad, TRows, TColumns, TAlign>(int m, int columnsStart, int columnsEnd, in DotTail<TWeight, TLoad> tail)
@@ -151,6 +160,13 @@ internal static partial class Gemm
     /// loads that straddle two cache lines (1024 × 10 at batch 128 took 1.6× as long with the copy).
     /// </summary>
     private const int CopyColumns = 64;
+
+    /// <summary>
+    /// Rows of <c>a</c> copied at a time: each copy is used by every row of <c>b</c> before the next, and the scratch asked for is the
+    /// same whatever the batch, or its share when it is split over threads, so that it grows only with <c>k</c> (0 bytes allocated per
+    /// call once every layer has run). 64 rows of 1024 floats and a block of <c>b</c> take half of a current core's L2.
+    /// </summary>
+    private const int CopyRows = 64;
 
     /// <summary>Rows <paramref name="i0"/> to <paramref name="i0"/> + <typeparamref name="TRows"/> of <c>c</c>, columns <paramref name="j1"/> to <paramref name="j2"/>: whole tiles, then one column at a time.</summary>
     private static void DotRows<T, TWeight, TLoad, TRows, TColumns, TAlign>(int i0, int j1, int j2, ref float lanes, in DotTail<TWeight, TLoad> tail)

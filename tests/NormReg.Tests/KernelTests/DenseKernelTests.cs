@@ -22,7 +22,7 @@ public sealed class DenseKernelTests
         { 15, 67, 53 }, { 23, 130, 7 }, { 17, 33, 99 }, { 9, 200, 61 }, { 2, 65, 6 }, { 13, 16, 35 }, { 31, 81, 94 }, { 20, 45, 1 },
         // The forward's rows of x copied to aligned scratch (more than one tile of rows, at least 64 weight rows), with whole sixteens
         // of steps (the totals stored a row of a tile at a time, the last tile's bias gathered one by one) and with 1–15 steps more.
-        { 20, 96, 70 }, { 13, 80, 66 }, { 9, 129, 64 },
+        { 20, 96, 70 }, { 13, 80, 66 }, { 9, 129, 64 }, { 70, 96, 65 }, // the last: 64 rows copied, then 6
     };
 
     [Theory]
@@ -138,6 +138,7 @@ public sealed class DenseKernelTests
     [InlineData(3, 128, 70)]  // fewer rows than a tile
     [InlineData(13, 80, 66)]  // a tile and five rows more
     [InlineData(20, 256, 99)]
+    [InlineData(67, 96, 64)]  // 64 rows copied, then 3
     [InlineData(9, 100, 64)]  // steps past the last whole sixteen: loaded where they are
     public void Forward_gives_the_same_bits_wherever_its_arrays_start(int batch, int inputs, int outputs)
     {
