@@ -56,8 +56,8 @@ internal static class WorkerPool
     public static void Exit() => Volatile.Write(ref _busy, 0);
 
     /// <summary>
-    /// Runs <paramref name="parts"/> parts of <paramref name="job"/> and returns when all are done, on the calling thread and on as many
-    /// workers as <see cref="TryEnter"/> asked for; rethrows the exception of a part that failed, as it was thrown.
+    /// Runs <paramref name="parts"/> parts of <paramref name="job"/> and returns when all are done, on the calling thread and on up to
+    /// parts − 1 of the workers <see cref="TryEnter"/> started; rethrows the exception of a part that failed, as it was thrown.
     /// </summary>
     public static void Run(PoolJob job, int parts)
     {
