@@ -5,8 +5,10 @@ namespace NormReg.KernelPaths;
 
 /// <summary>
 /// Layers whose products take every path of the kernels: forward products of 37, 21 and 40 steps (summed in order; 70, 40 and 5
-/// outputs: tiles of three, two and one vectors, narrower vectors and scalars), of 70 and 100 (sixteen partial sums and a tail); backward
-/// rows of 37, 70 and 100 columns (whole tiles, narrower tiles and a scalar tail at every width); each activation's vector body and tail.
+/// outputs: tiles of three, two and one vectors, narrower vectors and scalars), of 70 and 100 (sixteen partial sums and a tail, the rows
+/// of x copied to aligned scratch), of 80 (whole sixteens for 96 weight rows; at <see cref="KernelPathsRun.FewSamples"/> samples, the
+/// loads shifted to where the weight rows' cache lines start) and of 96 (for 21 weight rows: x read in place); backward rows of 37, 70,
+/// 100, 80 and 96 columns (whole tiles, narrower tiles and a scalar tail at every width); each activation's vector body and tail.
 /// </summary>
 [Network(Loss = Loss.SoftmaxCrossEntropy)]
 [Input(37)]
@@ -14,6 +16,10 @@ namespace NormReg.KernelPaths;
 [LeakyReLU(0.1)]
 [Dense(100)]
 [Tanh]
+[Dense(80)]
+[ReLU]
+[Dense(96)]
+[ReLU]
 [Dense(21)]
 [Sigmoid]
 [Dense(40)]
@@ -37,6 +43,12 @@ public static class KernelPathsRun
 {
     /// <summary>Samples: past one packed panel of 128 steps in the weight gradients, and not a multiple of 4.</summary>
     public const int Batch = 130;
+
+    /// <summary>
+    /// Samples of a second Predict of <see cref="KernelPathsNet"/>: one tile of rows, whose loads start where the weight rows' cache lines
+    /// start when the rows do not (its layer of 80 steps), where the whole batch copies its rows to aligned scratch.
+    /// </summary>
+    public const int FewSamples = 3;
 
     /// <summary>Seeds the weights and the data.</summary>
     public const int Seed = 5;

@@ -11,7 +11,8 @@ using NormReg.KernelPaths;
 // the weights in bfloat16 (WeightPrecision.BFloat16), TrainStep's loss, the parameters after that SGD step, of KernelPathsNet; then
 // the initial parameters, Predict's outputs, TrainStep's loss and the parameters after it of KernelPathsCnn; then KernelPathsRows'
 // losses, parameters and outputs (KernelPathsRowsRun.Run); then a small-batch
-// network's parameters after three fused SGD steps, and 1 when they equal the unfused steps' bit for bit (KernelPathsRun.FusedSteps).
+// network's parameters after three fused SGD steps, and 1 when they equal the unfused steps' bit for bit (KernelPathsRun.FusedSteps);
+// then 1 when KernelPathsNet's Predict of its first KernelPathsRun.FewSamples samples alone gives the bits of the whole batch's.
 // Prints the kernel path this process runs (the width the kernels choose, and whether it has FMA).
 if (args.Length != 1)
 {
@@ -23,6 +24,9 @@ var net = new KernelPathsNet(maxBatchSize: KernelPathsRun.Batch, seed: KernelPat
 float[] initial = net.Parameters.ToArray();
 var predictions = new float[KernelPathsRun.Batch * KernelPathsNet.OutputSize];
 net.Predict(inputs, predictions, KernelPathsRun.Batch);
+var few = new float[KernelPathsRun.FewSamples * KernelPathsNet.OutputSize];
+net.Predict(inputs.AsSpan(0, KernelPathsRun.FewSamples * KernelPathsNet.InputSize), few, KernelPathsRun.FewSamples);
+bool fewAsInBatch = MemoryMarshal.AsBytes(few.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(predictions.AsSpan(0, few.Length)));
 var reduced = new float[predictions.Length];
 net.InferencePrecision = WeightPrecision.BFloat16;
 net.Predict(inputs, reduced, KernelPathsRun.Batch);
@@ -51,6 +55,7 @@ using (FileStream file = File.Create(args[0]))
     (float[] fused, bool sameAsUnfused) = KernelPathsRun.FusedSteps();
     file.Write(MemoryMarshal.AsBytes(fused.AsSpan()));
     file.Write(MemoryMarshal.AsBytes(new[] { sameAsUnfused ? 1f : 0f }.AsSpan()));
+    file.Write(MemoryMarshal.AsBytes(new[] { fewAsInBatch ? 1f : 0f }.AsSpan()));
 }
 int width = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
 Console.WriteLine($"width {width} fma {(Fma.IsSupported || AdvSimd.IsSupported ? "yes" : "no")}");

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace NormReg.Kernels;
@@ -12,9 +13,15 @@ namespace NormReg.Kernels;
 /// Each dot product keeps <see cref="VirtualLanes"/> partial sums (lane <c>l</c> adds the steps <c>p ≡ l (mod 16)</c>, in order): one
 /// 512-bit accumulator, or two 256-bit or four 128-bit ones in as many passes. After the last pass the sixteen lanes are folded in one
 /// fixed tree (lane <c>l</c> + lane <c>l + 8</c>, then + lane <c>l + 4</c>, then <c>(e0 + e1) + (e2 + e3)</c>), the steps past the last
-/// whole sixteen added in order, then the bias: the same bits at every width, every tile and every batch size.
+/// whole sixteen added in order, then the bias: the same bits at every width, every tile and every batch size. At 512 bits the fold
+/// is done in registers (<c>Gemm.Dot.Fold.cs</c>) and a tile's sums are stored a row at a time: through memory, the fold and the stores
+/// cost as much as 16 steps of the tile.
 /// Rows of <c>b</c> go in blocks that stay in L2; within a block, tiles of 8 rows of <c>a</c> × 3 rows of <c>b</c> at 512 bits (6 × 2 at
 /// 256 and 128, which have 16 registers) keep the rows of <c>a</c> in L1 and stream each row of <c>b</c> once per 8 (or 6) rows of <c>a</c>.
+/// A 64-byte load that straddles two cache lines costs two, and .NET arrays start 16 bytes past a line: with more than a tile of rows
+/// the rows of <c>a</c> are copied to start lines; with one tile, whose time goes to streaming <c>b</c>, the loads of both are shifted to
+/// start where the lines of <c>b</c> do (<see cref="Rotated"/>). Nothing of <c>b</c> is copied, nor anything at all for fewer than
+/// <see cref="CopyColumns"/> rows of <c>b</c>.
 /// </remarks>
 internal static partial class Gemm
 {
@@ -67,70 +74,155 @@ internal static partial class Gemm
         }
     }
 
-    private static void Dot<T, TWeight, TLoad, TRows, TColumns>(ref float a, ref TWeight b, ref float c, ref float bias, int m, int n, int k, int columnsStart, int columnsEnd)
+    private static unsafe void Dot<T, TWeight, TLoad, TRows, TColumns>(ref float a, ref TWeight b, ref float c, ref float bias, int m, int n, int k, int columnsStart, int columnsEnd)
         where T : struct, IVector<T> where TLoad : struct, IWeights<TWeight> where TRows : struct, IConstant where TColumns : struct, IConstant
+    {
+        bool copies = columnsEnd - columnsStart >= CopyColumns;
+        if (copies && m <= TRows.Value && FoldsInRegisters<T>() && k % VirtualLanes == 0)
+        {
+            // One tile of rows streams each row of b once: its loads, not those of a (in L1), straddle lines when the rows do not
+            // start one. b pinned: the rotated loads reach up to 15 weights before and after its rows, never past the cache lines
+            // the rows are on, as long as it stays where its shift was measured.
+            fixed (byte* pinned = &Unsafe.As<TWeight, byte>(ref b))
+            {
+                // Where every row of b starts, in weights past a cache line (for bfloat16, past the 32 bytes a vector of them takes).
+                int shift = (int)((nuint)pinned / (nuint)Unsafe.SizeOf<TWeight>() % VirtualLanes);
+                if (shift != 0)
+                {
+                    // The rows of a copied to start as far into a line, so that the loads of both, shifted back by as much, start lines.
+                    int stride = k + VirtualLanes;
+                    ref float rows = ref Scratch.Aligned(TRows.Value * stride);
+                    for (int i = 0; i < m; i++)
+                    {
+                        ref float row = ref Unsafe.Add(ref rows, (nint)i * stride);
+                        MemoryMarshal.CreateSpan(ref row, shift).Fill(-0f);
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref row, shift + k), VirtualLanes - shift).Fill(-0f);
+                        Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref row, shift)), ref Unsafe.As<float, byte>(ref Unsafe.Add(ref a, (nint)i * k)), (uint)(k * sizeof(float)));
+                    }
+                    var tail = new DotTail<TWeight, TLoad>(ref Unsafe.Add(ref rows, shift), ref b, ref c, ref bias, n, k, stride, shift);
+                    Dot<T, TWeight, TLoad, TRows, TColumns, Rotated>(m, columnsStart, columnsEnd, tail);
+                    return;
+                }
+            }
+        }
+        if (copies && m > TRows.Value)
+        {
+            // The rows of a, read once per row of b from L1 or L2, copied to start cache lines: .NET arrays start 16 bytes past one, and
+            // then every 64-byte load of them straddles two. The rows of b, read from L2 by every tile of rows, straddle them where they are.
+            // A line more than whole lines per row: rows 4 KB apart (k = 1024) would all fall in the same sets of L1 (b32: 6% slower).
+            int stride = (k + VirtualLanes - 1) / VirtualLanes * VirtualLanes + VirtualLanes;
+            ref float copy = ref Scratch.Aligned(CopyRows * stride);
+            for (int i0 = 0; i0 < m; i0 += CopyRows)
+            {
+                int rows = Math.Min(CopyRows, m - i0);
+                for (int i = 0; i < rows; i++)
+                {
+                    Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref copy, (nint)i * stride)),
+                        ref Unsafe.As<float, byte>(ref Unsafe.Add(ref a, (nint)(i0 + i) * k)), (uint)(k * sizeof(float)));
+                }
+                var tail = new DotTail<TWeight, TLoad>(ref copy, ref b, ref Unsafe.Add(ref c, (nint)i0 * n), ref bias, n, k, stride, 0);
+                Dot<T, TWeight, TLoad, TRows, TColumns, InPlace>(rows, columnsStart, columnsEnd, tail);
+            }
+            return;
+        }
+        Dot<T, TWeight, TLoad, TRows, TColumns, InPlace>(m, columnsStart, columnsEnd, new DotTail<TWeight, TLoad>(ref a, ref b, ref c, ref bias, n, k, k, 0));
+    }
+
+    private static void Dot<T, TWeight, TLoad, TRows, TColumns, TAlign>(int m, int columnsStart, int columnsEnd, in DotTail<TWeight, TLoad> tail)
+        where T : struct, IVector<T> where TLoad : struct, IWeights<TWeight> where TRows : struct, IConstant where TColumns : struct, IConstant where TAlign : struct, IAlignment
     {
         Span<float> lanes = stackalloc float[8 * 4 * VirtualLanes]; // every sum of a tile, all sixteen lanes
         ref float l0 = ref lanes[0];
-        var tail = new DotTail<TWeight, TLoad>(ref a, ref b, ref c, ref bias, n, k);
         // Rows of b in blocks of the same bytes whatever their type, read from memory once per call.
-        int block = Math.Max(12, BlockFloats * sizeof(float) / Unsafe.SizeOf<TWeight>() / Math.Max(k, 1) / 12 * 12);
+        int block = Math.Max(12, BlockFloats * sizeof(float) / Unsafe.SizeOf<TWeight>() / Math.Max(tail.K, 1) / 12 * 12);
         int height = TRows.Value, whole = m - m % height;
         for (int j1 = columnsStart; j1 < columnsEnd; j1 += block)
         {
             int j2 = Math.Min(columnsEnd, j1 + block);
-            for (int i0 = 0; i0 < whole; i0 += height) DotRows<T, TWeight, TLoad, TRows, TColumns>(ref a, ref b, i0, j1, j2, k, ref l0, tail);
+            for (int i0 = 0; i0 < whole; i0 += height) DotRows<T, TWeight, TLoad, TRows, TColumns, TAlign>(i0, j1, j2, ref l0, tail);
             // The last rows: with at most two, four rows of b at a time (a matrix-vector product at batch 1, where four weight streams
             // kept the prefetchers ahead); else the tile's width.
             switch (m - whole)
             {
-                case 1: DotRows<T, TWeight, TLoad, One, Four>(ref a, ref b, whole, j1, j2, k, ref l0, tail); break;
-                case 2: DotRows<T, TWeight, TLoad, Two, Four>(ref a, ref b, whole, j1, j2, k, ref l0, tail); break;
-                case 3: DotRows<T, TWeight, TLoad, Three, TColumns>(ref a, ref b, whole, j1, j2, k, ref l0, tail); break;
-                case 4: DotRows<T, TWeight, TLoad, Four, TColumns>(ref a, ref b, whole, j1, j2, k, ref l0, tail); break;
-                case 5: DotRows<T, TWeight, TLoad, Five, TColumns>(ref a, ref b, whole, j1, j2, k, ref l0, tail); break;
-                case 6: DotRows<T, TWeight, TLoad, Six, TColumns>(ref a, ref b, whole, j1, j2, k, ref l0, tail); break;
-                case 7: DotRows<T, TWeight, TLoad, Seven, TColumns>(ref a, ref b, whole, j1, j2, k, ref l0, tail); break;
+                case 1: DotRows<T, TWeight, TLoad, One, Four, TAlign>(whole, j1, j2, ref l0, tail); break;
+                case 2: DotRows<T, TWeight, TLoad, Two, Four, TAlign>(whole, j1, j2, ref l0, tail); break;
+                case 3: DotRows<T, TWeight, TLoad, Three, TColumns, TAlign>(whole, j1, j2, ref l0, tail); break;
+                case 4: DotRows<T, TWeight, TLoad, Four, TColumns, TAlign>(whole, j1, j2, ref l0, tail); break;
+                case 5: DotRows<T, TWeight, TLoad, Five, TColumns, TAlign>(whole, j1, j2, ref l0, tail); break;
+                case 6: DotRows<T, TWeight, TLoad, Six, TColumns, TAlign>(whole, j1, j2, ref l0, tail); break;
+                case 7: DotRows<T, TWeight, TLoad, Seven, TColumns, TAlign>(whole, j1, j2, ref l0, tail); break;
             }
         }
     }
 
+    /// <summary>
+    /// Rows of <c>b</c> from which the rows of <c>a</c> are copied to aligned scratch: with fewer, copying them costs more than the
+    /// loads that straddle two cache lines (1024 × 10 at batch 128 took 1.6× as long with the copy).
+    /// </summary>
+    private const int CopyColumns = 64;
+
+    /// <summary>
+    /// Rows of <c>a</c> copied at a time: each copy is used by every row of <c>b</c> before the next, and the scratch asked for is the
+    /// same whatever the batch, or its share when it is split over threads, so that it grows only with <c>k</c> (0 bytes allocated per
+    /// call once every layer has run). 64 rows of 1024 floats and a block of <c>b</c> take half of a current core's L2.
+    /// </summary>
+    private const int CopyRows = 64;
+
     /// <summary>Rows <paramref name="i0"/> to <paramref name="i0"/> + <typeparamref name="TRows"/> of <c>c</c>, columns <paramref name="j1"/> to <paramref name="j2"/>: whole tiles, then one column at a time.</summary>
-    private static void DotRows<T, TWeight, TLoad, TRows, TColumns>(ref float a, ref TWeight b, int i0, int j1, int j2, int k, ref float lanes, DotTail<TWeight, TLoad> tail)
-        where T : struct, IVector<T> where TLoad : struct, IWeights<TWeight> where TRows : struct, IConstant where TColumns : struct, IConstant
+    private static void DotRows<T, TWeight, TLoad, TRows, TColumns, TAlign>(int i0, int j1, int j2, ref float lanes, in DotTail<TWeight, TLoad> tail)
+        where T : struct, IVector<T> where TLoad : struct, IWeights<TWeight> where TRows : struct, IConstant where TColumns : struct, IConstant where TAlign : struct, IAlignment
     {
         int width = TColumns.Value, j0 = j1;
-        ref float rows = ref Unsafe.Add(ref a, i0 * k);
         for (; j0 + width <= j2; j0 += width)
         {
-            DotTile<T, TWeight, TLoad, TRows, TColumns>(ref rows, ref Unsafe.Add(ref b, j0 * k), k, ref lanes);
-            tail.Finish(ref lanes, i0, TRows.Value, j0, width);
+            DotTile<T, TWeight, TLoad, TRows, TColumns, TAlign>(ref lanes, in tail, i0, j0);
+            if (!FoldsInRegisters<T>()) tail.Finish(ref lanes, i0, TRows.Value, j0, width);
         }
         for (; j0 < j2; j0++)
         {
-            DotTile<T, TWeight, TLoad, TRows, One>(ref rows, ref Unsafe.Add(ref b, j0 * k), k, ref lanes);
-            tail.Finish(ref lanes, i0, TRows.Value, j0, 1);
+            DotTile<T, TWeight, TLoad, TRows, One, TAlign>(ref lanes, in tail, i0, j0);
+            if (!FoldsInRegisters<T>()) tail.Finish(ref lanes, i0, TRows.Value, j0, 1);
         }
     }
 
     /// <summary>
-    /// <typeparamref name="TRows"/> rows of <c>a</c> (up to 8) against <typeparamref name="TColumns"/> rows of <c>b</c> (up to 4): every sum's
-    /// <see cref="VirtualLanes"/> lanes over the whole sixteens of steps, left in <paramref name="lanes"/> at <c>(4·row + column)·16</c>.
+    /// <typeparamref name="TRows"/> rows of <c>a</c> (up to 8) from <paramref name="i0"/> against <typeparamref name="TColumns"/> rows of
+    /// <c>b</c> (up to 4) from <paramref name="j0"/>: every sum's <see cref="VirtualLanes"/> lanes over the whole sixteens of steps, folded
+    /// and stored where <see cref="FoldsInRegisters{T}"/>, else left in <paramref name="lanes"/> at <c>(4·row + column)·16</c> for
+    /// <see cref="DotTail{TWeight, TLoad}.Finish"/>.
     /// </summary>
-    private static void DotTile<T, TWeight, TLoad, TRows, TColumns>(ref float a, ref TWeight w, int k, ref float lanes)
-        where T : struct, IVector<T> where TLoad : struct, IWeights<TWeight> where TRows : struct, IConstant where TColumns : struct, IConstant
+    private static void DotTile<T, TWeight, TLoad, TRows, TColumns, TAlign>(ref float lanes, in DotTail<TWeight, TLoad> tail, int i0, int j0)
+        where T : struct, IVector<T> where TLoad : struct, IWeights<TWeight> where TRows : struct, IConstant where TColumns : struct, IConstant where TAlign : struct, IAlignment
     {
-        int rows = TRows.Value, columns = TColumns.Value, whole = k - k % VirtualLanes;
-        nuint ak = (nuint)k, wk = (nuint)k;
+        int rows = TRows.Value, columns = TColumns.Value, k = tail.K, shift = TAlign.IsRotated ? tail.Shift : 0;
+        // All the loop and the fold need is computed before any accumulator is live: with a call after or in the loop (an inline the
+        // JIT declines without PGO or under Native AOT), every accumulator would be spilled to the stack at each step.
+        bool folds = FoldsInRegisters<T>();
+        T first = TAlign.IsRotated ? Rotated.First<T>(shift) : T.Zero, last = TAlign.IsRotated ? Rotated.Last<T>(shift) : T.Zero;
+        // Rotated, the loads start shift steps early and end past k - shift: a chunk more, its first and last masked.
+        int end = TAlign.IsRotated ? k + VirtualLanes : k - k % VirtualLanes;
+        nuint ak = (nuint)tail.RowStride, wk = (nuint)k;
+        ref float a = ref Unsafe.Subtract(ref tail.Row(i0), shift);
+        ref TWeight w = ref Unsafe.Subtract(ref tail.Weights(j0), shift);
         for (int h = 0; h < VirtualLanes; h += T.Count)
         {
             T s00 = T.Zero, s01 = T.Zero, s02 = T.Zero, s03 = T.Zero, s10 = T.Zero, s11 = T.Zero, s12 = T.Zero, s13 = T.Zero, s20 = T.Zero, s21 = T.Zero, s22 = T.Zero, s23 = T.Zero, s30 = T.Zero, s31 = T.Zero, s32 = T.Zero, s33 = T.Zero;
             T s40 = T.Zero, s41 = T.Zero, s42 = T.Zero, s43 = T.Zero, s50 = T.Zero, s51 = T.Zero, s52 = T.Zero, s53 = T.Zero, s60 = T.Zero, s61 = T.Zero, s62 = T.Zero, s63 = T.Zero, s70 = T.Zero, s71 = T.Zero, s72 = T.Zero, s73 = T.Zero;
-            for (int p = h; p < whole; p += VirtualLanes)
+            for (int p = h; p < end; p += VirtualLanes)
             {
                 nuint q = (nuint)p;
                 T y0 = TLoad.Load<T>(ref w, q);
                 T y1 = columns > 1 ? TLoad.Load<T>(ref w, q + wk) : y0, y2 = columns > 2 ? TLoad.Load<T>(ref w, q + 2 * wk) : y0, y3 = columns > 3 ? TLoad.Load<T>(ref w, q + 3 * wk) : y0;
+                if (TAlign.IsRotated && (uint)(p - VirtualLanes) >= (uint)(k - VirtualLanes))
+                {
+                    // The first and last loads: their weights outside the row made +0, whose products with the -0 around each copied
+                    // row of a, -0, add nothing to any sum.
+                    T mask = p == 0 ? first : last;
+                    y0 = T.Select(mask, y0, T.Zero);
+                    if (columns > 1) y1 = T.Select(mask, y1, T.Zero);
+                    if (columns > 2) y2 = T.Select(mask, y2, T.Zero);
+                    if (columns > 3) y3 = T.Select(mask, y3, T.Zero);
+                }
                 T x = T.Load(ref a, q);
                 s00 = T.MultiplyAdd(x, y0, s00);
                 if (columns > 1) s01 = T.MultiplyAdd(x, y1, s01);
@@ -193,6 +285,26 @@ internal static partial class Gemm
                     if (columns > 3) s73 = T.MultiplyAdd(x, y3, s73);
                 }
             }
+            if (folds)
+            {
+                // Every lane in this one pass: the totals of rows 0-3, then of rows 4-7, each 4·row + column.
+                Vector512<float> zero = Vector512<float>.Zero;
+                Vector512<int> order = TAlign.IsRotated ? Rotated.Order(shift) : default;
+                Vector512<float> c0 = FoldFour<T, TAlign>(s00, s10, s20, s30, rows, order), c1 = columns > 1 ? FoldFour<T, TAlign>(s01, s11, s21, s31, rows, order) : zero;
+                Vector512<float> c2 = columns > 2 ? FoldFour<T, TAlign>(s02, s12, s22, s32, rows, order) : zero;
+                Vector512<float> c3 = columns > 3 ? FoldFour<T, TAlign>(s03, s13, s23, s33, rows, order) : zero;
+                Vector512<float> low = SumFour(c0, c1, c2, c3), high = zero;
+                if (rows > 4)
+                {
+                    c0 = FoldFour<T, TAlign>(s40, s50, s60, s70, rows - 4, order);
+                    c1 = columns > 1 ? FoldFour<T, TAlign>(s41, s51, s61, s71, rows - 4, order) : zero;
+                    c2 = columns > 2 ? FoldFour<T, TAlign>(s42, s52, s62, s72, rows - 4, order) : zero;
+                    c3 = columns > 3 ? FoldFour<T, TAlign>(s43, s53, s63, s73, rows - 4, order) : zero;
+                    high = SumFour(c0, c1, c2, c3);
+                }
+                tail.Store(low, high, ref lanes, i0, rows, j0, columns);
+                return;
+            }
             // Lanes h to h + T.Count of every sum, kept until the last pass; through memory, so that no accumulator is live across a call.
             nuint at = (nuint)h;
             T.Store(s00, ref lanes, at + 0u * VirtualLanes);
@@ -251,30 +363,107 @@ internal static partial class Gemm
         }
     }
 
-    /// <summary>The end of every dot product: the fold of its lanes, the steps past the last whole sixteen, the bias, the store.</summary>
-    private readonly ref struct DotTail<TWeight, TLoad>(ref float a, ref TWeight b, ref float c, ref float bias, int n, int k) where TLoad : struct, IWeights<TWeight>
+    /// <summary>
+    /// What the tiles of one product share: where <c>a</c> (rows <see cref="RowStride"/> apart), <c>b</c> and <c>c</c> are, and the end of every
+    /// dot product: the fold of its lanes, the steps past the last whole sixteen, the bias, the store.
+    /// </summary>
+    private readonly ref struct DotTail<TWeight, TLoad>(ref float a, ref TWeight b, ref float c, ref float bias, int n, int k, int rowStride, int shift) where TLoad : struct, IWeights<TWeight>
     {
         private readonly ref float _a = ref a, _c = ref c, _bias = ref bias;
         private readonly ref TWeight _b = ref b;
 
-        /// <summary>Ends the sums of rows <paramref name="i0"/>.. (<paramref name="rows"/>) by columns <paramref name="j0"/>.. (<paramref name="columns"/>) from <paramref name="lanes"/>.</summary>
+        /// <summary>Steps of every dot product.</summary>
+        public int K => k;
+
+        /// <summary>Weights from the cache line (or 32 bytes of bfloat16) before every row of <c>b</c> to its start, when <see cref="Rotated"/>.</summary>
+        public int Shift => shift;
+
+        /// <summary>Floats from one row of <c>a</c> to the next.</summary>
+        public int RowStride => rowStride;
+
+        /// <summary>Row <paramref name="i"/> of <c>a</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ref float Row(int i) => ref Unsafe.Add(ref _a, (nint)i * rowStride);
+
+        /// <summary>Row <paramref name="j"/> of <c>b</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public ref TWeight Weights(int j) => ref Unsafe.Add(ref _b, (nint)j * k);
+
+        /// <summary>Ends the sums of rows <paramref name="i0"/>.. (<paramref name="rows"/>) by columns <paramref name="j0"/>.. (<paramref name="columns"/>) from their lanes in <paramref name="lanes"/>.</summary>
         public void Finish(ref float lanes, int i0, int rows, int j0, int columns)
         {
-            int whole = k - k % VirtualLanes;
-            bool hasBias = !Unsafe.IsNullRef(ref _bias);
             for (int r = 0; r < rows; r++)
             {
                 ref float sums = ref Unsafe.Add(ref lanes, 4 * r * VirtualLanes);
                 Vector128<float> s0 = Fold(ref sums), s1 = columns > 1 ? Fold(ref Unsafe.Add(ref sums, VirtualLanes)) : default;
                 Vector128<float> s2 = columns > 2 ? Fold(ref Unsafe.Add(ref sums, 2 * VirtualLanes)) : default;
                 Vector128<float> s3 = columns > 3 ? Fold(ref Unsafe.Add(ref sums, 3 * VirtualLanes)) : default;
-                Vector128<float> totals = Simd.Sum4(s0, s1, s2, s3);
-                ref float x = ref Unsafe.Add(ref _a, (i0 + r) * k);
-                ref float to = ref Unsafe.Add(ref _c, (i0 + r) * n + j0);
+                Simd.Sum4(s0, s1, s2, s3).StoreUnsafe(ref Unsafe.Add(ref lanes, 4 * r));
+            }
+            End(ref lanes, i0, rows, j0, columns);
+        }
+
+        /// <summary>
+        /// Stores the totals of rows <paramref name="i0"/>.. (<paramref name="rows"/>) by columns <paramref name="j0"/>.. (<paramref name="columns"/>),
+        /// folded in registers: rows 0-3 in <paramref name="low"/>, 4-7 in <paramref name="high"/>, each at <c>4·row + column</c>. Dot products
+        /// whose steps are whole sixteens only take the bias, a vector per row; the others end one by one.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Vector512<float> low, Vector512<float> high, ref float lanes, int i0, int rows, int j0, int columns)
+        {
+            if (k % VirtualLanes != 0)
+            {
+                low.StoreUnsafe(ref lanes);
+                if (rows > 4) high.StoreUnsafe(ref lanes, VirtualLanes);
+                End(ref lanes, i0, rows, j0, columns);
+                return;
+            }
+            if (!Unsafe.IsNullRef(ref _bias))
+            {
+                Vector128<float> b4 = j0 + 4 <= n ? Vector128.LoadUnsafe(ref _bias, (nuint)j0) : Vector128.Create(Unsafe.Add(ref _bias, j0),
+                    columns > 1 ? Unsafe.Add(ref _bias, j0 + 1) : 0f, columns > 2 ? Unsafe.Add(ref _bias, j0 + 2) : 0f, columns > 3 ? Unsafe.Add(ref _bias, j0 + 3) : 0f);
+                Vector512<float> b16 = Vector512.Create(Vector256.Create(b4, b4), Vector256.Create(b4, b4));
+                low += b16;
+                if (rows > 4) high += b16;
+            }
+            ref float to = ref Unsafe.Add(ref _c, (nint)i0 * n + j0);
+            StoreRow(low.GetLower().GetLower(), ref to, columns);
+            if (rows > 1) StoreRow(low.GetLower().GetUpper(), ref Unsafe.Add(ref to, n), columns);
+            if (rows > 2) StoreRow(low.GetUpper().GetLower(), ref Unsafe.Add(ref to, 2 * n), columns);
+            if (rows > 3) StoreRow(low.GetUpper().GetUpper(), ref Unsafe.Add(ref to, 3 * n), columns);
+            if (rows > 4) StoreRow(high.GetLower().GetLower(), ref Unsafe.Add(ref to, 4 * n), columns);
+            if (rows > 5) StoreRow(high.GetLower().GetUpper(), ref Unsafe.Add(ref to, 5 * n), columns);
+            if (rows > 6) StoreRow(high.GetUpper().GetLower(), ref Unsafe.Add(ref to, 6 * n), columns);
+            if (rows > 7) StoreRow(high.GetUpper().GetUpper(), ref Unsafe.Add(ref to, 7 * n), columns);
+        }
+
+        /// <summary>The first <paramref name="columns"/> values of <paramref name="row"/> to <paramref name="to"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreRow(Vector128<float> row, ref float to, int columns)
+        {
+            if (columns == 4)
+            {
+                row.StoreUnsafe(ref to);
+                return;
+            }
+            to = row.ToScalar();
+            if (columns > 1) Unsafe.Add(ref to, 1) = row.GetElement(1);
+            if (columns > 2) Unsafe.Add(ref to, 2) = row.GetElement(2);
+        }
+
+        /// <summary>The totals in <paramref name="lanes"/> at <c>4·row + column</c>, each with the steps past the last whole sixteen, then the bias, stored.</summary>
+        private void End(ref float lanes, int i0, int rows, int j0, int columns)
+        {
+            int whole = k - k % VirtualLanes;
+            bool hasBias = !Unsafe.IsNullRef(ref _bias);
+            for (int r = 0; r < rows; r++)
+            {
+                ref float x = ref Row(i0 + r);
+                ref float to = ref Unsafe.Add(ref _c, (nint)(i0 + r) * n + j0);
                 for (int j = 0; j < columns; j++)
                 {
-                    float t = totals.GetElement(j);
-                    ref TWeight w = ref Unsafe.Add(ref _b, (j0 + j) * k);
+                    float t = Unsafe.Add(ref lanes, 4 * r + j);
+                    ref TWeight w = ref Weights(j0 + j);
                     for (int q = whole; q < k; q++) t = Simd.MultiplyAdd(Unsafe.Add(ref x, q), TLoad.ToSingle(Unsafe.Add(ref w, q)), t);
                     Unsafe.Add(ref to, j) = hasBias ? t + Unsafe.Add(ref _bias, j0 + j) : t;
                 }

@@ -91,6 +91,30 @@ public sealed class BFloat16KernelTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 96, 64)]
+    [InlineData(13, 128, 66)]
+    public void Forward_gives_the_float_kernels_bits_wherever_the_weights_start(int batch, int inputs, int outputs)
+    {
+        // Sixteen offsets cover every start of a row within the 32 bytes a 512-bit load of bfloat16 takes; NaN (0x7FC0) around the
+        // weights shows any value loaded from outside them that reaches a sum.
+        (float[] x, float[] w, float[] b) = (Random(batch * inputs, 7), Random(outputs * inputs, 8), Random(outputs, 9));
+        ushort[] reduced = new ushort[w.Length];
+        BFloat16.Round(w, reduced);
+        float[] fromFloats = new float[batch * outputs];
+        Dense.Forward(x, [.. reduced.Select(v => (float)Exact(v))], b, fromFloats, batch, inputs, outputs);
+        for (int offset = 0; offset < 16; offset++)
+        {
+            ushort[] placed = [.. Enumerable.Repeat((ushort)0x7FC0, reduced.Length + 32)];
+            reduced.CopyTo(placed, 16 + offset);
+            float[] y = [.. Enumerable.Repeat(float.NaN, batch * outputs)];
+
+            Dense.Forward(x, placed.AsSpan(16 + offset, reduced.Length), b, y, batch, inputs, outputs);
+
+            Assert.Equal(fromFloats.Select(BitConverter.SingleToInt32Bits), y.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
     [Fact]
     public void Forward_refuses_depths_the_bfloat16_kernel_does_not_take()
     {

@@ -22,6 +22,9 @@ public sealed class DenseKernelTests
         { 15, 67, 53 }, { 23, 130, 7 }, { 17, 33, 99 }, { 9, 200, 61 }, { 2, 65, 6 }, { 13, 16, 35 }, { 31, 81, 94 }, { 20, 45, 1 },
         // A head of few outputs on many rows, computed transposed: two blocks of 256 rows, the second of 43 (not a multiple of 4).
         { 299, 31, 3 }, { 64, 64, 8 },
+        // The forward's rows of x copied to aligned scratch (more than one tile of rows, at least 64 weight rows), with whole sixteens
+        // of steps (the totals stored a row of a tile at a time, the last tile's bias gathered one by one) and with 1–15 steps more.
+        { 20, 96, 70 }, { 13, 80, 66 }, { 9, 129, 64 }, { 70, 96, 65 }, // the last: 64 rows copied, then 6
     };
 
     [Theory]
@@ -129,6 +132,53 @@ public sealed class DenseKernelTests
             var pair = new float[2 * outputs];
             Dense.Forward(x.AsSpan(n / 2 * 2 * inputs, Math.Min(2, batch - n / 2 * 2) * inputs), w, b, pair, Math.Min(2, batch - n / 2 * 2), inputs, outputs);
             Assert.Equal(alone, pair.AsSpan(n % 2 * outputs, outputs).ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 96, 64)]   // one row of x, four weight rows at a time
+    [InlineData(3, 128, 70)]  // fewer rows than a tile
+    [InlineData(13, 80, 66)]  // a tile and five rows more
+    [InlineData(20, 256, 99)]
+    [InlineData(67, 96, 64)]  // 64 rows copied, then 3
+    [InlineData(9, 100, 64)]  // steps past the last whole sixteen: loaded where they are
+    public void Forward_gives_the_same_bits_wherever_its_arrays_start(int batch, int inputs, int outputs)
+    {
+        // The forward may load from before and after each weight row (to start every load on a cache line, whatever the rows' offset in
+        // one); NaN around both arrays shows any value from outside them that reaches a sum.
+        (float[] x, float[] w, float[] b) = (Random(batch * inputs, 20), Random(outputs * inputs, 21), Random(outputs, 22));
+        float[]? first = null;
+        for (int offset = 0; offset < 16; offset++)
+        {
+            float[] xs = Filled(x.Length + 32), ws = Filled(w.Length + 32), y = Filled(batch * outputs);
+            int xOffset = 16 + offset * 7 % 16, wOffset = 16 + offset;
+            x.CopyTo(xs, xOffset);
+            w.CopyTo(ws, wOffset);
+
+            Dense.Forward(xs.AsSpan(xOffset, x.Length), ws.AsSpan(wOffset, w.Length), b, y, batch, inputs, outputs);
+
+            first ??= y;
+            AssertClose(Reference(batch, outputs, (n, o) => b[o] + Sum(inputs, i => (double)x[n * inputs + i] * w[o * inputs + i])), y, inputs);
+            Assert.Equal(first.Select(BitConverter.SingleToInt32Bits), y.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
+    [Fact]
+    public void Products_that_round_to_minus_zero_sum_to_minus_zero_wherever_the_weights_start()
+    {
+        // Each product, −10⁻⁶⁰, rounds to −0, and so do their sums (exactly −9.6·10⁻⁵⁹ in double precision): no step the kernel adds
+        // around a row that it shifted may turn a −0 into +0.
+        const int batch = 2, inputs = 96, outputs = 64;
+        float[] x = Enumerable.Repeat(1e-30f, batch * inputs).ToArray(), w = Enumerable.Repeat(-1e-30f, outputs * inputs).ToArray();
+        Assert.Equal(-0f, (float)(inputs * (1e-30 * -1e-30)));
+        for (int offset = 0; offset < 16; offset++)
+        {
+            float[] ws = new float[w.Length + 16], y = Filled(batch * outputs);
+            w.CopyTo(ws, offset);
+
+            Dense.Forward(x, ws.AsSpan(offset, w.Length), default, y, batch, inputs, outputs);
+
+            Assert.All(y, v => Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(v)));
         }
     }
 
