@@ -20,6 +20,12 @@ internal static partial class Gemm
     /// <summary>Rows of <c>A</c> packed at a time: a multiple of every tile height, 240 KB at <see cref="PanelDepth"/> steps, within L2.</summary>
     private const int RowBlock = 480;
 
+    /// <summary>Rows of <c>c</c> up to which a product reads each row of <c>b</c> whole (<c>Product.Streamed</c>).</summary>
+    private const int StreamedRows = 2;
+
+    /// <summary>Columns from which it does: fewer fit a tile's strip, whose rows the prefetchers follow.</summary>
+    private const int StreamedColumns = 64;
+
     /// <summary>The packed rows of <c>A</c> and strip of <c>b</c>, per thread (the workers of a split product pack their own).</summary>
     [ThreadStatic]
     private static float[]? _packs;
@@ -45,6 +51,7 @@ internal static partial class Gemm
         private bool Columns<T, TRows, TVectors>(int columnsStart, int columnsEnd)
             where T : struct, IVector<T> where TRows : struct, IConstant where TVectors : struct, IConstant
         {
+            if (m <= StreamedRows && columnsEnd - columnsStart >= StreamedColumns) return Streamed<T>(columnsStart, columnsEnd);
             int height = TRows.Value, width = TVectors.Value * T.Count;
             int block = Math.Min(RowBlock, (m + height - 1) / height * height);
             // Rows read by more than one strip are packed, unless they are short rows in place (a forward's x of few inputs); a strip
@@ -99,6 +106,50 @@ internal static partial class Gemm
                         tailCheck += Simd.Sum(V128.FoldToFour(Rows<V128, TRows, One>(ref a, layout, ref Unsafe.Add(ref bp, j), _n, i1, rows, j, depth, quarter, ref sums)));
                     }
                     for (; j < columnsEnd; j++) tailCheck += Column(ref a, layout, ref Unsafe.Add(ref bp, j), height, i1, rows, j, depth, epilogue);
+                }
+                p0 += PanelDepth;
+            }
+            while (p0 < k);
+            return Simd.Sum(T.FoldToFour(check)) + tailCheck == 0;
+        }
+
+        /// <summary>
+        /// Columns <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> of <c>c</c> for one or two rows (a Dense layer's input
+        /// gradient at batch 1 or 2): each step's row of <c>b</c> read whole, in order, into the panel's sums kept in L1 scratch. The tiles
+        /// would read a strip a few vectors wide from every row, each row a page apart for 1024 columns, which the prefetchers do not
+        /// follow (1024 × 1024 at batch 1: 166 µs, where reading the 4 MB takes 62). Each sum is the tiles' chain: from 0 at each panel,
+        /// fused multiply-adds in the order of <c>p</c>, then the epilogue.
+        /// </summary>
+        private bool Streamed<T>(int columnsStart, int columnsEnd) where T : struct, IVector<T>
+        {
+            int width = columnsEnd - columnsStart, whole = width - width % T.Count;
+            ref float sums = ref MemoryMarshal.GetArrayDataReference(Packs(m * width));
+            T check = T.Zero;
+            float tailCheck = 0;
+            int p0 = 0;
+            do // at least once, as in Columns
+            {
+                int depth = Math.Min(PanelDepth, k - p0);
+                var epilogue = new Epilogue<T>(ref _w0, p0 == 0, penalize && p0 + depth >= k, l1, twiceL2);
+                MemoryMarshal.CreateSpan(ref sums, m * width).Clear();
+                for (int p = p0; p < p0 + depth; p++)
+                {
+                    ref float row = ref Unsafe.Add(ref _b0, p * _n + columnsStart);
+                    for (int i = 0; i < m; i++)
+                    {
+                        float scalar = Unsafe.Add(ref _a0, i * aRow + p * aColumn);
+                        T x = T.Create(scalar);
+                        ref float s = ref Unsafe.Add(ref sums, i * width);
+                        for (int v = 0; v < whole; v += T.Count) T.Store(T.MultiplyAdd(x, T.Load(ref row, (nuint)v), T.Load(ref s, (nuint)v)), ref s, (nuint)v);
+                        for (int v = whole; v < width; v++) Unsafe.Add(ref s, v) = Simd.MultiplyAdd(scalar, Unsafe.Add(ref row, v), Unsafe.Add(ref s, v));
+                    }
+                }
+                for (int i = 0; i < m; i++)
+                {
+                    ref float s = ref Unsafe.Add(ref sums, i * width);
+                    int offset = i * _n + columnsStart;
+                    for (int v = 0; v < whole; v += T.Count) check += epilogue.Store(ref _c0, offset + v, T.Load(ref s, (nuint)v));
+                    for (int v = whole; v < width; v++) tailCheck += epilogue.Store(ref _c0, offset + v, Unsafe.Add(ref s, v));
                 }
                 p0 += PanelDepth;
             }

@@ -25,6 +25,9 @@ public sealed class DenseKernelTests
         // The forward's rows of x copied to aligned scratch (more than one tile of rows, at least 64 weight rows), with whole sixteens
         // of steps (the totals stored a row of a tile at a time, the last tile's bias gathered one by one) and with 1–15 steps more.
         { 20, 96, 70 }, { 13, 80, 66 }, { 9, 129, 64 }, { 70, 96, 65 }, // the last: 64 rows copied, then 6
+        // Batches of one and two, whose input gradients read each weight row whole: three panels of steps (the last of 44), and a
+        // row 7 floats past the last whole vector.
+        { 1, 130, 300 }, { 2, 71, 129 },
     };
 
     [Theory]
@@ -111,6 +114,27 @@ public sealed class DenseKernelTests
 
         Assert.Equal(w.Select(v => 2 * 0.5f * v).ToArray(), dw);
         Assert.All(plain, v => Assert.Equal(0f, v));
+    }
+
+    [Theory]
+    [InlineData(1030, 300, 5)] // one or two rows read each weight row whole; five use the tiles
+    [InlineData(71, 129, 3)]
+    public void An_input_gradient_gets_the_same_bits_whatever_its_batch(int inputs, int outputs, int batch)
+    {
+        (float[] dy, float[] w) = (Random(batch * outputs, 13), Random(outputs * inputs, 14));
+        var together = new float[batch * inputs];
+        Dense.BackwardInput(dy, w, together, batch, inputs, outputs);
+
+        for (int n = 0; n < batch; n++)
+        {
+            var alone = new float[inputs];
+            Dense.BackwardInput(dy.AsSpan(n * outputs, outputs), w, alone, 1, inputs, outputs);
+            Assert.Equal(together.AsSpan(n * inputs, inputs).ToArray(), alone);
+            int first = n / 2 * 2, count = Math.Min(2, batch - first);
+            var pair = new float[count * inputs];
+            Dense.BackwardInput(dy.AsSpan(first * outputs, count * outputs), w, pair, count, inputs, outputs);
+            Assert.Equal(alone, pair.AsSpan(n % 2 * inputs, inputs).ToArray());
+        }
     }
 
     [Theory]
