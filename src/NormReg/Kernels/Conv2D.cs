@@ -80,7 +80,11 @@ public static partial class Conv2D
         int patch = g.PatchSize, pixels = g.OutPixels, filters = g.Filters, padded = g.PaddedPatch;
         Span<float> dw = weightGradients.Slice(0, filters * patch);
         if (n == 0) dw.Clear();
-        if (filters < FilterTile || pixels >= LongDot)
+        if (PlaneGradients(g))
+        {
+            PlaneWeightGradients(x, dy, dw, scratch, n, g);
+        }
+        else if (filters < FilterTile || pixels >= LongDot)
         {
             // Too few filters to fill a register tile of dW rows, or dot products long enough for the dot-product kernel: each sample's
             // dW on that kernel over its im2col patches, the samples' results added in order.
@@ -130,15 +134,18 @@ public static partial class Conv2D
         Check(dx.Length, weights.Length, scratch.Length, n, g, nameof(dx));
         Lengths.AtLeast(dy.Length, n * g.OutputLength, nameof(dy));
         int patch = g.PatchSize, pixels = g.OutPixels;
-        Span<float> columns = scratch.Slice(0, patch * pixels);
+        bool gathers = Gathers(g);
+        // The gather reads up to K values before the patch gradient (and past its end, within ScratchLength).
+        Span<float> columns = scratch.Slice(gathers ? g.Kernel : 0, patch * pixels);
         ref float w0 = ref MemoryMarshal.GetReference(weights);
         for (int s = 0; s < n; s++)
         {
             // The patch gradient Wᵀ·dy [C·K·K × pixels]: A(i, f) = W[f, i]; a pointwise kernel's is the input gradient itself.
-            Span<float> target = g.IsPointwise ? dx.Slice(s * g.InputLength, g.InputLength) : columns;
+            Span<float> sample = dx.Slice(s * g.InputLength, g.InputLength), target = g.IsPointwise ? sample : columns;
             TiledProduct.Multiply(ref w0, 1, patch, ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), pixels, ref MemoryMarshal.GetReference(target), pixels,
                 patch, pixels, g.Filters, ref w0, TiledProduct.BiasBy.None);
-            if (!g.IsPointwise) Scatter(columns, dx.Slice(s * g.InputLength, g.InputLength), g);
+            if (gathers) Gather(ref MemoryMarshal.GetReference(columns), sample, g);
+            else if (!g.IsPointwise) Scatter(columns, sample, g);
         }
     }
 
