@@ -16,14 +16,17 @@ namespace NormReg.Kernels;
 /// <para>
 /// Every pass is a matrix product over the patches of one sample. The forward pass and the input gradient use the im2col matrix,
 /// one row per (c, kᵢ, kⱼ) and one column per output pixel, so the product has the long dimension (pixels) where its register tiles
-/// need it and all F filters share each patch load. The weight gradient uses its transpose, one row per pixel, so that a tile of
-/// dW is kept in registers across every sample and pixel and each dW element is one chain of multiply-adds (samples, then pixels) at
-/// every width, however a batch is split. Below 8 filters, or from 256 pixels, each sample's dW is instead a dot product over its im2col
-/// patches (the dot-product kernel's strength), the samples' results added in order. A 1 × 1 kernel at stride 1 reads the input in place for the first two;
-/// any other kernel at stride 1 reads the forward pass's patch rows as windows into K shifted copies of each channel (<see cref="ColumnPlanes"/>).
+/// need it and all F filters share each patch load; at stride 1 the forward reads those rows as windows into K shifted copies of each channel
+/// (<see cref="ColumnPlanes"/>), a 1 × 1 kernel the input in place, and the input gradient's col2im is a gather that sums each input row
+/// in registers (<see cref="Gather"/>). At stride 1 with at least 8 filters the weight gradient is <c>Σ_s patches_s·dy_sᵀ</c> on the same
+/// planes, a tile of dW kept in registers across every sample and pixel, so each dW element is one chain of multiply-adds (samples, then
+/// pixels) at every width, however a batch is split (<see cref="PlaneWeightGradients"/>). At other strides it is the same chain over patch rows,
+/// one row per pixel; below 8 filters, or from 256 pixels, each sample's dW is instead a dot product over its im2col patches, the samples'
+/// results added in order.
 /// </para>
-/// <para>Scratch is <see cref="ConvGeometry.ScratchLength"/> floats: the patches [C·K·K × pixels], or for the weight gradient the patch rows
-/// [pixels × C·K·K rounded up to 8] and the sums [F × the same]. No call relies on what another left there.</para>
+/// <para>Scratch is <see cref="ConvGeometry.ScratchLength"/> floats: the patches [C·K·K × pixels] (with the gather's margins), or for the weight
+/// gradient the column planes, dyᵀ and the sums [C·K·K × F], or the patch rows [pixels × C·K·K rounded up to 8] and the sums [F × the same].
+/// No call relies on what another left there.</para>
 /// For generated code; hidden from completion lists.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
