@@ -16,14 +16,17 @@ namespace NormReg.Kernels;
 /// <para>
 /// Every pass is a matrix product over the patches of one sample. The forward pass and the input gradient use the im2col matrix,
 /// one row per (c, kᵢ, kⱼ) and one column per output pixel, so the product has the long dimension (pixels) where its register tiles
-/// need it and all F filters share each patch load. The weight gradient uses its transpose, one row per pixel, so that a tile of
-/// dW is kept in registers across every sample and pixel and each dW element is one chain of multiply-adds (samples, then pixels) at
-/// every width, however a batch is split. Below 8 filters, or from 256 pixels, each sample's dW is instead a dot product over its im2col
-/// patches (the dot-product kernel's strength), the samples' results added in order. A 1 × 1 kernel at stride 1 reads the input in place for the first two;
-/// any other kernel at stride 1 reads the forward pass's patch rows as windows into K shifted copies of each channel (<see cref="ColumnPlanes"/>).
+/// need it and all F filters share each patch load; at stride 1 the forward reads those rows as windows into K shifted copies of each channel
+/// (<see cref="ColumnPlanes"/>), a 1 × 1 kernel the input in place, and the input gradient's col2im is a gather that sums each input row
+/// in registers (<see cref="Gather"/>). At stride 1 with at least 8 filters the weight gradient is <c>Σ_s patches_s·dy_sᵀ</c> on the same
+/// planes, a tile of dW kept in registers across every sample and pixel, so each dW element is one chain of multiply-adds (samples, then
+/// pixels) at every width, however a batch is split (<see cref="PlaneWeightGradients"/>). At other strides it is the same chain over patch rows,
+/// one row per pixel; below 8 filters, or from 256 pixels, each sample's dW is instead a dot product over its im2col patches, the samples'
+/// results added in order.
 /// </para>
-/// <para>Scratch is <see cref="ConvGeometry.ScratchLength"/> floats: the patches [C·K·K × pixels], or for the weight gradient the patch rows
-/// [pixels × C·K·K rounded up to 8] and the sums [F × the same]. No call relies on what another left there.</para>
+/// <para>Scratch is <see cref="ConvGeometry.ScratchLength"/> floats: the patches [C·K·K × pixels] (with the gather's margins), or for the weight
+/// gradient the column planes, dyᵀ and the sums [C·K·K × F], or the patch rows [pixels × C·K·K rounded up to 8] and the sums [F × the same].
+/// No call relies on what another left there.</para>
 /// For generated code; hidden from completion lists.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -80,7 +83,11 @@ public static partial class Conv2D
         int patch = g.PatchSize, pixels = g.OutPixels, filters = g.Filters, padded = g.PaddedPatch;
         Span<float> dw = weightGradients.Slice(0, filters * patch);
         if (n == 0) dw.Clear();
-        if (filters < FilterTile || pixels >= LongDot)
+        if (PlaneGradients(g))
+        {
+            PlaneWeightGradients(x, dy, dw, scratch, n, g);
+        }
+        else if (filters < FilterTile || pixels >= LongDot)
         {
             // Too few filters to fill a register tile of dW rows, or dot products long enough for the dot-product kernel: each sample's
             // dW on that kernel over its im2col patches, the samples' results added in order.
@@ -130,15 +137,18 @@ public static partial class Conv2D
         Check(dx.Length, weights.Length, scratch.Length, n, g, nameof(dx));
         Lengths.AtLeast(dy.Length, n * g.OutputLength, nameof(dy));
         int patch = g.PatchSize, pixels = g.OutPixels;
-        Span<float> columns = scratch.Slice(0, patch * pixels);
+        bool gathers = Gathers(g);
+        // The gather reads up to K values before the patch gradient (and past its end, within ScratchLength).
+        Span<float> columns = scratch.Slice(gathers ? g.Kernel : 0, patch * pixels);
         ref float w0 = ref MemoryMarshal.GetReference(weights);
         for (int s = 0; s < n; s++)
         {
             // The patch gradient Wᵀ·dy [C·K·K × pixels]: A(i, f) = W[f, i]; a pointwise kernel's is the input gradient itself.
-            Span<float> target = g.IsPointwise ? dx.Slice(s * g.InputLength, g.InputLength) : columns;
+            Span<float> sample = dx.Slice(s * g.InputLength, g.InputLength), target = g.IsPointwise ? sample : columns;
             TiledProduct.Multiply(ref w0, 1, patch, ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), pixels, ref MemoryMarshal.GetReference(target), pixels,
                 patch, pixels, g.Filters, ref w0, TiledProduct.BiasBy.None);
-            if (!g.IsPointwise) Scatter(columns, dx.Slice(s * g.InputLength, g.InputLength), g);
+            if (gathers) Gather(ref MemoryMarshal.GetReference(columns), sample, g);
+            else if (!g.IsPointwise) Scatter(columns, sample, g);
         }
     }
 

@@ -148,7 +148,7 @@ internal static partial class Gemm
     }
 
     /// <summary>Writes the [<paramref name="rows"/> × <paramref name="columns"/>] matrix <paramref name="source"/> transposed to <paramref name="destination"/>.</summary>
-    private static void Transpose(ref float source, ref float destination, int rows, int columns)
+    internal static void Transpose(ref float source, ref float destination, int rows, int columns)
     {
         // Blocks of 4 × 4 by four loads, eight shuffles and four stores where SSE has them; the rest one value at a time.
         int rows4 = Sse.IsSupported ? rows - rows % 4 : 0, columns4 = columns - columns % 4;

@@ -27,29 +27,37 @@ internal static class TiledProduct
     /// <summary>The product with row p of <c>b</c> at <c>b[p·bRow]</c>; <paramref name="accumulate"/> adds to what <paramref name="c"/> holds.</summary>
     public static void Multiply(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int m, int n, int depth, ref float bias, BiasBy biasBy,
         bool accumulate = false) =>
-        Multiply<Strided>(ref a, aRow, aColumn, ref b, bRow, ref Unsafe.NullRef<int>(), ref c, cRow, m, n, depth, ref bias, biasBy, accumulate);
+        Multiply<Strided, Strided>(ref a, aRow, aColumn, ref Unsafe.NullRef<int>(), ref b, bRow, ref Unsafe.NullRef<int>(), ref c, cRow, m, n, depth, ref bias, biasBy, accumulate);
 
     /// <summary>The product with row p of <c>b</c> at <c>b[rowAt[p]]</c> (a convolution's column planes), <c>A(i, p) = a[i·aRow + p]</c>, overwriting <paramref name="c"/>.</summary>
     public static void Multiply(ref float a, int aRow, ref float b, ref int rowAt, ref float c, int cRow, int m, int n, int depth, ref float bias, BiasBy biasBy) =>
-        Multiply<Listed>(ref a, aRow, 1, ref b, 0, ref rowAt, ref c, cRow, m, n, depth, ref bias, biasBy, false);
+        Multiply<Strided, Listed>(ref a, aRow, 1, ref Unsafe.NullRef<int>(), ref b, 0, ref rowAt, ref c, cRow, m, n, depth, ref bias, biasBy, false);
 
-    private static void Multiply<TRowAt>(ref float a, int aRow, int aColumn, ref float b, int bRow, ref int rowAt, ref float c, int cRow, int m, int n, int depth, ref float bias,
-        BiasBy biasBy, bool accumulate) where TRowAt : struct, IRowAt
+    /// <summary>
+    /// The product with row i of <c>A</c> at <c>a[aRowAt[i]]</c> (a convolution's column planes), <c>A(i, p) = a[aRowAt[i] + p]</c>, and row p
+    /// of <c>b</c> at <c>b[p·bRow]</c>, without bias; <paramref name="accumulate"/> adds to what <paramref name="c"/> holds.
+    /// </summary>
+    public static void Multiply(ref float a, ref int aRowAt, ref float b, int bRow, ref float c, int cRow, int m, int n, int depth, bool accumulate) =>
+        Multiply<Listed, Strided>(ref a, 0, 1, ref aRowAt, ref b, bRow, ref Unsafe.NullRef<int>(), ref c, cRow, m, n, depth, ref Unsafe.NullRef<float>(), BiasBy.None, accumulate);
+
+    private static void Multiply<TARowAt, TRowAt>(ref float a, int aRow, int aColumn, ref int aRowAt, ref float b, int bRow, ref int rowAt, ref float c, int cRow, int m, int n, int depth,
+        ref float bias, BiasBy biasBy, bool accumulate) where TARowAt : struct, IRowAt where TRowAt : struct, IRowAt
     {
         var shape = new Shape(aRow, aColumn, bRow, cRow, depth, biasBy, accumulate);
         int j = Simd.Width switch
         {
-            512 => shape.Columns<V512, TRowAt>(ref a, ref b, ref rowAt, ref c, ref bias, m, 0, n),
-            256 => shape.Columns<V256, TRowAt>(ref a, ref b, ref rowAt, ref c, ref bias, m, 0, n),
+            512 => shape.Columns<V512, TARowAt, TRowAt>(ref a, ref aRowAt, ref b, ref rowAt, ref c, ref bias, m, 0, n),
+            256 => shape.Columns<V256, TARowAt, TRowAt>(ref a, ref aRowAt, ref b, ref rowAt, ref c, ref bias, m, 0, n),
             _ => 0,
         };
-        j = shape.Columns<V128, TRowAt>(ref a, ref b, ref rowAt, ref c, ref bias, m, j, n);
+        j = shape.Columns<V128, TARowAt, TRowAt>(ref a, ref aRowAt, ref b, ref rowAt, ref c, ref bias, m, j, n);
         for (; j < n; j++)
         {
             for (int i = 0; i < m; i++)
             {
                 float sum = accumulate ? Unsafe.Add(ref c, i * cRow + j) : 0;
-                for (int p = 0; p < depth; p++) sum = Simd.MultiplyAdd(Unsafe.Add(ref a, i * aRow + p * aColumn), Unsafe.Add(ref b, TRowAt.Of(ref rowAt, p, bRow) + j), sum);
+                ref float ai = ref Unsafe.Add(ref a, TARowAt.Of(ref aRowAt, i, aRow));
+                for (int p = 0; p < depth; p++) sum = Simd.MultiplyAdd(Unsafe.Add(ref ai, p * aColumn), Unsafe.Add(ref b, TRowAt.Of(ref rowAt, p, bRow) + j), sum);
                 Unsafe.Add(ref c, i * cRow + j) = biasBy switch
                 {
                     BiasBy.Row => sum + Unsafe.Add(ref bias, i),
@@ -60,24 +68,41 @@ internal static class TiledProduct
         }
     }
 
-    /// <summary>Where row p of a product's <c>b</c> starts.</summary>
+    /// <summary>Where row p of a product's <c>b</c> (or row i of its <c>A</c>) starts.</summary>
     private interface IRowAt
     {
-        static abstract nint Of(ref int rowAt, int p, int bRow);
+        static abstract nint Of(ref int rowAt, int p, int stride);
+
+        /// <summary>The table of the rows from row <paramref name="i"/> on, and where their offsets count from: <c>a</c> moved by <see cref="Start"/>.</summary>
+        static abstract ref int From(ref int rowAt, int i);
+
+        static abstract nint Start(int i, int stride);
     }
 
-    /// <summary>Rows <c>bRow</c> apart.</summary>
+    /// <summary>Rows <c>stride</c> apart.</summary>
     private readonly struct Strided : IRowAt
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static nint Of(ref int rowAt, int p, int bRow) => (nint)p * bRow;
+        public static nint Of(ref int rowAt, int p, int stride) => (nint)p * stride;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ref int From(ref int rowAt, int i) => ref rowAt;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Start(int i, int stride) => (nint)i * stride;
     }
 
     /// <summary>Rows where a table says.</summary>
     private readonly struct Listed : IRowAt
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static nint Of(ref int rowAt, int p, int bRow) => Unsafe.Add(ref rowAt, p);
+        public static nint Of(ref int rowAt, int p, int stride) => Unsafe.Add(ref rowAt, p);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ref int From(ref int rowAt, int i) => ref Unsafe.Add(ref rowAt, i);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static nint Start(int i, int stride) => 0;
     }
 
     /// <summary>The strides, depth and bias of one product, passed down to its tiles as one value.</summary>
@@ -91,22 +116,22 @@ internal static class TiledProduct
         /// Columns <paramref name="from"/> onward in tiles of three vectors of <typeparamref name="T"/>, then two or one, then one of the next
         /// narrower width where it fits (the widths a wider path would hand down). Returns the first column left.
         /// </summary>
-        public int Columns<T, TRowAt>(ref float a, ref float b, ref int rowAt, ref float c, ref float bias, int m, int from, int n)
-            where T : struct, IVector<T> where TRowAt : struct, IRowAt
+        public int Columns<T, TARowAt, TRowAt>(ref float a, ref int aRowAt, ref float b, ref int rowAt, ref float c, ref float bias, int m, int from, int n)
+            where T : struct, IVector<T> where TARowAt : struct, IRowAt where TRowAt : struct, IRowAt
         {
             int j = from;
-            for (; j + 3 * T.Count <= n; j += 3 * T.Count) Rows<T, TRowAt, Three>(ref a, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref ColumnBias(ref bias, j), m);
+            for (; j + 3 * T.Count <= n; j += 3 * T.Count) Rows<T, TARowAt, TRowAt, Three>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref ColumnBias(ref bias, j), m);
             if (j + 2 * T.Count <= n)
             {
-                Rows<T, TRowAt, Two>(ref a, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref ColumnBias(ref bias, j), m);
+                Rows<T, TARowAt, TRowAt, Two>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref ColumnBias(ref bias, j), m);
                 j += 2 * T.Count;
             }
             if (j + T.Count <= n)
             {
-                Rows<T, TRowAt, One>(ref a, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref ColumnBias(ref bias, j), m);
+                Rows<T, TARowAt, TRowAt, One>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref ColumnBias(ref bias, j), m);
                 j += T.Count;
             }
-            if (T.Count == 16 && j + 8 <= n) return Columns<V256, TRowAt>(ref a, ref b, ref rowAt, ref c, ref bias, m, j, n);
+            if (T.Count == 16 && j + 8 <= n) return Columns<V256, TARowAt, TRowAt>(ref a, ref aRowAt, ref b, ref rowAt, ref c, ref bias, m, j, n);
             return j;
         }
 
@@ -114,37 +139,43 @@ internal static class TiledProduct
         private ref float ColumnBias(ref float bias, int j) => ref _biasBy == BiasBy.Column ? ref Unsafe.Add(ref bias, j) : ref bias;
 
         /// <summary>Every row of one strip of columns, eight rows at a time (four below 512 bits for tiles of two or three vectors, where there are 16 vector registers).</summary>
-        private void Rows<T, TRowAt, TVectors>(ref float a, ref float b, ref int rowAt, ref float c, ref float bias, int m)
-            where T : struct, IVector<T> where TRowAt : struct, IRowAt where TVectors : struct, IConstant
+        private void Rows<T, TARowAt, TRowAt, TVectors>(ref float a, ref int aRowAt, ref float b, ref int rowAt, ref float c, ref float bias, int m)
+            where T : struct, IVector<T> where TARowAt : struct, IRowAt where TRowAt : struct, IRowAt where TVectors : struct, IConstant
         {
             int most = Simd.Width == 512 || TVectors.Value == 1 ? 8 : 4, i = 0;
             for (; i + most <= m; i += most)
             {
                 ref float bi0 = ref _biasBy == BiasBy.Row ? ref Unsafe.Add(ref bias, i) : ref bias;
-                if (most == 8) Tile<T, TRowAt, TVectors, Eight>(ref Unsafe.Add(ref a, i * _aRow), ref b, ref rowAt, ref Unsafe.Add(ref c, i * _cRow), ref bi0);
-                else Tile<T, TRowAt, TVectors, Four>(ref Unsafe.Add(ref a, i * _aRow), ref b, ref rowAt, ref Unsafe.Add(ref c, i * _cRow), ref bi0);
+                ref float ai0 = ref Unsafe.Add(ref a, TARowAt.Start(i, _aRow));
+                if (most == 8) Tile<T, TARowAt, TRowAt, TVectors, Eight>(ref ai0, ref TARowAt.From(ref aRowAt, i), ref b, ref rowAt, ref Unsafe.Add(ref c, i * _cRow), ref bi0);
+                else Tile<T, TARowAt, TRowAt, TVectors, Four>(ref ai0, ref TARowAt.From(ref aRowAt, i), ref b, ref rowAt, ref Unsafe.Add(ref c, i * _cRow), ref bi0);
             }
-            ref float ai = ref Unsafe.Add(ref a, i * _aRow);
+            ref float ai = ref Unsafe.Add(ref a, TARowAt.Start(i, _aRow));
+            ref int ri = ref TARowAt.From(ref aRowAt, i);
             ref float ci = ref Unsafe.Add(ref c, i * _cRow);
             ref float bi = ref _biasBy == BiasBy.Row ? ref Unsafe.Add(ref bias, i) : ref bias;
             switch (m - i)
             {
-                case 7: Tile<T, TRowAt, TVectors, Seven>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
-                case 6: Tile<T, TRowAt, TVectors, Six>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
-                case 5: Tile<T, TRowAt, TVectors, Five>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
-                case 4: Tile<T, TRowAt, TVectors, Four>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
-                case 3: Tile<T, TRowAt, TVectors, Three>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
-                case 2: Tile<T, TRowAt, TVectors, Two>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
-                case 1: Tile<T, TRowAt, TVectors, One>(ref ai, ref b, ref rowAt, ref ci, ref bi); break;
+                case 7: Tile<T, TARowAt, TRowAt, TVectors, Seven>(ref ai, ref ri, ref b, ref rowAt, ref ci, ref bi); break;
+                case 6: Tile<T, TARowAt, TRowAt, TVectors, Six>(ref ai, ref ri, ref b, ref rowAt, ref ci, ref bi); break;
+                case 5: Tile<T, TARowAt, TRowAt, TVectors, Five>(ref ai, ref ri, ref b, ref rowAt, ref ci, ref bi); break;
+                case 4: Tile<T, TARowAt, TRowAt, TVectors, Four>(ref ai, ref ri, ref b, ref rowAt, ref ci, ref bi); break;
+                case 3: Tile<T, TARowAt, TRowAt, TVectors, Three>(ref ai, ref ri, ref b, ref rowAt, ref ci, ref bi); break;
+                case 2: Tile<T, TARowAt, TRowAt, TVectors, Two>(ref ai, ref ri, ref b, ref rowAt, ref ci, ref bi); break;
+                case 1: Tile<T, TARowAt, TRowAt, TVectors, One>(ref ai, ref ri, ref b, ref rowAt, ref ci, ref bi); break;
             }
         }
 
-        /// <summary>One register tile: <typeparamref name="TRows"/> rows by <typeparamref name="TVectors"/> vectors, over the whole depth.</summary>
-        private void Tile<T, TRowAt, TVectors, TRows>(ref float a, ref float b, ref int rowAt, ref float c, ref float bias)
-            where T : struct, IVector<T> where TRowAt : struct, IRowAt where TVectors : struct, IConstant where TRows : struct, IConstant
+        /// <summary>One register tile: <typeparamref name="TRows"/> rows by <typeparamref name="TVectors"/> vectors, over the whole depth; row k of <c>A</c> at <c>a + TARowAt.Of(aRowAt, k, aRow)</c>.</summary>
+        private void Tile<T, TARowAt, TRowAt, TVectors, TRows>(ref float a, ref int aRowAt, ref float b, ref int rowAt, ref float c, ref float bias)
+            where T : struct, IVector<T> where TARowAt : struct, IRowAt where TRowAt : struct, IRowAt where TVectors : struct, IConstant where TRows : struct, IConstant
         {
             int rows = TRows.Value, vectors = TVectors.Value, depth = _depth, aRow = _aRow, aColumn = _aColumn, bRow = _bRow, cRow = _cRow;
             BiasBy biasBy = _biasBy;
+            // Where each row of A starts, read once: a listed row's offset is a load the loop would otherwise repeat.
+            nint a0 = TARowAt.Of(ref aRowAt, 0, aRow), a1 = rows > 1 ? TARowAt.Of(ref aRowAt, 1, aRow) : 0, a2 = rows > 2 ? TARowAt.Of(ref aRowAt, 2, aRow) : 0,
+                a3 = rows > 3 ? TARowAt.Of(ref aRowAt, 3, aRow) : 0, a4 = rows > 4 ? TARowAt.Of(ref aRowAt, 4, aRow) : 0, a5 = rows > 5 ? TARowAt.Of(ref aRowAt, 5, aRow) : 0,
+                a6 = rows > 6 ? TARowAt.Of(ref aRowAt, 6, aRow) : 0, a7 = rows > 7 ? TARowAt.Of(ref aRowAt, 7, aRow) : 0;
             T c00 = T.Zero, c10 = T.Zero, c20 = T.Zero, c30 = T.Zero, c40 = T.Zero, c50 = T.Zero, c60 = T.Zero, c70 = T.Zero, c01 = T.Zero, c11 = T.Zero, c21 = T.Zero, c31 = T.Zero, c41 = T.Zero, c51 = T.Zero, c61 = T.Zero, c71 = T.Zero, c02 = T.Zero, c12 = T.Zero, c22 = T.Zero, c32 = T.Zero, c42 = T.Zero, c52 = T.Zero, c62 = T.Zero, c72 = T.Zero;
             if (_accumulate)
             {
@@ -165,56 +196,56 @@ internal static class TiledProduct
                 T b2 = vectors > 2 ? T.Load(ref bp, (nuint)(2 * T.Count)) : b0;
                 ref float ap = ref Unsafe.Add(ref a, p * aColumn);
                 {
-                    T w = T.Create(ap);
+                    T w = T.Create(Unsafe.Add(ref ap, a0));
                     c00 = T.MultiplyAdd(w, b0, c00);
                     if (vectors > 1) c01 = T.MultiplyAdd(w, b1, c01);
                     if (vectors > 2) c02 = T.MultiplyAdd(w, b2, c02);
                 }
                 if (rows > 1)
                 {
-                    T w = T.Create(Unsafe.Add(ref ap, 1 * aRow));
+                    T w = T.Create(Unsafe.Add(ref ap, a1));
                     c10 = T.MultiplyAdd(w, b0, c10);
                     if (vectors > 1) c11 = T.MultiplyAdd(w, b1, c11);
                     if (vectors > 2) c12 = T.MultiplyAdd(w, b2, c12);
                 }
                 if (rows > 2)
                 {
-                    T w = T.Create(Unsafe.Add(ref ap, 2 * aRow));
+                    T w = T.Create(Unsafe.Add(ref ap, a2));
                     c20 = T.MultiplyAdd(w, b0, c20);
                     if (vectors > 1) c21 = T.MultiplyAdd(w, b1, c21);
                     if (vectors > 2) c22 = T.MultiplyAdd(w, b2, c22);
                 }
                 if (rows > 3)
                 {
-                    T w = T.Create(Unsafe.Add(ref ap, 3 * aRow));
+                    T w = T.Create(Unsafe.Add(ref ap, a3));
                     c30 = T.MultiplyAdd(w, b0, c30);
                     if (vectors > 1) c31 = T.MultiplyAdd(w, b1, c31);
                     if (vectors > 2) c32 = T.MultiplyAdd(w, b2, c32);
                 }
                 if (rows > 4)
                 {
-                    T w = T.Create(Unsafe.Add(ref ap, 4 * aRow));
+                    T w = T.Create(Unsafe.Add(ref ap, a4));
                     c40 = T.MultiplyAdd(w, b0, c40);
                     if (vectors > 1) c41 = T.MultiplyAdd(w, b1, c41);
                     if (vectors > 2) c42 = T.MultiplyAdd(w, b2, c42);
                 }
                 if (rows > 5)
                 {
-                    T w = T.Create(Unsafe.Add(ref ap, 5 * aRow));
+                    T w = T.Create(Unsafe.Add(ref ap, a5));
                     c50 = T.MultiplyAdd(w, b0, c50);
                     if (vectors > 1) c51 = T.MultiplyAdd(w, b1, c51);
                     if (vectors > 2) c52 = T.MultiplyAdd(w, b2, c52);
                 }
                 if (rows > 6)
                 {
-                    T w = T.Create(Unsafe.Add(ref ap, 6 * aRow));
+                    T w = T.Create(Unsafe.Add(ref ap, a6));
                     c60 = T.MultiplyAdd(w, b0, c60);
                     if (vectors > 1) c61 = T.MultiplyAdd(w, b1, c61);
                     if (vectors > 2) c62 = T.MultiplyAdd(w, b2, c62);
                 }
                 if (rows > 7)
                 {
-                    T w = T.Create(Unsafe.Add(ref ap, 7 * aRow));
+                    T w = T.Create(Unsafe.Add(ref ap, a7));
                     c70 = T.MultiplyAdd(w, b0, c70);
                     if (vectors > 1) c71 = T.MultiplyAdd(w, b1, c71);
                     if (vectors > 2) c72 = T.MultiplyAdd(w, b2, c72);

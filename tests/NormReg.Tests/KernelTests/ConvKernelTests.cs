@@ -28,6 +28,9 @@ public sealed class ConvKernelTests
         { 3, 6, 12, 12, 16, 5, 1, false },   // LeNet's second convolution: 16 filters in two tiles of 8, a patch of 150
         { 2, 2, 15, 14, 9, 5, 2, true },     // 5 × 5 at stride 2 in padding: vector runs a stride apart, runs cut at both edges
         { 1, 2, 11, 12, 10, 9, 1, true },    // 9 × 9: runs longer than two vectors, output rows cut by the padding
+        { 2, 5, 7, 21, 8, 3, 1, true },      // dx gathered four channels at a time (the last four overlapping), rows of 16 + 4 + 1; dW from the planes with 8 filters
+        { 3, 3, 9, 11, 12, 4, 1, false },    // even kernel, valid: a gather of 3 channels (the last repeated), rows past their end into the next
+        { 2, 6, 9, 9, 8, 3, 2, true },       // stride 2 with 8 filters: the scatter and the patch rows, not the planes
     };
 
     [Theory]
