@@ -10,7 +10,8 @@ using NormReg.KernelPaths;
 // Writes to the file named by the first argument, as float bits: the initial parameters, Predict's outputs, Predict's outputs with
 // the weights in bfloat16 (WeightPrecision.BFloat16), TrainStep's loss, the parameters after that SGD step, of KernelPathsNet; then
 // the initial parameters, Predict's outputs, TrainStep's loss and the parameters after it of KernelPathsCnn; then KernelPathsRows'
-// losses, parameters and outputs (KernelPathsRowsRun.Run); then a small-batch
+// losses, parameters and outputs (KernelPathsRowsRun.Run); then KernelPathsForward's parameters and outputs at once, split and in
+// bfloat16 (KernelPathsForwardRun.Run); then a small-batch
 // network's parameters after three fused SGD steps, and 1 when they equal the unfused steps' bit for bit (KernelPathsRun.FusedSteps);
 // then 1 when KernelPathsNet's Predict of its first KernelPathsRun.FewSamples samples alone gives the bits of the whole batch's.
 // Prints the kernel path this process runs (the width the kernels choose, and whether it has FMA).
@@ -52,6 +53,7 @@ using (FileStream file = File.Create(args[0]))
     file.Write(MemoryMarshal.AsBytes(new[] { cnnLoss }.AsSpan()));
     file.Write(MemoryMarshal.AsBytes(cnn.Parameters));
     file.Write(MemoryMarshal.AsBytes(KernelPathsRowsRun.Run().AsSpan()));
+    file.Write(MemoryMarshal.AsBytes(KernelPathsForwardRun.Run().AsSpan()));
     (float[] fused, bool sameAsUnfused) = KernelPathsRun.FusedSteps();
     file.Write(MemoryMarshal.AsBytes(fused.AsSpan()));
     file.Write(MemoryMarshal.AsBytes(new[] { sameAsUnfused ? 1f : 0f }.AsSpan()));

@@ -60,6 +60,11 @@ internal static partial class Gemm
     private static void Dot<TWeight, TLoad>(ref float a, ref TWeight b, ref float c, ref float bias, int m, int n, int k, int columnsStart, int columnsEnd)
         where TLoad : struct, IWeights<TWeight>
     {
+        if (!Simd.HasFma)
+        {
+            DotUnfused<TWeight, TLoad>(ref a, ref b, ref c, ref bias, m, n, k, columnsStart, columnsEnd); // its own kernel and order: Gemm.Dot.NoFma.cs
+            return;
+        }
         switch (Simd.Width)
         {
             case 512:

@@ -46,7 +46,7 @@ internal static partial class Gemm
     /// Products of at most <see cref="SequentialDepth"/> steps are summed in order, as <see cref="Multiply"/> sums: <paramref name="b"/> is
     /// transposed into a scratch block and the rows of <c>c</c> computed a vector of outputs at a time, instead of a vector reduction per output, in
     /// <see cref="TiledProduct"/>'s register tiles (up to eight rows by two vectors of 16 for 32 outputs), each adding the bias as it stores.
-    /// Longer ones run on the dot-product kernel (<c>Gemm.Dot.cs</c>), which adds the bias as it stores each sum.
+    /// Longer ones run on the dot-product kernel (<c>Gemm.Dot.cs</c>; without FMA, <c>Gemm.Dot.NoFma.cs</c>), which adds the bias as it stores each sum.
     /// </remarks>
     public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
     {

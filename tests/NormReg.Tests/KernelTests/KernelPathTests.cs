@@ -13,7 +13,8 @@ namespace NormReg.Tests.KernelTests;
 /// <summary>
 /// Every kernel path on this machine, one child process each (tests/NormReg.KernelPaths: one Predict and one SGD TrainStep of a
 /// network whose layers reach every tile, tail and reduction, a CNN, a network of the remaining rows (BatchNorm, GELU, pooling,
-/// dropout, LayerNorm, Adam: bits only), three small-batch steps through the fused update, which must equal
+/// dropout, LayerNorm, Adam: bits only), forward products at every batch size whose tiles differ, which must give a batch's bits when
+/// its samples are predicted in smaller batches, and three small-batch steps through the fused update, which must equal
 /// the unfused steps bit for bit, and a Predict of the first samples alone, which must equal the whole batch's): the widest the hardware has, 256 bits (AVX-512 off), 128 bits with
 /// FMA (and a preferred width of 128) and 128 bits without FMA (AVX2 off, which on .NET 10 takes FMA with it). The paths with FMA
 /// must give the same bits, the bfloat16 Predict's included; every path must agree with a double-precision reference of the same step computed here.
@@ -50,10 +51,11 @@ public sealed class KernelPathTests(ITestOutputHelper output)
     {
         int parameters = KernelPathsNet.ParameterCount, outputs = KernelPathsRun.Batch * KernelPathsNet.OutputSize;
         int cnnValues = 2 * KernelPathsCnn.ParameterCount + KernelPathsCnnRun.Batch * KernelPathsCnn.OutputSize + 1;
-        Assert.Equal(2 * parameters + 2 * outputs + 1 + cnnValues + KernelPathsRowsRun.Values + KernelPathsRun.FusedValues + 1, run.Values.Length);
+        Assert.Equal(2 * parameters + 2 * outputs + 1 + cnnValues + KernelPathsRowsRun.Values + KernelPathsForwardRun.Values + KernelPathsRun.FusedValues + 1, run.Values.Length);
         Assert.True(run.Values[^2] == 1f, $"{run.Name}: the fused update of the small-batch steps differs from the unfused steps.");
         Assert.True(run.Values[^1] == 1f, $"{run.Name}: Predict of the first {KernelPathsRun.FewSamples} samples alone differs from the whole batch's.");
         AssertCnnMatchesReference(run, run.Values.Skip(2 * parameters + 2 * outputs + 1).Take(cnnValues).ToArray());
+        AssertForwardMatchesReference(run, run.Values.Skip(2 * parameters + 2 * outputs + 1 + cnnValues + KernelPathsRowsRun.Values).Take(KernelPathsForwardRun.Values).ToArray());
         double[] initial = run.Values.Take(parameters).Select(v => (double)v).ToArray();
         float[] predictions = run.Values.Skip(parameters).Take(outputs).ToArray();
         float[] reduced = run.Values.Skip(parameters + outputs).Take(outputs).ToArray();
@@ -104,6 +106,49 @@ public sealed class KernelPathTests(ITestOutputHelper output)
         }
         expectedLoss /= batch;
         Assert.True(Math.Abs(loss - expectedLoss) <= 1e-5 * expectedLoss, $"{run.Name}: CNN loss {loss}, the reference {expectedLoss}.");
+    }
+
+    /// <summary>
+    /// KernelPathsForward's Predict outputs against a double-precision forward pass from its initial parameters, in float and bfloat16
+    /// weights; the samples predicted in smaller batches must give the bits of the whole batch.
+    /// </summary>
+    private static void AssertForwardMatchesReference(Run run, float[] values)
+    {
+        int parameters = KernelPathsForward.ParameterCount, outputs = KernelPathsForwardRun.Batch * KernelPathsForward.OutputSize;
+        double[] initial = values.Take(parameters).Select(v => (double)v).ToArray();
+        float[] together = values.Skip(parameters).Take(outputs).ToArray(), split = values.Skip(parameters + outputs).Take(outputs).ToArray();
+        float[] reduced = values.Skip(parameters + 2 * outputs).ToArray();
+        double[] x = KernelPathsForwardRun.Inputs().Select(v => (double)v).ToArray();
+        foreach (LayerDescription layer in KernelPathsForward.Architecture.Layers)
+        {
+            var y = new double[KernelPathsForwardRun.Batch * layer.Outputs];
+            for (int n = 0; n < KernelPathsForwardRun.Batch; n++)
+            {
+                for (int o = 0; o < layer.Outputs; o++)
+                {
+                    y[n * layer.Outputs + o] = layer.Type switch
+                    {
+                        LayerType.Dense => (layer.BiasOffset >= 0 ? initial[layer.BiasOffset + o] : 0)
+                            + Enumerable.Range(0, layer.Inputs).Sum(i => initial[layer.WeightOffset + o * layer.Inputs + i] * x[n * layer.Inputs + i]),
+                        LayerType.Tanh => Math.Tanh(x[n * layer.Inputs + o]),
+                        _ => throw new InvalidOperationException($"The reference has no {layer.Type}."),
+                    };
+                }
+            }
+            x = y;
+        }
+
+        double scale = x.Max(Math.Abs);
+        int moved = 0;
+        for (int i = 0; i < outputs; i++)
+        {
+            Assert.True(Math.Abs(together[i] - x[i]) <= 1e-5 * scale, $"{run.Name}: KernelPathsForward output {i} is {together[i]}, the reference {x[i]}.");
+            Assert.True(BitConverter.SingleToInt32Bits(split[i]) == BitConverter.SingleToInt32Bits(together[i]),
+                $"{run.Name}: KernelPathsForward output {i} is {split[i]:R} in batches of 1, 2, 3 and 7, {together[i]:R} in one of {KernelPathsForwardRun.Batch}.");
+            Assert.True(Math.Abs(reduced[i] - x[i]) <= 2e-2 * scale, $"{run.Name}: KernelPathsForward bfloat16 output {i} is {reduced[i]}, the float reference {x[i]}.");
+            if (reduced[i] != together[i]) moved++;
+        }
+        Assert.True(moved > outputs / 2, $"{run.Name}: only {moved} of {outputs} KernelPathsForward outputs changed with bfloat16 weights.");
     }
 
     /// <summary>KernelPathsCnn's layers in double precision, from each layer's description (shapes, padding, offsets).</summary>
