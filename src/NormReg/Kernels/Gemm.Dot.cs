@@ -19,7 +19,7 @@ namespace NormReg.Kernels;
 /// Rows of <c>b</c> go in blocks that stay in L2; within a block, tiles of 8 rows of <c>a</c> × 3 rows of <c>b</c> at 512 bits (6 × 2 at
 /// 256 and 128, which have 16 registers) keep the rows of <c>a</c> in L1 and stream each row of <c>b</c> once per 8 (or 6) rows of <c>a</c>.
 /// A 64-byte load that straddles two cache lines costs two, and .NET arrays start 16 bytes past a line: with more than a tile of rows
-/// the rows of <c>a</c> are copied to start lines; with one tile, whose time goes to streaming <c>b</c>, the loads of both are shifted to
+/// (at 256 and 128 bits, any number) the rows of <c>a</c> are copied to start lines; with one tile, whose time goes to streaming <c>b</c>, the loads of both are shifted to
 /// start where the lines of <c>b</c> do (<see cref="Rotated"/>). Nothing of <c>b</c> is copied, nor anything at all for fewer than
 /// <see cref="CopyColumns"/> rows of <c>b</c>.
 /// </remarks>
