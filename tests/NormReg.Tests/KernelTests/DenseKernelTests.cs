@@ -26,8 +26,8 @@ public sealed class DenseKernelTests
         // of steps (the totals stored a row of a tile at a time, the last tile's bias gathered one by one) and with 1–15 steps more.
         { 20, 96, 70 }, { 13, 80, 66 }, { 9, 129, 64 }, { 70, 96, 65 }, // the last: 64 rows copied, then 6
         // Batches of one and two, whose input gradients read each weight row whole: three panels of steps (the last of 44), and a
-        // row 7 floats past the last whole vector.
-        { 1, 130, 300 }, { 2, 71, 129 },
+        // row 7 floats past the last whole vector; and two outputs, whose weight gradient (two rows) does, with the penalty.
+        { 1, 130, 300 }, { 2, 71, 129 }, { 9, 200, 2 },
     };
 
     [Theory]
