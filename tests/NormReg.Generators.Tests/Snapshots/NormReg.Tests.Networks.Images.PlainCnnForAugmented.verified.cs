@@ -257,10 +257,11 @@ namespace NormReg.Tests.Networks.Images
             // nothing to do: _dFlatten1 would hold the same values as _dMaxPool2D1, which the row after writes
 
             // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), _dRelu1.AsSpan(0, n * 256), n, in _maxPool2D1Geometry);
+            // and the [ReLU] ReLU1 before it
+            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), _dBatchNorm1.AsSpan(0, n * 256), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 64));
 
             // [ReLU] ReLU1: 4×8×8
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 256), _dRelu1.AsSpan(0, n * 256), _dBatchNorm1.AsSpan(0, n * 256));
+            // nothing to do: the MaxPool2D row after routes its gradient through this ReLU too (Pooling.MaxBackward with its outputs)
 
             // [BatchNorm] BatchNorm1: 4×8×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Parameters.AsSpan(36, 4), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(36, 4), _core.Gradients.AsSpan(40, 4), n, 4, 64);

@@ -185,10 +185,11 @@ namespace NormReg.Tests.Networks.Images
             // nothing to do: _dFlatten1 would hold the same values as _dMaxPool2D1, which the row after writes
 
             // [MaxPool2D(2)] MaxPool2D1: 3×5×4 → 3×2×2, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 12), _maxPool2D1Argmax.AsSpan(0, n * 12), _dRelu1.AsSpan(0, n * 60), n, in _maxPool2D1Geometry);
+            // and the [ReLU] ReLU1 before it
+            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 12), _maxPool2D1Argmax.AsSpan(0, n * 12), _dConv2D1.AsSpan(0, n * 60), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 12));
 
             // [ReLU] ReLU1: 3×5×4
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 60), _dRelu1.AsSpan(0, n * 60), _dConv2D1.AsSpan(0, n * 60));
+            // nothing to do: the MaxPool2D row after routes its gradient through this ReLU too (Pooling.MaxBackward with its outputs)
 
             // [Conv2D(3, 3)] Conv2D1: 2×7×6 → 3×5×4, 3×3 kernel, stride 1, valid, He uniform
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 84), _dConv2D1.AsSpan(0, n * 60), _core.Gradients.AsSpan(0, 54), _core.Gradients.AsSpan(54, 3), _conv2D1Scratch, n, in _conv2D1Geometry);

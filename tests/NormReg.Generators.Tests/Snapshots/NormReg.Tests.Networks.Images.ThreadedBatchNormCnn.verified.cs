@@ -336,10 +336,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 400), _core.Parameters.AsSpan(88, 1152), _dMaxPool2D1.AsSpan(0, n * 392), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [MaxPool2D(2)] MaxPool2D1: 8×14×14 → 8×7×7, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), _dRelu1.AsSpan(0, n * 1568), n, in _maxPool2D1Geometry);
+            // and the [ReLU] ReLU1 before it
+            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), _dBatchNorm1.AsSpan(0, n * 1568), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 392));
 
             // [ReLU] ReLU1: 8×14×14
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 1568), _dRelu1.AsSpan(0, n * 1568), _dBatchNorm1.AsSpan(0, n * 1568));
+            // nothing to do: the MaxPool2D row after routes its gradient through this ReLU too (Pooling.MaxBackward with its outputs)
 
             // [BatchNorm] BatchNorm1: 8×14×14, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 1568), _batchNorm1Normalized.AsSpan(0, n * 1568), _batchNorm1InverseStd, _core.Parameters.AsSpan(72, 8), _dConv2D1.AsSpan(0, n * 1568), _core.Gradients.AsSpan(72, 8), _core.Gradients.AsSpan(80, 8), n, 8, 196);

@@ -250,10 +250,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 576), _core.Parameters.AsSpan(224, 1152), _dMaxPool2D1.AsSpan(0, n * 512), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [MaxPool2D(2)] MaxPool2D1: 8×16×16 → 8×8×8, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 512), _maxPool2D1Argmax.AsSpan(0, n * 512), _dRelu1.AsSpan(0, n * 2048), n, in _maxPool2D1Geometry);
+            // and the [ReLU] ReLU1 before it
+            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 512), _maxPool2D1Argmax.AsSpan(0, n * 512), _dConv2D1.AsSpan(0, n * 2048), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 512));
 
             // [ReLU] ReLU1: 8×16×16
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 2048), _dRelu1.AsSpan(0, n * 2048), _dConv2D1.AsSpan(0, n * 2048));
+            // nothing to do: the MaxPool2D row after routes its gradient through this ReLU too (Pooling.MaxBackward with its outputs)
 
             // [Conv2D(8, 3, Padding = Padding.Same)] Conv2D1: 3×16×16 → 8×16×16, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 768), _dConv2D1.AsSpan(0, n * 2048), _core.Gradients.AsSpan(0, 216), _core.Gradients.AsSpan(216, 8), _conv2D1Scratch, n, in _conv2D1Geometry);

@@ -320,10 +320,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 24), _core.Parameters.AsSpan(80, 216), _dMaxPool2D1.AsSpan(0, n * 64), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [MaxPool2D(2)] MaxPool2D1: 4×9×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), _dRelu1.AsSpan(0, n * 288), n, in _maxPool2D1Geometry);
+            // and the [ReLU] ReLU1 before it
+            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), _dBatchNorm1.AsSpan(0, n * 288), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 64));
 
             // [ReLU] ReLU1: 4×9×8
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 288), _dRelu1.AsSpan(0, n * 288), _dBatchNorm1.AsSpan(0, n * 288));
+            // nothing to do: the MaxPool2D row after routes its gradient through this ReLU too (Pooling.MaxBackward with its outputs)
 
             // [BatchNorm] BatchNorm1: 4×9×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 288), _batchNorm1Normalized.AsSpan(0, n * 288), _batchNorm1InverseStd, _core.Parameters.AsSpan(72, 4), _dConv2D1.AsSpan(0, n * 288), _core.Gradients.AsSpan(72, 4), _core.Gradients.AsSpan(76, 4), n, 4, 72);
