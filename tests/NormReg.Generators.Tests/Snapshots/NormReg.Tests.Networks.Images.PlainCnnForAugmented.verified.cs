@@ -198,10 +198,11 @@ namespace NormReg.Tests.Networks.Images
             // [BatchNorm] BatchNorm1: folded into Conv2D1 above.
 
             // [ReLU] ReLU1: 4×8×8
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 256, n * 256), _relu1.AsSpan(start * 256, n * 256));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 256, n * 256), _maxPool2D1.AsSpan(start * 64, n * 64), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(start * 256, n * 256), _maxPool2D1.AsSpan(start * 64, n * 64), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(start * 64, n * 64), _maxPool2D1.AsSpan(start * 64, n * 64)); // ReLU1
 
             // [Flatten] Flatten1: the same values, read as a vector.
 
@@ -230,10 +231,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(36, 4), _core.Parameters.AsSpan(40, 4), _batchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Statistics.AsSpan(2, 4), _core.Statistics.AsSpan(6, 4), n, 4, 64, 0.1f, 1E-05f);
 
             // [ReLU] ReLU1: 4×8×8
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 256), _relu1.AsSpan(0, n * 256));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(0, n * 256), _maxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(0, n * 256), _maxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(0, n * 64), _maxPool2D1.AsSpan(0, n * 64)); // ReLU1
 
             // [Flatten] Flatten1: 4×4×4 → 64
             // nothing to do: the next row reads the same values as a vector

@@ -159,10 +159,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 84, n * 84), _core.Parameters.AsSpan(0, 54), _core.Parameters.AsSpan(54, 3), _conv2D1.AsSpan(start * 60, n * 60), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [ReLU] ReLU1: 3×5×4
-            global::NormReg.Kernels.Activations.ReLU(_conv2D1.AsSpan(start * 60, n * 60), _relu1.AsSpan(start * 60, n * 60));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 3×5×4 → 3×2×2, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 60, n * 60), _maxPool2D1.AsSpan(start * 12, n * 12), _maxPool2D1Argmax.AsSpan(start * 12, n * 12), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_conv2D1.AsSpan(start * 60, n * 60), _maxPool2D1.AsSpan(start * 12, n * 12), _maxPool2D1Argmax.AsSpan(start * 12, n * 12), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(start * 12, n * 12), _maxPool2D1.AsSpan(start * 12, n * 12)); // ReLU1
 
             // [Flatten] Flatten1: 3×2×2 → 12
             // nothing to do: the next row reads the same values as a vector

@@ -220,10 +220,11 @@ namespace NormReg.Tests.Networks.Images
             // [BatchNorm] BatchNorm1: folded into Conv2D1 above.
 
             // [ReLU] ReLU1: 8×14×14
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 1568, n * 1568), _relu1.AsSpan(start * 1568, n * 1568));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 8×14×14 → 8×7×7, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 1568, n * 1568), _maxPool2D1.AsSpan(start * 392, n * 392), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(start * 1568, n * 1568), _maxPool2D1.AsSpan(start * 392, n * 392), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(start * 392, n * 392), _maxPool2D1.AsSpan(start * 392, n * 392)); // ReLU1
 
             // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform
             global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 392, n * 392), _core.Parameters.AsSpan(88, 1152), _core.Parameters.AsSpan(1240, 16), _conv2D2.AsSpan(start * 400, n * 400), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
@@ -257,10 +258,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 1568), _core.Parameters.AsSpan(72, 8), _core.Parameters.AsSpan(80, 8), _batchNorm1.AsSpan(0, n * 1568), _batchNorm1Normalized.AsSpan(0, n * 1568), _batchNorm1InverseStd, _core.Statistics.AsSpan(0, 8), _core.Statistics.AsSpan(8, 8), n, 8, 196, 0.1f, 1E-05f);
 
             // [ReLU] ReLU1: 8×14×14
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 1568), _relu1.AsSpan(0, n * 1568));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 8×14×14 → 8×7×7, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(0, n * 1568), _maxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(0, n * 1568), _maxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(0, n * 392), _maxPool2D1.AsSpan(0, n * 392)); // ReLU1
 
             // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform
             global::NormReg.Kernels.Conv2DBatch.Forward(_maxPool2D1.AsSpan(0, n * 392), _core.Parameters.AsSpan(88, 1152), _core.Parameters.AsSpan(1240, 16), _conv2D2.AsSpan(0, n * 400), _conv2D2Scratch, n, in _conv2D2Geometry);
@@ -290,10 +292,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.BatchNorm.ForwardInferenceSpatial(_conv2D1.AsSpan(0, n * 1568), _core.Parameters.AsSpan(72, 8), _core.Parameters.AsSpan(80, 8), _core.Statistics.AsSpan(0, 8), _core.Statistics.AsSpan(8, 8), _batchNorm1.AsSpan(0, n * 1568), n, 8, 196, 1E-05f);
 
             // [ReLU] ReLU1: 8×14×14
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 1568), _relu1.AsSpan(0, n * 1568));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 8×14×14 → 8×7×7, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(0, n * 1568), _maxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(0, n * 1568), _maxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(0, n * 392), _maxPool2D1.AsSpan(0, n * 392)); // ReLU1
 
             // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform
             global::NormReg.Kernels.Conv2DBatch.Forward(_maxPool2D1.AsSpan(0, n * 392), _core.Parameters.AsSpan(88, 1152), _core.Parameters.AsSpan(1240, 16), _conv2D2.AsSpan(0, n * 400), _conv2D2Scratch, n, in _conv2D2Geometry);

@@ -205,10 +205,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 768, n * 768), _core.Parameters.AsSpan(0, 216), _core.Parameters.AsSpan(216, 8), _conv2D1.AsSpan(start * 2048, n * 2048), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [ReLU] ReLU1: 8×16×16
-            global::NormReg.Kernels.Activations.ReLU(_conv2D1.AsSpan(start * 2048, n * 2048), _relu1.AsSpan(start * 2048, n * 2048));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 8×16×16 → 8×8×8, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 2048, n * 2048), _maxPool2D1.AsSpan(start * 512, n * 512), _maxPool2D1Argmax.AsSpan(start * 512, n * 512), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_conv2D1.AsSpan(start * 2048, n * 2048), _maxPool2D1.AsSpan(start * 512, n * 512), _maxPool2D1Argmax.AsSpan(start * 512, n * 512), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(start * 512, n * 512), _maxPool2D1.AsSpan(start * 512, n * 512)); // ReLU1
 
             // [Conv2D(16, 3)] Conv2D2: 8×8×8 → 16×6×6, 3×3 kernel, stride 1, valid, He uniform
             global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 512, n * 512), _core.Parameters.AsSpan(224, 1152), _core.Parameters.AsSpan(1376, 16), _conv2D2.AsSpan(start * 576, n * 576), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);

@@ -232,10 +232,11 @@ namespace NormReg.Tests.Networks.Images
             // [BatchNorm] BatchNorm1: folded into Conv2D1 above.
 
             // [ReLU] ReLU1: 4×9×8
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 288, n * 288), _relu1.AsSpan(start * 288, n * 288));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 4×9×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 288, n * 288), _maxPool2D1.AsSpan(start * 64, n * 64), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(start * 288, n * 288), _maxPool2D1.AsSpan(start * 64, n * 64), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(start * 64, n * 64), _maxPool2D1.AsSpan(start * 64, n * 64)); // ReLU1
 
             // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw²
             global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(80, 216), _core.Parameters.AsSpan(296, 6), _conv2D2.AsSpan(start * 24, n * 24), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
@@ -273,10 +274,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 288), _core.Parameters.AsSpan(72, 4), _core.Parameters.AsSpan(76, 4), _batchNorm1.AsSpan(0, n * 288), _batchNorm1Normalized.AsSpan(0, n * 288), _batchNorm1InverseStd, _core.Statistics.AsSpan(4, 4), _core.Statistics.AsSpan(8, 4), n, 4, 72, 0.1f, 1E-05f);
 
             // [ReLU] ReLU1: 4×9×8
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 288), _relu1.AsSpan(0, n * 288));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 4×9×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(0, n * 288), _maxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(0, n * 288), _maxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(0, n * 64), _maxPool2D1.AsSpan(0, n * 64)); // ReLU1
 
             // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw²
             global::NormReg.Kernels.Conv2DBatch.Forward(_maxPool2D1.AsSpan(0, n * 64), _core.Parameters.AsSpan(80, 216), _core.Parameters.AsSpan(296, 6), _conv2D2.AsSpan(0, n * 24), _conv2D2Scratch, n, in _conv2D2Geometry);
