@@ -56,16 +56,12 @@ internal static partial class NetworkEmitter
                     string shape = layer.Spatial ? $"n, {Int(layer.Units)}, {Int(image.Spatial)}" : $"n, {Int(layer.Outputs)}";
                     w.Line($"finite &= {Kernels}{layer.Layer.Kind}.Backward{(layer.Spatial ? "Spatial" : "")}({dy}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {inverseStd}, {Weights(Parameters, layer)}, {target}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, {shape});");
                     break;
-                case LayerKind.ReLU when ReLUBeforeMaxPool(plan, i):
-                    w.Line("// nothing to do: the MaxPool2D row after routes its gradient through this ReLU too (Pooling.MaxBackward with its outputs)");
+                case LayerKind.ReLU when layer.InPool:
+                    w.Line(ReLUInPool);
                     break;
-                case LayerKind.MaxPool2D when ReLUBeforeMaxPool(plan, i - 1):
-                    // One pass for both rows: the ReLU passed its winner's gradient where the pooled output is positive, and 0 to the rest.
-                    PlannedLayer relu = plan.Layers[i - 1];
-                    bool reluFirst = relu.InputGradientBuffer is null;
-                    string reluDx = reluFirst ? "inputGradients" : Rows(relu.InputGradientBuffer!, relu.Inputs);
-                    w.Line($"// and the {relu.Layer.Row} {relu.Layer.Name} before it");
-                    WriteInputGradient(w, reluFirst, $"{Kernels}Pooling.MaxBackward({dy}, {PerSample(layer.SavedBuffer!, layer.Outputs)}, {reluDx}, n, {geometry}, {y});");
+                case LayerKind.MaxPool2D when i > 0 && plan.Layers[i - 1].InPool:
+                    w.Line($"// and {plan.Layers[i - 1].Layer.Name} before it: the gradient routed only where the pooled output is positive");
+                    WriteInputGradient(w, first, $"{Kernels}Pooling.MaxBackward({dy}, {PerSample(layer.SavedBuffer!, layer.Outputs)}, {dx}, n, {geometry}, {y});");
                     break;
                 case LayerKind.Flatten when layer.OutputGradientBuffer == layer.InputGradientBuffer:
                     w.Line($"// nothing to do: {Parsing.Naming.GradientField(layer.Layer.Name)} would hold the same values as {layer.InputGradientBuffer}, which the row after writes");
@@ -129,10 +125,6 @@ internal static partial class NetworkEmitter
     /// <summary>The weights a penalty covers, with the bias (contiguous after them) when asked.</summary>
     private static string PenalizedSlice(string array, PlannedLayer layer) =>
         Slice(array, layer.WeightOffset, layer.WeightCount + (layer.Layer.Penalty!.IncludeBias && layer.BiasOffset >= 0 ? layer.Units : 0));
-
-    /// <summary>Whether row <paramref name="i"/> is a ReLU whose outputs only a MaxPool2D row reads, which then computes both rows' backward.</summary>
-    private static bool ReLUBeforeMaxPool(ExecutionPlan plan, int i) =>
-        i >= 0 && i + 1 < plan.Layers.Count && plan.Layers[i].Layer.Kind == LayerKind.ReLU && plan.Layers[i + 1].Layer.Kind == LayerKind.MaxPool2D;
 
     private static void WriteInputGradient(SourceWriter w, bool first, string call) =>
         w.Line(first ? $"if (!inputGradients.IsEmpty) {call}" : call);

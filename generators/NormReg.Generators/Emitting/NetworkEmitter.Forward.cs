@@ -105,15 +105,15 @@ internal static partial class NetworkEmitter
                     w.Line(Comment(layer));
                     WriteInferenceForward(w, layer, x, Weights(Parameters, layer), Bias(Parameters, layer), y);
                     break;
-                case InferenceRole.Run when ReLUBeforeMaxPool(plan, i):
+                case InferenceRole.Run when layer.InPool:
                     w.Line(Comment(layer));
                     w.Line(ReLUInPool);
                     break;
                 default:
                     w.Line(Comment(layer));
-                    if (ReLUBeforeMaxPool(plan, i - 1))
+                    if (i > 0 && plan.Layers[i - 1].InPool)
                     {
-                        w.Line($"{Kernels}Pooling.MaxForward({Rows(plan.Layers[i - 1].InferenceInputBuffer, layer.Inputs, split: true)}, {y}, default, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});");
+                        w.Line($"{Kernels}Pooling.MaxForward({x}, {y}, default, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});");
                         w.Line($"{Kernels}Activations.ReLU({y}, {y}); // {plan.Layers[i - 1].Layer.Name}");
                         break;
                     }
@@ -203,15 +203,15 @@ internal static partial class NetworkEmitter
             PlannedLayer layer = c.Plan.Layers[i];
             w.Line(Comment(layer));
             string x = Rows(layer.InputBuffer, layer.Inputs, split), y = Rows(layer.OutputBuffer, layer.Outputs, split);
-            if (ReLUBeforeMaxPool(c.Plan, i))
+            if (layer.InPool)
             {
                 w.Line(ReLUInPool);
                 w.Line();
                 continue;
             }
-            if (ReLUBeforeMaxPool(c.Plan, i - 1))
+            if (i > 0 && c.Plan.Layers[i - 1].InPool)
             {
-                w.Line($"{Kernels}Pooling.MaxForward({Rows(c.Plan.Layers[i - 1].InputBuffer, layer.Inputs, split)}, {y}, {PerSample(layer.SavedBuffer!, layer.Outputs, split)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});");
+                w.Line($"{Kernels}Pooling.MaxForward({x}, {y}, {PerSample(layer.SavedBuffer!, layer.Outputs, split)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});");
                 w.Line($"{Kernels}Activations.ReLU({y}, {y}); // {c.Plan.Layers[i - 1].Layer.Name}");
                 w.Line();
                 continue;
@@ -240,9 +240,10 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>
-    /// What a ReLU row before a MaxPool2D row writes in the forward passes: nothing, since the maximum of rectified values is the
-    /// rectified maximum (NaN and −0 included), so the pool reads the ReLU's input and rectifies its own, smaller, output. The winners
-    /// may differ only in windows with no positive value, which pass no gradient (see the backward's MaxBackward with the pooled outputs).
+    /// What a ReLU row the MaxPool2D row after it computes (<see cref="PlannedLayer.InPool"/>) writes: nothing, since the maximum of
+    /// rectified values is the rectified maximum (NaN and −0 included), so the pool reads the ReLU's input and rectifies its own,
+    /// smaller, output. The winners may differ only in windows with no positive value, which pass no gradient (the backward's
+    /// MaxBackward with the pooled outputs).
     /// </summary>
     private const string ReLUInPool = "// nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs";
 
