@@ -56,6 +56,13 @@ internal static partial class NetworkEmitter
                     string shape = layer.Spatial ? $"n, {Int(layer.Units)}, {Int(image.Spatial)}" : $"n, {Int(layer.Outputs)}";
                     w.Line($"finite &= {Kernels}{layer.Layer.Kind}.Backward{(layer.Spatial ? "Spatial" : "")}({dy}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {inverseStd}, {Weights(Parameters, layer)}, {target}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, {shape});");
                     break;
+                case LayerKind.ReLU when layer.InPool:
+                    w.Line(ReLUInPool);
+                    break;
+                case LayerKind.MaxPool2D when i > 0 && plan.Layers[i - 1].InPool:
+                    w.Line($"// and {plan.Layers[i - 1].Layer.Name} before it: the gradient routed only where the pooled output is positive");
+                    WriteInputGradient(w, first, $"{Kernels}Pooling.MaxBackward({dy}, {PerSample(layer.SavedBuffer!, layer.Outputs)}, {dx}, n, {geometry}, {y});");
+                    break;
                 case LayerKind.Flatten when layer.OutputGradientBuffer == layer.InputGradientBuffer:
                     w.Line($"// nothing to do: {Parsing.Naming.GradientField(layer.Layer.Name)} would hold the same values as {layer.InputGradientBuffer}, which the row after writes");
                     break;

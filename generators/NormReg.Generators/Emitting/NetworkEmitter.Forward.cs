@@ -105,8 +105,18 @@ internal static partial class NetworkEmitter
                     w.Line(Comment(layer));
                     WriteInferenceForward(w, layer, x, Weights(Parameters, layer), Bias(Parameters, layer), y);
                     break;
+                case InferenceRole.Run when layer.InPool:
+                    w.Line(Comment(layer));
+                    w.Line(ReLUInPool);
+                    break;
                 default:
                     w.Line(Comment(layer));
+                    if (i > 0 && plan.Layers[i - 1].InPool)
+                    {
+                        w.Line($"{Kernels}Pooling.MaxForward({x}, {y}, default, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});");
+                        w.Line($"{Kernels}Activations.ReLU({y}, {y}); // {plan.Layers[i - 1].Layer.Name}");
+                        break;
+                    }
                     w.Line(layer.Layer.Kind switch
                     {
                         LayerKind.BatchNorm => BatchNormInference(layer, x, y),
@@ -188,10 +198,24 @@ internal static partial class NetworkEmitter
     private static void WriteRows(SourceWriter w, EmitContext c, bool sampling, bool split = false)
     {
         WriteScaling(w, c, split);
-        foreach (PlannedLayer layer in c.Plan.Layers)
+        for (int i = 0; i < c.Plan.Layers.Count; i++)
         {
+            PlannedLayer layer = c.Plan.Layers[i];
             w.Line(Comment(layer));
             string x = Rows(layer.InputBuffer, layer.Inputs, split), y = Rows(layer.OutputBuffer, layer.Outputs, split);
+            if (layer.InPool)
+            {
+                w.Line(ReLUInPool);
+                w.Line();
+                continue;
+            }
+            if (i > 0 && c.Plan.Layers[i - 1].InPool)
+            {
+                w.Line($"{Kernels}Pooling.MaxForward({x}, {y}, {PerSample(layer.SavedBuffer!, layer.Outputs, split)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});");
+                w.Line($"{Kernels}Activations.ReLU({y}, {y}); // {c.Plan.Layers[i - 1].Layer.Name}");
+                w.Line();
+                continue;
+            }
             ShapeSpec image = layer.InputShape;
             string pixels = $"n, {Int(image.Channels)}, {Int(image.Height)}, {Int(image.Width)}";
             string? drawn = layer.SavedBuffer is null ? null : layer.Layer.Kind == LayerKind.RandomTranslation ? PerSample(layer.SavedBuffer, 2) : PerSample(layer.SavedBuffer, 1);
@@ -214,6 +238,14 @@ internal static partial class NetworkEmitter
             w.Line();
         }
     }
+
+    /// <summary>
+    /// What a ReLU row the MaxPool2D row after it computes (<see cref="PlannedLayer.InPool"/>) writes: nothing, since the maximum of
+    /// rectified values is the rectified maximum (NaN and −0 included), so the pool reads the ReLU's input and rectifies its own,
+    /// smaller, output. The winners may differ only in windows with no positive value, which pass no gradient (the backward's
+    /// MaxBackward with the pooled outputs).
+    /// </summary>
+    private const string ReLUInPool = "// nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs";
 
     /// <summary>Input scaling, in place on the copied inputs; the same in every pass.</summary>
     private static void WriteScaling(SourceWriter w, EmitContext c, bool split = false)

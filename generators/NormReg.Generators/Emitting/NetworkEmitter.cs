@@ -217,6 +217,11 @@ internal static partial class NetworkEmitter
                 w.Line($"// {layer.Layer.Row} {layer.Layer.Name} reads and writes {layer.InputBuffer}: the values do not move.");
                 continue;
             }
+            if (layer.InPool)
+            {
+                w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: computed by the MaxPool2D row after it, on its outputs.");
+                continue;
+            }
             w.Line($"private readonly float[] {layer.OutputBuffer}; // {layer.Layer.Row}");
             switch (layer.Layer.Kind)
             {
@@ -290,7 +295,7 @@ internal static partial class NetworkEmitter
         w.Open($"public {Parsing.Naming.Identifier(c.Network.Identifier)}(int maxBatchSize = 1, int seed = 0)");
         bool normalization = plan.Layers.Any(l => l.Init == InitKind.Ones);
         w.Line($"_core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize{(normalization ? "; sets γ = 1, β = 0 and running variances to 1" : "")}");
-        foreach (PlannedLayer layer in plan.Layers.Where(l => !l.Aliased))
+        foreach (PlannedLayer layer in plan.Layers.Where(l => !l.Aliased && !l.InPool))
         {
             w.Line($"{layer.OutputBuffer} = new float[maxBatchSize * {Int(layer.Outputs)}];");
             if (layer.SavedBuffer is not null) w.Line($"{layer.SavedBuffer} = new {(layer.Layer.Kind == LayerKind.MaxPool2D ? "int" : "float")}[maxBatchSize{SavedPerSample(layer)}];");

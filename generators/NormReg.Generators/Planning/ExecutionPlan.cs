@@ -51,6 +51,12 @@ internal sealed record PlannedLayer(LayerSpec Layer, ShapeSpec InputShape, Shape
     /// <summary>Whether the layer declares no activations of its own (Flatten reads and writes its input's buffers).</summary>
     public bool Aliased { get; init; }
 
+    /// <summary>
+    /// A ReLU whose MaxPool2D row after it computes it, forward and backward (the pool's input and input gradient are this row's):
+    /// no activations or gradients of its own.
+    /// </summary>
+    public bool InPool { get; init; }
+
     /// <summary>BatchNorm on an image: statistics per channel over the batch and every pixel (BatchNorm2d).</summary>
     public bool Spatial { get; init; }
 

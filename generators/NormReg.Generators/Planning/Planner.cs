@@ -90,6 +90,11 @@ internal static class Planner
                 case LayerKind.RandomFlip or LayerKind.RandomRotation or LayerKind.RandomTranslation:
                     layer = layer with { SavedBuffer = Naming.DrawnField(spec.Name) };
                     break;
+                case LayerKind.ReLU when inputGradient is not null && i + 1 < network.Layers.Count && network.Layers[i + 1].Kind == LayerKind.MaxPool2D:
+                    // The pool takes the maximum of this row's input and rectifies it (max and ReLU commute), and routes its gradient
+                    // only where its output is positive: both rows in one pass over the large activation, through this row's buffers.
+                    layer = layer with { InPool = true, OutputBuffer = input, OutputGradientBuffer = inputGradient };
+                    break;
                 case LayerKind.Flatten:
                     // The values do not move: the row reads and writes its input's buffer and, between two rows, passes
                     // gradients through the buffer of the row before. First or last, it copies the gradient it cannot share.

@@ -1,6 +1,6 @@
 using System;
-using System.Buffers;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace NormReg.Kernels;
@@ -9,10 +9,12 @@ namespace NormReg.Kernels;
 // channel-first inputs: statistics per channel over the batch and every pixel, [batch × C × spatial] values.
 public static partial class BatchNorm
 {
+    private const int StatisticLanes = 16;
+
     /// <summary>
     /// Training forward of <c>nn.BatchNorm2d</c> on [<paramref name="batch"/> × <paramref name="channels"/> × <paramref name="spatial"/>]
-    /// values: each channel normalized with the mean and <b>biased</b> variance of its batch·spatial values (accumulated in double),
-    /// <c>y = γ·x̂ + β</c>. Writes x̂ to <paramref name="normalized"/> and <c>1/√(σ² + ε)</c> per channel to <paramref name="inverseStd"/>
+    /// values: each channel normalized with the mean and <b>biased</b> variance of its batch·spatial values (summed in double, in one
+    /// pass), then <c>x̂ = (x − μ)·invStd</c> and <c>y = γ·x̂ + β</c> in float. Writes x̂ to <paramref name="normalized"/> and <c>1/√(σ² + ε)</c> per channel to <paramref name="inverseStd"/>
     /// for <see cref="BackwardSpatial"/>, and updates the running statistics with the batch mean and the <b>unbiased</b> variance
     /// (count batch·spatial). Requires batch·spatial ≥ 2; the caller checks. A channel whose running statistic would overflow float
     /// keeps its old ones and gets NaN outputs, as <see cref="ForwardTraining"/>.
@@ -20,53 +22,31 @@ public static partial class BatchNorm
     public static void ForwardTrainingSpatial(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, Span<float> normalized, Span<float> inverseStd,
         Span<float> runningMean, Span<float> runningVariance, int batch, int channels, int spatial, float momentum, float epsilon)
     {
-        int total = batch * channels * spatial;
-        float[]? kept = null;
-        if (!(MathF.Abs(TensorPrimitives.MaxMagnitude(x.Slice(0, total))) <= SafeMagnitude))
-        {
-            kept = ArrayPool<float>.Shared.Rent(2 * channels);
-            runningMean.Slice(0, channels).CopyTo(kept);
-            runningVariance.Slice(0, channels).CopyTo(kept.AsSpan(channels));
-        }
+        int stride = channels * spatial, total = batch * stride;
+        x = x.Slice(0, total);
+        y = y.Slice(0, total);
+        normalized = normalized.Slice(0, total);
         double count = (double)batch * spatial, m = momentum;
-        int stride = channels * spatial;
         for (int c = 0; c < channels; c++)
         {
-            double sum = 0;
-            for (int s = 0; s < batch; s++) sum += Sum(x.Slice(s * stride + c * spatial, spatial));
-            double mean = sum / count;
-            double squares = 0;
-            for (int s = 0; s < batch; s++) squares += SquaredDeviations(x.Slice(s * stride + c * spatial, spatial), mean);
-            double inv = 1 / Math.Sqrt(squares / count + epsilon);
+            // One pass for both sums, shifted by the channel's first value so that Σd² − (Σd)²/N does not cancel.
+            double shift = x[c * spatial];
+            (double sum, double squares) = ShiftedSums(x, c * spatial, stride, batch, spatial, shift);
+            double mean = shift + sum / count;
+            double deviations = Math.Max(squares - sum * sum / count, 0);
+            double inv = 1 / Math.Sqrt(deviations / count + epsilon);
+            float newMean = (float)((1 - m) * runningMean[c] + m * mean), newVariance = (float)((1 - m) * runningVariance[c] + m * (deviations / (count - 1)));
+            if (float.IsFinite(newMean) && float.IsFinite(newVariance))
+            {
+                runningMean[c] = newMean;
+                runningVariance[c] = newVariance;
+            }
+            else inv = double.NaN; // refused as ForwardTraining does: the old statistics stay, the channel answers NaN
             inverseStd[c] = (float)inv;
             for (int s = 0; s < batch; s++)
             {
                 int at = s * stride + c * spatial;
-                Normalize(x.Slice(at, spatial), normalized.Slice(at, spatial), mean, inv);
-            }
-            runningMean[c] = (float)((1 - m) * runningMean[c] + m * mean);
-            runningVariance[c] = (float)((1 - m) * runningVariance[c] + m * (squares / (count - 1)));
-        }
-        if (kept is not null)
-        {
-            for (int c = 0; c < channels; c++)
-            {
-                if (float.IsFinite(runningMean[c]) && float.IsFinite(runningVariance[c])) continue;
-                runningMean[c] = kept[c];
-                runningVariance[c] = kept[channels + c];
-                inverseStd[c] = float.NaN;
-                for (int s = 0; s < batch; s++) normalized.Slice(s * stride + c * spatial, spatial).Fill(float.NaN);
-            }
-            ArrayPool<float>.Shared.Return(kept);
-        }
-        for (int s = 0; s < batch; s++)
-        {
-            for (int c = 0; c < channels; c++)
-            {
-                int at = s * stride + c * spatial;
-                Span<float> to = y.Slice(at, spatial);
-                TensorPrimitives.Multiply(normalized.Slice(at, spatial), gamma[c], to);
-                TensorPrimitives.Add(to, beta[c], to);
+                NormalizeAndScale(x.Slice(at, spatial), normalized.Slice(at, spatial), y.Slice(at, spatial), (float)mean, (float)inv, gamma[c], beta[c]);
             }
         }
     }
@@ -90,111 +70,250 @@ public static partial class BatchNorm
     /// <summary>
     /// Backward of <see cref="ForwardTrainingSpatial"/> from its <paramref name="normalized"/> x̂ and <paramref name="inverseStd"/>, per
     /// channel over batch·spatial values N: <c>dx = γ·invStd·(dy − Σdy/N − x̂·Σ(dy·x̂)/N)</c>, <c>dγ = Σ dy·x̂</c>, <c>dβ = Σ dy</c>, sums in
-    /// double. Overwrites <paramref name="dx"/> and both gradients; returns whether every γ and β gradient is finite.
+    /// double, dx in float. Overwrites <paramref name="dx"/> and both gradients; returns whether every γ and β gradient is finite.
     /// </summary>
     public static bool BackwardSpatial(ReadOnlySpan<float> dy, ReadOnlySpan<float> normalized, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> gamma, Span<float> dx,
         Span<float> gammaGradients, Span<float> betaGradients, int batch, int channels, int spatial)
     {
         double count = (double)batch * spatial;
-        int stride = channels * spatial;
+        int stride = channels * spatial, total = batch * stride;
+        dy = dy.Slice(0, total);
+        normalized = normalized.Slice(0, total);
         for (int c = 0; c < channels; c++)
         {
-            double sumDy = 0, sumDyXhat = 0;
-            for (int s = 0; s < batch; s++)
-            {
-                int at = s * stride + c * spatial;
-                (double a, double b) = SumAndDot(dy.Slice(at, spatial), normalized.Slice(at, spatial));
-                sumDy += a;
-                sumDyXhat += b;
-            }
+            (double sumDy, double sumDyXhat) = SumAndDot(dy, normalized, c * spatial, stride, batch, spatial);
             betaGradients[c] = (float)sumDy;
             gammaGradients[c] = (float)sumDyXhat;
             double scale = (double)gamma[c] * inverseStd[c], meanDy = sumDy / count, meanDyXhat = sumDyXhat / count;
             for (int s = 0; s < batch; s++)
             {
                 int at = s * stride + c * spatial;
-                InputGradient(dy.Slice(at, spatial), normalized.Slice(at, spatial), dx.Slice(at, spatial), scale, meanDy, meanDyXhat);
+                InputGradient(dy.Slice(at, spatial), normalized.Slice(at, spatial), dx.Slice(at, spatial), (float)scale, (float)meanDy, (float)meanDyXhat);
             }
         }
         return Guard.AllFinite(gammaGradients.Slice(0, channels)) && Guard.AllFinite(betaGradients.Slice(0, channels));
     }
 
-    // The three sums below run on 128-bit vectors on every machine, so that their order, and the statistics' bits, do not depend on the
-    // hardware's width: four double lanes (two vectors) each add the floats i ≡ lane (mod 4), eight per step, folded as (0 + 1) + (2 + 3).
+    // The sums below run on 16 double lanes, four Vector256 (two Vector512 where accelerated; emulated where the hardware has none,
+    // with the same bits): lane j adds the values j, j + 16, … of each sample's run of spatial values, the last spatial mod 16 of a
+    // run go to a scalar in order, and the lanes fold as ((0–3 + 4–7) + (8–11 + 12–15)), then (0 + 1) + (2 + 3). Several chains
+    // keep the adds from waiting on each other.
 
-    /// <summary>Σ v in double.</summary>
-    private static double Sum(ReadOnlySpan<float> v)
+    /// <summary>Σ (x − shift) and Σ (x − shift)² in double over a channel's runs: <paramref name="batch"/> runs of <paramref name="spatial"/> values, <paramref name="stride"/> apart from <paramref name="first"/>.</summary>
+    private static (double Sum, double Squares) ShiftedSums(ReadOnlySpan<float> x, int first, int stride, int batch, int spatial, double shift)
     {
-        int i = 0;
-        Vector128<double> low = default, high = default;
-        for (; i + Lanes <= v.Length; i += Lanes)
+        int whole = spatial - spatial % StatisticLanes;
+        if (Vector512.IsHardwareAccelerated) return ShiftedSums512(x, first, stride, batch, spatial, shift);
+        var k = Vector256.Create(shift);
+        Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default, q0 = default, q1 = default, q2 = default, q3 = default;
+        double sumTail = 0, squaresTail = 0;
+        for (int s = 0; s < batch; s++)
         {
-            (Vector128<double> a0, Vector128<double> a1) = Vector128.Widen(Vector128.Create(v.Slice(i, 4)));
-            (Vector128<double> b0, Vector128<double> b1) = Vector128.Widen(Vector128.Create(v.Slice(i + 4, 4)));
-            low += a0 + b0;
-            high += a1 + b1;
+            ReadOnlySpan<float> run = x.Slice(first + s * stride, spatial);
+            ref float r = ref MemoryMarshal.GetReference(run);
+            for (int i = 0; i < whole; i += StatisticLanes)
+            {
+                (Vector256<double> d0, Vector256<double> d1) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)i));
+                (Vector256<double> d2, Vector256<double> d3) = Vector256.Widen(Vector256.LoadUnsafe(ref r, (nuint)i + 8));
+                d0 -= k;
+                d1 -= k;
+                d2 -= k;
+                d3 -= k;
+                s0 += d0;
+                s1 += d1;
+                s2 += d2;
+                s3 += d3;
+                q0 += d0 * d0;
+                q1 += d1 * d1;
+                q2 += d2 * d2;
+                q3 += d3 * d3;
+            }
+            for (int i = whole; i < spatial; i++)
+            {
+                double d = run[i] - shift;
+                sumTail += d;
+                squaresTail += d * d;
+            }
         }
-        double total = Fold(low, high);
-        for (; i < v.Length; i++) total += v[i];
-        return total;
+        return (Fold(s0, s1, s2, s3) + sumTail, Fold(q0, q1, q2, q3) + squaresTail);
     }
 
-    /// <summary>Σ (v − mean)² in double.</summary>
-    private static double SquaredDeviations(ReadOnlySpan<float> v, double mean)
+    /// <summary><see cref="ShiftedSums"/> with each pair of its 256-bit lanes in one 512-bit vector: the same sums, half the instructions.</summary>
+    private static (double Sum, double Squares) ShiftedSums512(ReadOnlySpan<float> x, int first, int stride, int batch, int spatial, double shift)
     {
-        int i = 0;
-        var m = Vector128.Create(mean);
-        Vector128<double> low = default, high = default;
-        for (; i + Lanes <= v.Length; i += Lanes)
+        int whole = spatial - spatial % StatisticLanes;
+        var k = Vector512.Create(shift);
+        Vector512<double> s01 = default, s23 = default, q01 = default, q23 = default;
+        double sumTail = 0, squaresTail = 0;
+        for (int s = 0; s < batch; s++)
         {
-            (Vector128<double> a0, Vector128<double> a1) = Vector128.Widen(Vector128.Create(v.Slice(i, 4)));
-            (Vector128<double> b0, Vector128<double> b1) = Vector128.Widen(Vector128.Create(v.Slice(i + 4, 4)));
-            a0 -= m;
-            a1 -= m;
-            b0 -= m;
-            b1 -= m;
-            low += a0 * a0 + b0 * b0;
-            high += a1 * a1 + b1 * b1;
+            ReadOnlySpan<float> run = x.Slice(first + s * stride, spatial);
+            ref float r = ref MemoryMarshal.GetReference(run);
+            for (int i = 0; i < whole; i += StatisticLanes)
+            {
+                (Vector512<double> d01, Vector512<double> d23) = Vector512.Widen(Vector512.LoadUnsafe(ref r, (nuint)i));
+                d01 -= k;
+                d23 -= k;
+                s01 += d01;
+                s23 += d23;
+                q01 += d01 * d01;
+                q23 += d23 * d23;
+            }
+            for (int i = whole; i < spatial; i++)
+            {
+                double d = run[i] - shift;
+                sumTail += d;
+                squaresTail += d * d;
+            }
         }
-        double total = Fold(low, high);
-        for (; i < v.Length; i++)
-        {
-            double d = v[i] - mean;
-            total += d * d;
-        }
-        return total;
+        return (Fold(s01.GetLower(), s01.GetUpper(), s23.GetLower(), s23.GetUpper()) + sumTail, Fold(q01.GetLower(), q01.GetUpper(), q23.GetLower(), q23.GetUpper()) + squaresTail);
     }
 
-    /// <summary>Σ a and Σ a·b in double.</summary>
-    private static (double Sum, double Dot) SumAndDot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    /// <summary>Σ a and Σ a·b in double over a channel's runs, laid out as in <see cref="ShiftedSums"/>.</summary>
+    private static (double Sum, double Dot) SumAndDot(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int first, int stride, int batch, int spatial)
     {
-        int i = 0;
-        Vector128<double> sumLow = default, sumHigh = default, dotLow = default, dotHigh = default;
-        for (; i + Lanes <= a.Length; i += Lanes)
+        int whole = spatial - spatial % StatisticLanes;
+        if (Vector512.IsHardwareAccelerated) return SumAndDot512(a, b, first, stride, batch, spatial);
+        Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default, p0 = default, p1 = default, p2 = default, p3 = default;
+        double sumTail = 0, dotTail = 0;
+        for (int s = 0; s < batch; s++)
         {
-            (Vector128<double> a0, Vector128<double> a1) = Vector128.Widen(Vector128.Create(a.Slice(i, 4)));
-            (Vector128<double> a2, Vector128<double> a3) = Vector128.Widen(Vector128.Create(a.Slice(i + 4, 4)));
-            (Vector128<double> b0, Vector128<double> b1) = Vector128.Widen(Vector128.Create(b.Slice(i, 4)));
-            (Vector128<double> b2, Vector128<double> b3) = Vector128.Widen(Vector128.Create(b.Slice(i + 4, 4)));
-            sumLow += a0 + a2;
-            sumHigh += a1 + a3;
-            dotLow += a0 * b0 + a2 * b2;
-            dotHigh += a1 * b1 + a3 * b3;
+            ReadOnlySpan<float> runA = a.Slice(first + s * stride, spatial), runB = b.Slice(first + s * stride, spatial);
+            ref float ra = ref MemoryMarshal.GetReference(runA);
+            ref float rb = ref MemoryMarshal.GetReference(runB);
+            for (int i = 0; i < whole; i += StatisticLanes)
+            {
+                (Vector256<double> a0, Vector256<double> a1) = Vector256.Widen(Vector256.LoadUnsafe(ref ra, (nuint)i));
+                (Vector256<double> a2, Vector256<double> a3) = Vector256.Widen(Vector256.LoadUnsafe(ref ra, (nuint)i + 8));
+                (Vector256<double> b0, Vector256<double> b1) = Vector256.Widen(Vector256.LoadUnsafe(ref rb, (nuint)i));
+                (Vector256<double> b2, Vector256<double> b3) = Vector256.Widen(Vector256.LoadUnsafe(ref rb, (nuint)i + 8));
+                s0 += a0;
+                s1 += a1;
+                s2 += a2;
+                s3 += a3;
+                p0 += a0 * b0;
+                p1 += a1 * b1;
+                p2 += a2 * b2;
+                p3 += a3 * b3;
+            }
+            for (int i = whole; i < spatial; i++)
+            {
+                sumTail += runA[i];
+                dotTail += (double)runA[i] * runB[i];
+            }
         }
-        double sum = Fold(sumLow, sumHigh), dot = Fold(dotLow, dotHigh);
-        for (; i < a.Length; i++)
-        {
-            sum += a[i];
-            dot += (double)a[i] * b[i];
-        }
-        return (sum, dot);
+        return (Fold(s0, s1, s2, s3) + sumTail, Fold(p0, p1, p2, p3) + dotTail);
     }
 
-    /// <summary>Lanes 0 to 3 of two double vectors added as (0 + 1) + (2 + 3).</summary>
-    private static double Fold(Vector128<double> low, Vector128<double> high) => (low.GetElement(0) + low.GetElement(1)) + (high.GetElement(0) + high.GetElement(1));
+    /// <summary><see cref="SumAndDot"/> with each pair of its 256-bit lanes in one 512-bit vector: the same sums, half the instructions.</summary>
+    private static (double Sum, double Dot) SumAndDot512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int first, int stride, int batch, int spatial)
+    {
+        int whole = spatial - spatial % StatisticLanes;
+        Vector512<double> s01 = default, s23 = default, p01 = default, p23 = default;
+        double sumTail = 0, dotTail = 0;
+        for (int s = 0; s < batch; s++)
+        {
+            ReadOnlySpan<float> runA = a.Slice(first + s * stride, spatial), runB = b.Slice(first + s * stride, spatial);
+            ref float ra = ref MemoryMarshal.GetReference(runA);
+            ref float rb = ref MemoryMarshal.GetReference(runB);
+            for (int i = 0; i < whole; i += StatisticLanes)
+            {
+                (Vector512<double> a01, Vector512<double> a23) = Vector512.Widen(Vector512.LoadUnsafe(ref ra, (nuint)i));
+                (Vector512<double> b01, Vector512<double> b23) = Vector512.Widen(Vector512.LoadUnsafe(ref rb, (nuint)i));
+                s01 += a01;
+                s23 += a23;
+                p01 += a01 * b01;
+                p23 += a23 * b23;
+            }
+            for (int i = whole; i < spatial; i++)
+            {
+                sumTail += runA[i];
+                dotTail += (double)runA[i] * runB[i];
+            }
+        }
+        return (Fold(s01.GetLower(), s01.GetUpper(), s23.GetLower(), s23.GetUpper()) + sumTail, Fold(p01.GetLower(), p01.GetUpper(), p23.GetLower(), p23.GetUpper()) + dotTail);
+    }
 
-    /// <summary><c>to = (float)((from − mean)·inv)</c>, in double.</summary>
-    private static void Normalize(ReadOnlySpan<float> from, Span<float> to, double mean, double inv) => Affine(from, to, mean, inv, 0);
+    /// <summary>The 16 lanes of four double vectors added as ((0–3 + 4–7) + (8–11 + 12–15)), then (0 + 1) + (2 + 3).</summary>
+    private static double Fold(Vector256<double> v0, Vector256<double> v1, Vector256<double> v2, Vector256<double> v3)
+    {
+        Vector256<double> v = (v0 + v1) + (v2 + v3);
+        return (v.GetElement(0) + v.GetElement(1)) + (v.GetElement(2) + v.GetElement(3));
+    }
+
+    // The two element-wise passes run in float at the kernels' width: each element's operations are the same at every width and in
+    // the scalar tail (no fused multiply-add), so every path gives the same bits.
+
+    /// <summary><c>normalized = (x − mean)·inv</c>, then <c>y = normalized·γ + β</c>, in float.</summary>
+    private static void NormalizeAndScale(ReadOnlySpan<float> x, Span<float> normalized, Span<float> y, float mean, float inv, float gamma, float beta)
+    {
+        ref float x0 = ref MemoryMarshal.GetReference(x);
+        ref float h0 = ref MemoryMarshal.GetReference(normalized.Slice(0, x.Length));
+        ref float y0 = ref MemoryMarshal.GetReference(y.Slice(0, x.Length));
+        switch (Simd.Width)
+        {
+            case 512:
+                NormalizeAndScale<V512>(ref x0, ref h0, ref y0, x.Length, mean, inv, gamma, beta);
+                break;
+            case 256:
+                NormalizeAndScale<V256>(ref x0, ref h0, ref y0, x.Length, mean, inv, gamma, beta);
+                break;
+            default:
+                NormalizeAndScale<V128>(ref x0, ref h0, ref y0, x.Length, mean, inv, gamma, beta);
+                break;
+        }
+    }
+
+    private static void NormalizeAndScale<T>(ref float x, ref float normalized, ref float y, int count, float mean, float inv, float gamma, float beta)
+        where T : struct, IVector<T>
+    {
+        T m = T.Create(mean), k = T.Create(inv), g = T.Create(gamma), b = T.Create(beta);
+        int i = 0;
+        for (; i + T.Count <= count; i += T.Count)
+        {
+            T h = (T.Load(ref x, (nuint)i) - m) * k;
+            T.Store(h, ref normalized, (nuint)i);
+            T.Store(h * g + b, ref y, (nuint)i);
+        }
+        for (; i < count; i++)
+        {
+            float h = (Unsafe.Add(ref x, i) - mean) * inv;
+            Unsafe.Add(ref normalized, i) = h;
+            Unsafe.Add(ref y, i) = h * gamma + beta;
+        }
+    }
+
+    /// <summary><c>dx = scale·((dy − meanDy) − x̂·meanDyXhat)</c>, in float.</summary>
+    private static void InputGradient(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, Span<float> dx, float scale, float meanDy, float meanDyXhat)
+    {
+        ref float g0 = ref MemoryMarshal.GetReference(dy);
+        ref float h0 = ref MemoryMarshal.GetReference(xhat.Slice(0, dy.Length));
+        ref float d0 = ref MemoryMarshal.GetReference(dx.Slice(0, dy.Length));
+        switch (Simd.Width)
+        {
+            case 512:
+                InputGradient<V512>(ref g0, ref h0, ref d0, dy.Length, scale, meanDy, meanDyXhat);
+                break;
+            case 256:
+                InputGradient<V256>(ref g0, ref h0, ref d0, dy.Length, scale, meanDy, meanDyXhat);
+                break;
+            default:
+                InputGradient<V128>(ref g0, ref h0, ref d0, dy.Length, scale, meanDy, meanDyXhat);
+                break;
+        }
+    }
+
+    private static void InputGradient<T>(ref float dy, ref float xhat, ref float dx, int count, float scale, float meanDy, float meanDyXhat)
+        where T : struct, IVector<T>
+    {
+        T k = T.Create(scale), md = T.Create(meanDy), mx = T.Create(meanDyXhat);
+        int i = 0;
+        for (; i + T.Count <= count; i += T.Count)
+        {
+            T.Store(k * ((T.Load(ref dy, (nuint)i) - md) - T.Load(ref xhat, (nuint)i) * mx), ref dx, (nuint)i);
+        }
+        for (; i < count; i++) Unsafe.Add(ref dx, i) = scale * ((Unsafe.Add(ref dy, i) - meanDy) - Unsafe.Add(ref xhat, i) * meanDyXhat);
+    }
 
     /// <summary><c>to = (float)((from − mean)·scale + shift)</c>, in double.</summary>
     private static void Affine(ReadOnlySpan<float> from, Span<float> to, double mean, double scale, double shift)
@@ -212,20 +331,4 @@ public static partial class BatchNorm
         for (; i < from.Length; i++) to[i] = (float)((from[i] - mean) * scale + shift);
     }
 
-    /// <summary><c>dx = (float)(scale·(dy − meanDy − x̂·meanDyXhat))</c>, in double.</summary>
-    private static void InputGradient(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, Span<float> dx, double scale, double meanDy, double meanDyXhat)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<double> k = Vector256.Create(scale), md = Vector256.Create(meanDy), mx = Vector256.Create(meanDyXhat);
-            for (; i + Lanes <= dy.Length; i += Lanes)
-            {
-                (Vector256<double> g0, Vector256<double> g1) = Vector256.Widen(Vector256.Create(dy.Slice(i, Lanes)));
-                (Vector256<double> h0, Vector256<double> h1) = Vector256.Widen(Vector256.Create(xhat.Slice(i, Lanes)));
-                Vector256.Narrow(k * (g0 - md - h0 * mx), k * (g1 - md - h1 * mx)).CopyTo(dx.Slice(i, Lanes));
-            }
-        }
-        for (; i < dy.Length; i++) dx[i] = (float)(scale * (dy[i] - meanDy - xhat[i] * meanDyXhat));
-    }
 }

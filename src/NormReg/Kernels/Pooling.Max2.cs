@@ -66,11 +66,13 @@ public static partial class Pooling
     /// <summary>
     /// <see cref="MaxBackward"/> for 2 × 2 windows at stride 2, four windows a vector: each window's gradient goes to the one of its four
     /// inputs its winner names and 0 to the others, so every input is written once, in place of a clear and a scattered add. Each
-    /// gradient is stored as <c>dy + 0</c>, the value the scalar <c>0 + dy</c> gives (+0 for −0). Returns false, with
+    /// gradient (0 for a window <paramref name="pooled"/> gates) is stored as <c>dy + 0</c>, the value the scalar <c>0 + dy</c> gives (+0 for −0). Returns false, with
     /// <paramref name="dx"/> to be overwritten, where a winner lies outside its window; the general routine then routes (or rejects) it.
     /// </summary>
-    private static bool MaxBackwardTwoByTwo(ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, int n, in PoolGeometry g)
+    private static bool MaxBackwardTwoByTwo(ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, int n, in PoolGeometry g, ReadOnlySpan<float> pooled)
     {
+        bool gated = !pooled.IsEmpty;
+        ref float p0 = ref MemoryMarshal.GetReference(pooled);
         int width = g.Width, plane = g.Height * width, outWidth = g.OutWidth, outPlane = g.OutHeight * outWidth;
         if (2 * g.OutHeight != g.Height || 2 * outWidth != width) dx.Slice(0, n * g.InputLength).Clear(); // an odd last row or column gets nothing
         ref float dy0 = ref MemoryMarshal.GetReference(dy);
@@ -89,6 +91,7 @@ public static partial class Pooling
                 for (; j + 4 <= outWidth; j += 4)
                 {
                     Vector128<float> d = Vector128.LoadUnsafe(ref dy0, (nuint)(o + j)) + Vector128<float>.Zero;
+                    if (gated) d &= Vector128.GreaterThan(Vector128.LoadUnsafe(ref p0, (nuint)(o + j)), Vector128<float>.Zero);
                     Vector128<int> at = Vector128.LoadUnsafe(ref a0, (nuint)(o + j)) - lanes - Vector128.Create(corner + 2 * j);
                     Vector128<int> m0 = Vector128.Equals(at, Vector128<int>.Zero), m1 = Vector128.Equals(at, right), m2 = Vector128.Equals(at, below), m3 = Vector128.Equals(at, diagonal);
                     missed |= ~(m0 | m1 | m2 | m3);
@@ -100,7 +103,7 @@ public static partial class Pooling
                 }
                 for (; j < outWidth; j++)
                 {
-                    float d = Unsafe.Add(ref dy0, o + j) + 0f;
+                    float d = gated && !(Unsafe.Add(ref p0, o + j) > 0) ? 0 : Unsafe.Add(ref dy0, o + j) + 0f;
                     int at = Unsafe.Add(ref a0, o + j) - corner - 2 * j;
                     if (at != 0 && at != 1 && at != width && at != width + 1) return false;
                     Unsafe.Add(ref r0, 2 * j) = at == 0 ? d : 0;

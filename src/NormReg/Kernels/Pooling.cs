@@ -103,17 +103,23 @@ public static partial class Pooling
         }
     }
 
-    /// <summary>Routes each output gradient to its window's winner: <c>dx[s, argmax[o]] += dy[o]</c>. Overwrites <paramref name="dx"/>.</summary>
-    public static void MaxBackward(ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, int n, in PoolGeometry g)
+    /// <summary>
+    /// Routes each output gradient to its window's winner: <c>dx[s, argmax[o]] += dy[o]</c>. Overwrites <paramref name="dx"/>. With
+    /// <paramref name="pooled"/>, the pool's outputs after a ReLU, it is also that ReLU's backward: a window whose output is not positive
+    /// routes 0, which is what the ReLU passes at its winner, the input the output was taken from (every other input gets 0 either way).
+    /// </summary>
+    public static void MaxBackward(ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, int n, in PoolGeometry g, ReadOnlySpan<float> pooled = default)
     {
         Check(dx.Length, dy.Length, n, g, nameof(dx), nameof(dy));
         Lengths.AtLeast(argmax.Length, n * g.OutputLength, nameof(argmax));
-        if (g.Size == 2 && g.Stride == 2 && MaxBackwardTwoByTwo(dy, argmax, dx, n, g)) return;
+        bool gated = !pooled.IsEmpty;
+        if (gated) Lengths.AtLeast(pooled.Length, n * g.OutputLength, nameof(pooled));
+        if (g.Size == 2 && g.Stride == 2 && MaxBackwardTwoByTwo(dy, argmax, dx, n, g, pooled)) return;
         dx.Slice(0, n * g.InputLength).Clear();
         for (int s = 0; s < n; s++)
         {
             Span<float> sample = dx.Slice(s * g.InputLength, g.InputLength);
-            for (int o = s * g.OutputLength; o < (s + 1) * g.OutputLength; o++) sample[argmax[o]] += dy[o];
+            for (int o = s * g.OutputLength; o < (s + 1) * g.OutputLength; o++) sample[argmax[o]] += gated && !(pooled[o] > 0) ? 0 : dy[o];
         }
     }
 

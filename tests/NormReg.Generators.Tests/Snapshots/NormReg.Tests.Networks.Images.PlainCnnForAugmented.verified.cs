@@ -46,7 +46,7 @@ namespace NormReg.Tests.Networks.Images
         private readonly float[] _batchNorm1; // [BatchNorm]
         private readonly float[] _batchNorm1Normalized; // its normalized input x̂
         private readonly float[] _batchNorm1InverseStd; // 1/√(σ² + ε) per channel
-        private readonly float[] _relu1; // [ReLU]
+        // [ReLU] ReLU1: computed by the MaxPool2D row after it, on its outputs.
         private readonly float[] _maxPool2D1; // [MaxPool2D(2)]
         private readonly int[] _maxPool2D1Argmax; // where each maximum came from, for the backward pass
         // [Flatten] Flatten1 reads and writes _maxPool2D1: the values do not move.
@@ -54,7 +54,6 @@ namespace NormReg.Tests.Networks.Images
         // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dConv2D1;
         private readonly float[] _dBatchNorm1;
-        private readonly float[] _dRelu1;
         private readonly float[] _dMaxPool2D1;
 
         /// <summary>Creates the network and allocates every buffer it will use; one seed gives one network and one run.</summary>
@@ -68,13 +67,11 @@ namespace NormReg.Tests.Networks.Images
             _batchNorm1 = new float[maxBatchSize * 256];
             _batchNorm1Normalized = new float[maxBatchSize * 256];
             _batchNorm1InverseStd = new float[4];
-            _relu1 = new float[maxBatchSize * 256];
             _maxPool2D1 = new float[maxBatchSize * 64];
             _maxPool2D1Argmax = new int[maxBatchSize * 64];
             _dense1 = new float[maxBatchSize * 3];
             _dConv2D1 = new float[maxBatchSize * 256];
             _dBatchNorm1 = new float[maxBatchSize * 256];
-            _dRelu1 = new float[maxBatchSize * 256];
             _dMaxPool2D1 = new float[maxBatchSize * 64];
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: He uniform, for the ReLU family that follows
             global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(0, 36), 9, ref _core.Random);
@@ -198,10 +195,11 @@ namespace NormReg.Tests.Networks.Images
             // [BatchNorm] BatchNorm1: folded into Conv2D1 above.
 
             // [ReLU] ReLU1: 4×8×8
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 256, n * 256), _relu1.AsSpan(start * 256, n * 256));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 256, n * 256), _maxPool2D1.AsSpan(start * 64, n * 64), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(start * 256, n * 256), _maxPool2D1.AsSpan(start * 64, n * 64), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(start * 64, n * 64), _maxPool2D1.AsSpan(start * 64, n * 64)); // ReLU1
 
             // [Flatten] Flatten1: the same values, read as a vector.
 
@@ -230,10 +228,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(36, 4), _core.Parameters.AsSpan(40, 4), _batchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Statistics.AsSpan(2, 4), _core.Statistics.AsSpan(6, 4), n, 4, 64, 0.1f, 1E-05f);
 
             // [ReLU] ReLU1: 4×8×8
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 256), _relu1.AsSpan(0, n * 256));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(0, n * 256), _maxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(0, n * 256), _maxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(0, n * 64), _maxPool2D1.AsSpan(0, n * 64)); // ReLU1
 
             // [Flatten] Flatten1: 4×4×4 → 64
             // nothing to do: the next row reads the same values as a vector
@@ -257,10 +256,11 @@ namespace NormReg.Tests.Networks.Images
             // nothing to do: _dFlatten1 would hold the same values as _dMaxPool2D1, which the row after writes
 
             // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), _dRelu1.AsSpan(0, n * 256), n, in _maxPool2D1Geometry);
+            // and ReLU1 before it: the gradient routed only where the pooled output is positive
+            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), _dBatchNorm1.AsSpan(0, n * 256), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 64));
 
             // [ReLU] ReLU1: 4×8×8
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 256), _dRelu1.AsSpan(0, n * 256), _dBatchNorm1.AsSpan(0, n * 256));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [BatchNorm] BatchNorm1: 4×8×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Parameters.AsSpan(36, 4), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(36, 4), _core.Gradients.AsSpan(40, 4), n, 4, 64);

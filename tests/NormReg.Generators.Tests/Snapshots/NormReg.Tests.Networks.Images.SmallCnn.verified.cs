@@ -34,14 +34,13 @@ namespace NormReg.Tests.Networks.Images
         // Activations of each row, [MaxBatchSize × values per sample], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _conv2D1; // [Conv2D(3, 3)]
         private readonly float[] _conv2D1Scratch; // room for its kernels' unfolded patches
-        private readonly float[] _relu1; // [ReLU]
+        // [ReLU] ReLU1: computed by the MaxPool2D row after it, on its outputs.
         private readonly float[] _maxPool2D1; // [MaxPool2D(2)]
         private readonly int[] _maxPool2D1Argmax; // where each maximum came from, for the backward pass
         // [Flatten] Flatten1 reads and writes _maxPool2D1: the values do not move.
         private readonly float[] _dense1; // [Dense(4)]
         // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dConv2D1;
-        private readonly float[] _dRelu1;
         private readonly float[] _dMaxPool2D1;
 
         /// <summary>Creates the network and allocates every buffer it will use; one seed gives one network and one run.</summary>
@@ -52,12 +51,10 @@ namespace NormReg.Tests.Networks.Images
             _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize
             _conv2D1 = new float[maxBatchSize * 60];
             _conv2D1Scratch = new float[_conv2D1Geometry.ScratchLength(maxBatchSize)];
-            _relu1 = new float[maxBatchSize * 60];
             _maxPool2D1 = new float[maxBatchSize * 12];
             _maxPool2D1Argmax = new int[maxBatchSize * 12];
             _dense1 = new float[maxBatchSize * 4];
             _dConv2D1 = new float[maxBatchSize * 60];
-            _dRelu1 = new float[maxBatchSize * 60];
             _dMaxPool2D1 = new float[maxBatchSize * 12];
             // [Conv2D(3, 3)] Conv2D1: He uniform, for the ReLU family that follows; bias starts at zero
             global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(0, 54), 18, ref _core.Random);
@@ -159,10 +156,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 84, n * 84), _core.Parameters.AsSpan(0, 54), _core.Parameters.AsSpan(54, 3), _conv2D1.AsSpan(start * 60, n * 60), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [ReLU] ReLU1: 3×5×4
-            global::NormReg.Kernels.Activations.ReLU(_conv2D1.AsSpan(start * 60, n * 60), _relu1.AsSpan(start * 60, n * 60));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 3×5×4 → 3×2×2, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 60, n * 60), _maxPool2D1.AsSpan(start * 12, n * 12), _maxPool2D1Argmax.AsSpan(start * 12, n * 12), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_conv2D1.AsSpan(start * 60, n * 60), _maxPool2D1.AsSpan(start * 12, n * 12), _maxPool2D1Argmax.AsSpan(start * 12, n * 12), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(start * 12, n * 12), _maxPool2D1.AsSpan(start * 12, n * 12)); // ReLU1
 
             // [Flatten] Flatten1: 3×2×2 → 12
             // nothing to do: the next row reads the same values as a vector
@@ -185,10 +183,11 @@ namespace NormReg.Tests.Networks.Images
             // nothing to do: _dFlatten1 would hold the same values as _dMaxPool2D1, which the row after writes
 
             // [MaxPool2D(2)] MaxPool2D1: 3×5×4 → 3×2×2, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 12), _maxPool2D1Argmax.AsSpan(0, n * 12), _dRelu1.AsSpan(0, n * 60), n, in _maxPool2D1Geometry);
+            // and ReLU1 before it: the gradient routed only where the pooled output is positive
+            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 12), _maxPool2D1Argmax.AsSpan(0, n * 12), _dConv2D1.AsSpan(0, n * 60), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 12));
 
             // [ReLU] ReLU1: 3×5×4
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 60), _dRelu1.AsSpan(0, n * 60), _dConv2D1.AsSpan(0, n * 60));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [Conv2D(3, 3)] Conv2D1: 2×7×6 → 3×5×4, 3×3 kernel, stride 1, valid, He uniform
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 84), _dConv2D1.AsSpan(0, n * 60), _core.Gradients.AsSpan(0, 54), _core.Gradients.AsSpan(54, 3), _conv2D1Scratch, n, in _conv2D1Geometry);

@@ -50,7 +50,7 @@ namespace NormReg.Tests.Networks.Images
         private readonly float[] _batchNorm1; // [BatchNorm]
         private readonly float[] _batchNorm1Normalized; // its normalized input x̂
         private readonly float[] _batchNorm1InverseStd; // 1/√(σ² + ε) per channel
-        private readonly float[] _relu1; // [ReLU]
+        // [ReLU] ReLU1: computed by the MaxPool2D row after it, on its outputs.
         private readonly float[] _maxPool2D1; // [MaxPool2D(2)]
         private readonly int[] _maxPool2D1Argmax; // where each maximum came from, for the backward pass
         private readonly float[] _conv2D2; // [Conv2D(16, 3)]
@@ -63,7 +63,6 @@ namespace NormReg.Tests.Networks.Images
         // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dConv2D1;
         private readonly float[] _dBatchNorm1;
-        private readonly float[] _dRelu1;
         private readonly float[] _dMaxPool2D1;
         private readonly float[] _dConv2D2;
         private readonly float[] _dRelu2;
@@ -80,7 +79,6 @@ namespace NormReg.Tests.Networks.Images
             _batchNorm1 = new float[maxBatchSize * 1568];
             _batchNorm1Normalized = new float[maxBatchSize * 1568];
             _batchNorm1InverseStd = new float[8];
-            _relu1 = new float[maxBatchSize * 1568];
             _maxPool2D1 = new float[maxBatchSize * 392];
             _maxPool2D1Argmax = new int[maxBatchSize * 392];
             _conv2D2 = new float[maxBatchSize * 400];
@@ -91,7 +89,6 @@ namespace NormReg.Tests.Networks.Images
             _dense1 = new float[maxBatchSize * 4];
             _dConv2D1 = new float[maxBatchSize * 1568];
             _dBatchNorm1 = new float[maxBatchSize * 1568];
-            _dRelu1 = new float[maxBatchSize * 1568];
             _dMaxPool2D1 = new float[maxBatchSize * 392];
             _dConv2D2 = new float[maxBatchSize * 400];
             _dRelu2 = new float[maxBatchSize * 400];
@@ -220,10 +217,11 @@ namespace NormReg.Tests.Networks.Images
             // [BatchNorm] BatchNorm1: folded into Conv2D1 above.
 
             // [ReLU] ReLU1: 8×14×14
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 1568, n * 1568), _relu1.AsSpan(start * 1568, n * 1568));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 8×14×14 → 8×7×7, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 1568, n * 1568), _maxPool2D1.AsSpan(start * 392, n * 392), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(start * 1568, n * 1568), _maxPool2D1.AsSpan(start * 392, n * 392), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(start * 392, n * 392), _maxPool2D1.AsSpan(start * 392, n * 392)); // ReLU1
 
             // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform
             global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 392, n * 392), _core.Parameters.AsSpan(88, 1152), _core.Parameters.AsSpan(1240, 16), _conv2D2.AsSpan(start * 400, n * 400), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
@@ -257,10 +255,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 1568), _core.Parameters.AsSpan(72, 8), _core.Parameters.AsSpan(80, 8), _batchNorm1.AsSpan(0, n * 1568), _batchNorm1Normalized.AsSpan(0, n * 1568), _batchNorm1InverseStd, _core.Statistics.AsSpan(0, 8), _core.Statistics.AsSpan(8, 8), n, 8, 196, 0.1f, 1E-05f);
 
             // [ReLU] ReLU1: 8×14×14
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 1568), _relu1.AsSpan(0, n * 1568));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 8×14×14 → 8×7×7, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(0, n * 1568), _maxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(0, n * 1568), _maxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(0, n * 392), _maxPool2D1.AsSpan(0, n * 392)); // ReLU1
 
             // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform
             global::NormReg.Kernels.Conv2DBatch.Forward(_maxPool2D1.AsSpan(0, n * 392), _core.Parameters.AsSpan(88, 1152), _core.Parameters.AsSpan(1240, 16), _conv2D2.AsSpan(0, n * 400), _conv2D2Scratch, n, in _conv2D2Geometry);
@@ -290,10 +289,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.BatchNorm.ForwardInferenceSpatial(_conv2D1.AsSpan(0, n * 1568), _core.Parameters.AsSpan(72, 8), _core.Parameters.AsSpan(80, 8), _core.Statistics.AsSpan(0, 8), _core.Statistics.AsSpan(8, 8), _batchNorm1.AsSpan(0, n * 1568), n, 8, 196, 1E-05f);
 
             // [ReLU] ReLU1: 8×14×14
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 1568), _relu1.AsSpan(0, n * 1568));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 8×14×14 → 8×7×7, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(0, n * 1568), _maxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(0, n * 1568), _maxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(0, n * 392), _maxPool2D1.AsSpan(0, n * 392)); // ReLU1
 
             // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform
             global::NormReg.Kernels.Conv2DBatch.Forward(_maxPool2D1.AsSpan(0, n * 392), _core.Parameters.AsSpan(88, 1152), _core.Parameters.AsSpan(1240, 16), _conv2D2.AsSpan(0, n * 400), _conv2D2Scratch, n, in _conv2D2Geometry);
@@ -336,10 +336,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 400), _core.Parameters.AsSpan(88, 1152), _dMaxPool2D1.AsSpan(0, n * 392), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [MaxPool2D(2)] MaxPool2D1: 8×14×14 → 8×7×7, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), _dRelu1.AsSpan(0, n * 1568), n, in _maxPool2D1Geometry);
+            // and ReLU1 before it: the gradient routed only where the pooled output is positive
+            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), _dBatchNorm1.AsSpan(0, n * 1568), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 392));
 
             // [ReLU] ReLU1: 8×14×14
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 1568), _dRelu1.AsSpan(0, n * 1568), _dBatchNorm1.AsSpan(0, n * 1568));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [BatchNorm] BatchNorm1: 8×14×14, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 1568), _batchNorm1Normalized.AsSpan(0, n * 1568), _batchNorm1InverseStd, _core.Parameters.AsSpan(72, 8), _dConv2D1.AsSpan(0, n * 1568), _core.Gradients.AsSpan(72, 8), _core.Gradients.AsSpan(80, 8), n, 8, 196);

@@ -45,7 +45,7 @@ namespace NormReg.Tests.Networks.Images
         // Activations of each row, [MaxBatchSize × values per sample], kept for the backward pass (the inputs are _core.Inputs).
         private readonly float[] _conv2D1; // [Conv2D(8, 3, Padding = Padding.Same)]
         private readonly float[] _conv2D1Scratch; // room for its kernels' unfolded patches
-        private readonly float[] _relu1; // [ReLU]
+        // [ReLU] ReLU1: computed by the MaxPool2D row after it, on its outputs.
         private readonly float[] _maxPool2D1; // [MaxPool2D(2)]
         private readonly int[] _maxPool2D1Argmax; // where each maximum came from, for the backward pass
         private readonly float[] _conv2D2; // [Conv2D(16, 3)]
@@ -58,7 +58,6 @@ namespace NormReg.Tests.Networks.Images
         private readonly float[] _dense1; // [Dense(4)]
         // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dConv2D1;
-        private readonly float[] _dRelu1;
         private readonly float[] _dMaxPool2D1;
         private readonly float[] _dConv2D2;
         private readonly float[] _dLayerNorm1;
@@ -72,7 +71,6 @@ namespace NormReg.Tests.Networks.Images
             _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize; sets γ = 1, β = 0 and running variances to 1
             _conv2D1 = new float[maxBatchSize * 2048];
             _conv2D1Scratch = new float[_conv2D1Geometry.ScratchLength(maxBatchSize)];
-            _relu1 = new float[maxBatchSize * 2048];
             _maxPool2D1 = new float[maxBatchSize * 512];
             _maxPool2D1Argmax = new int[maxBatchSize * 512];
             _conv2D2 = new float[maxBatchSize * 576];
@@ -83,7 +81,6 @@ namespace NormReg.Tests.Networks.Images
             _gelu1 = new float[maxBatchSize * 576];
             _dense1 = new float[maxBatchSize * 4];
             _dConv2D1 = new float[maxBatchSize * 2048];
-            _dRelu1 = new float[maxBatchSize * 2048];
             _dMaxPool2D1 = new float[maxBatchSize * 512];
             _dConv2D2 = new float[maxBatchSize * 576];
             _dLayerNorm1 = new float[maxBatchSize * 576];
@@ -205,10 +202,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 768, n * 768), _core.Parameters.AsSpan(0, 216), _core.Parameters.AsSpan(216, 8), _conv2D1.AsSpan(start * 2048, n * 2048), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
 
             // [ReLU] ReLU1: 8×16×16
-            global::NormReg.Kernels.Activations.ReLU(_conv2D1.AsSpan(start * 2048, n * 2048), _relu1.AsSpan(start * 2048, n * 2048));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 8×16×16 → 8×8×8, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 2048, n * 2048), _maxPool2D1.AsSpan(start * 512, n * 512), _maxPool2D1Argmax.AsSpan(start * 512, n * 512), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_conv2D1.AsSpan(start * 2048, n * 2048), _maxPool2D1.AsSpan(start * 512, n * 512), _maxPool2D1Argmax.AsSpan(start * 512, n * 512), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(start * 512, n * 512), _maxPool2D1.AsSpan(start * 512, n * 512)); // ReLU1
 
             // [Conv2D(16, 3)] Conv2D2: 8×8×8 → 16×6×6, 3×3 kernel, stride 1, valid, He uniform
             global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 512, n * 512), _core.Parameters.AsSpan(224, 1152), _core.Parameters.AsSpan(1376, 16), _conv2D2.AsSpan(start * 576, n * 576), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
@@ -250,10 +248,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 576), _core.Parameters.AsSpan(224, 1152), _dMaxPool2D1.AsSpan(0, n * 512), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [MaxPool2D(2)] MaxPool2D1: 8×16×16 → 8×8×8, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 512), _maxPool2D1Argmax.AsSpan(0, n * 512), _dRelu1.AsSpan(0, n * 2048), n, in _maxPool2D1Geometry);
+            // and ReLU1 before it: the gradient routed only where the pooled output is positive
+            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 512), _maxPool2D1Argmax.AsSpan(0, n * 512), _dConv2D1.AsSpan(0, n * 2048), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 512));
 
             // [ReLU] ReLU1: 8×16×16
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 2048), _dRelu1.AsSpan(0, n * 2048), _dConv2D1.AsSpan(0, n * 2048));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [Conv2D(8, 3, Padding = Padding.Same)] Conv2D1: 3×16×16 → 8×16×16, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 768), _dConv2D1.AsSpan(0, n * 2048), _core.Gradients.AsSpan(0, 216), _core.Gradients.AsSpan(216, 8), _conv2D1Scratch, n, in _conv2D1Geometry);

@@ -54,7 +54,7 @@ namespace NormReg.Tests.Networks.Images
         private readonly float[] _batchNorm1; // [BatchNorm]
         private readonly float[] _batchNorm1Normalized; // its normalized input x̂
         private readonly float[] _batchNorm1InverseStd; // 1/√(σ² + ε) per channel
-        private readonly float[] _relu1; // [ReLU]
+        // [ReLU] ReLU1: computed by the MaxPool2D row after it, on its outputs.
         private readonly float[] _maxPool2D1; // [MaxPool2D(2)]
         private readonly int[] _maxPool2D1Argmax; // where each maximum came from, for the backward pass
         private readonly float[] _conv2D2; // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)]
@@ -68,7 +68,6 @@ namespace NormReg.Tests.Networks.Images
         // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dConv2D1;
         private readonly float[] _dBatchNorm1;
-        private readonly float[] _dRelu1;
         private readonly float[] _dMaxPool2D1;
         private readonly float[] _dConv2D2;
         private readonly float[] _dLayerNorm1;
@@ -85,7 +84,6 @@ namespace NormReg.Tests.Networks.Images
             _batchNorm1 = new float[maxBatchSize * 288];
             _batchNorm1Normalized = new float[maxBatchSize * 288];
             _batchNorm1InverseStd = new float[4];
-            _relu1 = new float[maxBatchSize * 288];
             _maxPool2D1 = new float[maxBatchSize * 64];
             _maxPool2D1Argmax = new int[maxBatchSize * 64];
             _conv2D2 = new float[maxBatchSize * 24];
@@ -97,7 +95,6 @@ namespace NormReg.Tests.Networks.Images
             _dense1 = new float[maxBatchSize * 3];
             _dConv2D1 = new float[maxBatchSize * 288];
             _dBatchNorm1 = new float[maxBatchSize * 288];
-            _dRelu1 = new float[maxBatchSize * 288];
             _dMaxPool2D1 = new float[maxBatchSize * 64];
             _dConv2D2 = new float[maxBatchSize * 24];
             _dLayerNorm1 = new float[maxBatchSize * 24];
@@ -232,10 +229,11 @@ namespace NormReg.Tests.Networks.Images
             // [BatchNorm] BatchNorm1: folded into Conv2D1 above.
 
             // [ReLU] ReLU1: 4×9×8
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 288, n * 288), _relu1.AsSpan(start * 288, n * 288));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 4×9×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(start * 288, n * 288), _maxPool2D1.AsSpan(start * 64, n * 64), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(start * 288, n * 288), _maxPool2D1.AsSpan(start * 64, n * 64), default, n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(start * 64, n * 64), _maxPool2D1.AsSpan(start * 64, n * 64)); // ReLU1
 
             // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw²
             global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(80, 216), _core.Parameters.AsSpan(296, 6), _conv2D2.AsSpan(start * 24, n * 24), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
@@ -273,10 +271,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 288), _core.Parameters.AsSpan(72, 4), _core.Parameters.AsSpan(76, 4), _batchNorm1.AsSpan(0, n * 288), _batchNorm1Normalized.AsSpan(0, n * 288), _batchNorm1InverseStd, _core.Statistics.AsSpan(4, 4), _core.Statistics.AsSpan(8, 4), n, 4, 72, 0.1f, 1E-05f);
 
             // [ReLU] ReLU1: 4×9×8
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 288), _relu1.AsSpan(0, n * 288));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [MaxPool2D(2)] MaxPool2D1: 4×9×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_relu1.AsSpan(0, n * 288), _maxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(0, n * 288), _maxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), n, in _maxPool2D1Geometry);
+            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(0, n * 64), _maxPool2D1.AsSpan(0, n * 64)); // ReLU1
 
             // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw²
             global::NormReg.Kernels.Conv2DBatch.Forward(_maxPool2D1.AsSpan(0, n * 64), _core.Parameters.AsSpan(80, 216), _core.Parameters.AsSpan(296, 6), _conv2D2.AsSpan(0, n * 24), _conv2D2Scratch, n, in _conv2D2Geometry);
@@ -320,10 +319,11 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 24), _core.Parameters.AsSpan(80, 216), _dMaxPool2D1.AsSpan(0, n * 64), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [MaxPool2D(2)] MaxPool2D1: 4×9×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), _dRelu1.AsSpan(0, n * 288), n, in _maxPool2D1Geometry);
+            // and ReLU1 before it: the gradient routed only where the pooled output is positive
+            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), _dBatchNorm1.AsSpan(0, n * 288), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 64));
 
             // [ReLU] ReLU1: 4×9×8
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 288), _dRelu1.AsSpan(0, n * 288), _dBatchNorm1.AsSpan(0, n * 288));
+            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [BatchNorm] BatchNorm1: 4×9×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 288), _batchNorm1Normalized.AsSpan(0, n * 288), _batchNorm1InverseStd, _core.Parameters.AsSpan(72, 4), _dConv2D1.AsSpan(0, n * 288), _core.Gradients.AsSpan(72, 4), _core.Gradients.AsSpan(76, 4), n, 4, 72);

@@ -41,6 +41,26 @@ public sealed class PoolingKernelTests
     }
 
     [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Max_pooling_gradient_through_the_ReLU_before_it_matches_central_differences(int n, int c, int h, int w, int size, int stride)
+    {
+        var g = PoolGeometry.Create(c, h, w, size, stride);
+        float[] x = Random(n * g.InputLength, 3), r = Random(n * g.OutputLength, 4);
+        for (int i = 0; i < h * w; i++) x[i] = -Math.Abs(x[i]) - 0.01f; // sample 0's first channel: windows with no positive value
+        float[] relu = x.Select(v => Math.Max(v, 0f)).ToArray(), y = new float[r.Length], dx = new float[x.Length];
+        int[] argmax = new int[r.Length];
+        dx.AsSpan().Fill(float.NaN);
+
+        Pooling.MaxForward(relu, y, argmax, n, g);
+        Pooling.MaxBackward(r, argmax, dx, n, g, y);
+
+        double[] xd = ToDouble(x);
+        Assert.Contains(y, v => v == 0); // their gradient must stop at the ReLU
+        Assert.Contains(y, v => v > 0);
+        Assert.Empty(Mismatches("dx", xd, dx, () => Loss(Reference(xd.Select(v => Math.Max(v, 0)).ToArray(), n, g, window => window.Max()), r), h: 1e-6));
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void Max_pooling_gradient_overwrites_stale_values_and_follows_any_winner(bool winnerOutsideWindow)
