@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # One run of the NormReg.Gen benchmark: NormReg against ONNX Runtime and PyTorch on the same networks, in one go.
 #
-#   benchmarks/run.sh                 full run (about 15 minutes on 2 cores), results in benchmarks/results/
+#   benchmarks/run.sh                 full run (about 30 minutes on 2 cores), results in benchmarks/results/
 #   benchmarks/run.sh --quick         smoke run (about 6 minutes), results in benchmarks/results/quick/
 #   benchmarks/run.sh --wait-idle     first wait (up to 30 min) for a 1-minute load average below 1.5
-#   benchmarks/run.sh --no-deploy     leave out the JIT / ReadyToRun / Native AOT / threads consumer (saves ~3 minutes)
+#   benchmarks/run.sh --no-deploy     leave out the JIT / ReadyToRun / Native AOT / threads consumer (saves ~9 minutes)
 #   benchmarks/run.sh -- --filter '*Wide*'   extra arguments after -- go to BenchmarkDotNet
 #
 # Installs what is missing (Debian's python3-torch, libopenblas0-pthread, and clang and zlib1g-dev for Native AOT;
