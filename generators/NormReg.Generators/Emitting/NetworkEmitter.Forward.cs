@@ -37,7 +37,7 @@ internal static partial class NetworkEmitter
             w.Line($"return {Rows(plan.Last.OutputBuffer, plan.OutputSize)};");
             w.Close();
             w.Line();
-            w.Line("// The forward pass on samples start to start + n, part `part` of a split batch.");
+            w.Line("// The forward pass on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.");
             w.Open(ForwardRowsSignature);
             WriteRows(w, c, sampling: false, split: true);
             w.Close();
@@ -75,7 +75,7 @@ internal static partial class NetworkEmitter
         w.Line($"return {Rows(plan.InferenceOutputBuffer, plan.OutputSize)};");
         w.Close();
         w.Line();
-        w.Line("// The inference rows on samples start to start + n, part `part` of a split batch.");
+        w.Line("// The inference rows on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.");
         w.Open(ForwardRowsSignature);
         if (reduces)
         {

@@ -184,7 +184,7 @@ namespace NormReg.Tests.Networks
             return _dense2.AsSpan(0, n * 3);
         }
 
-        // The inference rows on samples start to start + n, part `part` of a split batch.
+        // The inference rows on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(4), ZScore], standardized with fitted mean and standard deviation

@@ -152,7 +152,7 @@ namespace NormReg.Tests.Networks
             return _dense3.AsSpan(0, n * 3);
         }
 
-        // The forward pass on samples start to start + n, part `part` of a split batch.
+        // The forward pass on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dense(8, Name = "Hidden")] Hidden: 4 → 8, He uniform

@@ -108,7 +108,7 @@ namespace NormReg.Tests.Networks
             return _core.Inputs.AsSpan(0, n * 8);
         }
 
-        // The inference rows on samples start to start + n, part `part` of a split batch.
+        // The inference rows on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dropout(0.5)] Dropout1: the identity at inference.

@@ -167,7 +167,7 @@ namespace NormReg.Tests.Networks
             return _batchNorm2.AsSpan(0, n * 3);
         }
 
-        // The inference rows on samples start to start + n, part `part` of a split batch.
+        // The inference rows on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dense(6), L2(0.01)] + [BatchNorm] Dense1 with BatchNorm1 folded in: 4 → 6

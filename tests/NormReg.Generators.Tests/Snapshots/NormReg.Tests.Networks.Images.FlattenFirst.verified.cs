@@ -150,7 +150,7 @@ namespace NormReg.Tests.Networks.Images
             return _dense2.AsSpan(0, n * 2);
         }
 
-        // The forward pass on samples start to start + n, part `part` of a split batch.
+        // The forward pass on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(2, 3, 3), MinMax], min-max scaled to [0, 1], per channel

@@ -151,7 +151,7 @@ namespace NormReg.Tests.Networks.Images
             return _dense1.AsSpan(0, n * 2);
         }
 
-        // The inference rows on samples start to start + n, part `part` of a split batch.
+        // The inference rows on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [RandomFlip] RandomFlip1: the identity at inference.

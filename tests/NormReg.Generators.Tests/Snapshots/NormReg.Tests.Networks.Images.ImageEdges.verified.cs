@@ -168,7 +168,7 @@ namespace NormReg.Tests.Networks.Images
             return _conv2D2.AsSpan(0, n * 8);
         }
 
-        // The inference rows on samples start to start + n, part `part` of a split batch.
+        // The inference rows on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [BatchNorm] BatchNorm1: 2×6×5, per channel, momentum 0.1, ε 1E-05

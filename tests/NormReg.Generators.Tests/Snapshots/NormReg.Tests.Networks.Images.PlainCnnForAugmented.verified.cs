@@ -183,7 +183,7 @@ namespace NormReg.Tests.Networks.Images
             return _dense1.AsSpan(0, n * 3);
         }
 
-        // The inference rows on samples start to start + n, part `part` of a split batch.
+        // The inference rows on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(1, 8, 8), MinMax], min-max scaled to [0, 1], per channel

@@ -131,7 +131,7 @@ namespace NormReg.Tests.Networks.Images
             return _dense1.AsSpan(0, n * 2);
         }
 
-        // The forward pass on samples start to start + n, part `part` of a split batch.
+        // The forward pass on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [AvgPool2D(2)] AvgPool2D1: 3×4×4 → 3×2×2, 2×2 window, stride 2

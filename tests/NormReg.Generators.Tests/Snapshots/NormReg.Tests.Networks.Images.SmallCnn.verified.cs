@@ -149,7 +149,7 @@ namespace NormReg.Tests.Networks.Images
             return _dense1.AsSpan(0, n * 4);
         }
 
-        // The forward pass on samples start to start + n, part `part` of a split batch.
+        // The forward pass on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Conv2D(3, 3)] Conv2D1: 2×7×6 → 3×5×4, 3×3 kernel, stride 1, valid, He uniform

@@ -208,7 +208,7 @@ namespace NormReg.Tests.Networks.Images
             return _dense1.AsSpan(0, n * 4);
         }
 
-        // The inference rows on samples start to start + n, part `part` of a split batch.
+        // The inference rows on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Conv2D(8, 3, UseBias = false)] + [BatchNorm] Conv2D1 with BatchNorm1 folded in: 1×16×16 → 8×14×14

@@ -192,7 +192,7 @@ namespace NormReg.Tests.Networks.Images
             return _dense1.AsSpan(0, n * 4);
         }
 
-        // The forward pass on samples start to start + n, part `part` of a split batch.
+        // The forward pass on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(3, 16, 16), ZScore], standardized with fitted mean and standard deviation, per channel

@@ -140,7 +140,7 @@ namespace NormReg.Tests.Networks.Images
             return _dense1.AsSpan(0, n * 2);
         }
 
-        // The forward pass on samples start to start + n, part `part` of a split batch.
+        // The forward pass on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Conv2D(2, 3)] Conv2D1: 1×6×6 → 2×4×4, 3×3 kernel, stride 1, valid, Glorot uniform

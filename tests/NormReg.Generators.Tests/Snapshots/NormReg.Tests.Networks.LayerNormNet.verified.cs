@@ -230,7 +230,7 @@ namespace NormReg.Tests.Networks
             return _layerNorm3.AsSpan(0, n * 2);
         }
 
-        // The inference rows on samples start to start + n, part `part` of a split batch.
+        // The inference rows on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(5), MinMax(-1, 1)], min-max scaled to [-1, 1]

@@ -114,7 +114,7 @@ namespace NormReg.Tests.Networks
             return _dense1.AsSpan(0, n * 4);
         }
 
-        // The forward pass on samples start to start + n, part `part` of a split batch.
+        // The forward pass on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dense(4)] Dense1: 5 → 4, Glorot uniform

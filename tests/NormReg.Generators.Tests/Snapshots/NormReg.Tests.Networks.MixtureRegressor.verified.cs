@@ -149,7 +149,7 @@ namespace NormReg.Tests.Networks
             return _softmax1.AsSpan(0, n * 3);
         }
 
-        // The forward pass on samples start to start + n, part `part` of a split batch.
+        // The forward pass on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dense(5)] Dense1: 3 → 5, Glorot uniform

@@ -106,7 +106,7 @@ namespace NormReg.Tests.Networks
             return _core.Inputs.AsSpan(0, n * 8);
         }
 
-        // The inference rows on samples start to start + n, part `part` of a split batch.
+        // The inference rows on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [GaussianNoise(0.5)] GaussianNoise1: the identity at inference.

@@ -115,7 +115,7 @@ namespace NormReg.Tests.Networks
             return _dense1.AsSpan(0, n * 3);
         }
 
-        // The forward pass on samples start to start + n, part `part` of a split batch.
+        // The forward pass on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Input(3), MinMax(-1, 1, Clip = true)], min-max scaled to [-1, 1] and clipped

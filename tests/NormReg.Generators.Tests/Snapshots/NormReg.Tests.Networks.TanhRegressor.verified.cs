@@ -124,7 +124,7 @@ namespace NormReg.Tests.Networks
             return _dense2.AsSpan(0, n * 3);
         }
 
-        // The forward pass on samples start to start + n, part `part` of a split batch.
+        // The forward pass on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dense(5)] Dense1: 4 → 5, Glorot uniform

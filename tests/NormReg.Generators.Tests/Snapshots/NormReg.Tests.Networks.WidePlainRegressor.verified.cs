@@ -132,7 +132,7 @@ namespace NormReg.Tests.Networks
             return _dense2.AsSpan(0, n * 2);
         }
 
-        // The inference rows on samples start to start + n, part `part` of a split batch.
+        // The inference rows on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             ushort[]? reduced = _core.ReducedWeights;
