@@ -29,6 +29,50 @@ public sealed class DropoutAndNoiseTests
     }
 
     [Fact]
+    public void Dropout_drops_neighbouring_values_and_successive_masks_independently()
+    {
+        // p = 0.5 over 100,000 values: each pair is kept together with probability 0.25, with a standard deviation of 0.0014;
+        // a counter hash with poor mixing keeps runs of neighbours (or the same positions call after call) together.
+        var x = new float[100_000];
+        x.AsSpan().Fill(1f);
+        float[] first = new float[x.Length], second = new float[x.Length], mask = new float[x.Length];
+        var random = new SeededRandom(11);
+        Kernels.Dropout.Forward(x, first, mask, 0.5f, ref random);
+        Kernels.Dropout.Forward(x, second, mask, 0.5f, ref random);
+
+        foreach (int lag in new[] { 1, 2, 8, 16, 64 })
+        {
+            double together = Enumerable.Range(0, x.Length - lag).Count(i => first[i] != 0 && first[i + lag] != 0) / (double)(x.Length - lag);
+            Assert.InRange(together, 0.25 - 0.007, 0.25 + 0.007);
+        }
+        double again = Enumerable.Range(0, x.Length).Count(i => first[i] != 0 && second[i] != 0) / (double)x.Length;
+        Assert.InRange(again, 0.25 - 0.007, 0.25 + 0.007);
+    }
+
+    [Fact]
+    public void Dropout_gives_each_value_the_draw_of_its_index_on_the_vector_path_and_the_scalar_tail()
+    {
+        const float rate = 0.3f;
+        var x = new float[1003]; // not a multiple of any vector width: the last values take the scalar tail
+        for (int i = 0; i < x.Length; i++) x[i] = 1 + i % 7;
+        float[] y = new float[x.Length], mask = new float[x.Length];
+        var random = new SeededRandom(5);
+        SeededRandom keys = random;
+        uint key0 = keys.NextUInt32(), key1 = keys.NextUInt32();
+
+        Kernels.Dropout.Forward(x, y, mask, rate, ref random);
+
+        uint threshold = (uint)(rate * 4294967296.0);
+        for (int i = 0; i < x.Length; i++)
+        {
+            float expected = Kernels.Dropout.Draw((uint)i, key0, key1) >= threshold ? 1f / (1f - rate) : 0f;
+            Assert.True(mask[i] == expected, $"mask[{i}] is {mask[i]}, expected {expected}");
+            Assert.Equal(x[i] * expected, y[i]);
+        }
+        Assert.Equal(keys.NextUInt32(), random.NextUInt32()); // the call took exactly its two draws of key
+    }
+
+    [Fact]
     public void Dropout_routes_the_gradient_through_the_mask_of_its_forward_pass()
     {
         const int batch = 64;
