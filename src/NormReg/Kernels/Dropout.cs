@@ -30,7 +30,7 @@ public static class Dropout
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            var lanes = Vector<uint>.Indices;
+            Vector<uint> lanes = Lanes;
             var limit = new Vector<uint>(threshold);
             var kept = new Vector<float>(scale);
             for (; i + Vector<uint>.Count <= y.Length; i += Vector<uint>.Count)
@@ -47,6 +47,16 @@ public static class Dropout
             mask[i] = m;
             y[i] = x[i] * m;
         }
+    }
+
+    /// <summary>0, 1, 2, … in the lanes of a vector.</summary>
+    private static readonly Vector<uint> Lanes = CreateLanes();
+
+    private static Vector<uint> CreateLanes()
+    {
+        Span<uint> lanes = stackalloc uint[Vector<uint>.Count];
+        for (int i = 0; i < lanes.Length; i++) lanes[i] = (uint)i;
+        return new Vector<uint>(lanes);
     }
 
     /// <summary>

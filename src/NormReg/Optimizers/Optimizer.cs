@@ -97,6 +97,9 @@ public abstract class Optimizer
         BindAfterStep(network);
     }
 
+    /// <summary>Whether the last update (applied or refused) ran in parts over the worker pool (<see cref="ParallelUpdate"/>), for tests.</summary>
+    internal bool LastStepInParts { get; private set; }
+
     private void StepCore(Span<float> parameters, ReadOnlySpan<float> gradients, NetworkArchitecture? architecture, int batch)
     {
         if (parameters.Length != gradients.Length)
@@ -106,11 +109,9 @@ public abstract class Optimizer
         double gradientNorm = LastGradientNorm;
         Span<float> previous = BeginStep(parameters.Length);
         ReadOnlySpan<float> used = ClipGlobalNorm is double maxNorm ? Clip(gradients, maxNorm) : gradients;
-        bool finite;
-        if (!UpdatesInParts || architecture is null || !ParallelUpdate.TryRun(this, parameters, used, previous, architecture, batch, out finite))
-        {
-            finite = TryUpdate(parameters, used, previous);
-        }
+        bool finite = false;
+        LastStepInParts = UpdatesInParts && architecture is not null && ParallelUpdate.TryRun(this, parameters, used, previous, architecture, batch, out finite);
+        if (!LastStepInParts) finite = TryUpdate(parameters, used, previous);
         if (finite)
         {
             CommitState();

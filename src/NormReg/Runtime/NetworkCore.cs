@@ -354,7 +354,7 @@ public sealed class NetworkCore
         {
             optimizer.RequireFits(_network); // the argument first: a wrong optimizer is reported as such whatever the gradients hold
             if (!Guard.AllFinite(Gradients)) Guard.ThrowNonFiniteStep(0f, _name);
-            ApplyUpdate(optimizer);
+            ApplyUpdate(optimizer, _trainingBatch);
         }
         finally
         {
@@ -682,7 +682,7 @@ public sealed class NetworkCore
         try
         {
             if (_fused.TryStep(optimizer, _network, Parameters, Gradients)) AfterUpdate();
-            else ApplyUpdate(optimizer);
+            else ApplyUpdate(optimizer, batchSize);
         }
         catch (ArithmeticException)
         {
@@ -729,10 +729,13 @@ public sealed class NetworkCore
         Random = randomBefore;
     }
 
-    private void ApplyUpdate(Optimizer optimizer)
+    /// <summary>
+    /// The update after a backward pass of <paramref name="batch"/> samples (0 when unknown): the batch tells which products were
+    /// split, and so which rows each thread updates, the rows its products wrote. Both callers have checked that the optimizer fits.
+    /// </summary>
+    private void ApplyUpdate(Optimizer optimizer, int batch)
     {
-        // Both callers have checked that the optimizer fits; the batch tells which products were split, and so which rows each thread updates.
-        optimizer.Step(_network, _trainingBatch);
+        optimizer.Step(_network, batch);
         AfterUpdate();
     }
 

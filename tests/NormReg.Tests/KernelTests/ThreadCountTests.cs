@@ -98,6 +98,25 @@ public sealed class ThreadCountTests
     }
 
     [Theory]
+    [InlineData(false, 1)]
+    [InlineData(false, 2)]
+    [InlineData(true, 2)]
+    public void TrainStep_updates_in_parts_exactly_when_its_products_were_split(bool adam, int threads)
+    {
+        const int batch = 128; // above the fused update's batches: the update runs after the backward pass
+        AtThreads(threads, () =>
+        {
+            var net = new ThreadedClassifier(batch, seed: 7);
+            Optimizer optimizer = adam ? new Adam(1e-3) : new Sgd(0.01, momentum: 0.9);
+            float[] inputs = Random(batch * ThreadedClassifier.InputSize, 3);
+            net.FitNormalization(inputs);
+            net.TrainStep(inputs, Labels(batch, ThreadedClassifier.OutputSize, 4), batch, optimizer);
+            Assert.Equal(threads > 1, optimizer.LastStepInParts);
+            return 0;
+        });
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void An_update_refused_in_parts_changes_nothing(bool adam)
@@ -110,15 +129,22 @@ public sealed class ThreadCountTests
             Assert.True(Gemm.Splits((long)batch * first.Units * first.FanIn, first.Units, first.FanIn), "the update must run in parts");
             Optimizer optimizer = adam ? new Adam(1e-3) : new Sgd(0.01, momentum: 0.9);
             float[] inputs = Random(batch * ThreadedClassifier.InputSize, 3);
+            int[] labels = Labels(batch, ThreadedClassifier.OutputSize, 4);
             net.FitNormalization(inputs);
-            net.TrainStep(inputs, Labels(batch, ThreadedClassifier.OutputSize, 4), batch, optimizer);
-            // The last weight of the first matrix lies in the rows of part 1, which the calling thread need not run.
+            net.TrainStep(inputs, labels, batch, optimizer);
+            // A custom loop's step of the same batch, whose last weight gradient of the first matrix turns infinite: that weight lies
+            // in the rows of part 1, which the calling thread need not run.
+            float[] outputs = new float[batch * ThreadedClassifier.OutputSize], gradients = new float[outputs.Length];
+            net.Forward(inputs, outputs, batch, ForwardMode.Training);
+            net.ComputeLoss(outputs, labels, batch, gradients);
+            net.Backward(gradients, batch);
             System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(net.Gradients), net.Gradients.Length)
                 [first.WeightOffset + first.WeightCount - 1] = float.PositiveInfinity;
             float[] before = new float[net.StateLength], optimizerBefore = Snapshot(optimizer);
             net.CopyState(before);
             long steps = optimizer.Steps;
-            Assert.Throws<ArithmeticException>(() => optimizer.Step(net));
+            Assert.Throws<ArithmeticException>(() => net.Update(optimizer));
+            Assert.True(optimizer.LastStepInParts);
             float[] after = new float[net.StateLength];
             net.CopyState(after);
             Assert.Equal(before, after);
