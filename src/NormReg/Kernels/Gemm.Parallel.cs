@@ -37,17 +37,17 @@ internal static partial class Gemm
     /// <summary>
     /// The least multiply-adds per value of the activations for which a product of a weight matrix is split: its rows × columns over
     /// rows + columns, independent of the batch. The activations pass between the cores every step, and a core that writes a cache
-    /// line another has read must first take it back: on the 2-core machines this was measured on, rewriting 400 KB that the other
-    /// core had read took 250 µs instead of 50. A 256 × 128 layer (85) never gains; see <see cref="SplitWork"/> for wider ones.
+    /// line another has read must first take it back, so a narrow matrix brings too little work per value passed. A 256 × 128 layer
+    /// (85) gains from batch 128 on: each of its products took 52 µs on one thread and 37 µs on two.
     /// </summary>
-    private const int MinimumIntensity = 128;
+    private const int MinimumIntensity = 64;
 
     /// <summary>
-    /// Work × intensity from which a product is split: the narrower the weights, the more work each activation must bring. A 784 × 256
-    /// layer (intensity 193) trained 1.3 to 1.5 times as fast on two threads at batch 128 and 1.5 times as slowly at batch 32; a
-    /// 1024 × 1024 one (512) gained from batch 8 on, where its products reach <see cref="ParallelWork"/>.
+    /// Work × intensity from which a product is split: the narrower the weights, the more work each activation must bring. Once the
+    /// update ran in the same parts, MnistMlp's step (784 × 256 and 256 × 128 layers) at batch 32 took 238 µs on two threads and 316
+    /// on one; a 1024 × 1024 layer (512) gains from batch 8 on, where its products reach <see cref="ParallelWork"/>.
     /// </summary>
-    private const long SplitWork = ParallelWork * 384;
+    private const long SplitWork = ParallelWork * 64;
 
     /// <summary>
     /// Whether a product of <paramref name="work"/> multiply-adds with a weight matrix of <paramref name="rows"/> × <paramref name="columns"/>
