@@ -219,77 +219,77 @@ internal static partial class Gemm
             {
                 nuint q = (nuint)p;
                 T y0 = TLoad.Load<T>(ref w, q);
-                T y1 = columns > 1 ? TLoad.Load<T>(ref w, q + wk) : y0, y2 = columns > 2 ? TLoad.Load<T>(ref w, q + 2 * wk) : y0, y3 = columns > 3 ? TLoad.Load<T>(ref w, q + 3 * wk) : y0;
+                T y1 = TColumns.Value > 1 ? TLoad.Load<T>(ref w, q + wk) : y0, y2 = TColumns.Value > 2 ? TLoad.Load<T>(ref w, q + 2 * wk) : y0, y3 = TColumns.Value > 3 ? TLoad.Load<T>(ref w, q + 3 * wk) : y0;
                 if (TAlign.IsRotated && (uint)(p - VirtualLanes) >= (uint)(k - VirtualLanes))
                 {
                     // The first and last loads: their weights outside the row made +0, whose products with the -0 around each copied
                     // row of a, -0, add nothing to any sum.
                     T mask = p == 0 ? first : last;
                     y0 = T.Select(mask, y0, T.Zero);
-                    if (columns > 1) y1 = T.Select(mask, y1, T.Zero);
-                    if (columns > 2) y2 = T.Select(mask, y2, T.Zero);
-                    if (columns > 3) y3 = T.Select(mask, y3, T.Zero);
+                    if (TColumns.Value > 1) y1 = T.Select(mask, y1, T.Zero);
+                    if (TColumns.Value > 2) y2 = T.Select(mask, y2, T.Zero);
+                    if (TColumns.Value > 3) y3 = T.Select(mask, y3, T.Zero);
                 }
                 T x = T.Load(ref a, q);
-                s00 = T.MultiplyAdd(x, y0, s00);
-                if (columns > 1) s01 = T.MultiplyAdd(x, y1, s01);
-                if (columns > 2) s02 = T.MultiplyAdd(x, y2, s02);
-                if (columns > 3) s03 = T.MultiplyAdd(x, y3, s03);
-                if (rows > 1)
+                T.MultiplyAddTo(ref s00, x, y0);
+                if (TColumns.Value > 1) T.MultiplyAddTo(ref s01, x, y1);
+                if (TColumns.Value > 2) T.MultiplyAddTo(ref s02, x, y2);
+                if (TColumns.Value > 3) T.MultiplyAddTo(ref s03, x, y3);
+                if (TRows.Value > 1)
                 {
                     x = T.Load(ref a, q + 1 * ak);
-                    s10 = T.MultiplyAdd(x, y0, s10);
-                    if (columns > 1) s11 = T.MultiplyAdd(x, y1, s11);
-                    if (columns > 2) s12 = T.MultiplyAdd(x, y2, s12);
-                    if (columns > 3) s13 = T.MultiplyAdd(x, y3, s13);
+                    T.MultiplyAddTo(ref s10, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s11, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s12, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s13, x, y3);
                 }
-                if (rows > 2)
+                if (TRows.Value > 2)
                 {
                     x = T.Load(ref a, q + 2 * ak);
-                    s20 = T.MultiplyAdd(x, y0, s20);
-                    if (columns > 1) s21 = T.MultiplyAdd(x, y1, s21);
-                    if (columns > 2) s22 = T.MultiplyAdd(x, y2, s22);
-                    if (columns > 3) s23 = T.MultiplyAdd(x, y3, s23);
+                    T.MultiplyAddTo(ref s20, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s21, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s22, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s23, x, y3);
                 }
-                if (rows > 3)
+                if (TRows.Value > 3)
                 {
                     x = T.Load(ref a, q + 3 * ak);
-                    s30 = T.MultiplyAdd(x, y0, s30);
-                    if (columns > 1) s31 = T.MultiplyAdd(x, y1, s31);
-                    if (columns > 2) s32 = T.MultiplyAdd(x, y2, s32);
-                    if (columns > 3) s33 = T.MultiplyAdd(x, y3, s33);
+                    T.MultiplyAddTo(ref s30, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s31, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s32, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s33, x, y3);
                 }
-                if (rows > 4)
+                if (TRows.Value > 4)
                 {
                     x = T.Load(ref a, q + 4 * ak);
-                    s40 = T.MultiplyAdd(x, y0, s40);
-                    if (columns > 1) s41 = T.MultiplyAdd(x, y1, s41);
-                    if (columns > 2) s42 = T.MultiplyAdd(x, y2, s42);
-                    if (columns > 3) s43 = T.MultiplyAdd(x, y3, s43);
+                    T.MultiplyAddTo(ref s40, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s41, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s42, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s43, x, y3);
                 }
-                if (rows > 5)
+                if (TRows.Value > 5)
                 {
                     x = T.Load(ref a, q + 5 * ak);
-                    s50 = T.MultiplyAdd(x, y0, s50);
-                    if (columns > 1) s51 = T.MultiplyAdd(x, y1, s51);
-                    if (columns > 2) s52 = T.MultiplyAdd(x, y2, s52);
-                    if (columns > 3) s53 = T.MultiplyAdd(x, y3, s53);
+                    T.MultiplyAddTo(ref s50, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s51, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s52, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s53, x, y3);
                 }
-                if (rows > 6)
+                if (TRows.Value > 6)
                 {
                     x = T.Load(ref a, q + 6 * ak);
-                    s60 = T.MultiplyAdd(x, y0, s60);
-                    if (columns > 1) s61 = T.MultiplyAdd(x, y1, s61);
-                    if (columns > 2) s62 = T.MultiplyAdd(x, y2, s62);
-                    if (columns > 3) s63 = T.MultiplyAdd(x, y3, s63);
+                    T.MultiplyAddTo(ref s60, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s61, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s62, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s63, x, y3);
                 }
-                if (rows > 7)
+                if (TRows.Value > 7)
                 {
                     x = T.Load(ref a, q + 7 * ak);
-                    s70 = T.MultiplyAdd(x, y0, s70);
-                    if (columns > 1) s71 = T.MultiplyAdd(x, y1, s71);
-                    if (columns > 2) s72 = T.MultiplyAdd(x, y2, s72);
-                    if (columns > 3) s73 = T.MultiplyAdd(x, y3, s73);
+                    T.MultiplyAddTo(ref s70, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s71, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s72, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s73, x, y3);
                 }
             }
             if (folds)
@@ -297,16 +297,16 @@ internal static partial class Gemm
                 // Every lane in this one pass: the totals of rows 0-3, then of rows 4-7, each 4·row + column.
                 Vector512<float> zero = Vector512<float>.Zero;
                 Vector512<int> order = TAlign.IsRotated ? Rotated.Order(shift) : default;
-                Vector512<float> c0 = FoldFour<T, TAlign>(s00, s10, s20, s30, rows, order), c1 = columns > 1 ? FoldFour<T, TAlign>(s01, s11, s21, s31, rows, order) : zero;
-                Vector512<float> c2 = columns > 2 ? FoldFour<T, TAlign>(s02, s12, s22, s32, rows, order) : zero;
-                Vector512<float> c3 = columns > 3 ? FoldFour<T, TAlign>(s03, s13, s23, s33, rows, order) : zero;
+                Vector512<float> c0 = FoldFour<T, TAlign>(s00, s10, s20, s30, rows, order), c1 = TColumns.Value > 1 ? FoldFour<T, TAlign>(s01, s11, s21, s31, rows, order) : zero;
+                Vector512<float> c2 = TColumns.Value > 2 ? FoldFour<T, TAlign>(s02, s12, s22, s32, rows, order) : zero;
+                Vector512<float> c3 = TColumns.Value > 3 ? FoldFour<T, TAlign>(s03, s13, s23, s33, rows, order) : zero;
                 Vector512<float> low = SumFour(c0, c1, c2, c3), high = zero;
-                if (rows > 4)
+                if (TRows.Value > 4)
                 {
                     c0 = FoldFour<T, TAlign>(s40, s50, s60, s70, rows - 4, order);
-                    c1 = columns > 1 ? FoldFour<T, TAlign>(s41, s51, s61, s71, rows - 4, order) : zero;
-                    c2 = columns > 2 ? FoldFour<T, TAlign>(s42, s52, s62, s72, rows - 4, order) : zero;
-                    c3 = columns > 3 ? FoldFour<T, TAlign>(s43, s53, s63, s73, rows - 4, order) : zero;
+                    c1 = TColumns.Value > 1 ? FoldFour<T, TAlign>(s41, s51, s61, s71, rows - 4, order) : zero;
+                    c2 = TColumns.Value > 2 ? FoldFour<T, TAlign>(s42, s52, s62, s72, rows - 4, order) : zero;
+                    c3 = TColumns.Value > 3 ? FoldFour<T, TAlign>(s43, s53, s63, s73, rows - 4, order) : zero;
                     high = SumFour(c0, c1, c2, c3);
                 }
                 tail.Store(low, high, ref lanes, i0, rows, j0, columns);
@@ -315,57 +315,57 @@ internal static partial class Gemm
             // Lanes h to h + T.Count of every sum, kept until the last pass; through memory, so that no accumulator is live across a call.
             nuint at = (nuint)h;
             T.Store(s00, ref lanes, at + 0u * VirtualLanes);
-            if (columns > 1) T.Store(s01, ref lanes, at + 1u * VirtualLanes);
-            if (columns > 2) T.Store(s02, ref lanes, at + 2u * VirtualLanes);
-            if (columns > 3) T.Store(s03, ref lanes, at + 3u * VirtualLanes);
-            if (rows > 1)
+            if (TColumns.Value > 1) T.Store(s01, ref lanes, at + 1u * VirtualLanes);
+            if (TColumns.Value > 2) T.Store(s02, ref lanes, at + 2u * VirtualLanes);
+            if (TColumns.Value > 3) T.Store(s03, ref lanes, at + 3u * VirtualLanes);
+            if (TRows.Value > 1)
             {
                 T.Store(s10, ref lanes, at + 4u * VirtualLanes);
-                if (columns > 1) T.Store(s11, ref lanes, at + 5u * VirtualLanes);
-                if (columns > 2) T.Store(s12, ref lanes, at + 6u * VirtualLanes);
-                if (columns > 3) T.Store(s13, ref lanes, at + 7u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s11, ref lanes, at + 5u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s12, ref lanes, at + 6u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s13, ref lanes, at + 7u * VirtualLanes);
             }
-            if (rows > 2)
+            if (TRows.Value > 2)
             {
                 T.Store(s20, ref lanes, at + 8u * VirtualLanes);
-                if (columns > 1) T.Store(s21, ref lanes, at + 9u * VirtualLanes);
-                if (columns > 2) T.Store(s22, ref lanes, at + 10u * VirtualLanes);
-                if (columns > 3) T.Store(s23, ref lanes, at + 11u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s21, ref lanes, at + 9u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s22, ref lanes, at + 10u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s23, ref lanes, at + 11u * VirtualLanes);
             }
-            if (rows > 3)
+            if (TRows.Value > 3)
             {
                 T.Store(s30, ref lanes, at + 12u * VirtualLanes);
-                if (columns > 1) T.Store(s31, ref lanes, at + 13u * VirtualLanes);
-                if (columns > 2) T.Store(s32, ref lanes, at + 14u * VirtualLanes);
-                if (columns > 3) T.Store(s33, ref lanes, at + 15u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s31, ref lanes, at + 13u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s32, ref lanes, at + 14u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s33, ref lanes, at + 15u * VirtualLanes);
             }
-            if (rows > 4)
+            if (TRows.Value > 4)
             {
                 T.Store(s40, ref lanes, at + 16u * VirtualLanes);
-                if (columns > 1) T.Store(s41, ref lanes, at + 17u * VirtualLanes);
-                if (columns > 2) T.Store(s42, ref lanes, at + 18u * VirtualLanes);
-                if (columns > 3) T.Store(s43, ref lanes, at + 19u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s41, ref lanes, at + 17u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s42, ref lanes, at + 18u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s43, ref lanes, at + 19u * VirtualLanes);
             }
-            if (rows > 5)
+            if (TRows.Value > 5)
             {
                 T.Store(s50, ref lanes, at + 20u * VirtualLanes);
-                if (columns > 1) T.Store(s51, ref lanes, at + 21u * VirtualLanes);
-                if (columns > 2) T.Store(s52, ref lanes, at + 22u * VirtualLanes);
-                if (columns > 3) T.Store(s53, ref lanes, at + 23u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s51, ref lanes, at + 21u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s52, ref lanes, at + 22u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s53, ref lanes, at + 23u * VirtualLanes);
             }
-            if (rows > 6)
+            if (TRows.Value > 6)
             {
                 T.Store(s60, ref lanes, at + 24u * VirtualLanes);
-                if (columns > 1) T.Store(s61, ref lanes, at + 25u * VirtualLanes);
-                if (columns > 2) T.Store(s62, ref lanes, at + 26u * VirtualLanes);
-                if (columns > 3) T.Store(s63, ref lanes, at + 27u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s61, ref lanes, at + 25u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s62, ref lanes, at + 26u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s63, ref lanes, at + 27u * VirtualLanes);
             }
-            if (rows > 7)
+            if (TRows.Value > 7)
             {
                 T.Store(s70, ref lanes, at + 28u * VirtualLanes);
-                if (columns > 1) T.Store(s71, ref lanes, at + 29u * VirtualLanes);
-                if (columns > 2) T.Store(s72, ref lanes, at + 30u * VirtualLanes);
-                if (columns > 3) T.Store(s73, ref lanes, at + 31u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s71, ref lanes, at + 29u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s72, ref lanes, at + 30u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s73, ref lanes, at + 31u * VirtualLanes);
             }
         }
     }
