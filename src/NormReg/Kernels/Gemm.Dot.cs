@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NormReg.Kernels;
 
@@ -183,12 +184,14 @@ internal static partial class Gemm
         for (; j0 + width <= j2; j0 += width)
         {
             DotTile<T, TWeight, TLoad, TRows, TColumns, TAlign>(ref lanes, in tail, i0, j0);
-            if (!FoldsInRegisters<T>()) tail.Finish(ref lanes, i0, TRows.Value, j0, width);
+            if (PairsInRegisters<T>()) tail.End(ref lanes, i0, TRows.Value, j0, width);
+            else if (!FoldsInRegisters<T>()) tail.Finish(ref lanes, i0, TRows.Value, j0, width);
         }
         for (; j0 < j2; j0++)
         {
             DotTile<T, TWeight, TLoad, TRows, One, TAlign>(ref lanes, in tail, i0, j0);
-            if (!FoldsInRegisters<T>()) tail.Finish(ref lanes, i0, TRows.Value, j0, 1);
+            if (PairsInRegisters<T>()) tail.End(ref lanes, i0, TRows.Value, j0, 1);
+            else if (!FoldsInRegisters<T>()) tail.Finish(ref lanes, i0, TRows.Value, j0, 1);
         }
     }
 
@@ -203,8 +206,9 @@ internal static partial class Gemm
     {
         int rows = TRows.Value, columns = TColumns.Value, k = tail.K, shift = TAlign.IsRotated ? tail.Shift : 0;
         // All the loop and the fold need is computed before any accumulator is live: with a call after or in the loop (an inline the
-        // JIT declines without PGO or under Native AOT), every accumulator would be spilled to the stack at each step.
-        bool folds = FoldsInRegisters<T>();
+        // JIT declines without PGO or under Native AOT, or once the method's inlining budget is spent), every accumulator would be
+        // spilled to the stack at each step. Which end a tile takes is tested on Unsafe.SizeOf and IsSupported, written out: constants
+        // as the method is imported, so that the ends of the other widths are never imported, and never spend that budget.
         T first = TAlign.IsRotated ? Rotated.First<T>(shift) : T.Zero, last = TAlign.IsRotated ? Rotated.Last<T>(shift) : T.Zero;
         // Rotated, the loads start shift steps early and end past k - shift: a chunk more, its first and last masked.
         int end = TAlign.IsRotated ? k + VirtualLanes : k - k % VirtualLanes;
@@ -292,7 +296,7 @@ internal static partial class Gemm
                     if (TColumns.Value > 3) T.MultiplyAddTo(ref s73, x, y3);
                 }
             }
-            if (folds)
+            if (Unsafe.SizeOf<T>() == VirtualLanes * sizeof(float) && Avx512F.IsSupported)
             {
                 // Every lane in this one pass: the totals of rows 0-3, then of rows 4-7, each 4·row + column.
                 Vector512<float> zero = Vector512<float>.Zero;
@@ -310,6 +314,20 @@ internal static partial class Gemm
                     high = SumFour(c0, c1, c2, c3);
                 }
                 tail.Store(low, high, ref lanes, i0, rows, j0, columns);
+                return;
+            }
+            if (Unsafe.SizeOf<T>() == VirtualLanes / 2 * sizeof(float) && h != 0)
+            {
+                // The second and last pass at 256 bits: each sum's lanes l + 8 added to its lanes l (the first pass's, from memory) and
+                // folded as they leave the registers, rather than stored and read back 16 at a time.
+                Total<T, TColumns>(ref lanes, 0, s00, s01, s02, s03);
+                if (TRows.Value > 1) Total<T, TColumns>(ref lanes, 1, s10, s11, s12, s13);
+                if (TRows.Value > 2) Total<T, TColumns>(ref lanes, 2, s20, s21, s22, s23);
+                if (TRows.Value > 3) Total<T, TColumns>(ref lanes, 3, s30, s31, s32, s33);
+                if (TRows.Value > 4) Total<T, TColumns>(ref lanes, 4, s40, s41, s42, s43);
+                if (TRows.Value > 5) Total<T, TColumns>(ref lanes, 5, s50, s51, s52, s53);
+                if (TRows.Value > 6) Total<T, TColumns>(ref lanes, 6, s60, s61, s62, s63);
+                if (TRows.Value > 7) Total<T, TColumns>(ref lanes, 7, s70, s71, s72, s73);
                 return;
             }
             // Lanes h to h + T.Count of every sum, kept until the last pass; through memory, so that no accumulator is live across a call.
@@ -368,6 +386,26 @@ internal static partial class Gemm
                 if (TColumns.Value > 3) T.Store(s73, ref lanes, at + 31u * VirtualLanes);
             }
         }
+    }
+
+    /// <summary>Whether a tile's sums take two passes (256 bits), the second ending them in registers with <see cref="Total{T, TColumns}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool PairsInRegisters<T>() where T : struct, IVector<T> => Unsafe.SizeOf<T>() == VirtualLanes / 2 * sizeof(float);
+
+    /// <summary>
+    /// The totals of one row of a tile from its sums' second halves <paramref name="s0"/>.. (lanes 8-15) and their first halves in
+    /// <paramref name="lanes"/> at <c>(4·row + column)·16</c>: the same fold and order as <see cref="DotTail{TWeight, TLoad}.Finish"/>'s,
+    /// left at <c>4·row + column</c>. Rows in order: a row's totals overwrite only lanes of row 0, already read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Total<T, TColumns>(ref float lanes, int row, T s0, T s1, T s2, T s3) where T : struct, IVector<T> where TColumns : struct, IConstant
+    {
+        ref float sums = ref Unsafe.Add(ref lanes, 4 * row * VirtualLanes);
+        Vector128<float> f0 = T.FoldToFour(s0 + T.Load(ref sums, 0));
+        Vector128<float> f1 = TColumns.Value > 1 ? T.FoldToFour(s1 + T.Load(ref sums, VirtualLanes)) : default;
+        Vector128<float> f2 = TColumns.Value > 2 ? T.FoldToFour(s2 + T.Load(ref sums, 2 * VirtualLanes)) : default;
+        Vector128<float> f3 = TColumns.Value > 3 ? T.FoldToFour(s3 + T.Load(ref sums, 3 * VirtualLanes)) : default;
+        Simd.Sum4(f0, f1, f2, f3).StoreUnsafe(ref Unsafe.Add(ref lanes, 4 * row));
     }
 
     /// <summary>
@@ -459,7 +497,7 @@ internal static partial class Gemm
         }
 
         /// <summary>The totals in <paramref name="lanes"/> at <c>4·row + column</c>, each with the steps past the last whole sixteen, then the bias, stored.</summary>
-        private void End(ref float lanes, int i0, int rows, int j0, int columns)
+        public void End(ref float lanes, int i0, int rows, int j0, int columns)
         {
             int whole = k - k % VirtualLanes;
             bool hasBias = !Unsafe.IsNullRef(ref _bias);
