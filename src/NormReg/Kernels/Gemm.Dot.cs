@@ -467,8 +467,7 @@ internal static partial class Gemm
             }
             if (!Unsafe.IsNullRef(ref _bias))
             {
-                Vector128<float> b4 = j0 + 4 <= n ? Vector128.LoadUnsafe(ref _bias, (nuint)j0) : Vector128.Create(Unsafe.Add(ref _bias, j0),
-                    columns > 1 ? Unsafe.Add(ref _bias, j0 + 1) : 0f, columns > 2 ? Unsafe.Add(ref _bias, j0 + 2) : 0f, columns > 3 ? Unsafe.Add(ref _bias, j0 + 3) : 0f);
+                Vector128<float> b4 = Bias4(j0, columns);
                 Vector512<float> b16 = Vector512.Create(Vector256.Create(b4, b4), Vector256.Create(b4, b4));
                 low += b16;
                 if (rows > 4) high += b16;
@@ -483,6 +482,12 @@ internal static partial class Gemm
             if (rows > 6) StoreRow(high.GetUpper().GetLower(), ref Unsafe.Add(ref to, 6 * n), columns);
             if (rows > 7) StoreRow(high.GetUpper().GetUpper(), ref Unsafe.Add(ref to, 7 * n), columns);
         }
+
+        /// <summary>The bias of columns <paramref name="j0"/>.. (<paramref name="columns"/>, up to four), zeros past them.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector128<float> Bias4(int j0, int columns) =>
+            j0 + 4 <= n ? Vector128.LoadUnsafe(ref _bias, (nuint)j0) : Vector128.Create(Unsafe.Add(ref _bias, j0),
+                columns > 1 ? Unsafe.Add(ref _bias, j0 + 1) : 0f, columns > 2 ? Unsafe.Add(ref _bias, j0 + 2) : 0f, columns > 3 ? Unsafe.Add(ref _bias, j0 + 3) : 0f);
 
         /// <summary>The first <paramref name="columns"/> values of <paramref name="row"/> to <paramref name="to"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -503,6 +508,18 @@ internal static partial class Gemm
         {
             int whole = k - k % VirtualLanes;
             bool hasBias = !Unsafe.IsNullRef(ref _bias);
+            if (whole == k)
+            {
+                // Nothing past the whole sixteens: the bias added a row of four at a time, the same additions.
+                Vector128<float> b4 = hasBias ? Bias4(j0, columns) : default;
+                ref float first = ref Unsafe.Add(ref _c, (nint)i0 * n + j0);
+                for (int r = 0; r < rows; r++)
+                {
+                    Vector128<float> t = Vector128.LoadUnsafe(ref lanes, (nuint)(4 * r));
+                    StoreRow(hasBias ? t + b4 : t, ref Unsafe.Add(ref first, (nint)r * n), columns);
+                }
+                return;
+            }
             for (int r = 0; r < rows; r++)
             {
                 ref float x = ref Row(i0 + r);
