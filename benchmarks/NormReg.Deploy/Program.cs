@@ -11,8 +11,9 @@ using NormReg.Benchmarks;
 namespace NormReg.Deploy;
 
 /// <summary>
-/// <c>NormReg.Deploy --mode NAME --out FILE [--repetitions N] [--block-ms M]</c> times Predict and TrainStep of the benchmark
-/// networks, with the weights pytorch_bench.py wrote, at batch 1, 8, 32 and 128, and writes the medians as JSON. The same
+/// <c>NormReg.Deploy --mode NAME --out FILE [--repetitions N] [--block-ms M] [--networks A,B] [--batches 1,8]</c> times Predict
+/// and TrainStep of the benchmark networks (all four unless <c>--networks</c> names some), with the weights pytorch_bench.py wrote,
+/// at batch 1, 8, 32 and 128 (or those <c>--batches</c> names), and writes the medians as JSON. The same
 /// program is published under the JIT, ReadyToRun and Native AOT by benchmarks/run.sh; see benchmarks/README.md.
 /// </summary>
 public static class Program
@@ -33,6 +34,8 @@ public static class Program
         string? mode = null, output = null;
         int repetitions = 11;
         double blockMilliseconds = 20;
+        string[]? networks = null;
+        int[] batches = Batches;
         for (int i = 0; i < args.Length; i++)
         {
             string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -42,7 +45,9 @@ public static class Program
                 case "--out": output = value; break;
                 case "--repetitions": repetitions = int.Parse(value); break;
                 case "--block-ms": blockMilliseconds = double.Parse(value); break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}': expected --mode, --out, --repetitions or --block-ms.");
+                case "--networks": networks = value.Split(','); break;
+                case "--batches": batches = Array.ConvertAll(value.Split(','), int.Parse); break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}': expected --mode, --out, --repetitions, --block-ms, --networks or --batches.");
             }
             i++;
         }
@@ -65,9 +70,10 @@ public static class Program
         json.WriteStartArray("rows");
         foreach ((string name, Func<int, INetwork> create) in Networks)
         {
+            if (networks is not null && Array.IndexOf(networks, name) < 0) continue;
             NetworkData data = BenchData.Load(name);
             int minimumTrainingBatch = create(1).MinimumTrainingBatch;
-            foreach (int batch in Batches)
+            foreach (int batch in batches)
             {
                 Row(json, name, "predict", batch, batch, TimePredict(data, create, batch, repetitions, blockMilliseconds));
                 int trainBatch = Math.Max(batch, minimumTrainingBatch);

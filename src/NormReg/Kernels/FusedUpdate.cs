@@ -140,10 +140,10 @@ internal static class FusedUpdate
             {
                 T v = T.Load(ref xi, (nuint)(s * inputs));
                 ref float ds = ref Unsafe.Add(ref d, s * outputs);
-                s0 = T.MultiplyAdd(T.Create(ds), v, s0);
-                s1 = T.MultiplyAdd(T.Create(Unsafe.Add(ref ds, 1)), v, s1);
-                s2 = T.MultiplyAdd(T.Create(Unsafe.Add(ref ds, 2)), v, s2);
-                s3 = T.MultiplyAdd(T.Create(Unsafe.Add(ref ds, 3)), v, s3);
+                T.MultiplyAddTo(ref s0, T.Create(ds), v);
+                T.MultiplyAddTo(ref s1, T.Create(Unsafe.Add(ref ds, 1)), v);
+                T.MultiplyAddTo(ref s2, T.Create(Unsafe.Add(ref ds, 2)), v);
+                T.MultiplyAddTo(ref s3, T.Create(Unsafe.Add(ref ds, 3)), v);
             }
             int offset = j * inputs + i;
             return Max(Max(Apply(offset, s0), Apply(offset + inputs, s1)), Max(Apply(offset + 2 * inputs, s2), Apply(offset + 3 * inputs, s3)));
@@ -154,7 +154,7 @@ internal static class FusedUpdate
             T s0 = T.Zero;
             ref float d = ref Unsafe.Add(ref _dy0, j);
             ref float xi = ref Unsafe.Add(ref _x0, i);
-            for (int s = 0; s < n; s++) s0 = T.MultiplyAdd(T.Create(Unsafe.Add(ref d, s * outputs)), T.Load(ref xi, (nuint)(s * inputs)), s0);
+            for (int s = 0; s < n; s++) T.MultiplyAddTo(ref s0, T.Create(Unsafe.Add(ref d, s * outputs)), T.Load(ref xi, (nuint)(s * inputs)));
             return Apply(j * inputs + i, s0);
         }
 

@@ -12,9 +12,12 @@ namespace NormReg.Kernels;
 /// </summary>
 internal static partial class Gemm
 {
-    /// <summary>Whether the tiles at <typeparamref name="T"/> fold in registers: one pass covers every lane, and AVX-512 has the shuffles.</summary>
+    /// <summary>
+    /// Whether the tiles at <typeparamref name="T"/> fold in registers: one pass covers every lane, and AVX-512 has the shuffles. Intrinsics
+    /// only, so that it is a constant as soon as a method using it is imported (see <see cref="DotTile"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool FoldsInRegisters<T>() where T : struct, IVector<T> => T.Count == VirtualLanes && Avx512F.IsSupported;
+    private static bool FoldsInRegisters<T>() where T : struct, IVector<T> => Unsafe.SizeOf<T>() == VirtualLanes * sizeof(float) && Avx512F.IsSupported;
 
     /// <summary>
     /// The sums of one column of a tile in rows 0 to 3 folded to four lanes each, <c>[x0 | x1 | x2 | x3]</c> (128 bits a row); with

@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NormReg.Kernels;
 
@@ -16,8 +17,10 @@ namespace NormReg.Kernels;
 /// whole sixteen added in order, then the bias: the same bits at every width, every tile and every batch size. At 512 bits the fold
 /// is done in registers (<c>Gemm.Dot.Fold.cs</c>) and a tile's sums are stored a row at a time: through memory, the fold and the stores
 /// cost as much as 16 steps of the tile.
-/// Rows of <c>b</c> go in blocks that stay in L2; within a block, tiles of 8 rows of <c>a</c> × 3 rows of <c>b</c> at 512 bits (6 × 2 at
-/// 256 and 128, which have 16 registers) keep the rows of <c>a</c> in L1 and stream each row of <c>b</c> once per 8 (or 6) rows of <c>a</c>.
+/// Rows of <c>b</c> go in blocks that stay in L2; within a block, tiles of 8 rows of <c>a</c> × 3 rows of <c>b</c> at 512 bits (4 × 3 at 256,
+/// 6 × 2 at 128, which have 16 registers) keep the rows of <c>a</c> in L1 and stream each row of <c>b</c> once per 8 (4, 6) rows of <c>a</c>.
+/// At 256 bits 4 × 3 loads 7 vectors per 12 multiply-adds where 6 × 2 loads 8, and splits batch 8 into whole tiles (Native AOT for
+/// x86-64-v3, 784 × 256 and 1024 × 1024 at batch 8: 77-80 → 80-87 GFLOP/s, the same at 32 and 128).
 /// A 64-byte load that straddles two cache lines costs two, and .NET arrays start 16 bytes past a line: with more than a tile of rows
 /// (at 256 and 128 bits, any number) the rows of <c>a</c> are copied to start lines; with one tile, whose time goes to streaming <c>b</c>, the loads of both are shifted to
 /// start where the lines of <c>b</c> do (<see cref="Rotated"/>). Nothing of <c>b</c> is copied, nor anything at all for fewer than
@@ -71,7 +74,7 @@ internal static partial class Gemm
                 Dot<V512, TWeight, TLoad, Eight, Three>(ref a, ref b, ref c, ref bias, m, n, k, columnsStart, columnsEnd);
                 break;
             case 256:
-                Dot<V256, TWeight, TLoad, Six, Two>(ref a, ref b, ref c, ref bias, m, n, k, columnsStart, columnsEnd);
+                Dot<V256, TWeight, TLoad, Four, Three>(ref a, ref b, ref c, ref bias, m, n, k, columnsStart, columnsEnd);
                 break;
             default:
                 Dot<V128, TWeight, TLoad, Six, Two>(ref a, ref b, ref c, ref bias, m, n, k, columnsStart, columnsEnd);
@@ -183,12 +186,14 @@ internal static partial class Gemm
         for (; j0 + width <= j2; j0 += width)
         {
             DotTile<T, TWeight, TLoad, TRows, TColumns, TAlign>(ref lanes, in tail, i0, j0);
-            if (!FoldsInRegisters<T>()) tail.Finish(ref lanes, i0, TRows.Value, j0, width);
+            if (PairsInRegisters<T>()) tail.End(ref lanes, i0, TRows.Value, j0, width);
+            else if (!FoldsInRegisters<T>()) tail.Finish(ref lanes, i0, TRows.Value, j0, width);
         }
         for (; j0 < j2; j0++)
         {
             DotTile<T, TWeight, TLoad, TRows, One, TAlign>(ref lanes, in tail, i0, j0);
-            if (!FoldsInRegisters<T>()) tail.Finish(ref lanes, i0, TRows.Value, j0, 1);
+            if (PairsInRegisters<T>()) tail.End(ref lanes, i0, TRows.Value, j0, 1);
+            else if (!FoldsInRegisters<T>()) tail.Finish(ref lanes, i0, TRows.Value, j0, 1);
         }
     }
 
@@ -203,8 +208,9 @@ internal static partial class Gemm
     {
         int rows = TRows.Value, columns = TColumns.Value, k = tail.K, shift = TAlign.IsRotated ? tail.Shift : 0;
         // All the loop and the fold need is computed before any accumulator is live: with a call after or in the loop (an inline the
-        // JIT declines without PGO or under Native AOT), every accumulator would be spilled to the stack at each step.
-        bool folds = FoldsInRegisters<T>();
+        // JIT declines without PGO or under Native AOT, or once the method's inlining budget is spent), every accumulator would be
+        // spilled to the stack at each step. Which end a tile takes is tested on Unsafe.SizeOf and IsSupported, written out: constants
+        // as the method is imported, so that the ends of the other widths are never imported, and never spend that budget.
         T first = TAlign.IsRotated ? Rotated.First<T>(shift) : T.Zero, last = TAlign.IsRotated ? Rotated.Last<T>(shift) : T.Zero;
         // Rotated, the loads start shift steps early and end past k - shift: a chunk more, its first and last masked.
         int end = TAlign.IsRotated ? k + VirtualLanes : k - k % VirtualLanes;
@@ -219,155 +225,189 @@ internal static partial class Gemm
             {
                 nuint q = (nuint)p;
                 T y0 = TLoad.Load<T>(ref w, q);
-                T y1 = columns > 1 ? TLoad.Load<T>(ref w, q + wk) : y0, y2 = columns > 2 ? TLoad.Load<T>(ref w, q + 2 * wk) : y0, y3 = columns > 3 ? TLoad.Load<T>(ref w, q + 3 * wk) : y0;
+                T y1 = TColumns.Value > 1 ? TLoad.Load<T>(ref w, q + wk) : y0, y2 = TColumns.Value > 2 ? TLoad.Load<T>(ref w, q + 2 * wk) : y0, y3 = TColumns.Value > 3 ? TLoad.Load<T>(ref w, q + 3 * wk) : y0;
                 if (TAlign.IsRotated && (uint)(p - VirtualLanes) >= (uint)(k - VirtualLanes))
                 {
                     // The first and last loads: their weights outside the row made +0, whose products with the -0 around each copied
                     // row of a, -0, add nothing to any sum.
                     T mask = p == 0 ? first : last;
                     y0 = T.Select(mask, y0, T.Zero);
-                    if (columns > 1) y1 = T.Select(mask, y1, T.Zero);
-                    if (columns > 2) y2 = T.Select(mask, y2, T.Zero);
-                    if (columns > 3) y3 = T.Select(mask, y3, T.Zero);
+                    if (TColumns.Value > 1) y1 = T.Select(mask, y1, T.Zero);
+                    if (TColumns.Value > 2) y2 = T.Select(mask, y2, T.Zero);
+                    if (TColumns.Value > 3) y3 = T.Select(mask, y3, T.Zero);
                 }
                 T x = T.Load(ref a, q);
-                s00 = T.MultiplyAdd(x, y0, s00);
-                if (columns > 1) s01 = T.MultiplyAdd(x, y1, s01);
-                if (columns > 2) s02 = T.MultiplyAdd(x, y2, s02);
-                if (columns > 3) s03 = T.MultiplyAdd(x, y3, s03);
-                if (rows > 1)
+                T.MultiplyAddTo(ref s00, x, y0);
+                if (TColumns.Value > 1) T.MultiplyAddTo(ref s01, x, y1);
+                if (TColumns.Value > 2) T.MultiplyAddTo(ref s02, x, y2);
+                if (TColumns.Value > 3) T.MultiplyAddTo(ref s03, x, y3);
+                if (TRows.Value > 1)
                 {
                     x = T.Load(ref a, q + 1 * ak);
-                    s10 = T.MultiplyAdd(x, y0, s10);
-                    if (columns > 1) s11 = T.MultiplyAdd(x, y1, s11);
-                    if (columns > 2) s12 = T.MultiplyAdd(x, y2, s12);
-                    if (columns > 3) s13 = T.MultiplyAdd(x, y3, s13);
+                    T.MultiplyAddTo(ref s10, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s11, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s12, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s13, x, y3);
                 }
-                if (rows > 2)
+                if (TRows.Value > 2)
                 {
                     x = T.Load(ref a, q + 2 * ak);
-                    s20 = T.MultiplyAdd(x, y0, s20);
-                    if (columns > 1) s21 = T.MultiplyAdd(x, y1, s21);
-                    if (columns > 2) s22 = T.MultiplyAdd(x, y2, s22);
-                    if (columns > 3) s23 = T.MultiplyAdd(x, y3, s23);
+                    T.MultiplyAddTo(ref s20, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s21, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s22, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s23, x, y3);
                 }
-                if (rows > 3)
+                if (TRows.Value > 3)
                 {
                     x = T.Load(ref a, q + 3 * ak);
-                    s30 = T.MultiplyAdd(x, y0, s30);
-                    if (columns > 1) s31 = T.MultiplyAdd(x, y1, s31);
-                    if (columns > 2) s32 = T.MultiplyAdd(x, y2, s32);
-                    if (columns > 3) s33 = T.MultiplyAdd(x, y3, s33);
+                    T.MultiplyAddTo(ref s30, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s31, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s32, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s33, x, y3);
                 }
-                if (rows > 4)
+                if (TRows.Value > 4)
                 {
                     x = T.Load(ref a, q + 4 * ak);
-                    s40 = T.MultiplyAdd(x, y0, s40);
-                    if (columns > 1) s41 = T.MultiplyAdd(x, y1, s41);
-                    if (columns > 2) s42 = T.MultiplyAdd(x, y2, s42);
-                    if (columns > 3) s43 = T.MultiplyAdd(x, y3, s43);
+                    T.MultiplyAddTo(ref s40, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s41, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s42, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s43, x, y3);
                 }
-                if (rows > 5)
+                if (TRows.Value > 5)
                 {
                     x = T.Load(ref a, q + 5 * ak);
-                    s50 = T.MultiplyAdd(x, y0, s50);
-                    if (columns > 1) s51 = T.MultiplyAdd(x, y1, s51);
-                    if (columns > 2) s52 = T.MultiplyAdd(x, y2, s52);
-                    if (columns > 3) s53 = T.MultiplyAdd(x, y3, s53);
+                    T.MultiplyAddTo(ref s50, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s51, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s52, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s53, x, y3);
                 }
-                if (rows > 6)
+                if (TRows.Value > 6)
                 {
                     x = T.Load(ref a, q + 6 * ak);
-                    s60 = T.MultiplyAdd(x, y0, s60);
-                    if (columns > 1) s61 = T.MultiplyAdd(x, y1, s61);
-                    if (columns > 2) s62 = T.MultiplyAdd(x, y2, s62);
-                    if (columns > 3) s63 = T.MultiplyAdd(x, y3, s63);
+                    T.MultiplyAddTo(ref s60, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s61, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s62, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s63, x, y3);
                 }
-                if (rows > 7)
+                if (TRows.Value > 7)
                 {
                     x = T.Load(ref a, q + 7 * ak);
-                    s70 = T.MultiplyAdd(x, y0, s70);
-                    if (columns > 1) s71 = T.MultiplyAdd(x, y1, s71);
-                    if (columns > 2) s72 = T.MultiplyAdd(x, y2, s72);
-                    if (columns > 3) s73 = T.MultiplyAdd(x, y3, s73);
+                    T.MultiplyAddTo(ref s70, x, y0);
+                    if (TColumns.Value > 1) T.MultiplyAddTo(ref s71, x, y1);
+                    if (TColumns.Value > 2) T.MultiplyAddTo(ref s72, x, y2);
+                    if (TColumns.Value > 3) T.MultiplyAddTo(ref s73, x, y3);
                 }
             }
-            if (folds)
+            if (Unsafe.SizeOf<T>() == VirtualLanes * sizeof(float) && Avx512F.IsSupported)
             {
                 // Every lane in this one pass: the totals of rows 0-3, then of rows 4-7, each 4·row + column.
                 Vector512<float> zero = Vector512<float>.Zero;
                 Vector512<int> order = TAlign.IsRotated ? Rotated.Order(shift) : default;
-                Vector512<float> c0 = FoldFour<T, TAlign>(s00, s10, s20, s30, rows, order), c1 = columns > 1 ? FoldFour<T, TAlign>(s01, s11, s21, s31, rows, order) : zero;
-                Vector512<float> c2 = columns > 2 ? FoldFour<T, TAlign>(s02, s12, s22, s32, rows, order) : zero;
-                Vector512<float> c3 = columns > 3 ? FoldFour<T, TAlign>(s03, s13, s23, s33, rows, order) : zero;
+                Vector512<float> c0 = FoldFour<T, TAlign>(s00, s10, s20, s30, rows, order), c1 = TColumns.Value > 1 ? FoldFour<T, TAlign>(s01, s11, s21, s31, rows, order) : zero;
+                Vector512<float> c2 = TColumns.Value > 2 ? FoldFour<T, TAlign>(s02, s12, s22, s32, rows, order) : zero;
+                Vector512<float> c3 = TColumns.Value > 3 ? FoldFour<T, TAlign>(s03, s13, s23, s33, rows, order) : zero;
                 Vector512<float> low = SumFour(c0, c1, c2, c3), high = zero;
-                if (rows > 4)
+                if (TRows.Value > 4)
                 {
                     c0 = FoldFour<T, TAlign>(s40, s50, s60, s70, rows - 4, order);
-                    c1 = columns > 1 ? FoldFour<T, TAlign>(s41, s51, s61, s71, rows - 4, order) : zero;
-                    c2 = columns > 2 ? FoldFour<T, TAlign>(s42, s52, s62, s72, rows - 4, order) : zero;
-                    c3 = columns > 3 ? FoldFour<T, TAlign>(s43, s53, s63, s73, rows - 4, order) : zero;
+                    c1 = TColumns.Value > 1 ? FoldFour<T, TAlign>(s41, s51, s61, s71, rows - 4, order) : zero;
+                    c2 = TColumns.Value > 2 ? FoldFour<T, TAlign>(s42, s52, s62, s72, rows - 4, order) : zero;
+                    c3 = TColumns.Value > 3 ? FoldFour<T, TAlign>(s43, s53, s63, s73, rows - 4, order) : zero;
                     high = SumFour(c0, c1, c2, c3);
                 }
                 tail.Store(low, high, ref lanes, i0, rows, j0, columns);
                 return;
             }
+            if (Unsafe.SizeOf<T>() == VirtualLanes / 2 * sizeof(float) && h != 0)
+            {
+                // The second and last pass at 256 bits: each sum's lanes l + 8 added to its lanes l (the first pass's, from memory) and
+                // folded as they leave the registers, rather than stored and read back 16 at a time.
+                Total<T, TColumns>(ref lanes, 0, s00, s01, s02, s03);
+                if (TRows.Value > 1) Total<T, TColumns>(ref lanes, 1, s10, s11, s12, s13);
+                if (TRows.Value > 2) Total<T, TColumns>(ref lanes, 2, s20, s21, s22, s23);
+                if (TRows.Value > 3) Total<T, TColumns>(ref lanes, 3, s30, s31, s32, s33);
+                if (TRows.Value > 4) Total<T, TColumns>(ref lanes, 4, s40, s41, s42, s43);
+                if (TRows.Value > 5) Total<T, TColumns>(ref lanes, 5, s50, s51, s52, s53);
+                if (TRows.Value > 6) Total<T, TColumns>(ref lanes, 6, s60, s61, s62, s63);
+                if (TRows.Value > 7) Total<T, TColumns>(ref lanes, 7, s70, s71, s72, s73);
+                return;
+            }
             // Lanes h to h + T.Count of every sum, kept until the last pass; through memory, so that no accumulator is live across a call.
             nuint at = (nuint)h;
             T.Store(s00, ref lanes, at + 0u * VirtualLanes);
-            if (columns > 1) T.Store(s01, ref lanes, at + 1u * VirtualLanes);
-            if (columns > 2) T.Store(s02, ref lanes, at + 2u * VirtualLanes);
-            if (columns > 3) T.Store(s03, ref lanes, at + 3u * VirtualLanes);
-            if (rows > 1)
+            if (TColumns.Value > 1) T.Store(s01, ref lanes, at + 1u * VirtualLanes);
+            if (TColumns.Value > 2) T.Store(s02, ref lanes, at + 2u * VirtualLanes);
+            if (TColumns.Value > 3) T.Store(s03, ref lanes, at + 3u * VirtualLanes);
+            if (TRows.Value > 1)
             {
                 T.Store(s10, ref lanes, at + 4u * VirtualLanes);
-                if (columns > 1) T.Store(s11, ref lanes, at + 5u * VirtualLanes);
-                if (columns > 2) T.Store(s12, ref lanes, at + 6u * VirtualLanes);
-                if (columns > 3) T.Store(s13, ref lanes, at + 7u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s11, ref lanes, at + 5u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s12, ref lanes, at + 6u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s13, ref lanes, at + 7u * VirtualLanes);
             }
-            if (rows > 2)
+            if (TRows.Value > 2)
             {
                 T.Store(s20, ref lanes, at + 8u * VirtualLanes);
-                if (columns > 1) T.Store(s21, ref lanes, at + 9u * VirtualLanes);
-                if (columns > 2) T.Store(s22, ref lanes, at + 10u * VirtualLanes);
-                if (columns > 3) T.Store(s23, ref lanes, at + 11u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s21, ref lanes, at + 9u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s22, ref lanes, at + 10u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s23, ref lanes, at + 11u * VirtualLanes);
             }
-            if (rows > 3)
+            if (TRows.Value > 3)
             {
                 T.Store(s30, ref lanes, at + 12u * VirtualLanes);
-                if (columns > 1) T.Store(s31, ref lanes, at + 13u * VirtualLanes);
-                if (columns > 2) T.Store(s32, ref lanes, at + 14u * VirtualLanes);
-                if (columns > 3) T.Store(s33, ref lanes, at + 15u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s31, ref lanes, at + 13u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s32, ref lanes, at + 14u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s33, ref lanes, at + 15u * VirtualLanes);
             }
-            if (rows > 4)
+            if (TRows.Value > 4)
             {
                 T.Store(s40, ref lanes, at + 16u * VirtualLanes);
-                if (columns > 1) T.Store(s41, ref lanes, at + 17u * VirtualLanes);
-                if (columns > 2) T.Store(s42, ref lanes, at + 18u * VirtualLanes);
-                if (columns > 3) T.Store(s43, ref lanes, at + 19u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s41, ref lanes, at + 17u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s42, ref lanes, at + 18u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s43, ref lanes, at + 19u * VirtualLanes);
             }
-            if (rows > 5)
+            if (TRows.Value > 5)
             {
                 T.Store(s50, ref lanes, at + 20u * VirtualLanes);
-                if (columns > 1) T.Store(s51, ref lanes, at + 21u * VirtualLanes);
-                if (columns > 2) T.Store(s52, ref lanes, at + 22u * VirtualLanes);
-                if (columns > 3) T.Store(s53, ref lanes, at + 23u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s51, ref lanes, at + 21u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s52, ref lanes, at + 22u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s53, ref lanes, at + 23u * VirtualLanes);
             }
-            if (rows > 6)
+            if (TRows.Value > 6)
             {
                 T.Store(s60, ref lanes, at + 24u * VirtualLanes);
-                if (columns > 1) T.Store(s61, ref lanes, at + 25u * VirtualLanes);
-                if (columns > 2) T.Store(s62, ref lanes, at + 26u * VirtualLanes);
-                if (columns > 3) T.Store(s63, ref lanes, at + 27u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s61, ref lanes, at + 25u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s62, ref lanes, at + 26u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s63, ref lanes, at + 27u * VirtualLanes);
             }
-            if (rows > 7)
+            if (TRows.Value > 7)
             {
                 T.Store(s70, ref lanes, at + 28u * VirtualLanes);
-                if (columns > 1) T.Store(s71, ref lanes, at + 29u * VirtualLanes);
-                if (columns > 2) T.Store(s72, ref lanes, at + 30u * VirtualLanes);
-                if (columns > 3) T.Store(s73, ref lanes, at + 31u * VirtualLanes);
+                if (TColumns.Value > 1) T.Store(s71, ref lanes, at + 29u * VirtualLanes);
+                if (TColumns.Value > 2) T.Store(s72, ref lanes, at + 30u * VirtualLanes);
+                if (TColumns.Value > 3) T.Store(s73, ref lanes, at + 31u * VirtualLanes);
             }
         }
+    }
+
+    /// <summary>Whether a tile's sums take two passes (256 bits), the second ending them in registers with <see cref="Total{T, TColumns}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool PairsInRegisters<T>() where T : struct, IVector<T> => Unsafe.SizeOf<T>() == VirtualLanes / 2 * sizeof(float);
+
+    /// <summary>
+    /// The totals of one row of a tile from its sums' second halves <paramref name="s0"/>.. (lanes 8-15) and their first halves in
+    /// <paramref name="lanes"/> at <c>(4·row + column)·16</c>: the same fold and order as <see cref="DotTail{TWeight, TLoad}.Finish"/>'s,
+    /// left at <c>4·row + column</c>. Rows in order: a row's totals overwrite only lanes of row 0, already read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Total<T, TColumns>(ref float lanes, int row, T s0, T s1, T s2, T s3) where T : struct, IVector<T> where TColumns : struct, IConstant
+    {
+        ref float sums = ref Unsafe.Add(ref lanes, 4 * row * VirtualLanes);
+        Vector128<float> f0 = T.FoldToFour(s0 + T.Load(ref sums, 0));
+        Vector128<float> f1 = TColumns.Value > 1 ? T.FoldToFour(s1 + T.Load(ref sums, VirtualLanes)) : default;
+        Vector128<float> f2 = TColumns.Value > 2 ? T.FoldToFour(s2 + T.Load(ref sums, 2 * VirtualLanes)) : default;
+        Vector128<float> f3 = TColumns.Value > 3 ? T.FoldToFour(s3 + T.Load(ref sums, 3 * VirtualLanes)) : default;
+        Simd.Sum4(f0, f1, f2, f3).StoreUnsafe(ref Unsafe.Add(ref lanes, 4 * row));
     }
 
     /// <summary>
@@ -427,8 +467,7 @@ internal static partial class Gemm
             }
             if (!Unsafe.IsNullRef(ref _bias))
             {
-                Vector128<float> b4 = j0 + 4 <= n ? Vector128.LoadUnsafe(ref _bias, (nuint)j0) : Vector128.Create(Unsafe.Add(ref _bias, j0),
-                    columns > 1 ? Unsafe.Add(ref _bias, j0 + 1) : 0f, columns > 2 ? Unsafe.Add(ref _bias, j0 + 2) : 0f, columns > 3 ? Unsafe.Add(ref _bias, j0 + 3) : 0f);
+                Vector128<float> b4 = Bias4(j0, columns);
                 Vector512<float> b16 = Vector512.Create(Vector256.Create(b4, b4), Vector256.Create(b4, b4));
                 low += b16;
                 if (rows > 4) high += b16;
@@ -443,6 +482,12 @@ internal static partial class Gemm
             if (rows > 6) StoreRow(high.GetUpper().GetLower(), ref Unsafe.Add(ref to, 6 * n), columns);
             if (rows > 7) StoreRow(high.GetUpper().GetUpper(), ref Unsafe.Add(ref to, 7 * n), columns);
         }
+
+        /// <summary>The bias of columns <paramref name="j0"/>.. (<paramref name="columns"/>, up to four), zeros past them.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector128<float> Bias4(int j0, int columns) =>
+            j0 + 4 <= n ? Vector128.LoadUnsafe(ref _bias, (nuint)j0) : Vector128.Create(Unsafe.Add(ref _bias, j0),
+                columns > 1 ? Unsafe.Add(ref _bias, j0 + 1) : 0f, columns > 2 ? Unsafe.Add(ref _bias, j0 + 2) : 0f, columns > 3 ? Unsafe.Add(ref _bias, j0 + 3) : 0f);
 
         /// <summary>The first <paramref name="columns"/> values of <paramref name="row"/> to <paramref name="to"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -459,10 +504,22 @@ internal static partial class Gemm
         }
 
         /// <summary>The totals in <paramref name="lanes"/> at <c>4·row + column</c>, each with the steps past the last whole sixteen, then the bias, stored.</summary>
-        private void End(ref float lanes, int i0, int rows, int j0, int columns)
+        public void End(ref float lanes, int i0, int rows, int j0, int columns)
         {
             int whole = k - k % VirtualLanes;
             bool hasBias = !Unsafe.IsNullRef(ref _bias);
+            if (whole == k)
+            {
+                // Nothing past the whole sixteens: the bias added a row of four at a time, the same additions.
+                Vector128<float> b4 = hasBias ? Bias4(j0, columns) : default;
+                ref float first = ref Unsafe.Add(ref _c, (nint)i0 * n + j0);
+                for (int r = 0; r < rows; r++)
+                {
+                    Vector128<float> t = Vector128.LoadUnsafe(ref lanes, (nuint)(4 * r));
+                    StoreRow(hasBias ? t + b4 : t, ref Unsafe.Add(ref first, (nint)r * n), columns);
+                }
+                return;
+            }
             for (int r = 0; r < rows; r++)
             {
                 ref float x = ref Row(i0 + r);

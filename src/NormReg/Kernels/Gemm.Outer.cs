@@ -222,65 +222,65 @@ internal static partial class Gemm
                 T y0 = T.Load(ref b, 0);
                 T y1 = vectors > 1 ? T.Load(ref b, lanes) : y0, y2 = vectors > 2 ? T.Load(ref b, 2 * lanes) : y0, y3 = vectors > 3 ? T.Load(ref b, 3 * lanes) : y0;
                 T x = T.Create(a);
-                c00 = T.MultiplyAdd(x, y0, c00);
-                if (vectors > 1) c01 = T.MultiplyAdd(x, y1, c01);
-                if (vectors > 2) c02 = T.MultiplyAdd(x, y2, c02);
-                if (vectors > 3) c03 = T.MultiplyAdd(x, y3, c03);
+                T.MultiplyAddTo(ref c00, x, y0);
+                if (vectors > 1) T.MultiplyAddTo(ref c01, x, y1);
+                if (vectors > 2) T.MultiplyAddTo(ref c02, x, y2);
+                if (vectors > 3) T.MultiplyAddTo(ref c03, x, y3);
                 if (rows > 1)
                 {
                     x = T.Create(Unsafe.Add(ref a, o));
-                    c10 = T.MultiplyAdd(x, y0, c10);
-                    if (vectors > 1) c11 = T.MultiplyAdd(x, y1, c11);
-                    if (vectors > 2) c12 = T.MultiplyAdd(x, y2, c12);
-                    if (vectors > 3) c13 = T.MultiplyAdd(x, y3, c13);
+                    T.MultiplyAddTo(ref c10, x, y0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c11, x, y1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c12, x, y2);
+                    if (vectors > 3) T.MultiplyAddTo(ref c13, x, y3);
                 }
                 if (rows > 2)
                 {
                     x = T.Create(Unsafe.Add(ref a, o2));
-                    c20 = T.MultiplyAdd(x, y0, c20);
-                    if (vectors > 1) c21 = T.MultiplyAdd(x, y1, c21);
-                    if (vectors > 2) c22 = T.MultiplyAdd(x, y2, c22);
-                    if (vectors > 3) c23 = T.MultiplyAdd(x, y3, c23);
+                    T.MultiplyAddTo(ref c20, x, y0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c21, x, y1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c22, x, y2);
+                    if (vectors > 3) T.MultiplyAddTo(ref c23, x, y3);
                 }
                 if (rows > 3)
                 {
                     x = T.Create(Unsafe.Add(ref a, o3));
-                    c30 = T.MultiplyAdd(x, y0, c30);
-                    if (vectors > 1) c31 = T.MultiplyAdd(x, y1, c31);
-                    if (vectors > 2) c32 = T.MultiplyAdd(x, y2, c32);
-                    if (vectors > 3) c33 = T.MultiplyAdd(x, y3, c33);
+                    T.MultiplyAddTo(ref c30, x, y0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c31, x, y1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c32, x, y2);
+                    if (vectors > 3) T.MultiplyAddTo(ref c33, x, y3);
                 }
                 if (rows > 4)
                 {
                     x = T.Create(Unsafe.Add(ref a, o4));
-                    c40 = T.MultiplyAdd(x, y0, c40);
-                    if (vectors > 1) c41 = T.MultiplyAdd(x, y1, c41);
-                    if (vectors > 2) c42 = T.MultiplyAdd(x, y2, c42);
-                    if (vectors > 3) c43 = T.MultiplyAdd(x, y3, c43);
+                    T.MultiplyAddTo(ref c40, x, y0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c41, x, y1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c42, x, y2);
+                    if (vectors > 3) T.MultiplyAddTo(ref c43, x, y3);
                 }
                 if (rows > 5)
                 {
                     x = T.Create(Unsafe.Add(ref a, o5));
-                    c50 = T.MultiplyAdd(x, y0, c50);
-                    if (vectors > 1) c51 = T.MultiplyAdd(x, y1, c51);
-                    if (vectors > 2) c52 = T.MultiplyAdd(x, y2, c52);
-                    if (vectors > 3) c53 = T.MultiplyAdd(x, y3, c53);
+                    T.MultiplyAddTo(ref c50, x, y0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c51, x, y1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c52, x, y2);
+                    if (vectors > 3) T.MultiplyAddTo(ref c53, x, y3);
                 }
                 if (rows > 6)
                 {
                     x = T.Create(Unsafe.Add(ref a, o6));
-                    c60 = T.MultiplyAdd(x, y0, c60);
-                    if (vectors > 1) c61 = T.MultiplyAdd(x, y1, c61);
-                    if (vectors > 2) c62 = T.MultiplyAdd(x, y2, c62);
-                    if (vectors > 3) c63 = T.MultiplyAdd(x, y3, c63);
+                    T.MultiplyAddTo(ref c60, x, y0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c61, x, y1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c62, x, y2);
+                    if (vectors > 3) T.MultiplyAddTo(ref c63, x, y3);
                 }
                 if (rows > 7)
                 {
                     x = T.Create(Unsafe.Add(ref a, o7));
-                    c70 = T.MultiplyAdd(x, y0, c70);
-                    if (vectors > 1) c71 = T.MultiplyAdd(x, y1, c71);
-                    if (vectors > 2) c72 = T.MultiplyAdd(x, y2, c72);
-                    if (vectors > 3) c73 = T.MultiplyAdd(x, y3, c73);
+                    T.MultiplyAddTo(ref c70, x, y0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c71, x, y1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c72, x, y2);
+                    if (vectors > 3) T.MultiplyAddTo(ref c73, x, y3);
                 }
                 a = ref Unsafe.Add(ref a, layout.StepStride);
                 b = ref Unsafe.Add(ref b, bStride);

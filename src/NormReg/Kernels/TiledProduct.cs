@@ -197,58 +197,58 @@ internal static class TiledProduct
                 ref float ap = ref Unsafe.Add(ref a, p * aColumn);
                 {
                     T w = T.Create(Unsafe.Add(ref ap, a0));
-                    c00 = T.MultiplyAdd(w, b0, c00);
-                    if (vectors > 1) c01 = T.MultiplyAdd(w, b1, c01);
-                    if (vectors > 2) c02 = T.MultiplyAdd(w, b2, c02);
+                    T.MultiplyAddTo(ref c00, w, b0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c01, w, b1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c02, w, b2);
                 }
                 if (rows > 1)
                 {
                     T w = T.Create(Unsafe.Add(ref ap, a1));
-                    c10 = T.MultiplyAdd(w, b0, c10);
-                    if (vectors > 1) c11 = T.MultiplyAdd(w, b1, c11);
-                    if (vectors > 2) c12 = T.MultiplyAdd(w, b2, c12);
+                    T.MultiplyAddTo(ref c10, w, b0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c11, w, b1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c12, w, b2);
                 }
                 if (rows > 2)
                 {
                     T w = T.Create(Unsafe.Add(ref ap, a2));
-                    c20 = T.MultiplyAdd(w, b0, c20);
-                    if (vectors > 1) c21 = T.MultiplyAdd(w, b1, c21);
-                    if (vectors > 2) c22 = T.MultiplyAdd(w, b2, c22);
+                    T.MultiplyAddTo(ref c20, w, b0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c21, w, b1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c22, w, b2);
                 }
                 if (rows > 3)
                 {
                     T w = T.Create(Unsafe.Add(ref ap, a3));
-                    c30 = T.MultiplyAdd(w, b0, c30);
-                    if (vectors > 1) c31 = T.MultiplyAdd(w, b1, c31);
-                    if (vectors > 2) c32 = T.MultiplyAdd(w, b2, c32);
+                    T.MultiplyAddTo(ref c30, w, b0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c31, w, b1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c32, w, b2);
                 }
                 if (rows > 4)
                 {
                     T w = T.Create(Unsafe.Add(ref ap, a4));
-                    c40 = T.MultiplyAdd(w, b0, c40);
-                    if (vectors > 1) c41 = T.MultiplyAdd(w, b1, c41);
-                    if (vectors > 2) c42 = T.MultiplyAdd(w, b2, c42);
+                    T.MultiplyAddTo(ref c40, w, b0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c41, w, b1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c42, w, b2);
                 }
                 if (rows > 5)
                 {
                     T w = T.Create(Unsafe.Add(ref ap, a5));
-                    c50 = T.MultiplyAdd(w, b0, c50);
-                    if (vectors > 1) c51 = T.MultiplyAdd(w, b1, c51);
-                    if (vectors > 2) c52 = T.MultiplyAdd(w, b2, c52);
+                    T.MultiplyAddTo(ref c50, w, b0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c51, w, b1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c52, w, b2);
                 }
                 if (rows > 6)
                 {
                     T w = T.Create(Unsafe.Add(ref ap, a6));
-                    c60 = T.MultiplyAdd(w, b0, c60);
-                    if (vectors > 1) c61 = T.MultiplyAdd(w, b1, c61);
-                    if (vectors > 2) c62 = T.MultiplyAdd(w, b2, c62);
+                    T.MultiplyAddTo(ref c60, w, b0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c61, w, b1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c62, w, b2);
                 }
                 if (rows > 7)
                 {
                     T w = T.Create(Unsafe.Add(ref ap, a7));
-                    c70 = T.MultiplyAdd(w, b0, c70);
-                    if (vectors > 1) c71 = T.MultiplyAdd(w, b1, c71);
-                    if (vectors > 2) c72 = T.MultiplyAdd(w, b2, c72);
+                    T.MultiplyAddTo(ref c70, w, b0);
+                    if (vectors > 1) T.MultiplyAddTo(ref c71, w, b1);
+                    if (vectors > 2) T.MultiplyAddTo(ref c72, w, b2);
                 }
             }
             Store<T>(c00, c01, c02, ref Unsafe.Add(ref c, 0 * cRow), vectors, biasBy, ref bias, 0);
