@@ -83,7 +83,11 @@ public static partial class Conv2D
         int patch = g.PatchSize, pixels = g.OutPixels, filters = g.Filters, padded = g.PaddedPatch;
         Span<float> dw = weightGradients.Slice(0, filters * patch);
         if (n == 0) dw.Clear();
-        if (PlaneGradients(g))
+        if (RowGradients(g))
+        {
+            RowWeightGradients(x, dy, dw, scratch, n, g);
+        }
+        else if (PlaneGradients(g))
         {
             PlaneWeightGradients(x, dy, dw, scratch, n, g);
         }

@@ -71,6 +71,9 @@ public readonly record struct ConvGeometry(int Channels, int Height, int Width, 
         // The weight gradient at stride 1: the column planes, the output gradient transposed, the sums.
         long planes = (long)Channels * Kernel * (OutHeight + Kernel - 1) * OutWidth + ((long)OutPixels + PatchSize) * Filters;
         length = Math.Max(length, planes);
+        // The weight gradient from the input rows: the padded input window, the output gradient transposed, the sums.
+        long window = (long)Channels * (OutHeight + Kernel - 1) * (OutWidth + Kernel - 1) + ((long)OutPixels + PatchSize) * Filters;
+        length = Math.Max(length, window);
         if (length > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize,
