@@ -143,13 +143,15 @@ internal static class TiledProduct
         public int Columns<T, TARowAt, TRowAt>(ref float a, ref int aRowAt, ref float b, ref int rowAt, ref float c, ref float bias, int m, int from, int n)
             where T : struct, IVector<T> where TARowAt : struct, IRowAt where TRowAt : struct, IRowAt
         {
-            int j = from;
-            for (; j + 3 * T.Count <= n; j += 3 * T.Count) Strip<T>(j).Rows<T, TARowAt, TRowAt, Three>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, Place(j)), ref ColumnBias(ref bias, j), m);
-            if (j + 2 * T.Count <= n)
+            int j = from, vectors = (n - from) / T.Count, threes = vectors / 3, twos = vectors % 3 == 2 ? 1 : 0;
+            if (vectors % 3 == 1 && threes > 0)
             {
-                Strip<T>(j).Rows<T, TARowAt, TRowAt, Two>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, Place(j)), ref ColumnBias(ref bias, j), m);
-                j += 2 * T.Count;
+                // Three vectors then one would leave the last strip eight multiply-add chains, one broadcast each: two and two keep sixteen.
+                threes--;
+                twos = 2;
             }
+            for (int t = 0; t < threes; t++, j += 3 * T.Count) Strip<T>(j).Rows<T, TARowAt, TRowAt, Three>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, Place(j)), ref ColumnBias(ref bias, j), m);
+            for (int t = 0; t < twos; t++, j += 2 * T.Count) Strip<T>(j).Rows<T, TARowAt, TRowAt, Two>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, Place(j)), ref ColumnBias(ref bias, j), m);
             if (j + T.Count <= n)
             {
                 Strip<T>(j).Rows<T, TARowAt, TRowAt, One>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, Place(j)), ref ColumnBias(ref bias, j), m);
