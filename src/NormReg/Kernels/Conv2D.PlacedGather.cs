@@ -20,12 +20,13 @@ public static partial class Conv2D
     private static void PlacedInputGradients(ReadOnlySpan<float> dy, ReadOnlySpan<float> weights, Span<float> dx, Span<float> scratch, int n, in ConvGeometry g)
     {
         int patch = g.PatchSize, pixels = g.OutPixels, row = PlacedRow(g), k = g.Kernel, plane = g.Height * g.Width;
-        Span<float> placed = scratch.Slice(0, k - 1 + Math.Min(patch, Math.Max(1, PlacedBlockRows / (k * k)) * k * k) * row);
+        Span<float> placed = scratch.Slice(0, k - 1 + g.PlacedBlockRows * row);
         placed.Clear();
         ref float rows0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(placed), k - 1);
         ref float w0 = ref MemoryMarshal.GetReference(weights);
-        // Channels a block: the product's rows for them, then their sums, while those rows are in the first-level cache.
-        int block = Math.Max(1, PlacedBlockRows / (k * k));
+        // Channels a block: the product's rows for them, then their sums, while those rows are in the first-level cache (64 placed rows of
+        // 8 × 8 pixels in 12 × 12 are 48 KB).
+        int block = g.PlacedBlockRows / (k * k);
         for (int s = 0; s < n; s++)
         {
             ref float dys = ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength));
@@ -40,9 +41,6 @@ public static partial class Conv2D
             }
         }
     }
-
-    /// <summary>Patch rows a block of channels of <see cref="PlacedInputGradients"/> may have: 64 placed rows of 8 × 8 pixels in 12 × 12 are 48 KB.</summary>
-    private const int PlacedBlockRows = 64;
 
     /// <summary>One channel's input gradient from its K² placed patch rows, widest vectors first, then narrower, then values.</summary>
     private static void PlacedChannel(ref float channel, ref float to, int plane, int k, int row, int width)
