@@ -26,16 +26,32 @@ namespace NormReg.KernelPaths;
 [Dense(4)]
 public partial class KernelPathsRows;
 
+/// <summary>
+/// The convolutions that read input rows, checked bit for bit across paths: a 1 × 1 convolution to 16 channels, then 16 filters 3 × 3 valid
+/// on 10 × 10 (the weight gradient from the input rows in place, twelve tiles of four row groups; the input gradient through the placed patch
+/// gradient, blocks of 7, 7 and 2 channels), then 16 filters 5 × 5 "same" on 8 × 8 (the weight gradient from the padded window, 40 pairs).
+/// </summary>
+[Network(Loss = Loss.SoftmaxCrossEntropy)]
+[Input(5, 10, 10)]
+[Conv2D(16, 1)]
+[Tanh]
+[Conv2D(16, 3)]
+[Tanh]
+[Conv2D(16, 5, Padding = Padding.Same)]
+[GlobalAvgPool]
+[Dense(3)]
+public partial class KernelPathsConvRows;
+
 /// <summary>The run of <see cref="KernelPathsRows"/>: two Adam steps, then Predict (running statistics, folded BatchNorm).</summary>
 public static class KernelPathsRowsRun
 {
     /// <summary>Samples: not a multiple of any vector width.</summary>
     public const int Batch = 6;
 
-    /// <summary>Floats <see cref="Run"/> returns: two losses, the parameters after the steps and Predict's outputs.</summary>
-    public const int Values = 2 + KernelPathsRows.ParameterCount + Batch * KernelPathsRows.OutputSize;
+    /// <summary>Floats <see cref="Run"/> returns: two losses, the parameters after the steps and Predict's outputs, then the same of <see cref="KernelPathsConvRows"/>.</summary>
+    public const int Values = 2 + KernelPathsRows.ParameterCount + Batch * KernelPathsRows.OutputSize + 2 + KernelPathsConvRows.ParameterCount + Batch * KernelPathsConvRows.OutputSize;
 
-    /// <summary>The two losses, the parameters after the steps and Predict's outputs, in that order.</summary>
+    /// <summary>The two losses, the parameters after the steps and Predict's outputs, in that order, of each network.</summary>
     public static float[] Run()
     {
         var random = new SeededRandom(KernelPathsRun.Seed + 2);
@@ -50,7 +66,18 @@ public static class KernelPathsRowsRun
         values[0] = net.TrainStep(inputs, labels, Batch, optimizer);
         values[1] = net.TrainStep(inputs, labels, Batch, optimizer);
         net.Parameters.CopyTo(values.AsSpan(2));
-        net.Predict(inputs, values.AsSpan(2 + KernelPathsRows.ParameterCount), Batch);
+        net.Predict(inputs, values.AsSpan(2 + KernelPathsRows.ParameterCount, Batch * KernelPathsRows.OutputSize), Batch);
+
+        var images = new float[Batch * KernelPathsConvRows.InputSize];
+        for (int i = 0; i < images.Length; i++) images[i] = 4 * random.NextSingle() - 2;
+        for (int n = 0; n < Batch; n++) labels[n] = random.NextInt(KernelPathsConvRows.OutputSize);
+        var conv = new KernelPathsConvRows(maxBatchSize: Batch, seed: KernelPathsRun.Seed);
+        var sgd = new Sgd(KernelPathsRun.LearningRate);
+        Span<float> rest = values.AsSpan(2 + KernelPathsRows.ParameterCount + Batch * KernelPathsRows.OutputSize);
+        rest[0] = conv.TrainStep(images, labels, Batch, sgd);
+        rest[1] = conv.TrainStep(images, labels, Batch, sgd);
+        conv.Parameters.CopyTo(rest.Slice(2));
+        conv.Predict(images, rest.Slice(2 + KernelPathsConvRows.ParameterCount, Batch * KernelPathsConvRows.OutputSize), Batch);
         return values;
     }
 }

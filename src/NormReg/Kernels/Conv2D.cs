@@ -22,7 +22,9 @@ namespace NormReg.Kernels;
 /// planes, a tile of dW kept in registers across every sample and pixel, so each dW element is one chain of multiply-adds (samples, then
 /// pixels) at every width, however a batch is split (<see cref="PlaneWeightGradients"/>). At other strides it is the same chain over patch rows,
 /// one row per pixel; below 8 filters, or from 256 pixels, each sample's dW is instead a dot product over its im2col patches, the samples'
-/// results added in order.
+/// results added in order. At stride 1 with a 3 × 3 or 5 × 5 kernel, output rows a multiple of 8 wide and filters a multiple of 16, dW is
+/// instead taken from the input rows themselves, each input value broadcast once for its K products (<see cref="RowWeightGradients"/>);
+/// a valid convolution with output rows of 8 stores its patch gradient placed as input rows, so col2im needs no masks (<see cref="PlacedInputGradients"/>).
 /// </para>
 /// <para>Scratch is <see cref="ConvGeometry.ScratchLength"/> floats: the patches [C·K·K × pixels] (with the gather's margins), or for the weight
 /// gradient the column planes, dyᵀ and the sums [C·K·K × F], or the patch rows [pixels × C·K·K rounded up to 8] and the sums [F × the same].
@@ -83,7 +85,11 @@ public static partial class Conv2D
         int patch = g.PatchSize, pixels = g.OutPixels, filters = g.Filters, padded = g.PaddedPatch;
         Span<float> dw = weightGradients.Slice(0, filters * patch);
         if (n == 0) dw.Clear();
-        if (PlaneGradients(g))
+        if (RowGradients(g))
+        {
+            RowWeightGradients(x, dy, dw, scratch, n, g);
+        }
+        else if (PlaneGradients(g))
         {
             PlaneWeightGradients(x, dy, dw, scratch, n, g);
         }
@@ -136,6 +142,11 @@ public static partial class Conv2D
     {
         Check(dx.Length, weights.Length, scratch.Length, n, g, nameof(dx));
         Lengths.AtLeast(dy.Length, n * g.OutputLength, nameof(dy));
+        if (g.PlacesPatchGradient)
+        {
+            PlacedInputGradients(dy, weights, dx, scratch, n, g);
+            return;
+        }
         int patch = g.PatchSize, pixels = g.OutPixels;
         bool gathers = Gathers(g);
         // The gather reads up to K values before the patch gradient (and past its end, within ScratchLength).

@@ -71,6 +71,11 @@ public readonly record struct ConvGeometry(int Channels, int Height, int Width, 
         // The weight gradient at stride 1: the column planes, the output gradient transposed, the sums.
         long planes = (long)Channels * Kernel * (OutHeight + Kernel - 1) * OutWidth + ((long)OutPixels + PatchSize) * Filters;
         length = Math.Max(length, planes);
+        // The weight gradient from the input rows: the padded input window, the output gradient transposed, the sums.
+        long window = (long)Channels * (OutHeight + Kernel - 1) * (OutWidth + Kernel - 1) + ((long)OutPixels + PatchSize) * Filters;
+        length = Math.Max(length, window);
+        // The input gradient's placed patch gradient: K − 1 zeros, then a row of (OutHeight + 2·(K − 1)) input rows per patch row of a block of channels.
+        if (PlacesPatchGradient) length = Math.Max(length, Kernel - 1 + (long)PlacedBlockRows * (OutHeight + 2 * (Kernel - 1)) * Width);
         if (length > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize,
@@ -78,6 +83,15 @@ public readonly record struct ConvGeometry(int Channels, int Height, int Width, 
         }
         return (int)length;
     }
+
+    /// <summary>
+    /// A valid convolution at stride 1 with output rows of 8 pixels, whose input gradient stores the patch gradient placed as input rows
+    /// (<c>Conv2D.PlacedInputGradients</c>): no padding, and the input exactly the rows and columns the output reads.
+    /// </summary>
+    internal bool PlacesPatchGradient => Stride == 1 && Kernel > 1 && OutWidth == 8 && PadTop == 0 && PadLeft == 0 && Height == OutHeight + Kernel - 1 && Width == OutWidth + Kernel - 1;
+
+    /// <summary>Patch rows of one block of channels of the placed patch gradient: as many whole channels as fit in 64 rows, at least one.</summary>
+    internal int PlacedBlockRows => Math.Min(PatchSize, Math.Max(1, 64 / (Kernel * Kernel)) * Kernel * Kernel);
 
     /// <summary>A 1 × 1 kernel at stride 1 without padding: a sample's input is its own patch matrix, [C × H·W].</summary>
     internal bool IsPointwise => Kernel == 1 && Stride == 1 && PadTop == 0 && PadLeft == 0 && OutHeight == Height && OutWidth == Width;

@@ -24,6 +24,9 @@ internal interface IVector<TSelf> where TSelf : struct, IVector<TSelf>
 
     static abstract void Store(TSelf value, ref float destination, nuint offset);
 
+    /// <summary>Stores each run of 8 lanes <paramref name="pitch"/> floats after the one before (a vector of 8 or 4 lanes is one run).</summary>
+    static abstract void StoreRuns(TSelf value, ref float destination, nint pitch);
+
     /// <summary><see cref="Count"/> bfloat16 values (see <see cref="BFloat16"/>) widened exactly to floats.</summary>
     static abstract TSelf LoadBFloat16(ref ushort source, nuint offset);
 
@@ -129,6 +132,9 @@ internal readonly struct V128(Vector128<float> value) : IVector<V128>
     public static void Store(V128 value, ref float destination, nuint offset) => value._value.StoreUnsafe(ref destination, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRuns(V128 value, ref float destination, nint pitch) => value._value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128 LoadBFloat16(ref ushort source, nuint offset)
     {
         // Four values, eight bytes, each put above a zero half by interleaving.
@@ -201,6 +207,9 @@ internal readonly struct V256(Vector256<float> value) : IVector<V256>
     public static void Store(V256 value, ref float destination, nuint offset) => value._value.StoreUnsafe(ref destination, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRuns(V256 value, ref float destination, nint pitch) => value._value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256 LoadBFloat16(ref ushort source, nuint offset)
     {
         Vector128<ushort> half = Vector128.LoadUnsafe(ref source, offset);
@@ -264,6 +273,13 @@ internal readonly struct V512(Vector512<float> value) : IVector<V512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(V512 value, ref float destination, nuint offset) => value._value.StoreUnsafe(ref destination, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRuns(V512 value, ref float destination, nint pitch)
+    {
+        value._value.GetLower().StoreUnsafe(ref destination);
+        value._value.GetUpper().StoreUnsafe(ref Unsafe.Add(ref destination, pitch));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512 LoadBFloat16(ref ushort source, nuint offset)

@@ -40,10 +40,18 @@ internal static class TiledProduct
     public static void Multiply(ref float a, ref int aRowAt, ref float b, int bRow, ref float c, int cRow, int m, int n, int depth, bool accumulate) =>
         Multiply<Listed, Strided>(ref a, 0, 1, ref aRowAt, ref b, bRow, ref Unsafe.NullRef<int>(), ref c, cRow, m, n, depth, ref Unsafe.NullRef<float>(), BiasBy.None, accumulate);
 
+    /// <summary>
+    /// The product with row p of <c>b</c> at <c>b[p·bRow]</c>, without bias, overwriting <paramref name="c"/> with its columns in runs of 8 placed
+    /// <paramref name="pitch"/> floats apart: column j of row i at <c>c[i·cRow + ⌊j/8⌋·pitch + j mod 8]</c> (output pixels 8 to a row, stored
+    /// into rows with room between them). Same sums as the other overloads.
+    /// </summary>
+    public static void MultiplyPlaced(ref float a, int aRow, int aColumn, ref float b, int bRow, ref float c, int cRow, int m, int n, int depth, int pitch) =>
+        Multiply<Strided, Strided>(ref a, aRow, aColumn, ref Unsafe.NullRef<int>(), ref b, bRow, ref Unsafe.NullRef<int>(), ref c, cRow, m, n, depth, ref Unsafe.NullRef<float>(), BiasBy.None, false, pitch);
+
     private static void Multiply<TARowAt, TRowAt>(ref float a, int aRow, int aColumn, ref int aRowAt, ref float b, int bRow, ref int rowAt, ref float c, int cRow, int m, int n, int depth,
-        ref float bias, BiasBy biasBy, bool accumulate) where TARowAt : struct, IRowAt where TRowAt : struct, IRowAt
+        ref float bias, BiasBy biasBy, bool accumulate, int pitch = 0) where TARowAt : struct, IRowAt where TRowAt : struct, IRowAt
     {
-        var shape = new Shape(aRow, aColumn, bRow, cRow, depth, biasBy, accumulate);
+        var shape = new Shape(aRow, aColumn, bRow, cRow, depth, biasBy, accumulate, pitch);
         int j = Simd.Width switch
         {
             512 => shape.Columns<V512, TARowAt, TRowAt>(ref a, ref aRowAt, ref b, ref rowAt, ref c, ref bias, m, 0, n),
@@ -55,10 +63,10 @@ internal static class TiledProduct
         {
             for (int i = 0; i < m; i++)
             {
-                float sum = accumulate ? Unsafe.Add(ref c, i * cRow + j) : 0;
+                float sum = accumulate ? Unsafe.Add(ref c, i * cRow + j) : 0; // accumulate is never placed
                 ref float ai = ref Unsafe.Add(ref a, TARowAt.Of(ref aRowAt, i, aRow));
                 for (int p = 0; p < depth; p++) sum = Simd.MultiplyAdd(Unsafe.Add(ref ai, p * aColumn), Unsafe.Add(ref b, TRowAt.Of(ref rowAt, p, bRow) + j), sum);
-                Unsafe.Add(ref c, i * cRow + j) = biasBy switch
+                Unsafe.Add(ref c, i * cRow + shape.Place(j)) = biasBy switch
                 {
                     BiasBy.Row => sum + Unsafe.Add(ref bias, i),
                     BiasBy.Column => sum + Unsafe.Add(ref bias, j),
@@ -106,11 +114,27 @@ internal static class TiledProduct
     }
 
     /// <summary>The strides, depth and bias of one product, passed down to its tiles as one value.</summary>
-    private readonly struct Shape(int aRow, int aColumn, int bRow, int cRow, int depth, BiasBy biasBy, bool accumulate)
+    private readonly struct Shape(int aRow, int aColumn, int bRow, int cRow, int depth, BiasBy biasBy, bool accumulate, int pitch)
     {
-        private readonly int _aRow = aRow, _aColumn = aColumn, _bRow = bRow, _cRow = cRow, _depth = depth;
+        private readonly int _aRow = aRow, _aColumn = aColumn, _bRow = bRow, _cRow = cRow, _depth = depth, _pitch = pitch;
         private readonly BiasBy _biasBy = biasBy;
         private readonly bool _accumulate = accumulate;
+
+        /// <summary>For placed columns (<see cref="MultiplyPlaced"/>), where a strip's second and third vectors start from its first.</summary>
+        private readonly nint _second, _third;
+
+        private Shape(in Shape shape, nint second, nint third) : this(shape._aRow, shape._aColumn, shape._bRow, shape._cRow, shape._depth, shape._biasBy, shape._accumulate, shape._pitch)
+        {
+            _second = second;
+            _third = third;
+        }
+
+        /// <summary>Where column <paramref name="j"/> of a row of <c>c</c> is stored.</summary>
+        public nint Place(int j) => _pitch == 0 ? j : (nint)(j / 8) * _pitch + j % 8;
+
+        /// <summary>This shape for the strip of columns from <paramref name="j"/>, which knows where its vectors are placed.</summary>
+        private Shape Strip<T>(int j) where T : struct, IVector<T> =>
+            _pitch == 0 ? this : new Shape(this, Place(j + T.Count) - Place(j), Place(j + 2 * T.Count) - Place(j));
 
         /// <summary>
         /// Columns <paramref name="from"/> onward in tiles of three vectors of <typeparamref name="T"/>, then two or one, then one of the next
@@ -119,16 +143,18 @@ internal static class TiledProduct
         public int Columns<T, TARowAt, TRowAt>(ref float a, ref int aRowAt, ref float b, ref int rowAt, ref float c, ref float bias, int m, int from, int n)
             where T : struct, IVector<T> where TARowAt : struct, IRowAt where TRowAt : struct, IRowAt
         {
-            int j = from;
-            for (; j + 3 * T.Count <= n; j += 3 * T.Count) Rows<T, TARowAt, TRowAt, Three>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref ColumnBias(ref bias, j), m);
-            if (j + 2 * T.Count <= n)
+            int j = from, vectors = (n - from) / T.Count, threes = vectors / 3, twos = vectors % 3 == 2 ? 1 : 0;
+            if (vectors % 3 == 1 && threes > 0)
             {
-                Rows<T, TARowAt, TRowAt, Two>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref ColumnBias(ref bias, j), m);
-                j += 2 * T.Count;
+                // Three vectors then one would leave the last strip eight multiply-add chains, one broadcast each: two and two keep sixteen.
+                threes--;
+                twos = 2;
             }
+            for (int t = 0; t < threes; t++, j += 3 * T.Count) Strip<T>(j).Rows<T, TARowAt, TRowAt, Three>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, Place(j)), ref ColumnBias(ref bias, j), m);
+            for (int t = 0; t < twos; t++, j += 2 * T.Count) Strip<T>(j).Rows<T, TARowAt, TRowAt, Two>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, Place(j)), ref ColumnBias(ref bias, j), m);
             if (j + T.Count <= n)
             {
-                Rows<T, TARowAt, TRowAt, One>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, j), ref ColumnBias(ref bias, j), m);
+                Strip<T>(j).Rows<T, TARowAt, TRowAt, One>(ref a, ref aRowAt, ref Unsafe.Add(ref b, j), ref rowAt, ref Unsafe.Add(ref c, Place(j)), ref ColumnBias(ref bias, j), m);
                 j += T.Count;
             }
             if (T.Count == 16 && j + 8 <= n) return Columns<V256, TARowAt, TRowAt>(ref a, ref aRowAt, ref b, ref rowAt, ref c, ref bias, m, j, n);
@@ -251,6 +277,18 @@ internal static class TiledProduct
                     if (vectors > 2) T.MultiplyAddTo(ref c72, w, b2);
                 }
             }
+            if (_pitch != 0)
+            {
+                StoreRuns(c00, c01, c02, ref Unsafe.Add(ref c, 0 * cRow), vectors);
+                if (rows > 1) StoreRuns(c10, c11, c12, ref Unsafe.Add(ref c, 1 * cRow), vectors);
+                if (rows > 2) StoreRuns(c20, c21, c22, ref Unsafe.Add(ref c, 2 * cRow), vectors);
+                if (rows > 3) StoreRuns(c30, c31, c32, ref Unsafe.Add(ref c, 3 * cRow), vectors);
+                if (rows > 4) StoreRuns(c40, c41, c42, ref Unsafe.Add(ref c, 4 * cRow), vectors);
+                if (rows > 5) StoreRuns(c50, c51, c52, ref Unsafe.Add(ref c, 5 * cRow), vectors);
+                if (rows > 6) StoreRuns(c60, c61, c62, ref Unsafe.Add(ref c, 6 * cRow), vectors);
+                if (rows > 7) StoreRuns(c70, c71, c72, ref Unsafe.Add(ref c, 7 * cRow), vectors);
+                return;
+            }
             Store<T>(c00, c01, c02, ref Unsafe.Add(ref c, 0 * cRow), vectors, biasBy, ref bias, 0);
             if (rows > 1) Store<T>(c10, c11, c12, ref Unsafe.Add(ref c, 1 * cRow), vectors, biasBy, ref bias, 1);
             if (rows > 2) Store<T>(c20, c21, c22, ref Unsafe.Add(ref c, 2 * cRow), vectors, biasBy, ref bias, 2);
@@ -259,6 +297,15 @@ internal static class TiledProduct
             if (rows > 5) Store<T>(c50, c51, c52, ref Unsafe.Add(ref c, 5 * cRow), vectors, biasBy, ref bias, 5);
             if (rows > 6) Store<T>(c60, c61, c62, ref Unsafe.Add(ref c, 6 * cRow), vectors, biasBy, ref bias, 6);
             if (rows > 7) Store<T>(c70, c71, c72, ref Unsafe.Add(ref c, 7 * cRow), vectors, biasBy, ref bias, 7);
+        }
+
+        /// <summary>Stores one row of a tile of placed columns (<see cref="MultiplyPlaced"/>, no bias), each vector in runs of 8 where its columns go.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void StoreRuns<T>(T c0, T c1, T c2, ref float c, int vectors) where T : struct, IVector<T>
+        {
+            T.StoreRuns(c0, ref c, _pitch);
+            if (vectors > 1) T.StoreRuns(c1, ref Unsafe.Add(ref c, _second), _pitch);
+            if (vectors > 2) T.StoreRuns(c2, ref Unsafe.Add(ref c, _third), _pitch);
         }
     }
 

@@ -31,6 +31,10 @@ public sealed class ConvKernelTests
         { 2, 5, 7, 21, 8, 3, 1, true },      // dx gathered four channels at a time (the last four overlapping), rows of 16 + 4 + 1; dW from the planes with 8 filters
         { 3, 3, 9, 11, 12, 4, 1, false },    // even kernel, valid: a gather of 3 channels (the last repeated), rows past their end into the next
         { 2, 6, 9, 9, 8, 3, 2, true },       // stride 2 with 8 filters: the scatter and the patch rows, not the planes
+        { 2, 5, 8, 16, 16, 3, 1, true },     // dW from the input rows: 3 × 3 "same" through the padded window, 15 row groups (3 tiles of 4, 3 alone), two chunks of 8 pixels
+        { 2, 3, 6, 8, 32, 5, 1, true },      // dW from the input rows: 5 × 5 "same", 32 filters (two 16-float strips), 15 row groups (7 pairs and 1)
+        { 1, 7, 10, 10, 16, 3, 1, false },   // dW from the input rows: 3 × 3 valid, read in place, 21 row groups (5 tiles of 4 and 1); dx placed, one block of 7 channels
+        { 2, 3, 12, 12, 5, 5, 1, false },    // dx through the placed patch gradient: 5 × 5 valid to 8 × 8, blocks of 2 channels and 1, 5 filters; dW from the patch rows
     };
 
     [Theory]

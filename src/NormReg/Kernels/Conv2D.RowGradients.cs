@@ -1,0 +1,252 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace NormReg.Kernels;
+
+public static partial class Conv2D
+{
+    /// <summary>Output pixels of a row that one <see cref="RowChunk3"/> or <see cref="RowChunk5"/> call covers, at every width.</summary>
+    private const int RowChunkPixels = 8;
+
+    /// <summary>Floats of a filter strip: the filter counts <see cref="RowWeightGradients"/> takes are multiples of the widest vector.</summary>
+    private const int FilterStrip = 16;
+
+    /// <summary>
+    /// Whether the weight gradient runs as <see cref="RowWeightGradients"/>: at stride 1 with a 3 × 3 or 5 × 5 kernel, output rows a whole
+    /// number of chunks wide and filters a whole number of 16-float strips (LeNet's second convolution, 16 → 32 channels at 3 × 3).
+    /// </summary>
+    private static bool RowGradients(in ConvGeometry g) =>
+        g.Stride == 1 && (g.Kernel == 3 || g.Kernel == 5) && g.OutWidth % RowChunkPixels == 0 && g.Filters % FilterStrip == 0 && g.PatchSize <= MostListedRows;
+
+    /// <summary>Columns of <see cref="RowWeightGradients"/>' input window: every input column (or padding) an output row reads.</summary>
+    private static int WindowWidth(in ConvGeometry g) => g.OutWidth + g.Kernel - 1;
+
+    /// <summary>Floats of one sample's input window, C × (OutHeight + K − 1) × (OutWidth + K − 1), with its padding.</summary>
+    private static int WindowLength(in ConvGeometry g) => g.Channels * PlaneRows(g) * WindowWidth(g);
+
+    /// <summary>Whether the input window is the input itself: no padding, and no input row or column the output does not read.</summary>
+    private static bool WindowIsInput(in ConvGeometry g) => g.PadTop == 0 && g.PadLeft == 0 && g.Height == PlaneRows(g) && g.Width == WindowWidth(g);
+
+    /// <summary>
+    /// The weight gradient at stride 1 from the input rows themselves, without patches: <c>dWᵀ[(c, kᵢ, kⱼ), f] = Σ_{s,i,j} x[c, i + kᵢ − PadTop, j + kⱼ − PadLeft]·dy[s, f, i, j]</c>,
+    /// by vectors of 16, 8 or 4 filters (one output gradient per pixel, transposed to F values a pixel). A register tile holds the sums of the K rows
+    /// (c, kᵢ, ·) of one or two input-row groups (c, kᵢ) and the output gradients of 8 pixels of an output row: each input value is broadcast once for
+    /// the up to K products it takes part in, where a tile of patch rows broadcast every patch value for one product of a vector (two thirds of the
+    /// peak at 16 filters), and no patches are copied. Each dW element is one chain of multiply-adds over the samples, the chunks of 8 pixels of a
+    /// row, the output rows, then the pixels of the chunk, at every width.
+    /// </summary>
+    /// <remarks>
+    /// Scratch: the padded input window when the input is not its own (<see cref="WindowLength"/>; its padding is cleared once and stays 0), dyᵀ
+    /// [pixels × F], then the sums [C·K·K × F], transposed into <paramref name="dw"/> at the end.
+    /// </remarks>
+    private static void RowWeightGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, Span<float> scratch, int n, in ConvGeometry g)
+    {
+        int filters = g.Filters, pixels = g.OutPixels, patch = g.PatchSize;
+        bool inPlace = WindowIsInput(g);
+        int window = inPlace ? 0 : WindowLength(g);
+        Span<float> padded = scratch.Slice(0, window), transposed = scratch.Slice(window, pixels * filters), sums = scratch.Slice(window + pixels * filters, patch * filters);
+        sums.Clear();
+        padded.Clear();
+        ref float sums0 = ref MemoryMarshal.GetReference(sums);
+        ref float transposed0 = ref MemoryMarshal.GetReference(transposed);
+        for (int s = 0; s < n; s++)
+        {
+            ReadOnlySpan<float> sample = x.Slice(s * g.InputLength, g.InputLength);
+            if (!inPlace) CopyWindow(sample, padded, g);
+            ref float x0 = ref MemoryMarshal.GetReference(inPlace ? sample : padded);
+            Gemm.Transpose(ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), ref transposed0, filters, pixels);
+                        if (Simd.Width == 512) RowStrips<V512, Yes>(ref x0, ref transposed0, ref sums0, g);
+            else if (Simd.Width == 256) RowStrips<V256, No>(ref x0, ref transposed0, ref sums0, g);
+            else RowStrips<V128, No>(ref x0, ref transposed0, ref sums0, g);
+        }
+        Gemm.Transpose(ref sums0, ref MemoryMarshal.GetReference(dw), patch, filters);
+    }
+
+    /// <summary>
+    /// One sample's products for every filter strip, input-row group and chunk of pixels: with <typeparamref name="TWide"/> (32 vector registers)
+    /// four groups a tile at 3 × 3 and two at 5 × 5 (12 and 10 sums, 8 gradients), else one; the groups left over one at a time.
+    /// </summary>
+    private static void RowStrips<T, TWide>(ref float window, ref float transposed, ref float sums, in ConvGeometry g) where T : struct, IVector<T> where TWide : struct, IFlag
+    {
+        int k = g.Kernel, filters = g.Filters, groups = g.Channels * k, rows = PlaneRows(g), width = WindowWidth(g), outWidth = g.OutWidth, most = !TWide.Value ? 1 : k == 3 ? 4 : 2;
+        nuint step = (nuint)filters;
+        for (int f = 0; f < filters; f += T.Count)
+        {
+            for (int q = 0; q < groups;)
+            {
+                int count = groups - q >= most ? most : 1;
+                for (int j = 0; j < outWidth; j += RowChunkPixels)
+                {
+                    // Group q = (c, kᵢ) reads window rows c·rows + kᵢ + i for output rows i, from column j; its sums are rows q·K + kⱼ.
+                    ref float x0 = ref Unsafe.Add(ref window, (q / k * rows + q % k) * width + j), s0 = ref Unsafe.Add(ref sums, q * k * filters + f);
+                    ref float b = ref Unsafe.Add(ref transposed, j * filters + f);
+                    int bRow = outWidth * filters, height = g.OutHeight;
+                    if (count == 1)
+                    {
+                        if (k == 3) RowChunk3<T, One>(ref x0, ref x0, ref x0, ref x0, width, ref b, bRow, step, ref s0, ref s0, ref s0, ref s0, height);
+                        else RowChunk5<T, One>(ref x0, ref x0, width, ref b, bRow, step, ref s0, ref s0, height);
+                        continue;
+                    }
+                    ref float x1 = ref Unsafe.Add(ref window, ((q + 1) / k * rows + (q + 1) % k) * width + j), s1 = ref Unsafe.Add(ref s0, k * filters);
+                    if (k == 5)
+                    {
+                        RowChunk5<T, Two>(ref x0, ref x1, width, ref b, bRow, step, ref s0, ref s1, height);
+                        continue;
+                    }
+                    ref float x2 = ref Unsafe.Add(ref window, ((q + 2) / k * rows + (q + 2) % k) * width + j), s2 = ref Unsafe.Add(ref s1, k * filters);
+                    ref float x3 = ref Unsafe.Add(ref window, ((q + 3) / k * rows + (q + 3) % k) * width + j), s3 = ref Unsafe.Add(ref s2, k * filters);
+                    RowChunk3<T, Four>(ref x0, ref x1, ref x2, ref x3, width, ref b, bRow, step, ref s0, ref s1, ref s2, ref s3, height);
+                }
+                q += count;
+            }
+        }
+    }
+
+    /// <summary>Copies one sample into its window: <c>window[c, h, w] = x[c, h − PadTop, w − PadLeft]</c> inside the input; the rest is left as it is (0).</summary>
+    private static void CopyWindow(ReadOnlySpan<float> x, Span<float> window, in ConvGeometry g)
+    {
+        int rows = PlaneRows(g), width = WindowWidth(g), plane = g.Height * g.Width;
+        int top = Math.Min(rows, g.PadTop), bottom = Math.Min(rows, g.PadTop + g.Height);
+        int left = Math.Min(width, g.PadLeft), right = Math.Min(width, g.PadLeft + g.Width);
+        if (left >= right) return;
+        ref float x0 = ref MemoryMarshal.GetReference(x);
+        ref float w0 = ref MemoryMarshal.GetReference(window);
+        for (int c = 0; c < g.Channels; c++)
+        {
+            for (int h = top; h < bottom; h++)
+            {
+                Copy(ref Unsafe.Add(ref x0, c * plane + (h - g.PadTop) * g.Width + left - g.PadLeft), ref Unsafe.Add(ref w0, (c * rows + h) * width + left), right - left);
+            }
+        }
+    }
+
+    /// <summary>A compile-time flag for a generic kernel.</summary>
+    private interface IFlag
+    {
+        static abstract bool Value { get; }
+    }
+
+    private readonly struct Yes : IFlag { public static bool Value => true; }
+
+    private readonly struct No : IFlag { public static bool Value => false; }
+
+    /// <summary>A compile-time count for a generic kernel.</summary>
+    private interface ICount
+    {
+        static abstract int Value { get; }
+    }
+
+    private readonly struct One : ICount { public static int Value => 1; }
+
+    private readonly struct Two : ICount { public static int Value => 2; }
+
+    private readonly struct Four : ICount { public static int Value => 4; }
+
+    /// <summary>
+    /// One chunk of 8 output pixels for a 3 × 3 kernel: adds to the sums of rows (q, kⱼ), kⱼ &lt; K, of up to 4 input-row groups q
+    /// (<typeparamref name="TGroups"/>) the products over every output row, the 8 output gradient vectors of a row in registers and each input
+    /// value broadcast once for the up to K products it takes part in. Each sum takes its terms in the order of the pixels.
+    /// </summary>
+    private static void RowChunk3<T, TGroups>(ref float x0, ref float x1, ref float x2, ref float x3, int xRow, ref float b, int bRow, nuint step, ref float s0, ref float s1, ref float s2, ref float s3, int rows)
+        where T : struct, IVector<T> where TGroups : struct, ICount
+    {
+        T a00 = T.Load(ref s0, 0 * step), a01 = T.Load(ref s0, 1 * step), a02 = T.Load(ref s0, 2 * step);
+        T a10 = TGroups.Value > 1 ? T.Load(ref s1, 0 * step) : T.Zero, a11 = TGroups.Value > 1 ? T.Load(ref s1, 1 * step) : T.Zero, a12 = TGroups.Value > 1 ? T.Load(ref s1, 2 * step) : T.Zero;
+        T a20 = TGroups.Value > 2 ? T.Load(ref s2, 0 * step) : T.Zero, a21 = TGroups.Value > 2 ? T.Load(ref s2, 1 * step) : T.Zero, a22 = TGroups.Value > 2 ? T.Load(ref s2, 2 * step) : T.Zero;
+        T a30 = TGroups.Value > 3 ? T.Load(ref s3, 0 * step) : T.Zero, a31 = TGroups.Value > 3 ? T.Load(ref s3, 1 * step) : T.Zero, a32 = TGroups.Value > 3 ? T.Load(ref s3, 2 * step) : T.Zero;
+        for (int i = 0; i < rows; i++)
+        {
+            ref float bi = ref Unsafe.Add(ref b, i * bRow);
+            T b0 = T.Load(ref bi, 0 * step), b1 = T.Load(ref bi, 1 * step), b2 = T.Load(ref bi, 2 * step), b3 = T.Load(ref bi, 3 * step), b4 = T.Load(ref bi, 4 * step), b5 = T.Load(ref bi, 5 * step), b6 = T.Load(ref bi, 6 * step), b7 = T.Load(ref bi, 7 * step);
+            ref float r0 = ref Unsafe.Add(ref x0, i * xRow), r1 = ref Unsafe.Add(ref x1, i * xRow), r2 = ref Unsafe.Add(ref x2, i * xRow), r3 = ref Unsafe.Add(ref x3, i * xRow);
+            T v;
+            v = T.Create(Unsafe.Add(ref r0, 0)); a00 = T.MultiplyAdd(v, b0, a00);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 0)); a10 = T.MultiplyAdd(v, b0, a10); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 0)); a20 = T.MultiplyAdd(v, b0, a20); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 0)); a30 = T.MultiplyAdd(v, b0, a30); }
+            v = T.Create(Unsafe.Add(ref r0, 1)); a00 = T.MultiplyAdd(v, b1, a00); a01 = T.MultiplyAdd(v, b0, a01);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 1)); a10 = T.MultiplyAdd(v, b1, a10); a11 = T.MultiplyAdd(v, b0, a11); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 1)); a20 = T.MultiplyAdd(v, b1, a20); a21 = T.MultiplyAdd(v, b0, a21); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 1)); a30 = T.MultiplyAdd(v, b1, a30); a31 = T.MultiplyAdd(v, b0, a31); }
+            v = T.Create(Unsafe.Add(ref r0, 2)); a00 = T.MultiplyAdd(v, b2, a00); a01 = T.MultiplyAdd(v, b1, a01); a02 = T.MultiplyAdd(v, b0, a02);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 2)); a10 = T.MultiplyAdd(v, b2, a10); a11 = T.MultiplyAdd(v, b1, a11); a12 = T.MultiplyAdd(v, b0, a12); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 2)); a20 = T.MultiplyAdd(v, b2, a20); a21 = T.MultiplyAdd(v, b1, a21); a22 = T.MultiplyAdd(v, b0, a22); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 2)); a30 = T.MultiplyAdd(v, b2, a30); a31 = T.MultiplyAdd(v, b1, a31); a32 = T.MultiplyAdd(v, b0, a32); }
+            v = T.Create(Unsafe.Add(ref r0, 3)); a00 = T.MultiplyAdd(v, b3, a00); a01 = T.MultiplyAdd(v, b2, a01); a02 = T.MultiplyAdd(v, b1, a02);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 3)); a10 = T.MultiplyAdd(v, b3, a10); a11 = T.MultiplyAdd(v, b2, a11); a12 = T.MultiplyAdd(v, b1, a12); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 3)); a20 = T.MultiplyAdd(v, b3, a20); a21 = T.MultiplyAdd(v, b2, a21); a22 = T.MultiplyAdd(v, b1, a22); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 3)); a30 = T.MultiplyAdd(v, b3, a30); a31 = T.MultiplyAdd(v, b2, a31); a32 = T.MultiplyAdd(v, b1, a32); }
+            v = T.Create(Unsafe.Add(ref r0, 4)); a00 = T.MultiplyAdd(v, b4, a00); a01 = T.MultiplyAdd(v, b3, a01); a02 = T.MultiplyAdd(v, b2, a02);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 4)); a10 = T.MultiplyAdd(v, b4, a10); a11 = T.MultiplyAdd(v, b3, a11); a12 = T.MultiplyAdd(v, b2, a12); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 4)); a20 = T.MultiplyAdd(v, b4, a20); a21 = T.MultiplyAdd(v, b3, a21); a22 = T.MultiplyAdd(v, b2, a22); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 4)); a30 = T.MultiplyAdd(v, b4, a30); a31 = T.MultiplyAdd(v, b3, a31); a32 = T.MultiplyAdd(v, b2, a32); }
+            v = T.Create(Unsafe.Add(ref r0, 5)); a00 = T.MultiplyAdd(v, b5, a00); a01 = T.MultiplyAdd(v, b4, a01); a02 = T.MultiplyAdd(v, b3, a02);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 5)); a10 = T.MultiplyAdd(v, b5, a10); a11 = T.MultiplyAdd(v, b4, a11); a12 = T.MultiplyAdd(v, b3, a12); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 5)); a20 = T.MultiplyAdd(v, b5, a20); a21 = T.MultiplyAdd(v, b4, a21); a22 = T.MultiplyAdd(v, b3, a22); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 5)); a30 = T.MultiplyAdd(v, b5, a30); a31 = T.MultiplyAdd(v, b4, a31); a32 = T.MultiplyAdd(v, b3, a32); }
+            v = T.Create(Unsafe.Add(ref r0, 6)); a00 = T.MultiplyAdd(v, b6, a00); a01 = T.MultiplyAdd(v, b5, a01); a02 = T.MultiplyAdd(v, b4, a02);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 6)); a10 = T.MultiplyAdd(v, b6, a10); a11 = T.MultiplyAdd(v, b5, a11); a12 = T.MultiplyAdd(v, b4, a12); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 6)); a20 = T.MultiplyAdd(v, b6, a20); a21 = T.MultiplyAdd(v, b5, a21); a22 = T.MultiplyAdd(v, b4, a22); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 6)); a30 = T.MultiplyAdd(v, b6, a30); a31 = T.MultiplyAdd(v, b5, a31); a32 = T.MultiplyAdd(v, b4, a32); }
+            v = T.Create(Unsafe.Add(ref r0, 7)); a00 = T.MultiplyAdd(v, b7, a00); a01 = T.MultiplyAdd(v, b6, a01); a02 = T.MultiplyAdd(v, b5, a02);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 7)); a10 = T.MultiplyAdd(v, b7, a10); a11 = T.MultiplyAdd(v, b6, a11); a12 = T.MultiplyAdd(v, b5, a12); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 7)); a20 = T.MultiplyAdd(v, b7, a20); a21 = T.MultiplyAdd(v, b6, a21); a22 = T.MultiplyAdd(v, b5, a22); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 7)); a30 = T.MultiplyAdd(v, b7, a30); a31 = T.MultiplyAdd(v, b6, a31); a32 = T.MultiplyAdd(v, b5, a32); }
+            v = T.Create(Unsafe.Add(ref r0, 8)); a01 = T.MultiplyAdd(v, b7, a01); a02 = T.MultiplyAdd(v, b6, a02);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 8)); a11 = T.MultiplyAdd(v, b7, a11); a12 = T.MultiplyAdd(v, b6, a12); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 8)); a21 = T.MultiplyAdd(v, b7, a21); a22 = T.MultiplyAdd(v, b6, a22); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 8)); a31 = T.MultiplyAdd(v, b7, a31); a32 = T.MultiplyAdd(v, b6, a32); }
+            v = T.Create(Unsafe.Add(ref r0, 9)); a02 = T.MultiplyAdd(v, b7, a02);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 9)); a12 = T.MultiplyAdd(v, b7, a12); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 9)); a22 = T.MultiplyAdd(v, b7, a22); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 9)); a32 = T.MultiplyAdd(v, b7, a32); }
+        }
+        T.Store(a00, ref s0, 0 * step); T.Store(a01, ref s0, 1 * step); T.Store(a02, ref s0, 2 * step);
+        if (TGroups.Value > 1) { T.Store(a10, ref s1, 0 * step); T.Store(a11, ref s1, 1 * step); T.Store(a12, ref s1, 2 * step); }
+        if (TGroups.Value > 2) { T.Store(a20, ref s2, 0 * step); T.Store(a21, ref s2, 1 * step); T.Store(a22, ref s2, 2 * step); }
+        if (TGroups.Value > 3) { T.Store(a30, ref s3, 0 * step); T.Store(a31, ref s3, 1 * step); T.Store(a32, ref s3, 2 * step); }
+    }
+
+    /// <summary><see cref="RowChunk3"/> for a 5 × 5 kernel, up to 2 groups.</summary>
+    private static void RowChunk5<T, TGroups>(ref float x0, ref float x1, int xRow, ref float b, int bRow, nuint step, ref float s0, ref float s1, int rows)
+        where T : struct, IVector<T> where TGroups : struct, ICount
+    {
+        T a00 = T.Load(ref s0, 0 * step), a01 = T.Load(ref s0, 1 * step), a02 = T.Load(ref s0, 2 * step), a03 = T.Load(ref s0, 3 * step), a04 = T.Load(ref s0, 4 * step);
+        T a10 = TGroups.Value > 1 ? T.Load(ref s1, 0 * step) : T.Zero, a11 = TGroups.Value > 1 ? T.Load(ref s1, 1 * step) : T.Zero, a12 = TGroups.Value > 1 ? T.Load(ref s1, 2 * step) : T.Zero, a13 = TGroups.Value > 1 ? T.Load(ref s1, 3 * step) : T.Zero, a14 = TGroups.Value > 1 ? T.Load(ref s1, 4 * step) : T.Zero;
+        for (int i = 0; i < rows; i++)
+        {
+            ref float bi = ref Unsafe.Add(ref b, i * bRow);
+            T b0 = T.Load(ref bi, 0 * step), b1 = T.Load(ref bi, 1 * step), b2 = T.Load(ref bi, 2 * step), b3 = T.Load(ref bi, 3 * step), b4 = T.Load(ref bi, 4 * step), b5 = T.Load(ref bi, 5 * step), b6 = T.Load(ref bi, 6 * step), b7 = T.Load(ref bi, 7 * step);
+            ref float r0 = ref Unsafe.Add(ref x0, i * xRow), r1 = ref Unsafe.Add(ref x1, i * xRow);
+            T v;
+            v = T.Create(Unsafe.Add(ref r0, 0)); a00 = T.MultiplyAdd(v, b0, a00);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 0)); a10 = T.MultiplyAdd(v, b0, a10); }
+            v = T.Create(Unsafe.Add(ref r0, 1)); a00 = T.MultiplyAdd(v, b1, a00); a01 = T.MultiplyAdd(v, b0, a01);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 1)); a10 = T.MultiplyAdd(v, b1, a10); a11 = T.MultiplyAdd(v, b0, a11); }
+            v = T.Create(Unsafe.Add(ref r0, 2)); a00 = T.MultiplyAdd(v, b2, a00); a01 = T.MultiplyAdd(v, b1, a01); a02 = T.MultiplyAdd(v, b0, a02);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 2)); a10 = T.MultiplyAdd(v, b2, a10); a11 = T.MultiplyAdd(v, b1, a11); a12 = T.MultiplyAdd(v, b0, a12); }
+            v = T.Create(Unsafe.Add(ref r0, 3)); a00 = T.MultiplyAdd(v, b3, a00); a01 = T.MultiplyAdd(v, b2, a01); a02 = T.MultiplyAdd(v, b1, a02); a03 = T.MultiplyAdd(v, b0, a03);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 3)); a10 = T.MultiplyAdd(v, b3, a10); a11 = T.MultiplyAdd(v, b2, a11); a12 = T.MultiplyAdd(v, b1, a12); a13 = T.MultiplyAdd(v, b0, a13); }
+            v = T.Create(Unsafe.Add(ref r0, 4)); a00 = T.MultiplyAdd(v, b4, a00); a01 = T.MultiplyAdd(v, b3, a01); a02 = T.MultiplyAdd(v, b2, a02); a03 = T.MultiplyAdd(v, b1, a03); a04 = T.MultiplyAdd(v, b0, a04);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 4)); a10 = T.MultiplyAdd(v, b4, a10); a11 = T.MultiplyAdd(v, b3, a11); a12 = T.MultiplyAdd(v, b2, a12); a13 = T.MultiplyAdd(v, b1, a13); a14 = T.MultiplyAdd(v, b0, a14); }
+            v = T.Create(Unsafe.Add(ref r0, 5)); a00 = T.MultiplyAdd(v, b5, a00); a01 = T.MultiplyAdd(v, b4, a01); a02 = T.MultiplyAdd(v, b3, a02); a03 = T.MultiplyAdd(v, b2, a03); a04 = T.MultiplyAdd(v, b1, a04);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 5)); a10 = T.MultiplyAdd(v, b5, a10); a11 = T.MultiplyAdd(v, b4, a11); a12 = T.MultiplyAdd(v, b3, a12); a13 = T.MultiplyAdd(v, b2, a13); a14 = T.MultiplyAdd(v, b1, a14); }
+            v = T.Create(Unsafe.Add(ref r0, 6)); a00 = T.MultiplyAdd(v, b6, a00); a01 = T.MultiplyAdd(v, b5, a01); a02 = T.MultiplyAdd(v, b4, a02); a03 = T.MultiplyAdd(v, b3, a03); a04 = T.MultiplyAdd(v, b2, a04);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 6)); a10 = T.MultiplyAdd(v, b6, a10); a11 = T.MultiplyAdd(v, b5, a11); a12 = T.MultiplyAdd(v, b4, a12); a13 = T.MultiplyAdd(v, b3, a13); a14 = T.MultiplyAdd(v, b2, a14); }
+            v = T.Create(Unsafe.Add(ref r0, 7)); a00 = T.MultiplyAdd(v, b7, a00); a01 = T.MultiplyAdd(v, b6, a01); a02 = T.MultiplyAdd(v, b5, a02); a03 = T.MultiplyAdd(v, b4, a03); a04 = T.MultiplyAdd(v, b3, a04);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 7)); a10 = T.MultiplyAdd(v, b7, a10); a11 = T.MultiplyAdd(v, b6, a11); a12 = T.MultiplyAdd(v, b5, a12); a13 = T.MultiplyAdd(v, b4, a13); a14 = T.MultiplyAdd(v, b3, a14); }
+            v = T.Create(Unsafe.Add(ref r0, 8)); a01 = T.MultiplyAdd(v, b7, a01); a02 = T.MultiplyAdd(v, b6, a02); a03 = T.MultiplyAdd(v, b5, a03); a04 = T.MultiplyAdd(v, b4, a04);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 8)); a11 = T.MultiplyAdd(v, b7, a11); a12 = T.MultiplyAdd(v, b6, a12); a13 = T.MultiplyAdd(v, b5, a13); a14 = T.MultiplyAdd(v, b4, a14); }
+            v = T.Create(Unsafe.Add(ref r0, 9)); a02 = T.MultiplyAdd(v, b7, a02); a03 = T.MultiplyAdd(v, b6, a03); a04 = T.MultiplyAdd(v, b5, a04);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 9)); a12 = T.MultiplyAdd(v, b7, a12); a13 = T.MultiplyAdd(v, b6, a13); a14 = T.MultiplyAdd(v, b5, a14); }
+            v = T.Create(Unsafe.Add(ref r0, 10)); a03 = T.MultiplyAdd(v, b7, a03); a04 = T.MultiplyAdd(v, b6, a04);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 10)); a13 = T.MultiplyAdd(v, b7, a13); a14 = T.MultiplyAdd(v, b6, a14); }
+            v = T.Create(Unsafe.Add(ref r0, 11)); a04 = T.MultiplyAdd(v, b7, a04);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 11)); a14 = T.MultiplyAdd(v, b7, a14); }
+        }
+        T.Store(a00, ref s0, 0 * step); T.Store(a01, ref s0, 1 * step); T.Store(a02, ref s0, 2 * step); T.Store(a03, ref s0, 3 * step); T.Store(a04, ref s0, 4 * step);
+        if (TGroups.Value > 1) { T.Store(a10, ref s1, 0 * step); T.Store(a11, ref s1, 1 * step); T.Store(a12, ref s1, 2 * step); T.Store(a13, ref s1, 3 * step); T.Store(a14, ref s1, 4 * step); }
+    }
+
+}
