@@ -161,46 +161,46 @@ public static partial class Conv2D
             T b0 = T.Load(ref bi, 0 * step), b1 = T.Load(ref bi, 1 * step), b2 = T.Load(ref bi, 2 * step), b3 = T.Load(ref bi, 3 * step), b4 = T.Load(ref bi, 4 * step), b5 = T.Load(ref bi, 5 * step), b6 = T.Load(ref bi, 6 * step), b7 = T.Load(ref bi, 7 * step);
             ref float r0 = ref Unsafe.Add(ref x0, i * xRow), r1 = ref Unsafe.Add(ref x1, i * xRow), r2 = ref Unsafe.Add(ref x2, i * xRow), r3 = ref Unsafe.Add(ref x3, i * xRow);
             T v;
-            v = T.Create(Unsafe.Add(ref r0, 0)); a00 = T.MultiplyAdd(v, b0, a00);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 0)); a10 = T.MultiplyAdd(v, b0, a10); }
-            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 0)); a20 = T.MultiplyAdd(v, b0, a20); }
-            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 0)); a30 = T.MultiplyAdd(v, b0, a30); }
-            v = T.Create(Unsafe.Add(ref r0, 1)); a00 = T.MultiplyAdd(v, b1, a00); a01 = T.MultiplyAdd(v, b0, a01);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 1)); a10 = T.MultiplyAdd(v, b1, a10); a11 = T.MultiplyAdd(v, b0, a11); }
-            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 1)); a20 = T.MultiplyAdd(v, b1, a20); a21 = T.MultiplyAdd(v, b0, a21); }
-            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 1)); a30 = T.MultiplyAdd(v, b1, a30); a31 = T.MultiplyAdd(v, b0, a31); }
-            v = T.Create(Unsafe.Add(ref r0, 2)); a00 = T.MultiplyAdd(v, b2, a00); a01 = T.MultiplyAdd(v, b1, a01); a02 = T.MultiplyAdd(v, b0, a02);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 2)); a10 = T.MultiplyAdd(v, b2, a10); a11 = T.MultiplyAdd(v, b1, a11); a12 = T.MultiplyAdd(v, b0, a12); }
-            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 2)); a20 = T.MultiplyAdd(v, b2, a20); a21 = T.MultiplyAdd(v, b1, a21); a22 = T.MultiplyAdd(v, b0, a22); }
-            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 2)); a30 = T.MultiplyAdd(v, b2, a30); a31 = T.MultiplyAdd(v, b1, a31); a32 = T.MultiplyAdd(v, b0, a32); }
-            v = T.Create(Unsafe.Add(ref r0, 3)); a00 = T.MultiplyAdd(v, b3, a00); a01 = T.MultiplyAdd(v, b2, a01); a02 = T.MultiplyAdd(v, b1, a02);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 3)); a10 = T.MultiplyAdd(v, b3, a10); a11 = T.MultiplyAdd(v, b2, a11); a12 = T.MultiplyAdd(v, b1, a12); }
-            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 3)); a20 = T.MultiplyAdd(v, b3, a20); a21 = T.MultiplyAdd(v, b2, a21); a22 = T.MultiplyAdd(v, b1, a22); }
-            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 3)); a30 = T.MultiplyAdd(v, b3, a30); a31 = T.MultiplyAdd(v, b2, a31); a32 = T.MultiplyAdd(v, b1, a32); }
-            v = T.Create(Unsafe.Add(ref r0, 4)); a00 = T.MultiplyAdd(v, b4, a00); a01 = T.MultiplyAdd(v, b3, a01); a02 = T.MultiplyAdd(v, b2, a02);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 4)); a10 = T.MultiplyAdd(v, b4, a10); a11 = T.MultiplyAdd(v, b3, a11); a12 = T.MultiplyAdd(v, b2, a12); }
-            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 4)); a20 = T.MultiplyAdd(v, b4, a20); a21 = T.MultiplyAdd(v, b3, a21); a22 = T.MultiplyAdd(v, b2, a22); }
-            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 4)); a30 = T.MultiplyAdd(v, b4, a30); a31 = T.MultiplyAdd(v, b3, a31); a32 = T.MultiplyAdd(v, b2, a32); }
-            v = T.Create(Unsafe.Add(ref r0, 5)); a00 = T.MultiplyAdd(v, b5, a00); a01 = T.MultiplyAdd(v, b4, a01); a02 = T.MultiplyAdd(v, b3, a02);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 5)); a10 = T.MultiplyAdd(v, b5, a10); a11 = T.MultiplyAdd(v, b4, a11); a12 = T.MultiplyAdd(v, b3, a12); }
-            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 5)); a20 = T.MultiplyAdd(v, b5, a20); a21 = T.MultiplyAdd(v, b4, a21); a22 = T.MultiplyAdd(v, b3, a22); }
-            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 5)); a30 = T.MultiplyAdd(v, b5, a30); a31 = T.MultiplyAdd(v, b4, a31); a32 = T.MultiplyAdd(v, b3, a32); }
-            v = T.Create(Unsafe.Add(ref r0, 6)); a00 = T.MultiplyAdd(v, b6, a00); a01 = T.MultiplyAdd(v, b5, a01); a02 = T.MultiplyAdd(v, b4, a02);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 6)); a10 = T.MultiplyAdd(v, b6, a10); a11 = T.MultiplyAdd(v, b5, a11); a12 = T.MultiplyAdd(v, b4, a12); }
-            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 6)); a20 = T.MultiplyAdd(v, b6, a20); a21 = T.MultiplyAdd(v, b5, a21); a22 = T.MultiplyAdd(v, b4, a22); }
-            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 6)); a30 = T.MultiplyAdd(v, b6, a30); a31 = T.MultiplyAdd(v, b5, a31); a32 = T.MultiplyAdd(v, b4, a32); }
-            v = T.Create(Unsafe.Add(ref r0, 7)); a00 = T.MultiplyAdd(v, b7, a00); a01 = T.MultiplyAdd(v, b6, a01); a02 = T.MultiplyAdd(v, b5, a02);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 7)); a10 = T.MultiplyAdd(v, b7, a10); a11 = T.MultiplyAdd(v, b6, a11); a12 = T.MultiplyAdd(v, b5, a12); }
-            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 7)); a20 = T.MultiplyAdd(v, b7, a20); a21 = T.MultiplyAdd(v, b6, a21); a22 = T.MultiplyAdd(v, b5, a22); }
-            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 7)); a30 = T.MultiplyAdd(v, b7, a30); a31 = T.MultiplyAdd(v, b6, a31); a32 = T.MultiplyAdd(v, b5, a32); }
-            v = T.Create(Unsafe.Add(ref r0, 8)); a01 = T.MultiplyAdd(v, b7, a01); a02 = T.MultiplyAdd(v, b6, a02);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 8)); a11 = T.MultiplyAdd(v, b7, a11); a12 = T.MultiplyAdd(v, b6, a12); }
-            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 8)); a21 = T.MultiplyAdd(v, b7, a21); a22 = T.MultiplyAdd(v, b6, a22); }
-            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 8)); a31 = T.MultiplyAdd(v, b7, a31); a32 = T.MultiplyAdd(v, b6, a32); }
-            v = T.Create(Unsafe.Add(ref r0, 9)); a02 = T.MultiplyAdd(v, b7, a02);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 9)); a12 = T.MultiplyAdd(v, b7, a12); }
-            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 9)); a22 = T.MultiplyAdd(v, b7, a22); }
-            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 9)); a32 = T.MultiplyAdd(v, b7, a32); }
+            v = T.Create(Unsafe.Add(ref r0, 0)); T.MultiplyAddTo(ref a00, v, b0);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 0)); T.MultiplyAddTo(ref a10, v, b0); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 0)); T.MultiplyAddTo(ref a20, v, b0); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 0)); T.MultiplyAddTo(ref a30, v, b0); }
+            v = T.Create(Unsafe.Add(ref r0, 1)); T.MultiplyAddTo(ref a00, v, b1); T.MultiplyAddTo(ref a01, v, b0);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 1)); T.MultiplyAddTo(ref a10, v, b1); T.MultiplyAddTo(ref a11, v, b0); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 1)); T.MultiplyAddTo(ref a20, v, b1); T.MultiplyAddTo(ref a21, v, b0); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 1)); T.MultiplyAddTo(ref a30, v, b1); T.MultiplyAddTo(ref a31, v, b0); }
+            v = T.Create(Unsafe.Add(ref r0, 2)); T.MultiplyAddTo(ref a00, v, b2); T.MultiplyAddTo(ref a01, v, b1); T.MultiplyAddTo(ref a02, v, b0);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 2)); T.MultiplyAddTo(ref a10, v, b2); T.MultiplyAddTo(ref a11, v, b1); T.MultiplyAddTo(ref a12, v, b0); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 2)); T.MultiplyAddTo(ref a20, v, b2); T.MultiplyAddTo(ref a21, v, b1); T.MultiplyAddTo(ref a22, v, b0); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 2)); T.MultiplyAddTo(ref a30, v, b2); T.MultiplyAddTo(ref a31, v, b1); T.MultiplyAddTo(ref a32, v, b0); }
+            v = T.Create(Unsafe.Add(ref r0, 3)); T.MultiplyAddTo(ref a00, v, b3); T.MultiplyAddTo(ref a01, v, b2); T.MultiplyAddTo(ref a02, v, b1);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 3)); T.MultiplyAddTo(ref a10, v, b3); T.MultiplyAddTo(ref a11, v, b2); T.MultiplyAddTo(ref a12, v, b1); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 3)); T.MultiplyAddTo(ref a20, v, b3); T.MultiplyAddTo(ref a21, v, b2); T.MultiplyAddTo(ref a22, v, b1); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 3)); T.MultiplyAddTo(ref a30, v, b3); T.MultiplyAddTo(ref a31, v, b2); T.MultiplyAddTo(ref a32, v, b1); }
+            v = T.Create(Unsafe.Add(ref r0, 4)); T.MultiplyAddTo(ref a00, v, b4); T.MultiplyAddTo(ref a01, v, b3); T.MultiplyAddTo(ref a02, v, b2);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 4)); T.MultiplyAddTo(ref a10, v, b4); T.MultiplyAddTo(ref a11, v, b3); T.MultiplyAddTo(ref a12, v, b2); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 4)); T.MultiplyAddTo(ref a20, v, b4); T.MultiplyAddTo(ref a21, v, b3); T.MultiplyAddTo(ref a22, v, b2); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 4)); T.MultiplyAddTo(ref a30, v, b4); T.MultiplyAddTo(ref a31, v, b3); T.MultiplyAddTo(ref a32, v, b2); }
+            v = T.Create(Unsafe.Add(ref r0, 5)); T.MultiplyAddTo(ref a00, v, b5); T.MultiplyAddTo(ref a01, v, b4); T.MultiplyAddTo(ref a02, v, b3);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 5)); T.MultiplyAddTo(ref a10, v, b5); T.MultiplyAddTo(ref a11, v, b4); T.MultiplyAddTo(ref a12, v, b3); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 5)); T.MultiplyAddTo(ref a20, v, b5); T.MultiplyAddTo(ref a21, v, b4); T.MultiplyAddTo(ref a22, v, b3); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 5)); T.MultiplyAddTo(ref a30, v, b5); T.MultiplyAddTo(ref a31, v, b4); T.MultiplyAddTo(ref a32, v, b3); }
+            v = T.Create(Unsafe.Add(ref r0, 6)); T.MultiplyAddTo(ref a00, v, b6); T.MultiplyAddTo(ref a01, v, b5); T.MultiplyAddTo(ref a02, v, b4);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 6)); T.MultiplyAddTo(ref a10, v, b6); T.MultiplyAddTo(ref a11, v, b5); T.MultiplyAddTo(ref a12, v, b4); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 6)); T.MultiplyAddTo(ref a20, v, b6); T.MultiplyAddTo(ref a21, v, b5); T.MultiplyAddTo(ref a22, v, b4); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 6)); T.MultiplyAddTo(ref a30, v, b6); T.MultiplyAddTo(ref a31, v, b5); T.MultiplyAddTo(ref a32, v, b4); }
+            v = T.Create(Unsafe.Add(ref r0, 7)); T.MultiplyAddTo(ref a00, v, b7); T.MultiplyAddTo(ref a01, v, b6); T.MultiplyAddTo(ref a02, v, b5);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 7)); T.MultiplyAddTo(ref a10, v, b7); T.MultiplyAddTo(ref a11, v, b6); T.MultiplyAddTo(ref a12, v, b5); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 7)); T.MultiplyAddTo(ref a20, v, b7); T.MultiplyAddTo(ref a21, v, b6); T.MultiplyAddTo(ref a22, v, b5); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 7)); T.MultiplyAddTo(ref a30, v, b7); T.MultiplyAddTo(ref a31, v, b6); T.MultiplyAddTo(ref a32, v, b5); }
+            v = T.Create(Unsafe.Add(ref r0, 8)); T.MultiplyAddTo(ref a01, v, b7); T.MultiplyAddTo(ref a02, v, b6);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 8)); T.MultiplyAddTo(ref a11, v, b7); T.MultiplyAddTo(ref a12, v, b6); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 8)); T.MultiplyAddTo(ref a21, v, b7); T.MultiplyAddTo(ref a22, v, b6); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 8)); T.MultiplyAddTo(ref a31, v, b7); T.MultiplyAddTo(ref a32, v, b6); }
+            v = T.Create(Unsafe.Add(ref r0, 9)); T.MultiplyAddTo(ref a02, v, b7);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 9)); T.MultiplyAddTo(ref a12, v, b7); }
+            if (TGroups.Value > 2) { v = T.Create(Unsafe.Add(ref r2, 9)); T.MultiplyAddTo(ref a22, v, b7); }
+            if (TGroups.Value > 3) { v = T.Create(Unsafe.Add(ref r3, 9)); T.MultiplyAddTo(ref a32, v, b7); }
         }
         T.Store(a00, ref s0, 0 * step); T.Store(a01, ref s0, 1 * step); T.Store(a02, ref s0, 2 * step);
         if (TGroups.Value > 1) { T.Store(a10, ref s1, 0 * step); T.Store(a11, ref s1, 1 * step); T.Store(a12, ref s1, 2 * step); }
@@ -220,30 +220,30 @@ public static partial class Conv2D
             T b0 = T.Load(ref bi, 0 * step), b1 = T.Load(ref bi, 1 * step), b2 = T.Load(ref bi, 2 * step), b3 = T.Load(ref bi, 3 * step), b4 = T.Load(ref bi, 4 * step), b5 = T.Load(ref bi, 5 * step), b6 = T.Load(ref bi, 6 * step), b7 = T.Load(ref bi, 7 * step);
             ref float r0 = ref Unsafe.Add(ref x0, i * xRow), r1 = ref Unsafe.Add(ref x1, i * xRow);
             T v;
-            v = T.Create(Unsafe.Add(ref r0, 0)); a00 = T.MultiplyAdd(v, b0, a00);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 0)); a10 = T.MultiplyAdd(v, b0, a10); }
-            v = T.Create(Unsafe.Add(ref r0, 1)); a00 = T.MultiplyAdd(v, b1, a00); a01 = T.MultiplyAdd(v, b0, a01);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 1)); a10 = T.MultiplyAdd(v, b1, a10); a11 = T.MultiplyAdd(v, b0, a11); }
-            v = T.Create(Unsafe.Add(ref r0, 2)); a00 = T.MultiplyAdd(v, b2, a00); a01 = T.MultiplyAdd(v, b1, a01); a02 = T.MultiplyAdd(v, b0, a02);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 2)); a10 = T.MultiplyAdd(v, b2, a10); a11 = T.MultiplyAdd(v, b1, a11); a12 = T.MultiplyAdd(v, b0, a12); }
-            v = T.Create(Unsafe.Add(ref r0, 3)); a00 = T.MultiplyAdd(v, b3, a00); a01 = T.MultiplyAdd(v, b2, a01); a02 = T.MultiplyAdd(v, b1, a02); a03 = T.MultiplyAdd(v, b0, a03);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 3)); a10 = T.MultiplyAdd(v, b3, a10); a11 = T.MultiplyAdd(v, b2, a11); a12 = T.MultiplyAdd(v, b1, a12); a13 = T.MultiplyAdd(v, b0, a13); }
-            v = T.Create(Unsafe.Add(ref r0, 4)); a00 = T.MultiplyAdd(v, b4, a00); a01 = T.MultiplyAdd(v, b3, a01); a02 = T.MultiplyAdd(v, b2, a02); a03 = T.MultiplyAdd(v, b1, a03); a04 = T.MultiplyAdd(v, b0, a04);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 4)); a10 = T.MultiplyAdd(v, b4, a10); a11 = T.MultiplyAdd(v, b3, a11); a12 = T.MultiplyAdd(v, b2, a12); a13 = T.MultiplyAdd(v, b1, a13); a14 = T.MultiplyAdd(v, b0, a14); }
-            v = T.Create(Unsafe.Add(ref r0, 5)); a00 = T.MultiplyAdd(v, b5, a00); a01 = T.MultiplyAdd(v, b4, a01); a02 = T.MultiplyAdd(v, b3, a02); a03 = T.MultiplyAdd(v, b2, a03); a04 = T.MultiplyAdd(v, b1, a04);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 5)); a10 = T.MultiplyAdd(v, b5, a10); a11 = T.MultiplyAdd(v, b4, a11); a12 = T.MultiplyAdd(v, b3, a12); a13 = T.MultiplyAdd(v, b2, a13); a14 = T.MultiplyAdd(v, b1, a14); }
-            v = T.Create(Unsafe.Add(ref r0, 6)); a00 = T.MultiplyAdd(v, b6, a00); a01 = T.MultiplyAdd(v, b5, a01); a02 = T.MultiplyAdd(v, b4, a02); a03 = T.MultiplyAdd(v, b3, a03); a04 = T.MultiplyAdd(v, b2, a04);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 6)); a10 = T.MultiplyAdd(v, b6, a10); a11 = T.MultiplyAdd(v, b5, a11); a12 = T.MultiplyAdd(v, b4, a12); a13 = T.MultiplyAdd(v, b3, a13); a14 = T.MultiplyAdd(v, b2, a14); }
-            v = T.Create(Unsafe.Add(ref r0, 7)); a00 = T.MultiplyAdd(v, b7, a00); a01 = T.MultiplyAdd(v, b6, a01); a02 = T.MultiplyAdd(v, b5, a02); a03 = T.MultiplyAdd(v, b4, a03); a04 = T.MultiplyAdd(v, b3, a04);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 7)); a10 = T.MultiplyAdd(v, b7, a10); a11 = T.MultiplyAdd(v, b6, a11); a12 = T.MultiplyAdd(v, b5, a12); a13 = T.MultiplyAdd(v, b4, a13); a14 = T.MultiplyAdd(v, b3, a14); }
-            v = T.Create(Unsafe.Add(ref r0, 8)); a01 = T.MultiplyAdd(v, b7, a01); a02 = T.MultiplyAdd(v, b6, a02); a03 = T.MultiplyAdd(v, b5, a03); a04 = T.MultiplyAdd(v, b4, a04);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 8)); a11 = T.MultiplyAdd(v, b7, a11); a12 = T.MultiplyAdd(v, b6, a12); a13 = T.MultiplyAdd(v, b5, a13); a14 = T.MultiplyAdd(v, b4, a14); }
-            v = T.Create(Unsafe.Add(ref r0, 9)); a02 = T.MultiplyAdd(v, b7, a02); a03 = T.MultiplyAdd(v, b6, a03); a04 = T.MultiplyAdd(v, b5, a04);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 9)); a12 = T.MultiplyAdd(v, b7, a12); a13 = T.MultiplyAdd(v, b6, a13); a14 = T.MultiplyAdd(v, b5, a14); }
-            v = T.Create(Unsafe.Add(ref r0, 10)); a03 = T.MultiplyAdd(v, b7, a03); a04 = T.MultiplyAdd(v, b6, a04);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 10)); a13 = T.MultiplyAdd(v, b7, a13); a14 = T.MultiplyAdd(v, b6, a14); }
-            v = T.Create(Unsafe.Add(ref r0, 11)); a04 = T.MultiplyAdd(v, b7, a04);
-            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 11)); a14 = T.MultiplyAdd(v, b7, a14); }
+            v = T.Create(Unsafe.Add(ref r0, 0)); T.MultiplyAddTo(ref a00, v, b0);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 0)); T.MultiplyAddTo(ref a10, v, b0); }
+            v = T.Create(Unsafe.Add(ref r0, 1)); T.MultiplyAddTo(ref a00, v, b1); T.MultiplyAddTo(ref a01, v, b0);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 1)); T.MultiplyAddTo(ref a10, v, b1); T.MultiplyAddTo(ref a11, v, b0); }
+            v = T.Create(Unsafe.Add(ref r0, 2)); T.MultiplyAddTo(ref a00, v, b2); T.MultiplyAddTo(ref a01, v, b1); T.MultiplyAddTo(ref a02, v, b0);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 2)); T.MultiplyAddTo(ref a10, v, b2); T.MultiplyAddTo(ref a11, v, b1); T.MultiplyAddTo(ref a12, v, b0); }
+            v = T.Create(Unsafe.Add(ref r0, 3)); T.MultiplyAddTo(ref a00, v, b3); T.MultiplyAddTo(ref a01, v, b2); T.MultiplyAddTo(ref a02, v, b1); T.MultiplyAddTo(ref a03, v, b0);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 3)); T.MultiplyAddTo(ref a10, v, b3); T.MultiplyAddTo(ref a11, v, b2); T.MultiplyAddTo(ref a12, v, b1); T.MultiplyAddTo(ref a13, v, b0); }
+            v = T.Create(Unsafe.Add(ref r0, 4)); T.MultiplyAddTo(ref a00, v, b4); T.MultiplyAddTo(ref a01, v, b3); T.MultiplyAddTo(ref a02, v, b2); T.MultiplyAddTo(ref a03, v, b1); T.MultiplyAddTo(ref a04, v, b0);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 4)); T.MultiplyAddTo(ref a10, v, b4); T.MultiplyAddTo(ref a11, v, b3); T.MultiplyAddTo(ref a12, v, b2); T.MultiplyAddTo(ref a13, v, b1); T.MultiplyAddTo(ref a14, v, b0); }
+            v = T.Create(Unsafe.Add(ref r0, 5)); T.MultiplyAddTo(ref a00, v, b5); T.MultiplyAddTo(ref a01, v, b4); T.MultiplyAddTo(ref a02, v, b3); T.MultiplyAddTo(ref a03, v, b2); T.MultiplyAddTo(ref a04, v, b1);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 5)); T.MultiplyAddTo(ref a10, v, b5); T.MultiplyAddTo(ref a11, v, b4); T.MultiplyAddTo(ref a12, v, b3); T.MultiplyAddTo(ref a13, v, b2); T.MultiplyAddTo(ref a14, v, b1); }
+            v = T.Create(Unsafe.Add(ref r0, 6)); T.MultiplyAddTo(ref a00, v, b6); T.MultiplyAddTo(ref a01, v, b5); T.MultiplyAddTo(ref a02, v, b4); T.MultiplyAddTo(ref a03, v, b3); T.MultiplyAddTo(ref a04, v, b2);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 6)); T.MultiplyAddTo(ref a10, v, b6); T.MultiplyAddTo(ref a11, v, b5); T.MultiplyAddTo(ref a12, v, b4); T.MultiplyAddTo(ref a13, v, b3); T.MultiplyAddTo(ref a14, v, b2); }
+            v = T.Create(Unsafe.Add(ref r0, 7)); T.MultiplyAddTo(ref a00, v, b7); T.MultiplyAddTo(ref a01, v, b6); T.MultiplyAddTo(ref a02, v, b5); T.MultiplyAddTo(ref a03, v, b4); T.MultiplyAddTo(ref a04, v, b3);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 7)); T.MultiplyAddTo(ref a10, v, b7); T.MultiplyAddTo(ref a11, v, b6); T.MultiplyAddTo(ref a12, v, b5); T.MultiplyAddTo(ref a13, v, b4); T.MultiplyAddTo(ref a14, v, b3); }
+            v = T.Create(Unsafe.Add(ref r0, 8)); T.MultiplyAddTo(ref a01, v, b7); T.MultiplyAddTo(ref a02, v, b6); T.MultiplyAddTo(ref a03, v, b5); T.MultiplyAddTo(ref a04, v, b4);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 8)); T.MultiplyAddTo(ref a11, v, b7); T.MultiplyAddTo(ref a12, v, b6); T.MultiplyAddTo(ref a13, v, b5); T.MultiplyAddTo(ref a14, v, b4); }
+            v = T.Create(Unsafe.Add(ref r0, 9)); T.MultiplyAddTo(ref a02, v, b7); T.MultiplyAddTo(ref a03, v, b6); T.MultiplyAddTo(ref a04, v, b5);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 9)); T.MultiplyAddTo(ref a12, v, b7); T.MultiplyAddTo(ref a13, v, b6); T.MultiplyAddTo(ref a14, v, b5); }
+            v = T.Create(Unsafe.Add(ref r0, 10)); T.MultiplyAddTo(ref a03, v, b7); T.MultiplyAddTo(ref a04, v, b6);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 10)); T.MultiplyAddTo(ref a13, v, b7); T.MultiplyAddTo(ref a14, v, b6); }
+            v = T.Create(Unsafe.Add(ref r0, 11)); T.MultiplyAddTo(ref a04, v, b7);
+            if (TGroups.Value > 1) { v = T.Create(Unsafe.Add(ref r1, 11)); T.MultiplyAddTo(ref a14, v, b7); }
         }
         T.Store(a00, ref s0, 0 * step); T.Store(a01, ref s0, 1 * step); T.Store(a02, ref s0, 2 * step); T.Store(a03, ref s0, 3 * step); T.Store(a04, ref s0, 4 * step);
         if (TGroups.Value > 1) { T.Store(a10, ref s1, 0 * step); T.Store(a11, ref s1, 1 * step); T.Store(a12, ref s1, 2 * step); T.Store(a13, ref s1, 3 * step); T.Store(a14, ref s1, 4 * step); }
