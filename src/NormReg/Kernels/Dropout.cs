@@ -64,7 +64,7 @@ public static class Dropout
     /// offset by the first key, mixed, the second key mixed in. The mixer is Chris Wellons' "lowbias32" integer hash, a bijection
     /// whose output bits each flip with probability within 0.2 % of one half when any input bit flips.
     /// </summary>
-    internal static uint Draw(uint index, uint key0, uint key1) => Mix(Mix(index + key0) ^ key1);
+    private static uint Draw(uint index, uint key0, uint key1) => Mix(Mix(index + key0) ^ key1);
 
     private static Vector<uint> Draw(Vector<uint> index, uint key0, uint key1) => Mix(Mix(index + new Vector<uint>(key0)) ^ new Vector<uint>(key1));
 
