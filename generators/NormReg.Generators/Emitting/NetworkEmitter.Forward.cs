@@ -28,7 +28,7 @@ internal static partial class NetworkEmitter
     private static void WriteForward(SourceWriter w, EmitContext c)
     {
         ExecutionPlan plan = c.Plan;
-        if (plan.Layers.All(l => l.Layer.Kind != LayerKind.BatchNorm && !l.Layer.IsTrainingOnly && !ReadsReduced(l)))
+        if (c.SinglePass)
         {
             w.Line("// The forward pass, the same in every mode: no row here draws at random or normalizes with batch statistics, so each sample");
             w.Line("// is computed on its own and a large batch is split by samples over the worker pool (ForwardRows).");
@@ -179,7 +179,8 @@ internal static partial class NetworkEmitter
 
     /// <summary>
     /// The training pass, or the Monte-Carlo sampling pass: the same rows reading the same buffers, except that
-    /// sampling normalizes BatchNorm with its running statistics and leaves them alone.
+    /// sampling normalizes BatchNorm with its running statistics and leaves them alone. Training runs its segments
+    /// (<see cref="TrainingSegments"/>) through the runtime, which may split them by samples.
     /// </summary>
     private static void WritePass(SourceWriter w, EmitContext c, bool sampling)
     {
@@ -188,7 +189,17 @@ internal static partial class NetworkEmitter
             ? $"// Monte-Carlo sampling: dropout and noise drawn, {string.Join(", ", new[] { c.Plan.HasBatchNorm ? "BatchNorm on its running statistics" : null, c.Plan.Layers.Any(l => l.Layer.IsAugmentation) ? "augmentation the identity" : null }.Where(p => p is not null))}."
             : $"// Training: BatchNorm on batch statistics, {drawn} drawn, every activation kept for the backward pass.");
         w.Open($"private {ReadOnlySpan}<float> {(sampling ? "ForwardSampling" : "ForwardTraining")}(int n)");
-        WriteRows(w, c, sampling);
+        TrainingSegment[] segments = sampling ? [] : c.Segments;
+        if (TrainingSegments.Of(segments, 0, backward: false) is null) WriteScaling(w, c);
+        for (int i = 0; i < c.Plan.Layers.Count; i++)
+        {
+            if (TrainingSegments.Of(segments, i, backward: false) is { } segment)
+            {
+                if (i == segment.First) WriteSplit(w, c, segment);
+                continue;
+            }
+            WriteRow(w, c, i, sampling, split: false);
+        }
         w.Line($"return {Rows(c.Plan.Last.OutputBuffer, c.Plan.OutputSize)};");
         w.Close();
         w.Line();
@@ -198,45 +209,99 @@ internal static partial class NetworkEmitter
     private static void WriteRows(SourceWriter w, EmitContext c, bool sampling, bool split = false)
     {
         WriteScaling(w, c, split);
-        for (int i = 0; i < c.Plan.Layers.Count; i++)
+        for (int i = 0; i < c.Plan.Layers.Count; i++) WriteRow(w, c, i, sampling, split);
+    }
+
+    /// <summary>
+    /// The call that runs <paramref name="segment"/>, with the keys of its dropout rows drawn first, in the order of the rows: the
+    /// generator moves as it would if each row drew as it ran.
+    /// </summary>
+    private static void WriteSplit(SourceWriter w, EmitContext c, TrainingSegment segment)
+    {
+        PlannedLayer[] rows = [.. TrainingSegments.Rows(c.Plan, segment)];
+        if (segment.Backward) System.Array.Reverse(rows);
+        string pass = segment.Backward ? "backward" : "forward";
+        string span = rows.Length == 1 ? rows[0].Layer.Name : $"{rows[0].Layer.Name} to {rows[rows.Length - 1].Layer.Name}";
+        w.Line($"// {span} {pass}: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case {Int(segment.Number)})");
+        foreach (PlannedLayer dropout in rows.Where(l => !segment.Backward && l.Layer.Kind == LayerKind.Dropout))
         {
-            PlannedLayer layer = c.Plan.Layers[i];
-            w.Line(Comment(layer));
-            string x = Rows(layer.InputBuffer, layer.Inputs, split), y = Rows(layer.OutputBuffer, layer.Outputs, split);
-            if (layer.InPool)
-            {
-                w.Line(ReLUInPool);
-                w.Line();
-                continue;
-            }
-            if (i > 0 && c.Plan.Layers[i - 1].InPool)
-            {
-                w.Line($"{Kernels}Pooling.MaxForward({x}, {y}, {PerSample(layer.SavedBuffer!, layer.Outputs, split)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});");
-                w.Line($"{Kernels}Activations.ReLU({y}, {y}); // {c.Plan.Layers[i - 1].Layer.Name}");
-                w.Line();
-                continue;
-            }
-            ShapeSpec image = layer.InputShape;
-            string pixels = $"n, {Int(image.Channels)}, {Int(image.Height)}, {Int(image.Width)}";
-            string? drawn = layer.SavedBuffer is null ? null : layer.Layer.Kind == LayerKind.RandomTranslation ? PerSample(layer.SavedBuffer, 2) : PerSample(layer.SavedBuffer, 1);
-            w.Line(layer.Layer.Kind switch
-            {
-                LayerKind.Flatten => "// nothing to do: the next row reads the same values as a vector",
-                LayerKind.RandomFlip or LayerKind.RandomRotation or LayerKind.RandomTranslation when sampling => $"{x}.CopyTo({y}); // augmentation is drawn in training only",
-                LayerKind.BatchNorm when sampling => BatchNormInference(layer, x, y),
-                LayerKind.BatchNorm when layer.Spatial => $"{Kernels}BatchNorm.ForwardTrainingSpatial({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {layer.InverseStdBuffer}, {RunningMean(layer)}, {RunningVariance(layer)}, n, {Int(layer.Units)}, {Int(image.Spatial)}, {Float(layer.Layer.Momentum)}, {Float(layer.Layer.Epsilon)});",
-                LayerKind.BatchNorm => $"{Kernels}BatchNorm.ForwardTraining({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {layer.InverseStdBuffer}, {RunningMean(layer)}, {RunningVariance(layer)}, n, {Int(layer.Outputs)}, {Float(layer.Layer.Momentum)}, {Float(layer.Layer.Epsilon)});",
-                LayerKind.Dropout => $"{Kernels}Dropout.Forward({x}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {Float(layer.Layer.Rate)}, ref _core.Random);",
-                LayerKind.SpatialDropout => $"{Kernels}Dropout.SpatialForward({x}, {y}, {PerSample(layer.SavedBuffer!, image.Channels)}, {Float(layer.Layer.Rate)}, ref _core.Random, n, {Int(image.Channels)}, {Int(image.Spatial)});",
-                LayerKind.GaussianNoise => $"{Kernels}Dropout.GaussianNoise({x}, {y}, {Float(layer.Layer.Rate)}, ref _core.Random);",
-                LayerKind.MaxPool2D => $"{Kernels}Pooling.MaxForward({x}, {y}, {PerSample(layer.SavedBuffer!, layer.Outputs, split)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});",
-                LayerKind.RandomFlip => $"{Kernels}Augmentation.RandomFlip({x}, {y}, {drawn}, {Bool(layer.Layer.FlipHorizontal)}, {Bool(layer.Layer.FlipVertical)}, ref _core.Random, {pixels});",
-                LayerKind.RandomRotation => $"{Kernels}Augmentation.RandomRotation({x}, {y}, {drawn}, {Float(layer.Layer.Rate)}, ref _core.Random, {pixels});",
-                LayerKind.RandomTranslation => $"{Kernels}Augmentation.RandomTranslation({x}, {y}, {drawn}, {Float(layer.Layer.HeightFactor)}, {Float(layer.Layer.WidthFactor)}, ref _core.Random, {pixels});",
-                _ => ForwardCall(layer, x, y, split),
-            });
-            w.Line();
+            w.Line($"{Parsing.Naming.KeyField(dropout.Layer.Name)} = {Kernels}Dropout.Key(ref _core.Random); // {dropout.Layer.Row} {dropout.Layer.Name}");
         }
+        w.Line($"_core.SplitTraining({Int(segment.Number)}, n, {Long(TrainingSegments.MultiplyAddsPerSample(c.Plan, segment))}, {Long(TrainingSegments.Weights(c.Plan, segment))});");
+        w.Line();
+    }
+
+    /// <summary>Whether a Dropout row's training call runs in a segment, and so takes a key drawn before it (<see cref="WriteSplit"/>).</summary>
+    private static bool DrawsKey(EmitContext c, PlannedLayer layer) =>
+        layer.Layer.Kind == LayerKind.Dropout && TrainingSegments.Of(c.Segments, c.Plan.Layers.ToList().IndexOf(layer), backward: false) is not null;
+
+    /// <summary>The segments of the training passes, each on samples start to start + n of the batch, with the scratch of worker `thread`.</summary>
+    private static void WriteTrainingRows(SourceWriter w, EmitContext c)
+    {
+        w.Line("// The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.");
+        w.Open($"void {Runtime}INetworkPasses.TrainingRows(int segment, int start, int n, int thread)");
+        w.Open("switch (segment)");
+        foreach (TrainingSegment segment in c.Segments)
+        {
+            w.Line($"case {Int(segment.Number)}:");
+            w.Indent();
+            if (segment.Backward)
+            {
+                for (int i = segment.Last; i >= segment.First; i--) WriteBackwardRow(w, c, i, BackwardPart.Input, split: true);
+            }
+            else
+            {
+                if (segment.First == 0) WriteScaling(w, c, split: true);
+                for (int i = segment.First; i <= segment.Last; i++) WriteRow(w, c, i, sampling: false, split: true);
+            }
+            w.Line("break;");
+            w.Outdent();
+        }
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>Row <paramref name="i"/> as training (or sampling) runs it, reading the buffer of the row before; with <paramref name="split"/>, on samples start to start + n.</summary>
+    private static void WriteRow(SourceWriter w, EmitContext c, int i, bool sampling, bool split)
+    {
+        PlannedLayer layer = c.Plan.Layers[i];
+        w.Line(Comment(layer));
+        string x = Rows(layer.InputBuffer, layer.Inputs, split), y = Rows(layer.OutputBuffer, layer.Outputs, split);
+        if (layer.InPool)
+        {
+            w.Line(ReLUInPool);
+            w.Line();
+            return;
+        }
+        if (i > 0 && c.Plan.Layers[i - 1].InPool)
+        {
+            w.Line($"{Kernels}Pooling.MaxForward({x}, {y}, {PerSample(layer.SavedBuffer!, layer.Outputs, split)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});");
+            w.Line($"{Kernels}Activations.ReLU({y}, {y}); // {c.Plan.Layers[i - 1].Layer.Name}");
+            w.Line();
+            return;
+        }
+        ShapeSpec image = layer.InputShape;
+        string pixels = $"n, {Int(image.Channels)}, {Int(image.Height)}, {Int(image.Width)}";
+        string? drawn = layer.SavedBuffer is null ? null : layer.Layer.Kind == LayerKind.RandomTranslation ? PerSample(layer.SavedBuffer, 2) : PerSample(layer.SavedBuffer, 1);
+        w.Line(layer.Layer.Kind switch
+        {
+            LayerKind.Flatten => "// nothing to do: the next row reads the same values as a vector",
+            LayerKind.RandomFlip or LayerKind.RandomRotation or LayerKind.RandomTranslation when sampling => $"{x}.CopyTo({y}); // augmentation is drawn in training only",
+            LayerKind.BatchNorm when sampling => BatchNormInference(layer, x, y),
+            LayerKind.BatchNorm when layer.Spatial => $"{Kernels}BatchNorm.ForwardTrainingSpatial({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {layer.InverseStdBuffer}, {RunningMean(layer)}, {RunningVariance(layer)}, n, {Int(layer.Units)}, {Int(image.Spatial)}, {Float(layer.Layer.Momentum)}, {Float(layer.Layer.Epsilon)});",
+            LayerKind.BatchNorm => $"{Kernels}BatchNorm.ForwardTraining({x}, {Weights(Parameters, layer)}, {Bias(Parameters, layer)}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {layer.InverseStdBuffer}, {RunningMean(layer)}, {RunningVariance(layer)}, n, {Int(layer.Outputs)}, {Float(layer.Layer.Momentum)}, {Float(layer.Layer.Epsilon)});",
+            LayerKind.Dropout when split => $"{Kernels}Dropout.Forward({x}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs, split)}, {Float(layer.Layer.Rate)}, {Parsing.Naming.KeyField(layer.Layer.Name)}, start * {Int(layer.Outputs)});",
+            LayerKind.Dropout => $"{Kernels}Dropout.Forward({x}, {y}, {Rows(layer.SavedBuffer!, layer.Outputs)}, {Float(layer.Layer.Rate)}, ref _core.Random);",
+            LayerKind.SpatialDropout => $"{Kernels}Dropout.SpatialForward({x}, {y}, {PerSample(layer.SavedBuffer!, image.Channels)}, {Float(layer.Layer.Rate)}, ref _core.Random, n, {Int(image.Channels)}, {Int(image.Spatial)});",
+            LayerKind.GaussianNoise => $"{Kernels}Dropout.GaussianNoise({x}, {y}, {Float(layer.Layer.Rate)}, ref _core.Random);",
+            LayerKind.MaxPool2D => $"{Kernels}Pooling.MaxForward({x}, {y}, {PerSample(layer.SavedBuffer!, layer.Outputs, split)}, n, in {Parsing.Naming.GeometryField(layer.Layer.Name)});",
+            LayerKind.RandomFlip => $"{Kernels}Augmentation.RandomFlip({x}, {y}, {drawn}, {Bool(layer.Layer.FlipHorizontal)}, {Bool(layer.Layer.FlipVertical)}, ref _core.Random, {pixels});",
+            LayerKind.RandomRotation => $"{Kernels}Augmentation.RandomRotation({x}, {y}, {drawn}, {Float(layer.Layer.Rate)}, ref _core.Random, {pixels});",
+            LayerKind.RandomTranslation => $"{Kernels}Augmentation.RandomTranslation({x}, {y}, {drawn}, {Float(layer.Layer.HeightFactor)}, {Float(layer.Layer.WidthFactor)}, ref _core.Random, {pixels});",
+            _ => ForwardCall(layer, x, y, split),
+        });
+        w.Line();
     }
 
     /// <summary>

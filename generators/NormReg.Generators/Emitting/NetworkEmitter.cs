@@ -52,6 +52,7 @@ internal static partial class NetworkEmitter
         WriteViews(w, c);
         WriteMembers(w, c);
         WriteForward(w, c);
+        if (c.Segments.Length > 0) WriteTrainingRows(w, c);
         WriteBackward(w, c);
         w.Close();
 
@@ -69,6 +70,17 @@ internal static partial class NetworkEmitter
     private sealed record EmitContext(ExecutionPlan Plan)
     {
         public NetworkSpec Network => Plan.Network;
+
+        /// <summary>
+        /// Whether one forward pass serves every mode: no row draws at random, normalizes with batch statistics or reads bfloat16
+        /// weights, so training runs the inference pass, which splits whole batches (ForwardRows).
+        /// </summary>
+        public bool SinglePass => IsSinglePass(Plan);
+
+        /// <summary>The runs of the training passes that the runtime may split by samples: the backward's alone with <see cref="SinglePass"/>.</summary>
+        public TrainingSegment[] Segments { get; } = TrainingSegments.Cut(Plan, forward: !IsSinglePass(Plan));
+
+        private static bool IsSinglePass(ExecutionPlan plan) => plan.Layers.All(l => l.Layer.Kind != LayerKind.BatchNorm && !l.Layer.IsTrainingOnly && !ReadsReduced(l));
 
         public bool HasFolds => Plan.FoldedCount > 0;
 
@@ -227,6 +239,7 @@ internal static partial class NetworkEmitter
             {
                 case LayerKind.Dropout:
                     w.Line($"private readonly float[] {layer.SavedBuffer}; // its mask, 0 or 1/(1 − p)");
+                    if (DrawsKey(c, layer)) w.Line($"private ulong {Parsing.Naming.KeyField(layer.Layer.Name)}; // the key of this training pass's mask, drawn before the rows are split");
                     break;
                 case LayerKind.SpatialDropout:
                     w.Line($"private readonly float[] {layer.SavedBuffer}; // its mask per image and channel, 0 or 1/(1 − p)");

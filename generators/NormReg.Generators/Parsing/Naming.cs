@@ -45,6 +45,9 @@ internal static class Naming
     /// <summary>Augmentation rows: the field holding what was drawn for each image.</summary>
     public static string DrawnField(string name) => OutputField(name) + "Drawn";
 
+    /// <summary>Dropout: the field of the key its training pass draws before the batch is split.</summary>
+    public static string KeyField(string name) => OutputField(name) + "Key";
+
     /// <summary>Conv2D: the field of scratch room for its kernels.</summary>
     public static string ScratchField(string name) => OutputField(name) + "Scratch";
 
@@ -57,6 +60,7 @@ internal static class Naming
         yield return OutputField(layer.Name);
         yield return GradientField(layer.Name);
         if (layer.Kind is LayerKind.Dropout or LayerKind.SpatialDropout) yield return MaskField(layer.Name);
+        if (layer.Kind == LayerKind.Dropout) yield return KeyField(layer.Name);
         if (layer.Kind is LayerKind.BatchNorm or LayerKind.LayerNorm)
         {
             yield return NormalizedField(layer.Name);

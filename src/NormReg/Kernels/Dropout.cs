@@ -12,21 +12,36 @@ public static class Dropout
 {
     /// <summary>
     /// Keeps each value with probability <c>1 − rate</c> and scales it by <c>1/(1 − rate)</c>; <paramref name="mask"/>
-    /// receives the factor applied to each value (0 or the scale), for the backward pass.
+    /// receives the factor applied to each value (0 or the scale), for the backward pass. Takes the call's key from
+    /// <paramref name="random"/> (<see cref="Key"/>), then as the overload with a key from value 0.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float rate, ref SeededRandom random) =>
+        Forward(x, y, mask, rate, Key(ref random), 0);
+
+    /// <summary>The key of one dropout call: two draws from <paramref name="random"/>, the first in the low half.</summary>
+    public static ulong Key(ref SeededRandom random)
+    {
+        uint key0 = random.NextUInt32();
+        return key0 | (ulong)random.NextUInt32() << 32;
+    }
+
+    /// <summary>
+    /// <see cref="Forward(ReadOnlySpan{float}, Span{float}, Span{float}, float, ref SeededRandom)"/> under a drawn <paramref name="key"/>,
+    /// on values <paramref name="first"/> onwards of the call: the part of a batch split by samples that starts at that value.
     /// </summary>
     /// <remarks>
-    /// Counter-based: the call takes two draws from <paramref name="random"/> as its key, and value <c>i</c> is dropped when
-    /// <see cref="Draw(uint, uint, uint)"/>(i, key) is below <c>⌊rate·2³²⌋</c>. So each value's fate depends on its index alone, never on the order
-    /// the values are visited: every vector width (and the scalar tail) gives the same mask, a vector of hashes at a time
-    /// instead of a generator's serial chain (a 128 × 256 batch: 97 → 18 µs).
+    /// Counter-based: value <c>i</c> of the call is dropped when <see cref="Draw(uint, uint, uint)"/>(i, key) is below <c>⌊rate·2³²⌋</c>.
+    /// So each value's fate depends on its index alone, never on the order the values are visited: every vector width (and the
+    /// scalar tail) and every split of the batch give the same mask, a vector of hashes at a time instead of a generator's serial
+    /// chain (a 128 × 256 batch: 97 → 18 µs).
     /// </remarks>
-    public static void Forward(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float rate, ref SeededRandom random)
+    public static void Forward(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float rate, ulong key, int first)
     {
         Lengths.AtLeast(x.Length, y.Length, nameof(x));
         Lengths.AtLeast(mask.Length, y.Length, nameof(mask));
         uint threshold = (uint)(rate * 4294967296.0);
         float scale = 1f / (1f - rate);
-        uint key0 = random.NextUInt32(), key1 = random.NextUInt32();
+        uint key0 = (uint)key + (uint)first, key1 = (uint)(key >> 32); // value i of this part is value first + i of the call
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {

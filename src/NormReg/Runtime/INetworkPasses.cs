@@ -24,6 +24,15 @@ public interface INetworkPasses
     void ForwardRows(int start, int count, int thread);
 
     /// <summary>
+    /// Runs segment <paramref name="segment"/> of the training passes (<see cref="NetworkCore.SplitTraining"/>): rows that treat each
+    /// sample on its own, between two rows that sum over the batch (BatchNorm, the weight gradients), on samples <paramref name="start"/>
+    /// to <paramref name="start"/> + <paramref name="count"/>, with the scratch of <paramref name="thread"/>. Parts of one batch run at once
+    /// on different threads. A network whose training passes have no such segment never gets the call.
+    /// </summary>
+    void TrainingRows(int segment, int start, int count, int thread) =>
+        throw new NotSupportedException($"This network's training passes have no segment {segment}.");
+
+    /// <summary>
     /// Runs the rows backwards from <paramref name="outputGradients"/> over the activations of the last training pass,
     /// writing <see cref="NetworkCore.Gradients"/> and, unless it is empty, <paramref name="inputGradients"/>.
     /// Returns whether every parameter gradient is finite.

@@ -333,7 +333,9 @@ public sealed class NetworkCore
             Guard.Length(outputGradients.Length, batchSize, OutputSize, nameof(outputGradients), _name);
             if (!inputGradients.IsEmpty) Guard.Length(inputGradients.Length, batchSize, InputSize, nameof(inputGradients), _name);
             Guard.Finite(outputGradients, nameof(outputGradients), _name);
-            _passes.Backward(batchSize, outputGradients, inputGradients);
+            Span<float> own = _outputGradients.AsSpan(0, batchSize * OutputSize);
+            outputGradients.CopyTo(own); // where the backward's segments read it
+            _passes.Backward(batchSize, own, inputGradients);
         }
         finally
         {
@@ -610,6 +612,24 @@ public sealed class NetworkCore
     /// <param name="batchSize">Samples in the batch.</param>
     /// <param name="multiplyAddsPerSample">The products' multiply-adds per sample, which decide whether splitting pays.</param>
     public void SplitBatch(int batchSize, long multiplyAddsPerSample) => _split.Run(batchSize, multiplyAddsPerSample);
+
+    /// <summary>
+    /// Runs the passes' <see cref="INetworkPasses.TrainingRows"/> of <paramref name="segment"/> on the first <paramref name="batchSize"/>
+    /// samples: split by samples over the worker pool when the batch is large enough, else on the calling thread, where its products may
+    /// still be split by their weights. The rows treat each sample on its own, so the results are the same bits either way.
+    /// </summary>
+    /// <param name="segment">The segment, as the passes number them.</param>
+    /// <param name="batchSize">Samples in the batch.</param>
+    /// <param name="multiplyAddsPerSample">The segment's multiply-adds per sample, which decide whether splitting pays.</param>
+    /// <param name="weights">The weights its products read, which every part reads whole.</param>
+    public void SplitTraining(int segment, int batchSize, long multiplyAddsPerSample, long weights) =>
+        _split.RunSegment(segment, batchSize, multiplyAddsPerSample, weights);
+
+    /// <summary>
+    /// The gradient of the loss with respect to the outputs during a backward pass, <c>batchSize</c> × OutputSize values: the
+    /// backward's segments read it from any thread, where the pass's span argument cannot go.
+    /// </summary>
+    public float[] OutputGradients => _outputGradients;
 
     /// <summary>The scratch a kernel of <see cref="SplitBatch"/> uses on thread <paramref name="thread"/>: <paramref name="own"/> on the calling thread (0), a block as long kept per worker on the others.</summary>
     public float[] ThreadScratch(int thread, float[] own) => _split.Scratch(thread, own);

@@ -215,17 +215,14 @@ namespace NormReg.Tests.Networks
             // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05
             global::NormReg.Kernels.BatchNorm.ForwardTraining(_core.Inputs.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 4), _core.Parameters.AsSpan(4, 4), _batchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _core.Statistics.AsSpan(8, 4), _core.Statistics.AsSpan(12, 4), n, 4, 0.1f, 1E-05f);
 
-            // [Dense(5)] Dense1: 4 → 5, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_batchNorm1.AsSpan(0, n * 4), _core.Parameters.AsSpan(8, 20), _core.Parameters.AsSpan(28, 5), _dense1.AsSpan(0, n * 5), n, 4, 5);
-
-            // [Tanh] Tanh1: 5
-            global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(0, n * 5), _tanh1.AsSpan(0, n * 5));
+            // Dense1 to Tanh1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 20L, 20L);
 
             // [BatchNorm(Momentum = 0.3, Epsilon = 1e-3)] BatchNorm2: 5, momentum 0.3, ε 0.001
             global::NormReg.Kernels.BatchNorm.ForwardTraining(_tanh1.AsSpan(0, n * 5), _core.Parameters.AsSpan(33, 5), _core.Parameters.AsSpan(38, 5), _batchNorm2.AsSpan(0, n * 5), _batchNorm2Normalized.AsSpan(0, n * 5), _batchNorm2InverseStd, _core.Statistics.AsSpan(16, 5), _core.Statistics.AsSpan(21, 5), n, 5, 0.3f, 0.001f);
 
-            // [Dense(3)] Dense2: 5 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_batchNorm2.AsSpan(0, n * 5), _core.Parameters.AsSpan(43, 15), _core.Parameters.AsSpan(58, 3), _dense2.AsSpan(0, n * 3), n, 5, 3);
+            // Dense2 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 15L, 15L);
 
             return _dense2.AsSpan(0, n * 3);
         }
@@ -235,19 +232,20 @@ namespace NormReg.Tests.Networks
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(3)] Dense2: 5 → 3, Glorot uniform
+            // Dense2 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 15L, 15L);
+
+            // [Dense(3)] Dense2: 5 → 3, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm2.AsSpan(0, n * 5), outputGradients, _core.Gradients.AsSpan(43, 15), _core.Gradients.AsSpan(58, 3), n, 5, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(43, 15), _dBatchNorm2.AsSpan(0, n * 5), n, 5, 3);
 
             // [BatchNorm(Momentum = 0.3, Epsilon = 1e-3)] BatchNorm2: 5, momentum 0.3, ε 0.001
             finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm2.AsSpan(0, n * 5), _batchNorm2Normalized.AsSpan(0, n * 5), _batchNorm2InverseStd, _core.Parameters.AsSpan(33, 5), _dTanh1.AsSpan(0, n * 5), _core.Gradients.AsSpan(33, 5), _core.Gradients.AsSpan(38, 5), n, 5);
 
-            // [Tanh] Tanh1: 5
-            global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(0, n * 5), _dTanh1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 5));
+            // Tanh1 to Dense1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
+            _core.SplitTraining(3, n, 20L, 20L);
 
-            // [Dense(5)] Dense1: 4 → 5, Glorot uniform
+            // [Dense(5)] Dense1: 4 → 5, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm1.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _core.Gradients.AsSpan(8, 20), _core.Gradients.AsSpan(28, 5), n, 4, 5);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _core.Parameters.AsSpan(8, 20), _dBatchNorm1.AsSpan(0, n * 4), n, 4, 5);
 
             // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05
             finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _core.Parameters.AsSpan(0, 4), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 4) : inputGradients, _core.Gradients.AsSpan(0, 4), _core.Gradients.AsSpan(4, 4), n, 4);
@@ -256,5 +254,39 @@ namespace NormReg.Tests.Networks
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(4, 4), n, InputSize);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(5)] Dense1: 4 → 5, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_batchNorm1.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(8, 20), _core.Parameters.AsSpan(28, 5), _dense1.AsSpan(start * 5, n * 5), n, 4, 5);
+
+                    // [Tanh] Tanh1: 5
+                    global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(start * 5, n * 5), _tanh1.AsSpan(start * 5, n * 5));
+
+                    break;
+                case 1:
+                    // [Dense(3)] Dense2: 5 → 3, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_batchNorm2.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(43, 15), _core.Parameters.AsSpan(58, 3), _dense2.AsSpan(start * 3, n * 3), n, 5, 3);
+
+                    break;
+                case 2:
+                    // [Dense(3)] Dense2: 5 → 3, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(43, 15), _dBatchNorm2.AsSpan(start * 5, n * 5), n, 5, 3);
+
+                    break;
+                case 3:
+                    // [Tanh] Tanh1: 5, input gradient
+                    global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(start * 5, n * 5), _dTanh1.AsSpan(start * 5, n * 5), _dDense1.AsSpan(start * 5, n * 5));
+
+                    // [Dense(5)] Dense1: 4 → 5, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(8, 20), _dBatchNorm1.AsSpan(start * 4, n * 4), n, 4, 5);
+
+                    break;
+            }
+        }
+
     }
 }

@@ -177,24 +177,41 @@ namespace NormReg.Tests.Networks
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(3)] Dense3: 6 → 3, Glorot uniform
+            // Dense3 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 66L, 66L);
+
+            // [Dense(3)] Dense3: 6 → 3, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gelu1.AsSpan(0, n * 6), outputGradients, _core.Gradients.AsSpan(88, 18), _core.Gradients.AsSpan(106, 3), n, 6, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(88, 18), _dGelu1.AsSpan(0, n * 6), n, 6, 3);
 
-            // [GELU] GELU1: 6
-            global::NormReg.Kernels.Activations.GELUBackward(_dense2.AsSpan(0, n * 6), _dGelu1.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 6));
-
-            // [Dense(6, UseBias = false)] Dense2: 8 → 6, He uniform, no bias
+            // [Dense(6, UseBias = false)] Dense2: 8 → 6, He uniform, no bias, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 8), _dDense2.AsSpan(0, n * 6), _core.Gradients.AsSpan(40, 48), default, n, 8, 6);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 6), _core.Parameters.AsSpan(40, 48), _dRelu1.AsSpan(0, n * 8), n, 8, 6);
-
-            // [ReLU] ReLU1: 8
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 8), _dRelu1.AsSpan(0, n * 8), _dHidden.AsSpan(0, n * 8));
 
             // [Dense(8, Name = "Hidden")] Hidden: 4 → 8, He uniform
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dHidden.AsSpan(0, n * 8), _core.Gradients.AsSpan(0, 32), _core.Gradients.AsSpan(32, 8), n, 4, 8);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dHidden.AsSpan(0, n * 8), _core.Parameters.AsSpan(0, 32), inputGradients, n, 4, 8);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(3)] Dense3: 6 → 3, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(88, 18), _dGelu1.AsSpan(start * 6, n * 6), n, 6, 3);
+
+                    // [GELU] GELU1: 6, input gradient
+                    global::NormReg.Kernels.Activations.GELUBackward(_dense2.AsSpan(start * 6, n * 6), _dGelu1.AsSpan(start * 6, n * 6), _dDense2.AsSpan(start * 6, n * 6));
+
+                    // [Dense(6, UseBias = false)] Dense2: 8 → 6, He uniform, no bias, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(40, 48), _dRelu1.AsSpan(start * 8, n * 8), n, 8, 6);
+
+                    // [ReLU] ReLU1: 8, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(start * 8, n * 8), _dRelu1.AsSpan(start * 8, n * 8), _dHidden.AsSpan(start * 8, n * 8));
+
+                    break;
+            }
+        }
+
     }
 }

@@ -197,17 +197,14 @@ namespace NormReg.Tests.Networks
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.
         private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
-            // [Dense(6), L2(0.01)] Dense1: 4 → 6, He uniform, penalty 0.01·Σw²
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 24), _core.Parameters.AsSpan(24, 6), _dense1.AsSpan(0, n * 6), n, 4, 6);
+            // Dense1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 24L, 24L);
 
             // [BatchNorm] BatchNorm1: 6, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense1.AsSpan(0, n * 6), _core.Parameters.AsSpan(30, 6), _core.Parameters.AsSpan(36, 6), _batchNorm1.AsSpan(0, n * 6), _batchNorm1Normalized.AsSpan(0, n * 6), _batchNorm1InverseStd, _core.Statistics.AsSpan(0, 6), _core.Statistics.AsSpan(6, 6), n, 6, 0.1f, 1E-05f);
 
-            // [ReLU] ReLU1: 6
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 6), _relu1.AsSpan(0, n * 6));
-
-            // [Dense(3, UseBias = false), L2(0.02)] Dense2: 6 → 3, Glorot uniform, no bias, penalty 0.02·Σw²
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 6), _core.Parameters.AsSpan(42, 18), default, _dense2.AsSpan(0, n * 3), n, 6, 3);
+            // ReLU1 to Dense2 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 18L, 18L);
 
             // [BatchNorm] BatchNorm2: 3, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense2.AsSpan(0, n * 3), _core.Parameters.AsSpan(60, 3), _core.Parameters.AsSpan(63, 3), _batchNorm2.AsSpan(0, n * 3), _batchNorm2Normalized.AsSpan(0, n * 3), _batchNorm2InverseStd, _core.Statistics.AsSpan(12, 3), _core.Statistics.AsSpan(15, 3), n, 3, 0.1f, 1E-05f);
@@ -223,13 +220,12 @@ namespace NormReg.Tests.Networks
             // [BatchNorm] BatchNorm2: 3, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.Backward(outputGradients, _batchNorm2Normalized.AsSpan(0, n * 3), _batchNorm2InverseStd, _core.Parameters.AsSpan(60, 3), _dDense2.AsSpan(0, n * 3), _core.Gradients.AsSpan(60, 3), _core.Gradients.AsSpan(63, 3), n, 3);
 
-            // [Dense(3, UseBias = false), L2(0.02)] Dense2: 6 → 3, Glorot uniform, no bias, penalty 0.02·Σw²
+            // Dense2 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 18L, 18L);
+
+            // [Dense(3, UseBias = false), L2(0.02)] Dense2: 6 → 3, Glorot uniform, no bias, penalty 0.02·Σw², weight gradient
             // with the gradient of the penalty 0.02·Σw² on the weights, added tile by tile
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 3), _core.Gradients.AsSpan(42, 18), default, n, 6, 3, _core.Parameters.AsSpan(42, 18), 0f, 0.02f);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 3), _core.Parameters.AsSpan(42, 18), _dRelu1.AsSpan(0, n * 6), n, 6, 3);
-
-            // [ReLU] ReLU1: 6
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 6), _dRelu1.AsSpan(0, n * 6), _dBatchNorm1.AsSpan(0, n * 6));
 
             // [BatchNorm] BatchNorm1: 6, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 6), _batchNorm1Normalized.AsSpan(0, n * 6), _batchNorm1InverseStd, _core.Parameters.AsSpan(30, 6), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(30, 6), _core.Gradients.AsSpan(36, 6), n, 6);
@@ -240,5 +236,34 @@ namespace NormReg.Tests.Networks
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _core.Parameters.AsSpan(0, 24), inputGradients, n, 4, 6);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(6), L2(0.01)] Dense1: 4 → 6, He uniform, penalty 0.01·Σw²
+                    global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(0, 24), _core.Parameters.AsSpan(24, 6), _dense1.AsSpan(start * 6, n * 6), n, 4, 6);
+
+                    break;
+                case 1:
+                    // [ReLU] ReLU1: 6
+                    global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 6, n * 6), _relu1.AsSpan(start * 6, n * 6));
+
+                    // [Dense(3, UseBias = false), L2(0.02)] Dense2: 6 → 3, Glorot uniform, no bias, penalty 0.02·Σw²
+                    global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(42, 18), default, _dense2.AsSpan(start * 3, n * 3), n, 6, 3);
+
+                    break;
+                case 2:
+                    // [Dense(3, UseBias = false), L2(0.02)] Dense2: 6 → 3, Glorot uniform, no bias, penalty 0.02·Σw², input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(42, 18), _dRelu1.AsSpan(start * 6, n * 6), n, 6, 3);
+
+                    // [ReLU] ReLU1: 6, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(start * 6, n * 6), _dRelu1.AsSpan(start * 6, n * 6), _dBatchNorm1.AsSpan(start * 6, n * 6));
+
+                    break;
+            }
+        }
+
     }
 }

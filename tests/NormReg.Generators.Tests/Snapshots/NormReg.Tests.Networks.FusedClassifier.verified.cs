@@ -49,6 +49,7 @@ namespace NormReg.Tests.Networks
         private readonly float[] _relu2; // [ReLU]
         private readonly float[] _dropout1; // [Dropout(0.1)]
         private readonly float[] _dropout1Mask; // its mask, 0 or 1/(1 − p)
+        private ulong _dropout1Key; // the key of this training pass's mask, drawn before the rows are split
         private readonly float[] _dense3; // [Dense(4)]
         // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dDense1;
@@ -238,26 +239,15 @@ namespace NormReg.Tests.Networks
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.
         private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
-            // [Dense(131), L1L2(1e-4, 1e-3)] Dense1: 203 → 131, He uniform, penalty 0.0001·Σ|w| + 0.001·Σw²
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 203), _core.Parameters.AsSpan(0, 26593), _core.Parameters.AsSpan(26593, 131), _dense1.AsSpan(0, n * 131), n, 203, 131);
-
-            // [ReLU] ReLU1: 131
-            global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(0, n * 131), _relu1.AsSpan(0, n * 131));
-
-            // [Dense(150, UseBias = false), L2(1e-3)] Dense2: 131 → 150, He uniform, no bias, penalty 0.001·Σw²
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 131), _core.Parameters.AsSpan(26724, 19650), default, _dense2.AsSpan(0, n * 150), n, 131, 150);
+            // Dense1 to Dense2 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 46243L, 46243L);
 
             // [BatchNorm] BatchNorm1: 150, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense2.AsSpan(0, n * 150), _core.Parameters.AsSpan(46374, 150), _core.Parameters.AsSpan(46524, 150), _batchNorm1.AsSpan(0, n * 150), _batchNorm1Normalized.AsSpan(0, n * 150), _batchNorm1InverseStd, _core.Statistics.AsSpan(0, 150), _core.Statistics.AsSpan(150, 150), n, 150, 0.1f, 1E-05f);
 
-            // [ReLU] ReLU2: 150
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 150), _relu2.AsSpan(0, n * 150));
-
-            // [Dropout(0.1)] Dropout1: 150, drops 0.1 in training
-            global::NormReg.Kernels.Dropout.Forward(_relu2.AsSpan(0, n * 150), _dropout1.AsSpan(0, n * 150), _dropout1Mask.AsSpan(0, n * 150), 0.1f, ref _core.Random);
-
-            // [Dense(4)] Dense3: 150 → 4, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(0, n * 150), _core.Parameters.AsSpan(46674, 600), _core.Parameters.AsSpan(47274, 4), _dense3.AsSpan(0, n * 4), n, 150, 4);
+            // ReLU2 to Dense3 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _dropout1Key = global::NormReg.Kernels.Dropout.Key(ref _core.Random); // [Dropout(0.1)] Dropout1
+            _core.SplitTraining(1, n, 600L, 600L);
 
             return _dense3.AsSpan(0, n * 4);
         }
@@ -294,27 +284,22 @@ namespace NormReg.Tests.Networks
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(4)] Dense3: 150 → 4, Glorot uniform
+            // Dense3 to ReLU2 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 600L, 600L);
+
+            // [Dense(4)] Dense3: 150 → 4, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 150), outputGradients, _core.Gradients.AsSpan(46674, 600), _core.Gradients.AsSpan(47274, 4), n, 150, 4);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(46674, 600), _dDropout1.AsSpan(0, n * 150), n, 150, 4);
-
-            // [Dropout(0.1)] Dropout1: 150, drops 0.1 in training
-            global::NormReg.Kernels.Dropout.Backward(_dDropout1.AsSpan(0, n * 150), _dropout1Mask.AsSpan(0, n * 150), _dRelu2.AsSpan(0, n * 150));
-
-            // [ReLU] ReLU2: 150
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(0, n * 150), _dRelu2.AsSpan(0, n * 150), _dBatchNorm1.AsSpan(0, n * 150));
 
             // [BatchNorm] BatchNorm1: 150, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 150), _batchNorm1Normalized.AsSpan(0, n * 150), _batchNorm1InverseStd, _core.Parameters.AsSpan(46374, 150), _dDense2.AsSpan(0, n * 150), _core.Gradients.AsSpan(46374, 150), _core.Gradients.AsSpan(46524, 150), n, 150);
 
-            // [Dense(150, UseBias = false), L2(1e-3)] Dense2: 131 → 150, He uniform, no bias, penalty 0.001·Σw²
+            // Dense2 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
+            _core.SplitTraining(3, n, 19650L, 19650L);
+
+            // [Dense(150, UseBias = false), L2(1e-3)] Dense2: 131 → 150, He uniform, no bias, penalty 0.001·Σw², weight gradient
             // with the gradient of the penalty 0.001·Σw² on the weights, added tile by tile
             // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
             if (!_core.DeferWeightGradients(2, n, _relu1.AsSpan(0, n * 131), _dDense2.AsSpan(0, n * 150), _dense2.AsSpan(0, n * 150), 0f, 0.001f)) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 131), _dDense2.AsSpan(0, n * 150), _core.Gradients.AsSpan(26724, 19650), default, n, 131, 150, _core.Parameters.AsSpan(26724, 19650), 0f, 0.001f);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 150), _core.Parameters.AsSpan(26724, 19650), _dRelu1.AsSpan(0, n * 131), n, 131, 150);
-
-            // [ReLU] ReLU1: 131
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 131), _dRelu1.AsSpan(0, n * 131), _dDense1.AsSpan(0, n * 131));
 
             // [Dense(131), L1L2(1e-4, 1e-3)] Dense1: 203 → 131, He uniform, penalty 0.0001·Σ|w| + 0.001·Σw²
             // with the gradient of the penalty 0.0001·Σ|w| + 0.001·Σw² on the weights, added tile by tile
@@ -324,5 +309,54 @@ namespace NormReg.Tests.Networks
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 131), _core.Parameters.AsSpan(0, 26593), inputGradients, n, 203, 131);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(131), L1L2(1e-4, 1e-3)] Dense1: 203 → 131, He uniform, penalty 0.0001·Σ|w| + 0.001·Σw²
+                    global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 203, n * 203), _core.Parameters.AsSpan(0, 26593), _core.Parameters.AsSpan(26593, 131), _dense1.AsSpan(start * 131, n * 131), n, 203, 131);
+
+                    // [ReLU] ReLU1: 131
+                    global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(start * 131, n * 131), _relu1.AsSpan(start * 131, n * 131));
+
+                    // [Dense(150, UseBias = false), L2(1e-3)] Dense2: 131 → 150, He uniform, no bias, penalty 0.001·Σw²
+                    global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 131, n * 131), _core.Parameters.AsSpan(26724, 19650), default, _dense2.AsSpan(start * 150, n * 150), n, 131, 150);
+
+                    break;
+                case 1:
+                    // [ReLU] ReLU2: 150
+                    global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 150, n * 150), _relu2.AsSpan(start * 150, n * 150));
+
+                    // [Dropout(0.1)] Dropout1: 150, drops 0.1 in training
+                    global::NormReg.Kernels.Dropout.Forward(_relu2.AsSpan(start * 150, n * 150), _dropout1.AsSpan(start * 150, n * 150), _dropout1Mask.AsSpan(start * 150, n * 150), 0.1f, _dropout1Key, start * 150);
+
+                    // [Dense(4)] Dense3: 150 → 4, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(start * 150, n * 150), _core.Parameters.AsSpan(46674, 600), _core.Parameters.AsSpan(47274, 4), _dense3.AsSpan(start * 4, n * 4), n, 150, 4);
+
+                    break;
+                case 2:
+                    // [Dense(4)] Dense3: 150 → 4, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(46674, 600), _dDropout1.AsSpan(start * 150, n * 150), n, 150, 4);
+
+                    // [Dropout(0.1)] Dropout1: 150, drops 0.1 in training, input gradient
+                    global::NormReg.Kernels.Dropout.Backward(_dDropout1.AsSpan(start * 150, n * 150), _dropout1Mask.AsSpan(start * 150, n * 150), _dRelu2.AsSpan(start * 150, n * 150));
+
+                    // [ReLU] ReLU2: 150, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(start * 150, n * 150), _dRelu2.AsSpan(start * 150, n * 150), _dBatchNorm1.AsSpan(start * 150, n * 150));
+
+                    break;
+                case 3:
+                    // [Dense(150, UseBias = false), L2(1e-3)] Dense2: 131 → 150, He uniform, no bias, penalty 0.001·Σw², input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(start * 150, n * 150), _core.Parameters.AsSpan(26724, 19650), _dRelu1.AsSpan(start * 131, n * 131), n, 131, 150);
+
+                    // [ReLU] ReLU1: 131, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(start * 131, n * 131), _dRelu1.AsSpan(start * 131, n * 131), _dDense1.AsSpan(start * 131, n * 131));
+
+                    break;
+            }
+        }
+
     }
 }

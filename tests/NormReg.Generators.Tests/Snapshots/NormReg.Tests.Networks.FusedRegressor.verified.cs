@@ -158,14 +158,8 @@ namespace NormReg.Tests.Networks
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.
         private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
-            // [Dense(128)] Dense1: 130 → 128, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 130), _core.Parameters.AsSpan(0, 16640), _core.Parameters.AsSpan(16640, 128), _dense1.AsSpan(0, n * 128), n, 130, 128);
-
-            // [Tanh] Tanh1: 128
-            global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(0, n * 128), _tanh1.AsSpan(0, n * 128));
-
-            // [Dense(2)] Dense2: 128 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_tanh1.AsSpan(0, n * 128), _core.Parameters.AsSpan(16768, 256), _core.Parameters.AsSpan(17024, 2), _dense2.AsSpan(0, n * 2), n, 128, 2);
+            // Dense1 to Dense2 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 16896L, 16896L);
 
             return _dense2.AsSpan(0, n * 2);
         }
@@ -175,12 +169,11 @@ namespace NormReg.Tests.Networks
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(2)] Dense2: 128 → 2, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 128), outputGradients, _core.Gradients.AsSpan(16768, 256), _core.Gradients.AsSpan(17024, 2), n, 128, 2);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(16768, 256), _dTanh1.AsSpan(0, n * 128), n, 128, 2);
+            // Dense2 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 256L, 256L);
 
-            // [Tanh] Tanh1: 128
-            global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(0, n * 128), _dTanh1.AsSpan(0, n * 128), _dDense1.AsSpan(0, n * 128));
+            // [Dense(2)] Dense2: 128 → 2, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 128), outputGradients, _core.Gradients.AsSpan(16768, 256), _core.Gradients.AsSpan(17024, 2), n, 128, 2);
 
             // [Dense(128)] Dense1: 130 → 128, Glorot uniform
             // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
@@ -189,5 +182,32 @@ namespace NormReg.Tests.Networks
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 128), _core.Parameters.AsSpan(0, 16640), inputGradients, n, 130, 128);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(128)] Dense1: 130 → 128, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 130, n * 130), _core.Parameters.AsSpan(0, 16640), _core.Parameters.AsSpan(16640, 128), _dense1.AsSpan(start * 128, n * 128), n, 130, 128);
+
+                    // [Tanh] Tanh1: 128
+                    global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(start * 128, n * 128), _tanh1.AsSpan(start * 128, n * 128));
+
+                    // [Dense(2)] Dense2: 128 → 2, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_tanh1.AsSpan(start * 128, n * 128), _core.Parameters.AsSpan(16768, 256), _core.Parameters.AsSpan(17024, 2), _dense2.AsSpan(start * 2, n * 2), n, 128, 2);
+
+                    break;
+                case 1:
+                    // [Dense(2)] Dense2: 128 → 2, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 2, n * 2), _core.Parameters.AsSpan(16768, 256), _dTanh1.AsSpan(start * 128, n * 128), n, 128, 2);
+
+                    // [Tanh] Tanh1: 128, input gradient
+                    global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(start * 128, n * 128), _dTanh1.AsSpan(start * 128, n * 128), _dDense1.AsSpan(start * 128, n * 128));
+
+                    break;
+            }
+        }
+
     }
 }

@@ -65,6 +65,7 @@ namespace NormReg.Tests.Networks.Images
         // [Flatten] Flatten1 reads and writes _maxPool2D1: the values do not move.
         private readonly float[] _dropout1; // [Dropout(0.2)]
         private readonly float[] _dropout1Mask; // its mask, 0 or 1/(1 − p)
+        private ulong _dropout1Key; // the key of this training pass's mask, drawn before the rows are split
         private readonly float[] _dense1; // [Dense(3)]
         // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dRandomFlip1;
@@ -285,8 +286,8 @@ namespace NormReg.Tests.Networks.Images
             // [RandomTranslation(0.1, 0.1)] RandomTranslation1: 1×8×8, shifts by up to 0.1 of the height and 0.1 of the width in training
             global::NormReg.Kernels.Augmentation.RandomTranslation(_randomRotation1.AsSpan(0, n * 64), _randomTranslation1.AsSpan(0, n * 64), _randomTranslation1Drawn.AsSpan(0, n * 2), 0.1f, 0.1f, ref _core.Random, n, 1, 8, 8);
 
-            // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
-            global::NormReg.Kernels.Conv2DBatch.Forward(_randomTranslation1.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 36), default, _conv2D1.AsSpan(0, n * 256), _conv2D1Scratch, n, in _conv2D1Geometry);
+            // Conv2D1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 2304L, 36L);
 
             // [BatchNorm] BatchNorm1: 4×8×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(36, 4), _core.Parameters.AsSpan(40, 4), _batchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Statistics.AsSpan(2, 4), _core.Statistics.AsSpan(6, 4), n, 4, 64, 0.1f, 1E-05f);
@@ -297,17 +298,9 @@ namespace NormReg.Tests.Networks.Images
             // [SpatialDropout(0.25)] SpatialDropout1: 4×8×8, drops whole channels with probability 0.25 in training
             global::NormReg.Kernels.Dropout.SpatialForward(_relu1.AsSpan(0, n * 256), _spatialDropout1.AsSpan(0, n * 256), _spatialDropout1Mask.AsSpan(0, n * 4), 0.25f, ref _core.Random, n, 4, 64);
 
-            // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_spatialDropout1.AsSpan(0, n * 256), _maxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), n, in _maxPool2D1Geometry);
-
-            // [Flatten] Flatten1: 4×4×4 → 64
-            // nothing to do: the next row reads the same values as a vector
-
-            // [Dropout(0.2)] Dropout1: 64, drops 0.2 in training
-            global::NormReg.Kernels.Dropout.Forward(_maxPool2D1.AsSpan(0, n * 64), _dropout1.AsSpan(0, n * 64), _dropout1Mask.AsSpan(0, n * 64), 0.2f, ref _core.Random);
-
-            // [Dense(3)] Dense1: 64 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(0, n * 64), _core.Parameters.AsSpan(44, 192), _core.Parameters.AsSpan(236, 3), _dense1.AsSpan(0, n * 3), n, 64, 3);
+            // MaxPool2D1 to Dense1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _dropout1Key = global::NormReg.Kernels.Dropout.Key(ref _core.Random); // [Dropout(0.2)] Dropout1
+            _core.SplitTraining(1, n, 192L, 192L);
 
             return _dense1.AsSpan(0, n * 3);
         }
@@ -359,37 +352,20 @@ namespace NormReg.Tests.Networks.Images
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(3)] Dense1: 64 → 3, Glorot uniform
+            // Dense1 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 192L, 192L);
+
+            // [Dense(3)] Dense1: 64 → 3, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 64), outputGradients, _core.Gradients.AsSpan(44, 192), _core.Gradients.AsSpan(236, 3), n, 64, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(44, 192), _dDropout1.AsSpan(0, n * 64), n, 64, 3);
-
-            // [Dropout(0.2)] Dropout1: 64, drops 0.2 in training
-            global::NormReg.Kernels.Dropout.Backward(_dDropout1.AsSpan(0, n * 64), _dropout1Mask.AsSpan(0, n * 64), _dMaxPool2D1.AsSpan(0, n * 64));
-
-            // [Flatten] Flatten1: 4×4×4 → 64
-            // nothing to do: _dFlatten1 would hold the same values as _dMaxPool2D1, which the row after writes
-
-            // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), _dSpatialDropout1.AsSpan(0, n * 256), n, in _maxPool2D1Geometry);
-
-            // [SpatialDropout(0.25)] SpatialDropout1: 4×8×8, drops whole channels with probability 0.25 in training
-            global::NormReg.Kernels.Dropout.SpatialBackward(_dSpatialDropout1.AsSpan(0, n * 256), _spatialDropout1Mask.AsSpan(0, n * 4), _dRelu1.AsSpan(0, n * 256), n, 4, 64);
-
-            // [ReLU] ReLU1: 4×8×8
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 256), _dRelu1.AsSpan(0, n * 256), _dBatchNorm1.AsSpan(0, n * 256));
 
             // [BatchNorm] BatchNorm1: 4×8×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Parameters.AsSpan(36, 4), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(36, 4), _core.Gradients.AsSpan(40, 4), n, 4, 64);
 
-            // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
+            // Conv2D1 to RandomRotation1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
+            _core.SplitTraining(3, n, 2304L, 36L);
+
+            // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias, weight gradient
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_randomTranslation1.AsSpan(0, n * 64), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(0, 36), default, _conv2D1Scratch, n, in _conv2D1Geometry);
-            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(0, 36), _dRandomTranslation1.AsSpan(0, n * 64), _conv2D1Scratch, n, in _conv2D1Geometry);
-
-            // [RandomTranslation(0.1, 0.1)] RandomTranslation1: 1×8×8, shifts by up to 0.1 of the height and 0.1 of the width in training
-            global::NormReg.Kernels.Augmentation.RandomTranslationBackward(_dRandomTranslation1.AsSpan(0, n * 64), _randomTranslation1Drawn.AsSpan(0, n * 2), _dRandomRotation1.AsSpan(0, n * 64), n, 1, 8, 8);
-
-            // [RandomRotation(0.05)] RandomRotation1: 1×8×8, rotates by up to ±18° in training
-            global::NormReg.Kernels.Augmentation.RandomRotationBackward(_dRandomRotation1.AsSpan(0, n * 64), _randomRotation1Drawn.AsSpan(0, n), _dRandomFlip1.AsSpan(0, n * 64), n, 1, 8, 8);
 
             // [RandomFlip(FlipMode.Horizontal)] RandomFlip1: 1×8×8, flips left–right with probability ½ in training
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Augmentation.RandomFlipBackward(_dRandomFlip1.AsSpan(0, n * 64), _randomFlip1Drawn.AsSpan(0, n), inputGradients, n, 1, 8, 8);
@@ -398,5 +374,63 @@ namespace NormReg.Tests.Networks.Images
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
+                    global::NormReg.Kernels.Conv2D.Forward(_randomTranslation1.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(0, 36), default, _conv2D1.AsSpan(start * 256, n * 256), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
+
+                    break;
+                case 1:
+                    // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2
+                    global::NormReg.Kernels.Pooling.MaxForward(_spatialDropout1.AsSpan(start * 256, n * 256), _maxPool2D1.AsSpan(start * 64, n * 64), _maxPool2D1Argmax.AsSpan(start * 64, n * 64), n, in _maxPool2D1Geometry);
+
+                    // [Flatten] Flatten1: 4×4×4 → 64
+                    // nothing to do: the next row reads the same values as a vector
+
+                    // [Dropout(0.2)] Dropout1: 64, drops 0.2 in training
+                    global::NormReg.Kernels.Dropout.Forward(_maxPool2D1.AsSpan(start * 64, n * 64), _dropout1.AsSpan(start * 64, n * 64), _dropout1Mask.AsSpan(start * 64, n * 64), 0.2f, _dropout1Key, start * 64);
+
+                    // [Dense(3)] Dense1: 64 → 3, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(44, 192), _core.Parameters.AsSpan(236, 3), _dense1.AsSpan(start * 3, n * 3), n, 64, 3);
+
+                    break;
+                case 2:
+                    // [Dense(3)] Dense1: 64 → 3, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(44, 192), _dDropout1.AsSpan(start * 64, n * 64), n, 64, 3);
+
+                    // [Dropout(0.2)] Dropout1: 64, drops 0.2 in training, input gradient
+                    global::NormReg.Kernels.Dropout.Backward(_dDropout1.AsSpan(start * 64, n * 64), _dropout1Mask.AsSpan(start * 64, n * 64), _dMaxPool2D1.AsSpan(start * 64, n * 64));
+
+                    // [Flatten] Flatten1: 4×4×4 → 64, input gradient
+                    // nothing to do: _dFlatten1 would hold the same values as _dMaxPool2D1, which the row after writes
+
+                    // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2, input gradient
+                    global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(start * 64, n * 64), _maxPool2D1Argmax.AsSpan(start * 64, n * 64), _dSpatialDropout1.AsSpan(start * 256, n * 256), n, in _maxPool2D1Geometry);
+
+                    // [SpatialDropout(0.25)] SpatialDropout1: 4×8×8, drops whole channels with probability 0.25 in training, input gradient
+                    global::NormReg.Kernels.Dropout.SpatialBackward(_dSpatialDropout1.AsSpan(start * 256, n * 256), _spatialDropout1Mask.AsSpan(start * 4, n * 4), _dRelu1.AsSpan(start * 256, n * 256), n, 4, 64);
+
+                    // [ReLU] ReLU1: 4×8×8, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(start * 256, n * 256), _dRelu1.AsSpan(start * 256, n * 256), _dBatchNorm1.AsSpan(start * 256, n * 256));
+
+                    break;
+                case 3:
+                    // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias, input gradient
+                    global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(start * 256, n * 256), _core.Parameters.AsSpan(0, 36), _dRandomTranslation1.AsSpan(start * 64, n * 64), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
+
+                    // [RandomTranslation(0.1, 0.1)] RandomTranslation1: 1×8×8, shifts by up to 0.1 of the height and 0.1 of the width in training, input gradient
+                    global::NormReg.Kernels.Augmentation.RandomTranslationBackward(_dRandomTranslation1.AsSpan(start * 64, n * 64), _randomTranslation1Drawn.AsSpan(start * 2, n * 2), _dRandomRotation1.AsSpan(start * 64, n * 64), n, 1, 8, 8);
+
+                    // [RandomRotation(0.05)] RandomRotation1: 1×8×8, rotates by up to ±18° in training, input gradient
+                    global::NormReg.Kernels.Augmentation.RandomRotationBackward(_dRandomRotation1.AsSpan(start * 64, n * 64), _randomRotation1Drawn.AsSpan(start, n), _dRandomFlip1.AsSpan(start * 64, n * 64), n, 1, 8, 8);
+
+                    break;
+            }
+        }
+
     }
 }

@@ -178,19 +178,14 @@ namespace NormReg.Tests.Networks.Images
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Flatten] Flatten2: 2 → 2
-            outputGradients.CopyTo(_dDense2.AsSpan(0, n * 2));
+            // Flatten2 to Dense1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 80L, 80L);
 
-            // [Dense(2)] Dense2: 4 → 2, Glorot uniform
+            // [Dense(2)] Dense2: 4 → 2, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 4), _dDense2.AsSpan(0, n * 2), _core.Gradients.AsSpan(76, 8), _core.Gradients.AsSpan(84, 2), n, 4, 2);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 2), _core.Parameters.AsSpan(76, 8), _dRelu1.AsSpan(0, n * 4), n, 4, 2);
 
-            // [ReLU] ReLU1: 4
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 4), _dRelu1.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 4));
-
-            // [Dense(4)] Dense1: 18 → 4, He uniform
+            // [Dense(4)] Dense1: 18 → 4, He uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 18), _dDense1.AsSpan(0, n * 4), _core.Gradients.AsSpan(0, 72), _core.Gradients.AsSpan(72, 4), n, 18, 4);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 72), _dFlatten1.AsSpan(0, n * 18), n, 18, 4);
 
             // [Flatten] Flatten1: 2×3×3 → 18
             if (!inputGradients.IsEmpty) _dFlatten1.AsSpan(0, n * 18).CopyTo(inputGradients);
@@ -199,5 +194,27 @@ namespace NormReg.Tests.Networks.Images
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 18), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 9, 0f, 1f, false);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Flatten] Flatten2: 2 → 2, input gradient
+                    _core.OutputGradients.AsSpan(start * 2, n * 2).CopyTo(_dDense2.AsSpan(start * 2, n * 2));
+
+                    // [Dense(2)] Dense2: 4 → 2, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(start * 2, n * 2), _core.Parameters.AsSpan(76, 8), _dRelu1.AsSpan(start * 4, n * 4), n, 4, 2);
+
+                    // [ReLU] ReLU1: 4, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(start * 4, n * 4), _dRelu1.AsSpan(start * 4, n * 4), _dDense1.AsSpan(start * 4, n * 4));
+
+                    // [Dense(4)] Dense1: 18 → 4, He uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(0, 72), _dFlatten1.AsSpan(start * 18, n * 18), n, 18, 4);
+
+                    break;
+            }
+        }
+
     }
 }

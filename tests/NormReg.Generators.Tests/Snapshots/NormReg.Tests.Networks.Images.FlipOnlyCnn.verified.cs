@@ -171,14 +171,8 @@ namespace NormReg.Tests.Networks.Images
             // [RandomFlip] RandomFlip1: 1×4×4, flips left–right and upside down, each with probability ½ in training
             global::NormReg.Kernels.Augmentation.RandomFlip(_core.Inputs.AsSpan(0, n * 16), _randomFlip1.AsSpan(0, n * 16), _randomFlip1Drawn.AsSpan(0, n), true, true, ref _core.Random, n, 1, 4, 4);
 
-            // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, Glorot uniform
-            global::NormReg.Kernels.Conv2DBatch.Forward(_randomFlip1.AsSpan(0, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(0, n * 18), _conv2D1Scratch, n, in _conv2D1Geometry);
-
-            // [Flatten] Flatten1: 2×3×3 → 18
-            // nothing to do: the next row reads the same values as a vector
-
-            // [Dense(2)] Dense1: 18 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_conv2D1.AsSpan(0, n * 18), _core.Parameters.AsSpan(10, 36), _core.Parameters.AsSpan(46, 2), _dense1.AsSpan(0, n * 2), n, 18, 2);
+            // Conv2D1 to Dense1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 108L, 44L);
 
             return _dense1.AsSpan(0, n * 2);
         }
@@ -188,20 +182,48 @@ namespace NormReg.Tests.Networks.Images
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(2)] Dense1: 18 → 2, Glorot uniform
+            // Dense1 to Conv2D1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 108L, 44L);
+
+            // [Dense(2)] Dense1: 18 → 2, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_conv2D1.AsSpan(0, n * 18), outputGradients, _core.Gradients.AsSpan(10, 36), _core.Gradients.AsSpan(46, 2), n, 18, 2);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(10, 36), _dConv2D1.AsSpan(0, n * 18), n, 18, 2);
 
-            // [Flatten] Flatten1: 2×3×3 → 18
-            // nothing to do: _dFlatten1 would hold the same values as _dConv2D1, which the row after writes
-
-            // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, Glorot uniform
+            // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_randomFlip1.AsSpan(0, n * 16), _dConv2D1.AsSpan(0, n * 18), _core.Gradients.AsSpan(0, 8), _core.Gradients.AsSpan(8, 2), _conv2D1Scratch, n, in _conv2D1Geometry);
-            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 18), _core.Parameters.AsSpan(0, 8), _dRandomFlip1.AsSpan(0, n * 16), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [RandomFlip] RandomFlip1: 1×4×4, flips left–right and upside down, each with probability ½ in training
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Augmentation.RandomFlipBackward(_dRandomFlip1.AsSpan(0, n * 16), _randomFlip1Drawn.AsSpan(0, n), inputGradients, n, 1, 4, 4);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, Glorot uniform
+                    global::NormReg.Kernels.Conv2D.Forward(_randomFlip1.AsSpan(start * 16, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(start * 18, n * 18), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
+
+                    // [Flatten] Flatten1: 2×3×3 → 18
+                    // nothing to do: the next row reads the same values as a vector
+
+                    // [Dense(2)] Dense1: 18 → 2, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_conv2D1.AsSpan(start * 18, n * 18), _core.Parameters.AsSpan(10, 36), _core.Parameters.AsSpan(46, 2), _dense1.AsSpan(start * 2, n * 2), n, 18, 2);
+
+                    break;
+                case 1:
+                    // [Dense(2)] Dense1: 18 → 2, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 2, n * 2), _core.Parameters.AsSpan(10, 36), _dConv2D1.AsSpan(start * 18, n * 18), n, 18, 2);
+
+                    // [Flatten] Flatten1: 2×3×3 → 18, input gradient
+                    // nothing to do: _dFlatten1 would hold the same values as _dConv2D1, which the row after writes
+
+                    // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(start * 18, n * 18), _core.Parameters.AsSpan(0, 8), _dRandomFlip1.AsSpan(start * 16, n * 16), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
+
+                    break;
+            }
+        }
+
     }
 }

@@ -40,6 +40,7 @@ namespace NormReg.Tests.Networks.Images
         // [Flatten] Flatten1 reads and writes _relu1: the values do not move.
         private readonly float[] _dropout1; // [Dropout(0.5)]
         private readonly float[] _dropout1Mask; // its mask, 0 or 1/(1 − p)
+        private ulong _dropout1Key; // the key of this training pass's mask, drawn before the rows are split
         private readonly float[] _dense1; // [Dense(2)]
         // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dRandomFlip1;
@@ -193,20 +194,9 @@ namespace NormReg.Tests.Networks.Images
             // [RandomFlip] RandomFlip1: 1×4×4, flips left–right and upside down, each with probability ½ in training
             global::NormReg.Kernels.Augmentation.RandomFlip(_core.Inputs.AsSpan(0, n * 16), _randomFlip1.AsSpan(0, n * 16), _randomFlip1Drawn.AsSpan(0, n), true, true, ref _core.Random, n, 1, 4, 4);
 
-            // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, He uniform
-            global::NormReg.Kernels.Conv2DBatch.Forward(_randomFlip1.AsSpan(0, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(0, n * 18), _conv2D1Scratch, n, in _conv2D1Geometry);
-
-            // [ReLU] ReLU1: 2×3×3
-            global::NormReg.Kernels.Activations.ReLU(_conv2D1.AsSpan(0, n * 18), _relu1.AsSpan(0, n * 18));
-
-            // [Flatten] Flatten1: 2×3×3 → 18
-            // nothing to do: the next row reads the same values as a vector
-
-            // [Dropout(0.5)] Dropout1: 18, drops 0.5 in training
-            global::NormReg.Kernels.Dropout.Forward(_relu1.AsSpan(0, n * 18), _dropout1.AsSpan(0, n * 18), _dropout1Mask.AsSpan(0, n * 18), 0.5f, ref _core.Random);
-
-            // [Dense(2)] Dense1: 18 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(0, n * 18), _core.Parameters.AsSpan(10, 36), _core.Parameters.AsSpan(46, 2), _dense1.AsSpan(0, n * 2), n, 18, 2);
+            // Conv2D1 to Dense1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _dropout1Key = global::NormReg.Kernels.Dropout.Key(ref _core.Random); // [Dropout(0.5)] Dropout1
+            _core.SplitTraining(0, n, 108L, 44L);
 
             return _dense1.AsSpan(0, n * 2);
         }
@@ -240,26 +230,60 @@ namespace NormReg.Tests.Networks.Images
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(2)] Dense1: 18 → 2, Glorot uniform
+            // Dense1 to Conv2D1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 108L, 44L);
+
+            // [Dense(2)] Dense1: 18 → 2, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 18), outputGradients, _core.Gradients.AsSpan(10, 36), _core.Gradients.AsSpan(46, 2), n, 18, 2);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(10, 36), _dDropout1.AsSpan(0, n * 18), n, 18, 2);
 
-            // [Dropout(0.5)] Dropout1: 18, drops 0.5 in training
-            global::NormReg.Kernels.Dropout.Backward(_dDropout1.AsSpan(0, n * 18), _dropout1Mask.AsSpan(0, n * 18), _dRelu1.AsSpan(0, n * 18));
-
-            // [Flatten] Flatten1: 2×3×3 → 18
-            // nothing to do: _dFlatten1 would hold the same values as _dRelu1, which the row after writes
-
-            // [ReLU] ReLU1: 2×3×3
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 18), _dRelu1.AsSpan(0, n * 18), _dConv2D1.AsSpan(0, n * 18));
-
-            // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, He uniform
+            // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, He uniform, weight gradient
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_randomFlip1.AsSpan(0, n * 16), _dConv2D1.AsSpan(0, n * 18), _core.Gradients.AsSpan(0, 8), _core.Gradients.AsSpan(8, 2), _conv2D1Scratch, n, in _conv2D1Geometry);
-            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 18), _core.Parameters.AsSpan(0, 8), _dRandomFlip1.AsSpan(0, n * 16), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [RandomFlip] RandomFlip1: 1×4×4, flips left–right and upside down, each with probability ½ in training
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Augmentation.RandomFlipBackward(_dRandomFlip1.AsSpan(0, n * 16), _randomFlip1Drawn.AsSpan(0, n), inputGradients, n, 1, 4, 4);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, He uniform
+                    global::NormReg.Kernels.Conv2D.Forward(_randomFlip1.AsSpan(start * 16, n * 16), _core.Parameters.AsSpan(0, 8), _core.Parameters.AsSpan(8, 2), _conv2D1.AsSpan(start * 18, n * 18), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
+
+                    // [ReLU] ReLU1: 2×3×3
+                    global::NormReg.Kernels.Activations.ReLU(_conv2D1.AsSpan(start * 18, n * 18), _relu1.AsSpan(start * 18, n * 18));
+
+                    // [Flatten] Flatten1: 2×3×3 → 18
+                    // nothing to do: the next row reads the same values as a vector
+
+                    // [Dropout(0.5)] Dropout1: 18, drops 0.5 in training
+                    global::NormReg.Kernels.Dropout.Forward(_relu1.AsSpan(start * 18, n * 18), _dropout1.AsSpan(start * 18, n * 18), _dropout1Mask.AsSpan(start * 18, n * 18), 0.5f, _dropout1Key, start * 18);
+
+                    // [Dense(2)] Dense1: 18 → 2, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(start * 18, n * 18), _core.Parameters.AsSpan(10, 36), _core.Parameters.AsSpan(46, 2), _dense1.AsSpan(start * 2, n * 2), n, 18, 2);
+
+                    break;
+                case 1:
+                    // [Dense(2)] Dense1: 18 → 2, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 2, n * 2), _core.Parameters.AsSpan(10, 36), _dDropout1.AsSpan(start * 18, n * 18), n, 18, 2);
+
+                    // [Dropout(0.5)] Dropout1: 18, drops 0.5 in training, input gradient
+                    global::NormReg.Kernels.Dropout.Backward(_dDropout1.AsSpan(start * 18, n * 18), _dropout1Mask.AsSpan(start * 18, n * 18), _dRelu1.AsSpan(start * 18, n * 18));
+
+                    // [Flatten] Flatten1: 2×3×3 → 18, input gradient
+                    // nothing to do: _dFlatten1 would hold the same values as _dRelu1, which the row after writes
+
+                    // [ReLU] ReLU1: 2×3×3, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(start * 18, n * 18), _dRelu1.AsSpan(start * 18, n * 18), _dConv2D1.AsSpan(start * 18, n * 18));
+
+                    // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, He uniform, input gradient
+                    global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(start * 18, n * 18), _core.Parameters.AsSpan(0, 8), _dRandomFlip1.AsSpan(start * 16, n * 16), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
+
+                    break;
+            }
+        }
+
     }
 }

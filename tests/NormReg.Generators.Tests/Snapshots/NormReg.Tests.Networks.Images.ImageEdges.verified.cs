@@ -193,17 +193,8 @@ namespace NormReg.Tests.Networks.Images
             // [BatchNorm] BatchNorm1: 2×6×5, per channel, momentum 0.1, ε 1E-05
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_core.Inputs.AsSpan(0, n * 60), _core.Parameters.AsSpan(0, 2), _core.Parameters.AsSpan(2, 2), _batchNorm1.AsSpan(0, n * 60), _batchNorm1Normalized.AsSpan(0, n * 60), _batchNorm1InverseStd, _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 30, 0.1f, 1E-05f);
 
-            // [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.001)] Conv2D1: 2×6×5 → 3×3×3, 2×2 kernel, stride 2, same, padded 0 top, 0 left, 0 bottom, 1 right, He uniform, penalty 0.001·Σ|w|
-            global::NormReg.Kernels.Conv2DBatch.Forward(_batchNorm1.AsSpan(0, n * 60), _core.Parameters.AsSpan(4, 24), _core.Parameters.AsSpan(28, 3), _conv2D1.AsSpan(0, n * 27), _conv2D1Scratch, n, in _conv2D1Geometry);
-
-            // [GELU] GELU1: 3×3×3
-            global::NormReg.Kernels.Activations.GELU(_conv2D1.AsSpan(0, n * 27), _gelu1.AsSpan(0, n * 27));
-
-            // [MaxPool2D(2, Stride = 1)] MaxPool2D1: 3×3×3 → 3×2×2, 2×2 window, stride 1
-            global::NormReg.Kernels.Pooling.MaxForward(_gelu1.AsSpan(0, n * 27), _maxPool2D1.AsSpan(0, n * 12), _maxPool2D1Argmax.AsSpan(0, n * 12), n, in _maxPool2D1Geometry);
-
-            // [Conv2D(2, 1)] Conv2D2: 3×2×2 → 2×2×2, 1×1 kernel, stride 1, valid, Glorot uniform
-            global::NormReg.Kernels.Conv2DBatch.Forward(_maxPool2D1.AsSpan(0, n * 12), _core.Parameters.AsSpan(31, 6), _core.Parameters.AsSpan(37, 2), _conv2D2.AsSpan(0, n * 8), _conv2D2Scratch, n, in _conv2D2Geometry);
+            // Conv2D1 to Conv2D2 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 240L, 30L);
 
             return _conv2D2.AsSpan(0, n * 8);
         }
@@ -213,24 +204,55 @@ namespace NormReg.Tests.Networks.Images
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Conv2D(2, 1)] Conv2D2: 3×2×2 → 2×2×2, 1×1 kernel, stride 1, valid, Glorot uniform
+            // Conv2D2 to Conv2D1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 240L, 30L);
+
+            // [Conv2D(2, 1)] Conv2D2: 3×2×2 → 2×2×2, 1×1 kernel, stride 1, valid, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 12), outputGradients, _core.Gradients.AsSpan(31, 6), _core.Gradients.AsSpan(37, 2), _conv2D2Scratch, n, in _conv2D2Geometry);
-            global::NormReg.Kernels.Conv2DBatch.BackwardInput(outputGradients, _core.Parameters.AsSpan(31, 6), _dMaxPool2D1.AsSpan(0, n * 12), _conv2D2Scratch, n, in _conv2D2Geometry);
 
-            // [MaxPool2D(2, Stride = 1)] MaxPool2D1: 3×3×3 → 3×2×2, 2×2 window, stride 1
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 12), _maxPool2D1Argmax.AsSpan(0, n * 12), _dGelu1.AsSpan(0, n * 27), n, in _maxPool2D1Geometry);
-
-            // [GELU] GELU1: 3×3×3
-            global::NormReg.Kernels.Activations.GELUBackward(_conv2D1.AsSpan(0, n * 27), _dGelu1.AsSpan(0, n * 27), _dConv2D1.AsSpan(0, n * 27));
-
-            // [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.001)] Conv2D1: 2×6×5 → 3×3×3, 2×2 kernel, stride 2, same, padded 0 top, 0 left, 0 bottom, 1 right, He uniform, penalty 0.001·Σ|w|
+            // [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.001)] Conv2D1: 2×6×5 → 3×3×3, 2×2 kernel, stride 2, same, padded 0 top, 0 left, 0 bottom, 1 right, He uniform, penalty 0.001·Σ|w|, weight gradient
             // with the gradient of the penalty 0.001·Σ|w| on the weights, added tile by tile
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_batchNorm1.AsSpan(0, n * 60), _dConv2D1.AsSpan(0, n * 27), _core.Gradients.AsSpan(4, 24), _core.Gradients.AsSpan(28, 3), _conv2D1Scratch, n, in _conv2D1Geometry, _core.Parameters.AsSpan(4, 24), 0.001f, 0f);
-            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 27), _core.Parameters.AsSpan(4, 24), _dBatchNorm1.AsSpan(0, n * 60), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: 2×6×5, per channel, momentum 0.1, ε 1E-05
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 60), _batchNorm1Normalized.AsSpan(0, n * 60), _batchNorm1InverseStd, _core.Parameters.AsSpan(0, 2), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 60) : inputGradients, _core.Gradients.AsSpan(0, 2), _core.Gradients.AsSpan(2, 2), n, 2, 30);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.001)] Conv2D1: 2×6×5 → 3×3×3, 2×2 kernel, stride 2, same, padded 0 top, 0 left, 0 bottom, 1 right, He uniform, penalty 0.001·Σ|w|
+                    global::NormReg.Kernels.Conv2D.Forward(_batchNorm1.AsSpan(start * 60, n * 60), _core.Parameters.AsSpan(4, 24), _core.Parameters.AsSpan(28, 3), _conv2D1.AsSpan(start * 27, n * 27), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
+
+                    // [GELU] GELU1: 3×3×3
+                    global::NormReg.Kernels.Activations.GELU(_conv2D1.AsSpan(start * 27, n * 27), _gelu1.AsSpan(start * 27, n * 27));
+
+                    // [MaxPool2D(2, Stride = 1)] MaxPool2D1: 3×3×3 → 3×2×2, 2×2 window, stride 1
+                    global::NormReg.Kernels.Pooling.MaxForward(_gelu1.AsSpan(start * 27, n * 27), _maxPool2D1.AsSpan(start * 12, n * 12), _maxPool2D1Argmax.AsSpan(start * 12, n * 12), n, in _maxPool2D1Geometry);
+
+                    // [Conv2D(2, 1)] Conv2D2: 3×2×2 → 2×2×2, 1×1 kernel, stride 1, valid, Glorot uniform
+                    global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 12, n * 12), _core.Parameters.AsSpan(31, 6), _core.Parameters.AsSpan(37, 2), _conv2D2.AsSpan(start * 8, n * 8), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
+
+                    break;
+                case 1:
+                    // [Conv2D(2, 1)] Conv2D2: 3×2×2 → 2×2×2, 1×1 kernel, stride 1, valid, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Conv2D.BackwardInput(_core.OutputGradients.AsSpan(start * 8, n * 8), _core.Parameters.AsSpan(31, 6), _dMaxPool2D1.AsSpan(start * 12, n * 12), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
+
+                    // [MaxPool2D(2, Stride = 1)] MaxPool2D1: 3×3×3 → 3×2×2, 2×2 window, stride 1, input gradient
+                    global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(start * 12, n * 12), _maxPool2D1Argmax.AsSpan(start * 12, n * 12), _dGelu1.AsSpan(start * 27, n * 27), n, in _maxPool2D1Geometry);
+
+                    // [GELU] GELU1: 3×3×3, input gradient
+                    global::NormReg.Kernels.Activations.GELUBackward(_conv2D1.AsSpan(start * 27, n * 27), _dGelu1.AsSpan(start * 27, n * 27), _dConv2D1.AsSpan(start * 27, n * 27));
+
+                    // [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.001)] Conv2D1: 2×6×5 → 3×3×3, 2×2 kernel, stride 2, same, padded 0 top, 0 left, 0 bottom, 1 right, He uniform, penalty 0.001·Σ|w|, input gradient
+                    global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D1.AsSpan(start * 27, n * 27), _core.Parameters.AsSpan(4, 24), _dBatchNorm1.AsSpan(start * 60, n * 60), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
+
+                    break;
+            }
+        }
+
     }
 }

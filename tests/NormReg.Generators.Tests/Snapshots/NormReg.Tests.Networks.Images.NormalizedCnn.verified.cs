@@ -246,32 +246,14 @@ namespace NormReg.Tests.Networks.Images
         // Training: BatchNorm on batch statistics, dropout, noise and augmentation drawn, every activation kept for the backward pass.
         private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
-            // [Input(3, 8, 9), ZScore], standardized with fitted mean and standard deviation, per channel
-            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 216), _core.Statistics.AsSpan(0, 3), _core.Statistics.AsSpan(3, 3), n, 3, 72);
-
-            // [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false)] Conv2D1: 3×8×9 → 4×4×5, 3×3 kernel, stride 2, same, padded 0 top, 1 left, 1 bottom, 1 right, Glorot uniform, no bias
-            global::NormReg.Kernels.Conv2DBatch.Forward(_core.Inputs.AsSpan(0, n * 216), _core.Parameters.AsSpan(0, 108), default, _conv2D1.AsSpan(0, n * 80), _conv2D1Scratch, n, in _conv2D1Geometry);
+            // Conv2D1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 2160L, 108L);
 
             // [BatchNorm] BatchNorm1: 4×4×5, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 80), _core.Parameters.AsSpan(108, 4), _core.Parameters.AsSpan(112, 4), _batchNorm1.AsSpan(0, n * 80), _batchNorm1Normalized.AsSpan(0, n * 80), _batchNorm1InverseStd, _core.Statistics.AsSpan(6, 4), _core.Statistics.AsSpan(10, 4), n, 4, 20, 0.1f, 1E-05f);
 
-            // [Tanh] Tanh1: 4×4×5
-            global::NormReg.Kernels.Activations.Tanh(_batchNorm1.AsSpan(0, n * 80), _tanh1.AsSpan(0, n * 80));
-
-            // [AvgPool2D(2, Stride = 1)] AvgPool2D1: 4×4×5 → 4×3×4, 2×2 window, stride 1
-            global::NormReg.Kernels.Pooling.AverageForward(_tanh1.AsSpan(0, n * 80), _avgPool2D1.AsSpan(0, n * 48), n, in _avgPool2D1Geometry);
-
-            // [Conv2D(5, 2), L2(0.01), MaxNorm(3)] Conv2D2: 4×3×4 → 5×2×3, 2×2 kernel, stride 1, valid, Glorot uniform, penalty 0.01·Σw², max-norm 3
-            global::NormReg.Kernels.Conv2DBatch.Forward(_avgPool2D1.AsSpan(0, n * 48), _core.Parameters.AsSpan(116, 80), _core.Parameters.AsSpan(196, 5), _conv2D2.AsSpan(0, n * 30), _conv2D2Scratch, n, in _conv2D2Geometry);
-
-            // [LayerNorm] LayerNorm1: 5×2×3, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Forward(_conv2D2.AsSpan(0, n * 30), _core.Parameters.AsSpan(201, 30), _core.Parameters.AsSpan(231, 30), _layerNorm1.AsSpan(0, n * 30), _layerNorm1Normalized.AsSpan(0, n * 30), _layerNorm1InverseStd.AsSpan(0, n), n, 30, 1E-05f);
-
-            // [GlobalAvgPool] GlobalAvgPool1: 5×2×3 → 5
-            global::NormReg.Kernels.Pooling.GlobalAverageForward(_layerNorm1.AsSpan(0, n * 30), _globalAvgPool1.AsSpan(0, n * 5), n, 5, 6);
-
-            // [Dense(2)] Dense1: 5 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_globalAvgPool1.AsSpan(0, n * 5), _core.Parameters.AsSpan(261, 10), _core.Parameters.AsSpan(271, 2), _dense1.AsSpan(0, n * 2), n, 5, 2);
+            // Tanh1 to Dense1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 490L, 90L);
 
             return _dense1.AsSpan(0, n * 2);
         }
@@ -281,26 +263,21 @@ namespace NormReg.Tests.Networks.Images
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(2)] Dense1: 5 → 2, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_globalAvgPool1.AsSpan(0, n * 5), outputGradients, _core.Gradients.AsSpan(261, 10), _core.Gradients.AsSpan(271, 2), n, 5, 2);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(261, 10), _dGlobalAvgPool1.AsSpan(0, n * 5), n, 5, 2);
+            // Dense1 to GlobalAvgPool1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 10L, 10L);
 
-            // [GlobalAvgPool] GlobalAvgPool1: 5×2×3 → 5
-            global::NormReg.Kernels.Pooling.GlobalAverageBackward(_dGlobalAvgPool1.AsSpan(0, n * 5), _dLayerNorm1.AsSpan(0, n * 30), n, 5, 6);
+            // [Dense(2)] Dense1: 5 → 2, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_globalAvgPool1.AsSpan(0, n * 5), outputGradients, _core.Gradients.AsSpan(261, 10), _core.Gradients.AsSpan(271, 2), n, 5, 2);
 
             // [LayerNorm] LayerNorm1: 5×2×3, ε 1E-05
             finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 30), _layerNorm1Normalized.AsSpan(0, n * 30), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(201, 30), _dConv2D2.AsSpan(0, n * 30), _core.Gradients.AsSpan(201, 30), _core.Gradients.AsSpan(231, 30), n, 30);
 
-            // [Conv2D(5, 2), L2(0.01), MaxNorm(3)] Conv2D2: 4×3×4 → 5×2×3, 2×2 kernel, stride 1, valid, Glorot uniform, penalty 0.01·Σw², max-norm 3
+            // Conv2D2 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
+            _core.SplitTraining(3, n, 480L, 80L);
+
+            // [Conv2D(5, 2), L2(0.01), MaxNorm(3)] Conv2D2: 4×3×4 → 5×2×3, 2×2 kernel, stride 1, valid, Glorot uniform, penalty 0.01·Σw², max-norm 3, weight gradient
             // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_avgPool2D1.AsSpan(0, n * 48), _dConv2D2.AsSpan(0, n * 30), _core.Gradients.AsSpan(116, 80), _core.Gradients.AsSpan(196, 5), _conv2D2Scratch, n, in _conv2D2Geometry, _core.Parameters.AsSpan(116, 80), 0f, 0.01f);
-            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 30), _core.Parameters.AsSpan(116, 80), _dAvgPool2D1.AsSpan(0, n * 48), _conv2D2Scratch, n, in _conv2D2Geometry);
-
-            // [AvgPool2D(2, Stride = 1)] AvgPool2D1: 4×4×5 → 4×3×4, 2×2 window, stride 1
-            global::NormReg.Kernels.Pooling.AverageBackward(_dAvgPool2D1.AsSpan(0, n * 48), _dTanh1.AsSpan(0, n * 80), n, in _avgPool2D1Geometry);
-
-            // [Tanh] Tanh1: 4×4×5
-            global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(0, n * 80), _dTanh1.AsSpan(0, n * 80), _dBatchNorm1.AsSpan(0, n * 80));
 
             // [BatchNorm] BatchNorm1: 4×4×5, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 80), _batchNorm1Normalized.AsSpan(0, n * 80), _batchNorm1InverseStd, _core.Parameters.AsSpan(108, 4), _dConv2D1.AsSpan(0, n * 80), _core.Gradients.AsSpan(108, 4), _core.Gradients.AsSpan(112, 4), n, 4, 20);
@@ -313,5 +290,60 @@ namespace NormReg.Tests.Networks.Images
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(3, 3), n, 3, 72);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Input(3, 8, 9), ZScore], standardized with fitted mean and standard deviation, per channel
+                    global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 216, n * 216), _core.Statistics.AsSpan(0, 3), _core.Statistics.AsSpan(3, 3), n, 3, 72);
+
+                    // [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false)] Conv2D1: 3×8×9 → 4×4×5, 3×3 kernel, stride 2, same, padded 0 top, 1 left, 1 bottom, 1 right, Glorot uniform, no bias
+                    global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 216, n * 216), _core.Parameters.AsSpan(0, 108), default, _conv2D1.AsSpan(start * 80, n * 80), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
+
+                    break;
+                case 1:
+                    // [Tanh] Tanh1: 4×4×5
+                    global::NormReg.Kernels.Activations.Tanh(_batchNorm1.AsSpan(start * 80, n * 80), _tanh1.AsSpan(start * 80, n * 80));
+
+                    // [AvgPool2D(2, Stride = 1)] AvgPool2D1: 4×4×5 → 4×3×4, 2×2 window, stride 1
+                    global::NormReg.Kernels.Pooling.AverageForward(_tanh1.AsSpan(start * 80, n * 80), _avgPool2D1.AsSpan(start * 48, n * 48), n, in _avgPool2D1Geometry);
+
+                    // [Conv2D(5, 2), L2(0.01), MaxNorm(3)] Conv2D2: 4×3×4 → 5×2×3, 2×2 kernel, stride 1, valid, Glorot uniform, penalty 0.01·Σw², max-norm 3
+                    global::NormReg.Kernels.Conv2D.Forward(_avgPool2D1.AsSpan(start * 48, n * 48), _core.Parameters.AsSpan(116, 80), _core.Parameters.AsSpan(196, 5), _conv2D2.AsSpan(start * 30, n * 30), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
+
+                    // [LayerNorm] LayerNorm1: 5×2×3, ε 1E-05
+                    global::NormReg.Kernels.LayerNorm.Forward(_conv2D2.AsSpan(start * 30, n * 30), _core.Parameters.AsSpan(201, 30), _core.Parameters.AsSpan(231, 30), _layerNorm1.AsSpan(start * 30, n * 30), _layerNorm1Normalized.AsSpan(start * 30, n * 30), _layerNorm1InverseStd.AsSpan(start, n), n, 30, 1E-05f);
+
+                    // [GlobalAvgPool] GlobalAvgPool1: 5×2×3 → 5
+                    global::NormReg.Kernels.Pooling.GlobalAverageForward(_layerNorm1.AsSpan(start * 30, n * 30), _globalAvgPool1.AsSpan(start * 5, n * 5), n, 5, 6);
+
+                    // [Dense(2)] Dense1: 5 → 2, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_globalAvgPool1.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(261, 10), _core.Parameters.AsSpan(271, 2), _dense1.AsSpan(start * 2, n * 2), n, 5, 2);
+
+                    break;
+                case 2:
+                    // [Dense(2)] Dense1: 5 → 2, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 2, n * 2), _core.Parameters.AsSpan(261, 10), _dGlobalAvgPool1.AsSpan(start * 5, n * 5), n, 5, 2);
+
+                    // [GlobalAvgPool] GlobalAvgPool1: 5×2×3 → 5, input gradient
+                    global::NormReg.Kernels.Pooling.GlobalAverageBackward(_dGlobalAvgPool1.AsSpan(start * 5, n * 5), _dLayerNorm1.AsSpan(start * 30, n * 30), n, 5, 6);
+
+                    break;
+                case 3:
+                    // [Conv2D(5, 2), L2(0.01), MaxNorm(3)] Conv2D2: 4×3×4 → 5×2×3, 2×2 kernel, stride 1, valid, Glorot uniform, penalty 0.01·Σw², max-norm 3, input gradient
+                    global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D2.AsSpan(start * 30, n * 30), _core.Parameters.AsSpan(116, 80), _dAvgPool2D1.AsSpan(start * 48, n * 48), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
+
+                    // [AvgPool2D(2, Stride = 1)] AvgPool2D1: 4×4×5 → 4×3×4, 2×2 window, stride 1, input gradient
+                    global::NormReg.Kernels.Pooling.AverageBackward(_dAvgPool2D1.AsSpan(start * 48, n * 48), _dTanh1.AsSpan(start * 80, n * 80), n, in _avgPool2D1Geometry);
+
+                    // [Tanh] Tanh1: 4×4×5, input gradient
+                    global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(start * 80, n * 80), _dTanh1.AsSpan(start * 80, n * 80), _dBatchNorm1.AsSpan(start * 80, n * 80));
+
+                    break;
+            }
+        }
+
     }
 }

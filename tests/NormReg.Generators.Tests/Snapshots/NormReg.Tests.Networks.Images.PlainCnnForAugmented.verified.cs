@@ -218,27 +218,14 @@ namespace NormReg.Tests.Networks.Images
         // Training: BatchNorm on batch statistics, dropout, noise and augmentation drawn, every activation kept for the backward pass.
         private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
-            // [Input(1, 8, 8), MinMax], min-max scaled to [0, 1], per channel
-            global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(0, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
-
-            // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
-            global::NormReg.Kernels.Conv2DBatch.Forward(_core.Inputs.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 36), default, _conv2D1.AsSpan(0, n * 256), _conv2D1Scratch, n, in _conv2D1Geometry);
+            // Conv2D1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 2304L, 36L);
 
             // [BatchNorm] BatchNorm1: 4×8×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(36, 4), _core.Parameters.AsSpan(40, 4), _batchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Statistics.AsSpan(2, 4), _core.Statistics.AsSpan(6, 4), n, 4, 64, 0.1f, 1E-05f);
 
-            // [ReLU] ReLU1: 4×8×8
-            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
-
-            // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(0, n * 256), _maxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), n, in _maxPool2D1Geometry);
-            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(0, n * 64), _maxPool2D1.AsSpan(0, n * 64)); // ReLU1
-
-            // [Flatten] Flatten1: 4×4×4 → 64
-            // nothing to do: the next row reads the same values as a vector
-
-            // [Dense(3)] Dense1: 64 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_maxPool2D1.AsSpan(0, n * 64), _core.Parameters.AsSpan(44, 192), _core.Parameters.AsSpan(236, 3), _dense1.AsSpan(0, n * 3), n, 64, 3);
+            // ReLU1 to Dense1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 192L, 192L);
 
             return _dense1.AsSpan(0, n * 3);
         }
@@ -248,19 +235,11 @@ namespace NormReg.Tests.Networks.Images
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(3)] Dense1: 64 → 3, Glorot uniform
+            // Dense1 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 192L, 192L);
+
+            // [Dense(3)] Dense1: 64 → 3, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_maxPool2D1.AsSpan(0, n * 64), outputGradients, _core.Gradients.AsSpan(44, 192), _core.Gradients.AsSpan(236, 3), n, 64, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(44, 192), _dMaxPool2D1.AsSpan(0, n * 64), n, 64, 3);
-
-            // [Flatten] Flatten1: 4×4×4 → 64
-            // nothing to do: _dFlatten1 would hold the same values as _dMaxPool2D1, which the row after writes
-
-            // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2
-            // and ReLU1 before it: the gradient routed only where the pooled output is positive
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), _dBatchNorm1.AsSpan(0, n * 256), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 64));
-
-            // [ReLU] ReLU1: 4×8×8
-            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [BatchNorm] BatchNorm1: 4×8×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Parameters.AsSpan(36, 4), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(36, 4), _core.Gradients.AsSpan(40, 4), n, 4, 64);
@@ -273,5 +252,51 @@ namespace NormReg.Tests.Networks.Images
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Input(1, 8, 8), MinMax], min-max scaled to [0, 1], per channel
+                    global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(start * 64, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
+
+                    // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
+                    global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(0, 36), default, _conv2D1.AsSpan(start * 256, n * 256), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
+
+                    break;
+                case 1:
+                    // [ReLU] ReLU1: 4×8×8
+                    // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
+
+                    // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2
+                    global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(start * 256, n * 256), _maxPool2D1.AsSpan(start * 64, n * 64), _maxPool2D1Argmax.AsSpan(start * 64, n * 64), n, in _maxPool2D1Geometry);
+                    global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(start * 64, n * 64), _maxPool2D1.AsSpan(start * 64, n * 64)); // ReLU1
+
+                    // [Flatten] Flatten1: 4×4×4 → 64
+                    // nothing to do: the next row reads the same values as a vector
+
+                    // [Dense(3)] Dense1: 64 → 3, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_maxPool2D1.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(44, 192), _core.Parameters.AsSpan(236, 3), _dense1.AsSpan(start * 3, n * 3), n, 64, 3);
+
+                    break;
+                case 2:
+                    // [Dense(3)] Dense1: 64 → 3, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(44, 192), _dMaxPool2D1.AsSpan(start * 64, n * 64), n, 64, 3);
+
+                    // [Flatten] Flatten1: 4×4×4 → 64, input gradient
+                    // nothing to do: _dFlatten1 would hold the same values as _dMaxPool2D1, which the row after writes
+
+                    // [MaxPool2D(2)] MaxPool2D1: 4×8×8 → 4×4×4, 2×2 window, stride 2, input gradient
+                    // and ReLU1 before it: the gradient routed only where the pooled output is positive
+                    global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(start * 64, n * 64), _maxPool2D1Argmax.AsSpan(start * 64, n * 64), _dBatchNorm1.AsSpan(start * 256, n * 256), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(start * 64, n * 64));
+
+                    // [ReLU] ReLU1: 4×8×8, input gradient
+                    // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
+
+                    break;
+            }
+        }
+
     }
 }

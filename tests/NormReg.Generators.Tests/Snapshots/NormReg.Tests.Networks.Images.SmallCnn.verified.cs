@@ -175,24 +175,39 @@ namespace NormReg.Tests.Networks.Images
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(4)] Dense1: 12 → 4, Glorot uniform
+            // Dense1 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 48L, 48L);
+
+            // [Dense(4)] Dense1: 12 → 4, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_maxPool2D1.AsSpan(0, n * 12), outputGradients, _core.Gradients.AsSpan(57, 48), _core.Gradients.AsSpan(105, 4), n, 12, 4);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(57, 48), _dMaxPool2D1.AsSpan(0, n * 12), n, 12, 4);
-
-            // [Flatten] Flatten1: 3×2×2 → 12
-            // nothing to do: _dFlatten1 would hold the same values as _dMaxPool2D1, which the row after writes
-
-            // [MaxPool2D(2)] MaxPool2D1: 3×5×4 → 3×2×2, 2×2 window, stride 2
-            // and ReLU1 before it: the gradient routed only where the pooled output is positive
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 12), _maxPool2D1Argmax.AsSpan(0, n * 12), _dConv2D1.AsSpan(0, n * 60), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 12));
-
-            // [ReLU] ReLU1: 3×5×4
-            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [Conv2D(3, 3)] Conv2D1: 2×7×6 → 3×5×4, 3×3 kernel, stride 1, valid, He uniform
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 84), _dConv2D1.AsSpan(0, n * 60), _core.Gradients.AsSpan(0, 54), _core.Gradients.AsSpan(54, 3), _conv2D1Scratch, n, in _conv2D1Geometry);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 60), _core.Parameters.AsSpan(0, 54), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(4)] Dense1: 12 → 4, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(57, 48), _dMaxPool2D1.AsSpan(start * 12, n * 12), n, 12, 4);
+
+                    // [Flatten] Flatten1: 3×2×2 → 12, input gradient
+                    // nothing to do: _dFlatten1 would hold the same values as _dMaxPool2D1, which the row after writes
+
+                    // [MaxPool2D(2)] MaxPool2D1: 3×5×4 → 3×2×2, 2×2 window, stride 2, input gradient
+                    // and ReLU1 before it: the gradient routed only where the pooled output is positive
+                    global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(start * 12, n * 12), _maxPool2D1Argmax.AsSpan(start * 12, n * 12), _dConv2D1.AsSpan(start * 60, n * 60), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(start * 12, n * 12));
+
+                    // [ReLU] ReLU1: 3×5×4, input gradient
+                    // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
+
+                    break;
+            }
+        }
+
     }
 }

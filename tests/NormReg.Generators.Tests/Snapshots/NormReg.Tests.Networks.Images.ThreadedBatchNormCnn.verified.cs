@@ -59,6 +59,7 @@ namespace NormReg.Tests.Networks.Images
         // [Flatten] Flatten1 reads and writes _relu2: the values do not move.
         private readonly float[] _dropout1; // [Dropout(0.2)]
         private readonly float[] _dropout1Mask; // its mask, 0 or 1/(1 − p)
+        private ulong _dropout1Key; // the key of this training pass's mask, drawn before the rows are split
         private readonly float[] _dense1; // [Dense(4)]
         // Gradients of the loss with respect to each row's output; the last row's come from the caller.
         private readonly float[] _dConv2D1;
@@ -248,33 +249,15 @@ namespace NormReg.Tests.Networks.Images
         // Training: BatchNorm on batch statistics, dropout, noise and augmentation drawn, every activation kept for the backward pass.
         private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
-            // [Conv2D(8, 3, UseBias = false)] Conv2D1: 1×16×16 → 8×14×14, 3×3 kernel, stride 1, valid, He uniform, no bias
-            global::NormReg.Kernels.Conv2DBatch.Forward(_core.Inputs.AsSpan(0, n * 256), _core.Parameters.AsSpan(0, 72), default, _conv2D1.AsSpan(0, n * 1568), _conv2D1Scratch, n, in _conv2D1Geometry);
+            // Conv2D1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 14112L, 72L);
 
             // [BatchNorm] BatchNorm1: 8×14×14, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 1568), _core.Parameters.AsSpan(72, 8), _core.Parameters.AsSpan(80, 8), _batchNorm1.AsSpan(0, n * 1568), _batchNorm1Normalized.AsSpan(0, n * 1568), _batchNorm1InverseStd, _core.Statistics.AsSpan(0, 8), _core.Statistics.AsSpan(8, 8), n, 8, 196, 0.1f, 1E-05f);
 
-            // [ReLU] ReLU1: 8×14×14
-            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
-
-            // [MaxPool2D(2)] MaxPool2D1: 8×14×14 → 8×7×7, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(0, n * 1568), _maxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), n, in _maxPool2D1Geometry);
-            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(0, n * 392), _maxPool2D1.AsSpan(0, n * 392)); // ReLU1
-
-            // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform
-            global::NormReg.Kernels.Conv2DBatch.Forward(_maxPool2D1.AsSpan(0, n * 392), _core.Parameters.AsSpan(88, 1152), _core.Parameters.AsSpan(1240, 16), _conv2D2.AsSpan(0, n * 400), _conv2D2Scratch, n, in _conv2D2Geometry);
-
-            // [ReLU] ReLU2: 16×5×5
-            global::NormReg.Kernels.Activations.ReLU(_conv2D2.AsSpan(0, n * 400), _relu2.AsSpan(0, n * 400));
-
-            // [Flatten] Flatten1: 16×5×5 → 400
-            // nothing to do: the next row reads the same values as a vector
-
-            // [Dropout(0.2)] Dropout1: 400, drops 0.2 in training
-            global::NormReg.Kernels.Dropout.Forward(_relu2.AsSpan(0, n * 400), _dropout1.AsSpan(0, n * 400), _dropout1Mask.AsSpan(0, n * 400), 0.2f, ref _core.Random);
-
-            // [Dense(4)] Dense1: 400 → 4, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(0, n * 400), _core.Parameters.AsSpan(1256, 1600), _core.Parameters.AsSpan(2856, 4), _dense1.AsSpan(0, n * 4), n, 400, 4);
+            // ReLU1 to Dense1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _dropout1Key = global::NormReg.Kernels.Dropout.Key(ref _core.Random); // [Dropout(0.2)] Dropout1
+            _core.SplitTraining(1, n, 30400L, 2752L);
 
             return _dense1.AsSpan(0, n * 4);
         }
@@ -318,29 +301,14 @@ namespace NormReg.Tests.Networks.Images
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(4)] Dense1: 400 → 4, Glorot uniform
+            // Dense1 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 30400L, 2752L);
+
+            // [Dense(4)] Dense1: 400 → 4, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 400), outputGradients, _core.Gradients.AsSpan(1256, 1600), _core.Gradients.AsSpan(2856, 4), n, 400, 4);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(1256, 1600), _dDropout1.AsSpan(0, n * 400), n, 400, 4);
 
-            // [Dropout(0.2)] Dropout1: 400, drops 0.2 in training
-            global::NormReg.Kernels.Dropout.Backward(_dDropout1.AsSpan(0, n * 400), _dropout1Mask.AsSpan(0, n * 400), _dRelu2.AsSpan(0, n * 400));
-
-            // [Flatten] Flatten1: 16×5×5 → 400
-            // nothing to do: _dFlatten1 would hold the same values as _dRelu2, which the row after writes
-
-            // [ReLU] ReLU2: 16×5×5
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(0, n * 400), _dRelu2.AsSpan(0, n * 400), _dConv2D2.AsSpan(0, n * 400));
-
-            // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform
+            // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform, weight gradient
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 392), _dConv2D2.AsSpan(0, n * 400), _core.Gradients.AsSpan(88, 1152), _core.Gradients.AsSpan(1240, 16), _conv2D2Scratch, n, in _conv2D2Geometry);
-            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 400), _core.Parameters.AsSpan(88, 1152), _dMaxPool2D1.AsSpan(0, n * 392), _conv2D2Scratch, n, in _conv2D2Geometry);
-
-            // [MaxPool2D(2)] MaxPool2D1: 8×14×14 → 8×7×7, 2×2 window, stride 2
-            // and ReLU1 before it: the gradient routed only where the pooled output is positive
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 392), _maxPool2D1Argmax.AsSpan(0, n * 392), _dBatchNorm1.AsSpan(0, n * 1568), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 392));
-
-            // [ReLU] ReLU1: 8×14×14
-            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [BatchNorm] BatchNorm1: 8×14×14, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 1568), _batchNorm1Normalized.AsSpan(0, n * 1568), _batchNorm1InverseStd, _core.Parameters.AsSpan(72, 8), _dConv2D1.AsSpan(0, n * 1568), _core.Gradients.AsSpan(72, 8), _core.Gradients.AsSpan(80, 8), n, 8, 196);
@@ -350,5 +318,66 @@ namespace NormReg.Tests.Networks.Images
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 1568), _core.Parameters.AsSpan(0, 72), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Conv2D(8, 3, UseBias = false)] Conv2D1: 1×16×16 → 8×14×14, 3×3 kernel, stride 1, valid, He uniform, no bias
+                    global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 256, n * 256), _core.Parameters.AsSpan(0, 72), default, _conv2D1.AsSpan(start * 1568, n * 1568), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
+
+                    break;
+                case 1:
+                    // [ReLU] ReLU1: 8×14×14
+                    // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
+
+                    // [MaxPool2D(2)] MaxPool2D1: 8×14×14 → 8×7×7, 2×2 window, stride 2
+                    global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(start * 1568, n * 1568), _maxPool2D1.AsSpan(start * 392, n * 392), _maxPool2D1Argmax.AsSpan(start * 392, n * 392), n, in _maxPool2D1Geometry);
+                    global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(start * 392, n * 392), _maxPool2D1.AsSpan(start * 392, n * 392)); // ReLU1
+
+                    // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform
+                    global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 392, n * 392), _core.Parameters.AsSpan(88, 1152), _core.Parameters.AsSpan(1240, 16), _conv2D2.AsSpan(start * 400, n * 400), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
+
+                    // [ReLU] ReLU2: 16×5×5
+                    global::NormReg.Kernels.Activations.ReLU(_conv2D2.AsSpan(start * 400, n * 400), _relu2.AsSpan(start * 400, n * 400));
+
+                    // [Flatten] Flatten1: 16×5×5 → 400
+                    // nothing to do: the next row reads the same values as a vector
+
+                    // [Dropout(0.2)] Dropout1: 400, drops 0.2 in training
+                    global::NormReg.Kernels.Dropout.Forward(_relu2.AsSpan(start * 400, n * 400), _dropout1.AsSpan(start * 400, n * 400), _dropout1Mask.AsSpan(start * 400, n * 400), 0.2f, _dropout1Key, start * 400);
+
+                    // [Dense(4)] Dense1: 400 → 4, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(start * 400, n * 400), _core.Parameters.AsSpan(1256, 1600), _core.Parameters.AsSpan(2856, 4), _dense1.AsSpan(start * 4, n * 4), n, 400, 4);
+
+                    break;
+                case 2:
+                    // [Dense(4)] Dense1: 400 → 4, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(1256, 1600), _dDropout1.AsSpan(start * 400, n * 400), n, 400, 4);
+
+                    // [Dropout(0.2)] Dropout1: 400, drops 0.2 in training, input gradient
+                    global::NormReg.Kernels.Dropout.Backward(_dDropout1.AsSpan(start * 400, n * 400), _dropout1Mask.AsSpan(start * 400, n * 400), _dRelu2.AsSpan(start * 400, n * 400));
+
+                    // [Flatten] Flatten1: 16×5×5 → 400, input gradient
+                    // nothing to do: _dFlatten1 would hold the same values as _dRelu2, which the row after writes
+
+                    // [ReLU] ReLU2: 16×5×5, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(start * 400, n * 400), _dRelu2.AsSpan(start * 400, n * 400), _dConv2D2.AsSpan(start * 400, n * 400));
+
+                    // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform, input gradient
+                    global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D2.AsSpan(start * 400, n * 400), _core.Parameters.AsSpan(88, 1152), _dMaxPool2D1.AsSpan(start * 392, n * 392), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
+
+                    // [MaxPool2D(2)] MaxPool2D1: 8×14×14 → 8×7×7, 2×2 window, stride 2, input gradient
+                    // and ReLU1 before it: the gradient routed only where the pooled output is positive
+                    global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(start * 392, n * 392), _maxPool2D1Argmax.AsSpan(start * 392, n * 392), _dBatchNorm1.AsSpan(start * 1568, n * 1568), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(start * 392, n * 392));
+
+                    // [ReLU] ReLU1: 8×14×14, input gradient
+                    // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
+
+                    break;
+            }
+        }
+
     }
 }

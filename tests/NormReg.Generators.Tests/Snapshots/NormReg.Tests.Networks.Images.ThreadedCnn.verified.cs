@@ -230,29 +230,20 @@ namespace NormReg.Tests.Networks.Images
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(4)] Dense1: 576 → 4, Glorot uniform
+            // Dense1 to GELU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 2304L, 2304L);
+
+            // [Dense(4)] Dense1: 576 → 4, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gelu1.AsSpan(0, n * 576), outputGradients, _core.Gradients.AsSpan(2544, 2304), _core.Gradients.AsSpan(4848, 4), n, 576, 4);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(2544, 2304), _dGelu1.AsSpan(0, n * 576), n, 576, 4);
-
-            // [Flatten] Flatten1: 16×6×6 → 576
-            // nothing to do: _dFlatten1 would hold the same values as _dGelu1, which the row after writes
-
-            // [GELU] GELU1: 16×6×6
-            global::NormReg.Kernels.Activations.GELUBackward(_layerNorm1.AsSpan(0, n * 576), _dGelu1.AsSpan(0, n * 576), _dLayerNorm1.AsSpan(0, n * 576));
 
             // [LayerNorm] LayerNorm1: 16×6×6, ε 1E-05
             finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 576), _layerNorm1Normalized.AsSpan(0, n * 576), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(1392, 576), _dConv2D2.AsSpan(0, n * 576), _core.Gradients.AsSpan(1392, 576), _core.Gradients.AsSpan(1968, 576), n, 576);
 
-            // [Conv2D(16, 3)] Conv2D2: 8×8×8 → 16×6×6, 3×3 kernel, stride 1, valid, He uniform
+            // Conv2D2 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 41472L, 1152L);
+
+            // [Conv2D(16, 3)] Conv2D2: 8×8×8 → 16×6×6, 3×3 kernel, stride 1, valid, He uniform, weight gradient
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 512), _dConv2D2.AsSpan(0, n * 576), _core.Gradients.AsSpan(224, 1152), _core.Gradients.AsSpan(1376, 16), _conv2D2Scratch, n, in _conv2D2Geometry);
-            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 576), _core.Parameters.AsSpan(224, 1152), _dMaxPool2D1.AsSpan(0, n * 512), _conv2D2Scratch, n, in _conv2D2Geometry);
-
-            // [MaxPool2D(2)] MaxPool2D1: 8×16×16 → 8×8×8, 2×2 window, stride 2
-            // and ReLU1 before it: the gradient routed only where the pooled output is positive
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 512), _maxPool2D1Argmax.AsSpan(0, n * 512), _dConv2D1.AsSpan(0, n * 2048), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 512));
-
-            // [ReLU] ReLU1: 8×16×16
-            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [Conv2D(8, 3, Padding = Padding.Same)] Conv2D1: 3×16×16 → 8×16×16, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 768), _dConv2D1.AsSpan(0, n * 2048), _core.Gradients.AsSpan(0, 216), _core.Gradients.AsSpan(216, 8), _conv2D1Scratch, n, in _conv2D1Geometry);
@@ -262,5 +253,36 @@ namespace NormReg.Tests.Networks.Images
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(3, 3), n, 3, 256);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(4)] Dense1: 576 → 4, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(2544, 2304), _dGelu1.AsSpan(start * 576, n * 576), n, 576, 4);
+
+                    // [Flatten] Flatten1: 16×6×6 → 576, input gradient
+                    // nothing to do: _dFlatten1 would hold the same values as _dGelu1, which the row after writes
+
+                    // [GELU] GELU1: 16×6×6, input gradient
+                    global::NormReg.Kernels.Activations.GELUBackward(_layerNorm1.AsSpan(start * 576, n * 576), _dGelu1.AsSpan(start * 576, n * 576), _dLayerNorm1.AsSpan(start * 576, n * 576));
+
+                    break;
+                case 1:
+                    // [Conv2D(16, 3)] Conv2D2: 8×8×8 → 16×6×6, 3×3 kernel, stride 1, valid, He uniform, input gradient
+                    global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D2.AsSpan(start * 576, n * 576), _core.Parameters.AsSpan(224, 1152), _dMaxPool2D1.AsSpan(start * 512, n * 512), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
+
+                    // [MaxPool2D(2)] MaxPool2D1: 8×16×16 → 8×8×8, 2×2 window, stride 2, input gradient
+                    // and ReLU1 before it: the gradient routed only where the pooled output is positive
+                    global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(start * 512, n * 512), _maxPool2D1Argmax.AsSpan(start * 512, n * 512), _dConv2D1.AsSpan(start * 2048, n * 2048), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(start * 512, n * 512));
+
+                    // [ReLU] ReLU1: 8×16×16, input gradient
+                    // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
+
+                    break;
+            }
+        }
+
     }
 }

@@ -261,36 +261,14 @@ namespace NormReg.Tests.Networks.Images
         // Training: BatchNorm on batch statistics, dropout, noise and augmentation drawn, every activation kept for the backward pass.
         private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
-            // [Input(2, 9, 8), ZScore], standardized with fitted mean and standard deviation, per channel
-            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 144), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 72);
-
-            // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 2×9×8 → 4×9×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
-            global::NormReg.Kernels.Conv2DBatch.Forward(_core.Inputs.AsSpan(0, n * 144), _core.Parameters.AsSpan(0, 72), default, _conv2D1.AsSpan(0, n * 288), _conv2D1Scratch, n, in _conv2D1Geometry);
+            // Conv2D1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 5184L, 72L);
 
             // [BatchNorm] BatchNorm1: 4×9×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTrainingSpatial(_conv2D1.AsSpan(0, n * 288), _core.Parameters.AsSpan(72, 4), _core.Parameters.AsSpan(76, 4), _batchNorm1.AsSpan(0, n * 288), _batchNorm1Normalized.AsSpan(0, n * 288), _batchNorm1InverseStd, _core.Statistics.AsSpan(4, 4), _core.Statistics.AsSpan(8, 4), n, 4, 72, 0.1f, 1E-05f);
 
-            // [ReLU] ReLU1: 4×9×8
-            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
-
-            // [MaxPool2D(2)] MaxPool2D1: 4×9×8 → 4×4×4, 2×2 window, stride 2
-            global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(0, n * 288), _maxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), n, in _maxPool2D1Geometry);
-            global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(0, n * 64), _maxPool2D1.AsSpan(0, n * 64)); // ReLU1
-
-            // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw²
-            global::NormReg.Kernels.Conv2DBatch.Forward(_maxPool2D1.AsSpan(0, n * 64), _core.Parameters.AsSpan(80, 216), _core.Parameters.AsSpan(296, 6), _conv2D2.AsSpan(0, n * 24), _conv2D2Scratch, n, in _conv2D2Geometry);
-
-            // [LayerNorm] LayerNorm1: 6×2×2, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Forward(_conv2D2.AsSpan(0, n * 24), _core.Parameters.AsSpan(302, 24), _core.Parameters.AsSpan(326, 24), _layerNorm1.AsSpan(0, n * 24), _layerNorm1Normalized.AsSpan(0, n * 24), _layerNorm1InverseStd.AsSpan(0, n), n, 24, 1E-05f);
-
-            // [GELU] GELU1: 6×2×2
-            global::NormReg.Kernels.Activations.GELU(_layerNorm1.AsSpan(0, n * 24), _gelu1.AsSpan(0, n * 24));
-
-            // [Flatten] Flatten1: 6×2×2 → 24
-            // nothing to do: the next row reads the same values as a vector
-
-            // [Dense(3)] Dense1: 24 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_gelu1.AsSpan(0, n * 24), _core.Parameters.AsSpan(350, 72), _core.Parameters.AsSpan(422, 3), _dense1.AsSpan(0, n * 3), n, 24, 3);
+            // ReLU1 to Dense1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 936L, 288L);
 
             return _dense1.AsSpan(0, n * 3);
         }
@@ -300,30 +278,21 @@ namespace NormReg.Tests.Networks.Images
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(3)] Dense1: 24 → 3, Glorot uniform
+            // Dense1 to GELU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 72L, 72L);
+
+            // [Dense(3)] Dense1: 24 → 3, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gelu1.AsSpan(0, n * 24), outputGradients, _core.Gradients.AsSpan(350, 72), _core.Gradients.AsSpan(422, 3), n, 24, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(350, 72), _dGelu1.AsSpan(0, n * 24), n, 24, 3);
-
-            // [Flatten] Flatten1: 6×2×2 → 24
-            // nothing to do: _dFlatten1 would hold the same values as _dGelu1, which the row after writes
-
-            // [GELU] GELU1: 6×2×2
-            global::NormReg.Kernels.Activations.GELUBackward(_layerNorm1.AsSpan(0, n * 24), _dGelu1.AsSpan(0, n * 24), _dLayerNorm1.AsSpan(0, n * 24));
 
             // [LayerNorm] LayerNorm1: 6×2×2, ε 1E-05
             finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 24), _layerNorm1Normalized.AsSpan(0, n * 24), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(302, 24), _dConv2D2.AsSpan(0, n * 24), _core.Gradients.AsSpan(302, 24), _core.Gradients.AsSpan(326, 24), n, 24);
 
-            // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw²
+            // Conv2D2 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
+            _core.SplitTraining(3, n, 864L, 216L);
+
+            // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw², weight gradient
             // with the gradient of the penalty 0.001·Σw² on the weights, added tile by tile
             finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 64), _dConv2D2.AsSpan(0, n * 24), _core.Gradients.AsSpan(80, 216), _core.Gradients.AsSpan(296, 6), _conv2D2Scratch, n, in _conv2D2Geometry, _core.Parameters.AsSpan(80, 216), 0f, 0.001f);
-            global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 24), _core.Parameters.AsSpan(80, 216), _dMaxPool2D1.AsSpan(0, n * 64), _conv2D2Scratch, n, in _conv2D2Geometry);
-
-            // [MaxPool2D(2)] MaxPool2D1: 4×9×8 → 4×4×4, 2×2 window, stride 2
-            // and ReLU1 before it: the gradient routed only where the pooled output is positive
-            global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(0, n * 64), _maxPool2D1Argmax.AsSpan(0, n * 64), _dBatchNorm1.AsSpan(0, n * 288), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(0, n * 64));
-
-            // [ReLU] ReLU1: 4×9×8
-            // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [BatchNorm] BatchNorm1: 4×9×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 288), _batchNorm1Normalized.AsSpan(0, n * 288), _batchNorm1InverseStd, _core.Parameters.AsSpan(72, 4), _dConv2D1.AsSpan(0, n * 288), _core.Gradients.AsSpan(72, 4), _core.Gradients.AsSpan(76, 4), n, 4, 72);
@@ -336,5 +305,68 @@ namespace NormReg.Tests.Networks.Images
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(2, 2), n, 2, 72);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Input(2, 9, 8), ZScore], standardized with fitted mean and standard deviation, per channel
+                    global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 144, n * 144), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 72);
+
+                    // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 2×9×8 → 4×9×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
+                    global::NormReg.Kernels.Conv2D.Forward(_core.Inputs.AsSpan(start * 144, n * 144), _core.Parameters.AsSpan(0, 72), default, _conv2D1.AsSpan(start * 288, n * 288), _core.ThreadScratch(thread, _conv2D1Scratch), n, in _conv2D1Geometry);
+
+                    break;
+                case 1:
+                    // [ReLU] ReLU1: 4×9×8
+                    // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
+
+                    // [MaxPool2D(2)] MaxPool2D1: 4×9×8 → 4×4×4, 2×2 window, stride 2
+                    global::NormReg.Kernels.Pooling.MaxForward(_batchNorm1.AsSpan(start * 288, n * 288), _maxPool2D1.AsSpan(start * 64, n * 64), _maxPool2D1Argmax.AsSpan(start * 64, n * 64), n, in _maxPool2D1Geometry);
+                    global::NormReg.Kernels.Activations.ReLU(_maxPool2D1.AsSpan(start * 64, n * 64), _maxPool2D1.AsSpan(start * 64, n * 64)); // ReLU1
+
+                    // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw²
+                    global::NormReg.Kernels.Conv2D.Forward(_maxPool2D1.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(80, 216), _core.Parameters.AsSpan(296, 6), _conv2D2.AsSpan(start * 24, n * 24), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
+
+                    // [LayerNorm] LayerNorm1: 6×2×2, ε 1E-05
+                    global::NormReg.Kernels.LayerNorm.Forward(_conv2D2.AsSpan(start * 24, n * 24), _core.Parameters.AsSpan(302, 24), _core.Parameters.AsSpan(326, 24), _layerNorm1.AsSpan(start * 24, n * 24), _layerNorm1Normalized.AsSpan(start * 24, n * 24), _layerNorm1InverseStd.AsSpan(start, n), n, 24, 1E-05f);
+
+                    // [GELU] GELU1: 6×2×2
+                    global::NormReg.Kernels.Activations.GELU(_layerNorm1.AsSpan(start * 24, n * 24), _gelu1.AsSpan(start * 24, n * 24));
+
+                    // [Flatten] Flatten1: 6×2×2 → 24
+                    // nothing to do: the next row reads the same values as a vector
+
+                    // [Dense(3)] Dense1: 24 → 3, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_gelu1.AsSpan(start * 24, n * 24), _core.Parameters.AsSpan(350, 72), _core.Parameters.AsSpan(422, 3), _dense1.AsSpan(start * 3, n * 3), n, 24, 3);
+
+                    break;
+                case 2:
+                    // [Dense(3)] Dense1: 24 → 3, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(350, 72), _dGelu1.AsSpan(start * 24, n * 24), n, 24, 3);
+
+                    // [Flatten] Flatten1: 6×2×2 → 24, input gradient
+                    // nothing to do: _dFlatten1 would hold the same values as _dGelu1, which the row after writes
+
+                    // [GELU] GELU1: 6×2×2, input gradient
+                    global::NormReg.Kernels.Activations.GELUBackward(_layerNorm1.AsSpan(start * 24, n * 24), _dGelu1.AsSpan(start * 24, n * 24), _dLayerNorm1.AsSpan(start * 24, n * 24));
+
+                    break;
+                case 3:
+                    // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw², input gradient
+                    global::NormReg.Kernels.Conv2D.BackwardInput(_dConv2D2.AsSpan(start * 24, n * 24), _core.Parameters.AsSpan(80, 216), _dMaxPool2D1.AsSpan(start * 64, n * 64), _core.ThreadScratch(thread, _conv2D2Scratch), n, in _conv2D2Geometry);
+
+                    // [MaxPool2D(2)] MaxPool2D1: 4×9×8 → 4×4×4, 2×2 window, stride 2, input gradient
+                    // and ReLU1 before it: the gradient routed only where the pooled output is positive
+                    global::NormReg.Kernels.Pooling.MaxBackward(_dMaxPool2D1.AsSpan(start * 64, n * 64), _maxPool2D1Argmax.AsSpan(start * 64, n * 64), _dBatchNorm1.AsSpan(start * 288, n * 288), n, in _maxPool2D1Geometry, _maxPool2D1.AsSpan(start * 64, n * 64));
+
+                    // [ReLU] ReLU1: 4×9×8, input gradient
+                    // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
+
+                    break;
+            }
+        }
+
     }
 }

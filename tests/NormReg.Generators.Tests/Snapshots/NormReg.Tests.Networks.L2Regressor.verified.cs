@@ -143,13 +143,12 @@ namespace NormReg.Tests.Networks
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(3), L2(0.01)] Dense2: 5 → 3, Glorot uniform, penalty 0.01·Σw²
+            // Dense2 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 15L, 15L);
+
+            // [Dense(3), L2(0.01)] Dense2: 5 → 3, Glorot uniform, penalty 0.01·Σw², weight gradient
             // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), outputGradients, _core.Gradients.AsSpan(25, 15), _core.Gradients.AsSpan(40, 3), n, 5, 3, _core.Parameters.AsSpan(25, 15), 0f, 0.01f);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(25, 15), _dTanh1.AsSpan(0, n * 5), n, 5, 3);
-
-            // [Tanh] Tanh1: 5
-            global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(0, n * 5), _dTanh1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 5));
 
             // [Dense(5), L2(0.01)] Dense1: 4 → 5, Glorot uniform, penalty 0.01·Σw²
             // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
@@ -157,5 +156,21 @@ namespace NormReg.Tests.Networks
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _core.Parameters.AsSpan(0, 20), inputGradients, n, 4, 5);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(3), L2(0.01)] Dense2: 5 → 3, Glorot uniform, penalty 0.01·Σw², input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(25, 15), _dTanh1.AsSpan(start * 5, n * 5), n, 5, 3);
+
+                    // [Tanh] Tanh1: 5, input gradient
+                    global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(start * 5, n * 5), _dTanh1.AsSpan(start * 5, n * 5), _dDense1.AsSpan(start * 5, n * 5));
+
+                    break;
+            }
+        }
+
     }
 }

@@ -274,35 +274,14 @@ namespace NormReg.Tests.Networks
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.
         private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
-            // [Input(5), MinMax(-1, 1)], min-max scaled to [-1, 1]
-            global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(0, n * 5), _core.Statistics.AsSpan(0, 5), _core.Statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
-
-            // [LayerNorm] LayerNorm1: 5, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Forward(_core.Inputs.AsSpan(0, n * 5), _core.Parameters.AsSpan(0, 5), _core.Parameters.AsSpan(5, 5), _layerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), n, 5, 1E-05f);
-
-            // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: 5 → 6, He uniform, penalty 0.001·Σ|w| + 0.01·Σw² (bias included)
-            global::NormReg.Kernels.Dense.Forward(_layerNorm1.AsSpan(0, n * 5), _core.Parameters.AsSpan(10, 30), _core.Parameters.AsSpan(40, 6), _dense1.AsSpan(0, n * 6), n, 5, 6);
-
-            // [GELU] GELU1: 6
-            global::NormReg.Kernels.Activations.GELU(_dense1.AsSpan(0, n * 6), _gelu1.AsSpan(0, n * 6));
-
-            // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: 6, ε 0.001, penalty 0.002·Σ|w|
-            global::NormReg.Kernels.LayerNorm.Forward(_gelu1.AsSpan(0, n * 6), _core.Parameters.AsSpan(46, 6), _core.Parameters.AsSpan(52, 6), _layerNorm2.AsSpan(0, n * 6), _layerNorm2Normalized.AsSpan(0, n * 6), _layerNorm2InverseStd.AsSpan(0, n), n, 6, 0.001f);
-
-            // [Dense(4, UseBias = false)] Dense2: 6 → 4, Glorot uniform, no bias
-            global::NormReg.Kernels.Dense.Forward(_layerNorm2.AsSpan(0, n * 6), _core.Parameters.AsSpan(58, 24), default, _dense2.AsSpan(0, n * 4), n, 6, 4);
+            // LayerNorm1 to Dense2 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 54L, 54L);
 
             // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense2.AsSpan(0, n * 4), _core.Parameters.AsSpan(82, 4), _core.Parameters.AsSpan(86, 4), _batchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _core.Statistics.AsSpan(10, 4), _core.Statistics.AsSpan(14, 4), n, 4, 0.1f, 1E-05f);
 
-            // [Sigmoid] Sigmoid1: 4
-            global::NormReg.Kernels.Activations.Sigmoid(_batchNorm1.AsSpan(0, n * 4), _sigmoid1.AsSpan(0, n * 4));
-
-            // [Dense(2)] Dense3: 4 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_sigmoid1.AsSpan(0, n * 4), _core.Parameters.AsSpan(90, 8), _core.Parameters.AsSpan(98, 2), _dense3.AsSpan(0, n * 2), n, 4, 2);
-
-            // [LayerNorm] LayerNorm3: 2, ε 1E-05
-            global::NormReg.Kernels.LayerNorm.Forward(_dense3.AsSpan(0, n * 2), _core.Parameters.AsSpan(100, 2), _core.Parameters.AsSpan(102, 2), _layerNorm3.AsSpan(0, n * 2), _layerNorm3Normalized.AsSpan(0, n * 2), _layerNorm3InverseStd.AsSpan(0, n), n, 2, 1E-05f);
+            // Sigmoid1 to LayerNorm3 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 8L, 8L);
 
             return _layerNorm3.AsSpan(0, n * 2);
         }
@@ -315,30 +294,30 @@ namespace NormReg.Tests.Networks
             // [LayerNorm] LayerNorm3: 2, ε 1E-05
             finite &= global::NormReg.Kernels.LayerNorm.Backward(outputGradients, _layerNorm3Normalized.AsSpan(0, n * 2), _layerNorm3InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(100, 2), _dDense3.AsSpan(0, n * 2), _core.Gradients.AsSpan(100, 2), _core.Gradients.AsSpan(102, 2), n, 2);
 
-            // [Dense(2)] Dense3: 4 → 2, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_sigmoid1.AsSpan(0, n * 4), _dDense3.AsSpan(0, n * 2), _core.Gradients.AsSpan(90, 8), _core.Gradients.AsSpan(98, 2), n, 4, 2);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense3.AsSpan(0, n * 2), _core.Parameters.AsSpan(90, 8), _dSigmoid1.AsSpan(0, n * 4), n, 4, 2);
+            // Dense3 to Sigmoid1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 8L, 8L);
 
-            // [Sigmoid] Sigmoid1: 4
-            global::NormReg.Kernels.Activations.SigmoidBackward(_sigmoid1.AsSpan(0, n * 4), _dSigmoid1.AsSpan(0, n * 4), _dBatchNorm1.AsSpan(0, n * 4));
+            // [Dense(2)] Dense3: 4 → 2, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_sigmoid1.AsSpan(0, n * 4), _dDense3.AsSpan(0, n * 2), _core.Gradients.AsSpan(90, 8), _core.Gradients.AsSpan(98, 2), n, 4, 2);
 
             // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _core.Parameters.AsSpan(82, 4), _dDense2.AsSpan(0, n * 4), _core.Gradients.AsSpan(82, 4), _core.Gradients.AsSpan(86, 4), n, 4);
 
-            // [Dense(4, UseBias = false)] Dense2: 6 → 4, Glorot uniform, no bias
+            // Dense2 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
+            _core.SplitTraining(3, n, 24L, 24L);
+
+            // [Dense(4, UseBias = false)] Dense2: 6 → 4, Glorot uniform, no bias, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm2.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 4), _core.Gradients.AsSpan(58, 24), default, n, 6, 4);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 4), _core.Parameters.AsSpan(58, 24), _dLayerNorm2.AsSpan(0, n * 6), n, 6, 4);
 
             // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: 6, ε 0.001, penalty 0.002·Σ|w|
             finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm2.AsSpan(0, n * 6), _layerNorm2Normalized.AsSpan(0, n * 6), _layerNorm2InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(46, 6), _dGelu1.AsSpan(0, n * 6), _core.Gradients.AsSpan(46, 6), _core.Gradients.AsSpan(52, 6), n, 6);
 
-            // [GELU] GELU1: 6
-            global::NormReg.Kernels.Activations.GELUBackward(_dense1.AsSpan(0, n * 6), _dGelu1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 6));
+            // GELU1 to Dense1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 4)
+            _core.SplitTraining(4, n, 30L, 30L);
 
-            // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: 5 → 6, He uniform, penalty 0.001·Σ|w| + 0.01·Σw² (bias included)
+            // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: 5 → 6, He uniform, penalty 0.001·Σ|w| + 0.01·Σw² (bias included), weight gradient
             // with the gradient of the penalty 0.001·Σ|w| + 0.01·Σw² (bias included) on the weights, added tile by tile
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(10, 30), _core.Gradients.AsSpan(40, 6), n, 5, 6, _core.Parameters.AsSpan(10, 30), 0.001f, 0.01f);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _core.Parameters.AsSpan(10, 30), _dLayerNorm1.AsSpan(0, n * 5), n, 5, 6);
 
             // [LayerNorm] LayerNorm1: 5, ε 1E-05
             finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(0, 5), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 5) : inputGradients, _core.Gradients.AsSpan(0, 5), _core.Gradients.AsSpan(5, 5), n, 5);
@@ -353,5 +332,65 @@ namespace NormReg.Tests.Networks
             finite &= global::NormReg.Kernels.Regularization.AddGradient(_core.Parameters.AsSpan(46, 6), _core.Gradients.AsSpan(46, 6), 0.002f, 0f);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Input(5), MinMax(-1, 1)], min-max scaled to [-1, 1]
+                    global::NormReg.Kernels.InputScaling.MinMax(_core.Inputs.AsSpan(start * 5, n * 5), _core.Statistics.AsSpan(0, 5), _core.Statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
+
+                    // [LayerNorm] LayerNorm1: 5, ε 1E-05
+                    global::NormReg.Kernels.LayerNorm.Forward(_core.Inputs.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(0, 5), _core.Parameters.AsSpan(5, 5), _layerNorm1.AsSpan(start * 5, n * 5), _layerNorm1Normalized.AsSpan(start * 5, n * 5), _layerNorm1InverseStd.AsSpan(start, n), n, 5, 1E-05f);
+
+                    // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: 5 → 6, He uniform, penalty 0.001·Σ|w| + 0.01·Σw² (bias included)
+                    global::NormReg.Kernels.Dense.Forward(_layerNorm1.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(10, 30), _core.Parameters.AsSpan(40, 6), _dense1.AsSpan(start * 6, n * 6), n, 5, 6);
+
+                    // [GELU] GELU1: 6
+                    global::NormReg.Kernels.Activations.GELU(_dense1.AsSpan(start * 6, n * 6), _gelu1.AsSpan(start * 6, n * 6));
+
+                    // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: 6, ε 0.001, penalty 0.002·Σ|w|
+                    global::NormReg.Kernels.LayerNorm.Forward(_gelu1.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(46, 6), _core.Parameters.AsSpan(52, 6), _layerNorm2.AsSpan(start * 6, n * 6), _layerNorm2Normalized.AsSpan(start * 6, n * 6), _layerNorm2InverseStd.AsSpan(start, n), n, 6, 0.001f);
+
+                    // [Dense(4, UseBias = false)] Dense2: 6 → 4, Glorot uniform, no bias
+                    global::NormReg.Kernels.Dense.Forward(_layerNorm2.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(58, 24), default, _dense2.AsSpan(start * 4, n * 4), n, 6, 4);
+
+                    break;
+                case 1:
+                    // [Sigmoid] Sigmoid1: 4
+                    global::NormReg.Kernels.Activations.Sigmoid(_batchNorm1.AsSpan(start * 4, n * 4), _sigmoid1.AsSpan(start * 4, n * 4));
+
+                    // [Dense(2)] Dense3: 4 → 2, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_sigmoid1.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(90, 8), _core.Parameters.AsSpan(98, 2), _dense3.AsSpan(start * 2, n * 2), n, 4, 2);
+
+                    // [LayerNorm] LayerNorm3: 2, ε 1E-05
+                    global::NormReg.Kernels.LayerNorm.Forward(_dense3.AsSpan(start * 2, n * 2), _core.Parameters.AsSpan(100, 2), _core.Parameters.AsSpan(102, 2), _layerNorm3.AsSpan(start * 2, n * 2), _layerNorm3Normalized.AsSpan(start * 2, n * 2), _layerNorm3InverseStd.AsSpan(start, n), n, 2, 1E-05f);
+
+                    break;
+                case 2:
+                    // [Dense(2)] Dense3: 4 → 2, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense3.AsSpan(start * 2, n * 2), _core.Parameters.AsSpan(90, 8), _dSigmoid1.AsSpan(start * 4, n * 4), n, 4, 2);
+
+                    // [Sigmoid] Sigmoid1: 4, input gradient
+                    global::NormReg.Kernels.Activations.SigmoidBackward(_sigmoid1.AsSpan(start * 4, n * 4), _dSigmoid1.AsSpan(start * 4, n * 4), _dBatchNorm1.AsSpan(start * 4, n * 4));
+
+                    break;
+                case 3:
+                    // [Dense(4, UseBias = false)] Dense2: 6 → 4, Glorot uniform, no bias, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(58, 24), _dLayerNorm2.AsSpan(start * 6, n * 6), n, 6, 4);
+
+                    break;
+                case 4:
+                    // [GELU] GELU1: 6, input gradient
+                    global::NormReg.Kernels.Activations.GELUBackward(_dense1.AsSpan(start * 6, n * 6), _dGelu1.AsSpan(start * 6, n * 6), _dDense1.AsSpan(start * 6, n * 6));
+
+                    // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: 5 → 6, He uniform, penalty 0.001·Σ|w| + 0.01·Σw² (bias included), input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(10, 30), _dLayerNorm1.AsSpan(start * 5, n * 5), n, 5, 6);
+
+                    break;
+            }
+        }
+
     }
 }

@@ -177,27 +177,44 @@ namespace NormReg.Tests.Networks
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Softmax] Softmax1: 3
-            global::NormReg.Kernels.Activations.SoftmaxBackward(_softmax1.AsSpan(0, n * 3), outputGradients, _dDense3.AsSpan(0, n * 3), n, 3);
+            // Softmax1 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 32L, 32L);
 
-            // [Dense(3)] Dense3: 4 → 3, Glorot uniform
+            // [Dense(3)] Dense3: 4 → 3, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_sigmoid1.AsSpan(0, n * 4), _dDense3.AsSpan(0, n * 3), _core.Gradients.AsSpan(44, 12), _core.Gradients.AsSpan(56, 3), n, 4, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense3.AsSpan(0, n * 3), _core.Parameters.AsSpan(44, 12), _dSigmoid1.AsSpan(0, n * 4), n, 4, 3);
 
-            // [Sigmoid] Sigmoid1: 4
-            global::NormReg.Kernels.Activations.SigmoidBackward(_sigmoid1.AsSpan(0, n * 4), _dSigmoid1.AsSpan(0, n * 4), _dDense2.AsSpan(0, n * 4));
-
-            // [Dense(4)] Dense2: 5 → 4, Glorot uniform
+            // [Dense(4)] Dense2: 5 → 4, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), _dDense2.AsSpan(0, n * 4), _core.Gradients.AsSpan(20, 20), _core.Gradients.AsSpan(40, 4), n, 5, 4);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 4), _core.Parameters.AsSpan(20, 20), _dTanh1.AsSpan(0, n * 5), n, 5, 4);
-
-            // [Tanh] Tanh1: 5
-            global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(0, n * 5), _dTanh1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 5));
 
             // [Dense(5)] Dense1: 3 → 5, Glorot uniform
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 3), _dDense1.AsSpan(0, n * 5), _core.Gradients.AsSpan(0, 15), _core.Gradients.AsSpan(15, 5), n, 3, 5);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _core.Parameters.AsSpan(0, 15), inputGradients, n, 3, 5);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Softmax] Softmax1: 3, input gradient
+                    global::NormReg.Kernels.Activations.SoftmaxBackward(_softmax1.AsSpan(start * 3, n * 3), _core.OutputGradients.AsSpan(start * 3, n * 3), _dDense3.AsSpan(start * 3, n * 3), n, 3);
+
+                    // [Dense(3)] Dense3: 4 → 3, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense3.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(44, 12), _dSigmoid1.AsSpan(start * 4, n * 4), n, 4, 3);
+
+                    // [Sigmoid] Sigmoid1: 4, input gradient
+                    global::NormReg.Kernels.Activations.SigmoidBackward(_sigmoid1.AsSpan(start * 4, n * 4), _dSigmoid1.AsSpan(start * 4, n * 4), _dDense2.AsSpan(start * 4, n * 4));
+
+                    // [Dense(4)] Dense2: 5 → 4, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(20, 20), _dTanh1.AsSpan(start * 5, n * 5), n, 5, 4);
+
+                    // [Tanh] Tanh1: 5, input gradient
+                    global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(start * 5, n * 5), _dTanh1.AsSpan(start * 5, n * 5), _dDense1.AsSpan(start * 5, n * 5));
+
+                    break;
+            }
+        }
+
     }
 }

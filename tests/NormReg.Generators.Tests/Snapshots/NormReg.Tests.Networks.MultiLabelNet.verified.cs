@@ -147,17 +147,32 @@ namespace NormReg.Tests.Networks
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(3)] Dense2: 6 → 3, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_leakyRelu1.AsSpan(0, n * 6), outputGradients, _core.Gradients.AsSpan(30, 18), _core.Gradients.AsSpan(48, 3), n, 6, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(30, 18), _dLeakyRelu1.AsSpan(0, n * 6), n, 6, 3);
+            // Dense2 to LeakyReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 18L, 18L);
 
-            // [LeakyReLU(0.2)] LeakyReLU1: 6
-            global::NormReg.Kernels.Activations.LeakyReLUBackward(_dense1.AsSpan(0, n * 6), _dLeakyRelu1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 6), 0.2f);
+            // [Dense(3)] Dense2: 6 → 3, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_leakyRelu1.AsSpan(0, n * 6), outputGradients, _core.Gradients.AsSpan(30, 18), _core.Gradients.AsSpan(48, 3), n, 6, 3);
 
             // [Dense(6)] Dense1: 4 → 6, He uniform
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(0, 24), _core.Gradients.AsSpan(24, 6), n, 4, 6);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _core.Parameters.AsSpan(0, 24), inputGradients, n, 4, 6);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(3)] Dense2: 6 → 3, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(30, 18), _dLeakyRelu1.AsSpan(start * 6, n * 6), n, 6, 3);
+
+                    // [LeakyReLU(0.2)] LeakyReLU1: 6, input gradient
+                    global::NormReg.Kernels.Activations.LeakyReLUBackward(_dense1.AsSpan(start * 6, n * 6), _dLeakyRelu1.AsSpan(start * 6, n * 6), _dDense1.AsSpan(start * 6, n * 6), 0.2f);
+
+                    break;
+            }
+        }
+
     }
 }

@@ -184,14 +184,8 @@ namespace NormReg.Tests.Networks
             // [GaussianNoise(0.1)] GaussianNoise1: 6, σ 0.1 in training
             global::NormReg.Kernels.Dropout.GaussianNoise(_core.Inputs.AsSpan(0, n * 6), _gaussianNoise1.AsSpan(0, n * 6), 0.1f, ref _core.Random);
 
-            // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw²
-            global::NormReg.Kernels.Dense.Forward(_gaussianNoise1.AsSpan(0, n * 6), _core.Parameters.AsSpan(0, 96), _core.Parameters.AsSpan(96, 16), _dense1.AsSpan(0, n * 16), n, 6, 16);
-
-            // [ReLU] ReLU1: 16
-            global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(0, n * 16), _relu1.AsSpan(0, n * 16));
-
-            // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 16), _core.Parameters.AsSpan(112, 48), _core.Parameters.AsSpan(160, 3), _dense2.AsSpan(0, n * 3), n, 16, 3);
+            // Dense1 to Dense2 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 144L, 144L);
 
             return _dense2.AsSpan(0, n * 3);
         }
@@ -201,17 +195,15 @@ namespace NormReg.Tests.Networks
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2
+            // Dense2 to Dense1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 144L, 144L);
+
+            // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 16), outputGradients, _core.Gradients.AsSpan(112, 48), _core.Gradients.AsSpan(160, 3), n, 16, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(112, 48), _dRelu1.AsSpan(0, n * 16), n, 16, 3);
 
-            // [ReLU] ReLU1: 16
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 16), _dRelu1.AsSpan(0, n * 16), _dDense1.AsSpan(0, n * 16));
-
-            // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw²
+            // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw², weight gradient
             // with the gradient of the penalty 0.0001·Σw² on the weights, added tile by tile
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gaussianNoise1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 16), _core.Gradients.AsSpan(0, 96), _core.Gradients.AsSpan(96, 16), n, 6, 16, _core.Parameters.AsSpan(0, 96), 0f, 0.0001f);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 16), _core.Parameters.AsSpan(0, 96), _dGaussianNoise1.AsSpan(0, n * 6), n, 6, 16);
 
             // [GaussianNoise(0.1)] GaussianNoise1: 6, σ 0.1 in training
             if (!inputGradients.IsEmpty) _dGaussianNoise1.AsSpan(0, n * 6).CopyTo(inputGradients);
@@ -220,5 +212,35 @@ namespace NormReg.Tests.Networks
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(6, 6), n, InputSize);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw²
+                    global::NormReg.Kernels.Dense.Forward(_gaussianNoise1.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(0, 96), _core.Parameters.AsSpan(96, 16), _dense1.AsSpan(start * 16, n * 16), n, 6, 16);
+
+                    // [ReLU] ReLU1: 16
+                    global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(start * 16, n * 16), _relu1.AsSpan(start * 16, n * 16));
+
+                    // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2
+                    global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 16, n * 16), _core.Parameters.AsSpan(112, 48), _core.Parameters.AsSpan(160, 3), _dense2.AsSpan(start * 3, n * 3), n, 16, 3);
+
+                    break;
+                case 1:
+                    // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(112, 48), _dRelu1.AsSpan(start * 16, n * 16), n, 16, 3);
+
+                    // [ReLU] ReLU1: 16, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(start * 16, n * 16), _dRelu1.AsSpan(start * 16, n * 16), _dDense1.AsSpan(start * 16, n * 16));
+
+                    // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw², input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(start * 16, n * 16), _core.Parameters.AsSpan(0, 96), _dGaussianNoise1.AsSpan(start * 6, n * 6), n, 6, 16);
+
+                    break;
+            }
+        }
+
     }
 }

@@ -178,24 +178,41 @@ namespace NormReg.Tests.Networks
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(3)] Dense3: 64 → 3, Glorot uniform
+            // Dense3 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 4288L, 4288L);
+
+            // [Dense(3)] Dense3: 64 → 3, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 64), outputGradients, _core.Gradients.AsSpan(4352, 192), _core.Gradients.AsSpan(4544, 3), n, 64, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(4352, 192), _dRelu2.AsSpan(0, n * 64), n, 64, 3);
 
-            // [ReLU] ReLU2: 64
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(0, n * 64), _dRelu2.AsSpan(0, n * 64), _dDense2.AsSpan(0, n * 64));
-
-            // [Dense(64)] Dense2: 64 → 64, He uniform
+            // [Dense(64)] Dense2: 64 → 64, He uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 64), _dDense2.AsSpan(0, n * 64), _core.Gradients.AsSpan(192, 4096), _core.Gradients.AsSpan(4288, 64), n, 64, 64);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 64), _core.Parameters.AsSpan(192, 4096), _dRelu1.AsSpan(0, n * 64), n, 64, 64);
-
-            // [ReLU] ReLU1: 64
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 64), _dRelu1.AsSpan(0, n * 64), _dDense1.AsSpan(0, n * 64));
 
             // [Dense(64)] Dense1: 2 → 64, He uniform
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 2), _dDense1.AsSpan(0, n * 64), _core.Gradients.AsSpan(0, 128), _core.Gradients.AsSpan(128, 64), n, 2, 64);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 128), inputGradients, n, 2, 64);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(3)] Dense3: 64 → 3, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(4352, 192), _dRelu2.AsSpan(start * 64, n * 64), n, 64, 3);
+
+                    // [ReLU] ReLU2: 64, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(start * 64, n * 64), _dRelu2.AsSpan(start * 64, n * 64), _dDense2.AsSpan(start * 64, n * 64));
+
+                    // [Dense(64)] Dense2: 64 → 64, He uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(192, 4096), _dRelu1.AsSpan(start * 64, n * 64), n, 64, 64);
+
+                    // [ReLU] ReLU1: 64, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(start * 64, n * 64), _dRelu1.AsSpan(start * 64, n * 64), _dDense1.AsSpan(start * 64, n * 64));
+
+                    break;
+            }
+        }
+
     }
 }

@@ -143,17 +143,32 @@ namespace NormReg.Tests.Networks
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(3)] Dense2: 5 → 3, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), outputGradients, _core.Gradients.AsSpan(25, 15), _core.Gradients.AsSpan(40, 3), n, 5, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(25, 15), _dTanh1.AsSpan(0, n * 5), n, 5, 3);
+            // Dense2 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 15L, 15L);
 
-            // [Tanh] Tanh1: 5
-            global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(0, n * 5), _dTanh1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 5));
+            // [Dense(3)] Dense2: 5 → 3, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), outputGradients, _core.Gradients.AsSpan(25, 15), _core.Gradients.AsSpan(40, 3), n, 5, 3);
 
             // [Dense(5)] Dense1: 4 → 5, Glorot uniform
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _core.Gradients.AsSpan(0, 20), _core.Gradients.AsSpan(20, 5), n, 4, 5);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _core.Parameters.AsSpan(0, 20), inputGradients, n, 4, 5);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(3)] Dense2: 5 → 3, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(25, 15), _dTanh1.AsSpan(start * 5, n * 5), n, 5, 3);
+
+                    // [Tanh] Tanh1: 5, input gradient
+                    global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(start * 5, n * 5), _dTanh1.AsSpan(start * 5, n * 5), _dDense1.AsSpan(start * 5, n * 5));
+
+                    break;
+            }
+        }
+
     }
 }

@@ -49,6 +49,7 @@ namespace NormReg.Tests.Networks
         private readonly float[] _relu1; // [ReLU]
         private readonly float[] _dropout1; // [Dropout(0.2)]
         private readonly float[] _dropout1Mask; // its mask, 0 or 1/(1 − p)
+        private ulong _dropout1Key; // the key of this training pass's mask, drawn before the rows are split
         private readonly float[] _dense2; // [Dense(128)]
         private readonly float[] _relu2; // [ReLU]
         private readonly float[] _dense3; // [Dense(5)]
@@ -248,29 +249,15 @@ namespace NormReg.Tests.Networks
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.
         private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
-            // [Input(400), ZScore], standardized with fitted mean and standard deviation
-            global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(0, n * 400), _core.Statistics.AsSpan(0, 400), _core.Statistics.AsSpan(400, 400), n, InputSize);
-
-            // [Dense(256, UseBias = false), L2(1e-4)] Dense1: 400 → 256, He uniform, no bias, penalty 0.0001·Σw²
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 400), _core.Parameters.AsSpan(0, 102400), default, _dense1.AsSpan(0, n * 256), n, 400, 256);
+            // Dense1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 102400L, 102400L);
 
             // [BatchNorm] BatchNorm1: 256, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense1.AsSpan(0, n * 256), _core.Parameters.AsSpan(102400, 256), _core.Parameters.AsSpan(102656, 256), _batchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Statistics.AsSpan(800, 256), _core.Statistics.AsSpan(1056, 256), n, 256, 0.1f, 1E-05f);
 
-            // [ReLU] ReLU1: 256
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 256), _relu1.AsSpan(0, n * 256));
-
-            // [Dropout(0.2)] Dropout1: 256, drops 0.2 in training
-            global::NormReg.Kernels.Dropout.Forward(_relu1.AsSpan(0, n * 256), _dropout1.AsSpan(0, n * 256), _dropout1Mask.AsSpan(0, n * 256), 0.2f, ref _core.Random);
-
-            // [Dense(128)] Dense2: 256 → 128, He uniform
-            global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(0, n * 256), _core.Parameters.AsSpan(102912, 32768), _core.Parameters.AsSpan(135680, 128), _dense2.AsSpan(0, n * 128), n, 256, 128);
-
-            // [ReLU] ReLU2: 128
-            global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(0, n * 128), _relu2.AsSpan(0, n * 128));
-
-            // [Dense(5)] Dense3: 128 → 5, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(0, n * 128), _core.Parameters.AsSpan(135808, 640), _core.Parameters.AsSpan(136448, 5), _dense3.AsSpan(0, n * 5), n, 128, 5);
+            // ReLU1 to Dense3 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _dropout1Key = global::NormReg.Kernels.Dropout.Key(ref _core.Random); // [Dropout(0.2)] Dropout1
+            _core.SplitTraining(1, n, 33408L, 33408L);
 
             return _dense3.AsSpan(0, n * 5);
         }
@@ -310,24 +297,16 @@ namespace NormReg.Tests.Networks
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(5)] Dense3: 128 → 5, Glorot uniform
+            // Dense3 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 33408L, 33408L);
+
+            // [Dense(5)] Dense3: 128 → 5, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 128), outputGradients, _core.Gradients.AsSpan(135808, 640), _core.Gradients.AsSpan(136448, 5), n, 128, 5);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(135808, 640), _dRelu2.AsSpan(0, n * 128), n, 128, 5);
 
-            // [ReLU] ReLU2: 128
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(0, n * 128), _dRelu2.AsSpan(0, n * 128), _dDense2.AsSpan(0, n * 128));
-
-            // [Dense(128)] Dense2: 256 → 128, He uniform
+            // [Dense(128)] Dense2: 256 → 128, He uniform, weight gradient
             // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
             if (!_core.DeferWeightGradients(4, n, _dropout1.AsSpan(0, n * 256), _dDense2.AsSpan(0, n * 128), _dense2.AsSpan(0, n * 128))) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 256), _dDense2.AsSpan(0, n * 128), _core.Gradients.AsSpan(102912, 32768), _core.Gradients.AsSpan(135680, 128), n, 256, 128);
             else finite &= global::NormReg.Kernels.Dense.BackwardBias(_dDense2.AsSpan(0, n * 128), _core.Gradients.AsSpan(135680, 128), n, 128);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 128), _core.Parameters.AsSpan(102912, 32768), _dDropout1.AsSpan(0, n * 256), n, 256, 128);
-
-            // [Dropout(0.2)] Dropout1: 256, drops 0.2 in training
-            global::NormReg.Kernels.Dropout.Backward(_dDropout1.AsSpan(0, n * 256), _dropout1Mask.AsSpan(0, n * 256), _dRelu1.AsSpan(0, n * 256));
-
-            // [ReLU] ReLU1: 256
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 256), _dRelu1.AsSpan(0, n * 256), _dBatchNorm1.AsSpan(0, n * 256));
 
             // [BatchNorm] BatchNorm1: 256, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Parameters.AsSpan(102400, 256), _dDense1.AsSpan(0, n * 256), _core.Gradients.AsSpan(102400, 256), _core.Gradients.AsSpan(102656, 256), n, 256);
@@ -342,5 +321,55 @@ namespace NormReg.Tests.Networks
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(400, 400), n, InputSize);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Input(400), ZScore], standardized with fitted mean and standard deviation
+                    global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 400, n * 400), _core.Statistics.AsSpan(0, 400), _core.Statistics.AsSpan(400, 400), n, InputSize);
+
+                    // [Dense(256, UseBias = false), L2(1e-4)] Dense1: 400 → 256, He uniform, no bias, penalty 0.0001·Σw²
+                    global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 400, n * 400), _core.Parameters.AsSpan(0, 102400), default, _dense1.AsSpan(start * 256, n * 256), n, 400, 256);
+
+                    break;
+                case 1:
+                    // [ReLU] ReLU1: 256
+                    global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 256, n * 256), _relu1.AsSpan(start * 256, n * 256));
+
+                    // [Dropout(0.2)] Dropout1: 256, drops 0.2 in training
+                    global::NormReg.Kernels.Dropout.Forward(_relu1.AsSpan(start * 256, n * 256), _dropout1.AsSpan(start * 256, n * 256), _dropout1Mask.AsSpan(start * 256, n * 256), 0.2f, _dropout1Key, start * 256);
+
+                    // [Dense(128)] Dense2: 256 → 128, He uniform
+                    global::NormReg.Kernels.Dense.Forward(_dropout1.AsSpan(start * 256, n * 256), _core.Parameters.AsSpan(102912, 32768), _core.Parameters.AsSpan(135680, 128), _dense2.AsSpan(start * 128, n * 128), n, 256, 128);
+
+                    // [ReLU] ReLU2: 128
+                    global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(start * 128, n * 128), _relu2.AsSpan(start * 128, n * 128));
+
+                    // [Dense(5)] Dense3: 128 → 5, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(start * 128, n * 128), _core.Parameters.AsSpan(135808, 640), _core.Parameters.AsSpan(136448, 5), _dense3.AsSpan(start * 5, n * 5), n, 128, 5);
+
+                    break;
+                case 2:
+                    // [Dense(5)] Dense3: 128 → 5, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 5, n * 5), _core.Parameters.AsSpan(135808, 640), _dRelu2.AsSpan(start * 128, n * 128), n, 128, 5);
+
+                    // [ReLU] ReLU2: 128, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(start * 128, n * 128), _dRelu2.AsSpan(start * 128, n * 128), _dDense2.AsSpan(start * 128, n * 128));
+
+                    // [Dense(128)] Dense2: 256 → 128, He uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(start * 128, n * 128), _core.Parameters.AsSpan(102912, 32768), _dDropout1.AsSpan(start * 256, n * 256), n, 256, 128);
+
+                    // [Dropout(0.2)] Dropout1: 256, drops 0.2 in training, input gradient
+                    global::NormReg.Kernels.Dropout.Backward(_dDropout1.AsSpan(start * 256, n * 256), _dropout1Mask.AsSpan(start * 256, n * 256), _dRelu1.AsSpan(start * 256, n * 256));
+
+                    // [ReLU] ReLU1: 256, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(start * 256, n * 256), _dRelu1.AsSpan(start * 256, n * 256), _dBatchNorm1.AsSpan(start * 256, n * 256));
+
+                    break;
+            }
+        }
+
     }
 }

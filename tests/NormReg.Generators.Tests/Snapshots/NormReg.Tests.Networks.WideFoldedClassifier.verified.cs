@@ -225,23 +225,14 @@ namespace NormReg.Tests.Networks
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.
         private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
-            // [Dense(72, UseBias = false)] Dense1: 100 → 72, He uniform, no bias
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 100), _core.Parameters.AsSpan(0, 7200), default, _dense1.AsSpan(0, n * 72), n, 100, 72);
+            // Dense1 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 7200L, 7200L);
 
             // [BatchNorm] BatchNorm1: 72, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
             global::NormReg.Kernels.BatchNorm.ForwardTraining(_dense1.AsSpan(0, n * 72), _core.Parameters.AsSpan(7200, 72), _core.Parameters.AsSpan(7272, 72), _batchNorm1.AsSpan(0, n * 72), _batchNorm1Normalized.AsSpan(0, n * 72), _batchNorm1InverseStd, _core.Statistics.AsSpan(0, 72), _core.Statistics.AsSpan(72, 72), n, 72, 0.1f, 1E-05f);
 
-            // [ReLU] ReLU1: 72
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(0, n * 72), _relu1.AsSpan(0, n * 72));
-
-            // [Dense(64)] Dense2: 72 → 64, He uniform
-            global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(0, n * 72), _core.Parameters.AsSpan(7344, 4608), _core.Parameters.AsSpan(11952, 64), _dense2.AsSpan(0, n * 64), n, 72, 64);
-
-            // [ReLU] ReLU2: 64
-            global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(0, n * 64), _relu2.AsSpan(0, n * 64));
-
-            // [Dense(3)] Dense3: 64 → 3, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(0, n * 64), _core.Parameters.AsSpan(12016, 192), _core.Parameters.AsSpan(12208, 3), _dense3.AsSpan(0, n * 3), n, 64, 3);
+            // ReLU1 to Dense3 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 4800L, 4800L);
 
             return _dense3.AsSpan(0, n * 3);
         }
@@ -251,19 +242,14 @@ namespace NormReg.Tests.Networks
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(3)] Dense3: 64 → 3, Glorot uniform
+            // Dense3 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 4800L, 4800L);
+
+            // [Dense(3)] Dense3: 64 → 3, Glorot uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 64), outputGradients, _core.Gradients.AsSpan(12016, 192), _core.Gradients.AsSpan(12208, 3), n, 64, 3);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(12016, 192), _dRelu2.AsSpan(0, n * 64), n, 64, 3);
 
-            // [ReLU] ReLU2: 64
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(0, n * 64), _dRelu2.AsSpan(0, n * 64), _dDense2.AsSpan(0, n * 64));
-
-            // [Dense(64)] Dense2: 72 → 64, He uniform
+            // [Dense(64)] Dense2: 72 → 64, He uniform, weight gradient
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 72), _dDense2.AsSpan(0, n * 64), _core.Gradients.AsSpan(7344, 4608), _core.Gradients.AsSpan(11952, 64), n, 72, 64);
-            global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(0, n * 64), _core.Parameters.AsSpan(7344, 4608), _dRelu1.AsSpan(0, n * 72), n, 72, 64);
-
-            // [ReLU] ReLU1: 72
-            global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(0, n * 72), _dRelu1.AsSpan(0, n * 72), _dBatchNorm1.AsSpan(0, n * 72));
 
             // [BatchNorm] BatchNorm1: 72, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
             finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 72), _batchNorm1Normalized.AsSpan(0, n * 72), _batchNorm1InverseStd, _core.Parameters.AsSpan(7200, 72), _dDense1.AsSpan(0, n * 72), _core.Gradients.AsSpan(7200, 72), _core.Gradients.AsSpan(7272, 72), n, 72);
@@ -273,5 +259,46 @@ namespace NormReg.Tests.Networks
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 72), _core.Parameters.AsSpan(0, 7200), inputGradients, n, 100, 72);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(72, UseBias = false)] Dense1: 100 → 72, He uniform, no bias
+                    global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 100, n * 100), _core.Parameters.AsSpan(0, 7200), default, _dense1.AsSpan(start * 72, n * 72), n, 100, 72);
+
+                    break;
+                case 1:
+                    // [ReLU] ReLU1: 72
+                    global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 72, n * 72), _relu1.AsSpan(start * 72, n * 72));
+
+                    // [Dense(64)] Dense2: 72 → 64, He uniform
+                    global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 72, n * 72), _core.Parameters.AsSpan(7344, 4608), _core.Parameters.AsSpan(11952, 64), _dense2.AsSpan(start * 64, n * 64), n, 72, 64);
+
+                    // [ReLU] ReLU2: 64
+                    global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(start * 64, n * 64), _relu2.AsSpan(start * 64, n * 64));
+
+                    // [Dense(3)] Dense3: 64 → 3, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(12016, 192), _core.Parameters.AsSpan(12208, 3), _dense3.AsSpan(start * 3, n * 3), n, 64, 3);
+
+                    break;
+                case 2:
+                    // [Dense(3)] Dense3: 64 → 3, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(12016, 192), _dRelu2.AsSpan(start * 64, n * 64), n, 64, 3);
+
+                    // [ReLU] ReLU2: 64, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(start * 64, n * 64), _dRelu2.AsSpan(start * 64, n * 64), _dDense2.AsSpan(start * 64, n * 64));
+
+                    // [Dense(64)] Dense2: 72 → 64, He uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(7344, 4608), _dRelu1.AsSpan(start * 72, n * 72), n, 72, 64);
+
+                    // [ReLU] ReLU1: 72, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(start * 72, n * 72), _dRelu1.AsSpan(start * 72, n * 72), _dBatchNorm1.AsSpan(start * 72, n * 72));
+
+                    break;
+            }
+        }
+
     }
 }

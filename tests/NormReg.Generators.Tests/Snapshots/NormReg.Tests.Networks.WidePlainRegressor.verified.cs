@@ -158,14 +158,8 @@ namespace NormReg.Tests.Networks
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.
         private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
-            // [Dense(70)] Dense1: 100 → 70, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(0, n * 100), _core.Parameters.AsSpan(0, 7000), _core.Parameters.AsSpan(7000, 70), _dense1.AsSpan(0, n * 70), n, 100, 70);
-
-            // [Tanh] Tanh1: 70
-            global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(0, n * 70), _tanh1.AsSpan(0, n * 70));
-
-            // [Dense(2)] Dense2: 70 → 2, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_tanh1.AsSpan(0, n * 70), _core.Parameters.AsSpan(7070, 140), _core.Parameters.AsSpan(7210, 2), _dense2.AsSpan(0, n * 2), n, 70, 2);
+            // Dense1 to Dense2 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 7140L, 7140L);
 
             return _dense2.AsSpan(0, n * 2);
         }
@@ -175,17 +169,43 @@ namespace NormReg.Tests.Networks
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
         {
             bool finite = true;
-            // [Dense(2)] Dense2: 70 → 2, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 70), outputGradients, _core.Gradients.AsSpan(7070, 140), _core.Gradients.AsSpan(7210, 2), n, 70, 2);
-            global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(7070, 140), _dTanh1.AsSpan(0, n * 70), n, 70, 2);
+            // Dense2 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 140L, 140L);
 
-            // [Tanh] Tanh1: 70
-            global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(0, n * 70), _dTanh1.AsSpan(0, n * 70), _dDense1.AsSpan(0, n * 70));
+            // [Dense(2)] Dense2: 70 → 2, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 70), outputGradients, _core.Gradients.AsSpan(7070, 140), _core.Gradients.AsSpan(7210, 2), n, 70, 2);
 
             // [Dense(70)] Dense1: 100 → 70, Glorot uniform
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 100), _dDense1.AsSpan(0, n * 70), _core.Gradients.AsSpan(0, 7000), _core.Gradients.AsSpan(7000, 70), n, 100, 70);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 70), _core.Parameters.AsSpan(0, 7000), inputGradients, n, 100, 70);
             return finite;
         }
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(70)] Dense1: 100 → 70, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 100, n * 100), _core.Parameters.AsSpan(0, 7000), _core.Parameters.AsSpan(7000, 70), _dense1.AsSpan(start * 70, n * 70), n, 100, 70);
+
+                    // [Tanh] Tanh1: 70
+                    global::NormReg.Kernels.Activations.Tanh(_dense1.AsSpan(start * 70, n * 70), _tanh1.AsSpan(start * 70, n * 70));
+
+                    // [Dense(2)] Dense2: 70 → 2, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_tanh1.AsSpan(start * 70, n * 70), _core.Parameters.AsSpan(7070, 140), _core.Parameters.AsSpan(7210, 2), _dense2.AsSpan(start * 2, n * 2), n, 70, 2);
+
+                    break;
+                case 1:
+                    // [Dense(2)] Dense2: 70 → 2, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 2, n * 2), _core.Parameters.AsSpan(7070, 140), _dTanh1.AsSpan(start * 70, n * 70), n, 70, 2);
+
+                    // [Tanh] Tanh1: 70, input gradient
+                    global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(start * 70, n * 70), _dTanh1.AsSpan(start * 70, n * 70), _dDense1.AsSpan(start * 70, n * 70));
+
+                    break;
+            }
+        }
+
     }
 }

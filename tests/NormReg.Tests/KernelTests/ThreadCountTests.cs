@@ -56,12 +56,19 @@ public sealed class ThreadCountTests
         Assert.Equal(one, Outputs(3));
     }
 
+    /// <summary>
+    /// Each network's largest segment of the training passes (rows between two that sum over the batch), which must be split:
+    /// ThreadedClassifier's forward from ReLU1 to Dense3, ThreadedCnn's backward from Conv2D2 to ReLU1, ThreadedBatchNormCnn's forward
+    /// from ReLU1 to Dense1 (with its dropout keyed per value).
+    /// </summary>
     [Theory]
-    [InlineData(nameof(ThreadedClassifier), 130)]
-    [InlineData(nameof(ThreadedCnn), 42)]
-    [InlineData(nameof(ThreadedBatchNormCnn), 80)]
-    public void TrainStep_gives_the_same_bits_at_one_two_and_three_threads(string name, int batch)
+    [InlineData(nameof(ThreadedClassifier), 130, 256 * 128 + 128 * 5, 256 * 128 + 128 * 5)]
+    [InlineData(nameof(ThreadedCnn), 42, 16 * 72 * 36, 16 * 72)]
+    [InlineData(nameof(ThreadedBatchNormCnn), 80, 16 * 72 * 25 + 400 * 4, 16 * 72 + 400 * 4)]
+    public void TrainStep_gives_the_same_bits_at_one_two_and_three_threads(string name, int batch, long segmentWork, long segmentWeights)
     {
+        Assert.Equal(2, BatchSplit.Parts(batch, segmentWork, segmentWeights, 2));
+        Assert.Equal(3, BatchSplit.Parts(batch, segmentWork, segmentWeights, 3));
         float[] State(int threads) => AtThreads(threads, () =>
         {
             INetwork net = Trained(name, batch);
