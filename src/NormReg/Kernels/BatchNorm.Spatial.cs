@@ -22,23 +22,12 @@ public static partial class BatchNorm
     public static void ForwardTrainingSpatial(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, Span<float> normalized, Span<float> inverseStd,
         Span<float> runningMean, Span<float> runningVariance, int batch, int channels, int spatial, float momentum, float epsilon)
     {
-        int total = batch * channels * spatial;
+        int stride = channels * spatial, total = batch * stride;
         x = x.Slice(0, total);
         y = y.Slice(0, total);
         normalized = normalized.Slice(0, total);
-        if (!SpatialJob.TryForward(x, gamma, beta, y, normalized, inverseStd, runningMean, runningVariance, batch, channels, spatial, momentum, epsilon))
-        {
-            ForwardChannels(x, gamma, beta, y, normalized, inverseStd, runningMean, runningVariance, batch, channels, spatial, momentum, epsilon, 0, channels);
-        }
-    }
-
-    /// <summary><see cref="ForwardTrainingSpatial"/> on channels <paramref name="from"/> to <paramref name="to"/> (excluded): each channel on its own.</summary>
-    private static void ForwardChannels(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, Span<float> normalized, Span<float> inverseStd,
-        Span<float> runningMean, Span<float> runningVariance, int batch, int channels, int spatial, float momentum, float epsilon, int from, int to)
-    {
-        int stride = channels * spatial;
         double count = (double)batch * spatial, m = momentum;
-        for (int c = from; c < to; c++)
+        for (int c = 0; c < channels; c++)
         {
             // One pass for both sums, shifted by the channel's first value so that Σd² − (Σd)²/N does not cancel.
             double shift = x[c * spatial];
@@ -86,24 +75,11 @@ public static partial class BatchNorm
     public static bool BackwardSpatial(ReadOnlySpan<float> dy, ReadOnlySpan<float> normalized, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> gamma, Span<float> dx,
         Span<float> gammaGradients, Span<float> betaGradients, int batch, int channels, int spatial)
     {
-        int total = batch * channels * spatial;
+        double count = (double)batch * spatial;
+        int stride = channels * spatial, total = batch * stride;
         dy = dy.Slice(0, total);
         normalized = normalized.Slice(0, total);
-        dx = dx.Slice(0, total);
-        if (!SpatialJob.TryBackward(dy, normalized, inverseStd, gamma, dx, gammaGradients, betaGradients, batch, channels, spatial))
-        {
-            BackwardChannels(dy, normalized, inverseStd, gamma, dx, gammaGradients, betaGradients, batch, channels, spatial, 0, channels);
-        }
-        return Guard.AllFinite(gammaGradients.Slice(0, channels)) && Guard.AllFinite(betaGradients.Slice(0, channels));
-    }
-
-    /// <summary><see cref="BackwardSpatial"/> on channels <paramref name="from"/> to <paramref name="to"/> (excluded): each channel on its own.</summary>
-    private static void BackwardChannels(ReadOnlySpan<float> dy, ReadOnlySpan<float> normalized, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> gamma, Span<float> dx,
-        Span<float> gammaGradients, Span<float> betaGradients, int batch, int channels, int spatial, int from, int to)
-    {
-        double count = (double)batch * spatial;
-        int stride = channels * spatial;
-        for (int c = from; c < to; c++)
+        for (int c = 0; c < channels; c++)
         {
             (double sumDy, double sumDyXhat) = SumAndDot(dy, normalized, c * spatial, stride, batch, spatial);
             betaGradients[c] = (float)sumDy;
@@ -115,6 +91,7 @@ public static partial class BatchNorm
                 InputGradient(dy.Slice(at, spatial), normalized.Slice(at, spatial), dx.Slice(at, spatial), (float)scale, (float)meanDy, (float)meanDyXhat);
             }
         }
+        return Guard.AllFinite(gammaGradients.Slice(0, channels)) && Guard.AllFinite(betaGradients.Slice(0, channels));
     }
 
     // The sums below run on 16 double lanes, four Vector256 (two Vector512 where accelerated; emulated where the hardware has none,
