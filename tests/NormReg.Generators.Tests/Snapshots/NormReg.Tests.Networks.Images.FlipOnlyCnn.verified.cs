@@ -196,7 +196,7 @@ namespace NormReg.Tests.Networks.Images
             // nothing to do: _dFlatten1 would hold the same values as _dConv2D1, which the row after writes
 
             // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, Glorot uniform
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_randomFlip1.AsSpan(0, n * 16), _dConv2D1.AsSpan(0, n * 18), _core.Gradients.AsSpan(0, 8), _core.Gradients.AsSpan(8, 2), _conv2D1Scratch, n, in _conv2D1Geometry);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_randomFlip1.AsSpan(0, n * 16), _dConv2D1.AsSpan(0, n * 18), _core.Gradients.AsSpan(0, 8), _core.Gradients.AsSpan(8, 2), _conv2D1Scratch, n, in _conv2D1Geometry);
             global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 18), _core.Parameters.AsSpan(0, 8), _dRandomFlip1.AsSpan(0, n * 16), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [RandomFlip] RandomFlip1: 1×4×4, flips left–right and upside down, each with probability ½ in training

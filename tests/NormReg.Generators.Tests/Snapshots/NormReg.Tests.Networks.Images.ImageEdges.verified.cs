@@ -214,7 +214,7 @@ namespace NormReg.Tests.Networks.Images
         {
             bool finite = true;
             // [Conv2D(2, 1)] Conv2D2: 3×2×2 → 2×2×2, 1×1 kernel, stride 1, valid, Glorot uniform
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 12), outputGradients, _core.Gradients.AsSpan(31, 6), _core.Gradients.AsSpan(37, 2), _conv2D2Scratch, n, in _conv2D2Geometry);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_maxPool2D1.AsSpan(0, n * 12), outputGradients, _core.Gradients.AsSpan(31, 6), _core.Gradients.AsSpan(37, 2), _conv2D2Scratch, n, in _conv2D2Geometry);
             global::NormReg.Kernels.Conv2DBatch.BackwardInput(outputGradients, _core.Parameters.AsSpan(31, 6), _dMaxPool2D1.AsSpan(0, n * 12), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [MaxPool2D(2, Stride = 1)] MaxPool2D1: 3×3×3 → 3×2×2, 2×2 window, stride 1
@@ -225,7 +225,7 @@ namespace NormReg.Tests.Networks.Images
 
             // [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.001)] Conv2D1: 2×6×5 → 3×3×3, 2×2 kernel, stride 2, same, padded 0 top, 0 left, 0 bottom, 1 right, He uniform, penalty 0.001·Σ|w|
             // with the gradient of the penalty 0.001·Σ|w| on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_batchNorm1.AsSpan(0, n * 60), _dConv2D1.AsSpan(0, n * 27), _core.Gradients.AsSpan(4, 24), _core.Gradients.AsSpan(28, 3), _conv2D1Scratch, n, in _conv2D1Geometry, _core.Parameters.AsSpan(4, 24), 0.001f, 0f);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_batchNorm1.AsSpan(0, n * 60), _dConv2D1.AsSpan(0, n * 27), _core.Gradients.AsSpan(4, 24), _core.Gradients.AsSpan(28, 3), _conv2D1Scratch, n, in _conv2D1Geometry, _core.Parameters.AsSpan(4, 24), 0.001f, 0f);
             global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 27), _core.Parameters.AsSpan(4, 24), _dBatchNorm1.AsSpan(0, n * 60), _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [BatchNorm] BatchNorm1: 2×6×5, per channel, momentum 0.1, ε 1E-05

@@ -293,7 +293,7 @@ namespace NormReg.Tests.Networks.Images
 
             // [Conv2D(5, 2), L2(0.01), MaxNorm(3)] Conv2D2: 4×3×4 → 5×2×3, 2×2 kernel, stride 1, valid, Glorot uniform, penalty 0.01·Σw², max-norm 3
             // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_avgPool2D1.AsSpan(0, n * 48), _dConv2D2.AsSpan(0, n * 30), _core.Gradients.AsSpan(116, 80), _core.Gradients.AsSpan(196, 5), _conv2D2Scratch, n, in _conv2D2Geometry, _core.Parameters.AsSpan(116, 80), 0f, 0.01f);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_avgPool2D1.AsSpan(0, n * 48), _dConv2D2.AsSpan(0, n * 30), _core.Gradients.AsSpan(116, 80), _core.Gradients.AsSpan(196, 5), _conv2D2Scratch, n, in _conv2D2Geometry, _core.Parameters.AsSpan(116, 80), 0f, 0.01f);
             global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 30), _core.Parameters.AsSpan(116, 80), _dAvgPool2D1.AsSpan(0, n * 48), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [AvgPool2D(2, Stride = 1)] AvgPool2D1: 4×4×5 → 4×3×4, 2×2 window, stride 1
@@ -306,7 +306,7 @@ namespace NormReg.Tests.Networks.Images
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 80), _batchNorm1Normalized.AsSpan(0, n * 80), _batchNorm1InverseStd, _core.Parameters.AsSpan(108, 4), _dConv2D1.AsSpan(0, n * 80), _core.Gradients.AsSpan(108, 4), _core.Gradients.AsSpan(112, 4), n, 4, 20);
 
             // [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false)] Conv2D1: 3×8×9 → 4×4×5, 3×3 kernel, stride 2, same, padded 0 top, 1 left, 1 bottom, 1 right, Glorot uniform, no bias
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 216), _dConv2D1.AsSpan(0, n * 80), _core.Gradients.AsSpan(0, 108), default, _conv2D1Scratch, n, in _conv2D1Geometry);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 216), _dConv2D1.AsSpan(0, n * 80), _core.Gradients.AsSpan(0, 108), default, _conv2D1Scratch, n, in _conv2D1Geometry);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 80), _core.Parameters.AsSpan(0, 108), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [Input(3, 8, 9), ZScore]: the gradient with respect to the raw inputs

@@ -332,7 +332,7 @@ namespace NormReg.Tests.Networks.Images
             global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(0, n * 400), _dRelu2.AsSpan(0, n * 400), _dConv2D2.AsSpan(0, n * 400));
 
             // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 392), _dConv2D2.AsSpan(0, n * 400), _core.Gradients.AsSpan(88, 1152), _core.Gradients.AsSpan(1240, 16), _conv2D2Scratch, n, in _conv2D2Geometry);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_maxPool2D1.AsSpan(0, n * 392), _dConv2D2.AsSpan(0, n * 400), _core.Gradients.AsSpan(88, 1152), _core.Gradients.AsSpan(1240, 16), _conv2D2Scratch, n, in _conv2D2Geometry);
             global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 400), _core.Parameters.AsSpan(88, 1152), _dMaxPool2D1.AsSpan(0, n * 392), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [MaxPool2D(2)] MaxPool2D1: 8×14×14 → 8×7×7, 2×2 window, stride 2
@@ -346,7 +346,7 @@ namespace NormReg.Tests.Networks.Images
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 1568), _batchNorm1Normalized.AsSpan(0, n * 1568), _batchNorm1InverseStd, _core.Parameters.AsSpan(72, 8), _dConv2D1.AsSpan(0, n * 1568), _core.Gradients.AsSpan(72, 8), _core.Gradients.AsSpan(80, 8), n, 8, 196);
 
             // [Conv2D(8, 3, UseBias = false)] Conv2D1: 1×16×16 → 8×14×14, 3×3 kernel, stride 1, valid, He uniform, no bias
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 256), _dConv2D1.AsSpan(0, n * 1568), _core.Gradients.AsSpan(0, 72), default, _conv2D1Scratch, n, in _conv2D1Geometry);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 256), _dConv2D1.AsSpan(0, n * 1568), _core.Gradients.AsSpan(0, 72), default, _conv2D1Scratch, n, in _conv2D1Geometry);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 1568), _core.Parameters.AsSpan(0, 72), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
             return finite;
         }

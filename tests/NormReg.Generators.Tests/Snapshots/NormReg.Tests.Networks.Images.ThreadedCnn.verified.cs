@@ -244,7 +244,7 @@ namespace NormReg.Tests.Networks.Images
             finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 576), _layerNorm1Normalized.AsSpan(0, n * 576), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(1392, 576), _dConv2D2.AsSpan(0, n * 576), _core.Gradients.AsSpan(1392, 576), _core.Gradients.AsSpan(1968, 576), n, 576);
 
             // [Conv2D(16, 3)] Conv2D2: 8×8×8 → 16×6×6, 3×3 kernel, stride 1, valid, He uniform
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 512), _dConv2D2.AsSpan(0, n * 576), _core.Gradients.AsSpan(224, 1152), _core.Gradients.AsSpan(1376, 16), _conv2D2Scratch, n, in _conv2D2Geometry);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_maxPool2D1.AsSpan(0, n * 512), _dConv2D2.AsSpan(0, n * 576), _core.Gradients.AsSpan(224, 1152), _core.Gradients.AsSpan(1376, 16), _conv2D2Scratch, n, in _conv2D2Geometry);
             global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 576), _core.Parameters.AsSpan(224, 1152), _dMaxPool2D1.AsSpan(0, n * 512), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [MaxPool2D(2)] MaxPool2D1: 8×16×16 → 8×8×8, 2×2 window, stride 2
@@ -255,7 +255,7 @@ namespace NormReg.Tests.Networks.Images
             // nothing to do: the MaxPool2D row after pools this row's input and applies the ReLU to its outputs
 
             // [Conv2D(8, 3, Padding = Padding.Same)] Conv2D1: 3×16×16 → 8×16×16, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 768), _dConv2D1.AsSpan(0, n * 2048), _core.Gradients.AsSpan(0, 216), _core.Gradients.AsSpan(216, 8), _conv2D1Scratch, n, in _conv2D1Geometry);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 768), _dConv2D1.AsSpan(0, n * 2048), _core.Gradients.AsSpan(0, 216), _core.Gradients.AsSpan(216, 8), _conv2D1Scratch, n, in _conv2D1Geometry);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 2048), _core.Parameters.AsSpan(0, 216), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [Input(3, 16, 16), ZScore]: the gradient with respect to the raw inputs

@@ -315,7 +315,7 @@ namespace NormReg.Tests.Networks.Images
 
             // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw²
             // with the gradient of the penalty 0.001·Σw² on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 64), _dConv2D2.AsSpan(0, n * 24), _core.Gradients.AsSpan(80, 216), _core.Gradients.AsSpan(296, 6), _conv2D2Scratch, n, in _conv2D2Geometry, _core.Parameters.AsSpan(80, 216), 0f, 0.001f);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_maxPool2D1.AsSpan(0, n * 64), _dConv2D2.AsSpan(0, n * 24), _core.Gradients.AsSpan(80, 216), _core.Gradients.AsSpan(296, 6), _conv2D2Scratch, n, in _conv2D2Geometry, _core.Parameters.AsSpan(80, 216), 0f, 0.001f);
             global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D2.AsSpan(0, n * 24), _core.Parameters.AsSpan(80, 216), _dMaxPool2D1.AsSpan(0, n * 64), _conv2D2Scratch, n, in _conv2D2Geometry);
 
             // [MaxPool2D(2)] MaxPool2D1: 4×9×8 → 4×4×4, 2×2 window, stride 2
@@ -329,7 +329,7 @@ namespace NormReg.Tests.Networks.Images
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 288), _batchNorm1Normalized.AsSpan(0, n * 288), _batchNorm1InverseStd, _core.Parameters.AsSpan(72, 4), _dConv2D1.AsSpan(0, n * 288), _core.Gradients.AsSpan(72, 4), _core.Gradients.AsSpan(76, 4), n, 4, 72);
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 2×9×8 → 4×9×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 144), _dConv2D1.AsSpan(0, n * 288), _core.Gradients.AsSpan(0, 72), default, _conv2D1Scratch, n, in _conv2D1Geometry);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 144), _dConv2D1.AsSpan(0, n * 288), _core.Gradients.AsSpan(0, 72), default, _conv2D1Scratch, n, in _conv2D1Geometry);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 288), _core.Parameters.AsSpan(0, 72), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [Input(2, 9, 8), ZScore]: the gradient with respect to the raw inputs
