@@ -180,24 +180,28 @@ public static partial class Conv2D
 
     /// <summary>
     /// The weight gradient's columns [<paramref name="first"/>, <paramref name="end"/>) as each sample's dot products over its im2col patches
-    /// (only those rows unfolded), the samples' results added in order.
+    /// (only those rows unfolded), the samples' results added in order. A range is summed in scratch and stored once at the end: its rows
+    /// share cache lines with the other parts' columns, which every sample's store would pass back and forth between the cores.
     /// </summary>
     private static void DotWeightGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, Span<float> scratch, int n, in ConvGeometry g, int first, int end)
     {
-        int patch = g.PatchSize, pixels = g.OutPixels, filters = g.Filters;
-        Span<float> columns = scratch.Slice(0, patch * pixels), partial = scratch.Slice(pixels * g.PaddedPatch, filters * patch);
+        int patch = g.PatchSize, pixels = g.OutPixels, filters = g.Filters, length = filters * patch;
         bool whole = first == 0 && end == patch;
+        Span<float> columns = scratch.Slice(0, patch * pixels), partial = scratch.Slice(pixels * g.PaddedPatch, length);
+        Span<float> sums = whole ? dw : scratch.Slice(pixels * g.PaddedPatch + length, length);
         for (int s = 0; s < n; s++)
         {
             ReadOnlySpan<float> sample = x.Slice(s * g.InputLength, g.InputLength), a = dy.Slice(s * g.OutputLength, g.OutputLength);
             ReadOnlySpan<float> patches = g.IsPointwise ? sample : Patches(sample, columns, g, first, end);
-            Span<float> target = s == 0 ? dw : partial;
+            Span<float> target = s == 0 ? sums : partial;
             if (whole) Gemm.MultiplyTransposed(a, patches, target, filters, patch, pixels);
             else Gemm.MultiplyTransposed(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(patches), ref MemoryMarshal.GetReference(target), filters, patch, pixels, first, end);
             if (s == 0) continue;
             if (whole) TensorPrimitives.Add(dw, partial, dw);
-            else for (int f = 0; f < filters; f++) TensorPrimitives.Add(dw.Slice(f * patch + first, end - first), partial.Slice(f * patch + first, end - first), dw.Slice(f * patch + first, end - first));
+            else for (int f = 0; f < filters; f++) TensorPrimitives.Add(sums.Slice(f * patch + first, end - first), partial.Slice(f * patch + first, end - first), sums.Slice(f * patch + first, end - first));
         }
+        if (whole || n == 0) return;
+        for (int f = 0; f < filters; f++) sums.Slice(f * patch + first, end - first).CopyTo(dw.Slice(f * patch + first, end - first));
     }
 
     /// <summary>
