@@ -144,7 +144,7 @@ internal static partial class NetworkEmitter
             return;
         }
         w.Line(conv
-            ? $"finite &= {Kernels}Conv2D.BackwardParameters({x}, {dy}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, {scratch}, n, {geometry}{penalty});"
+            ? $"finite &= {Kernels}Conv2DBatch.BackwardParameters({x}, {dy}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, {scratch}, n, {geometry}{penalty});"
             : $"finite &= {Kernels}Dense.BackwardParameters({x}, {dy}, {Weights(Gradients, layer)}, {Bias(Gradients, layer)}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)}{penalty});");
     }
 

@@ -38,44 +38,49 @@ public static partial class Conv2D
     /// </summary>
     /// <remarks>
     /// Scratch: the padded input window when the input is not its own (<see cref="WindowLength"/>; its padding is cleared once and stays 0), dyᵀ
-    /// [pixels × F], then the sums [C·K·K × F], transposed into <paramref name="dw"/> at the end.
+    /// [pixels × F], then the sums [C·K·K × F], transposed into <paramref name="dw"/> at the end. Only patch rows [<paramref name="first"/>,
+    /// <paramref name="end"/>), whole groups, are computed: a part of a split pass (<see cref="Conv2DBatch"/>).
     /// </remarks>
-    private static void RowWeightGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, Span<float> scratch, int n, in ConvGeometry g)
+    private static void RowWeightGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, Span<float> scratch, int n, in ConvGeometry g, int first, int end)
     {
         int filters = g.Filters, pixels = g.OutPixels, patch = g.PatchSize;
         bool inPlace = WindowIsInput(g);
         int window = inPlace ? 0 : WindowLength(g);
         Span<float> padded = scratch.Slice(0, window), transposed = scratch.Slice(window, pixels * filters), sums = scratch.Slice(window + pixels * filters, patch * filters);
-        sums.Clear();
+        sums.Slice(first * filters, (end - first) * filters).Clear();
         padded.Clear();
         ref float sums0 = ref MemoryMarshal.GetReference(sums);
         ref float transposed0 = ref MemoryMarshal.GetReference(transposed);
+        int q0 = first / g.Kernel, q1 = end / g.Kernel;
         for (int s = 0; s < n; s++)
         {
             ReadOnlySpan<float> sample = x.Slice(s * g.InputLength, g.InputLength);
             if (!inPlace) CopyWindow(sample, padded, g);
             ref float x0 = ref MemoryMarshal.GetReference(inPlace ? sample : padded);
             Gemm.Transpose(ref MemoryMarshal.GetReference(dy.Slice(s * g.OutputLength, g.OutputLength)), ref transposed0, filters, pixels);
-                        if (Simd.Width == 512) RowStrips<V512, Yes>(ref x0, ref transposed0, ref sums0, g);
-            else if (Simd.Width == 256) RowStrips<V256, No>(ref x0, ref transposed0, ref sums0, g);
-            else RowStrips<V128, No>(ref x0, ref transposed0, ref sums0, g);
+            if (Simd.Width == 512) RowStrips<V512, Yes>(ref x0, ref transposed0, ref sums0, g, q0, q1);
+            else if (Simd.Width == 256) RowStrips<V256, No>(ref x0, ref transposed0, ref sums0, g, q0, q1);
+            else RowStrips<V128, No>(ref x0, ref transposed0, ref sums0, g, q0, q1);
         }
-        Gemm.Transpose(ref sums0, ref MemoryMarshal.GetReference(dw), patch, filters);
+        Gemm.Transpose(ref Unsafe.Add(ref sums0, first * filters), ref Unsafe.Add(ref MemoryMarshal.GetReference(dw), first), end - first, filters, patch);
     }
 
+    /// <summary>Input-row groups (c, kᵢ) a register tile of <see cref="RowStrips"/> takes: with 32 vector registers four at 3 × 3 and two at 5 × 5, else one.</summary>
+    private static int RowGroups(int kernel, bool wide) => !wide ? 1 : kernel == 3 ? 4 : 2;
+
     /// <summary>
-    /// One sample's products for every filter strip, input-row group and chunk of pixels: with <typeparamref name="TWide"/> (32 vector registers)
-    /// four groups a tile at 3 × 3 and two at 5 × 5 (12 and 10 sums, 8 gradients), else one; the groups left over one at a time.
+    /// One sample's products for every filter strip, input-row groups [<paramref name="q0"/>, <paramref name="q1"/>) and chunk of pixels: with
+    /// <typeparamref name="TWide"/> (32 vector registers) <see cref="RowGroups"/> groups a tile (12 and 10 sums, 8 gradients); the groups left over one at a time.
     /// </summary>
-    private static void RowStrips<T, TWide>(ref float window, ref float transposed, ref float sums, in ConvGeometry g) where T : struct, IVector<T> where TWide : struct, IFlag
+    private static void RowStrips<T, TWide>(ref float window, ref float transposed, ref float sums, in ConvGeometry g, int q0, int q1) where T : struct, IVector<T> where TWide : struct, IFlag
     {
-        int k = g.Kernel, filters = g.Filters, groups = g.Channels * k, rows = PlaneRows(g), width = WindowWidth(g), outWidth = g.OutWidth, most = !TWide.Value ? 1 : k == 3 ? 4 : 2;
+        int k = g.Kernel, filters = g.Filters, rows = PlaneRows(g), width = WindowWidth(g), outWidth = g.OutWidth, most = RowGroups(k, TWide.Value);
         nuint step = (nuint)filters;
         for (int f = 0; f < filters; f += T.Count)
         {
-            for (int q = 0; q < groups;)
+            for (int q = q0; q < q1;)
             {
-                int count = groups - q >= most ? most : 1;
+                int count = q1 - q >= most ? most : 1;
                 for (int j = 0; j < outWidth; j += RowChunkPixels)
                 {
                     // Group q = (c, kᵢ) reads window rows c·rows + kᵢ + i for output rows i, from column j; its sums are rows q·K + kⱼ.

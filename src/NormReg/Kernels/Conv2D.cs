@@ -78,16 +78,39 @@ public static partial class Conv2D
     public static bool BackwardParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradients, Span<float> biasGradients, Span<float> scratch, int n, in ConvGeometry g,
         ReadOnlySpan<float> penalized = default, float l1 = 0, float l2 = 0)
     {
+        CheckParameters(x, dy, weightGradients, biasGradients, scratch, n, g, penalized);
+        bool finite = WeightGradientRows(x, dy, weightGradients, scratch, n, g, 0, g.PatchSize, penalized, l1, l2);
+        return biasGradients.IsEmpty ? finite : BiasGradients(dy, biasGradients, n, g, 0, g.Filters) & finite;
+    }
+
+    /// <summary>Checks the spans of <see cref="BackwardParameters"/>, on the calling thread when the pass runs in parts.</summary>
+    internal static void CheckParameters(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradients, Span<float> biasGradients, Span<float> scratch, int n,
+        in ConvGeometry g, ReadOnlySpan<float> penalized)
+    {
         Check(x.Length, weightGradients.Length, scratch.Length, n, g, nameof(x), nameof(weightGradients));
         Lengths.AtLeast(dy.Length, n * g.OutputLength, nameof(dy));
         if (!biasGradients.IsEmpty) Lengths.AtLeast(biasGradients.Length, g.Filters, nameof(biasGradients));
         if (!penalized.IsEmpty) Lengths.AtLeast(penalized.Length, g.Filters * g.PatchSize, nameof(penalized));
+    }
+
+    /// <summary>
+    /// Columns [<paramref name="first"/>, <paramref name="end"/>) of every filter's weight gradient (patch rows (c, kᵢ, kⱼ)), with their penalty;
+    /// returns whether they are finite. Only the whole row, or a range of <see cref="GradientRowGrain"/>s where that is not 0, which computes
+    /// each element with the same chain of multiply-adds as the whole.
+    /// </summary>
+    internal static bool WeightGradientRows(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weightGradients, Span<float> scratch, int n, in ConvGeometry g,
+        int first, int end, ReadOnlySpan<float> penalized, float l1, float l2)
+    {
         int patch = g.PatchSize, pixels = g.OutPixels, filters = g.Filters, padded = g.PaddedPatch;
+        bool whole = first == 0 && end == patch;
         Span<float> dw = weightGradients.Slice(0, filters * patch);
-        if (n == 0) dw.Clear();
+        if (n == 0)
+        {
+            for (int f = 0; f < filters; f++) dw.Slice(f * patch + first, end - first).Clear();
+        }
         if (RowGradients(g))
         {
-            RowWeightGradients(x, dy, dw, scratch, n, g);
+            RowWeightGradients(x, dy, dw, scratch, n, g, first, end);
         }
         else if (PlaneGradients(g))
         {
@@ -97,13 +120,7 @@ public static partial class Conv2D
         {
             // Too few filters to fill a register tile of dW rows, or dot products long enough for the dot-product kernel: each sample's
             // dW on that kernel over its im2col patches, the samples' results added in order.
-            Span<float> columns = scratch.Slice(0, patch * pixels), partial = scratch.Slice(pixels * padded, filters * patch);
-            for (int s = 0; s < n; s++)
-            {
-                ReadOnlySpan<float> sample = x.Slice(s * g.InputLength, g.InputLength);
-                Gemm.MultiplyTransposed(dy.Slice(s * g.OutputLength, g.OutputLength), g.IsPointwise ? sample : Patches(sample, columns, g), s == 0 ? dw : partial, filters, patch, pixels);
-                if (s > 0) TensorPrimitives.Add(dw, partial, dw);
-            }
+            DotWeightGradients(x, dy, dw, scratch, n, g, first, end);
         }
         else
         {
@@ -123,15 +140,68 @@ public static partial class Conv2D
                 for (int f = 0; f < filters; f++) sums.Slice(f * padded, patch).CopyTo(dw.Slice(f * patch, patch));
             }
         }
-        bool finite = penalized.IsEmpty ? Guard.AllFinite(dw) : Regularization.AddGradient(penalized.Slice(0, dw.Length), dw, l1, l2);
-        if (biasGradients.IsEmpty) return finite;
-        Span<float> db = biasGradients.Slice(0, filters);
+        if (whole) return penalized.IsEmpty ? Guard.AllFinite(dw) : Regularization.AddGradient(penalized.Slice(0, dw.Length), dw, l1, l2);
+        bool finite = true;
+        for (int f = 0; f < filters; f++)
+        {
+            Span<float> row = dw.Slice(f * patch + first, end - first);
+            finite &= penalized.IsEmpty ? Guard.AllFinite(row) : Regularization.AddGradient(penalized.Slice(f * patch + first, end - first), row, l1, l2);
+        }
+        return finite;
+    }
+
+    /// <summary>
+    /// Patch rows per unit of a range of <see cref="WeightGradientRows"/>: a register tile's input-row groups on <see cref="RowWeightGradients"/>,
+    /// one row on the dot-product kernel over more than 64 pixels (which computes any range of its columns alike); 0 on the other paths, which
+    /// compute only the whole.
+    /// </summary>
+    internal static int GradientRowGrain(in ConvGeometry g)
+    {
+        if (RowGradients(g)) return g.Kernel * RowGroups(g.Kernel, Simd.Width == 512);
+        if (PlaneGradients(g)) return 0;
+        return (g.Filters < FilterTile || g.OutPixels >= LongDot) && g.OutPixels > DotDepth ? 1 : 0;
+    }
+
+    /// <summary>
+    /// The bias gradients of filters [<paramref name="first"/>, <paramref name="end"/>), <c>db[f] = Σ_{s,i,j} dy[s, f, i, j]</c>, the samples added
+    /// in order; returns whether they are finite.
+    /// </summary>
+    internal static bool BiasGradients(ReadOnlySpan<float> dy, Span<float> biasGradients, int n, in ConvGeometry g, int first, int end)
+    {
+        int pixels = g.OutPixels;
+        Span<float> db = biasGradients.Slice(first, end - first);
         db.Clear();
         for (int s = 0; s < n; s++)
         {
-            for (int f = 0; f < filters; f++) db[f] += Simd.FixedOrderSum(dy.Slice(s * g.OutputLength + f * pixels, pixels));
+            for (int f = first; f < end; f++) db[f - first] += Simd.FixedOrderSum(dy.Slice(s * g.OutputLength + f * pixels, pixels));
         }
-        return finite && Guard.AllFinite(db);
+        return Guard.AllFinite(db);
+    }
+
+    /// <summary>
+    /// The weight gradient's columns [<paramref name="first"/>, <paramref name="end"/>) as each sample's dot products over its im2col patches
+    /// (only those rows unfolded), the samples' results added in order. A range is summed in scratch and stored once at the end: its rows
+    /// share cache lines with the other parts' columns, which every sample's store would pass back and forth between the cores.
+    /// </summary>
+    private static void DotWeightGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw, Span<float> scratch, int n, in ConvGeometry g, int first, int end)
+    {
+        int patch = g.PatchSize, pixels = g.OutPixels, filters = g.Filters, length = filters * patch;
+        bool whole = first == 0 && end == patch;
+        Span<float> columns = scratch.Slice(0, patch * pixels), partial = scratch.Slice(pixels * g.PaddedPatch, length);
+        Span<float> sums = whole ? dw : scratch.Slice(pixels * g.PaddedPatch + length, length);
+        for (int s = 0; s < n; s++)
+        {
+            ReadOnlySpan<float> sample = x.Slice(s * g.InputLength, g.InputLength), a = dy.Slice(s * g.OutputLength, g.OutputLength);
+            ReadOnlySpan<float> patches = g.IsPointwise ? sample : Patches(sample, columns, g, first, end);
+            Span<float> target = s == 0 ? sums : partial;
+            if (whole) Gemm.MultiplyTransposed(a, patches, target, filters, patch, pixels);
+            else Gemm.MultiplyTransposed(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(patches), ref MemoryMarshal.GetReference(target), filters, patch, pixels, first, end);
+            if (s == 0) continue;
+            if (whole) TensorPrimitives.Add(dw, partial, dw);
+            else for (int f = 0; f < filters; f++) TensorPrimitives.Add(sums.Slice(f * patch + first, end - first), partial.Slice(f * patch + first, end - first), sums.Slice(f * patch + first, end - first));
+        }
+        if (whole || n == 0) return;
+        for (int f = 0; f < filters; f++) sums.Slice(f * patch + first, end - first).CopyTo(dw.Slice(f * patch + first, end - first));
     }
 
     /// <summary>
@@ -175,13 +245,13 @@ public static partial class Conv2D
 
     /// <summary>
     /// im2col of one sample: <c>columns[r·OutPixels + i·OutWidth + j]</c> for patch row r = (c, kᵢ, kⱼ) gets
-    /// <c>x[c, i·S + kᵢ − PadTop, j·S + kⱼ − PadLeft]</c>, or 0 in the padding. Returns <paramref name="columns"/>.
+    /// <c>x[c, i·S + kᵢ − PadTop, j·S + kⱼ − PadLeft]</c>, or 0 in the padding; only rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) are written. Returns <paramref name="columns"/>.
     /// </summary>
     /// <remarks>
     /// Bounds are checked once per call (<see cref="Check"/>); the rows are copied through references, since a
     /// span copy per output row (16 values at 16 × 16) cost as much as a third of the product.
     /// </remarks>
-    private static Span<float> Patches(ReadOnlySpan<float> x, Span<float> columns, scoped in ConvGeometry g)
+    private static Span<float> Patches(ReadOnlySpan<float> x, Span<float> columns, scoped in ConvGeometry g, int firstRow = 0, int endRow = int.MaxValue)
     {
         int width = g.OutPixels, k = g.Kernel, stride = g.Stride, outWidth = g.OutWidth, plane = g.Height * g.Width;
         ref float x0 = ref MemoryMarshal.GetReference(x);
@@ -193,6 +263,7 @@ public static partial class Conv2D
             {
                 for (int kj = 0; kj < k; kj++, r++)
                 {
+                    if (r < firstRow || r >= endRow) continue;
                     ref float row = ref Unsafe.Add(ref c0, r * width);
                     int shift = kj - g.PadLeft;
                     (int lo, int hi) = Valid(shift, stride, g.Width, outWidth);
@@ -304,6 +375,9 @@ public static partial class Conv2D
     /// it took 0.8 times as long as the tiles with their patch rows; at 64 (LeNet's second layer) 1.9 times as long at batch 1.
     /// </summary>
     private const int LongDot = 256;
+
+    /// <summary>Pixels above which <see cref="Gemm.MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> runs on the dot-product kernel.</summary>
+    private const int DotDepth = 64;
 
     private const int Lanes = 8;
 

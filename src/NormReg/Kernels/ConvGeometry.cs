@@ -68,6 +68,8 @@ public readonly record struct ConvGeometry(int Channels, int Height, int Width, 
         // The same for every batch: each pass unfolds one sample at a time, so a part of a batch never needs more than the whole.
         // The input gradient's gather reads up to K values before its patch gradient and Width + PadLeft + 16 past the end.
         long columns = (long)PatchSize * OutPixels + Kernel + Width + PadLeft + 16, rows = ((long)OutPixels + Filters) * (((long)PatchSize + 7) / 8 * 8), length = Math.Max(columns, rows);
+        // The weight gradient on the dot-product kernel in a part of a split pass: after the patches and their partial dW, the part's running sums.
+        length = Math.Max(length, (long)OutPixels * (((long)PatchSize + 7) / 8 * 8) + 2L * Filters * PatchSize);
         // The weight gradient at stride 1: the column planes, the output gradient transposed, the sums.
         long planes = (long)Channels * Kernel * (OutHeight + Kernel - 1) * OutWidth + ((long)OutPixels + PatchSize) * Filters;
         length = Math.Max(length, planes);

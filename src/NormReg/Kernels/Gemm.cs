@@ -103,7 +103,7 @@ internal static partial class Gemm
     }
 
     /// <summary>Columns <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> of <c>c = a·bᵀ</c> at <see cref="Simd.Width"/>.</summary>
-    private static void MultiplyTransposed(ref float a0, ref float b0, ref float c0, int m, int n, int k, int columnsStart, int columnsEnd) =>
+    internal static void MultiplyTransposed(ref float a0, ref float b0, ref float c0, int m, int n, int k, int columnsStart, int columnsEnd) =>
         Dot<float, SingleWeights>(ref a0, ref b0, ref c0, ref Unsafe.NullRef<float>(), m, n, k, columnsStart, columnsEnd);
 
     /// <summary>Adds <paramref name="bias"/> (when not empty) to every row of <paramref name="c"/> [m × n].</summary>
@@ -148,7 +148,13 @@ internal static partial class Gemm
     }
 
     /// <summary>Writes the [<paramref name="rows"/> × <paramref name="columns"/>] matrix <paramref name="source"/> transposed to <paramref name="destination"/>.</summary>
-    internal static void Transpose(ref float source, ref float destination, int rows, int columns)
+    internal static void Transpose(ref float source, ref float destination, int rows, int columns) => Transpose(ref source, ref destination, rows, columns, rows);
+
+    /// <summary>
+    /// <see cref="Transpose(ref float, ref float, int, int)"/> into rows <paramref name="destinationRow"/> floats apart: a block of columns of a
+    /// wider matrix (a part of a convolution's weight gradient).
+    /// </summary>
+    internal static void Transpose(ref float source, ref float destination, int rows, int columns, int destinationRow)
     {
         // Blocks of 4 × 4 by four loads, eight shuffles and four stores where SSE has them; the rest one value at a time.
         int rows4 = Sse.IsSupported ? rows - rows % 4 : 0, columns4 = columns - columns % 4;
@@ -160,20 +166,20 @@ internal static partial class Gemm
                 Vector128<float> r0 = Vector128.LoadUnsafe(ref from, (nuint)j), r1 = Vector128.LoadUnsafe(ref from, (nuint)(columns + j));
                 Vector128<float> r2 = Vector128.LoadUnsafe(ref from, (nuint)(2 * columns + j)), r3 = Vector128.LoadUnsafe(ref from, (nuint)(3 * columns + j));
                 Vector128<float> t0 = Sse.UnpackLow(r0, r1), t1 = Sse.UnpackLow(r2, r3), t2 = Sse.UnpackHigh(r0, r1), t3 = Sse.UnpackHigh(r2, r3);
-                ref float to = ref Unsafe.Add(ref destination, j * rows + i);
+                ref float to = ref Unsafe.Add(ref destination, j * destinationRow + i);
                 Sse.MoveLowToHigh(t0, t1).StoreUnsafe(ref to);
-                Sse.MoveHighToLow(t1, t0).StoreUnsafe(ref to, (nuint)rows);
-                Sse.MoveLowToHigh(t2, t3).StoreUnsafe(ref to, (nuint)(2 * rows));
-                Sse.MoveHighToLow(t3, t2).StoreUnsafe(ref to, (nuint)(3 * rows));
+                Sse.MoveHighToLow(t1, t0).StoreUnsafe(ref to, (nuint)destinationRow);
+                Sse.MoveLowToHigh(t2, t3).StoreUnsafe(ref to, (nuint)(2 * destinationRow));
+                Sse.MoveHighToLow(t3, t2).StoreUnsafe(ref to, (nuint)(3 * destinationRow));
             }
             for (int j = columns4; j < columns; j++)
             {
-                for (int r = i; r < i + 4; r++) Unsafe.Add(ref destination, j * rows + r) = Unsafe.Add(ref source, r * columns + j);
+                for (int r = i; r < i + 4; r++) Unsafe.Add(ref destination, j * destinationRow + r) = Unsafe.Add(ref source, r * columns + j);
             }
         }
         for (int r = rows4; r < rows; r++)
         {
-            for (int j = 0; j < columns; j++) Unsafe.Add(ref destination, j * rows + r) = Unsafe.Add(ref source, r * columns + j);
+            for (int j = 0; j < columns; j++) Unsafe.Add(ref destination, j * destinationRow + r) = Unsafe.Add(ref source, r * columns + j);
         }
     }
 

@@ -245,7 +245,7 @@ namespace NormReg.Tests.Networks.Images
             finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Parameters.AsSpan(36, 4), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(36, 4), _core.Gradients.AsSpan(40, 4), n, 4, 64);
 
             // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 64), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(0, 36), default, _conv2D1Scratch, n, in _conv2D1Geometry);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 64), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(0, 36), default, _conv2D1Scratch, n, in _conv2D1Geometry);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 256), _core.Parameters.AsSpan(0, 36), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
 
             // [Input(1, 8, 8), MinMax]: the gradient with respect to the raw inputs

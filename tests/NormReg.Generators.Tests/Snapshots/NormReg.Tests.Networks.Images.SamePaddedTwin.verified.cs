@@ -166,7 +166,7 @@ namespace NormReg.Tests.Networks.Images
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_globalAvgPool1.AsSpan(0, n * 2), outputGradients, _core.Gradients.AsSpan(20, 4), _core.Gradients.AsSpan(24, 2), n, 2, 2);
 
             // [Conv2D(2, 3, Padding = Padding.Same)] Conv2D1: 1×6×6 → 2×6×6, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, Glorot uniform
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 36), _dConv2D1.AsSpan(0, n * 72), _core.Gradients.AsSpan(0, 18), _core.Gradients.AsSpan(18, 2), _conv2D1Scratch, n, in _conv2D1Geometry);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 36), _dConv2D1.AsSpan(0, n * 72), _core.Gradients.AsSpan(0, 18), _core.Gradients.AsSpan(18, 2), _conv2D1Scratch, n, in _conv2D1Geometry);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 72), _core.Parameters.AsSpan(0, 18), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
             return finite;
         }

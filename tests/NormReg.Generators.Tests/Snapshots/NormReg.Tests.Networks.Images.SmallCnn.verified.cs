@@ -182,7 +182,7 @@ namespace NormReg.Tests.Networks.Images
             finite &= global::NormReg.Kernels.Dense.BackwardParameters(_maxPool2D1.AsSpan(0, n * 12), outputGradients, _core.Gradients.AsSpan(57, 48), _core.Gradients.AsSpan(105, 4), n, 12, 4);
 
             // [Conv2D(3, 3)] Conv2D1: 2×7×6 → 3×5×4, 3×3 kernel, stride 1, valid, He uniform
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 84), _dConv2D1.AsSpan(0, n * 60), _core.Gradients.AsSpan(0, 54), _core.Gradients.AsSpan(54, 3), _conv2D1Scratch, n, in _conv2D1Geometry);
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 84), _dConv2D1.AsSpan(0, n * 60), _core.Gradients.AsSpan(0, 54), _core.Gradients.AsSpan(54, 3), _conv2D1Scratch, n, in _conv2D1Geometry);
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 60), _core.Parameters.AsSpan(0, 54), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
             return finite;
         }
