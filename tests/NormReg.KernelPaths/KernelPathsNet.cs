@@ -56,8 +56,11 @@ public static class KernelPathsRun
     /// <summary>The step's plain SGD rate.</summary>
     public const double LearningRate = 0.1;
 
-    /// <summary>Samples of each of the fused steps of <see cref="KernelPathsFusedNet"/>.</summary>
-    public const int FusedBatch = 5;
+    /// <summary>
+    /// Samples of each of the fused steps of <see cref="KernelPathsFusedNet"/>: 5 × 203 inputs, small enough for the fused update to walk
+    /// the weights row by row, and 16 × 203, which it walks four rows at a time.
+    /// </summary>
+    private static readonly int[] FusedBatches = [5, 16, 5];
 
     /// <summary>Values the child writes after the step of <see cref="KernelPathsNet"/>: the fused network's parameters, then 1 when they equal the unfused step's bit for bit.</summary>
     public const int FusedValues = KernelPathsFusedNet.ParameterCount + 1;
@@ -74,25 +77,25 @@ public static class KernelPathsRun
     }
 
     /// <summary>
-    /// Three Nesterov SGD steps of <see cref="KernelPathsFusedNet"/> at <see cref="FusedBatch"/> samples, fused, and the same steps
+    /// Three Nesterov SGD steps of <see cref="KernelPathsFusedNet"/> at <see cref="FusedBatches"/> samples, fused, and the same steps
     /// unfused (<c>ClipGlobalNorm = double.MaxValue</c> never scales and turns the fusion off): the fused parameters, and whether
     /// the two runs agree bit for bit with the fused one's weight gradients unstored (NaN, the mark of a fused step).
     /// </summary>
     public static (float[] Parameters, bool SameAsUnfused) FusedSteps()
     {
         var random = new SeededRandom(Seed + 1);
-        var fused = new KernelPathsFusedNet(FusedBatch, Seed);
-        var unfused = new KernelPathsFusedNet(FusedBatch, Seed);
+        var fused = new KernelPathsFusedNet(16, Seed);
+        var unfused = new KernelPathsFusedNet(16, Seed);
         var fusing = new Sgd(0.05, momentum: 0.9, nesterov: true);
         var reference = new Sgd(0.05, momentum: 0.9, nesterov: true) { ClipGlobalNorm = double.MaxValue };
-        for (int step = 0; step < 3; step++)
+        foreach (int batch in FusedBatches)
         {
-            var inputs = new float[FusedBatch * KernelPathsFusedNet.InputSize];
+            var inputs = new float[batch * KernelPathsFusedNet.InputSize];
             for (int i = 0; i < inputs.Length; i++) inputs[i] = 4 * random.NextSingle() - 2;
-            var labels = new int[FusedBatch];
-            for (int n = 0; n < FusedBatch; n++) labels[n] = random.NextInt(KernelPathsFusedNet.OutputSize);
-            fused.TrainStep(inputs, labels, FusedBatch, fusing);
-            unfused.TrainStep(inputs, labels, FusedBatch, reference);
+            var labels = new int[batch];
+            for (int n = 0; n < batch; n++) labels[n] = random.NextInt(KernelPathsFusedNet.OutputSize);
+            fused.TrainStep(inputs, labels, batch, fusing);
+            unfused.TrainStep(inputs, labels, batch, reference);
         }
         bool same = float.IsNaN(fused.Gradients[0]);
         for (int i = 0; i < KernelPathsFusedNet.ParameterCount; i++) same &= BitConverter.SingleToInt32Bits(fused.Parameters[i]) == BitConverter.SingleToInt32Bits(unfused.Parameters[i]);

@@ -17,6 +17,9 @@ internal readonly record struct SgdConstants(float LearningRate, float Momentum,
 /// </summary>
 internal static class FusedUpdate
 {
+    /// <summary>Up to this many floats of inputs (n × inputs, 8 KB: 1 or 2 samples of 1024) the rows are walked one at a time; above, four at a time.</summary>
+    private const int RowWalkInputs = 2048;
+
     /// <summary>The largest batch whose gradient <see cref="Gemm"/> sums in one panel, and so in one chain from 0.</summary>
     public const int MaxBatch = 128;
 
@@ -94,36 +97,78 @@ internal static class FusedUpdate
         if (length < needed) throw new ArgumentException($"{name} must hold at least {needed} values; got {length}.", name);
     }
 
-    /// <summary>The operands of one update, walked four rows of weights at a time.</summary>
+    /// <summary>
+    /// The operands of one update, walked four rows of weights at a time. The walk is static over locals: as instance methods of this
+    /// ref struct, every store through the weights or momentum could have written the struct's own fields (the JIT cannot tell), so
+    /// each field was read again from memory after each store.
+    /// </summary>
     private readonly ref struct Rows(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs,
         bool penalized, float l1, float twiceL2, SgdConstants sgd)
     {
         private readonly ref float _x0 = ref x0, _dy0 = ref dy0, _w0 = ref w0, _b0 = ref b0;
+        private readonly int _n = n, _inputs = inputs, _outputs = outputs;
+        private readonly Rule _rule = new(penalized, l1, twiceL2, sgd);
 
         /// <summary>Rows <paramref name="first"/> to <paramref name="last"/> at <see cref="Simd.Width"/>.</summary>
         public float All(int first, int last) => Simd.Width switch
         {
-            512 => All<V512>(first, last),
-            256 => All<V256>(first, last),
-            _ => All<V128>(first, last),
+            512 => All<V512>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _outputs, _rule, first, last),
+            256 => All<V256>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _outputs, _rule, first, last),
+            _ => All<V128>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _outputs, _rule, first, last),
         };
 
-        private float All<T>(int first, int last) where T : struct, IVector<T>
+        // The two walks are separate methods, each with its tiles inlined: in one method the second walk's tiles went past the JIT's
+        // inlining budget and were called, their constants copied through the stack on every call (6x slower).
+        private static float All<T>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Rule rule, int first, int last)
+            where T : struct, IVector<T> =>
+            n * inputs <= RowWalkInputs ? ByRow<T>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, first, last)
+            : ByFourRows<T>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, first, last);
+
+        /// <summary>
+        /// The batch's inputs stay in the first-level cache: each row of weights and momentum is walked front to back, four vectors
+        /// sharing each dy, so that the two arrays stream in order (four rows at once are eight streams, ~1.8× slower from L3).
+        /// </summary>
+        private static float ByRow<T>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Rule rule, int first, int last)
+            where T : struct, IVector<T>
         {
+            var constants = new Constants<T>(rule);
+            T largest = T.Zero;
+            float tailLargest = 0f;
+            int whole = inputs - inputs % T.Count, wide = whole - whole % (4 * T.Count);
+            for (int j = first; j < last; j++)
+            {
+                int i = 0;
+                for (; i < wide; i += 4 * T.Count) largest = Max(largest, Across(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, constants, j, i));
+                for (; i < whole; i += T.Count) largest = Max(largest, One(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, constants, j, i));
+                tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, j, whole));
+            }
+            return Largest(largest, tailLargest);
+        }
+
+        /// <summary>Larger batches: four rows at a time, so that each load of x serves four gradients.</summary>
+        private static float ByFourRows<T>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Rule rule, int first, int last)
+            where T : struct, IVector<T>
+        {
+            var constants = new Constants<T>(rule);
             T largest = T.Zero;
             float tailLargest = 0f;
             int whole = inputs - inputs % T.Count;
             int j = first;
             for (; j + 4 <= last; j += 4)
             {
-                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, Four<T>(j, i));
-                for (int r = j; r < j + 4; r++) tailLargest = MathF.Max(tailLargest, Tail(r, whole));
+                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, Four(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, constants, j, i));
+                for (int r = j; r < j + 4; r++) tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, r, whole));
             }
             for (; j < last; j++)
             {
-                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, One<T>(j, i));
-                tailLargest = MathF.Max(tailLargest, Tail(j, whole));
+                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, One(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, constants, j, i));
+                tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, j, whole));
             }
+            return Largest(largest, tailLargest);
+        }
+
+        private static float Largest<T>(T largest, float tailLargest) where T : struct, IVector<T>
+        {
             float result = tailLargest;
             for (int lane = 0; lane < T.Count; lane++) result = MathF.Max(result, Unsafe.Add(ref Unsafe.As<T, float>(ref largest), lane));
             return result;
@@ -131,11 +176,12 @@ internal static class FusedUpdate
 
         /// <summary>Rows <paramref name="j"/> to <paramref name="j"/> + 3, one vector of columns from <paramref name="i"/>: four gradients share each load of x.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private T Four<T>(int j, int i) where T : struct, IVector<T>
+        private static T Four<T>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Constants<T> c, int j, int i)
+            where T : struct, IVector<T>
         {
             T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;
-            ref float d = ref Unsafe.Add(ref _dy0, j);
-            ref float xi = ref Unsafe.Add(ref _x0, i);
+            ref float d = ref Unsafe.Add(ref dy0, j);
+            ref float xi = ref Unsafe.Add(ref x0, i);
             for (int s = 0; s < n; s++)
             {
                 T v = T.Load(ref xi, (nuint)(s * inputs));
@@ -145,44 +191,70 @@ internal static class FusedUpdate
                 T.MultiplyAddTo(ref s2, T.Create(Unsafe.Add(ref ds, 2)), v);
                 T.MultiplyAddTo(ref s3, T.Create(Unsafe.Add(ref ds, 3)), v);
             }
-            int offset = j * inputs + i;
-            return Max(Max(Apply(offset, s0), Apply(offset + inputs, s1)), Max(Apply(offset + 2 * inputs, s2), Apply(offset + 3 * inputs, s3)));
+            nuint at = (nuint)(j * inputs + i), row = (nuint)inputs;
+            return Max(Max(Apply(ref w0, ref b0, c, at, s0), Apply(ref w0, ref b0, c, at + row, s1)),
+                Max(Apply(ref w0, ref b0, c, at + 2 * row, s2), Apply(ref w0, ref b0, c, at + 3 * row, s3)));
         }
 
-        private T One<T>(int j, int i) where T : struct, IVector<T>
+        /// <summary>Row <paramref name="j"/>, four vectors of columns from <paramref name="i"/>: four gradients share each dy.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static T Across<T>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Constants<T> c, int j, int i)
+            where T : struct, IVector<T>
+        {
+            T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;
+            ref float d = ref Unsafe.Add(ref dy0, j);
+            ref float xi = ref Unsafe.Add(ref x0, i);
+            nuint step = (nuint)T.Count;
+            for (int s = 0; s < n; s++)
+            {
+                T dys = T.Create(Unsafe.Add(ref d, s * outputs));
+                nuint xs = (nuint)(s * inputs);
+                T.MultiplyAddTo(ref s0, dys, T.Load(ref xi, xs));
+                T.MultiplyAddTo(ref s1, dys, T.Load(ref xi, xs + step));
+                T.MultiplyAddTo(ref s2, dys, T.Load(ref xi, xs + 2 * step));
+                T.MultiplyAddTo(ref s3, dys, T.Load(ref xi, xs + 3 * step));
+            }
+            nuint at = (nuint)(j * inputs + i);
+            return Max(Max(Apply(ref w0, ref b0, c, at, s0), Apply(ref w0, ref b0, c, at + step, s1)),
+                Max(Apply(ref w0, ref b0, c, at + 2 * step, s2), Apply(ref w0, ref b0, c, at + 3 * step, s3)));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static T One<T>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Constants<T> c, int j, int i)
+            where T : struct, IVector<T>
         {
             T s0 = T.Zero;
-            ref float d = ref Unsafe.Add(ref _dy0, j);
-            ref float xi = ref Unsafe.Add(ref _x0, i);
+            ref float d = ref Unsafe.Add(ref dy0, j);
+            ref float xi = ref Unsafe.Add(ref x0, i);
             for (int s = 0; s < n; s++) T.MultiplyAddTo(ref s0, T.Create(Unsafe.Add(ref d, s * outputs)), T.Load(ref xi, (nuint)(s * inputs)));
-            return Apply(j * inputs + i, s0);
+            return Apply(ref w0, ref b0, c, (nuint)(j * inputs + i), s0);
         }
 
         /// <summary>The columns of row <paramref name="j"/> past the last whole vector, one at a time with the same operations.</summary>
-        private float Tail(int j, int from)
+        private static float Tail(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Rule rule, int j, int from)
         {
             float largest = 0f;
-            ref float d = ref Unsafe.Add(ref _dy0, j);
+            ref float d = ref Unsafe.Add(ref dy0, j);
             for (int i = from; i < inputs; i++)
             {
                 float g = 0f;
-                for (int s = 0; s < n; s++) g = Simd.MultiplyAdd(Unsafe.Add(ref d, s * outputs), Unsafe.Add(ref _x0, s * inputs + i), g);
+                for (int s = 0; s < n; s++) g = Simd.MultiplyAdd(Unsafe.Add(ref d, s * outputs), Unsafe.Add(ref x0, s * inputs + i), g);
                 int offset = j * inputs + i;
-                float w = Unsafe.Add(ref _w0, offset);
-                if (penalized)
+                float w = Unsafe.Add(ref w0, offset);
+                if (rule.Penalized)
                 {
-                    if (l1 != 0) g += (w > 0 ? l1 : 0f) - (w < 0 ? l1 : 0f);
-                    g += twiceL2 * w;
+                    if (rule.L1 != 0) g += (w > 0 ? rule.L1 : 0f) - (w < 0 ? rule.L1 : 0f);
+                    g += rule.TwiceL2 * w;
                 }
-                if (sgd.WeightDecay != 0) g += sgd.WeightDecay * w;
-                if (sgd.Momentum != 0)
+                if (rule.Sgd.WeightDecay != 0) g += rule.Sgd.WeightDecay * w;
+                if (rule.Sgd.Momentum != 0)
                 {
-                    ref float bRef = ref Unsafe.Add(ref _b0, offset);
-                    float b = bRef = sgd.First ? g : sgd.Momentum * bRef + sgd.Keep * g;
+                    ref float bRef = ref Unsafe.Add(ref b0, offset);
+                    float b = bRef = rule.Sgd.First ? g : rule.Sgd.Momentum * bRef + rule.Sgd.Keep * g;
                     largest = MathF.Max(largest, MathF.Abs(b));
-                    g = sgd.Nesterov ? g + sgd.Momentum * b : b;
+                    g = rule.Sgd.Nesterov ? g + rule.Sgd.Momentum * b : b;
                 }
-                Unsafe.Add(ref _w0, offset) = w - sgd.LearningRate * g;
+                Unsafe.Add(ref w0, offset) = w - rule.Sgd.LearningRate * g;
             }
             return largest;
         }
@@ -192,34 +264,40 @@ internal static class FusedUpdate
         /// <see cref="NormReg.Sgd"/> computes it. Returns the new momentum's magnitudes.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private T Apply<T>(int offset, T g) where T : struct, IVector<T>
+        private static T Apply<T>(ref float w0, ref float b0, Constants<T> c, nuint at, T g) where T : struct, IVector<T>
         {
-            nuint at = (nuint)offset;
-            T w = T.Load(ref _w0, at);
-            if (penalized)
+            T w = T.Load(ref w0, at);
+            if (c.Penalized)
             {
-                if (l1 != 0)
-                {
-                    T l1s = T.Create(l1);
-                    g += T.Select(T.GreaterThan(w, T.Zero), l1s, T.Zero) - T.Select(T.LessThan(w, T.Zero), l1s, T.Zero);
-                }
-                g += T.Create(twiceL2) * w;
+                if (c.HasL1) g += T.Select(T.GreaterThan(w, T.Zero), c.L1, T.Zero) - T.Select(T.LessThan(w, T.Zero), c.L1, T.Zero);
+                g += c.TwiceL2 * w;
             }
-            if (sgd.WeightDecay != 0) g += T.Create(sgd.WeightDecay) * w;
+            if (c.HasWeightDecay) g += c.WeightDecay * w;
             T magnitude = T.Zero;
-            if (sgd.Momentum != 0)
+            if (c.HasMomentum)
             {
-                T mu = T.Create(sgd.Momentum);
-                T b = sgd.First ? g : mu * T.Load(ref _b0, at) + T.Create(sgd.Keep) * g;
-                T.Store(b, ref _b0, at);
+                T b = c.First ? g : c.Momentum * T.Load(ref b0, at) + c.Keep * g;
+                T.Store(b, ref b0, at);
                 magnitude = T.Abs(b);
-                g = sgd.Nesterov ? g + mu * b : b;
+                g = c.Nesterov ? g + c.Momentum * b : b;
             }
-            T.Store(w - T.Create(sgd.LearningRate) * g, ref _w0, at);
+            T.Store(w - c.LearningRate * g, ref w0, at);
             return magnitude;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static T Max<T>(T left, T right) where T : struct, IVector<T> => T.Select(T.GreaterThan(left, right), left, right);
+    }
+
+    /// <summary>The penalty and the update's constants, as the scalar tail reads them.</summary>
+    private readonly record struct Rule(bool Penalized, float L1, float TwiceL2, SgdConstants Sgd);
+
+    /// <summary>The penalty and the update's constants broadcast once per call, passed by value so that they stay in registers.</summary>
+    private readonly struct Constants<T>(Rule rule) where T : struct, IVector<T>
+    {
+        public readonly T L1 = T.Create(rule.L1), TwiceL2 = T.Create(rule.TwiceL2), WeightDecay = T.Create(rule.Sgd.WeightDecay),
+            Momentum = T.Create(rule.Sgd.Momentum), Keep = T.Create(rule.Sgd.Keep), LearningRate = T.Create(rule.Sgd.LearningRate);
+        public readonly bool Penalized = rule.Penalized, HasL1 = rule.L1 != 0, HasWeightDecay = rule.Sgd.WeightDecay != 0,
+            HasMomentum = rule.Sgd.Momentum != 0, First = rule.Sgd.First, Nesterov = rule.Sgd.Nesterov;
     }
 }

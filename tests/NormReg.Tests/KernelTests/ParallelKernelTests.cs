@@ -59,7 +59,7 @@ public sealed class ParallelKernelTests
     [Fact]
     public void The_fused_update_gives_the_bits_of_the_unfused_update_at_one_and_two_threads()
     {
-        const int n = 8, inputs = 1030, outputs = 601; // above the size from which the fused update splits, with rows past the last sixteen
+        const int n = 8, inputs = 1030, outputs = 601; // above the size from which the fused update splits and its row-walk bound (n × inputs ≤ 2048), with rows past the last four
         Assert.True(Gemm.Splits((long)n * inputs * outputs, outputs, inputs));
         float[] x = Random(n * inputs, 7), dy = Random(n * outputs, 8), initial = Random(outputs * inputs, 9);
         // Unfused: the penalized gradient, then Nesterov SGD, twice (the second step carries momentum).
