@@ -83,11 +83,20 @@ internal static partial class NetworkEmitter
             w.Line();
         }
         WriteScaling(w, c, split: true);
+        PlannedLayer? fused = null, fusedBy = null; // the ReLU a Dense row applies as it stores, and that row
         for (int i = 0; i < plan.Layers.Count; i++)
         {
             PlannedLayer layer = plan.Layers[i];
             if (i > 0) w.Line();
             string x = Rows(layer.InferenceInputBuffer, layer.Inputs, split: true), y = Rows(layer.OutputBuffer, layer.Outputs, split: true);
+            if (ReferenceEquals(layer, fused))
+            {
+                w.Line($"// {layer.Layer.Row} {layer.Layer.Name}: applied by {fusedBy!.Layer.Name} above as it stored.");
+                continue;
+            }
+            PlannedLayer? relu = FusedReLU(plan, i);
+            if (relu is not null) (fused, fusedBy) = (relu, layer);
+            string fusedY = relu is null ? "" : Rows(relu.OutputBuffer, relu.Outputs, split: true);
             switch (layer.Inference)
             {
                 case InferenceRole.Skip:
@@ -99,11 +108,12 @@ internal static partial class NetworkEmitter
                 case InferenceRole.FoldedWeights:
                     PlannedLayer norm = plan.Layers[i + 1];
                     w.Line($"// {layer.Layer.Row} + {norm.Layer.Row} {layer.Layer.Name} with {norm.Layer.Name} folded in: {layer.InputShape} → {layer.OutputShape}");
-                    WriteInferenceForward(w, layer, x, Slice("_folded", layer.FoldOffset, layer.WeightCount), Slice("_folded", layer.FoldOffset + layer.WeightCount, layer.Units), Rows(norm.OutputBuffer, norm.Outputs, split: true));
+                    WriteInferenceForward(w, layer, x, Slice("_folded", layer.FoldOffset, layer.WeightCount), Slice("_folded", layer.FoldOffset + layer.WeightCount, layer.Units),
+                        relu is null ? Rows(norm.OutputBuffer, norm.Outputs, split: true) : fusedY, relu is not null);
                     break;
-                case InferenceRole.Run when ReadsReduced(layer):
+                case InferenceRole.Run when ReadsReduced(layer) || relu is not null:
                     w.Line(Comment(layer));
-                    WriteInferenceForward(w, layer, x, Weights(Parameters, layer), Bias(Parameters, layer), y);
+                    WriteInferenceForward(w, layer, x, Weights(Parameters, layer), Bias(Parameters, layer), relu is null ? y : fusedY, relu is not null);
                     break;
                 case InferenceRole.Run when layer.InPool:
                     w.Line(Comment(layer));
@@ -150,16 +160,38 @@ internal static partial class NetworkEmitter
     /// </summary>
     private static bool ReadsReduced(PlannedLayer layer) => layer.Layer.Kind == LayerKind.Dense && layer.Inputs > 64 && layer.WeightCount >= 4096;
 
-    /// <summary>An inference-pass Dense row that reads its bfloat16 weights when the network holds them, else <paramref name="weights"/>.</summary>
-    private static void WriteInferenceForward(SourceWriter w, PlannedLayer layer, string x, string weights, string bias, string y)
+    /// <summary>
+    /// An inference-pass Dense row that reads its bfloat16 weights when the network holds them, else <paramref name="weights"/>; with
+    /// <paramref name="relu"/>, the ReLU after it applied as each value is stored (<c>Dense.ForwardReLU</c>), into the ReLU's buffer <paramref name="y"/>.
+    /// </summary>
+    private static void WriteInferenceForward(SourceWriter w, PlannedLayer layer, string x, string weights, string bias, string y, bool relu = false)
     {
+        string Call(string read) => relu
+            ? $"{Kernels}Dense.ForwardReLU({x}, {read}, {bias}, {y}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});"
+            : WeightLayerForward(layer, x, read, bias, y, split: true);
         if (!ReadsReduced(layer))
         {
-            w.Line(WeightLayerForward(layer, x, weights, bias, y, split: true));
+            w.Line(Call(weights));
             return;
         }
-        w.Line($"if (reduced is null) {WeightLayerForward(layer, x, weights, bias, y, split: true)}");
-        w.Line($"else {WeightLayerForward(layer, x, Slice("reduced", layer.WeightOffset, layer.WeightCount), bias, y, split: true)}");
+        w.Line($"if (reduced is null) {Call(weights)}");
+        w.Line($"else {Call(Slice("reduced", layer.WeightOffset, layer.WeightCount))}");
+    }
+
+    /// <summary>
+    /// The ReLU row that Dense row <paramref name="i"/> applies as it stores at inference, or null: a ReLU (not pooled) right after it, or
+    /// after the BatchNorm folded into it, that reads its output. The Dense row then writes the ReLU's buffer and the ReLU row runs nothing.
+    /// </summary>
+    private static PlannedLayer? FusedReLU(ExecutionPlan plan, int i)
+    {
+        PlannedLayer layer = plan.Layers[i];
+        if (layer.Layer.Kind != LayerKind.Dense || layer.Inference is not (InferenceRole.Run or InferenceRole.FoldedWeights)) return null;
+        int next = layer.Inference == InferenceRole.FoldedWeights ? i + 2 : i + 1;
+        if (next >= plan.Layers.Count) return null;
+        PlannedLayer relu = plan.Layers[next];
+        string produced = plan.Layers[next - 1].OutputBuffer;
+        return relu.Layer.Kind == LayerKind.ReLU && relu.Inference == InferenceRole.Run && !relu.InPool && relu.InferenceInputBuffer == produced
+            && relu.Inputs == layer.Outputs ? relu : null;
     }
 
     /// <summary>Rounds the inference weights of the rows <see cref="ReadsReduced"/> picks to bfloat16, each at its weights' offset, after the folds.</summary>

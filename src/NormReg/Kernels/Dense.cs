@@ -37,6 +37,33 @@ public static class Dense
     }
 
     /// <summary>
+    /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> followed by a ReLU:
+    /// <c>y[n, o] = max(0, b[o] + Σᵢ x[n, i]·W[o, i])</c>, the same bits as <c>Forward</c> then <see cref="Activations.ReLU"/> (NaN stays NaN,
+    /// −0 becomes +0), applied as each value is stored rather than in a second pass over <paramref name="y"/>.
+    /// </summary>
+    public static void ForwardReLU(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
+    {
+        Check(x.Length, batch * inputs, nameof(x));
+        Check(weights.Length, outputs * inputs, nameof(weights));
+        Check(y.Length, batch * outputs, nameof(y));
+        if (!bias.IsEmpty) Check(bias.Length, outputs, nameof(bias));
+        Gemm.MultiplyTransposed(x, weights, bias, y, batch, outputs, inputs, relu: true);
+    }
+
+    /// <summary>
+    /// <see cref="ForwardReLU(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> with the weights in
+    /// bfloat16, as <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{ushort}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> reads them.
+    /// </summary>
+    public static void ForwardReLU(ReadOnlySpan<float> x, ReadOnlySpan<ushort> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
+    {
+        Check(x.Length, batch * inputs, nameof(x));
+        Check(weights.Length, outputs * inputs, nameof(weights));
+        Check(y.Length, batch * outputs, nameof(y));
+        if (!bias.IsEmpty) Check(bias.Length, outputs, nameof(bias));
+        Gemm.MultiplyTransposed(x, weights, bias, y, batch, outputs, inputs, relu: true);
+    }
+
+    /// <summary>
     /// Gradients of the weights and bias from the output gradient <paramref name="dy"/>: <c>dW = dyᵀ·x</c> and
     /// <c>db = Σₙ dy[n, :]</c>, overwriting <paramref name="weightGradients"/> and <paramref name="biasGradients"/> (empty when there is no bias).
     /// Returns whether every gradient written is finite (no NaN, no infinity).

@@ -13,13 +13,13 @@ internal static partial class Gemm
 {
     /// <summary>
     /// <c>c[i, j] = Σₚ a[i, p]·b[j, p] + bias[j]</c> with <paramref name="b"/> [n × k] in bfloat16, on the float product's kernel and in its order
-    /// (<see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>) for
-    /// <paramref name="k"/> above <see cref="SequentialDepth"/>, the only depths it takes.
+    /// (<see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool)"/>) for
+    /// <paramref name="k"/> above <see cref="SequentialDepth"/>, the only depths it takes; with <paramref name="relu"/>, stored as <c>max(0, v)</c>.
     /// </summary>
-    public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool relu = false)
     {
         if (k <= SequentialDepth) throw new ArgumentOutOfRangeException(nameof(k), k, $"bfloat16 products take more than {SequentialDepth} steps.");
         ref float bias0 = ref bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(bias);
-        Dot<ushort, BFloat16Weights>(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), ref bias0, m, n, k, 0, n);
+        Dot<ushort, BFloat16Weights>(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), ref bias0, m, n, k, 0, n, relu);
     }
 }

@@ -58,31 +58,39 @@ internal static partial class Gemm
 
     /// <summary>
     /// Columns <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> of <c>c = a·bᵀ + bias</c> at <see cref="Simd.Width"/>; no bias when
-    /// <paramref name="bias"/> is a null reference.
+    /// <paramref name="bias"/> is a null reference; with <paramref name="relu"/>, each value stored as <c>max(0, v)</c>.
     /// </summary>
-    private static void Dot<TWeight, TLoad>(ref float a, ref TWeight b, ref float c, ref float bias, int m, int n, int k, int columnsStart, int columnsEnd)
+    private static void Dot<TWeight, TLoad>(ref float a, ref TWeight b, ref float c, ref float bias, int m, int n, int k, int columnsStart, int columnsEnd, bool relu)
         where TLoad : struct, IWeights<TWeight>
     {
         if (!Simd.HasFma)
         {
             DotUnfused<TWeight, TLoad>(ref a, ref b, ref c, ref bias, m, n, k, columnsStart, columnsEnd); // its own kernel and order: Gemm.Dot.NoFma.cs
+            if (relu)
+            {
+                for (int i = 0; i < m; i++)
+                {
+                    Span<float> row = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref c, (nint)i * n + columnsStart), columnsEnd - columnsStart);
+                    Activations.ReLU(row, row);
+                }
+            }
             return;
         }
         switch (Simd.Width)
         {
             case 512:
-                Dot<V512, TWeight, TLoad, Eight, Three>(ref a, ref b, ref c, ref bias, m, n, k, columnsStart, columnsEnd);
+                Dot<V512, TWeight, TLoad, Eight, Three>(ref a, ref b, ref c, ref bias, m, n, k, columnsStart, columnsEnd, relu);
                 break;
             case 256:
-                Dot<V256, TWeight, TLoad, Four, Three>(ref a, ref b, ref c, ref bias, m, n, k, columnsStart, columnsEnd);
+                Dot<V256, TWeight, TLoad, Four, Three>(ref a, ref b, ref c, ref bias, m, n, k, columnsStart, columnsEnd, relu);
                 break;
             default:
-                Dot<V128, TWeight, TLoad, Six, Two>(ref a, ref b, ref c, ref bias, m, n, k, columnsStart, columnsEnd);
+                Dot<V128, TWeight, TLoad, Six, Two>(ref a, ref b, ref c, ref bias, m, n, k, columnsStart, columnsEnd, relu);
                 break;
         }
     }
 
-    private static unsafe void Dot<T, TWeight, TLoad, TRows, TColumns>(ref float a, ref TWeight b, ref float c, ref float bias, int m, int n, int k, int columnsStart, int columnsEnd)
+    private static unsafe void Dot<T, TWeight, TLoad, TRows, TColumns>(ref float a, ref TWeight b, ref float c, ref float bias, int m, int n, int k, int columnsStart, int columnsEnd, bool relu)
         where T : struct, IVector<T> where TLoad : struct, IWeights<TWeight> where TRows : struct, IConstant where TColumns : struct, IConstant
     {
         bool copies = columnsEnd - columnsStart >= CopyColumns;
@@ -107,7 +115,7 @@ internal static partial class Gemm
                         MemoryMarshal.CreateSpan(ref Unsafe.Add(ref row, shift + k), VirtualLanes - shift).Fill(-0f);
                         Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref row, shift)), ref Unsafe.As<float, byte>(ref Unsafe.Add(ref a, (nint)i * k)), (uint)(k * sizeof(float)));
                     }
-                    var tail = new DotTail<TWeight, TLoad>(ref Unsafe.Add(ref rows, shift), ref b, ref c, ref bias, n, k, stride, shift);
+                    var tail = new DotTail<TWeight, TLoad>(ref Unsafe.Add(ref rows, shift), ref b, ref c, ref bias, n, k, stride, shift, relu);
                     Dot<T, TWeight, TLoad, TRows, TColumns, Rotated>(m, columnsStart, columnsEnd, tail);
                     return;
                 }
@@ -130,12 +138,12 @@ internal static partial class Gemm
                     Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref copy, (nint)i * stride)),
                         ref Unsafe.As<float, byte>(ref Unsafe.Add(ref a, (nint)(i0 + i) * k)), (uint)(k * sizeof(float)));
                 }
-                var tail = new DotTail<TWeight, TLoad>(ref copy, ref b, ref Unsafe.Add(ref c, (nint)i0 * n), ref bias, n, k, stride, 0);
+                var tail = new DotTail<TWeight, TLoad>(ref copy, ref b, ref Unsafe.Add(ref c, (nint)i0 * n), ref bias, n, k, stride, 0, relu);
                 Dot<T, TWeight, TLoad, TRows, TColumns, InPlace>(rows, columnsStart, columnsEnd, tail);
             }
             return;
         }
-        Dot<T, TWeight, TLoad, TRows, TColumns, InPlace>(m, columnsStart, columnsEnd, new DotTail<TWeight, TLoad>(ref a, ref b, ref c, ref bias, n, k, k, 0));
+        Dot<T, TWeight, TLoad, TRows, TColumns, InPlace>(m, columnsStart, columnsEnd, new DotTail<TWeight, TLoad>(ref a, ref b, ref c, ref bias, n, k, k, 0, relu));
     }
 
     private static void Dot<T, TWeight, TLoad, TRows, TColumns, TAlign>(int m, int columnsStart, int columnsEnd, in DotTail<TWeight, TLoad> tail)
@@ -412,9 +420,9 @@ internal static partial class Gemm
 
     /// <summary>
     /// What the tiles of one product share: where <c>a</c> (rows <see cref="RowStride"/> apart), <c>b</c> and <c>c</c> are, and the end of every
-    /// dot product: the fold of its lanes, the steps past the last whole sixteen, the bias, the store.
+    /// dot product: the fold of its lanes, the steps past the last whole sixteen, the bias, the store (as <c>max(0, v)</c> with <paramref name="relu"/>).
     /// </summary>
-    private readonly ref struct DotTail<TWeight, TLoad>(ref float a, ref TWeight b, ref float c, ref float bias, int n, int k, int rowStride, int shift) where TLoad : struct, IWeights<TWeight>
+    private readonly ref struct DotTail<TWeight, TLoad>(ref float a, ref TWeight b, ref float c, ref float bias, int n, int k, int rowStride, int shift, bool relu) where TLoad : struct, IWeights<TWeight>
     {
         private readonly ref float _a = ref a, _c = ref c, _bias = ref bias;
         private readonly ref TWeight _b = ref b;
@@ -472,6 +480,12 @@ internal static partial class Gemm
                 low += b16;
                 if (rows > 4) high += b16;
             }
+            if (relu)
+            {
+                // v ≤ 0 (−0 included) stored as +0, NaN as itself: Activations.ReLU's max(0, v).
+                low = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(low, Vector512<float>.Zero), Vector512<float>.Zero, low);
+                high = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(high, Vector512<float>.Zero), Vector512<float>.Zero, high);
+            }
             ref float to = ref Unsafe.Add(ref _c, (nint)i0 * n + j0);
             StoreRow(low.GetLower().GetLower(), ref to, columns);
             if (rows > 1) StoreRow(low.GetLower().GetUpper(), ref Unsafe.Add(ref to, n), columns);
@@ -516,7 +530,9 @@ internal static partial class Gemm
                 for (int r = 0; r < rows; r++)
                 {
                     Vector128<float> t = Vector128.LoadUnsafe(ref lanes, (nuint)(4 * r));
-                    StoreRow(hasBias ? t + b4 : t, ref Unsafe.Add(ref first, (nint)r * n), columns);
+                    if (hasBias) t += b4;
+                    if (relu) t = Vector128.ConditionalSelect(Vector128.LessThanOrEqual(t, Vector128<float>.Zero), Vector128<float>.Zero, t);
+                    StoreRow(t, ref Unsafe.Add(ref first, (nint)r * n), columns);
                 }
                 return;
             }
@@ -529,7 +545,8 @@ internal static partial class Gemm
                     float t = Unsafe.Add(ref lanes, 4 * r + j);
                     ref TWeight w = ref Weights(j0 + j);
                     for (int q = whole; q < k; q++) t = Simd.MultiplyAdd(Unsafe.Add(ref x, q), TLoad.ToSingle(Unsafe.Add(ref w, q)), t);
-                    Unsafe.Add(ref to, j) = hasBias ? t + Unsafe.Add(ref _bias, j0 + j) : t;
+                    if (hasBias) t += Unsafe.Add(ref _bias, j0 + j);
+                    Unsafe.Add(ref to, j) = relu && t <= 0f ? 0f : t;
                 }
             }
         }

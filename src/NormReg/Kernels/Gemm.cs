@@ -40,7 +40,8 @@ internal static partial class Gemm
 
     /// <summary>
     /// <c>c[i, j] = Σₚ a[i, p]·b[j, p] + bias[j]</c> (no bias when <paramref name="bias"/> is empty): <paramref name="a"/> is [m × k],
-    /// <paramref name="b"/> is [n × k], <paramref name="c"/> is [m × n], all row-major.
+    /// <paramref name="b"/> is [n × k], <paramref name="c"/> is [m × n], all row-major. With <paramref name="relu"/>, each value is stored as
+    /// <c>max(0, v)</c> (as <see cref="Activations.ReLU"/>: NaN stays NaN, −0 becomes +0), on the dot-product kernel as it stores.
     /// </summary>
     /// <remarks>
     /// Products of at most <see cref="SequentialDepth"/> steps are summed in order, as <see cref="Multiply"/> sums: <paramref name="b"/> is
@@ -48,19 +49,21 @@ internal static partial class Gemm
     /// <see cref="TiledProduct"/>'s register tiles (up to eight rows by two vectors of 16 for 32 outputs), each adding the bias as it stores.
     /// Longer ones run on the dot-product kernel (<c>Gemm.Dot.cs</c>; without FMA, <c>Gemm.Dot.NoFma.cs</c>), which adds the bias as it stores each sum.
     /// </remarks>
-    public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k)
+    public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool relu = false)
     {
         if (k <= SequentialDepth)
         {
             if (2 * n <= Simd.Width / 32 && m >= Simd.Width / 16)
             {
                 NarrowProduct(a, b, bias, c, m, n, k);
+                ReLUAfter(c, m, n, relu);
                 return;
             }
             Span<float> transposed = Scratch.Floats(k * n);
             Transpose(ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(transposed), n, k);
             TiledProduct.Multiply(ref MemoryMarshal.GetReference(a), k, 1, ref MemoryMarshal.GetReference(transposed), n, ref MemoryMarshal.GetReference(c), n, m, n, k,
                 ref MemoryMarshal.GetReference(bias), bias.IsEmpty ? TiledProduct.BiasBy.None : TiledProduct.BiasBy.Column);
+            ReLUAfter(c, m, n, relu);
             return;
         }
         int parts = Parts((long)m * n * k, n / WeightRowGrain, n, k);
@@ -75,10 +78,20 @@ internal static partial class Gemm
                 WorkerPool.Exit();
             }
             AddBias(bias, c, m, n);
+            ReLUAfter(c, m, n, relu);
             return;
         }
         ref float bias0 = ref bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(bias);
-        Dot<float, SingleWeights>(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), ref bias0, m, n, k, 0, n);
+        Dot<float, SingleWeights>(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), ref bias0, m, n, k, 0, n, relu);
+    }
+
+    /// <summary>
+    /// <see cref="Activations.ReLU"/> over the [<paramref name="m"/> × <paramref name="n"/>] product <paramref name="c"/> when <paramref name="relu"/>:
+    /// the products that do not apply it as they store (the short, narrow and split ones), as fast as a pass over values still in cache.
+    /// </summary>
+    private static void ReLUAfter(Span<float> c, int m, int n, bool relu)
+    {
+        if (relu) Activations.ReLU(c[..(m * n)], c[..(m * n)]);
     }
 
     /// <summary>
@@ -104,7 +117,7 @@ internal static partial class Gemm
 
     /// <summary>Columns <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> of <c>c = a·bᵀ</c> at <see cref="Simd.Width"/>.</summary>
     internal static void MultiplyTransposed(ref float a0, ref float b0, ref float c0, int m, int n, int k, int columnsStart, int columnsEnd) =>
-        Dot<float, SingleWeights>(ref a0, ref b0, ref c0, ref Unsafe.NullRef<float>(), m, n, k, columnsStart, columnsEnd);
+        Dot<float, SingleWeights>(ref a0, ref b0, ref c0, ref Unsafe.NullRef<float>(), m, n, k, columnsStart, columnsEnd, false);
 
     /// <summary>Adds <paramref name="bias"/> (when not empty) to every row of <paramref name="c"/> [m × n].</summary>
     private static void AddBias(ReadOnlySpan<float> bias, Span<float> c, int m, int n)

@@ -171,12 +171,11 @@ namespace NormReg.Tests.Networks
         void global::NormReg.Runtime.INetworkPasses.ForwardRows(int start, int n, int thread)
         {
             // [Dense(6), L2(0.01)] + [BatchNorm] Dense1 with BatchNorm1 folded in: 4 → 6
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 4, n * 4), _folded.AsSpan(0, 24), _folded.AsSpan(24, 6), _batchNorm1.AsSpan(start * 6, n * 6), n, 4, 6);
+            global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 4, n * 4), _folded.AsSpan(0, 24), _folded.AsSpan(24, 6), _relu1.AsSpan(start * 6, n * 6), n, 4, 6);
 
             // [BatchNorm] BatchNorm1: folded into Dense1 above.
 
-            // [ReLU] ReLU1: 6
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 6, n * 6), _relu1.AsSpan(start * 6, n * 6));
+            // [ReLU] ReLU1: applied by Dense1 above as it stored.
 
             // [Dense(3, UseBias = false), L2(0.02)] + [BatchNorm] Dense2 with BatchNorm2 folded in: 6 → 3
             global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 6, n * 6), _folded.AsSpan(30, 18), _folded.AsSpan(48, 3), _batchNorm2.AsSpan(start * 3, n * 3), n, 6, 3);

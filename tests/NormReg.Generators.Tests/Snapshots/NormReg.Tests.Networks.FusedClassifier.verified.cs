@@ -199,20 +199,18 @@ namespace NormReg.Tests.Networks
             ushort[]? reduced = _core.ReducedWeights;
 
             // [Dense(131), L1L2(1e-4, 1e-3)] Dense1: 203 → 131, He uniform, penalty 0.0001·Σ|w| + 0.001·Σw²
-            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 203, n * 203), _core.Parameters.AsSpan(0, 26593), _core.Parameters.AsSpan(26593, 131), _dense1.AsSpan(start * 131, n * 131), n, 203, 131);
-            else global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 203, n * 203), reduced.AsSpan(0, 26593), _core.Parameters.AsSpan(26593, 131), _dense1.AsSpan(start * 131, n * 131), n, 203, 131);
+            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 203, n * 203), _core.Parameters.AsSpan(0, 26593), _core.Parameters.AsSpan(26593, 131), _relu1.AsSpan(start * 131, n * 131), n, 203, 131);
+            else global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 203, n * 203), reduced.AsSpan(0, 26593), _core.Parameters.AsSpan(26593, 131), _relu1.AsSpan(start * 131, n * 131), n, 203, 131);
 
-            // [ReLU] ReLU1: 131
-            global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(start * 131, n * 131), _relu1.AsSpan(start * 131, n * 131));
+            // [ReLU] ReLU1: applied by Dense1 above as it stored.
 
             // [Dense(150, UseBias = false), L2(1e-3)] + [BatchNorm] Dense2 with BatchNorm1 folded in: 131 → 150
-            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 131, n * 131), _folded.AsSpan(0, 19650), _folded.AsSpan(19650, 150), _batchNorm1.AsSpan(start * 150, n * 150), n, 131, 150);
-            else global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 131, n * 131), reduced.AsSpan(26724, 19650), _folded.AsSpan(19650, 150), _batchNorm1.AsSpan(start * 150, n * 150), n, 131, 150);
+            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 131, n * 131), _folded.AsSpan(0, 19650), _folded.AsSpan(19650, 150), _relu2.AsSpan(start * 150, n * 150), n, 131, 150);
+            else global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 131, n * 131), reduced.AsSpan(26724, 19650), _folded.AsSpan(19650, 150), _relu2.AsSpan(start * 150, n * 150), n, 131, 150);
 
             // [BatchNorm] BatchNorm1: folded into Dense2 above.
 
-            // [ReLU] ReLU2: 150
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 150, n * 150), _relu2.AsSpan(start * 150, n * 150));
+            // [ReLU] ReLU2: applied by Dense2 above as it stored.
 
             // [Dropout(0.1)] Dropout1: the identity at inference.
 

@@ -175,10 +175,9 @@ namespace NormReg.Tests.Networks
             // [GaussianNoise(0.1)] GaussianNoise1: the identity at inference.
 
             // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw²
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(0, 96), _core.Parameters.AsSpan(96, 16), _dense1.AsSpan(start * 16, n * 16), n, 6, 16);
+            global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(0, 96), _core.Parameters.AsSpan(96, 16), _relu1.AsSpan(start * 16, n * 16), n, 6, 16);
 
-            // [ReLU] ReLU1: 16
-            global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(start * 16, n * 16), _relu1.AsSpan(start * 16, n * 16));
+            // [ReLU] ReLU1: applied by Dense1 above as it stored.
 
             // [Dropout(0.3)] Dropout1: the identity at inference.
 

@@ -166,10 +166,9 @@ namespace NormReg.Tests.Networks
             // [GaussianNoise(0.1)] GaussianNoise1: the identity at inference.
 
             // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw²
-            global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(0, 96), _core.Parameters.AsSpan(96, 16), _dense1.AsSpan(start * 16, n * 16), n, 6, 16);
+            global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 6, n * 6), _core.Parameters.AsSpan(0, 96), _core.Parameters.AsSpan(96, 16), _relu1.AsSpan(start * 16, n * 16), n, 6, 16);
 
-            // [ReLU] ReLU1: 16
-            global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(start * 16, n * 16), _relu1.AsSpan(start * 16, n * 16));
+            // [ReLU] ReLU1: applied by Dense1 above as it stored.
 
             // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2
             global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 16, n * 16), _core.Parameters.AsSpan(112, 48), _core.Parameters.AsSpan(160, 3), _dense2.AsSpan(start * 3, n * 3), n, 16, 3);

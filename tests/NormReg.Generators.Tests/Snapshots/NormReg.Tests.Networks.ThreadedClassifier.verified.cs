@@ -209,22 +209,20 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 400, n * 400), _core.Statistics.AsSpan(0, 400), _core.Statistics.AsSpan(400, 400), n, InputSize);
 
             // [Dense(256, UseBias = false), L2(1e-4)] + [BatchNorm] Dense1 with BatchNorm1 folded in: 400 → 256
-            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 400, n * 400), _folded.AsSpan(0, 102400), _folded.AsSpan(102400, 256), _batchNorm1.AsSpan(start * 256, n * 256), n, 400, 256);
-            else global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 400, n * 400), reduced.AsSpan(0, 102400), _folded.AsSpan(102400, 256), _batchNorm1.AsSpan(start * 256, n * 256), n, 400, 256);
+            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 400, n * 400), _folded.AsSpan(0, 102400), _folded.AsSpan(102400, 256), _relu1.AsSpan(start * 256, n * 256), n, 400, 256);
+            else global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 400, n * 400), reduced.AsSpan(0, 102400), _folded.AsSpan(102400, 256), _relu1.AsSpan(start * 256, n * 256), n, 400, 256);
 
             // [BatchNorm] BatchNorm1: folded into Dense1 above.
 
-            // [ReLU] ReLU1: 256
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 256, n * 256), _relu1.AsSpan(start * 256, n * 256));
+            // [ReLU] ReLU1: applied by Dense1 above as it stored.
 
             // [Dropout(0.2)] Dropout1: the identity at inference.
 
             // [Dense(128)] Dense2: 256 → 128, He uniform
-            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 256, n * 256), _core.Parameters.AsSpan(102912, 32768), _core.Parameters.AsSpan(135680, 128), _dense2.AsSpan(start * 128, n * 128), n, 256, 128);
-            else global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 256, n * 256), reduced.AsSpan(102912, 32768), _core.Parameters.AsSpan(135680, 128), _dense2.AsSpan(start * 128, n * 128), n, 256, 128);
+            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 256, n * 256), _core.Parameters.AsSpan(102912, 32768), _core.Parameters.AsSpan(135680, 128), _relu2.AsSpan(start * 128, n * 128), n, 256, 128);
+            else global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 256, n * 256), reduced.AsSpan(102912, 32768), _core.Parameters.AsSpan(135680, 128), _relu2.AsSpan(start * 128, n * 128), n, 256, 128);
 
-            // [ReLU] ReLU2: 128
-            global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(start * 128, n * 128), _relu2.AsSpan(start * 128, n * 128));
+            // [ReLU] ReLU2: applied by Dense2 above as it stored.
 
             // [Dense(5)] Dense3: 128 → 5, Glorot uniform
             global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(start * 128, n * 128), _core.Parameters.AsSpan(135808, 640), _core.Parameters.AsSpan(136448, 5), _dense3.AsSpan(start * 5, n * 5), n, 128, 5);

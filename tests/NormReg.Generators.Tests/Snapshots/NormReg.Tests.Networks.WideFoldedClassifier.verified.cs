@@ -187,20 +187,18 @@ namespace NormReg.Tests.Networks
             ushort[]? reduced = _core.ReducedWeights;
 
             // [Dense(72, UseBias = false)] + [BatchNorm] Dense1 with BatchNorm1 folded in: 100 → 72
-            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 100, n * 100), _folded.AsSpan(0, 7200), _folded.AsSpan(7200, 72), _batchNorm1.AsSpan(start * 72, n * 72), n, 100, 72);
-            else global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 100, n * 100), reduced.AsSpan(0, 7200), _folded.AsSpan(7200, 72), _batchNorm1.AsSpan(start * 72, n * 72), n, 100, 72);
+            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 100, n * 100), _folded.AsSpan(0, 7200), _folded.AsSpan(7200, 72), _relu1.AsSpan(start * 72, n * 72), n, 100, 72);
+            else global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 100, n * 100), reduced.AsSpan(0, 7200), _folded.AsSpan(7200, 72), _relu1.AsSpan(start * 72, n * 72), n, 100, 72);
 
             // [BatchNorm] BatchNorm1: folded into Dense1 above.
 
-            // [ReLU] ReLU1: 72
-            global::NormReg.Kernels.Activations.ReLU(_batchNorm1.AsSpan(start * 72, n * 72), _relu1.AsSpan(start * 72, n * 72));
+            // [ReLU] ReLU1: applied by Dense1 above as it stored.
 
             // [Dense(64)] Dense2: 72 → 64, He uniform
-            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 72, n * 72), _core.Parameters.AsSpan(7344, 4608), _core.Parameters.AsSpan(11952, 64), _dense2.AsSpan(start * 64, n * 64), n, 72, 64);
-            else global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 72, n * 72), reduced.AsSpan(7344, 4608), _core.Parameters.AsSpan(11952, 64), _dense2.AsSpan(start * 64, n * 64), n, 72, 64);
+            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 72, n * 72), _core.Parameters.AsSpan(7344, 4608), _core.Parameters.AsSpan(11952, 64), _relu2.AsSpan(start * 64, n * 64), n, 72, 64);
+            else global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 72, n * 72), reduced.AsSpan(7344, 4608), _core.Parameters.AsSpan(11952, 64), _relu2.AsSpan(start * 64, n * 64), n, 72, 64);
 
-            // [ReLU] ReLU2: 64
-            global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(start * 64, n * 64), _relu2.AsSpan(start * 64, n * 64));
+            // [ReLU] ReLU2: applied by Dense2 above as it stored.
 
             // [Dense(3)] Dense3: 64 → 3, Glorot uniform
             global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(start * 64, n * 64), _core.Parameters.AsSpan(12016, 192), _core.Parameters.AsSpan(12208, 3), _dense3.AsSpan(start * 3, n * 3), n, 64, 3);
