@@ -138,22 +138,6 @@ partial record Holder<T>
 
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense2 to LeakyReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
-            _core.SplitTraining(0, n, 4L, 4L);
-
-            // [Dense(1)] Dense2: 4 → 1, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_leakyRelu1.AsSpan(0, n * 4), outputGradients, _core.Gradients.AsSpan(16, 4), _core.Gradients.AsSpan(20, 1), n, 4, 1);
-
-            // [Dense(4, Name = "Encoder")] Encoder: 3 → 4, He uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 3), _dEncoder.AsSpan(0, n * 4), _core.Gradients.AsSpan(0, 12), _core.Gradients.AsSpan(12, 4), n, 3, 4);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dEncoder.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 12), inputGradients, n, 3, 4);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -170,5 +154,21 @@ partial record Holder<T>
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense2 to LeakyReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 4L, 4L);
+
+            // [Dense(1)] Dense2: 4 → 1, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_leakyRelu1.AsSpan(0, n * 4), outputGradients, _core.Gradients.AsSpan(16, 4), _core.Gradients.AsSpan(20, 1), n, 4, 1);
+
+            // [Dense(4, Name = "Encoder")] Encoder: 3 → 4, He uniform
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 3), _dEncoder.AsSpan(0, n * 4), _core.Gradients.AsSpan(0, 12), _core.Gradients.AsSpan(12, 4), n, 3, 4);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dEncoder.AsSpan(0, n * 4), _core.Parameters.AsSpan(0, 12), inputGradients, n, 3, 4);
+            return finite;
+        }
     }
 }

@@ -227,33 +227,6 @@ namespace NormReg.Tests.Networks
             return _dense2.AsSpan(0, n * 3);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense2 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
-            _core.SplitTraining(2, n, 15L, 15L);
-
-            // [Dense(3)] Dense2: 5 → 3, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm2.AsSpan(0, n * 5), outputGradients, _core.Gradients.AsSpan(43, 15), _core.Gradients.AsSpan(58, 3), n, 5, 3);
-
-            // [BatchNorm(Momentum = 0.3, Epsilon = 1e-3)] BatchNorm2: 5, momentum 0.3, ε 0.001
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm2.AsSpan(0, n * 5), _batchNorm2Normalized.AsSpan(0, n * 5), _batchNorm2InverseStd, _core.Parameters.AsSpan(33, 5), _dTanh1.AsSpan(0, n * 5), _core.Gradients.AsSpan(33, 5), _core.Gradients.AsSpan(38, 5), n, 5);
-
-            // Tanh1 to Dense1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
-            _core.SplitTraining(3, n, 20L, 20L);
-
-            // [Dense(5)] Dense1: 4 → 5, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm1.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _core.Gradients.AsSpan(8, 20), _core.Gradients.AsSpan(28, 5), n, 4, 5);
-
-            // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _core.Parameters.AsSpan(0, 4), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 4) : inputGradients, _core.Gradients.AsSpan(0, 4), _core.Gradients.AsSpan(4, 4), n, 4);
-
-            // [Input(4), ZScore]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(4, 4), n, InputSize);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -288,5 +261,32 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense2 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 15L, 15L);
+
+            // [Dense(3)] Dense2: 5 → 3, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm2.AsSpan(0, n * 5), outputGradients, _core.Gradients.AsSpan(43, 15), _core.Gradients.AsSpan(58, 3), n, 5, 3);
+
+            // [BatchNorm(Momentum = 0.3, Epsilon = 1e-3)] BatchNorm2: 5, momentum 0.3, ε 0.001
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm2.AsSpan(0, n * 5), _batchNorm2Normalized.AsSpan(0, n * 5), _batchNorm2InverseStd, _core.Parameters.AsSpan(33, 5), _dTanh1.AsSpan(0, n * 5), _core.Gradients.AsSpan(33, 5), _core.Gradients.AsSpan(38, 5), n, 5);
+
+            // Tanh1 to Dense1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
+            _core.SplitTraining(3, n, 20L, 20L);
+
+            // [Dense(5)] Dense1: 4 → 5, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_batchNorm1.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _core.Gradients.AsSpan(8, 20), _core.Gradients.AsSpan(28, 5), n, 4, 5);
+
+            // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _core.Parameters.AsSpan(0, 4), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 4) : inputGradients, _core.Gradients.AsSpan(0, 4), _core.Gradients.AsSpan(4, 4), n, 4);
+
+            // [Input(4), ZScore]: the gradient with respect to the raw inputs
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(4, 4), n, InputSize);
+            return finite;
+        }
     }
 }

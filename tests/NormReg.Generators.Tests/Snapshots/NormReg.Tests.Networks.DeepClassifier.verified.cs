@@ -172,25 +172,6 @@ namespace NormReg.Tests.Networks
 
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense3 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
-            _core.SplitTraining(0, n, 66L, 66L);
-
-            // [Dense(3)] Dense3: 6 → 3, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gelu1.AsSpan(0, n * 6), outputGradients, _core.Gradients.AsSpan(88, 18), _core.Gradients.AsSpan(106, 3), n, 6, 3);
-
-            // [Dense(6, UseBias = false)] Dense2: 8 → 6, He uniform, no bias, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 8), _dDense2.AsSpan(0, n * 6), _core.Gradients.AsSpan(40, 48), default, n, 8, 6);
-
-            // [Dense(8, Name = "Hidden")] Hidden: 4 → 8, He uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dHidden.AsSpan(0, n * 8), _core.Gradients.AsSpan(0, 32), _core.Gradients.AsSpan(32, 8), n, 4, 8);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dHidden.AsSpan(0, n * 8), _core.Parameters.AsSpan(0, 32), inputGradients, n, 4, 8);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -213,5 +194,24 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense3 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 66L, 66L);
+
+            // [Dense(3)] Dense3: 6 → 3, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gelu1.AsSpan(0, n * 6), outputGradients, _core.Gradients.AsSpan(88, 18), _core.Gradients.AsSpan(106, 3), n, 6, 3);
+
+            // [Dense(6, UseBias = false)] Dense2: 8 → 6, He uniform, no bias, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 8), _dDense2.AsSpan(0, n * 6), _core.Gradients.AsSpan(40, 48), default, n, 8, 6);
+
+            // [Dense(8, Name = "Hidden")] Hidden: 4 → 8, He uniform
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dHidden.AsSpan(0, n * 8), _core.Gradients.AsSpan(0, 32), _core.Gradients.AsSpan(32, 8), n, 4, 8);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dHidden.AsSpan(0, n * 8), _core.Parameters.AsSpan(0, 32), inputGradients, n, 4, 8);
+            return finite;
+        }
     }
 }

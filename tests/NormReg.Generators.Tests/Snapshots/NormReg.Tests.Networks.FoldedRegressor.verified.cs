@@ -211,30 +211,6 @@ namespace NormReg.Tests.Networks
             return _batchNorm2.AsSpan(0, n * 3);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // [BatchNorm] BatchNorm2: 3, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(outputGradients, _batchNorm2Normalized.AsSpan(0, n * 3), _batchNorm2InverseStd, _core.Parameters.AsSpan(60, 3), _dDense2.AsSpan(0, n * 3), _core.Gradients.AsSpan(60, 3), _core.Gradients.AsSpan(63, 3), n, 3);
-
-            // Dense2 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
-            _core.SplitTraining(2, n, 18L, 18L);
-
-            // [Dense(3, UseBias = false), L2(0.02)] Dense2: 6 → 3, Glorot uniform, no bias, penalty 0.02·Σw², weight gradient
-            // with the gradient of the penalty 0.02·Σw² on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 3), _core.Gradients.AsSpan(42, 18), default, n, 6, 3, _core.Parameters.AsSpan(42, 18), 0f, 0.02f);
-
-            // [BatchNorm] BatchNorm1: 6, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 6), _batchNorm1Normalized.AsSpan(0, n * 6), _batchNorm1InverseStd, _core.Parameters.AsSpan(30, 6), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(30, 6), _core.Gradients.AsSpan(36, 6), n, 6);
-
-            // [Dense(6), L2(0.01)] Dense1: 4 → 6, He uniform, penalty 0.01·Σw²
-            // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(0, 24), _core.Gradients.AsSpan(24, 6), n, 4, 6, _core.Parameters.AsSpan(0, 24), 0f, 0.01f);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _core.Parameters.AsSpan(0, 24), inputGradients, n, 4, 6);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -264,5 +240,29 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // [BatchNorm] BatchNorm2: 3, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(outputGradients, _batchNorm2Normalized.AsSpan(0, n * 3), _batchNorm2InverseStd, _core.Parameters.AsSpan(60, 3), _dDense2.AsSpan(0, n * 3), _core.Gradients.AsSpan(60, 3), _core.Gradients.AsSpan(63, 3), n, 3);
+
+            // Dense2 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 18L, 18L);
+
+            // [Dense(3, UseBias = false), L2(0.02)] Dense2: 6 → 3, Glorot uniform, no bias, penalty 0.02·Σw², weight gradient
+            // with the gradient of the penalty 0.02·Σw² on the weights, added tile by tile
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 3), _core.Gradients.AsSpan(42, 18), default, n, 6, 3, _core.Parameters.AsSpan(42, 18), 0f, 0.02f);
+
+            // [BatchNorm] BatchNorm1: 6, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 6), _batchNorm1Normalized.AsSpan(0, n * 6), _batchNorm1InverseStd, _core.Parameters.AsSpan(30, 6), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(30, 6), _core.Gradients.AsSpan(36, 6), n, 6);
+
+            // [Dense(6), L2(0.01)] Dense1: 4 → 6, He uniform, penalty 0.01·Σw²
+            // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(0, 24), _core.Gradients.AsSpan(24, 6), n, 4, 6, _core.Parameters.AsSpan(0, 24), 0f, 0.01f);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _core.Parameters.AsSpan(0, 24), inputGradients, n, 4, 6);
+            return finite;
+        }
     }
 }

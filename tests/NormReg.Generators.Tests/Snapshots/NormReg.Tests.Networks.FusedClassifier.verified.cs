@@ -277,36 +277,6 @@ namespace NormReg.Tests.Networks
             return _dense3.AsSpan(0, n * 4);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense3 to ReLU2 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
-            _core.SplitTraining(2, n, 600L, 600L);
-
-            // [Dense(4)] Dense3: 150 → 4, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 150), outputGradients, _core.Gradients.AsSpan(46674, 600), _core.Gradients.AsSpan(47274, 4), n, 150, 4);
-
-            // [BatchNorm] BatchNorm1: 150, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 150), _batchNorm1Normalized.AsSpan(0, n * 150), _batchNorm1InverseStd, _core.Parameters.AsSpan(46374, 150), _dDense2.AsSpan(0, n * 150), _core.Gradients.AsSpan(46374, 150), _core.Gradients.AsSpan(46524, 150), n, 150);
-
-            // Dense2 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
-            _core.SplitTraining(3, n, 19650L, 19650L);
-
-            // [Dense(150, UseBias = false), L2(1e-3)] Dense2: 131 → 150, He uniform, no bias, penalty 0.001·Σw², weight gradient
-            // with the gradient of the penalty 0.001·Σw² on the weights, added tile by tile
-            // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
-            if (!_core.DeferWeightGradients(2, n, _relu1.AsSpan(0, n * 131), _dDense2.AsSpan(0, n * 150), _dense2.AsSpan(0, n * 150), 0f, 0.001f)) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 131), _dDense2.AsSpan(0, n * 150), _core.Gradients.AsSpan(26724, 19650), default, n, 131, 150, _core.Parameters.AsSpan(26724, 19650), 0f, 0.001f);
-
-            // [Dense(131), L1L2(1e-4, 1e-3)] Dense1: 203 → 131, He uniform, penalty 0.0001·Σ|w| + 0.001·Σw²
-            // with the gradient of the penalty 0.0001·Σ|w| + 0.001·Σw² on the weights, added tile by tile
-            // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
-            if (!_core.DeferWeightGradients(0, n, _core.Inputs.AsSpan(0, n * 203), _dDense1.AsSpan(0, n * 131), _dense1.AsSpan(0, n * 131), 0.0001f, 0.001f)) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 203), _dDense1.AsSpan(0, n * 131), _core.Gradients.AsSpan(0, 26593), _core.Gradients.AsSpan(26593, 131), n, 203, 131, _core.Parameters.AsSpan(0, 26593), 0.0001f, 0.001f);
-            else finite &= global::NormReg.Kernels.Dense.BackwardBias(_dDense1.AsSpan(0, n * 131), _core.Gradients.AsSpan(26593, 131), n, 131);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 131), _core.Parameters.AsSpan(0, 26593), inputGradients, n, 203, 131);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -356,5 +326,35 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense3 to ReLU2 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 600L, 600L);
+
+            // [Dense(4)] Dense3: 150 → 4, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 150), outputGradients, _core.Gradients.AsSpan(46674, 600), _core.Gradients.AsSpan(47274, 4), n, 150, 4);
+
+            // [BatchNorm] BatchNorm1: 150, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 150), _batchNorm1Normalized.AsSpan(0, n * 150), _batchNorm1InverseStd, _core.Parameters.AsSpan(46374, 150), _dDense2.AsSpan(0, n * 150), _core.Gradients.AsSpan(46374, 150), _core.Gradients.AsSpan(46524, 150), n, 150);
+
+            // Dense2 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
+            _core.SplitTraining(3, n, 19650L, 19650L);
+
+            // [Dense(150, UseBias = false), L2(1e-3)] Dense2: 131 → 150, He uniform, no bias, penalty 0.001·Σw², weight gradient
+            // with the gradient of the penalty 0.001·Σw² on the weights, added tile by tile
+            // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
+            if (!_core.DeferWeightGradients(2, n, _relu1.AsSpan(0, n * 131), _dDense2.AsSpan(0, n * 150), _dense2.AsSpan(0, n * 150), 0f, 0.001f)) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 131), _dDense2.AsSpan(0, n * 150), _core.Gradients.AsSpan(26724, 19650), default, n, 131, 150, _core.Parameters.AsSpan(26724, 19650), 0f, 0.001f);
+
+            // [Dense(131), L1L2(1e-4, 1e-3)] Dense1: 203 → 131, He uniform, penalty 0.0001·Σ|w| + 0.001·Σw²
+            // with the gradient of the penalty 0.0001·Σ|w| + 0.001·Σw² on the weights, added tile by tile
+            // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
+            if (!_core.DeferWeightGradients(0, n, _core.Inputs.AsSpan(0, n * 203), _dDense1.AsSpan(0, n * 131), _dense1.AsSpan(0, n * 131), 0.0001f, 0.001f)) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 203), _dDense1.AsSpan(0, n * 131), _core.Gradients.AsSpan(0, 26593), _core.Gradients.AsSpan(26593, 131), n, 203, 131, _core.Parameters.AsSpan(0, 26593), 0.0001f, 0.001f);
+            else finite &= global::NormReg.Kernels.Dense.BackwardBias(_dDense1.AsSpan(0, n * 131), _core.Gradients.AsSpan(26593, 131), n, 131);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 131), _core.Parameters.AsSpan(0, 26593), inputGradients, n, 203, 131);
+            return finite;
+        }
     }
 }

@@ -164,24 +164,6 @@ namespace NormReg.Tests.Networks
             return _dense2.AsSpan(0, n * 2);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense2 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
-            _core.SplitTraining(1, n, 256L, 256L);
-
-            // [Dense(2)] Dense2: 128 → 2, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 128), outputGradients, _core.Gradients.AsSpan(16768, 256), _core.Gradients.AsSpan(17024, 2), n, 128, 2);
-
-            // [Dense(128)] Dense1: 130 → 128, Glorot uniform
-            // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
-            if (!_core.DeferWeightGradients(0, n, _core.Inputs.AsSpan(0, n * 130), _dDense1.AsSpan(0, n * 128), _dense1.AsSpan(0, n * 128))) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 130), _dDense1.AsSpan(0, n * 128), _core.Gradients.AsSpan(0, 16640), _core.Gradients.AsSpan(16640, 128), n, 130, 128);
-            else finite &= global::NormReg.Kernels.Dense.BackwardBias(_dDense1.AsSpan(0, n * 128), _core.Gradients.AsSpan(16640, 128), n, 128);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 128), _core.Parameters.AsSpan(0, 16640), inputGradients, n, 130, 128);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -209,5 +191,23 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense2 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 256L, 256L);
+
+            // [Dense(2)] Dense2: 128 → 2, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 128), outputGradients, _core.Gradients.AsSpan(16768, 256), _core.Gradients.AsSpan(17024, 2), n, 128, 2);
+
+            // [Dense(128)] Dense1: 130 → 128, Glorot uniform
+            // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
+            if (!_core.DeferWeightGradients(0, n, _core.Inputs.AsSpan(0, n * 130), _dDense1.AsSpan(0, n * 128), _dense1.AsSpan(0, n * 128))) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 130), _dDense1.AsSpan(0, n * 128), _core.Gradients.AsSpan(0, 16640), _core.Gradients.AsSpan(16640, 128), n, 130, 128);
+            else finite &= global::NormReg.Kernels.Dense.BackwardBias(_dDense1.AsSpan(0, n * 128), _core.Gradients.AsSpan(16640, 128), n, 128);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 128), _core.Parameters.AsSpan(0, 16640), inputGradients, n, 130, 128);
+            return finite;
+        }
     }
 }

@@ -347,33 +347,6 @@ namespace NormReg.Tests.Networks.Images
             return _dense1.AsSpan(0, n * 3);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense1 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
-            _core.SplitTraining(2, n, 192L, 192L);
-
-            // [Dense(3)] Dense1: 64 → 3, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 64), outputGradients, _core.Gradients.AsSpan(44, 192), _core.Gradients.AsSpan(236, 3), n, 64, 3);
-
-            // [BatchNorm] BatchNorm1: 4×8×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Parameters.AsSpan(36, 4), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(36, 4), _core.Gradients.AsSpan(40, 4), n, 4, 64);
-
-            // Conv2D1 to RandomRotation1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
-            _core.SplitTraining(3, n, 2304L, 36L);
-
-            // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias, weight gradient
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_randomTranslation1.AsSpan(0, n * 64), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(0, 36), default, _conv2D1Scratch, n, in _conv2D1Geometry);
-
-            // [RandomFlip(FlipMode.Horizontal)] RandomFlip1: 1×8×8, flips left–right with probability ½ in training
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Augmentation.RandomFlipBackward(_dRandomFlip1.AsSpan(0, n * 64), _randomFlip1Drawn.AsSpan(0, n), inputGradients, n, 1, 8, 8);
-
-            // [Input(1, 8, 8), MinMax]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -432,5 +405,32 @@ namespace NormReg.Tests.Networks.Images
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense1 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 192L, 192L);
+
+            // [Dense(3)] Dense1: 64 → 3, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 64), outputGradients, _core.Gradients.AsSpan(44, 192), _core.Gradients.AsSpan(236, 3), n, 64, 3);
+
+            // [BatchNorm] BatchNorm1: 4×8×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
+            finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Parameters.AsSpan(36, 4), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(36, 4), _core.Gradients.AsSpan(40, 4), n, 4, 64);
+
+            // Conv2D1 to RandomRotation1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
+            _core.SplitTraining(3, n, 2304L, 36L);
+
+            // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 1×8×8 → 4×8×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias, weight gradient
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_randomTranslation1.AsSpan(0, n * 64), _dConv2D1.AsSpan(0, n * 256), _core.Gradients.AsSpan(0, 36), default, _conv2D1Scratch, n, in _conv2D1Geometry);
+
+            // [RandomFlip(FlipMode.Horizontal)] RandomFlip1: 1×8×8, flips left–right with probability ½ in training
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Augmentation.RandomFlipBackward(_dRandomFlip1.AsSpan(0, n * 64), _randomFlip1Drawn.AsSpan(0, n), inputGradients, n, 1, 8, 8);
+
+            // [Input(1, 8, 8), MinMax]: the gradient with respect to the raw inputs
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
+            return finite;
+        }
     }
 }

@@ -173,27 +173,6 @@ namespace NormReg.Tests.Networks.Images
 
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Flatten2 to Dense1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
-            _core.SplitTraining(0, n, 80L, 80L);
-
-            // [Dense(2)] Dense2: 4 → 2, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 4), _dDense2.AsSpan(0, n * 2), _core.Gradients.AsSpan(76, 8), _core.Gradients.AsSpan(84, 2), n, 4, 2);
-
-            // [Dense(4)] Dense1: 18 → 4, He uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 18), _dDense1.AsSpan(0, n * 4), _core.Gradients.AsSpan(0, 72), _core.Gradients.AsSpan(72, 4), n, 18, 4);
-
-            // [Flatten] Flatten1: 2×3×3 → 18
-            if (!inputGradients.IsEmpty) _dFlatten1.AsSpan(0, n * 18).CopyTo(inputGradients);
-
-            // [Input(2, 3, 3), MinMax]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 18), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 9, 0f, 1f, false);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -216,5 +195,26 @@ namespace NormReg.Tests.Networks.Images
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Flatten2 to Dense1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 80L, 80L);
+
+            // [Dense(2)] Dense2: 4 → 2, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 4), _dDense2.AsSpan(0, n * 2), _core.Gradients.AsSpan(76, 8), _core.Gradients.AsSpan(84, 2), n, 4, 2);
+
+            // [Dense(4)] Dense1: 18 → 4, He uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 18), _dDense1.AsSpan(0, n * 4), _core.Gradients.AsSpan(0, 72), _core.Gradients.AsSpan(72, 4), n, 18, 4);
+
+            // [Flatten] Flatten1: 2×3×3 → 18
+            if (!inputGradients.IsEmpty) _dFlatten1.AsSpan(0, n * 18).CopyTo(inputGradients);
+
+            // [Input(2, 3, 3), MinMax]: the gradient with respect to the raw inputs
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 18), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 9, 0f, 1f, false);
+            return finite;
+        }
     }
 }

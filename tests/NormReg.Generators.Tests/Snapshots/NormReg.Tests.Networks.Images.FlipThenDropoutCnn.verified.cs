@@ -225,24 +225,6 @@ namespace NormReg.Tests.Networks.Images
             return _dense1.AsSpan(0, n * 2);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense1 to Conv2D1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
-            _core.SplitTraining(1, n, 108L, 44L);
-
-            // [Dense(2)] Dense1: 18 → 2, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 18), outputGradients, _core.Gradients.AsSpan(10, 36), _core.Gradients.AsSpan(46, 2), n, 18, 2);
-
-            // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, He uniform, weight gradient
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_randomFlip1.AsSpan(0, n * 16), _dConv2D1.AsSpan(0, n * 18), _core.Gradients.AsSpan(0, 8), _core.Gradients.AsSpan(8, 2), _conv2D1Scratch, n, in _conv2D1Geometry);
-
-            // [RandomFlip] RandomFlip1: 1×4×4, flips left–right and upside down, each with probability ½ in training
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Augmentation.RandomFlipBackward(_dRandomFlip1.AsSpan(0, n * 16), _randomFlip1Drawn.AsSpan(0, n), inputGradients, n, 1, 4, 4);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -285,5 +267,23 @@ namespace NormReg.Tests.Networks.Images
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense1 to Conv2D1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 108L, 44L);
+
+            // [Dense(2)] Dense1: 18 → 2, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 18), outputGradients, _core.Gradients.AsSpan(10, 36), _core.Gradients.AsSpan(46, 2), n, 18, 2);
+
+            // [Conv2D(2, 2)] Conv2D1: 1×4×4 → 2×3×3, 2×2 kernel, stride 1, valid, He uniform, weight gradient
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_randomFlip1.AsSpan(0, n * 16), _dConv2D1.AsSpan(0, n * 18), _core.Gradients.AsSpan(0, 8), _core.Gradients.AsSpan(8, 2), _conv2D1Scratch, n, in _conv2D1Geometry);
+
+            // [RandomFlip] RandomFlip1: 1×4×4, flips left–right and upside down, each with probability ½ in training
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Augmentation.RandomFlipBackward(_dRandomFlip1.AsSpan(0, n * 16), _randomFlip1Drawn.AsSpan(0, n), inputGradients, n, 1, 4, 4);
+            return finite;
+        }
     }
 }

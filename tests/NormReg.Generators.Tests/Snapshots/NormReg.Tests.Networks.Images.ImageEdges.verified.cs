@@ -199,25 +199,6 @@ namespace NormReg.Tests.Networks.Images
             return _conv2D2.AsSpan(0, n * 8);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Conv2D2 to Conv2D1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
-            _core.SplitTraining(1, n, 240L, 30L);
-
-            // [Conv2D(2, 1)] Conv2D2: 3×2×2 → 2×2×2, 1×1 kernel, stride 1, valid, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 12), outputGradients, _core.Gradients.AsSpan(31, 6), _core.Gradients.AsSpan(37, 2), _conv2D2Scratch, n, in _conv2D2Geometry);
-
-            // [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.001)] Conv2D1: 2×6×5 → 3×3×3, 2×2 kernel, stride 2, same, padded 0 top, 0 left, 0 bottom, 1 right, He uniform, penalty 0.001·Σ|w|, weight gradient
-            // with the gradient of the penalty 0.001·Σ|w| on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_batchNorm1.AsSpan(0, n * 60), _dConv2D1.AsSpan(0, n * 27), _core.Gradients.AsSpan(4, 24), _core.Gradients.AsSpan(28, 3), _conv2D1Scratch, n, in _conv2D1Geometry, _core.Parameters.AsSpan(4, 24), 0.001f, 0f);
-
-            // [BatchNorm] BatchNorm1: 2×6×5, per channel, momentum 0.1, ε 1E-05
-            finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 60), _batchNorm1Normalized.AsSpan(0, n * 60), _batchNorm1InverseStd, _core.Parameters.AsSpan(0, 2), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 60) : inputGradients, _core.Gradients.AsSpan(0, 2), _core.Gradients.AsSpan(2, 2), n, 2, 30);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -254,5 +235,24 @@ namespace NormReg.Tests.Networks.Images
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Conv2D2 to Conv2D1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 240L, 30L);
+
+            // [Conv2D(2, 1)] Conv2D2: 3×2×2 → 2×2×2, 1×1 kernel, stride 1, valid, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_maxPool2D1.AsSpan(0, n * 12), outputGradients, _core.Gradients.AsSpan(31, 6), _core.Gradients.AsSpan(37, 2), _conv2D2Scratch, n, in _conv2D2Geometry);
+
+            // [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.001)] Conv2D1: 2×6×5 → 3×3×3, 2×2 kernel, stride 2, same, padded 0 top, 0 left, 0 bottom, 1 right, He uniform, penalty 0.001·Σ|w|, weight gradient
+            // with the gradient of the penalty 0.001·Σ|w| on the weights, added tile by tile
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_batchNorm1.AsSpan(0, n * 60), _dConv2D1.AsSpan(0, n * 27), _core.Gradients.AsSpan(4, 24), _core.Gradients.AsSpan(28, 3), _conv2D1Scratch, n, in _conv2D1Geometry, _core.Parameters.AsSpan(4, 24), 0.001f, 0f);
+
+            // [BatchNorm] BatchNorm1: 2×6×5, per channel, momentum 0.1, ε 1E-05
+            finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 60), _batchNorm1Normalized.AsSpan(0, n * 60), _batchNorm1InverseStd, _core.Parameters.AsSpan(0, 2), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 60) : inputGradients, _core.Gradients.AsSpan(0, 2), _core.Gradients.AsSpan(2, 2), n, 2, 30);
+            return finite;
+        }
     }
 }

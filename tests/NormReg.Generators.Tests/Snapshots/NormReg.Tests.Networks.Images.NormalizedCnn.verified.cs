@@ -258,38 +258,6 @@ namespace NormReg.Tests.Networks.Images
             return _dense1.AsSpan(0, n * 2);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense1 to GlobalAvgPool1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
-            _core.SplitTraining(2, n, 10L, 10L);
-
-            // [Dense(2)] Dense1: 5 → 2, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_globalAvgPool1.AsSpan(0, n * 5), outputGradients, _core.Gradients.AsSpan(261, 10), _core.Gradients.AsSpan(271, 2), n, 5, 2);
-
-            // [LayerNorm] LayerNorm1: 5×2×3, ε 1E-05
-            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 30), _layerNorm1Normalized.AsSpan(0, n * 30), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(201, 30), _dConv2D2.AsSpan(0, n * 30), _core.Gradients.AsSpan(201, 30), _core.Gradients.AsSpan(231, 30), n, 30);
-
-            // Conv2D2 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
-            _core.SplitTraining(3, n, 480L, 80L);
-
-            // [Conv2D(5, 2), L2(0.01), MaxNorm(3)] Conv2D2: 4×3×4 → 5×2×3, 2×2 kernel, stride 1, valid, Glorot uniform, penalty 0.01·Σw², max-norm 3, weight gradient
-            // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_avgPool2D1.AsSpan(0, n * 48), _dConv2D2.AsSpan(0, n * 30), _core.Gradients.AsSpan(116, 80), _core.Gradients.AsSpan(196, 5), _conv2D2Scratch, n, in _conv2D2Geometry, _core.Parameters.AsSpan(116, 80), 0f, 0.01f);
-
-            // [BatchNorm] BatchNorm1: 4×4×5, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 80), _batchNorm1Normalized.AsSpan(0, n * 80), _batchNorm1InverseStd, _core.Parameters.AsSpan(108, 4), _dConv2D1.AsSpan(0, n * 80), _core.Gradients.AsSpan(108, 4), _core.Gradients.AsSpan(112, 4), n, 4, 20);
-
-            // [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false)] Conv2D1: 3×8×9 → 4×4×5, 3×3 kernel, stride 2, same, padded 0 top, 1 left, 1 bottom, 1 right, Glorot uniform, no bias
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 216), _dConv2D1.AsSpan(0, n * 80), _core.Gradients.AsSpan(0, 108), default, _conv2D1Scratch, n, in _conv2D1Geometry);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 80), _core.Parameters.AsSpan(0, 108), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
-
-            // [Input(3, 8, 9), ZScore]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(3, 3), n, 3, 72);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -345,5 +313,37 @@ namespace NormReg.Tests.Networks.Images
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense1 to GlobalAvgPool1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 10L, 10L);
+
+            // [Dense(2)] Dense1: 5 → 2, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_globalAvgPool1.AsSpan(0, n * 5), outputGradients, _core.Gradients.AsSpan(261, 10), _core.Gradients.AsSpan(271, 2), n, 5, 2);
+
+            // [LayerNorm] LayerNorm1: 5×2×3, ε 1E-05
+            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 30), _layerNorm1Normalized.AsSpan(0, n * 30), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(201, 30), _dConv2D2.AsSpan(0, n * 30), _core.Gradients.AsSpan(201, 30), _core.Gradients.AsSpan(231, 30), n, 30);
+
+            // Conv2D2 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
+            _core.SplitTraining(3, n, 480L, 80L);
+
+            // [Conv2D(5, 2), L2(0.01), MaxNorm(3)] Conv2D2: 4×3×4 → 5×2×3, 2×2 kernel, stride 1, valid, Glorot uniform, penalty 0.01·Σw², max-norm 3, weight gradient
+            // with the gradient of the penalty 0.01·Σw² on the weights, added tile by tile
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_avgPool2D1.AsSpan(0, n * 48), _dConv2D2.AsSpan(0, n * 30), _core.Gradients.AsSpan(116, 80), _core.Gradients.AsSpan(196, 5), _conv2D2Scratch, n, in _conv2D2Geometry, _core.Parameters.AsSpan(116, 80), 0f, 0.01f);
+
+            // [BatchNorm] BatchNorm1: 4×4×5, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
+            finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 80), _batchNorm1Normalized.AsSpan(0, n * 80), _batchNorm1InverseStd, _core.Parameters.AsSpan(108, 4), _dConv2D1.AsSpan(0, n * 80), _core.Gradients.AsSpan(108, 4), _core.Gradients.AsSpan(112, 4), n, 4, 20);
+
+            // [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false)] Conv2D1: 3×8×9 → 4×4×5, 3×3 kernel, stride 2, same, padded 0 top, 1 left, 1 bottom, 1 right, Glorot uniform, no bias
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 216), _dConv2D1.AsSpan(0, n * 80), _core.Gradients.AsSpan(0, 108), default, _conv2D1Scratch, n, in _conv2D1Geometry);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 80), _core.Parameters.AsSpan(0, 108), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
+
+            // [Input(3, 8, 9), ZScore]: the gradient with respect to the raw inputs
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(3, 3), n, 3, 72);
+            return finite;
+        }
     }
 }

@@ -145,21 +145,6 @@ namespace NormReg.Tests.Networks.Images
 
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense1 to GlobalAvgPool1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
-            _core.SplitTraining(0, n, 6L, 6L);
-
-            // [Dense(2)] Dense1: 3 → 2, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_globalAvgPool1.AsSpan(0, n * 3), outputGradients, _core.Gradients.AsSpan(0, 6), _core.Gradients.AsSpan(6, 2), n, 3, 2);
-
-            // [AvgPool2D(2)] AvgPool2D1: 3×4×4 → 3×2×2, 2×2 window, stride 2
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Pooling.AverageBackward(_dAvgPool2D1.AsSpan(0, n * 12), inputGradients, n, in _avgPool2D1Geometry);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -176,5 +161,20 @@ namespace NormReg.Tests.Networks.Images
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense1 to GlobalAvgPool1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 6L, 6L);
+
+            // [Dense(2)] Dense1: 3 → 2, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_globalAvgPool1.AsSpan(0, n * 3), outputGradients, _core.Gradients.AsSpan(0, 6), _core.Gradients.AsSpan(6, 2), n, 3, 2);
+
+            // [AvgPool2D(2)] AvgPool2D1: 3×4×4 → 3×2×2, 2×2 window, stride 2
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Pooling.AverageBackward(_dAvgPool2D1.AsSpan(0, n * 12), inputGradients, n, in _avgPool2D1Geometry);
+            return finite;
+        }
     }
 }

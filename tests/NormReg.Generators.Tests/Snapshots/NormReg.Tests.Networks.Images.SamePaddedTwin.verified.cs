@@ -154,22 +154,6 @@ namespace NormReg.Tests.Networks.Images
 
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense1 to GlobalAvgPool1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
-            _core.SplitTraining(0, n, 4L, 4L);
-
-            // [Dense(2)] Dense1: 2 → 2, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_globalAvgPool1.AsSpan(0, n * 2), outputGradients, _core.Gradients.AsSpan(20, 4), _core.Gradients.AsSpan(24, 2), n, 2, 2);
-
-            // [Conv2D(2, 3, Padding = Padding.Same)] Conv2D1: 1×6×6 → 2×6×6, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, Glorot uniform
-            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 36), _dConv2D1.AsSpan(0, n * 72), _core.Gradients.AsSpan(0, 18), _core.Gradients.AsSpan(18, 2), _conv2D1Scratch, n, in _conv2D1Geometry);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 72), _core.Parameters.AsSpan(0, 18), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -186,5 +170,21 @@ namespace NormReg.Tests.Networks.Images
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense1 to GlobalAvgPool1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 4L, 4L);
+
+            // [Dense(2)] Dense1: 2 → 2, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_globalAvgPool1.AsSpan(0, n * 2), outputGradients, _core.Gradients.AsSpan(20, 4), _core.Gradients.AsSpan(24, 2), n, 2, 2);
+
+            // [Conv2D(2, 3, Padding = Padding.Same)] Conv2D1: 1×6×6 → 2×6×6, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, Glorot uniform
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 36), _dConv2D1.AsSpan(0, n * 72), _core.Gradients.AsSpan(0, 18), _core.Gradients.AsSpan(18, 2), _conv2D1Scratch, n, in _conv2D1Geometry);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 72), _core.Parameters.AsSpan(0, 18), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
+            return finite;
+        }
     }
 }

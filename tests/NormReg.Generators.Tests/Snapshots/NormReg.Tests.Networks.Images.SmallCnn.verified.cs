@@ -170,22 +170,6 @@ namespace NormReg.Tests.Networks.Images
 
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense1 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
-            _core.SplitTraining(0, n, 48L, 48L);
-
-            // [Dense(4)] Dense1: 12 → 4, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_maxPool2D1.AsSpan(0, n * 12), outputGradients, _core.Gradients.AsSpan(57, 48), _core.Gradients.AsSpan(105, 4), n, 12, 4);
-
-            // [Conv2D(3, 3)] Conv2D1: 2×7×6 → 3×5×4, 3×3 kernel, stride 1, valid, He uniform
-            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 84), _dConv2D1.AsSpan(0, n * 60), _core.Gradients.AsSpan(0, 54), _core.Gradients.AsSpan(54, 3), _conv2D1Scratch, n, in _conv2D1Geometry);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 60), _core.Parameters.AsSpan(0, 54), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -209,5 +193,21 @@ namespace NormReg.Tests.Networks.Images
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense1 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 48L, 48L);
+
+            // [Dense(4)] Dense1: 12 → 4, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_maxPool2D1.AsSpan(0, n * 12), outputGradients, _core.Gradients.AsSpan(57, 48), _core.Gradients.AsSpan(105, 4), n, 12, 4);
+
+            // [Conv2D(3, 3)] Conv2D1: 2×7×6 → 3×5×4, 3×3 kernel, stride 1, valid, He uniform
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 84), _dConv2D1.AsSpan(0, n * 60), _core.Gradients.AsSpan(0, 54), _core.Gradients.AsSpan(54, 3), _conv2D1Scratch, n, in _conv2D1Geometry);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 60), _core.Parameters.AsSpan(0, 54), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
+            return finite;
+        }
     }
 }

@@ -296,28 +296,6 @@ namespace NormReg.Tests.Networks.Images
             return _dense1.AsSpan(0, n * 4);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense1 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
-            _core.SplitTraining(2, n, 30400L, 2752L);
-
-            // [Dense(4)] Dense1: 400 → 4, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 400), outputGradients, _core.Gradients.AsSpan(1256, 1600), _core.Gradients.AsSpan(2856, 4), n, 400, 4);
-
-            // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform, weight gradient
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 392), _dConv2D2.AsSpan(0, n * 400), _core.Gradients.AsSpan(88, 1152), _core.Gradients.AsSpan(1240, 16), _conv2D2Scratch, n, in _conv2D2Geometry);
-
-            // [BatchNorm] BatchNorm1: 8×14×14, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 1568), _batchNorm1Normalized.AsSpan(0, n * 1568), _batchNorm1InverseStd, _core.Parameters.AsSpan(72, 8), _dConv2D1.AsSpan(0, n * 1568), _core.Gradients.AsSpan(72, 8), _core.Gradients.AsSpan(80, 8), n, 8, 196);
-
-            // [Conv2D(8, 3, UseBias = false)] Conv2D1: 1×16×16 → 8×14×14, 3×3 kernel, stride 1, valid, He uniform, no bias
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 256), _dConv2D1.AsSpan(0, n * 1568), _core.Gradients.AsSpan(0, 72), default, _conv2D1Scratch, n, in _conv2D1Geometry);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 1568), _core.Parameters.AsSpan(0, 72), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -379,5 +357,27 @@ namespace NormReg.Tests.Networks.Images
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense1 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 30400L, 2752L);
+
+            // [Dense(4)] Dense1: 400 → 4, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 400), outputGradients, _core.Gradients.AsSpan(1256, 1600), _core.Gradients.AsSpan(2856, 4), n, 400, 4);
+
+            // [Conv2D(16, 3)] Conv2D2: 8×7×7 → 16×5×5, 3×3 kernel, stride 1, valid, He uniform, weight gradient
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_maxPool2D1.AsSpan(0, n * 392), _dConv2D2.AsSpan(0, n * 400), _core.Gradients.AsSpan(88, 1152), _core.Gradients.AsSpan(1240, 16), _conv2D2Scratch, n, in _conv2D2Geometry);
+
+            // [BatchNorm] BatchNorm1: 8×14×14, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
+            finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 1568), _batchNorm1Normalized.AsSpan(0, n * 1568), _batchNorm1InverseStd, _core.Parameters.AsSpan(72, 8), _dConv2D1.AsSpan(0, n * 1568), _core.Gradients.AsSpan(72, 8), _core.Gradients.AsSpan(80, 8), n, 8, 196);
+
+            // [Conv2D(8, 3, UseBias = false)] Conv2D1: 1×16×16 → 8×14×14, 3×3 kernel, stride 1, valid, He uniform, no bias
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 256), _dConv2D1.AsSpan(0, n * 1568), _core.Gradients.AsSpan(0, 72), default, _conv2D1Scratch, n, in _conv2D1Geometry);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 1568), _core.Parameters.AsSpan(0, 72), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
+            return finite;
+        }
     }
 }

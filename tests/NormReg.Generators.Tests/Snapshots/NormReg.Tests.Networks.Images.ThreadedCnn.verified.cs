@@ -225,34 +225,6 @@ namespace NormReg.Tests.Networks.Images
 
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense1 to GELU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
-            _core.SplitTraining(0, n, 2304L, 2304L);
-
-            // [Dense(4)] Dense1: 576 → 4, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gelu1.AsSpan(0, n * 576), outputGradients, _core.Gradients.AsSpan(2544, 2304), _core.Gradients.AsSpan(4848, 4), n, 576, 4);
-
-            // [LayerNorm] LayerNorm1: 16×6×6, ε 1E-05
-            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 576), _layerNorm1Normalized.AsSpan(0, n * 576), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(1392, 576), _dConv2D2.AsSpan(0, n * 576), _core.Gradients.AsSpan(1392, 576), _core.Gradients.AsSpan(1968, 576), n, 576);
-
-            // Conv2D2 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
-            _core.SplitTraining(1, n, 41472L, 1152L);
-
-            // [Conv2D(16, 3)] Conv2D2: 8×8×8 → 16×6×6, 3×3 kernel, stride 1, valid, He uniform, weight gradient
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 512), _dConv2D2.AsSpan(0, n * 576), _core.Gradients.AsSpan(224, 1152), _core.Gradients.AsSpan(1376, 16), _conv2D2Scratch, n, in _conv2D2Geometry);
-
-            // [Conv2D(8, 3, Padding = Padding.Same)] Conv2D1: 3×16×16 → 8×16×16, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 768), _dConv2D1.AsSpan(0, n * 2048), _core.Gradients.AsSpan(0, 216), _core.Gradients.AsSpan(216, 8), _conv2D1Scratch, n, in _conv2D1Geometry);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 2048), _core.Parameters.AsSpan(0, 216), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
-
-            // [Input(3, 16, 16), ZScore]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(3, 3), n, 3, 256);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -284,5 +256,33 @@ namespace NormReg.Tests.Networks.Images
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense1 to GELU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 2304L, 2304L);
+
+            // [Dense(4)] Dense1: 576 → 4, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gelu1.AsSpan(0, n * 576), outputGradients, _core.Gradients.AsSpan(2544, 2304), _core.Gradients.AsSpan(4848, 4), n, 576, 4);
+
+            // [LayerNorm] LayerNorm1: 16×6×6, ε 1E-05
+            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 576), _layerNorm1Normalized.AsSpan(0, n * 576), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(1392, 576), _dConv2D2.AsSpan(0, n * 576), _core.Gradients.AsSpan(1392, 576), _core.Gradients.AsSpan(1968, 576), n, 576);
+
+            // Conv2D2 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 41472L, 1152L);
+
+            // [Conv2D(16, 3)] Conv2D2: 8×8×8 → 16×6×6, 3×3 kernel, stride 1, valid, He uniform, weight gradient
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_maxPool2D1.AsSpan(0, n * 512), _dConv2D2.AsSpan(0, n * 576), _core.Gradients.AsSpan(224, 1152), _core.Gradients.AsSpan(1376, 16), _conv2D2Scratch, n, in _conv2D2Geometry);
+
+            // [Conv2D(8, 3, Padding = Padding.Same)] Conv2D1: 3×16×16 → 8×16×16, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 768), _dConv2D1.AsSpan(0, n * 2048), _core.Gradients.AsSpan(0, 216), _core.Gradients.AsSpan(216, 8), _conv2D1Scratch, n, in _conv2D1Geometry);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 2048), _core.Parameters.AsSpan(0, 216), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
+
+            // [Input(3, 16, 16), ZScore]: the gradient with respect to the raw inputs
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(3, 3), n, 3, 256);
+            return finite;
+        }
     }
 }

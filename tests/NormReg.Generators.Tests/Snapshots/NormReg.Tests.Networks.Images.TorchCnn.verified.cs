@@ -273,38 +273,6 @@ namespace NormReg.Tests.Networks.Images
             return _dense1.AsSpan(0, n * 3);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense1 to GELU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
-            _core.SplitTraining(2, n, 72L, 72L);
-
-            // [Dense(3)] Dense1: 24 → 3, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gelu1.AsSpan(0, n * 24), outputGradients, _core.Gradients.AsSpan(350, 72), _core.Gradients.AsSpan(422, 3), n, 24, 3);
-
-            // [LayerNorm] LayerNorm1: 6×2×2, ε 1E-05
-            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 24), _layerNorm1Normalized.AsSpan(0, n * 24), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(302, 24), _dConv2D2.AsSpan(0, n * 24), _core.Gradients.AsSpan(302, 24), _core.Gradients.AsSpan(326, 24), n, 24);
-
-            // Conv2D2 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
-            _core.SplitTraining(3, n, 864L, 216L);
-
-            // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw², weight gradient
-            // with the gradient of the penalty 0.001·Σw² on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_maxPool2D1.AsSpan(0, n * 64), _dConv2D2.AsSpan(0, n * 24), _core.Gradients.AsSpan(80, 216), _core.Gradients.AsSpan(296, 6), _conv2D2Scratch, n, in _conv2D2Geometry, _core.Parameters.AsSpan(80, 216), 0f, 0.001f);
-
-            // [BatchNorm] BatchNorm1: 4×9×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 288), _batchNorm1Normalized.AsSpan(0, n * 288), _batchNorm1InverseStd, _core.Parameters.AsSpan(72, 4), _dConv2D1.AsSpan(0, n * 288), _core.Gradients.AsSpan(72, 4), _core.Gradients.AsSpan(76, 4), n, 4, 72);
-
-            // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 2×9×8 → 4×9×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
-            finite &= global::NormReg.Kernels.Conv2D.BackwardParameters(_core.Inputs.AsSpan(0, n * 144), _dConv2D1.AsSpan(0, n * 288), _core.Gradients.AsSpan(0, 72), default, _conv2D1Scratch, n, in _conv2D1Geometry);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 288), _core.Parameters.AsSpan(0, 72), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
-
-            // [Input(2, 9, 8), ZScore]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(2, 2), n, 2, 72);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -368,5 +336,37 @@ namespace NormReg.Tests.Networks.Images
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense1 to GELU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 72L, 72L);
+
+            // [Dense(3)] Dense1: 24 → 3, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gelu1.AsSpan(0, n * 24), outputGradients, _core.Gradients.AsSpan(350, 72), _core.Gradients.AsSpan(422, 3), n, 24, 3);
+
+            // [LayerNorm] LayerNorm1: 6×2×2, ε 1E-05
+            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 24), _layerNorm1Normalized.AsSpan(0, n * 24), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(302, 24), _dConv2D2.AsSpan(0, n * 24), _core.Gradients.AsSpan(302, 24), _core.Gradients.AsSpan(326, 24), n, 24);
+
+            // Conv2D2 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
+            _core.SplitTraining(3, n, 864L, 216L);
+
+            // [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), L2(0.001)] Conv2D2: 4×4×4 → 6×2×2, 3×3 kernel, stride 2, same, padded 0 top, 0 left, 1 bottom, 1 right, He uniform, penalty 0.001·Σw², weight gradient
+            // with the gradient of the penalty 0.001·Σw² on the weights, added tile by tile
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_maxPool2D1.AsSpan(0, n * 64), _dConv2D2.AsSpan(0, n * 24), _core.Gradients.AsSpan(80, 216), _core.Gradients.AsSpan(296, 6), _conv2D2Scratch, n, in _conv2D2Geometry, _core.Parameters.AsSpan(80, 216), 0f, 0.001f);
+
+            // [BatchNorm] BatchNorm1: 4×9×8, per channel, momentum 0.1, ε 1E-05, folded into the Conv2D before it at inference
+            finite &= global::NormReg.Kernels.BatchNorm.BackwardSpatial(_dBatchNorm1.AsSpan(0, n * 288), _batchNorm1Normalized.AsSpan(0, n * 288), _batchNorm1InverseStd, _core.Parameters.AsSpan(72, 4), _dConv2D1.AsSpan(0, n * 288), _core.Gradients.AsSpan(72, 4), _core.Gradients.AsSpan(76, 4), n, 4, 72);
+
+            // [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)] Conv2D1: 2×9×8 → 4×9×8, 3×3 kernel, stride 1, same, padded 1 top, 1 left, 1 bottom, 1 right, He uniform, no bias
+            finite &= global::NormReg.Kernels.Conv2DBatch.BackwardParameters(_core.Inputs.AsSpan(0, n * 144), _dConv2D1.AsSpan(0, n * 288), _core.Gradients.AsSpan(0, 72), default, _conv2D1Scratch, n, in _conv2D1Geometry);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Conv2DBatch.BackwardInput(_dConv2D1.AsSpan(0, n * 288), _core.Parameters.AsSpan(0, 72), inputGradients, _conv2D1Scratch, n, in _conv2D1Geometry);
+
+            // [Input(2, 9, 8), ZScore]: the gradient with respect to the raw inputs
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(2, 2), n, 2, 72);
+            return finite;
+        }
     }
 }

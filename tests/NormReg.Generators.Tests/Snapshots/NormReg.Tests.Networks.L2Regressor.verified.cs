@@ -138,6 +138,22 @@ namespace NormReg.Tests.Networks
 
         }
 
+        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
+        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
+        {
+            switch (segment)
+            {
+                case 0:
+                    // [Dense(3), L2(0.01)] Dense2: 5 → 3, Glorot uniform, penalty 0.01·Σw², input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(25, 15), _dTanh1.AsSpan(start * 5, n * 5), n, 5, 3);
+
+                    // [Tanh] Tanh1: 5, input gradient
+                    global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(start * 5, n * 5), _dTanh1.AsSpan(start * 5, n * 5), _dDense1.AsSpan(start * 5, n * 5));
+
+                    break;
+            }
+        }
+
         // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
         // Returns whether every parameter gradient is finite, as the kernels found while writing them.
         bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
@@ -156,21 +172,5 @@ namespace NormReg.Tests.Networks
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _core.Parameters.AsSpan(0, 20), inputGradients, n, 4, 5);
             return finite;
         }
-        // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
-        void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
-        {
-            switch (segment)
-            {
-                case 0:
-                    // [Dense(3), L2(0.01)] Dense2: 5 → 3, Glorot uniform, penalty 0.01·Σw², input gradient
-                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 3, n * 3), _core.Parameters.AsSpan(25, 15), _dTanh1.AsSpan(start * 5, n * 5), n, 5, 3);
-
-                    // [Tanh] Tanh1: 5, input gradient
-                    global::NormReg.Kernels.Activations.TanhBackward(_tanh1.AsSpan(start * 5, n * 5), _dTanh1.AsSpan(start * 5, n * 5), _dDense1.AsSpan(start * 5, n * 5));
-
-                    break;
-            }
-        }
-
     }
 }

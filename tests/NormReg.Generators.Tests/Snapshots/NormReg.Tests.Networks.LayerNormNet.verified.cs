@@ -286,52 +286,6 @@ namespace NormReg.Tests.Networks
             return _layerNorm3.AsSpan(0, n * 2);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // [LayerNorm] LayerNorm3: 2, ε 1E-05
-            finite &= global::NormReg.Kernels.LayerNorm.Backward(outputGradients, _layerNorm3Normalized.AsSpan(0, n * 2), _layerNorm3InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(100, 2), _dDense3.AsSpan(0, n * 2), _core.Gradients.AsSpan(100, 2), _core.Gradients.AsSpan(102, 2), n, 2);
-
-            // Dense3 to Sigmoid1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
-            _core.SplitTraining(2, n, 8L, 8L);
-
-            // [Dense(2)] Dense3: 4 → 2, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_sigmoid1.AsSpan(0, n * 4), _dDense3.AsSpan(0, n * 2), _core.Gradients.AsSpan(90, 8), _core.Gradients.AsSpan(98, 2), n, 4, 2);
-
-            // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _core.Parameters.AsSpan(82, 4), _dDense2.AsSpan(0, n * 4), _core.Gradients.AsSpan(82, 4), _core.Gradients.AsSpan(86, 4), n, 4);
-
-            // Dense2 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
-            _core.SplitTraining(3, n, 24L, 24L);
-
-            // [Dense(4, UseBias = false)] Dense2: 6 → 4, Glorot uniform, no bias, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm2.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 4), _core.Gradients.AsSpan(58, 24), default, n, 6, 4);
-
-            // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: 6, ε 0.001, penalty 0.002·Σ|w|
-            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm2.AsSpan(0, n * 6), _layerNorm2Normalized.AsSpan(0, n * 6), _layerNorm2InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(46, 6), _dGelu1.AsSpan(0, n * 6), _core.Gradients.AsSpan(46, 6), _core.Gradients.AsSpan(52, 6), n, 6);
-
-            // GELU1 to Dense1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 4)
-            _core.SplitTraining(4, n, 30L, 30L);
-
-            // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: 5 → 6, He uniform, penalty 0.001·Σ|w| + 0.01·Σw² (bias included), weight gradient
-            // with the gradient of the penalty 0.001·Σ|w| + 0.01·Σw² (bias included) on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(10, 30), _core.Gradients.AsSpan(40, 6), n, 5, 6, _core.Parameters.AsSpan(10, 30), 0.001f, 0.01f);
-
-            // [LayerNorm] LayerNorm1: 5, ε 1E-05
-            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(0, 5), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 5) : inputGradients, _core.Gradients.AsSpan(0, 5), _core.Gradients.AsSpan(5, 5), n, 5);
-
-            // [Input(5), MinMax(-1, 1)]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 5), _core.Statistics.AsSpan(0, 5), _core.Statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
-
-            // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: gradient of the penalty 0.001·Σ|w| + 0.01·Σw² (bias included), on the bias
-            finite &= global::NormReg.Kernels.Regularization.AddGradient(_core.Parameters.AsSpan(40, 6), _core.Gradients.AsSpan(40, 6), 0.001f, 0.01f);
-
-            // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: gradient of the penalty 0.002·Σ|w|
-            finite &= global::NormReg.Kernels.Regularization.AddGradient(_core.Parameters.AsSpan(46, 6), _core.Gradients.AsSpan(46, 6), 0.002f, 0f);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -392,5 +346,51 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // [LayerNorm] LayerNorm3: 2, ε 1E-05
+            finite &= global::NormReg.Kernels.LayerNorm.Backward(outputGradients, _layerNorm3Normalized.AsSpan(0, n * 2), _layerNorm3InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(100, 2), _dDense3.AsSpan(0, n * 2), _core.Gradients.AsSpan(100, 2), _core.Gradients.AsSpan(102, 2), n, 2);
+
+            // Dense3 to Sigmoid1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 8L, 8L);
+
+            // [Dense(2)] Dense3: 4 → 2, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_sigmoid1.AsSpan(0, n * 4), _dDense3.AsSpan(0, n * 2), _core.Gradients.AsSpan(90, 8), _core.Gradients.AsSpan(98, 2), n, 4, 2);
+
+            // [BatchNorm] BatchNorm1: 4, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 4), _batchNorm1Normalized.AsSpan(0, n * 4), _batchNorm1InverseStd, _core.Parameters.AsSpan(82, 4), _dDense2.AsSpan(0, n * 4), _core.Gradients.AsSpan(82, 4), _core.Gradients.AsSpan(86, 4), n, 4);
+
+            // Dense2 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 3)
+            _core.SplitTraining(3, n, 24L, 24L);
+
+            // [Dense(4, UseBias = false)] Dense2: 6 → 4, Glorot uniform, no bias, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm2.AsSpan(0, n * 6), _dDense2.AsSpan(0, n * 4), _core.Gradients.AsSpan(58, 24), default, n, 6, 4);
+
+            // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: 6, ε 0.001, penalty 0.002·Σ|w|
+            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm2.AsSpan(0, n * 6), _layerNorm2Normalized.AsSpan(0, n * 6), _layerNorm2InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(46, 6), _dGelu1.AsSpan(0, n * 6), _core.Gradients.AsSpan(46, 6), _core.Gradients.AsSpan(52, 6), n, 6);
+
+            // GELU1 to Dense1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 4)
+            _core.SplitTraining(4, n, 30L, 30L);
+
+            // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: 5 → 6, He uniform, penalty 0.001·Σ|w| + 0.01·Σw² (bias included), weight gradient
+            // with the gradient of the penalty 0.001·Σ|w| + 0.01·Σw² (bias included) on the weights, added tile by tile
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_layerNorm1.AsSpan(0, n * 5), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(10, 30), _core.Gradients.AsSpan(40, 6), n, 5, 6, _core.Parameters.AsSpan(10, 30), 0.001f, 0.01f);
+
+            // [LayerNorm] LayerNorm1: 5, ε 1E-05
+            finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(0, 5), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 5) : inputGradients, _core.Gradients.AsSpan(0, 5), _core.Gradients.AsSpan(5, 5), n, 5);
+
+            // [Input(5), MinMax(-1, 1)]: the gradient with respect to the raw inputs
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 5), _core.Statistics.AsSpan(0, 5), _core.Statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
+
+            // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: gradient of the penalty 0.001·Σ|w| + 0.01·Σw² (bias included), on the bias
+            finite &= global::NormReg.Kernels.Regularization.AddGradient(_core.Parameters.AsSpan(40, 6), _core.Gradients.AsSpan(40, 6), 0.001f, 0.01f);
+
+            // [LayerNorm(Epsilon = 1e-3), L1(0.002)] LayerNorm2: gradient of the penalty 0.002·Σ|w|
+            finite &= global::NormReg.Kernels.Regularization.AddGradient(_core.Parameters.AsSpan(46, 6), _core.Gradients.AsSpan(46, 6), 0.002f, 0f);
+            return finite;
+        }
     }
 }

@@ -172,25 +172,6 @@ namespace NormReg.Tests.Networks
 
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Softmax1 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
-            _core.SplitTraining(0, n, 32L, 32L);
-
-            // [Dense(3)] Dense3: 4 → 3, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_sigmoid1.AsSpan(0, n * 4), _dDense3.AsSpan(0, n * 3), _core.Gradients.AsSpan(44, 12), _core.Gradients.AsSpan(56, 3), n, 4, 3);
-
-            // [Dense(4)] Dense2: 5 → 4, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), _dDense2.AsSpan(0, n * 4), _core.Gradients.AsSpan(20, 20), _core.Gradients.AsSpan(40, 4), n, 5, 4);
-
-            // [Dense(5)] Dense1: 3 → 5, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 3), _dDense1.AsSpan(0, n * 5), _core.Gradients.AsSpan(0, 15), _core.Gradients.AsSpan(15, 5), n, 3, 5);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _core.Parameters.AsSpan(0, 15), inputGradients, n, 3, 5);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -216,5 +197,24 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Softmax1 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 32L, 32L);
+
+            // [Dense(3)] Dense3: 4 → 3, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_sigmoid1.AsSpan(0, n * 4), _dDense3.AsSpan(0, n * 3), _core.Gradients.AsSpan(44, 12), _core.Gradients.AsSpan(56, 3), n, 4, 3);
+
+            // [Dense(4)] Dense2: 5 → 4, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), _dDense2.AsSpan(0, n * 4), _core.Gradients.AsSpan(20, 20), _core.Gradients.AsSpan(40, 4), n, 5, 4);
+
+            // [Dense(5)] Dense1: 3 → 5, Glorot uniform
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 3), _dDense1.AsSpan(0, n * 5), _core.Gradients.AsSpan(0, 15), _core.Gradients.AsSpan(15, 5), n, 3, 5);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _core.Parameters.AsSpan(0, 15), inputGradients, n, 3, 5);
+            return finite;
+        }
     }
 }

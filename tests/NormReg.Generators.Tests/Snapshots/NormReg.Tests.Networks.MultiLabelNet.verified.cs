@@ -142,22 +142,6 @@ namespace NormReg.Tests.Networks
 
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense2 to LeakyReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
-            _core.SplitTraining(0, n, 18L, 18L);
-
-            // [Dense(3)] Dense2: 6 → 3, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_leakyRelu1.AsSpan(0, n * 6), outputGradients, _core.Gradients.AsSpan(30, 18), _core.Gradients.AsSpan(48, 3), n, 6, 3);
-
-            // [Dense(6)] Dense1: 4 → 6, He uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(0, 24), _core.Gradients.AsSpan(24, 6), n, 4, 6);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _core.Parameters.AsSpan(0, 24), inputGradients, n, 4, 6);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -174,5 +158,21 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense2 to LeakyReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 18L, 18L);
+
+            // [Dense(3)] Dense2: 6 → 3, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_leakyRelu1.AsSpan(0, n * 6), outputGradients, _core.Gradients.AsSpan(30, 18), _core.Gradients.AsSpan(48, 3), n, 6, 3);
+
+            // [Dense(6)] Dense1: 4 → 6, He uniform
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 6), _core.Gradients.AsSpan(0, 24), _core.Gradients.AsSpan(24, 6), n, 4, 6);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 6), _core.Parameters.AsSpan(0, 24), inputGradients, n, 4, 6);
+            return finite;
+        }
     }
 }

@@ -201,28 +201,6 @@ namespace NormReg.Tests.Networks
             return _dense2.AsSpan(0, n * 3);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense2 to Dense1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
-            _core.SplitTraining(1, n, 144L, 144L);
-
-            // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 16), outputGradients, _core.Gradients.AsSpan(112, 48), _core.Gradients.AsSpan(160, 3), n, 16, 3);
-
-            // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw², weight gradient
-            // with the gradient of the penalty 0.0001·Σw² on the weights, added tile by tile
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gaussianNoise1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 16), _core.Gradients.AsSpan(0, 96), _core.Gradients.AsSpan(96, 16), n, 6, 16, _core.Parameters.AsSpan(0, 96), 0f, 0.0001f);
-
-            // [GaussianNoise(0.1)] GaussianNoise1: 6, σ 0.1 in training
-            if (!inputGradients.IsEmpty) _dGaussianNoise1.AsSpan(0, n * 6).CopyTo(inputGradients);
-
-            // [Input(6), ZScore]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(6, 6), n, InputSize);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -259,5 +237,27 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense2 to Dense1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 144L, 144L);
+
+            // [Dense(3), MaxNorm(2)] Dense2: 16 → 3, Glorot uniform, max-norm 2, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 16), outputGradients, _core.Gradients.AsSpan(112, 48), _core.Gradients.AsSpan(160, 3), n, 16, 3);
+
+            // [Dense(16), L2(1e-4)] Dense1: 6 → 16, He uniform, penalty 0.0001·Σw², weight gradient
+            // with the gradient of the penalty 0.0001·Σw² on the weights, added tile by tile
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_gaussianNoise1.AsSpan(0, n * 6), _dDense1.AsSpan(0, n * 16), _core.Gradients.AsSpan(0, 96), _core.Gradients.AsSpan(96, 16), n, 6, 16, _core.Parameters.AsSpan(0, 96), 0f, 0.0001f);
+
+            // [GaussianNoise(0.1)] GaussianNoise1: 6, σ 0.1 in training
+            if (!inputGradients.IsEmpty) _dGaussianNoise1.AsSpan(0, n * 6).CopyTo(inputGradients);
+
+            // [Input(6), ZScore]: the gradient with respect to the raw inputs
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(6, 6), n, InputSize);
+            return finite;
+        }
     }
 }

@@ -173,25 +173,6 @@ namespace NormReg.Tests.Networks
 
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense3 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
-            _core.SplitTraining(0, n, 4288L, 4288L);
-
-            // [Dense(3)] Dense3: 64 → 3, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 64), outputGradients, _core.Gradients.AsSpan(4352, 192), _core.Gradients.AsSpan(4544, 3), n, 64, 3);
-
-            // [Dense(64)] Dense2: 64 → 64, He uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 64), _dDense2.AsSpan(0, n * 64), _core.Gradients.AsSpan(192, 4096), _core.Gradients.AsSpan(4288, 64), n, 64, 64);
-
-            // [Dense(64)] Dense1: 2 → 64, He uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 2), _dDense1.AsSpan(0, n * 64), _core.Gradients.AsSpan(0, 128), _core.Gradients.AsSpan(128, 64), n, 2, 64);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 128), inputGradients, n, 2, 64);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -214,5 +195,24 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense3 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 4288L, 4288L);
+
+            // [Dense(3)] Dense3: 64 → 3, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 64), outputGradients, _core.Gradients.AsSpan(4352, 192), _core.Gradients.AsSpan(4544, 3), n, 64, 3);
+
+            // [Dense(64)] Dense2: 64 → 64, He uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 64), _dDense2.AsSpan(0, n * 64), _core.Gradients.AsSpan(192, 4096), _core.Gradients.AsSpan(4288, 64), n, 64, 64);
+
+            // [Dense(64)] Dense1: 2 → 64, He uniform
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 2), _dDense1.AsSpan(0, n * 64), _core.Gradients.AsSpan(0, 128), _core.Gradients.AsSpan(128, 64), n, 2, 64);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 64), _core.Parameters.AsSpan(0, 128), inputGradients, n, 2, 64);
+            return finite;
+        }
     }
 }

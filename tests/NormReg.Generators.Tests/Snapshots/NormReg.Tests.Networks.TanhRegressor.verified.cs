@@ -138,22 +138,6 @@ namespace NormReg.Tests.Networks
 
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense2 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
-            _core.SplitTraining(0, n, 15L, 15L);
-
-            // [Dense(3)] Dense2: 5 → 3, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), outputGradients, _core.Gradients.AsSpan(25, 15), _core.Gradients.AsSpan(40, 3), n, 5, 3);
-
-            // [Dense(5)] Dense1: 4 → 5, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _core.Gradients.AsSpan(0, 20), _core.Gradients.AsSpan(20, 5), n, 4, 5);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _core.Parameters.AsSpan(0, 20), inputGradients, n, 4, 5);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -170,5 +154,21 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense2 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
+            _core.SplitTraining(0, n, 15L, 15L);
+
+            // [Dense(3)] Dense2: 5 → 3, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 5), outputGradients, _core.Gradients.AsSpan(25, 15), _core.Gradients.AsSpan(40, 3), n, 5, 3);
+
+            // [Dense(5)] Dense1: 4 → 5, Glorot uniform
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 4), _dDense1.AsSpan(0, n * 5), _core.Gradients.AsSpan(0, 20), _core.Gradients.AsSpan(20, 5), n, 4, 5);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 5), _core.Parameters.AsSpan(0, 20), inputGradients, n, 4, 5);
+            return finite;
+        }
     }
 }

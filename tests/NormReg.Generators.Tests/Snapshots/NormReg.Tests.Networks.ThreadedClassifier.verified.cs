@@ -290,35 +290,6 @@ namespace NormReg.Tests.Networks
             return _dense3.AsSpan(0, n * 5);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense3 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
-            _core.SplitTraining(2, n, 33408L, 33408L);
-
-            // [Dense(5)] Dense3: 128 → 5, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 128), outputGradients, _core.Gradients.AsSpan(135808, 640), _core.Gradients.AsSpan(136448, 5), n, 128, 5);
-
-            // [Dense(128)] Dense2: 256 → 128, He uniform, weight gradient
-            // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
-            if (!_core.DeferWeightGradients(4, n, _dropout1.AsSpan(0, n * 256), _dDense2.AsSpan(0, n * 128), _dense2.AsSpan(0, n * 128))) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 256), _dDense2.AsSpan(0, n * 128), _core.Gradients.AsSpan(102912, 32768), _core.Gradients.AsSpan(135680, 128), n, 256, 128);
-            else finite &= global::NormReg.Kernels.Dense.BackwardBias(_dDense2.AsSpan(0, n * 128), _core.Gradients.AsSpan(135680, 128), n, 128);
-
-            // [BatchNorm] BatchNorm1: 256, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Parameters.AsSpan(102400, 256), _dDense1.AsSpan(0, n * 256), _core.Gradients.AsSpan(102400, 256), _core.Gradients.AsSpan(102656, 256), n, 256);
-
-            // [Dense(256, UseBias = false), L2(1e-4)] Dense1: 400 → 256, He uniform, no bias, penalty 0.0001·Σw²
-            // with the gradient of the penalty 0.0001·Σw² on the weights, added tile by tile
-            // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
-            if (!_core.DeferWeightGradients(0, n, _core.Inputs.AsSpan(0, n * 400), _dDense1.AsSpan(0, n * 256), _dense1.AsSpan(0, n * 256), 0f, 0.0001f)) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 400), _dDense1.AsSpan(0, n * 256), _core.Gradients.AsSpan(0, 102400), default, n, 400, 256, _core.Parameters.AsSpan(0, 102400), 0f, 0.0001f);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 256), _core.Parameters.AsSpan(0, 102400), inputGradients, n, 400, 256);
-
-            // [Input(400), ZScore]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(400, 400), n, InputSize);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -369,5 +340,34 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense3 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 33408L, 33408L);
+
+            // [Dense(5)] Dense3: 128 → 5, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 128), outputGradients, _core.Gradients.AsSpan(135808, 640), _core.Gradients.AsSpan(136448, 5), n, 128, 5);
+
+            // [Dense(128)] Dense2: 256 → 128, He uniform, weight gradient
+            // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
+            if (!_core.DeferWeightGradients(4, n, _dropout1.AsSpan(0, n * 256), _dDense2.AsSpan(0, n * 128), _dense2.AsSpan(0, n * 128))) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_dropout1.AsSpan(0, n * 256), _dDense2.AsSpan(0, n * 128), _core.Gradients.AsSpan(102912, 32768), _core.Gradients.AsSpan(135680, 128), n, 256, 128);
+            else finite &= global::NormReg.Kernels.Dense.BackwardBias(_dDense2.AsSpan(0, n * 128), _core.Gradients.AsSpan(135680, 128), n, 128);
+
+            // [BatchNorm] BatchNorm1: 256, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 256), _batchNorm1Normalized.AsSpan(0, n * 256), _batchNorm1InverseStd, _core.Parameters.AsSpan(102400, 256), _dDense1.AsSpan(0, n * 256), _core.Gradients.AsSpan(102400, 256), _core.Gradients.AsSpan(102656, 256), n, 256);
+
+            // [Dense(256, UseBias = false), L2(1e-4)] Dense1: 400 → 256, He uniform, no bias, penalty 0.0001·Σw²
+            // with the gradient of the penalty 0.0001·Σw² on the weights, added tile by tile
+            // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
+            if (!_core.DeferWeightGradients(0, n, _core.Inputs.AsSpan(0, n * 400), _dDense1.AsSpan(0, n * 256), _dense1.AsSpan(0, n * 256), 0f, 0.0001f)) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 400), _dDense1.AsSpan(0, n * 256), _core.Gradients.AsSpan(0, 102400), default, n, 400, 256, _core.Parameters.AsSpan(0, 102400), 0f, 0.0001f);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 256), _core.Parameters.AsSpan(0, 102400), inputGradients, n, 400, 256);
+
+            // [Input(400), ZScore]: the gradient with respect to the raw inputs
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.ZScoreBackward(inputGradients, _core.Statistics.AsSpan(400, 400), n, InputSize);
+            return finite;
+        }
     }
 }

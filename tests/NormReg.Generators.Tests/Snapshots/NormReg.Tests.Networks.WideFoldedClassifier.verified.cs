@@ -235,28 +235,6 @@ namespace NormReg.Tests.Networks
             return _dense3.AsSpan(0, n * 3);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense3 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
-            _core.SplitTraining(2, n, 4800L, 4800L);
-
-            // [Dense(3)] Dense3: 64 → 3, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 64), outputGradients, _core.Gradients.AsSpan(12016, 192), _core.Gradients.AsSpan(12208, 3), n, 64, 3);
-
-            // [Dense(64)] Dense2: 72 → 64, He uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 72), _dDense2.AsSpan(0, n * 64), _core.Gradients.AsSpan(7344, 4608), _core.Gradients.AsSpan(11952, 64), n, 72, 64);
-
-            // [BatchNorm] BatchNorm1: 72, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
-            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 72), _batchNorm1Normalized.AsSpan(0, n * 72), _batchNorm1InverseStd, _core.Parameters.AsSpan(7200, 72), _dDense1.AsSpan(0, n * 72), _core.Gradients.AsSpan(7200, 72), _core.Gradients.AsSpan(7272, 72), n, 72);
-
-            // [Dense(72, UseBias = false)] Dense1: 100 → 72, He uniform, no bias
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 100), _dDense1.AsSpan(0, n * 72), _core.Gradients.AsSpan(0, 7200), default, n, 100, 72);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 72), _core.Parameters.AsSpan(0, 7200), inputGradients, n, 100, 72);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -298,5 +276,27 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense3 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 2)
+            _core.SplitTraining(2, n, 4800L, 4800L);
+
+            // [Dense(3)] Dense3: 64 → 3, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 64), outputGradients, _core.Gradients.AsSpan(12016, 192), _core.Gradients.AsSpan(12208, 3), n, 64, 3);
+
+            // [Dense(64)] Dense2: 72 → 64, He uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 72), _dDense2.AsSpan(0, n * 64), _core.Gradients.AsSpan(7344, 4608), _core.Gradients.AsSpan(11952, 64), n, 72, 64);
+
+            // [BatchNorm] BatchNorm1: 72, momentum 0.1, ε 1E-05, folded into the Dense before it at inference
+            finite &= global::NormReg.Kernels.BatchNorm.Backward(_dBatchNorm1.AsSpan(0, n * 72), _batchNorm1Normalized.AsSpan(0, n * 72), _batchNorm1InverseStd, _core.Parameters.AsSpan(7200, 72), _dDense1.AsSpan(0, n * 72), _core.Gradients.AsSpan(7200, 72), _core.Gradients.AsSpan(7272, 72), n, 72);
+
+            // [Dense(72, UseBias = false)] Dense1: 100 → 72, He uniform, no bias
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 100), _dDense1.AsSpan(0, n * 72), _core.Gradients.AsSpan(0, 7200), default, n, 100, 72);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 72), _core.Parameters.AsSpan(0, 7200), inputGradients, n, 100, 72);
+            return finite;
+        }
     }
 }

@@ -164,22 +164,6 @@ namespace NormReg.Tests.Networks
             return _dense2.AsSpan(0, n * 2);
         }
 
-        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
-        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
-        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
-        {
-            bool finite = true;
-            // Dense2 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
-            _core.SplitTraining(1, n, 140L, 140L);
-
-            // [Dense(2)] Dense2: 70 → 2, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 70), outputGradients, _core.Gradients.AsSpan(7070, 140), _core.Gradients.AsSpan(7210, 2), n, 70, 2);
-
-            // [Dense(70)] Dense1: 100 → 70, Glorot uniform
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 100), _dDense1.AsSpan(0, n * 70), _core.Gradients.AsSpan(0, 7000), _core.Gradients.AsSpan(7000, 70), n, 100, 70);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 70), _core.Parameters.AsSpan(0, 7000), inputGradients, n, 100, 70);
-            return finite;
-        }
         // The training passes' segments on samples start to start + n (a part of a split batch), with the scratch of worker `thread`.
         void global::NormReg.Runtime.INetworkPasses.TrainingRows(int segment, int start, int n, int thread)
         {
@@ -207,5 +191,21 @@ namespace NormReg.Tests.Networks
             }
         }
 
+        // Every row backwards from the gradient of the outputs; the first row writes inputGradients when it is not empty.
+        // Returns whether every parameter gradient is finite, as the kernels found while writing them.
+        bool global::NormReg.Runtime.INetworkPasses.Backward(int n, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients)
+        {
+            bool finite = true;
+            // Dense2 to Tanh1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
+            _core.SplitTraining(1, n, 140L, 140L);
+
+            // [Dense(2)] Dense2: 70 → 2, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_tanh1.AsSpan(0, n * 70), outputGradients, _core.Gradients.AsSpan(7070, 140), _core.Gradients.AsSpan(7210, 2), n, 70, 2);
+
+            // [Dense(70)] Dense1: 100 → 70, Glorot uniform
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 100), _dDense1.AsSpan(0, n * 70), _core.Gradients.AsSpan(0, 7000), _core.Gradients.AsSpan(7000, 70), n, 100, 70);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 70), _core.Parameters.AsSpan(0, 7000), inputGradients, n, 100, 70);
+            return finite;
+        }
     }
 }

@@ -79,6 +79,31 @@ public sealed class DropoutAndNoiseTests
         Assert.Equal(keys.NextUInt32(), random.NextUInt32()); // the call took exactly its two draws of key
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(37)]
+    [InlineData(500)]
+    public void A_call_in_parts_from_their_first_values_gives_the_mask_of_one_call(int cut)
+    {
+        // A batch split by samples: each part starts at its first value's index under the call's key, and the parts together must
+        // drop exactly the values one call drops, wherever the cut falls (on a vector boundary or not).
+        var x = new float[1003];
+        for (int i = 0; i < x.Length; i++) x[i] = 1 + i % 7;
+        float[] whole = new float[x.Length], wholeMask = new float[x.Length], parts = new float[x.Length], partsMask = new float[x.Length];
+        var random = new SeededRandom(9);
+        SeededRandom again = random;
+        Kernels.Dropout.Forward(x, whole, wholeMask, 0.4f, ref random);
+
+        ulong key = Kernels.Dropout.Key(ref again);
+        Kernels.Dropout.Forward(x.AsSpan(cut), parts.AsSpan(cut), partsMask.AsSpan(cut), 0.4f, key, cut);
+        Kernels.Dropout.Forward(x.AsSpan(0, cut), parts.AsSpan(0, cut), partsMask.AsSpan(0, cut), 0.4f, key, 0);
+
+        Assert.Equal(wholeMask, partsMask);
+        Assert.Equal(whole, parts);
+        Assert.Equal(random.NextUInt32(), again.NextUInt32()); // the key is the call's two draws
+    }
+
     [Fact]
     public void Dropout_routes_the_gradient_through_the_mask_of_its_forward_pass()
     {
