@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using NormReg.Kernels;
+using static NormReg.Tests.KernelTests.ThreadCountTests;
 
 namespace NormReg.Tests.KernelTests;
 
@@ -124,25 +125,5 @@ public sealed class ConvGradientSplitTests
         }
         for (int i = 0; i < dw.Length; i++) dw[i] += l1 * Math.Sign(w[i]) + 2 * l2 * w[i];
         return (dw, db);
-    }
-
-    private static T AtThreads<T>(int threads, Func<T> run)
-    {
-        int before = Parallelism.MaxThreads;
-        Parallelism.MaxThreads = threads;
-        try
-        {
-            return run();
-        }
-        finally
-        {
-            Parallelism.MaxThreads = before;
-        }
-    }
-
-    private static float[] Random(int count, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
     }
 }

@@ -206,12 +206,18 @@ public sealed class DenseKernelTests
         }
     }
 
-    [Fact]
-    public void Spans_shorter_than_the_shape_are_rejected_before_any_write()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Spans_shorter_than_the_shape_are_rejected_before_any_write(bool relu)
     {
         var y = new float[4];
 
-        var e = Assert.Throws<ArgumentException>(() => Dense.Forward(new float[6], new float[6], default, y, 2, 3, 2 + 1));
+        var e = Assert.Throws<ArgumentException>(() =>
+        {
+            if (relu) Dense.ForwardReLU(new float[6], new float[6], default, y, 2, 3, 2 + 1);
+            else Dense.Forward(new float[6], new float[6], default, y, 2, 3, 2 + 1);
+        });
 
         Assert.Contains("weights must hold at least 9 values; got 6", e.Message);
         Assert.All(y, v => Assert.Equal(0, v));

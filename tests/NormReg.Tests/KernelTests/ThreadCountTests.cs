@@ -300,7 +300,8 @@ public sealed class ThreadCountTests
         _ => throw new ArgumentException(name),
     };
 
-    private static T AtThreads<T>(int threads, Func<T> run)
+    /// <summary>Runs <paramref name="run"/> with <see cref="Parallelism.MaxThreads"/> at <paramref name="threads"/>, then puts it back.</summary>
+    internal static T AtThreads<T>(int threads, Func<T> run)
     {
         int before = Parallelism.MaxThreads;
         Parallelism.MaxThreads = threads;
@@ -314,7 +315,8 @@ public sealed class ThreadCountTests
         }
     }
 
-    private static float[] Random(int count, int seed)
+    /// <summary><paramref name="count"/> values uniform in [−1, 1) from <paramref name="seed"/>.</summary>
+    internal static float[] Random(int count, int seed)
     {
         var random = new Random(seed);
         return Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
