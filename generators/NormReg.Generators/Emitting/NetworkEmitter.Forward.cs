@@ -255,7 +255,7 @@ internal static partial class NetworkEmitter
         string pass = segment.Backward ? "backward" : "forward";
         string span = rows.Length == 1 ? rows[0].Layer.Name : $"{rows[0].Layer.Name} to {rows[rows.Length - 1].Layer.Name}";
         w.Line($"// {span} {pass}: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case {Int(segment.Number)})");
-        foreach (PlannedLayer dropout in rows.Where(l => !segment.Backward && l.Layer.Kind == LayerKind.Dropout))
+        foreach (PlannedLayer dropout in segment.Backward ? [] : rows.Where(l => l.Layer.Kind == LayerKind.Dropout))
         {
             w.Line($"{Parsing.Naming.KeyField(dropout.Layer.Name)} = {Kernels}Dropout.Key(ref _core.Random); // {dropout.Layer.Row} {dropout.Layer.Name}");
         }

@@ -135,7 +135,6 @@ public static class Conv2DBatch
             Conv2D.BackwardInput(new ReadOnlySpan<float>(_x + (nint)start * output, count * output), weights,
                 new Span<float>(_y + (nint)start * input, count * input), scratch, count, _g);
         }
-
     }
 
     /// <summary>The weight gradient in parts: columns [start, end) of every filter's gradient a part, and the bias gradients of a share of the filters.</summary>
@@ -172,25 +171,17 @@ public static class Conv2DBatch
 
         public override void Run(int part, int parts, int thread)
         {
-            (int start, int end) = Range(_g.PatchSize, parts, part, _grain);
+            (int start, int end) = Gemm.Range(_g.PatchSize, parts, part, _grain);
             Span<float> scratch = thread == 0 ? new Span<float>(_s, _scratchLength) : WorkerScratch(_g.ScratchLength(_n));
             var dy = new ReadOnlySpan<float>(_dy, _dyLength);
             bool finite = start >= end || Conv2D.WeightGradientRows(new ReadOnlySpan<float>(_x, _xLength), dy, new Span<float>(_dw, _dwLength), scratch, _n, _g, start, end,
                 new ReadOnlySpan<float>(_w, _wLength), _l1, _l2);
             if (_dbLength > 0)
             {
-                (int first, int last) = Range(_g.Filters, parts, part, 1);
+                (int first, int last) = Gemm.Range(_g.Filters, parts, part, 1);
                 if (first < last) finite &= Conv2D.BiasGradients(dy, new Span<float>(_db, _dbLength), _n, _g, first, last);
             }
             _finite[part] = finite;
-        }
-
-        /// <summary>Part <paramref name="part"/> of [0, <paramref name="total"/>) cut into <paramref name="parts"/> runs of whole <paramref name="grain"/>s.</summary>
-        private static (int Start, int End) Range(int total, int parts, int part, int grain)
-        {
-            int chunk = ((total + grain - 1) / grain + parts - 1) / parts * grain;
-            int start = Math.Min(total, part * chunk);
-            return (start, Math.Min(total, start + chunk));
         }
     }
 

@@ -71,7 +71,7 @@ internal static partial class Gemm
     internal static (int Start, int End) WeightRows(int rows, int parts, int part) => Range(rows, parts, part, WeightRowGrain);
 
     /// <summary>Part <paramref name="part"/> of [0, <paramref name="total"/>) cut into <paramref name="parts"/> runs of whole <paramref name="grain"/>s.</summary>
-    private static (int Start, int End) Range(int total, int parts, int part, int grain)
+    internal static (int Start, int End) Range(int total, int parts, int part, int grain)
     {
         int chunk = ((total + grain - 1) / grain + parts - 1) / parts * grain;
         int start = Math.Min(total, part * chunk);

@@ -100,12 +100,7 @@ internal sealed class BatchSplit : PoolJob
     }
 
     /// <summary>Samples [start, end) of part <paramref name="part"/> of <paramref name="parts"/>: whole <see cref="Grain"/>s, the last part what remains.</summary>
-    internal static (int Start, int End) Range(int batch, int parts, int part)
-    {
-        int chunk = ((batch + Grain - 1) / Grain + parts - 1) / parts * Grain;
-        int start = Math.Min(batch, part * chunk);
-        return (start, Math.Min(batch, start + chunk));
-    }
+    internal static (int Start, int End) Range(int batch, int parts, int part) => Kernels.Gemm.Range(batch, parts, part, Grain);
 
     /// <inheritdoc/>
     public override void Run(int part, int parts, int thread)
