@@ -14,7 +14,7 @@ public static partial class BatchNorm
     /// <summary>
     /// Training forward of <c>nn.BatchNorm2d</c> on [<paramref name="batch"/> × <paramref name="channels"/> × <paramref name="spatial"/>]
     /// values: each channel normalized with the mean and <b>biased</b> variance of its batch·spatial values (summed in double, in one
-    /// pass), then <c>x̂ = (x − μ)·invStd</c> and <c>y = γ·x̂ + β</c> in float. Writes x̂ to <paramref name="normalized"/> and <c>1/√(σ² + ε)</c> per channel to <paramref name="inverseStd"/>
+    /// pass, by runs of <see cref="SpatialChunk"/> samples), then <c>x̂ = (x − μ)·invStd</c> and <c>y = γ·x̂ + β</c> in float. Writes x̂ to <paramref name="normalized"/> and <c>1/√(σ² + ε)</c> per channel to <paramref name="inverseStd"/>
     /// for <see cref="BackwardSpatial"/>, and updates the running statistics with the batch mean and the <b>unbiased</b> variance
     /// (count batch·spatial). Requires batch·spatial ≥ 2; the caller checks. A channel whose running statistic would overflow float
     /// keeps its old ones and gets NaN outputs, as <see cref="ForwardTraining"/>.
@@ -26,28 +26,57 @@ public static partial class BatchNorm
         x = x.Slice(0, total);
         y = y.Slice(0, total);
         normalized = normalized.Slice(0, total);
-        double count = (double)batch * spatial, m = momentum;
+        var moments = new SpatialMoments(inverseStd.Slice(0, channels), runningMean.Slice(0, channels), runningVariance.Slice(0, channels), (double)batch * spatial, momentum, epsilon);
+        if (SpatialParts.TryForward(x, gamma, beta, y, normalized, moments, batch, channels, spatial)) return;
         for (int c = 0; c < channels; c++)
         {
-            // One pass for both sums, shifted by the channel's first value so that Σd² − (Σd)²/N does not cancel.
-            double shift = x[c * spatial];
-            (double sum, double squares) = ShiftedSums(x, c * spatial, stride, batch, spatial, shift);
-            double mean = shift + sum / count;
-            double deviations = Math.Max(squares - sum * sum / count, 0);
-            double inv = 1 / Math.Sqrt(deviations / count + epsilon);
-            float newMean = (float)((1 - m) * runningMean[c] + m * mean), newVariance = (float)((1 - m) * runningVariance[c] + m * (deviations / (count - 1)));
-            if (float.IsFinite(newMean) && float.IsFinite(newVariance))
+            double shift = x[c * spatial], sum = 0, squares = 0;
+            for (int first = 0; first < batch; first += SpatialChunk)
             {
-                runningMean[c] = newMean;
-                runningVariance[c] = newVariance;
+                (double chunkSum, double chunkSquares) = ShiftedSums(x, first * stride + c * spatial, stride, Math.Min(SpatialChunk, batch - first), spatial, shift);
+                sum += chunkSum;
+                squares += chunkSquares;
             }
-            else inv = double.NaN; // refused as ForwardTraining does: the old statistics stay, the channel answers NaN
-            inverseStd[c] = (float)inv;
+            (float mean, float inv) = moments.Channel(c, shift, sum, squares);
             for (int s = 0; s < batch; s++)
             {
                 int at = s * stride + c * spatial;
-                NormalizeAndScale(x.Slice(at, spatial), normalized.Slice(at, spatial), y.Slice(at, spatial), (float)mean, (float)inv, gamma[c], beta[c]);
+                NormalizeAndScale(x.Slice(at, spatial), normalized.Slice(at, spatial), y.Slice(at, spatial), mean, inv, gamma[c], beta[c]);
             }
+        }
+    }
+
+    /// <summary>
+    /// Samples per partial sum of the spatial statistics: each channel's sums are taken over runs of this many samples and the runs'
+    /// sums added in order, so splitting a batch by whole runs over threads gives the same bits as one thread. Four is the batch
+    /// split's grain, so each part of a training segment finds its own samples' statistics still in its core's cache.
+    /// </summary>
+    internal const int SpatialChunk = 4;
+
+    /// <summary>What the training forward keeps per channel, and the arithmetic from a channel's sums to its mean and 1/√(σ² + ε).</summary>
+    internal readonly ref struct SpatialMoments(Span<float> inverseStd, Span<float> runningMean, Span<float> runningVariance, double count, float momentum, float epsilon)
+    {
+        private readonly Span<float> _inverseStd = inverseStd, _runningMean = runningMean, _runningVariance = runningVariance;
+
+        /// <summary>
+        /// The mean and 1/√(σ² + ε) of channel <paramref name="c"/> from its values' sums Σ(x − shift) and Σ(x − shift)² (whose shift
+        /// keeps Σd² − (Σd)²/N from cancelling); stores 1/√(σ² + ε) and moves the running statistics, or, when they would overflow
+        /// float, keeps them and answers NaN, as <see cref="ForwardTraining"/>.
+        /// </summary>
+        public (float Mean, float Inverse) Channel(int c, double shift, double sum, double squares)
+        {
+            double mean = shift + sum / count, m = momentum;
+            double deviations = Math.Max(squares - sum * sum / count, 0);
+            double inv = 1 / Math.Sqrt(deviations / count + epsilon);
+            float newMean = (float)((1 - m) * _runningMean[c] + m * mean), newVariance = (float)((1 - m) * _runningVariance[c] + m * (deviations / (count - 1)));
+            if (float.IsFinite(newMean) && float.IsFinite(newVariance))
+            {
+                _runningMean[c] = newMean;
+                _runningVariance[c] = newVariance;
+            }
+            else inv = double.NaN;
+            _inverseStd[c] = (float)inv;
+            return ((float)mean, (float)inv);
         }
     }
 
@@ -79,19 +108,38 @@ public static partial class BatchNorm
         int stride = channels * spatial, total = batch * stride;
         dy = dy.Slice(0, total);
         normalized = normalized.Slice(0, total);
-        for (int c = 0; c < channels; c++)
+        dx = dx.Slice(0, total);
+        gammaGradients = gammaGradients.Slice(0, channels);
+        betaGradients = betaGradients.Slice(0, channels);
+        if (!SpatialParts.TryBackward(dy, normalized, inverseStd, gamma, dx, gammaGradients, betaGradients, batch, channels, spatial))
         {
-            (double sumDy, double sumDyXhat) = SumAndDot(dy, normalized, c * spatial, stride, batch, spatial);
-            betaGradients[c] = (float)sumDy;
-            gammaGradients[c] = (float)sumDyXhat;
-            double scale = (double)gamma[c] * inverseStd[c], meanDy = sumDy / count, meanDyXhat = sumDyXhat / count;
-            for (int s = 0; s < batch; s++)
+            for (int c = 0; c < channels; c++)
             {
-                int at = s * stride + c * spatial;
-                InputGradient(dy.Slice(at, spatial), normalized.Slice(at, spatial), dx.Slice(at, spatial), (float)scale, (float)meanDy, (float)meanDyXhat);
+                double sumDy = 0, sumDyXhat = 0;
+                for (int first = 0; first < batch; first += SpatialChunk)
+                {
+                    (double chunkDy, double chunkDyXhat) = SumAndDot(dy, normalized, first * stride + c * spatial, stride, Math.Min(SpatialChunk, batch - first), spatial);
+                    sumDy += chunkDy;
+                    sumDyXhat += chunkDyXhat;
+                }
+                (float scale, float meanDy, float meanDyXhat) = GradientTerms(c, sumDy, sumDyXhat, count, inverseStd, gamma, gammaGradients, betaGradients);
+                for (int s = 0; s < batch; s++)
+                {
+                    int at = s * stride + c * spatial;
+                    InputGradient(dy.Slice(at, spatial), normalized.Slice(at, spatial), dx.Slice(at, spatial), scale, meanDy, meanDyXhat);
+                }
             }
         }
-        return Guard.AllFinite(gammaGradients.Slice(0, channels)) && Guard.AllFinite(betaGradients.Slice(0, channels));
+        return Guard.AllFinite(gammaGradients) && Guard.AllFinite(betaGradients);
+    }
+
+    /// <summary>Stores channel <paramref name="c"/>'s γ and β gradients from its sums, and returns the input gradient's γ·invStd, Σdy/N and Σ(dy·x̂)/N.</summary>
+    private static (float Scale, float MeanDy, float MeanDyXhat) GradientTerms(int c, double sumDy, double sumDyXhat, double count, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> gamma,
+        Span<float> gammaGradients, Span<float> betaGradients)
+    {
+        betaGradients[c] = (float)sumDy;
+        gammaGradients[c] = (float)sumDyXhat;
+        return ((float)((double)gamma[c] * inverseStd[c]), (float)(sumDy / count), (float)(sumDyXhat / count));
     }
 
     // The sums below run on 16 double lanes, four Vector256 (two Vector512 where accelerated; emulated where the hardware has none,

@@ -9,6 +9,7 @@ namespace NormReg.Tests.KernelTests;
 /// The BatchNorm2d kernels against a double-precision reference of <c>nn.BatchNorm2d</c>'s training forward and the central
 /// differences of its loss, on spatial sizes around the eight-value vector blocks; and the overflow rule of the 1-D kernels.
 /// </summary>
+[Collection(nameof(ParallelKernelTests))]
 public sealed class BatchNormSpatialKernelTests
 {
     private const float Momentum = 0.1f, Epsilon = 1e-5f;
@@ -44,6 +45,33 @@ public sealed class BatchNormSpatialKernelTests
         Assert.Empty(Mismatches("dx", xd, dx, Loss));
         Assert.Empty(Mismatches("dγ", gd, dGamma, Loss));
         Assert.Empty(Mismatches("dβ", bd, dBeta, Loss));
+    }
+
+    /// <summary>
+    /// Above <see cref="BatchNorm.SpatialParts.MinimumValues"/> the passes split by runs of samples over the pool; the runs' sums are
+    /// added in order whatever the parts, so 1, 2 and 3 threads give the same bits, including a last run of 2 samples.
+    /// </summary>
+    [Fact]
+    public void Split_passes_give_the_same_bits_at_one_two_and_three_threads()
+    {
+        const int batch = 30, channels = 3, spatial = 400;
+        Assert.True(batch * channels * spatial >= BatchNorm.SpatialParts.MinimumValues);
+        float[] x = Random(batch * channels * spatial, 6, 2), gamma = Random(channels, 7), beta = Random(channels, 8), r = Random(x.Length, 9);
+        float[][] Passes(int threads) => ThreadCountTests.AtThreads<float[][]>(threads, () =>
+        {
+            Assert.Equal(Math.Min(threads, batch / 4), BatchNorm.SpatialParts.Parts(batch, channels, spatial));
+            float[] y = new float[x.Length], normalized = new float[x.Length], inverseStd = new float[channels], dx = new float[x.Length];
+            float[] dGamma = new float[channels], dBeta = new float[channels], runningMean = [0.2f, 0.3f, 0.4f], runningVariance = [1, 2, 3];
+            BatchNorm.ForwardTrainingSpatial(x, gamma, beta, y, normalized, inverseStd, runningMean, runningVariance, batch, channels, spatial, Momentum, Epsilon);
+            Assert.True(BatchNorm.BackwardSpatial(r, normalized, inverseStd, gamma, dx, dGamma, dBeta, batch, channels, spatial));
+            return [y, normalized, inverseStd, runningMean, runningVariance, dx, dGamma, dBeta];
+        });
+
+        float[][] one = Passes(1);
+        (double[] expected, _, _) = Reference(ToDouble(x), ToDouble(gamma), ToDouble(beta), batch, channels, spatial);
+        for (int i = 0; i < x.Length; i++) Close(expected[i], one[0][i]);
+        Assert.Equal(one, Passes(2));
+        Assert.Equal(one, Passes(3));
     }
 
     [Fact]
