@@ -66,7 +66,7 @@ internal static partial class Gemm
             ReLUAfter(c, m, n, relu);
             return;
         }
-        int parts = Parts((long)m * n * k, n / WeightRowGrain, n, k);
+        int parts = ForwardParts(m, n, k);
         if (parts > 1 && WorkerPool.TryEnter(parts))
         {
             try

@@ -56,6 +56,35 @@ public sealed class ParallelKernelTests
         }
     }
 
+    /// <summary>Weights of at least <see cref="Gemm.StreamedWeights"/> split the forward product by their rows at any batch, with the bits of one thread.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void The_forward_of_large_weights_is_split_at_small_batches_with_the_same_bits(int batch)
+    {
+        const int inputs = 1030, outputs = 520;
+        Assert.True(inputs * outputs >= Gemm.StreamedWeights);
+        Assert.False(Gemm.Splits((long)batch * inputs * outputs, outputs, inputs), "below the work from which every product splits");
+        float[] x = Random(batch * inputs, 11), w = Random(outputs * inputs, 12), b = Random(outputs, 13);
+        float[] Forward(int threads) => ThreadCountTests.AtThreads(threads, () =>
+        {
+            Assert.Equal(threads, Gemm.ForwardParts(batch, outputs, inputs));
+            float[] y = new float[batch * outputs];
+            Dense.ForwardReLU(x, w, b, y, batch, inputs, outputs);
+            return y;
+        });
+
+        float[] one = Forward(1);
+        for (int o = 0; o < outputs; o++)
+        {
+            double sum = b[o];
+            for (int i = 0; i < inputs; i++) sum += (double)x[i] * w[o * inputs + i];
+            Assert.True(Math.Abs(Math.Max(sum, 0) - one[o]) <= 1e-4 * (1 + Math.Abs(sum)), $"output {o}: expected {Math.Max(sum, 0)}, got {one[o]}");
+        }
+        Assert.Equal(one, Forward(2));
+        Assert.Equal(one, Forward(3));
+    }
+
     [Fact]
     public void The_fused_update_gives_the_bits_of_the_unfused_update_at_one_and_two_threads()
     {
