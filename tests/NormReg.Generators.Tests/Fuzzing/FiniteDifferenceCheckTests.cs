@@ -4,7 +4,8 @@ namespace NormReg.Generators.Tests.Fuzzing;
 
 /// <summary>
 /// The fuzzer's finite-difference spot check passes on a correct network with dropout, BatchNorm, a kinked
-/// activation and penalties, and fails when the analytic gradients are off by a few percent.
+/// activation and penalties, and on one whose kink lies just inside both of its steps, and fails when the analytic
+/// gradients are off by a few percent.
 /// </summary>
 public sealed class FiniteDifferenceCheckTests
 {
@@ -37,5 +38,30 @@ public sealed class FiniteDifferenceCheckTests
         Assert.True(check.Compared >= 6, $"{check.Compared} gradients compared");
         Assert.Equal(passes, check.Failures.Count == 0);
         Assert.All(check.Failures, f => Assert.Contains("central difference", f));
+    }
+
+    /// <summary>Seed 9002's declaration #72, with its check's seed: a LeakyReLU output a little inside both steps for β[2].</summary>
+    private const string KinkSource = """
+        using NormReg;
+        namespace App.Models;
+        /// <summary>A network.</summary>
+        [Network(Loss = Loss.BinaryCrossEntropy)]
+        [Input(3, 5, 6)]
+        [BatchNorm(Epsilon = 1), GlobalAvgPool(Name = "Gate2"), LeakyReLU(alpha: 0.2, Name = "Schicht3")]
+        public sealed partial class Model;
+        """;
+
+    [Theory]
+    [InlineData(1.0, true)]
+    [InlineData(1.5, false)]
+    public void A_kink_inside_both_steps_is_not_reported_but_wrong_gradients_are(double distortion, bool passes)
+    {
+        CheckResult result = DeclarationChecker.Check(new FuzzDeclaration(0, "fixed", [KinkSource], "Model", Expectation.Accepted, []));
+        Assert.Empty(result.Failures);
+
+        SpotCheck check = FiniteDifferenceCheck.Run(result.Output!, result.Network!, seed: 9002 ^ 72, distortion);
+
+        Assert.True(check.Compared >= 6, $"{check.Compared} gradients compared");
+        Assert.Equal(passes, check.Failures.Count == 0);
     }
 }
