@@ -28,12 +28,15 @@ namespace NormReg.KernelPaths;
 public partial class KernelPathsNet;
 
 /// <summary>
-/// A Dense row of 203 × 131 weights with an L1L2 penalty, large enough for TrainStep's fused update at small batches: vector tails
-/// at every width, and rows past the last group of four.
+/// Two Dense rows large enough for TrainStep's fused update at small batches, with vector tails at every width and rows past the
+/// last group of four: 203 × 131 weights with an L1L2 penalty, and 131 × 129 without one, which plain momentum updates with the
+/// update's branch-free shape.
 /// </summary>
 [Network(Loss = Loss.SoftmaxCrossEntropy)]
 [Input(203)]
 [Dense(131), L1L2(1e-4, 1e-3)]
+[ReLU]
+[Dense(129)]
 [ReLU]
 [Dense(3)]
 public partial class KernelPathsFusedNet;
@@ -62,8 +65,11 @@ public static class KernelPathsRun
     /// </summary>
     private static readonly int[] FusedBatches = [5, 16, 5];
 
-    /// <summary>Values the child writes after the step of <see cref="KernelPathsNet"/>: the fused network's parameters, then 1 when they equal the unfused step's bit for bit.</summary>
-    public const int FusedValues = KernelPathsFusedNet.ParameterCount + 1;
+    /// <summary>
+    /// Values the child writes after the step of <see cref="KernelPathsNet"/>: for Nesterov's momentum, then plain momentum, the fused
+    /// network's parameters, then 1 when they equal the unfused steps' bit for bit.
+    /// </summary>
+    public const int FusedValues = 2 * (KernelPathsFusedNet.ParameterCount + 1);
 
     /// <summary>Inputs in [−2, 2) and labels drawn from <see cref="SeededRandom"/>.</summary>
     public static (float[] Inputs, int[] Labels) Data()
@@ -77,17 +83,17 @@ public static class KernelPathsRun
     }
 
     /// <summary>
-    /// Three Nesterov SGD steps of <see cref="KernelPathsFusedNet"/> at <see cref="FusedBatches"/> samples, fused, and the same steps
-    /// unfused (<c>ClipGlobalNorm = double.MaxValue</c> never scales and turns the fusion off): the fused parameters, and whether
-    /// the two runs agree bit for bit with the fused one's weight gradients unstored (NaN, the mark of a fused step).
+    /// Three SGD steps of <see cref="KernelPathsFusedNet"/> with momentum, Nesterov's or plain, at <see cref="FusedBatches"/> samples,
+    /// fused, and the same steps unfused (<c>ClipGlobalNorm = double.MaxValue</c> never scales and turns the fusion off): the fused
+    /// parameters, and whether the two runs agree bit for bit with the fused one's weight gradients unstored (NaN, the mark of a fused step).
     /// </summary>
-    public static (float[] Parameters, bool SameAsUnfused) FusedSteps()
+    public static (float[] Parameters, bool SameAsUnfused) FusedSteps(bool nesterov)
     {
         var random = new SeededRandom(Seed + 1);
         var fused = new KernelPathsFusedNet(16, Seed);
         var unfused = new KernelPathsFusedNet(16, Seed);
-        var fusing = new Sgd(0.05, momentum: 0.9, nesterov: true);
-        var reference = new Sgd(0.05, momentum: 0.9, nesterov: true) { ClipGlobalNorm = double.MaxValue };
+        var fusing = new Sgd(0.05, momentum: 0.9, nesterov: nesterov);
+        var reference = new Sgd(0.05, momentum: 0.9, nesterov: nesterov) { ClipGlobalNorm = double.MaxValue };
         foreach (int batch in FusedBatches)
         {
             var inputs = new float[batch * KernelPathsFusedNet.InputSize];

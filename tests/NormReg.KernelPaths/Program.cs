@@ -54,9 +54,12 @@ using (FileStream file = File.Create(args[0]))
     file.Write(MemoryMarshal.AsBytes(cnn.Parameters));
     file.Write(MemoryMarshal.AsBytes(KernelPathsRowsRun.Run().AsSpan()));
     file.Write(MemoryMarshal.AsBytes(KernelPathsForwardRun.Run().AsSpan()));
-    (float[] fused, bool sameAsUnfused) = KernelPathsRun.FusedSteps();
-    file.Write(MemoryMarshal.AsBytes(fused.AsSpan()));
-    file.Write(MemoryMarshal.AsBytes(new[] { sameAsUnfused ? 1f : 0f }.AsSpan()));
+    foreach (bool nesterov in new[] { true, false })
+    {
+        (float[] fused, bool sameAsUnfused) = KernelPathsRun.FusedSteps(nesterov);
+        file.Write(MemoryMarshal.AsBytes(fused.AsSpan()));
+        file.Write(MemoryMarshal.AsBytes(new[] { sameAsUnfused ? 1f : 0f }.AsSpan()));
+    }
     file.Write(MemoryMarshal.AsBytes(new[] { fewAsInBatch ? 1f : 0f }.AsSpan()));
 }
 int width = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;

@@ -51,6 +51,13 @@ internal interface IVector<TSelf> where TSelf : struct, IVector<TSelf>
     /// <summary>The magnitude of each lane (the sign bit cleared).</summary>
     static abstract TSelf Abs(TSelf value);
 
+    /// <summary>
+    /// The larger of each pair of lanes by the hardware's own maximum (x64 <c>maxps</c>, Arm64 <c>fmax</c>: one instruction where a
+    /// compare and a select take three): which operand it gives for NaN or for zeros of either sign varies by platform, so it is for
+    /// values without them.
+    /// </summary>
+    static abstract TSelf Max(TSelf left, TSelf right);
+
     /// <summary>The lanes folded by halves down to four: lane <c>i</c> of 16 is added to lane <c>i + 8</c>, then of 8 to <c>i + 4</c>.</summary>
     static abstract Vector128<float> FoldToFour(TSelf value);
 
@@ -173,6 +180,11 @@ internal readonly struct V128(Vector128<float> value) : IVector<V128>
     public static V128 Abs(V128 value) => new(Vector128.Abs(value._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 Max(V128 left, V128 right) => Sse.IsSupported ? new(Sse.Max(left._value, right._value))
+        : AdvSimd.IsSupported ? new(AdvSimd.Max(left._value, right._value))
+        : new(Vector128.Max(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> FoldToFour(V128 value) => value._value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -239,6 +251,9 @@ internal readonly struct V256(Vector256<float> value) : IVector<V256>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256 Abs(V256 value) => new(Vector256.Abs(value._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 Max(V256 left, V256 right) => Avx.IsSupported ? new(Avx.Max(left._value, right._value)) : new(Vector256.Max(left._value, right._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> FoldToFour(V256 value) => value._value.GetLower() + value._value.GetUpper();
@@ -311,6 +326,9 @@ internal readonly struct V512(Vector512<float> value) : IVector<V512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512 Abs(V512 value) => new(Vector512.Abs(value._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 Max(V512 left, V512 right) => Avx512F.IsSupported ? new(Avx512F.Max(left._value, right._value)) : new(Vector512.Max(left._value, right._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> FoldToFour(V512 value)

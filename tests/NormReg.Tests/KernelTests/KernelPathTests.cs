@@ -14,8 +14,8 @@ namespace NormReg.Tests.KernelTests;
 /// Every kernel path on this machine, one child process each (tests/NormReg.KernelPaths: one Predict and one SGD TrainStep of a
 /// network whose layers reach every tile, tail and reduction, a CNN, a network of the remaining rows (BatchNorm, GELU, pooling,
 /// dropout, LayerNorm, Adam: bits only), forward products at every batch size whose tiles differ, which must give a batch's bits when
-/// its samples are predicted in smaller batches, and three small-batch steps through the fused update, which must equal
-/// the unfused steps bit for bit, and a Predict of the first samples alone, which must equal the whole batch's): the widest the hardware has, 256 bits (AVX-512 off), 128 bits with
+/// its samples are predicted in smaller batches, and three small-batch steps through the fused update with Nesterov's and
+/// with plain momentum, which must equal the unfused steps bit for bit, and a Predict of the first samples alone, which must equal the whole batch's): the widest the hardware has, 256 bits (AVX-512 off), 128 bits with
 /// FMA (and a preferred width of 128) and 128 bits without FMA (AVX2 off, which on .NET 10 takes FMA with it). The paths with FMA
 /// must give the same bits, the bfloat16 Predict's included; every path must agree with a double-precision reference of the same step computed here.
 /// </summary>
@@ -52,7 +52,9 @@ public sealed class KernelPathTests(ITestOutputHelper output)
         int parameters = KernelPathsNet.ParameterCount, outputs = KernelPathsRun.Batch * KernelPathsNet.OutputSize;
         int cnnValues = 2 * KernelPathsCnn.ParameterCount + KernelPathsCnnRun.Batch * KernelPathsCnn.OutputSize + 1;
         Assert.Equal(2 * parameters + 2 * outputs + 1 + cnnValues + KernelPathsRowsRun.Values + KernelPathsForwardRun.Values + KernelPathsRun.FusedValues + 1, run.Values.Length);
-        Assert.True(run.Values[^2] == 1f, $"{run.Name}: the fused update of the small-batch steps differs from the unfused steps.");
+        int plainFlag = run.Values.Length - 2, nesterovFlag = plainFlag - KernelPathsFusedNet.ParameterCount - 1;
+        Assert.True(run.Values[nesterovFlag] == 1f, $"{run.Name}: the fused update of the small-batch steps with Nesterov's momentum differs from the unfused steps.");
+        Assert.True(run.Values[plainFlag] == 1f, $"{run.Name}: the fused update of the small-batch steps with plain momentum differs from the unfused steps.");
         Assert.True(run.Values[^1] == 1f, $"{run.Name}: Predict of the first {KernelPathsRun.FewSamples} samples alone differs from the whole batch's.");
         AssertCnnMatchesReference(run, run.Values.Skip(2 * parameters + 2 * outputs + 1).Take(cnnValues).ToArray());
         AssertForwardMatchesReference(run, run.Values.Skip(2 * parameters + 2 * outputs + 1 + cnnValues + KernelPathsRowsRun.Values).Take(KernelPathsForwardRun.Values).ToArray());

@@ -63,16 +63,23 @@ public sealed class FusedUpdateTests
         Assert.Equal(0, FusedSteps(twin));
     }
 
+    /// <summary>
+    /// The regressor's row has no penalty: with plain momentum (<paramref name="sgd"/> 1) its steps after the first take the update's
+    /// branch-free shape, with Nesterov's (2) the general one; 1 and 5 samples walk it row by row, 16 four rows at a time.
+    /// </summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(5)]
-    [InlineData(8)]
-    public void A_regressor_step_fused_gives_the_bits_of_forward_backward_and_update(int batch)
+    [InlineData(1, 1)]
+    [InlineData(1, 5)]
+    [InlineData(1, 16)]
+    [InlineData(2, 1)]
+    [InlineData(2, 8)]
+    [InlineData(2, 16)]
+    public void A_regressor_step_fused_gives_the_bits_of_forward_backward_and_update(int sgd, int batch)
     {
-        var fused = new FusedRegressor(maxBatchSize: 8, seed: 11);
-        var twin = new FusedRegressor(maxBatchSize: 8, seed: 11);
-        Sgd optimizer = Make(2), reference = Make(2);
-        var random = new Random(batch);
+        var fused = new FusedRegressor(maxBatchSize: 16, seed: 11);
+        var twin = new FusedRegressor(maxBatchSize: 16, seed: 11);
+        Sgd optimizer = Make(sgd), reference = Make(sgd);
+        var random = new Random(10 * sgd + batch);
         var outputs = new float[batch * FusedRegressor.OutputSize];
         var outputGradients = new float[outputs.Length];
         for (int step = 0; step < 4; step++)
@@ -89,6 +96,38 @@ public sealed class FusedUpdateTests
             AssertSameState(fused, twin, optimizer, reference, fusedGradients: true);
         }
         Assert.Equal(4, FusedSteps(fused));
+    }
+
+    /// <summary>
+    /// The kernel alone with plain momentum, the rule its branch-free shape computes from the second step, and with a penalty, which
+    /// takes the general one: the weights and momentum of the unfused gradient and update, bit for bit, and the largest momentum
+    /// magnitude it returns. 203 inputs leave a vector tail at every width and 131 outputs rows past the last four; 1 and 2 samples
+    /// walk the rows one at a time, 16 four at a time.
+    /// </summary>
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(16, false)]
+    [InlineData(2, true)]
+    [InlineData(16, true)]
+    public void The_kernel_gives_the_bits_of_the_unfused_gradient_and_momentum_step(int n, bool penalized)
+    {
+        const int inputs = 203, outputs = 131;
+        var random = new Random(n);
+        float[] initial = Gaussian(random, outputs * inputs), weights = initial.ToArray(), expected = initial.ToArray();
+        float[] momentum = new float[initial.Length], gradients = new float[initial.Length];
+        var reference = new Sgd(0.05, momentum: 0.9);
+        float l2 = penalized ? 1e-3f : 0f;
+        for (int step = 0; step < 3; step++)
+        {
+            float[] x = Gaussian(random, n * inputs), dy = Gaussian(random, n * outputs);
+            Assert.True(Dense.BackwardParameters(x, dy, gradients, default, n, inputs, outputs, penalized ? expected : default, 0f, l2));
+            reference.Step(expected, gradients);
+            float largest = FusedUpdate.Sgd(x, dy, weights, momentum, n, inputs, outputs, penalized, 0f, 2f * l2, new SgdConstants(0.05f, 0.9f, 1f, 0f, false, First: step == 0));
+            Assert.Equal(Bits(expected), Bits(weights));
+            Assert.Equal(Bits(reference.StateBuffer(0)), Bits(momentum));
+            Assert.Equal(momentum.Max(MathF.Abs), largest);
+        }
     }
 
     [Fact]
