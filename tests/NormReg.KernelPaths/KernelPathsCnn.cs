@@ -4,13 +4,16 @@ namespace NormReg.KernelPaths;
 
 /// <summary>
 /// Convolutions and pooling on every kernel path: 7 filters (a tile of 8 rows cut short) over 11 × 13 "same"-padded pixels (143
-/// columns: three-vector tiles, narrower vectors and scalar columns at every width), 2 × 2 max pooling to 5 × 6 (a vector of four
-/// windows and a scalar tail), then 17 filters at stride 2 (two tiles of 8 rows and one; an input gradient of 63 patch rows).
+/// columns: three-vector tiles, narrower vectors and scalar columns at every width), 8 filters on them (the input gradient as a
+/// correlation of the output gradient: 7 channels over 165 wide columns), 2 × 2 max pooling to 5 × 6 (a vector of four windows and a
+/// scalar tail), then 17 filters at stride 2 (two tiles of 8 rows and one; an input gradient of 72 patch rows).
 /// </summary>
 [Network(Loss = Loss.SoftmaxCrossEntropy)]
 [Input(3, 11, 13)]
 [Conv2D(7, 3, Padding = Padding.Same)]
 [ReLU]
+[Conv2D(8, 3, Padding = Padding.Same)]
+[Tanh]
 [MaxPool2D(2)]
 [Conv2D(17, 3, Stride = 2)]
 [Tanh]

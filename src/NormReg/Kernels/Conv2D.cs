@@ -24,9 +24,12 @@ namespace NormReg.Kernels;
 /// one row per pixel; below 8 filters, or from 256 pixels, each sample's dW is instead a dot product over its im2col patches, the samples'
 /// results added in order. At stride 1 with a 3 × 3 or 5 × 5 kernel, output rows a multiple of 8 wide and filters a multiple of 16, dW is
 /// instead taken from the input rows themselves, each input value broadcast once for its K products (<see cref="RowWeightGradients"/>);
-/// a valid convolution with output rows of 8 stores its patch gradient placed as input rows, so col2im needs no masks (<see cref="PlacedInputGradients"/>).
+/// a valid convolution with output rows of 8 stores its patch gradient placed as input rows, so col2im needs no masks (<see cref="PlacedInputGradients"/>);
+/// at stride 1 with at least 6 channels and rows wide against the kernel, the input gradient is instead a forward correlation of the padded output
+/// gradient with the weights transposed, depth F·K·K, with no patch gradient at all (<see cref="WideInputGradients"/>).
 /// </para>
-/// <para>Scratch is <see cref="ConvGeometry.ScratchLength"/> floats: the patches [C·K·K × pixels] (with the gather's margins), or for the weight
+/// <para>Scratch is <see cref="ConvGeometry.ScratchLength"/> floats: the patches [C·K·K × pixels] (with the gather's margins), or the transposed weights,
+/// padded output gradient and wide input gradient of the correlation, or for the weight
 /// gradient the column planes, dyᵀ and the sums [C·K·K × F], or the patch rows [pixels × C·K·K rounded up to 8] and the sums [F × the same].
 /// No call relies on what another left there.</para>
 /// For generated code; hidden from completion lists.
@@ -215,6 +218,11 @@ public static partial class Conv2D
         if (g.PlacesPatchGradient)
         {
             PlacedInputGradients(dy, weights, dx, scratch, n, g);
+            return;
+        }
+        if (WideGradients(g))
+        {
+            WideInputGradients(dy, weights, dx, scratch, n, g);
             return;
         }
         int patch = g.PatchSize, pixels = g.OutPixels;

@@ -77,6 +77,8 @@ public readonly record struct ConvGeometry(int Channels, int Height, int Width, 
         long window = (long)Channels * (OutHeight + Kernel - 1) * (OutWidth + Kernel - 1) + ((long)OutPixels + PatchSize) * Filters;
         length = Math.Max(length, window);
         // The input gradient's placed patch gradient: K − 1 zeros, then a row of (OutHeight + 2·(K − 1)) input rows per patch row of a block of channels.
+        // The input gradient as a forward correlation of the output gradient: the flipped weights, the padded planes, the wide input gradient.
+        if (Conv2D.WideGradients(this)) length = Math.Max(length, Conv2D.WideScratchLength(this));
         if (PlacesPatchGradient) length = Math.Max(length, Kernel - 1 + (long)PlacedBlockRows * (OutHeight + 2 * (Kernel - 1)) * Width);
         if (length > Array.MaxLength)
         {

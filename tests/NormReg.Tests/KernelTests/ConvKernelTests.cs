@@ -35,7 +35,42 @@ public sealed class ConvKernelTests
         { 2, 3, 6, 8, 32, 5, 1, true },      // dW from the input rows: 5 × 5 "same", 32 filters (two 16-float strips), 15 row groups (7 pairs and 1)
         { 1, 7, 10, 10, 16, 3, 1, false },   // dW from the input rows: 3 × 3 valid, read in place, 21 row groups (5 tiles of 4 and 1); dx placed, one block of 7 channels
         { 2, 3, 12, 12, 5, 5, 1, false },    // dx through the placed patch gradient: 5 × 5 valid to 8 × 8, blocks of 2 channels and 1, 5 filters; dW from the patch rows
+        { 2, 8, 13, 19, 5, 3, 1, true },     // dx as a correlation of dy: rows of 19 + 2, 273 columns (vectors, narrower ones, a scalar), 8 channels, depth 45
+        { 1, 6, 11, 30, 7, 5, 1, true },     // the same at 5 × 5: a tile of 6 channels, padded planes of 15 × 34
+        { 2, 9, 10, 24, 4, 4, 1, true },     // the same with an even kernel: two padding rows above the output gradient, one below; 9 channels: 5 + 4 rows
     };
+
+    [Fact]
+    public void The_input_gradient_of_a_padding_as_wide_as_the_kernel_matches_the_double_reference()
+    {
+        // K − 1 rows and columns of padding on every side: the output is larger than the input and its padded planes have no frame above or left.
+        Run run = Measure(2, new ConvGeometry(8, 10, 12, 4, 3, 1, 2, 2, 12, 14));
+        Assert.Empty(run.ForwardMismatches);
+        Assert.Empty(Mismatches("dx", run.X, run.Dx, run.Loss));
+    }
+
+    [Theory]
+    [InlineData(1, 2, 2, 10)]   // the last column of a row: its discarded neighbours read it across the row's end
+    [InlineData(0, 0, 0, 0)]    // the first value of the first plane
+    [InlineData(1, 3, 5, 10)]   // the last value of the last plane
+    public void A_NaN_in_the_output_gradient_reaches_exactly_the_inputs_it_was_read_through(int sample, int filter, int i, int j)
+    {
+        const int n = 2;
+        ConvGeometry g = ConvGeometry.Create(8, 6, 11, 4, 3, 1, same: true);
+        float[] dy = Random(n * g.OutputLength, 6), w = Random(g.Filters * g.PatchSize, 7), dx = new float[n * g.InputLength];
+        dy[sample * g.OutputLength + (filter * g.OutHeight + i) * g.OutWidth + j] = float.NaN;
+
+        Conv2D.BackwardInput(dy, w, dx, new float[g.ScratchLength(n)], n, g);
+
+        for (int s = 0; s < n; s++)
+        for (int c = 0; c < g.Channels; c++)
+        for (int h = 0; h < g.Height; h++)
+        for (int x = 0; x < g.Width; x++)
+        {
+            bool read = s == sample && Math.Abs(h - i) <= 1 && Math.Abs(x - j) <= 1;
+            Assert.True(read == float.IsNaN(dx[s * g.InputLength + (c * g.Height + h) * g.Width + x]), $"dx[{s}, {c}, {h}, {x}]");
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]
