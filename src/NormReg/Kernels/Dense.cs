@@ -64,7 +64,7 @@ public static class Dense
     }
 
     /// <summary>
-    /// Whether <see cref="PackWeights"/> and <see cref="ForwardPacked"/> serve a layer of <paramref name="inputs"/> × <paramref name="outputs"/>
+    /// Whether <see cref="PackWeights"/> and the forward overloads that take packed weights serve a layer of <paramref name="inputs"/> × <paramref name="outputs"/>
     /// in this process: on the 512-bit path with FMA, more than 64 inputs and at least 48 outputs.
     /// </summary>
     public static bool PacksWeights(int inputs, int outputs) => Gemm.PacksWeights(inputs, outputs);
@@ -74,7 +74,7 @@ public static class Dense
 
     /// <summary>
     /// Writes <paramref name="weights"/> [outputs × inputs] into <paramref name="packed"/> (<see cref="PackedLength"/> floats) in the order
-    /// <see cref="ForwardPacked"/> reads them. Where <see cref="PacksWeights"/>.
+    /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> reads them. Where <see cref="PacksWeights"/>.
     /// </summary>
     public static void PackWeights(ReadOnlySpan<float> weights, Span<float> packed, int inputs, int outputs)
     {
@@ -85,20 +85,37 @@ public static class Dense
     }
 
     /// <summary>
-    /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> from the weights as
-    /// <see cref="PackWeights"/> wrote them, with <paramref name="relu"/> as <see cref="ForwardReLU(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>:
-    /// the same bits, without the fold of each dot product's partial sums across a vector (one thread, batch 128, median time over
-    /// <c>ForwardReLU</c>'s: 256 × 128 0.87-0.89, 784 × 256 0.95-0.97; 784 × 256 at batch 32 0.95; 1024 × 1024 no gain). Runs on one
-    /// thread. Where <see cref="PacksWeights"/>.
+    /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> reading
+    /// <paramref name="packed"/>, the weights as <see cref="PackWeights"/> wrote them, where the product runs on one thread, and
+    /// <paramref name="weights"/> where it is split over threads: the same bits either way. The packed kernel does without the fold of each
+    /// dot product's partial sums across a vector (one thread, batch 128, median time over the other kernel's: 256 × 128 0.87-0.89,
+    /// 784 × 256 0.95-0.97; 784 × 256 at batch 32 0.95; 1024 × 1024 no gain). An empty <paramref name="packed"/> reads <paramref name="weights"/> only.
     /// </summary>
-    public static void ForwardPacked(ReadOnlySpan<float> x, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs, bool relu)
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
     {
-        RequirePacks(inputs, outputs);
+        CheckPacked(x, weights, packed, bias, y, batch, inputs, outputs);
+        Gemm.MultiplyTransposed(x, weights, bias, y, batch, outputs, inputs, packed: packed);
+    }
+
+    /// <summary>
+    /// <see cref="ForwardReLU(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> reading
+    /// <paramref name="packed"/> as <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> does.
+    /// </summary>
+    public static void ForwardReLU(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
+    {
+        CheckPacked(x, weights, packed, bias, y, batch, inputs, outputs);
+        Gemm.MultiplyTransposed(x, weights, bias, y, batch, outputs, inputs, relu: true, packed);
+    }
+
+    private static void CheckPacked(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
+    {
         Check(x.Length, batch * inputs, nameof(x));
-        Check(packed.Length, PackedLength(inputs, outputs), nameof(packed));
+        Check(weights.Length, outputs * inputs, nameof(weights));
         Check(y.Length, batch * outputs, nameof(y));
         if (!bias.IsEmpty) Check(bias.Length, outputs, nameof(bias));
-        Gemm.MultiplyPacked(x, packed, bias, y, batch, outputs, inputs, relu);
+        if (packed.IsEmpty) return;
+        RequirePacks(inputs, outputs);
+        Check(packed.Length, PackedLength(inputs, outputs), nameof(packed));
     }
 
     private static void RequirePacks(int inputs, int outputs)

@@ -30,7 +30,10 @@ internal static partial class Gemm
     /// the 512-bit path with FMA, dot products longer than <see cref="SequentialDepth"/> (the others are summed in order) and at least a panel
     /// of outputs (a narrower one would fill a third of a tile at most).
     /// </summary>
-    public static bool PacksWeights(int inputs, int outputs) => Simd.Width == 512 && Simd.HasFma && Avx512F.IsSupported && inputs > SequentialDepth && outputs >= PanelWidth;
+    public static bool PacksWeights(int inputs, int outputs) => HasPackedKernel && inputs > SequentialDepth && outputs >= PanelWidth;
+
+    /// <summary>Whether this process runs <see cref="MultiplyPacked"/>: on the 512-bit path with FMA.</summary>
+    public static bool HasPackedKernel => Simd.Width == 512 && Simd.HasFma && Avx512F.IsSupported;
 
     /// <summary>Floats <see cref="Pack"/> writes: every output's weights, the last panel's outputs rounded up to whole vectors.</summary>
     public static int PackedLength(int inputs, int outputs) => (outputs + 15) / 16 * 16 * inputs;
@@ -47,23 +50,78 @@ internal static partial class Gemm
         {
             int width = Math.Min(PanelWidth, (n - j0 + 15) / 16 * 16);
             Span<float> panel = packed.Slice(j0 * k, width * k);
-            for (int j = 0; j < width; j++)
+            for (int v = 0; v < width; v += 16)
             {
-                bool real = j0 + j < n;
-                ReadOnlySpan<float> row = real ? b.Slice((j0 + j) * k, k) : default;
-                for (int p = 0; p < k; p++)
+                int real = Math.Min(16, n - j0 - v);
+                ref float rows = ref Unsafe.AsRef(in b[(j0 + v) * k]);
+                ref float to = ref Unsafe.Add(ref MemoryMarshal.GetReference(panel), v);
+                if (real == 16)
                 {
-                    int at = p < whole ? (p % VirtualLanes * steps + p / VirtualLanes) : p;
-                    panel[at * width + j] = real ? row[p] : 0f;
+                    // Sixteen steps of sixteen outputs at a time, transposed: step 16t + l of the outputs is their row of pass l.
+                    for (int t = 0; t < steps; t++) Transpose16(ref Unsafe.Add(ref rows, t * VirtualLanes), k, ref Unsafe.Add(ref to, (nint)t * width), (nint)steps * width);
+                }
+                else
+                {
+                    for (int j = 0; j < 16; j++)
+                    {
+                        for (int p = 0; p < whole; p++) Unsafe.Add(ref to, (nint)(p % VirtualLanes * steps + p / VirtualLanes) * width + j) = j < real ? Unsafe.Add(ref rows, j * k + p) : 0f;
+                    }
+                }
+                for (int p = whole; p < k; p++)
+                {
+                    for (int j = 0; j < 16; j++) Unsafe.Add(ref to, (nint)p * width + j) = j < real ? Unsafe.Add(ref rows, j * k + p) : 0f;
                 }
             }
         }
     }
 
     /// <summary>
+    /// Stores the transpose of the 16 × 16 block at <paramref name="from"/> (rows <paramref name="row"/> floats apart): column <c>l</c> of the
+    /// block as a vector at <paramref name="to"/> + <c>l</c> · <paramref name="pitch"/>. Four rounds of shuffles, the last two moving 128-bit lanes.
+    /// </summary>
+    private static void Transpose16(ref float from, int row, ref float to, nint pitch)
+    {
+        Vector512<float> r0 = Vector512.LoadUnsafe(ref from), r1 = Vector512.LoadUnsafe(ref from, (nuint)row), r2 = Vector512.LoadUnsafe(ref from, (nuint)(2 * row)), r3 = Vector512.LoadUnsafe(ref from, (nuint)(3 * row));
+        Vector512<float> r4 = Vector512.LoadUnsafe(ref from, (nuint)(4 * row)), r5 = Vector512.LoadUnsafe(ref from, (nuint)(5 * row)), r6 = Vector512.LoadUnsafe(ref from, (nuint)(6 * row)), r7 = Vector512.LoadUnsafe(ref from, (nuint)(7 * row));
+        Vector512<float> r8 = Vector512.LoadUnsafe(ref from, (nuint)(8 * row)), r9 = Vector512.LoadUnsafe(ref from, (nuint)(9 * row)), r10 = Vector512.LoadUnsafe(ref from, (nuint)(10 * row)), r11 = Vector512.LoadUnsafe(ref from, (nuint)(11 * row));
+        Vector512<float> r12 = Vector512.LoadUnsafe(ref from, (nuint)(12 * row)), r13 = Vector512.LoadUnsafe(ref from, (nuint)(13 * row)), r14 = Vector512.LoadUnsafe(ref from, (nuint)(14 * row)), r15 = Vector512.LoadUnsafe(ref from, (nuint)(15 * row));
+        // In each 128-bit lane q: t0 = rows 0, 1 at steps 4q, 4q + 1 interleaved; t1 the same at 4q + 2, 4q + 3.
+        Vector512<float> t0 = Avx512F.UnpackLow(r0, r1), t1 = Avx512F.UnpackHigh(r0, r1), t2 = Avx512F.UnpackLow(r2, r3), t3 = Avx512F.UnpackHigh(r2, r3);
+        Vector512<float> t4 = Avx512F.UnpackLow(r4, r5), t5 = Avx512F.UnpackHigh(r4, r5), t6 = Avx512F.UnpackLow(r6, r7), t7 = Avx512F.UnpackHigh(r6, r7);
+        Vector512<float> t8 = Avx512F.UnpackLow(r8, r9), t9 = Avx512F.UnpackHigh(r8, r9), t10 = Avx512F.UnpackLow(r10, r11), t11 = Avx512F.UnpackHigh(r10, r11);
+        Vector512<float> t12 = Avx512F.UnpackLow(r12, r13), t13 = Avx512F.UnpackHigh(r12, r13), t14 = Avx512F.UnpackLow(r14, r15), t15 = Avx512F.UnpackHigh(r14, r15);
+        // In each lane q: u0 = rows 0-3 at step 4q, u1 at 4q + 1, u2 at 4q + 2, u3 at 4q + 3; u4.. rows 4-7, u8.. rows 8-11, u12.. rows 12-15.
+        Vector512<float> u0 = Low(t0, t2), u1 = High(t0, t2), u2 = Low(t1, t3), u3 = High(t1, t3), u4 = Low(t4, t6), u5 = High(t4, t6), u6 = Low(t5, t7), u7 = High(t5, t7);
+        Vector512<float> u8 = Low(t8, t10), u9 = High(t8, t10), u10 = Low(t9, t11), u11 = High(t9, t11), u12 = Low(t12, t14), u13 = High(t12, t14), u14 = Low(t13, t15), u15 = High(t13, t15);
+        Columns(u0, u4, u8, u12, ref to, pitch);
+        Columns(u1, u5, u9, u13, ref Unsafe.Add(ref to, pitch), pitch);
+        Columns(u2, u6, u10, u14, ref Unsafe.Add(ref to, 2 * pitch), pitch);
+        Columns(u3, u7, u11, u15, ref Unsafe.Add(ref to, 3 * pitch), pitch);
+
+        static Vector512<float> Low(Vector512<float> a, Vector512<float> b) => Avx512F.UnpackLow(a.AsDouble(), b.AsDouble()).AsSingle();
+
+        static Vector512<float> High(Vector512<float> a, Vector512<float> b) => Avx512F.UnpackHigh(a.AsDouble(), b.AsDouble()).AsSingle();
+    }
+
+    /// <summary>
+    /// From four vectors holding rows 0-3, 4-7, 8-11 and 12-15 of columns <c>c</c>, <c>c + 4</c>, <c>c + 8</c> and <c>c + 12</c> (one per
+    /// 128-bit lane), stores those columns whole at <paramref name="to"/>, + 4, + 8 and + 12 times <paramref name="pitch"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Columns(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, ref float to, nint pitch)
+    {
+        Vector512<float> even0 = Avx512F.Shuffle4x128(a, b, 0x88), odd0 = Avx512F.Shuffle4x128(a, b, 0xDD);
+        Vector512<float> even1 = Avx512F.Shuffle4x128(c, d, 0x88), odd1 = Avx512F.Shuffle4x128(c, d, 0xDD);
+        Avx512F.Shuffle4x128(even0, even1, 0x88).StoreUnsafe(ref to);
+        Avx512F.Shuffle4x128(odd0, odd1, 0x88).StoreUnsafe(ref Unsafe.Add(ref to, 4 * pitch));
+        Avx512F.Shuffle4x128(even0, even1, 0xDD).StoreUnsafe(ref Unsafe.Add(ref to, 8 * pitch));
+        Avx512F.Shuffle4x128(odd0, odd1, 0xDD).StoreUnsafe(ref Unsafe.Add(ref to, 12 * pitch));
+    }
+
+    /// <summary>
     /// <c>c[i, j] = Σₚ a[i, p]·b[j, p] + bias[j]</c> (no bias when <paramref name="bias"/> is empty; with <paramref name="relu"/>, stored as
     /// <c>max(0, v)</c>) from <paramref name="packed"/>, <c>b</c> as <see cref="Pack"/> wrote it: the same bits as
-    /// <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool)"/>.
+    /// <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, ReadOnlySpan{float})"/>.
     /// Only where <see cref="PacksWeights"/>.
     /// </summary>
     public static unsafe void MultiplyPacked(ReadOnlySpan<float> a, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool relu)

@@ -5,7 +5,7 @@ using NormReg.Kernels;
 namespace NormReg.Tests.KernelTests;
 
 /// <summary>
-/// <see cref="Dense.ForwardPacked"/> on weights from <see cref="Dense.PackWeights"/>: bit for bit against <c>Dense.Forward</c> and
+/// The forward overloads that read weights from <see cref="Dense.PackWeights"/>: bit for bit against <c>Dense.Forward</c> and
 /// <c>Dense.ForwardReLU</c> (every tile height, panels of one, two and three vectors, outputs past the last whole vector, steps past the
 /// last whole sixteen, no bias, NaN, infinity and −0), and against a double-precision reference. On the paths that do not pack (below 512
 /// bits or without FMA) the tests check that it says so and refuses.
@@ -21,6 +21,7 @@ public sealed class DensePackedKernelTests
         { 13, 65, 97 },    // one step more than the sequential products take; 97 = 2 panels + 1 output
         { 9, 200, 64 },    // eight rows and one, a panel and a vector
         { 20, 1024, 150 }, // every height from 8 down to 4
+        { 5, 130, 90 },    // a last panel of three vectors, the third with 10 outputs
     };
 
     [Theory]
@@ -41,7 +42,7 @@ public sealed class DensePackedKernelTests
                 if (relu) Dense.ForwardReLU(x, w, bias, expected, batch, inputs, outputs);
                 else Dense.Forward(x, w, bias, expected, batch, inputs, outputs);
 
-                Dense.ForwardPacked(x, packed, bias, got, batch, inputs, outputs, relu);
+                ForwardPacked(x, w, packed, bias, got, batch, inputs, outputs, relu);
 
                 Assert.Equal(Bits(expected), Bits(got));
             }
@@ -56,7 +57,7 @@ public sealed class DensePackedKernelTests
         (float[] x, float[] w, float[] b) = (Random(batch * inputs, 4), Random(outputs * inputs, 5), Random(outputs, 6));
         float[] y = Filled(batch * outputs);
 
-        Dense.ForwardPacked(x, Pack(w, inputs, outputs), b, y, batch, inputs, outputs, relu: false);
+        ForwardPacked(x, w, Pack(w, inputs, outputs), b, y, batch, inputs, outputs, relu: false);
 
         double tolerance = 1e-6 * inputs;
         for (int n = 0; n < batch; n++)
@@ -76,11 +77,11 @@ public sealed class DensePackedKernelTests
         const int batch = 3, inputs = 96, outputs = 64;
         if (!Dense.PacksWeights(inputs, outputs)) return;
         // Each product, −10⁻⁶⁰, rounds to −0, and so do their sums; with no bias nothing is added to them.
-        float[] x = Enumerable.Repeat(1e-30f, batch * inputs).ToArray(), packed = Pack(Enumerable.Repeat(-1e-30f, outputs * inputs).ToArray(), inputs, outputs);
+        float[] x = Enumerable.Repeat(1e-30f, batch * inputs).ToArray(), w = Enumerable.Repeat(-1e-30f, outputs * inputs).ToArray(), packed = Pack(w, inputs, outputs);
         float[] plain = Filled(batch * outputs), relu = Filled(batch * outputs);
 
-        Dense.ForwardPacked(x, packed, default, plain, batch, inputs, outputs, relu: false);
-        Dense.ForwardPacked(x, packed, default, relu, batch, inputs, outputs, relu: true);
+        ForwardPacked(x, w, packed, [], plain, batch, inputs, outputs, relu: false);
+        ForwardPacked(x, w, packed, [], relu, batch, inputs, outputs, relu: true);
 
         Assert.All(plain, v => Assert.Equal(BitConverter.SingleToInt32Bits(-0f), BitConverter.SingleToInt32Bits(v)));
         Assert.All(relu, v => Assert.Equal(0, BitConverter.SingleToInt32Bits(v)));
@@ -95,7 +96,8 @@ public sealed class DensePackedKernelTests
         if (Dense.PacksWeights(inputs, outputs)) return;
         float[] packed = new float[Dense.PackedLength(inputs, outputs)];
         Assert.Throws<NotSupportedException>(() => Dense.PackWeights(new float[inputs * outputs], packed, inputs, outputs));
-        Assert.Throws<NotSupportedException>(() => Dense.ForwardPacked(new float[inputs], packed, default, new float[outputs], 1, inputs, outputs, relu: false));
+        Assert.Throws<NotSupportedException>(() => Dense.Forward(new float[inputs], new float[inputs * outputs], packed, default, new float[outputs], 1, inputs, outputs));
+        Assert.Throws<NotSupportedException>(() => Dense.ForwardReLU(new float[inputs], new float[inputs * outputs], packed, default, new float[outputs], 1, inputs, outputs));
     }
 
     [Fact]
@@ -106,9 +108,54 @@ public sealed class DensePackedKernelTests
         float[] packed = new float[Dense.PackedLength(inputs, outputs)];
         Assert.Throws<ArgumentException>(() => Dense.PackWeights(new float[inputs * outputs - 1], packed, inputs, outputs));
         Assert.Throws<ArgumentException>(() => Dense.PackWeights(new float[inputs * outputs], packed.AsSpan(1), inputs, outputs));
-        Assert.Throws<ArgumentException>(() => Dense.ForwardPacked(new float[2 * inputs - 1], packed, default, new float[2 * outputs], 2, inputs, outputs, relu: false));
-        Assert.Throws<ArgumentException>(() => Dense.ForwardPacked(new float[2 * inputs], packed, default, new float[2 * outputs - 1], 2, inputs, outputs, relu: false));
-        Assert.Throws<ArgumentException>(() => Dense.ForwardPacked(new float[2 * inputs], packed, new float[outputs - 1], new float[2 * outputs], 2, inputs, outputs, relu: false));
+        float[] w = new float[inputs * outputs];
+        Assert.Throws<ArgumentException>(() => Dense.Forward(new float[2 * inputs - 1], w, packed, default, new float[2 * outputs], 2, inputs, outputs));
+        Assert.Throws<ArgumentException>(() => Dense.Forward(new float[2 * inputs], w, packed, default, new float[2 * outputs - 1], 2, inputs, outputs));
+        Assert.Throws<ArgumentException>(() => Dense.Forward(new float[2 * inputs], w, packed, new float[outputs - 1], new float[2 * outputs], 2, inputs, outputs));
+        Assert.Throws<ArgumentException>(() => Dense.Forward(new float[2 * inputs], w, packed.AsSpan(1), default, new float[2 * outputs], 2, inputs, outputs));
+        Assert.Throws<ArgumentException>(() => Dense.ForwardReLU(new float[2 * inputs], w.AsSpan(1), packed, default, new float[2 * outputs], 2, inputs, outputs));
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Packs_each_weight_where_its_pass_reads_it(int batch, int inputs, int outputs)
+    {
+        _ = batch;
+        if (!Dense.PacksWeights(inputs, outputs)) return;
+        float[] w = Random(outputs * inputs, 7), packed = Pack(w, inputs, outputs);
+
+        // Panels of 48 outputs (the last as many whole vectors of 16 as it needs), pass l holding steps l, 16 + l, 32 + l.. in order,
+        // then the steps past the last whole sixteen; a row of the panel's outputs per step, zeros past the last output.
+        int whole = inputs / 16 * 16, steps = whole / 16;
+        float[] expected = new float[packed.Length];
+        for (int j0 = 0; j0 < outputs; j0 += 48)
+        {
+            int width = Math.Min(48, (outputs - j0 + 15) / 16 * 16);
+            for (int p = 0; p < inputs; p++)
+            {
+                int row = p < whole ? p % 16 * steps + p / 16 : p;
+                for (int j = 0; j < width; j++) expected[j0 * inputs + row * width + j] = j0 + j < outputs ? w[(j0 + j) * inputs + p] : 0f;
+            }
+        }
+        Assert.Equal(Bits(expected), Bits(packed));
+    }
+
+    /// <summary>
+    /// The overload that reads packed weights, with the worker pool held so that it cannot split the product and runs the packed kernel
+    /// (held by another test, the pool is as busy).
+    /// </summary>
+    private static void ForwardPacked(float[] x, float[] w, float[] packed, float[] bias, float[] y, int batch, int inputs, int outputs, bool relu)
+    {
+        bool held = NormReg.Runtime.WorkerPool.TryEnter(1);
+        try
+        {
+            if (relu) Dense.ForwardReLU(x, w, packed, bias, y, batch, inputs, outputs);
+            else Dense.Forward(x, w, packed, bias, y, batch, inputs, outputs);
+        }
+        finally
+        {
+            if (held) NormReg.Runtime.WorkerPool.Exit();
+        }
     }
 
     private static float[] Pack(float[] weights, int inputs, int outputs)
