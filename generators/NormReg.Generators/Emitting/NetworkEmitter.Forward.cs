@@ -71,7 +71,7 @@ internal static partial class NetworkEmitter
             w.Line("ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null");
             w.Line("if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);");
         }
-        if (packs) w.Line("if (reduced is null && _core.PackedStale) RefreshPacked(); // stale only where the packed kernel runs");
+        if (packs) w.Line("if (reduced is null && _core.PackingDue()) RefreshPacked(); // on the second pass after a change, where the packed kernel runs");
         w.Line($"_core.SplitBatch(n, {Long(MultiplyAddsPerSample(plan))}); // each sample on its own: a large batch is split by samples over the worker pool");
         w.Line($"return {Rows(plan.InferenceOutputBuffer, plan.OutputSize)};");
         w.Close();
@@ -237,7 +237,7 @@ internal static partial class NetworkEmitter
         w.Line();
     }
 
-    /// <summary>Packs the inference weights of the rows <see cref="ReadsPacked"/> picks, after the folds; called only where the packed kernel runs.</summary>
+    /// <summary>Packs the inference weights of the rows <see cref="ReadsPacked"/> picks, after the folds, when the core says it is due (only where the packed kernel runs).</summary>
     private static void WriteRefreshPacked(SourceWriter w, EmitContext c)
     {
         w.Line("// Packs the inference weights of the Dense rows read packed in floats (more than 64 inputs, 48 outputs or more, 4096 to 262144 weights).");
@@ -247,7 +247,6 @@ internal static partial class NetworkEmitter
             string source = layer.Inference == InferenceRole.FoldedWeights ? Slice("_folded", layer.FoldOffset, layer.WeightCount) : Weights(Parameters, layer);
             w.Line($"{Kernels}Dense.PackWeights({source}, _core.Packed({Int(PackedOffset(c.Plan, layer))}, {Int(PackedLength(layer))}), {Int(layer.Inputs)}, {Int(layer.Outputs)}); // {layer.Layer.Row}");
         }
-        w.Line("_core.PackedStale = false;");
         w.Close();
         w.Line();
     }

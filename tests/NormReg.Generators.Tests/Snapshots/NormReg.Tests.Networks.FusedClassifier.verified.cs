@@ -189,7 +189,7 @@ namespace NormReg.Tests.Networks
             if (_core.FoldsStale) RefreshFolds();
             ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null
             if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);
-            if (reduced is null && _core.PackedStale) RefreshPacked(); // stale only where the packed kernel runs
+            if (reduced is null && _core.PackingDue()) RefreshPacked(); // on the second pass after a change, where the packed kernel runs
             _core.SplitBatch(n, 46843L); // each sample on its own: a large batch is split by samples over the worker pool
             return _dense3.AsSpan(0, n * 4);
         }
@@ -232,7 +232,6 @@ namespace NormReg.Tests.Networks
         {
             global::NormReg.Kernels.Dense.PackWeights(_core.Parameters.AsSpan(0, 26593), _core.Packed(0, 29232), 203, 131); // [Dense(131), L1L2(1e-4, 1e-3)]
             global::NormReg.Kernels.Dense.PackWeights(_folded.AsSpan(0, 19650), _core.Packed(29232, 20960), 131, 150); // [Dense(150, UseBias = false), L2(1e-3)]
-            _core.PackedStale = false;
         }
 
         // Folds each BatchNorm into the Dense before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.

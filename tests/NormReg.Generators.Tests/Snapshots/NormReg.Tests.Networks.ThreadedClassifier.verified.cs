@@ -196,7 +196,7 @@ namespace NormReg.Tests.Networks
             if (_core.FoldsStale) RefreshFolds();
             ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null
             if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);
-            if (reduced is null && _core.PackedStale) RefreshPacked(); // stale only where the packed kernel runs
+            if (reduced is null && _core.PackingDue()) RefreshPacked(); // on the second pass after a change, where the packed kernel runs
             _core.SplitBatch(n, 135808L); // each sample on its own: a large batch is split by samples over the worker pool
             return _dense3.AsSpan(0, n * 5);
         }
@@ -242,7 +242,6 @@ namespace NormReg.Tests.Networks
         {
             global::NormReg.Kernels.Dense.PackWeights(_folded.AsSpan(0, 102400), _core.Packed(0, 102400), 400, 256); // [Dense(256, UseBias = false), L2(1e-4)]
             global::NormReg.Kernels.Dense.PackWeights(_core.Parameters.AsSpan(102912, 32768), _core.Packed(102400, 32768), 256, 128); // [Dense(128)]
-            _core.PackedStale = false;
         }
 
         // Folds each BatchNorm into the Dense before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.

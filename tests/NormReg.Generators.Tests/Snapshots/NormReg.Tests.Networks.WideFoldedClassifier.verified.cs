@@ -177,7 +177,7 @@ namespace NormReg.Tests.Networks
             if (_core.FoldsStale) RefreshFolds();
             ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null
             if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);
-            if (reduced is null && _core.PackedStale) RefreshPacked(); // stale only where the packed kernel runs
+            if (reduced is null && _core.PackingDue()) RefreshPacked(); // on the second pass after a change, where the packed kernel runs
             _core.SplitBatch(n, 12000L); // each sample on its own: a large batch is split by samples over the worker pool
             return _dense3.AsSpan(0, n * 3);
         }
@@ -218,7 +218,6 @@ namespace NormReg.Tests.Networks
         {
             global::NormReg.Kernels.Dense.PackWeights(_folded.AsSpan(0, 7200), _core.Packed(0, 8000), 100, 72); // [Dense(72, UseBias = false)]
             global::NormReg.Kernels.Dense.PackWeights(_core.Parameters.AsSpan(7344, 4608), _core.Packed(8000, 4608), 72, 64); // [Dense(64)]
-            _core.PackedStale = false;
         }
 
         // Folds each BatchNorm into the Dense before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.

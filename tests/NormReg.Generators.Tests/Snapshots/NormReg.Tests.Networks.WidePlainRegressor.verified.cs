@@ -128,7 +128,7 @@ namespace NormReg.Tests.Networks
         {
             ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null
             if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);
-            if (reduced is null && _core.PackedStale) RefreshPacked(); // stale only where the packed kernel runs
+            if (reduced is null && _core.PackingDue()) RefreshPacked(); // on the second pass after a change, where the packed kernel runs
             _core.SplitBatch(n, 7140L); // each sample on its own: a large batch is split by samples over the worker pool
             return _dense2.AsSpan(0, n * 2);
         }
@@ -160,7 +160,6 @@ namespace NormReg.Tests.Networks
         private void RefreshPacked()
         {
             global::NormReg.Kernels.Dense.PackWeights(_core.Parameters.AsSpan(0, 7000), _core.Packed(0, 8000), 100, 70); // [Dense(70)]
-            _core.PackedStale = false;
         }
 
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.

@@ -10,8 +10,9 @@ namespace NormReg.Tests.Prediction;
 
 /// <summary>
 /// The packed copy of the inference weights that Predict reads in floats where the packed kernel runs (512-bit FMA): the bits of the
-/// rows run on the unpacked weights, packed again after every route by which the weights change (TrainStep, RestoreState, a model
-/// file, writes through the public spans and views, a switch to bfloat16 and back), and not allocated where the kernel does not run.
+/// rows run on the unpacked weights, packed again on the second Predict after every route by which the weights change (TrainStep,
+/// RestoreState, a model file, writes through the public spans and views, a switch to bfloat16 and back), and not allocated where the
+/// kernel does not run.
 /// </summary>
 public sealed class PackedWeightsTests
 {
@@ -69,10 +70,11 @@ public sealed class PackedWeightsTests
         }
         last = AssertFresh(net, last);
 
-        // Changed while Predict reads bfloat16, so not packed then: packed on the first Predict in floats again.
+        // Changed while Predict reads bfloat16, so not packed then: packed on the second Predict in floats again.
         net.InferencePrecision = WeightPrecision.BFloat16;
         Predict(net);
         Train(net, steps: 1);
+        Predict(net);
         Predict(net);
         net.InferencePrecision = WeightPrecision.Float32;
         AssertFresh(net, last);
@@ -86,17 +88,26 @@ public sealed class PackedWeightsTests
         var plain = new LinearClassifier();
         var plainCore = (NetworkCore)typeof(LinearClassifier).GetField("_core", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(plain)!;
 
-        Assert.Equal(Gemm.HasPackedKernel, !core.Packed(0, 12608).IsEmpty);
-        Assert.Equal(Gemm.HasPackedKernel, core.PackedStale);
+        Assert.True(core.Packed(0, 12608).IsEmpty); // not packed yet
         Predict(net);
-        Assert.False(core.PackedStale);
-        Assert.True(plainCore.Packed(0, 0).IsEmpty); // no row read packed: nothing allocated
-        Assert.False(plainCore.PackedStale);
+        Assert.True(core.Packed(0, 12608).IsEmpty); // the first pass reads the weights unpacked
+        Predict(net);
+        Assert.Equal(Gemm.HasPackedKernel, !core.Packed(0, 12608).IsEmpty);
+        Assert.False(core.PackingDue());
+        Train(net, steps: 1);
+        Assert.True(core.Packed(0, 12608).IsEmpty); // out of date
+        Assert.False(core.PackingDue()); // the first pass since
+        Assert.Equal(Gemm.HasPackedKernel, core.PackingDue());
+
+        plain.Predict(new float[LinearClassifier.InputSize], new float[LinearClassifier.OutputSize]);
+        Assert.False(plainCore.PackingDue()); // no row read packed: nothing allocated
+        Assert.False(plainCore.PackingDue());
+        Assert.True(plainCore.Packed(0, 0).IsEmpty);
     }
 
     /// <summary>
-    /// Predict on <paramref name="net"/> gives the bits of a network given its state afresh, whose weights are packed on its first Predict,
-    /// and differs from <paramref name="before"/> (the change was seen); returns it.
+    /// Predict on <paramref name="net"/>, twice (the first reads the weights unpacked, the second packs them and reads them packed), gives
+    /// the bits of a network given its state afresh, and differs from <paramref name="before"/> (the change was seen); returns it.
     /// </summary>
     private static float[] AssertFresh(WideFoldedClassifier net, float[]? before)
     {
@@ -104,11 +115,12 @@ public sealed class PackedWeightsTests
         net.CopyState(state);
         var twin = new WideFoldedClassifier(Batch, seed: 0);
         twin.RestoreState(state);
-        float[] got = Predict(net);
+        float[] first = Predict(net), second = Predict(net), expected = Predict(twin);
 
-        Assert.Equal(Bits(Predict(twin)), Bits(got));
-        if (before is not null) Assert.NotEqual(Bits(before), Bits(got));
-        return got;
+        Assert.Equal(Bits(expected), Bits(first));
+        Assert.Equal(Bits(expected), Bits(second));
+        if (before is not null) Assert.NotEqual(Bits(before), Bits(second));
+        return second;
     }
 
     private static float[] Inputs(INetwork net, int seed)
