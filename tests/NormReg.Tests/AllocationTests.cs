@@ -23,7 +23,7 @@ public sealed class AllocationTests
         { nameof(AugmentedCnn), "adamw" },
         { nameof(ImageEdges), "adam" },
         { nameof(WideFoldedClassifier), "adam" }, // at WeightPrecision.BFloat16: its store rounded again after every step
-        { nameof(WideFoldedClassifier) + "32", "sgd" }, // in floats: its weights packed again after every step where the packed kernel runs
+        { nameof(WideFoldedClassifier) + "32", "sgd" }, // in floats: its weights packed again on the second Predict after the steps, where the packed kernel runs
     };
 
     [Theory]

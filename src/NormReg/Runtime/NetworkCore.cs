@@ -75,7 +75,7 @@ public sealed class NetworkCore
 
     /// <summary>
     /// Floats of <see cref="_packed"/> before its first 64-byte line, where the packed weights start: the array is pinned, and every row's
-    /// packed weights a whole number of lines long, so the kernel's vector loads never straddle two lines (about 1.5 % of its time).
+    /// packed weights a whole number of lines long, so the kernel's vector loads never straddle two lines (784 × 256 one float off a line: 1.00 to 1.02 times as long).
     /// </summary>
     private readonly int _packedStart;
 
