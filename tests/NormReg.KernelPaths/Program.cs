@@ -23,10 +23,11 @@ if (args.Length != 1)
 (float[] inputs, int[] labels) = KernelPathsRun.Data();
 var net = new KernelPathsNet(maxBatchSize: KernelPathsRun.Batch, seed: KernelPathsRun.Seed);
 float[] initial = net.Parameters.ToArray();
-var predictions = new float[KernelPathsRun.Batch * KernelPathsNet.OutputSize];
-net.Predict(inputs, predictions, KernelPathsRun.Batch);
+// The few samples first: the whole batch's Predict, the second since the weights were drawn, reads them packed where the packed kernel runs.
 var few = new float[KernelPathsRun.FewSamples * KernelPathsNet.OutputSize];
 net.Predict(inputs.AsSpan(0, KernelPathsRun.FewSamples * KernelPathsNet.InputSize), few, KernelPathsRun.FewSamples);
+var predictions = new float[KernelPathsRun.Batch * KernelPathsNet.OutputSize];
+net.Predict(inputs, predictions, KernelPathsRun.Batch);
 bool fewAsInBatch = MemoryMarshal.AsBytes(few.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(predictions.AsSpan(0, few.Length)));
 var reduced = new float[predictions.Length];
 net.InferencePrecision = WeightPrecision.BFloat16;

@@ -23,6 +23,7 @@ public sealed class AllocationTests
         { nameof(AugmentedCnn), "adamw" },
         { nameof(ImageEdges), "adam" },
         { nameof(WideFoldedClassifier), "adam" }, // at WeightPrecision.BFloat16: its store rounded again after every step
+        { nameof(WideFoldedClassifier) + "32", "sgd" }, // in floats: its weights packed again on the second Predict after the steps, where the packed kernel runs
     };
 
     [Theory]
@@ -91,6 +92,7 @@ public sealed class AllocationTests
                 layerNorm.FitNormalization(features.AsSpan(0, 64 * 5));
                 return layerNorm;
             case nameof(WideFoldedClassifier): return new WideFoldedClassifier(batch, seed: 7) { InferencePrecision = WeightPrecision.BFloat16 };
+            case nameof(WideFoldedClassifier) + "32": return new WideFoldedClassifier(batch, seed: 7);
             case nameof(SmallCnn): return new SmallCnn(batch, seed: 7);
             case nameof(ImageEdges): return new ImageEdges(batch, seed: 7);
             case nameof(NormalizedCnn):

@@ -62,7 +62,7 @@ internal static partial class NetworkEmitter
     private static void WriteForwardInference(SourceWriter w, EmitContext c)
     {
         ExecutionPlan plan = c.Plan;
-        bool reduces = plan.Layers.Any(ReadsReduced);
+        bool reduces = plan.Layers.Any(ReadsReduced), packs = plan.Layers.Any(ReadsPacked);
         w.Line($"// Inference: {TrainingOnlyRows(c)} the identity, BatchNorm uses its running statistics (folded into the {FoldedKinds(c)} before it where there is one).");
         w.Open($"private {ReadOnlySpan}<float> ForwardInference(int n)");
         if (c.HasFolds) w.Line("if (_core.FoldsStale) RefreshFolds();");
@@ -71,6 +71,7 @@ internal static partial class NetworkEmitter
             w.Line("ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null");
             w.Line("if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);");
         }
+        if (packs) w.Line("if (reduced is null && _core.PackingDue()) RefreshPacked(); // on the second pass after a change, where the packed kernel runs");
         w.Line($"_core.SplitBatch(n, {Long(MultiplyAddsPerSample(plan))}); // each sample on its own: a large batch is split by samples over the worker pool");
         w.Line($"return {Rows(plan.InferenceOutputBuffer, plan.OutputSize)};");
         w.Close();
@@ -108,12 +109,12 @@ internal static partial class NetworkEmitter
                 case InferenceRole.FoldedWeights:
                     PlannedLayer norm = plan.Layers[i + 1];
                     w.Line($"// {layer.Layer.Row} + {norm.Layer.Row} {layer.Layer.Name} with {norm.Layer.Name} folded in: {layer.InputShape} → {layer.OutputShape}");
-                    WriteInferenceForward(w, layer, x, Slice("_folded", layer.FoldOffset, layer.WeightCount), Slice("_folded", layer.FoldOffset + layer.WeightCount, layer.Units),
+                    WriteInferenceForward(w, plan, layer, x, Slice("_folded", layer.FoldOffset, layer.WeightCount), Slice("_folded", layer.FoldOffset + layer.WeightCount, layer.Units),
                         relu is null ? Rows(norm.OutputBuffer, norm.Outputs, split: true) : fusedY, relu is not null);
                     break;
                 case InferenceRole.Run when ReadsReduced(layer) || relu is not null:
                     w.Line(Comment(layer));
-                    WriteInferenceForward(w, layer, x, Weights(Parameters, layer), Bias(Parameters, layer), relu is null ? y : fusedY, relu is not null);
+                    WriteInferenceForward(w, plan, layer, x, Weights(Parameters, layer), Bias(Parameters, layer), relu is null ? y : fusedY, relu is not null);
                     break;
                 case InferenceRole.Run when layer.InPool:
                     w.Line(Comment(layer));
@@ -139,6 +140,7 @@ internal static partial class NetworkEmitter
         w.Close();
         w.Line();
         if (reduces) WriteRefreshReduced(w, c);
+        if (packs) WriteRefreshPacked(w, c);
         if (!c.HasFolds) return;
 
         w.Line($"// Folds each BatchNorm into the {FoldedKinds(c)} before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics{(c.Plan.Layers.Any(l => l.Layer.Kind == LayerKind.Conv2D) ? " (per filter for a Conv2D)" : "")}.");
@@ -161,20 +163,46 @@ internal static partial class NetworkEmitter
     private static bool ReadsReduced(PlannedLayer layer) => layer.Layer.Kind == LayerKind.Dense && layer.Inputs > 64 && layer.WeightCount >= 4096;
 
     /// <summary>
-    /// An inference-pass Dense row that reads its bfloat16 weights when the network holds them, else <paramref name="weights"/>; with
-    /// <paramref name="relu"/>, the ReLU after it applied as each value is stored (<c>Dense.ForwardReLU</c>), into the ReLU's buffer <paramref name="y"/>.
+    /// Whether inference in floats reads <paramref name="layer"/>'s weights packed (<c>Dense.PackWeights</c>) where the packed kernel runs
+    /// (512-bit FMA): a row read in bfloat16 at <c>WeightPrecision.BFloat16</c> (<see cref="ReadsReduced"/>) with at least a panel of 48
+    /// outputs and at most <see cref="MaxPackedWeights"/> weights.
     /// </summary>
-    private static void WriteInferenceForward(SourceWriter w, PlannedLayer layer, string x, string weights, string bias, string y, bool relu = false)
+    private static bool ReadsPacked(PlannedLayer layer) => ReadsReduced(layer) && layer.Outputs >= 48 && layer.WeightCount <= MaxPackedWeights;
+
+    /// <summary>
+    /// The most weights a row reads packed, 1 MB of floats: one thread, median time of the packed kernel over the other's, 784 × 256
+    /// (800 KB) 0.95 at batch 128 and 32; 1024 × 1024 (4 MB) 0.97 to 1.0, not worth doubling the memory its weights take.
+    /// </summary>
+    private const int MaxPackedWeights = 1 << 18;
+
+    /// <summary>Floats of <paramref name="layer"/>'s packed weights: <c>Dense.PackedLength</c>, its outputs rounded up to whole vectors of 16.</summary>
+    private static int PackedLength(PlannedLayer layer) => (layer.Outputs + 15) / 16 * 16 * layer.Inputs;
+
+    /// <summary>Where <paramref name="layer"/>'s packed weights start: after those of the rows before it that <see cref="ReadsPacked"/> picks.</summary>
+    private static int PackedOffset(ExecutionPlan plan, PlannedLayer layer) => plan.Layers.TakeWhile(l => !ReferenceEquals(l, layer)).Where(ReadsPacked).Sum(PackedLength);
+
+    /// <summary>Floats of the packed weights of every row <see cref="ReadsPacked"/> picks, for the core to allocate where the packed kernel runs.</summary>
+    private static int PackedLength(ExecutionPlan plan) => plan.Layers.Where(ReadsPacked).Sum(PackedLength);
+
+    /// <summary>
+    /// An inference-pass Dense row that reads its bfloat16 weights when the network holds them, else <paramref name="weights"/> (and their
+    /// packed copy where <see cref="ReadsPacked"/>); with <paramref name="relu"/>, the ReLU after it applied as each value is stored
+    /// (<c>Dense.ForwardReLU</c>), into the ReLU's buffer <paramref name="y"/>.
+    /// </summary>
+    private static void WriteInferenceForward(SourceWriter w, ExecutionPlan plan, PlannedLayer layer, string x, string weights, string bias, string y, bool relu = false)
     {
-        string Call(string read) => relu
-            ? $"{Kernels}Dense.ForwardReLU({x}, {read}, {bias}, {y}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});"
-            : WeightLayerForward(layer, x, read, bias, y, split: true);
+        string Call(string read, string? packed = null) => relu
+            ? $"{Kernels}Dense.ForwardReLU({x}, {read}, {(packed is null ? "" : packed + ", ")}{bias}, {y}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});"
+            : packed is null
+                ? WeightLayerForward(layer, x, read, bias, y, split: true)
+                : $"{Kernels}Dense.Forward({x}, {read}, {packed}, {bias}, {y}, n, {Int(layer.Inputs)}, {Int(layer.Outputs)});";
         if (!ReadsReduced(layer))
         {
             w.Line(Call(weights));
             return;
         }
-        w.Line($"if (reduced is null) {Call(weights)}");
+        string? packed = ReadsPacked(layer) ? $"_core.Packed({Int(PackedOffset(plan, layer))}, {Int(PackedLength(layer))})" : null;
+        w.Line($"if (reduced is null) {Call(weights, packed)}");
         w.Line($"else {Call(Slice("reduced", layer.WeightOffset, layer.WeightCount))}");
     }
 
@@ -205,6 +233,20 @@ internal static partial class NetworkEmitter
             w.Line($"{Kernels}BFloat16.Round({source}, {Slice("reduced", layer.WeightOffset, layer.WeightCount)}); // {layer.Layer.Row}");
         }
         w.Line("_core.ReducedStale = false;");
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>Packs the inference weights of the rows <see cref="ReadsPacked"/> picks, after the folds, when the core says it is due (only where the packed kernel runs).</summary>
+    private static void WriteRefreshPacked(SourceWriter w, EmitContext c)
+    {
+        w.Line("// Packs the inference weights of the Dense rows read packed in floats (more than 64 inputs, 48 outputs or more, 4096 to 262144 weights).");
+        w.Open("private void RefreshPacked()");
+        foreach (PlannedLayer layer in c.Plan.Layers.Where(ReadsPacked))
+        {
+            string source = layer.Inference == InferenceRole.FoldedWeights ? Slice("_folded", layer.FoldOffset, layer.WeightCount) : Weights(Parameters, layer);
+            w.Line($"{Kernels}Dense.PackWeights({source}, _core.Packed({Int(PackedOffset(c.Plan, layer))}, {Int(PackedLength(layer))}), {Int(layer.Inputs)}, {Int(layer.Outputs)}); // {layer.Layer.Row}");
+        }
         w.Close();
         w.Line();
     }

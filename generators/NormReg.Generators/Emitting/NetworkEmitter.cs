@@ -307,7 +307,9 @@ internal static partial class NetworkEmitter
         w.Line("/// <param name=\"seed\">Seed of the weight initialization and of the dropout and noise draws.</param>");
         w.Open($"public {Parsing.Naming.Identifier(c.Network.Identifier)}(int maxBatchSize = 1, int seed = 0)");
         bool normalization = plan.Layers.Any(l => l.Init == InitKind.Ones);
-        w.Line($"_core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize{(normalization ? "; sets γ = 1, β = 0 and running variances to 1" : "")}");
+        int packed = PackedLength(plan);
+        string packs = packed == 0 ? "" : $"; allocates {Int(packed)} floats for the packed weights where the packed kernel runs";
+        w.Line($"_core = new(this, Architecture, maxBatchSize, seed{(packed == 0 ? "" : ", " + Int(packed))}); // checks maxBatchSize{(normalization ? "; sets γ = 1, β = 0 and running variances to 1" : "")}{packs}");
         foreach (PlannedLayer layer in plan.Layers.Where(l => !l.Aliased && !l.InPool))
         {
             w.Line($"{layer.OutputBuffer} = new float[maxBatchSize * {Int(layer.Outputs)}];");

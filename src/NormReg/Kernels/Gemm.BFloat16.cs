@@ -13,7 +13,7 @@ internal static partial class Gemm
 {
     /// <summary>
     /// <c>c[i, j] = Σₚ a[i, p]·b[j, p] + bias[j]</c> with <paramref name="b"/> [n × k] in bfloat16, on the float product's kernel and in its order
-    /// (<see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool)"/>) for
+    /// (<see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, ReadOnlySpan{float})"/>) for
     /// <paramref name="k"/> above <see cref="SequentialDepth"/>, the only depths it takes; with <paramref name="relu"/>, stored as <c>max(0, v)</c>.
     /// </summary>
     public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool relu = false)

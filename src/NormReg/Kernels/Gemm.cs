@@ -47,9 +47,12 @@ internal static partial class Gemm
     /// Products of at most <see cref="SequentialDepth"/> steps are summed in order, as <see cref="Multiply"/> sums: <paramref name="b"/> is
     /// transposed into a scratch block and the rows of <c>c</c> computed a vector of outputs at a time, instead of a vector reduction per output, in
     /// <see cref="TiledProduct"/>'s register tiles (up to eight rows by two vectors of 16 for 32 outputs), each adding the bias as it stores.
-    /// Longer ones run on the dot-product kernel (<c>Gemm.Dot.cs</c>; without FMA, <c>Gemm.Dot.NoFma.cs</c>), which adds the bias as it stores each sum.
+    /// Longer ones run on the dot-product kernel (<c>Gemm.Dot.cs</c>; without FMA, <c>Gemm.Dot.NoFma.cs</c>), which adds the bias as it stores each sum,
+    /// or, given <paramref name="packed"/> (<paramref name="b"/> as <see cref="Pack"/> wrote it, where <see cref="PacksWeights"/>) and not split over
+    /// threads, on <see cref="MultiplyPacked"/>: the same bits.
     /// </remarks>
-    public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool relu = false)
+    public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool relu = false,
+        ReadOnlySpan<float> packed = default)
     {
         if (k <= SequentialDepth)
         {
@@ -79,6 +82,11 @@ internal static partial class Gemm
             }
             AddBias(bias, c, m, n);
             ReLUAfter(c, m, n, relu);
+            return;
+        }
+        if (!packed.IsEmpty)
+        {
+            MultiplyPacked(a, packed, bias, c, m, n, k, relu);
             return;
         }
         ref float bias0 = ref bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(bias);

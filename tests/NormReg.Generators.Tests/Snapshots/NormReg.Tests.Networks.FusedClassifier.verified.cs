@@ -64,7 +64,7 @@ namespace NormReg.Tests.Networks
         /// <param name="seed">Seed of the weight initialization and of the dropout and noise draws.</param>
         public FusedClassifier(int maxBatchSize = 1, int seed = 0)
         {
-            _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize; sets γ = 1, β = 0 and running variances to 1
+            _core = new(this, Architecture, maxBatchSize, seed, 50192); // checks maxBatchSize; sets γ = 1, β = 0 and running variances to 1; allocates 50192 floats for the packed weights where the packed kernel runs
             _dense1 = new float[maxBatchSize * 131];
             _relu1 = new float[maxBatchSize * 131];
             _dense2 = new float[maxBatchSize * 150];
@@ -189,6 +189,7 @@ namespace NormReg.Tests.Networks
             if (_core.FoldsStale) RefreshFolds();
             ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null
             if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);
+            if (reduced is null && _core.PackingDue()) RefreshPacked(); // on the second pass after a change, where the packed kernel runs
             _core.SplitBatch(n, 46843L); // each sample on its own: a large batch is split by samples over the worker pool
             return _dense3.AsSpan(0, n * 4);
         }
@@ -199,13 +200,13 @@ namespace NormReg.Tests.Networks
             ushort[]? reduced = _core.ReducedWeights;
 
             // [Dense(131), L1L2(1e-4, 1e-3)] Dense1: 203 → 131, He uniform, penalty 0.0001·Σ|w| + 0.001·Σw²
-            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 203, n * 203), _core.Parameters.AsSpan(0, 26593), _core.Parameters.AsSpan(26593, 131), _relu1.AsSpan(start * 131, n * 131), n, 203, 131);
+            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 203, n * 203), _core.Parameters.AsSpan(0, 26593), _core.Packed(0, 29232), _core.Parameters.AsSpan(26593, 131), _relu1.AsSpan(start * 131, n * 131), n, 203, 131);
             else global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 203, n * 203), reduced.AsSpan(0, 26593), _core.Parameters.AsSpan(26593, 131), _relu1.AsSpan(start * 131, n * 131), n, 203, 131);
 
             // [ReLU] ReLU1: applied by Dense1 above as it stored.
 
             // [Dense(150, UseBias = false), L2(1e-3)] + [BatchNorm] Dense2 with BatchNorm1 folded in: 131 → 150
-            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 131, n * 131), _folded.AsSpan(0, 19650), _folded.AsSpan(19650, 150), _relu2.AsSpan(start * 150, n * 150), n, 131, 150);
+            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 131, n * 131), _folded.AsSpan(0, 19650), _core.Packed(29232, 20960), _folded.AsSpan(19650, 150), _relu2.AsSpan(start * 150, n * 150), n, 131, 150);
             else global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 131, n * 131), reduced.AsSpan(26724, 19650), _folded.AsSpan(19650, 150), _relu2.AsSpan(start * 150, n * 150), n, 131, 150);
 
             // [BatchNorm] BatchNorm1: folded into Dense2 above.
@@ -224,6 +225,13 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.BFloat16.Round(_core.Parameters.AsSpan(0, 26593), reduced.AsSpan(0, 26593)); // [Dense(131), L1L2(1e-4, 1e-3)]
             global::NormReg.Kernels.BFloat16.Round(_folded.AsSpan(0, 19650), reduced.AsSpan(26724, 19650)); // [Dense(150, UseBias = false), L2(1e-3)]
             _core.ReducedStale = false;
+        }
+
+        // Packs the inference weights of the Dense rows read packed in floats (more than 64 inputs, 48 outputs or more, 4096 to 262144 weights).
+        private void RefreshPacked()
+        {
+            global::NormReg.Kernels.Dense.PackWeights(_core.Parameters.AsSpan(0, 26593), _core.Packed(0, 29232), 203, 131); // [Dense(131), L1L2(1e-4, 1e-3)]
+            global::NormReg.Kernels.Dense.PackWeights(_folded.AsSpan(0, 19650), _core.Packed(29232, 20960), 131, 150); // [Dense(150, UseBias = false), L2(1e-3)]
         }
 
         // Folds each BatchNorm into the Dense before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.

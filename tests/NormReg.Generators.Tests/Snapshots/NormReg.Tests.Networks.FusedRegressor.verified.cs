@@ -40,7 +40,7 @@ namespace NormReg.Tests.Networks
         /// <param name="seed">Seed of the weight initialization and of the dropout and noise draws.</param>
         public FusedRegressor(int maxBatchSize = 1, int seed = 0)
         {
-            _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize
+            _core = new(this, Architecture, maxBatchSize, seed, 16640); // checks maxBatchSize; allocates 16640 floats for the packed weights where the packed kernel runs
             _dense1 = new float[maxBatchSize * 128];
             _tanh1 = new float[maxBatchSize * 128];
             _dense2 = new float[maxBatchSize * 2];
@@ -128,6 +128,7 @@ namespace NormReg.Tests.Networks
         {
             ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null
             if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);
+            if (reduced is null && _core.PackingDue()) RefreshPacked(); // on the second pass after a change, where the packed kernel runs
             _core.SplitBatch(n, 16896L); // each sample on its own: a large batch is split by samples over the worker pool
             return _dense2.AsSpan(0, n * 2);
         }
@@ -138,7 +139,7 @@ namespace NormReg.Tests.Networks
             ushort[]? reduced = _core.ReducedWeights;
 
             // [Dense(128)] Dense1: 130 → 128, Glorot uniform
-            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 130, n * 130), _core.Parameters.AsSpan(0, 16640), _core.Parameters.AsSpan(16640, 128), _dense1.AsSpan(start * 128, n * 128), n, 130, 128);
+            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 130, n * 130), _core.Parameters.AsSpan(0, 16640), _core.Packed(0, 16640), _core.Parameters.AsSpan(16640, 128), _dense1.AsSpan(start * 128, n * 128), n, 130, 128);
             else global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 130, n * 130), reduced.AsSpan(0, 16640), _core.Parameters.AsSpan(16640, 128), _dense1.AsSpan(start * 128, n * 128), n, 130, 128);
 
             // [Tanh] Tanh1: 128
@@ -153,6 +154,12 @@ namespace NormReg.Tests.Networks
         {
             global::NormReg.Kernels.BFloat16.Round(_core.Parameters.AsSpan(0, 16640), reduced.AsSpan(0, 16640)); // [Dense(128)]
             _core.ReducedStale = false;
+        }
+
+        // Packs the inference weights of the Dense rows read packed in floats (more than 64 inputs, 48 outputs or more, 4096 to 262144 weights).
+        private void RefreshPacked()
+        {
+            global::NormReg.Kernels.Dense.PackWeights(_core.Parameters.AsSpan(0, 16640), _core.Packed(0, 16640), 130, 128); // [Dense(128)]
         }
 
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.

@@ -66,7 +66,7 @@ namespace NormReg.Tests.Networks
         /// <param name="seed">Seed of the weight initialization and of the dropout and noise draws.</param>
         public ThreadedClassifier(int maxBatchSize = 1, int seed = 0)
         {
-            _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize; sets γ = 1, β = 0 and running variances to 1
+            _core = new(this, Architecture, maxBatchSize, seed, 135168); // checks maxBatchSize; sets γ = 1, β = 0 and running variances to 1; allocates 135168 floats for the packed weights where the packed kernel runs
             _dense1 = new float[maxBatchSize * 256];
             _batchNorm1 = new float[maxBatchSize * 256];
             _batchNorm1Normalized = new float[maxBatchSize * 256];
@@ -196,6 +196,7 @@ namespace NormReg.Tests.Networks
             if (_core.FoldsStale) RefreshFolds();
             ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null
             if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);
+            if (reduced is null && _core.PackingDue()) RefreshPacked(); // on the second pass after a change, where the packed kernel runs
             _core.SplitBatch(n, 135808L); // each sample on its own: a large batch is split by samples over the worker pool
             return _dense3.AsSpan(0, n * 5);
         }
@@ -209,7 +210,7 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.InputScaling.ZScore(_core.Inputs.AsSpan(start * 400, n * 400), _core.Statistics.AsSpan(0, 400), _core.Statistics.AsSpan(400, 400), n, InputSize);
 
             // [Dense(256, UseBias = false), L2(1e-4)] + [BatchNorm] Dense1 with BatchNorm1 folded in: 400 → 256
-            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 400, n * 400), _folded.AsSpan(0, 102400), _folded.AsSpan(102400, 256), _relu1.AsSpan(start * 256, n * 256), n, 400, 256);
+            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 400, n * 400), _folded.AsSpan(0, 102400), _core.Packed(0, 102400), _folded.AsSpan(102400, 256), _relu1.AsSpan(start * 256, n * 256), n, 400, 256);
             else global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 400, n * 400), reduced.AsSpan(0, 102400), _folded.AsSpan(102400, 256), _relu1.AsSpan(start * 256, n * 256), n, 400, 256);
 
             // [BatchNorm] BatchNorm1: folded into Dense1 above.
@@ -219,7 +220,7 @@ namespace NormReg.Tests.Networks
             // [Dropout(0.2)] Dropout1: the identity at inference.
 
             // [Dense(128)] Dense2: 256 → 128, He uniform
-            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 256, n * 256), _core.Parameters.AsSpan(102912, 32768), _core.Parameters.AsSpan(135680, 128), _relu2.AsSpan(start * 128, n * 128), n, 256, 128);
+            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 256, n * 256), _core.Parameters.AsSpan(102912, 32768), _core.Packed(102400, 32768), _core.Parameters.AsSpan(135680, 128), _relu2.AsSpan(start * 128, n * 128), n, 256, 128);
             else global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 256, n * 256), reduced.AsSpan(102912, 32768), _core.Parameters.AsSpan(135680, 128), _relu2.AsSpan(start * 128, n * 128), n, 256, 128);
 
             // [ReLU] ReLU2: applied by Dense2 above as it stored.
@@ -234,6 +235,13 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.BFloat16.Round(_folded.AsSpan(0, 102400), reduced.AsSpan(0, 102400)); // [Dense(256, UseBias = false), L2(1e-4)]
             global::NormReg.Kernels.BFloat16.Round(_core.Parameters.AsSpan(102912, 32768), reduced.AsSpan(102912, 32768)); // [Dense(128)]
             _core.ReducedStale = false;
+        }
+
+        // Packs the inference weights of the Dense rows read packed in floats (more than 64 inputs, 48 outputs or more, 4096 to 262144 weights).
+        private void RefreshPacked()
+        {
+            global::NormReg.Kernels.Dense.PackWeights(_folded.AsSpan(0, 102400), _core.Packed(0, 102400), 400, 256); // [Dense(256, UseBias = false), L2(1e-4)]
+            global::NormReg.Kernels.Dense.PackWeights(_core.Parameters.AsSpan(102912, 32768), _core.Packed(102400, 32768), 256, 128); // [Dense(128)]
         }
 
         // Folds each BatchNorm into the Dense before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.

@@ -59,7 +59,7 @@ namespace NormReg.Tests.Networks
         /// <param name="seed">Seed of the weight initialization and of the dropout and noise draws.</param>
         public WideFoldedClassifier(int maxBatchSize = 1, int seed = 0)
         {
-            _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize; sets γ = 1, β = 0 and running variances to 1
+            _core = new(this, Architecture, maxBatchSize, seed, 12608); // checks maxBatchSize; sets γ = 1, β = 0 and running variances to 1; allocates 12608 floats for the packed weights where the packed kernel runs
             _dense1 = new float[maxBatchSize * 72];
             _batchNorm1 = new float[maxBatchSize * 72];
             _batchNorm1Normalized = new float[maxBatchSize * 72];
@@ -177,6 +177,7 @@ namespace NormReg.Tests.Networks
             if (_core.FoldsStale) RefreshFolds();
             ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null
             if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);
+            if (reduced is null && _core.PackingDue()) RefreshPacked(); // on the second pass after a change, where the packed kernel runs
             _core.SplitBatch(n, 12000L); // each sample on its own: a large batch is split by samples over the worker pool
             return _dense3.AsSpan(0, n * 3);
         }
@@ -187,7 +188,7 @@ namespace NormReg.Tests.Networks
             ushort[]? reduced = _core.ReducedWeights;
 
             // [Dense(72, UseBias = false)] + [BatchNorm] Dense1 with BatchNorm1 folded in: 100 → 72
-            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 100, n * 100), _folded.AsSpan(0, 7200), _folded.AsSpan(7200, 72), _relu1.AsSpan(start * 72, n * 72), n, 100, 72);
+            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 100, n * 100), _folded.AsSpan(0, 7200), _core.Packed(0, 8000), _folded.AsSpan(7200, 72), _relu1.AsSpan(start * 72, n * 72), n, 100, 72);
             else global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 100, n * 100), reduced.AsSpan(0, 7200), _folded.AsSpan(7200, 72), _relu1.AsSpan(start * 72, n * 72), n, 100, 72);
 
             // [BatchNorm] BatchNorm1: folded into Dense1 above.
@@ -195,7 +196,7 @@ namespace NormReg.Tests.Networks
             // [ReLU] ReLU1: applied by Dense1 above as it stored.
 
             // [Dense(64)] Dense2: 72 → 64, He uniform
-            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 72, n * 72), _core.Parameters.AsSpan(7344, 4608), _core.Parameters.AsSpan(11952, 64), _relu2.AsSpan(start * 64, n * 64), n, 72, 64);
+            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 72, n * 72), _core.Parameters.AsSpan(7344, 4608), _core.Packed(8000, 4608), _core.Parameters.AsSpan(11952, 64), _relu2.AsSpan(start * 64, n * 64), n, 72, 64);
             else global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 72, n * 72), reduced.AsSpan(7344, 4608), _core.Parameters.AsSpan(11952, 64), _relu2.AsSpan(start * 64, n * 64), n, 72, 64);
 
             // [ReLU] ReLU2: applied by Dense2 above as it stored.
@@ -210,6 +211,13 @@ namespace NormReg.Tests.Networks
             global::NormReg.Kernels.BFloat16.Round(_folded.AsSpan(0, 7200), reduced.AsSpan(0, 7200)); // [Dense(72, UseBias = false)]
             global::NormReg.Kernels.BFloat16.Round(_core.Parameters.AsSpan(7344, 4608), reduced.AsSpan(7344, 4608)); // [Dense(64)]
             _core.ReducedStale = false;
+        }
+
+        // Packs the inference weights of the Dense rows read packed in floats (more than 64 inputs, 48 outputs or more, 4096 to 262144 weights).
+        private void RefreshPacked()
+        {
+            global::NormReg.Kernels.Dense.PackWeights(_folded.AsSpan(0, 7200), _core.Packed(0, 8000), 100, 72); // [Dense(72, UseBias = false)]
+            global::NormReg.Kernels.Dense.PackWeights(_core.Parameters.AsSpan(7344, 4608), _core.Packed(8000, 4608), 72, 64); // [Dense(64)]
         }
 
         // Folds each BatchNorm into the Dense before it: W' = W·s and b' = (b − μ)·s + β, with s = γ/√(σ² + ε) from the running statistics.

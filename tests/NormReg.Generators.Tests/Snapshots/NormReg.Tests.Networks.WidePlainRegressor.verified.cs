@@ -40,7 +40,7 @@ namespace NormReg.Tests.Networks
         /// <param name="seed">Seed of the weight initialization and of the dropout and noise draws.</param>
         public WidePlainRegressor(int maxBatchSize = 1, int seed = 0)
         {
-            _core = new(this, Architecture, maxBatchSize, seed); // checks maxBatchSize
+            _core = new(this, Architecture, maxBatchSize, seed, 8000); // checks maxBatchSize; allocates 8000 floats for the packed weights where the packed kernel runs
             _dense1 = new float[maxBatchSize * 70];
             _tanh1 = new float[maxBatchSize * 70];
             _dense2 = new float[maxBatchSize * 2];
@@ -128,6 +128,7 @@ namespace NormReg.Tests.Networks
         {
             ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null
             if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);
+            if (reduced is null && _core.PackingDue()) RefreshPacked(); // on the second pass after a change, where the packed kernel runs
             _core.SplitBatch(n, 7140L); // each sample on its own: a large batch is split by samples over the worker pool
             return _dense2.AsSpan(0, n * 2);
         }
@@ -138,7 +139,7 @@ namespace NormReg.Tests.Networks
             ushort[]? reduced = _core.ReducedWeights;
 
             // [Dense(70)] Dense1: 100 → 70, Glorot uniform
-            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 100, n * 100), _core.Parameters.AsSpan(0, 7000), _core.Parameters.AsSpan(7000, 70), _dense1.AsSpan(start * 70, n * 70), n, 100, 70);
+            if (reduced is null) global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 100, n * 100), _core.Parameters.AsSpan(0, 7000), _core.Packed(0, 8000), _core.Parameters.AsSpan(7000, 70), _dense1.AsSpan(start * 70, n * 70), n, 100, 70);
             else global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 100, n * 100), reduced.AsSpan(0, 7000), _core.Parameters.AsSpan(7000, 70), _dense1.AsSpan(start * 70, n * 70), n, 100, 70);
 
             // [Tanh] Tanh1: 70
@@ -153,6 +154,12 @@ namespace NormReg.Tests.Networks
         {
             global::NormReg.Kernels.BFloat16.Round(_core.Parameters.AsSpan(0, 7000), reduced.AsSpan(0, 7000)); // [Dense(70)]
             _core.ReducedStale = false;
+        }
+
+        // Packs the inference weights of the Dense rows read packed in floats (more than 64 inputs, 48 outputs or more, 4096 to 262144 weights).
+        private void RefreshPacked()
+        {
+            global::NormReg.Kernels.Dense.PackWeights(_core.Parameters.AsSpan(0, 7000), _core.Packed(0, 8000), 100, 70); // [Dense(70)]
         }
 
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.

@@ -45,15 +45,42 @@ public sealed class ThreadCountTests
         {
             INetwork net = Trained(name, batch);
             if (bfloat16) ((ThreadedClassifier)net).InferencePrecision = WeightPrecision.BFloat16;
-            float[] outputs = new float[batch * net.OutputSize];
-            net.Predict(inputs, outputs, batch);
-            return outputs;
+            return PredictTwice(net, inputs, batch);
         });
 
         float[] one = Outputs(1);
         Assert.All(one, v => Assert.True(float.IsFinite(v)));
         Assert.Equal(one, Outputs(2));
         Assert.Equal(one, Outputs(3));
+    }
+
+    [Fact]
+    public void Predict_with_its_first_weights_split_by_their_rows_gives_the_bits_of_one_thread()
+    {
+        // 48 samples are too few to split by samples (every part would read all the weights), and enough for the 400 → 256 product to
+        // split its weights' rows over the threads: read unpacked, where one thread reads the packed copy.
+        const int batch = 48;
+        INetwork probe = Create(nameof(ThreadedClassifier), batch);
+        Assert.Equal(1, BatchSplit.Parts(batch, ClassifierWork, probe.Architecture.ParameterCount, 2));
+        Assert.True(Gemm.Splits((long)batch * 400 * 256, 256, 400));
+        float[] inputs = Random(batch * probe.InputSize, 2);
+
+        float[] Outputs(int threads) => AtThreads(threads, () => PredictTwice(Trained(nameof(ThreadedClassifier), batch), inputs, batch));
+
+        Assert.Equal(Outputs(1), Outputs(2));
+    }
+
+    /// <summary>
+    /// Predict twice on the same inputs, which must give the same bits: the first reads the weights as training left them, the second
+    /// packs them where the packed kernel runs (<see cref="NetworkCore.PackingDue"/>).
+    /// </summary>
+    private static float[] PredictTwice(INetwork net, float[] inputs, int batch)
+    {
+        float[] first = new float[batch * net.OutputSize], second = new float[batch * net.OutputSize];
+        net.Predict(inputs, first, batch);
+        net.Predict(inputs, second, batch);
+        Assert.Equal(first, second);
+        return second;
     }
 
     /// <summary>

@@ -1,0 +1,362 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NormReg.Kernels;
+
+/// <summary>
+/// The forward product <c>c = a·bᵀ + bias</c> on weights packed once (<see cref="Pack"/>), at 512 bits with FMA: the same bits as the
+/// dot-product kernel (<c>Gemm.Dot.cs</c>), without its fold.
+/// </summary>
+/// <remarks>
+/// The dot-product kernel holds the sixteen partial sums of one output in the lanes of a vector and folds them across lanes at the end of
+/// every tile, with shuffles that cost more the shorter the dot products (this kernel takes 0.95 of its time on 784 × 256 at batch 128,
+/// 0.87 on 256 × 128, about the same on 1024 × 1024). Here a vector holds one partial sum of sixteen
+/// outputs: tiles of up to 8 rows of <c>a</c> by three vectors of outputs run sixteen passes, pass <c>l</c> summing the steps
+/// <c>p ≡ l (mod 16)</c> in order, and the passes' tiles are added in the fold's tree (lane <c>l</c> + lane <c>l + 8</c>, + lane
+/// <c>l + 4</c>, then <c>(e0 + e1) + (e2 + e3)</c>) with vertical adds, as a binary counter adds: the same additions, none across lanes.
+/// The steps past the last whole sixteen, the bias and the ReLU follow as the other kernel applies them. Each pass broadcasts one value of
+/// a row of <c>a</c> per step and reads the packed weights in order.
+/// </remarks>
+internal static partial class Gemm
+{
+    /// <summary>Outputs per packed panel: the three vectors of a tile's columns.</summary>
+    private const int PanelWidth = 48;
+
+    /// <summary>
+    /// Whether <see cref="Pack"/> and <see cref="MultiplyPacked"/> serve a layer of <paramref name="inputs"/> × <paramref name="outputs"/>: on
+    /// the 512-bit path with FMA, dot products longer than <see cref="SequentialDepth"/> (the others are summed in order) and at least a panel
+    /// of outputs (a narrower one would fill a third of a tile at most).
+    /// </summary>
+    public static bool PacksWeights(int inputs, int outputs) => HasPackedKernel && inputs > SequentialDepth && outputs >= PanelWidth;
+
+    /// <summary>Whether this process runs <see cref="MultiplyPacked"/>: on the 512-bit path with FMA.</summary>
+    public static bool HasPackedKernel => Simd.Width == 512 && Simd.HasFma && Avx512F.IsSupported;
+
+    /// <summary>Floats <see cref="Pack"/> writes: every output's weights, the last panel's outputs rounded up to whole vectors.</summary>
+    public static int PackedLength(int inputs, int outputs) => (outputs + 15) / 16 * 16 * inputs;
+
+    /// <summary>
+    /// Writes <paramref name="b"/> [n × k] into <paramref name="packed"/> (<see cref="PackedLength"/> floats) as <see cref="MultiplyPacked"/>
+    /// reads it: panels of <see cref="PanelWidth"/> outputs (the last as many whole vectors as it needs, zeros past <paramref name="n"/>), each
+    /// holding for every pass <c>l</c> the steps <c>16t + l</c> in order, then the steps past the last whole sixteen, a row of outputs per step.
+    /// Whole vectors of outputs move sixteen steps at a time, by 16 × 16 transposes in registers: 784 × 256 weights in 18 µs, where a
+    /// float at a time took 230 µs or more.
+    /// </summary>
+    public static void Pack(ReadOnlySpan<float> b, Span<float> packed, int n, int k)
+    {
+        int whole = k - k % VirtualLanes, steps = whole / VirtualLanes;
+        for (int j0 = 0; j0 < n; j0 += PanelWidth)
+        {
+            int width = Math.Min(PanelWidth, (n - j0 + 15) / 16 * 16);
+            Span<float> panel = packed.Slice(j0 * k, width * k);
+            for (int v = 0; v < width; v += 16)
+            {
+                int real = Math.Min(16, n - j0 - v);
+                ref float rows = ref Unsafe.AsRef(in b[(j0 + v) * k]);
+                ref float to = ref Unsafe.Add(ref MemoryMarshal.GetReference(panel), v);
+                if (real == 16)
+                {
+                    // Sixteen steps of sixteen outputs at a time, transposed: step 16t + l of the outputs is their row of pass l.
+                    for (int t = 0; t < steps; t++) Transpose16(ref Unsafe.Add(ref rows, t * VirtualLanes), k, ref Unsafe.Add(ref to, (nint)t * width), (nint)steps * width);
+                }
+                else
+                {
+                    for (int j = 0; j < 16; j++)
+                    {
+                        for (int p = 0; p < whole; p++) Unsafe.Add(ref to, (nint)(p % VirtualLanes * steps + p / VirtualLanes) * width + j) = j < real ? Unsafe.Add(ref rows, j * k + p) : 0f;
+                    }
+                }
+                for (int p = whole; p < k; p++)
+                {
+                    for (int j = 0; j < 16; j++) Unsafe.Add(ref to, (nint)p * width + j) = j < real ? Unsafe.Add(ref rows, j * k + p) : 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stores the transpose of the 16 × 16 block at <paramref name="from"/> (rows <paramref name="row"/> floats apart): column <c>l</c> of the
+    /// block as a vector at <paramref name="to"/> + <c>l</c> · <paramref name="pitch"/>. Four rounds of shuffles, the last two moving 128-bit lanes.
+    /// </summary>
+    private static void Transpose16(ref float from, int row, ref float to, nint pitch)
+    {
+        Vector512<float> r0 = Vector512.LoadUnsafe(ref from), r1 = Vector512.LoadUnsafe(ref from, (nuint)row), r2 = Vector512.LoadUnsafe(ref from, (nuint)(2 * row)), r3 = Vector512.LoadUnsafe(ref from, (nuint)(3 * row));
+        Vector512<float> r4 = Vector512.LoadUnsafe(ref from, (nuint)(4 * row)), r5 = Vector512.LoadUnsafe(ref from, (nuint)(5 * row)), r6 = Vector512.LoadUnsafe(ref from, (nuint)(6 * row)), r7 = Vector512.LoadUnsafe(ref from, (nuint)(7 * row));
+        Vector512<float> r8 = Vector512.LoadUnsafe(ref from, (nuint)(8 * row)), r9 = Vector512.LoadUnsafe(ref from, (nuint)(9 * row)), r10 = Vector512.LoadUnsafe(ref from, (nuint)(10 * row)), r11 = Vector512.LoadUnsafe(ref from, (nuint)(11 * row));
+        Vector512<float> r12 = Vector512.LoadUnsafe(ref from, (nuint)(12 * row)), r13 = Vector512.LoadUnsafe(ref from, (nuint)(13 * row)), r14 = Vector512.LoadUnsafe(ref from, (nuint)(14 * row)), r15 = Vector512.LoadUnsafe(ref from, (nuint)(15 * row));
+        // In each 128-bit lane q: t0 = rows 0, 1 at steps 4q, 4q + 1 interleaved; t1 the same at 4q + 2, 4q + 3.
+        Vector512<float> t0 = Avx512F.UnpackLow(r0, r1), t1 = Avx512F.UnpackHigh(r0, r1), t2 = Avx512F.UnpackLow(r2, r3), t3 = Avx512F.UnpackHigh(r2, r3);
+        Vector512<float> t4 = Avx512F.UnpackLow(r4, r5), t5 = Avx512F.UnpackHigh(r4, r5), t6 = Avx512F.UnpackLow(r6, r7), t7 = Avx512F.UnpackHigh(r6, r7);
+        Vector512<float> t8 = Avx512F.UnpackLow(r8, r9), t9 = Avx512F.UnpackHigh(r8, r9), t10 = Avx512F.UnpackLow(r10, r11), t11 = Avx512F.UnpackHigh(r10, r11);
+        Vector512<float> t12 = Avx512F.UnpackLow(r12, r13), t13 = Avx512F.UnpackHigh(r12, r13), t14 = Avx512F.UnpackLow(r14, r15), t15 = Avx512F.UnpackHigh(r14, r15);
+        // In each lane q: u0 = rows 0-3 at step 4q, u1 at 4q + 1, u2 at 4q + 2, u3 at 4q + 3; u4.. rows 4-7, u8.. rows 8-11, u12.. rows 12-15.
+        Vector512<float> u0 = Low(t0, t2), u1 = High(t0, t2), u2 = Low(t1, t3), u3 = High(t1, t3), u4 = Low(t4, t6), u5 = High(t4, t6), u6 = Low(t5, t7), u7 = High(t5, t7);
+        Vector512<float> u8 = Low(t8, t10), u9 = High(t8, t10), u10 = Low(t9, t11), u11 = High(t9, t11), u12 = Low(t12, t14), u13 = High(t12, t14), u14 = Low(t13, t15), u15 = High(t13, t15);
+        Columns(u0, u4, u8, u12, ref to, pitch);
+        Columns(u1, u5, u9, u13, ref Unsafe.Add(ref to, pitch), pitch);
+        Columns(u2, u6, u10, u14, ref Unsafe.Add(ref to, 2 * pitch), pitch);
+        Columns(u3, u7, u11, u15, ref Unsafe.Add(ref to, 3 * pitch), pitch);
+
+        static Vector512<float> Low(Vector512<float> a, Vector512<float> b) => Avx512F.UnpackLow(a.AsDouble(), b.AsDouble()).AsSingle();
+
+        static Vector512<float> High(Vector512<float> a, Vector512<float> b) => Avx512F.UnpackHigh(a.AsDouble(), b.AsDouble()).AsSingle();
+    }
+
+    /// <summary>
+    /// From four vectors holding rows 0-3, 4-7, 8-11 and 12-15 of columns <c>c</c>, <c>c + 4</c>, <c>c + 8</c> and <c>c + 12</c> (one per
+    /// 128-bit lane), stores those columns whole at <paramref name="to"/>, + 4, + 8 and + 12 times <paramref name="pitch"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Columns(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, ref float to, nint pitch)
+    {
+        Vector512<float> even0 = Avx512F.Shuffle4x128(a, b, 0x88), odd0 = Avx512F.Shuffle4x128(a, b, 0xDD);
+        Vector512<float> even1 = Avx512F.Shuffle4x128(c, d, 0x88), odd1 = Avx512F.Shuffle4x128(c, d, 0xDD);
+        Avx512F.Shuffle4x128(even0, even1, 0x88).StoreUnsafe(ref to);
+        Avx512F.Shuffle4x128(odd0, odd1, 0x88).StoreUnsafe(ref Unsafe.Add(ref to, 4 * pitch));
+        Avx512F.Shuffle4x128(even0, even1, 0xDD).StoreUnsafe(ref Unsafe.Add(ref to, 8 * pitch));
+        Avx512F.Shuffle4x128(odd0, odd1, 0xDD).StoreUnsafe(ref Unsafe.Add(ref to, 12 * pitch));
+    }
+
+    /// <summary>
+    /// <c>c[i, j] = Σₚ a[i, p]·b[j, p] + bias[j]</c> (no bias when <paramref name="bias"/> is empty; with <paramref name="relu"/>, stored as
+    /// <c>max(0, v)</c>) from <paramref name="packed"/>, <c>b</c> as <see cref="Pack"/> wrote it: the same bits as
+    /// <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, ReadOnlySpan{float})"/>.
+    /// Only where <see cref="PacksWeights"/>.
+    /// </summary>
+    public static unsafe void MultiplyPacked(ReadOnlySpan<float> a, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool relu)
+    {
+        // The passes' tiles waiting to be added, at most four, from a cache line: a slot's loads and stores would otherwise straddle two.
+        Span<float> stack = stackalloc float[4 * 8 * PanelWidth + 16];
+        Span<float> panelBias = stackalloc float[PanelWidth];
+        ref float slots = ref Unsafe.Add(ref MemoryMarshal.GetReference(stack), (int)((64 - ((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(stack)) & 63)) & 63) / sizeof(float));
+        var product = new PackedProduct(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(c),
+            ref bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(bias), n, k, relu);
+        for (int j0 = 0; j0 < n; j0 += PanelWidth)
+        {
+            int vectors = Math.Min(3, (n - j0 + 15) / 16), valid = Math.Min(PanelWidth, n - j0);
+            panelBias.Clear();
+            if (!bias.IsEmpty) bias.Slice(j0, valid).CopyTo(panelBias);
+            ref float b = ref MemoryMarshal.GetReference(panelBias);
+            switch (vectors)
+            {
+                case 3: product.Panel<Three>(ref slots, ref b, j0, m); break;
+                case 2: product.Panel<Two>(ref slots, ref b, j0, m); break;
+                default: product.Panel<One>(ref slots, ref b, j0, m); break;
+            }
+        }
+    }
+
+    /// <summary>What the tiles of one packed product share.</summary>
+    private readonly ref struct PackedProduct(ref float a, ref float packed, ref float c, ref float bias, int n, int k, bool relu)
+    {
+        private readonly ref float _a = ref a, _packed = ref packed, _c = ref c, _bias = ref bias;
+
+        /// <summary>
+        /// Every row of the panel of outputs from <paramref name="j0"/>, <typeparamref name="TColumns"/> vectors wide, eight rows at a time, then
+        /// the rest; <paramref name="bias"/> holds the panel's bias, zeros past the last output.
+        /// </summary>
+        public void Panel<TColumns>(ref float slots, ref float bias, int j0, int m) where TColumns : struct, IConstant
+        {
+            int i = 0;
+            for (; i + 8 <= m; i += 8) Tile<Eight, TColumns>(ref slots, ref bias, i, j0);
+            switch (m - i)
+            {
+                case 7: Tile<Seven, TColumns>(ref slots, ref bias, i, j0); break;
+                case 6: Tile<Six, TColumns>(ref slots, ref bias, i, j0); break;
+                case 5: Tile<Five, TColumns>(ref slots, ref bias, i, j0); break;
+                case 4: Tile<Four, TColumns>(ref slots, ref bias, i, j0); break;
+                case 3: Tile<Three, TColumns>(ref slots, ref bias, i, j0); break;
+                case 2: Tile<Two, TColumns>(ref slots, ref bias, i, j0); break;
+                case 1: Tile<One, TColumns>(ref slots, ref bias, i, j0); break;
+            }
+        }
+
+        /// <summary>
+        /// Rows <paramref name="i0"/>.. (<typeparamref name="TRows"/>) by the panel's outputs from <paramref name="j0"/> (its bias in <paramref name="bias"/>): the sixteen passes,
+        /// each tile added to those waiting in <paramref name="slots"/> as the fold's tree adds them, then the steps past the last whole
+        /// sixteen, the bias and the store.
+        /// </summary>
+        private void Tile<TRows, TColumns>(ref float slots, ref float bias, int i0, int j0) where TRows : struct, IConstant where TColumns : struct, IConstant
+        {
+            const int Tile = 8 * PanelWidth; // floats of one waiting tile, whatever its shape
+            int width = TColumns.Value * 16, whole = k - k % VirtualLanes, steps = whole / VirtualLanes, waiting = 0;
+            nint row = k;
+            ref float a0 = ref Unsafe.Add(ref _a, (nint)i0 * k);
+            ref float panel = ref Unsafe.Add(ref _packed, (nint)j0 * k);
+            Vector512<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default, c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
+            Vector512<float> c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default, c60 = default, c61 = default, c62 = default, c70 = default, c71 = default, c72 = default;
+            for (int s = 0; s < VirtualLanes; s++)
+            {
+                // Pass s sums lane l: s = 4q + r takes l = q + 8·(r & 1) + 4·(r >> 1), so that the binary counter's adds below are the fold's tree.
+                int l = (s >> 2) | ((s & 1) << 3) | ((s & 2) << 1);
+                ref float x = ref Unsafe.Add(ref a0, l);
+                ref float w = ref Unsafe.Add(ref panel, (nint)l * steps * width);
+                c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = c40 = c41 = c42 = c50 = c51 = c52 = c60 = c61 = c62 = c70 = c71 = c72 = Vector512<float>.Zero;
+                for (int t = 0; t < steps; t++)
+                {
+                    Step<TRows, TColumns>(ref x, row, ref w, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
+                        ref c40, ref c41, ref c42, ref c50, ref c51, ref c52, ref c60, ref c61, ref c62, ref c70, ref c71, ref c72);
+                    x = ref Unsafe.Add(ref x, VirtualLanes);
+                    w = ref Unsafe.Add(ref w, width);
+                }
+                // A binary counter: pass s ends as many sums as it has trailing ones, each the waiting tile on top plus this one.
+                for (int r = s; (r & 1) != 0; r >>= 1)
+                {
+                    waiting--;
+                    Add<TRows, TColumns>(ref Unsafe.Add(ref slots, waiting * Tile), ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
+                        ref c40, ref c41, ref c42, ref c50, ref c51, ref c52, ref c60, ref c61, ref c62, ref c70, ref c71, ref c72);
+                }
+                if (s == VirtualLanes - 1) break;
+                ref float slot = ref Unsafe.Add(ref slots, waiting++ * Tile);
+                Store<TRows, TColumns>(ref slot, PanelWidth, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72);
+            }
+            if (whole < k)
+            {
+                // The steps past the last whole sixteen, in order, after the fold: as DotTail.End adds them.
+                ref float x = ref Unsafe.Add(ref a0, whole);
+                ref float w = ref Unsafe.Add(ref panel, (nint)whole * width);
+                for (int q = whole; q < k; q++)
+                {
+                    Step<TRows, TColumns>(ref x, row, ref w, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
+                        ref c40, ref c41, ref c42, ref c50, ref c51, ref c52, ref c60, ref c61, ref c62, ref c70, ref c71, ref c72);
+                    x = ref Unsafe.Add(ref x, 1);
+                    w = ref Unsafe.Add(ref w, width);
+                }
+            }
+            int valid = Math.Min(width, n - j0);
+            Vector512<float> b0 = Vector512.LoadUnsafe(ref bias), b1 = Vector512.LoadUnsafe(ref bias, 16), b2 = Vector512.LoadUnsafe(ref bias, 32);
+            ref float to = ref Unsafe.Add(ref _c, (nint)i0 * n + j0);
+            End<TColumns>(ref to, valid, c00, c01, c02, b0, b1, b2);
+            if (TRows.Value > 1) End<TColumns>(ref Unsafe.Add(ref to, 1 * n), valid, c10, c11, c12, b0, b1, b2);
+            if (TRows.Value > 2) End<TColumns>(ref Unsafe.Add(ref to, 2 * n), valid, c20, c21, c22, b0, b1, b2);
+            if (TRows.Value > 3) End<TColumns>(ref Unsafe.Add(ref to, 3 * n), valid, c30, c31, c32, b0, b1, b2);
+            if (TRows.Value > 4) End<TColumns>(ref Unsafe.Add(ref to, 4 * n), valid, c40, c41, c42, b0, b1, b2);
+            if (TRows.Value > 5) End<TColumns>(ref Unsafe.Add(ref to, 5 * n), valid, c50, c51, c52, b0, b1, b2);
+            if (TRows.Value > 6) End<TColumns>(ref Unsafe.Add(ref to, 6 * n), valid, c60, c61, c62, b0, b1, b2);
+            if (TRows.Value > 7) End<TColumns>(ref Unsafe.Add(ref to, 7 * n), valid, c70, c71, c72, b0, b1, b2);
+        }
+
+        /// <summary>One row of a tile's totals: plus the bias (<paramref name="b0"/>.. when there is one), as <c>max(0, v)</c> with ReLU, stored to its <paramref name="valid"/> outputs.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void End<TColumns>(ref float to, int valid, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> b0, Vector512<float> b1, Vector512<float> b2)
+            where TColumns : struct, IConstant
+        {
+            if (!Unsafe.IsNullRef(ref _bias))
+            {
+                v0 += b0;
+                v1 += b1;
+                v2 += b2;
+            }
+            if (relu)
+            {
+                // v ≤ 0 (−0 included) stored as +0, NaN as itself: Activations.ReLU's max(0, v).
+                v0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(v0, Vector512<float>.Zero), Vector512<float>.Zero, v0);
+                v1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(v1, Vector512<float>.Zero), Vector512<float>.Zero, v1);
+                v2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(v2, Vector512<float>.Zero), Vector512<float>.Zero, v2);
+            }
+            Save(v0, ref to, 0, valid);
+            if (TColumns.Value > 1) Save(v1, ref to, 16, valid);
+            if (TColumns.Value > 2) Save(v2, ref to, 32, valid);
+        }
+
+        /// <summary>Stores the values of <paramref name="v"/> that fall before <paramref name="valid"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Save(Vector512<float> v, ref float to, int at, int valid)
+        {
+            if (at + 16 <= valid)
+            {
+                v.StoreUnsafe(ref to, (nuint)at);
+                return;
+            }
+            for (int j = at; j < valid; j++) Unsafe.Add(ref to, j) = v.GetElement(j - at);
+        }
+    }
+
+    /// <summary>One step of a packed tile: a value of each row of <c>a</c> broadcast against the step's vectors of outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step<TRows, TColumns>(ref float x, nint row, ref float w,
+        ref Vector512<float> c00, ref Vector512<float> c01, ref Vector512<float> c02, ref Vector512<float> c10, ref Vector512<float> c11, ref Vector512<float> c12,
+        ref Vector512<float> c20, ref Vector512<float> c21, ref Vector512<float> c22, ref Vector512<float> c30, ref Vector512<float> c31, ref Vector512<float> c32,
+        ref Vector512<float> c40, ref Vector512<float> c41, ref Vector512<float> c42, ref Vector512<float> c50, ref Vector512<float> c51, ref Vector512<float> c52,
+        ref Vector512<float> c60, ref Vector512<float> c61, ref Vector512<float> c62, ref Vector512<float> c70, ref Vector512<float> c71, ref Vector512<float> c72)
+        where TRows : struct, IConstant where TColumns : struct, IConstant
+    {
+        Vector512<float> w0 = Vector512.LoadUnsafe(ref w);
+        Vector512<float> w1 = TColumns.Value > 1 ? Vector512.LoadUnsafe(ref w, 16) : default, w2 = TColumns.Value > 2 ? Vector512.LoadUnsafe(ref w, 32) : default;
+        Row<TColumns>(Unsafe.Add(ref x, 0 * row), w0, w1, w2, ref c00, ref c01, ref c02);
+        if (TRows.Value > 1) Row<TColumns>(Unsafe.Add(ref x, 1 * row), w0, w1, w2, ref c10, ref c11, ref c12);
+        if (TRows.Value > 2) Row<TColumns>(Unsafe.Add(ref x, 2 * row), w0, w1, w2, ref c20, ref c21, ref c22);
+        if (TRows.Value > 3) Row<TColumns>(Unsafe.Add(ref x, 3 * row), w0, w1, w2, ref c30, ref c31, ref c32);
+        if (TRows.Value > 4) Row<TColumns>(Unsafe.Add(ref x, 4 * row), w0, w1, w2, ref c40, ref c41, ref c42);
+        if (TRows.Value > 5) Row<TColumns>(Unsafe.Add(ref x, 5 * row), w0, w1, w2, ref c50, ref c51, ref c52);
+        if (TRows.Value > 6) Row<TColumns>(Unsafe.Add(ref x, 6 * row), w0, w1, w2, ref c60, ref c61, ref c62);
+        if (TRows.Value > 7) Row<TColumns>(Unsafe.Add(ref x, 7 * row), w0, w1, w2, ref c70, ref c71, ref c72);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row<TColumns>(float value, Vector512<float> w0, Vector512<float> w1, Vector512<float> w2, ref Vector512<float> c0, ref Vector512<float> c1, ref Vector512<float> c2)
+        where TColumns : struct, IConstant
+    {
+        Vector512<float> x = Vector512.Create(value);
+        c0 = Avx512F.FusedMultiplyAdd(x, w0, c0);
+        if (TColumns.Value > 1) c1 = Avx512F.FusedMultiplyAdd(x, w1, c1);
+        if (TColumns.Value > 2) c2 = Avx512F.FusedMultiplyAdd(x, w2, c2);
+    }
+
+    /// <summary>Adds a waiting tile, rows <see cref="PanelWidth"/> floats apart, to the accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add<TRows, TColumns>(ref float slot,
+        ref Vector512<float> c00, ref Vector512<float> c01, ref Vector512<float> c02, ref Vector512<float> c10, ref Vector512<float> c11, ref Vector512<float> c12,
+        ref Vector512<float> c20, ref Vector512<float> c21, ref Vector512<float> c22, ref Vector512<float> c30, ref Vector512<float> c31, ref Vector512<float> c32,
+        ref Vector512<float> c40, ref Vector512<float> c41, ref Vector512<float> c42, ref Vector512<float> c50, ref Vector512<float> c51, ref Vector512<float> c52,
+        ref Vector512<float> c60, ref Vector512<float> c61, ref Vector512<float> c62, ref Vector512<float> c70, ref Vector512<float> c71, ref Vector512<float> c72)
+        where TRows : struct, IConstant where TColumns : struct, IConstant
+    {
+        AddRow<TColumns>(ref slot, ref c00, ref c01, ref c02);
+        if (TRows.Value > 1) AddRow<TColumns>(ref Unsafe.Add(ref slot, 1 * PanelWidth), ref c10, ref c11, ref c12);
+        if (TRows.Value > 2) AddRow<TColumns>(ref Unsafe.Add(ref slot, 2 * PanelWidth), ref c20, ref c21, ref c22);
+        if (TRows.Value > 3) AddRow<TColumns>(ref Unsafe.Add(ref slot, 3 * PanelWidth), ref c30, ref c31, ref c32);
+        if (TRows.Value > 4) AddRow<TColumns>(ref Unsafe.Add(ref slot, 4 * PanelWidth), ref c40, ref c41, ref c42);
+        if (TRows.Value > 5) AddRow<TColumns>(ref Unsafe.Add(ref slot, 5 * PanelWidth), ref c50, ref c51, ref c52);
+        if (TRows.Value > 6) AddRow<TColumns>(ref Unsafe.Add(ref slot, 6 * PanelWidth), ref c60, ref c61, ref c62);
+        if (TRows.Value > 7) AddRow<TColumns>(ref Unsafe.Add(ref slot, 7 * PanelWidth), ref c70, ref c71, ref c72);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow<TColumns>(ref float from, ref Vector512<float> c0, ref Vector512<float> c1, ref Vector512<float> c2) where TColumns : struct, IConstant
+    {
+        c0 += Vector512.LoadUnsafe(ref from);
+        if (TColumns.Value > 1) c1 += Vector512.LoadUnsafe(ref from, 16);
+        if (TColumns.Value > 2) c2 += Vector512.LoadUnsafe(ref from, 32);
+    }
+
+    /// <summary>Stores a tile to wait in a slot, rows <paramref name="stride"/> floats apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TRows, TColumns>(ref float slot, int stride,
+        Vector512<float> c00, Vector512<float> c01, Vector512<float> c02, Vector512<float> c10, Vector512<float> c11, Vector512<float> c12,
+        Vector512<float> c20, Vector512<float> c21, Vector512<float> c22, Vector512<float> c30, Vector512<float> c31, Vector512<float> c32,
+        Vector512<float> c40, Vector512<float> c41, Vector512<float> c42, Vector512<float> c50, Vector512<float> c51, Vector512<float> c52,
+        Vector512<float> c60, Vector512<float> c61, Vector512<float> c62, Vector512<float> c70, Vector512<float> c71, Vector512<float> c72)
+        where TRows : struct, IConstant where TColumns : struct, IConstant
+    {
+        StoreRow<TColumns>(ref slot, c00, c01, c02);
+        if (TRows.Value > 1) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 1 * stride), c10, c11, c12);
+        if (TRows.Value > 2) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 2 * stride), c20, c21, c22);
+        if (TRows.Value > 3) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 3 * stride), c30, c31, c32);
+        if (TRows.Value > 4) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 4 * stride), c40, c41, c42);
+        if (TRows.Value > 5) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 5 * stride), c50, c51, c52);
+        if (TRows.Value > 6) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 6 * stride), c60, c61, c62);
+        if (TRows.Value > 7) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 7 * stride), c70, c71, c72);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TColumns>(ref float to, Vector512<float> c0, Vector512<float> c1, Vector512<float> c2) where TColumns : struct, IConstant
+    {
+        c0.StoreUnsafe(ref to);
+        if (TColumns.Value > 1) c1.StoreUnsafe(ref to, 16);
+        if (TColumns.Value > 2) c2.StoreUnsafe(ref to, 32);
+    }
+}
