@@ -41,17 +41,12 @@ public static partial class BatchNorm
         public static bool TryForward(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, Span<float> normalized, SpatialMoments moments,
             int batch, int channels, int spatial)
         {
-            int parts = Parts(batch, channels, spatial);
-            if (parts < 2 || !WorkerPool.TryEnter(parts)) return false;
+            if (!TryEnter(batch, channels, spatial, out int parts)) return false;
             try
             {
-                SpatialParts job = Instance.Prepare(batch, channels, spatial, backward: false);
                 fixed (float* px = x, py = y, pn = normalized)
                 {
-                    job._x = px;
-                    job._y = py;
-                    job._normalized = pn;
-                    job.Round(sums: true, parts);
+                    SpatialParts job = Instance.Sum(px, pn, py, batch, channels, spatial, backward: false, parts);
                     for (int c = 0; c < channels; c++)
                     {
                         (double sum, double squares) = job.Total(c);
@@ -63,8 +58,7 @@ public static partial class BatchNorm
             }
             finally
             {
-                Instance._x = Instance._y = Instance._normalized = null;
-                WorkerPool.Exit();
+                Leave();
             }
             return true;
         }
@@ -73,17 +67,12 @@ public static partial class BatchNorm
         public static bool TryBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> normalized, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> gamma, Span<float> dx,
             Span<float> gammaGradients, Span<float> betaGradients, int batch, int channels, int spatial)
         {
-            int parts = Parts(batch, channels, spatial);
-            if (parts < 2 || !WorkerPool.TryEnter(parts)) return false;
+            if (!TryEnter(batch, channels, spatial, out int parts)) return false;
             try
             {
-                SpatialParts job = Instance.Prepare(batch, channels, spatial, backward: true);
                 fixed (float* pdy = dy, pn = normalized, pdx = dx)
                 {
-                    job._x = pdy;
-                    job._normalized = pn;
-                    job._y = pdx;
-                    job.Round(sums: true, parts);
+                    SpatialParts job = Instance.Sum(pdy, pn, pdx, batch, channels, spatial, backward: true, parts);
                     for (int c = 0; c < channels; c++)
                     {
                         (double sumDy, double sumDyXhat) = job.Total(c);
@@ -94,22 +83,43 @@ public static partial class BatchNorm
             }
             finally
             {
-                Instance._x = Instance._y = Instance._normalized = null;
-                WorkerPool.Exit();
+                Leave();
             }
             return true;
+        }
+
+        /// <summary>Claims the pool for a pass that is worth splitting; false when it is too small or the pool is busy.</summary>
+        private static bool TryEnter(int batch, int channels, int spatial, out int parts)
+        {
+            parts = Parts(batch, channels, spatial);
+            return parts > 1 && WorkerPool.TryEnter(parts);
+        }
+
+        /// <summary>Forgets the pass's spans, which are unpinned from here on, and releases the pool.</summary>
+        private static void Leave()
+        {
+            Instance._x = Instance._y = Instance._normalized = null;
+            WorkerPool.Exit();
         }
 
         /// <summary>Parts for a pass: 1 below <see cref="MinimumValues"/> or two runs, else as many as the threads and runs allow.</summary>
         internal static int Parts(int batch, int channels, int spatial) =>
             (long)batch * channels * spatial < MinimumValues ? 1 : Math.Clamp(batch / SpatialChunk, 1, Parallelism.MaxThreads);
 
-        private SpatialParts Prepare(int batch, int channels, int spatial, bool backward)
+        /// <summary>
+        /// Takes a pass over <paramref name="x"/> (the input, or dy), <paramref name="normalized"/> x̂ and <paramref name="y"/> (the output, or
+        /// dx) and runs its first round, each part's runs summed.
+        /// </summary>
+        private SpatialParts Sum(float* x, float* normalized, float* y, int batch, int channels, int spatial, bool backward, int parts)
         {
             int runs = (batch + SpatialChunk - 1) / SpatialChunk;
             if (_runs.Length < runs * channels * 2) _runs = new double[runs * channels * 2];
             if (_first.Length < channels) (_first, _second, _third, _fourth) = (new float[channels], new float[channels], new float[channels], new float[channels]);
             (_batch, _channels, _spatial, _backward) = (batch, channels, spatial, backward);
+            _x = x;
+            _normalized = normalized;
+            _y = y;
+            Round(sums: true, parts);
             return this;
         }
 

@@ -5,6 +5,7 @@ using System.Reflection;
 using NormReg.Kernels;
 using NormReg.Runtime;
 using NormReg.Tests.Networks;
+using static NormReg.Tests.Prediction.InferenceProbe;
 
 namespace NormReg.Tests.Prediction;
 
@@ -16,8 +17,6 @@ namespace NormReg.Tests.Prediction;
 /// </summary>
 public sealed class PackedWeightsTests
 {
-    private const int Batch = 5;
-
     [Fact]
     public void Predict_gives_the_bits_of_the_rows_on_the_unpacked_weights()
     {
@@ -122,27 +121,4 @@ public sealed class PackedWeightsTests
         if (before is not null) Assert.NotEqual(Bits(before), Bits(second));
         return second;
     }
-
-    private static float[] Inputs(INetwork net, int seed)
-    {
-        var random = new Random(seed);
-        return [.. Enumerable.Range(0, Batch * net.InputSize).Select(_ => (float)(2 * random.NextDouble() - 1))];
-    }
-
-    /// <summary>Predict on the same batch every time (seed 11).</summary>
-    private static float[] Predict(INetwork net)
-    {
-        var outputs = new float[Batch * net.OutputSize];
-        net.Predict(Inputs(net, 11), outputs, Batch);
-        return outputs;
-    }
-
-    private static void Train(WideFoldedClassifier net, int steps)
-    {
-        var optimizer = new Adam(1e-2);
-        float[] inputs = Inputs(net, 12);
-        for (int s = 0; s < steps; s++) net.TrainStep(inputs, [.. Enumerable.Range(0, Batch).Select(i => i % WideFoldedClassifier.OutputSize)], Batch, optimizer);
-    }
-
-    private static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
 }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using NormReg.Tests.KernelTests;
 using NormReg.Tests.Networks;
+using static NormReg.Tests.Prediction.InferenceProbe;
 
 namespace NormReg.Tests.Prediction;
 
@@ -14,8 +15,6 @@ namespace NormReg.Tests.Prediction;
 /// </summary>
 public sealed class ReducedPrecisionTests
 {
-    private const int Batch = 5;
-
     [Fact]
     public void Predict_stays_within_the_bound_of_the_rounding_on_a_folded_network()
     {
@@ -171,31 +170,6 @@ public sealed class ReducedPrecisionTests
         return (w, b);
     }
 
-    private static float[] Inputs(INetwork net, int seed)
-    {
-        var random = new Random(seed);
-        return [.. Enumerable.Range(0, Batch * net.InputSize).Select(_ => (float)(2 * random.NextDouble() - 1))];
-    }
-
-    /// <summary>Predict on the same batch every time (seed 11).</summary>
-    private static float[] Predict(INetwork net)
-    {
-        var outputs = new float[Batch * net.OutputSize];
-        net.Predict(Inputs(net, 11), outputs, Batch);
-        return outputs;
-    }
-
-    private static void Train(INetwork net, int steps)
-    {
-        var optimizer = new Adam(1e-2);
-        float[] inputs = Inputs(net, 12);
-        for (int s = 0; s < steps; s++)
-        {
-            if (net is IClassifier classifier) classifier.TrainStep(inputs, [.. Enumerable.Range(0, Batch).Select(i => i % net.OutputSize)], Batch, optimizer);
-            else ((IRegressor)net).TrainStep(inputs, [.. Enumerable.Range(0, Batch * net.OutputSize).Select(i => (float)Math.Sin(i))], Batch, optimizer);
-        }
-    }
-
     private static byte[] Saved(INetwork net, bool onnx)
     {
         using var stream = new MemoryStream();
@@ -203,6 +177,4 @@ public sealed class ReducedPrecisionTests
         else net.Save(stream);
         return stream.ToArray();
     }
-
-    private static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
 }
