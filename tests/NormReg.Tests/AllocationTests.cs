@@ -68,16 +68,23 @@ public sealed class AllocationTests
             }
         }
 
-        // Warm-up: JIT compilation and tier-up of every call below (a method recompiled while measured can count runtime
-        // bookkeeping on this thread), the optimizer's state (allocated on its first step) and the first fold.
+        // Warm-up: JIT compilation and tier-up of every call below, the optimizer's state (allocated on its first step) and the
+        // first fold.
         Exercise();
         Exercise();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Exercise();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.Equal(0, allocated);
+        // A method recompiled while measured counts runtime bookkeeping on this thread; under the load of the whole suite (other
+        // tests jitting delay tier-up) that happened in one round of a CI run (4 and 8 KB). A call that allocates does so in every
+        // round, so the steady state is a round of 0 bytes among three.
+        long[] rounds = new long[3];
+        for (int round = 0; round < rounds.Length; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Exercise();
+            rounds[round] = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (rounds[round] == 0) return;
+        }
+        Assert.Fail($"Every round allocated: {string.Join(", ", rounds)} bytes.");
     }
 
     private static INetwork Create(string network, int batch)
