@@ -31,7 +31,7 @@ public sealed class DensePackedKernelTests
     {
         if (!Dense.PacksWeights(inputs, outputs)) return; // the paths without packing: Refuses_where_it_does_not_pack
         (float[] x, float[] w, float[] b) = (Random(batch * inputs, 1), Random(outputs * inputs, 2), Random(outputs, 3));
-        x[(batch - 1) * inputs] = float.NaN; // the last sample's outputs all NaN
+        if (batch > 1) x[(batch - 2) * inputs] = float.NaN; // the last sample but one's outputs all NaN; the last, alone in a tile of one row, finite
         if (batch > 1) x[inputs + 1] = float.PositiveInfinity; // the second's ±infinity or NaN
         float[] packed = Pack(w, inputs, outputs);
 
