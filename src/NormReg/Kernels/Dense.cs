@@ -65,7 +65,7 @@ public static class Dense
 
     /// <summary>
     /// Whether <see cref="PackWeights"/> and the forward overloads that take packed weights serve a layer of <paramref name="inputs"/> × <paramref name="outputs"/>
-    /// in this process: on the 512-bit path with FMA, more than 64 inputs and at least 48 outputs.
+    /// in this process: on the 512- or 256-bit path with FMA, more than 64 inputs and at least 48 outputs.
     /// </summary>
     public static bool PacksWeights(int inputs, int outputs) => Gemm.PacksWeights(inputs, outputs);
 
@@ -121,7 +121,7 @@ public static class Dense
 
     private static void RequirePacks(int inputs, int outputs)
     {
-        if (!PacksWeights(inputs, outputs)) throw new NotSupportedException($"Packed weights serve the 512-bit path with FMA, more than 64 inputs and at least 48 outputs; got {inputs} × {outputs} at {Simd.Width} bits.");
+        if (!PacksWeights(inputs, outputs)) throw new NotSupportedException($"Packed weights serve the 512- and 256-bit paths with FMA, more than 64 inputs and at least 48 outputs; got {inputs} × {outputs} at {Simd.Width} bits.");
     }
 
     /// <summary>

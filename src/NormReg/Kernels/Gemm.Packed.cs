@@ -7,33 +7,34 @@ using System.Runtime.Intrinsics.X86;
 namespace NormReg.Kernels;
 
 /// <summary>
-/// The forward product <c>c = a·bᵀ + bias</c> on weights packed once (<see cref="Pack"/>), at 512 bits with FMA: the same bits as the
+/// The forward product <c>c = a·bᵀ + bias</c> on weights packed once (<see cref="Pack"/>), at 512 or 256 bits with FMA: the same bits as the
 /// dot-product kernel (<c>Gemm.Dot.cs</c>), without its fold.
 /// </summary>
 /// <remarks>
 /// The dot-product kernel holds the sixteen partial sums of one output in the lanes of a vector and folds them across lanes at the end of
 /// every tile, with shuffles that cost more the shorter the dot products (this kernel takes 0.95 of its time on 784 × 256 at batch 128,
 /// 0.87 on 256 × 128, about the same on 1024 × 1024). Here a vector holds one partial sum of sixteen
-/// outputs: tiles of up to 8 rows of <c>a</c> by three vectors of outputs run sixteen passes, pass <c>l</c> summing the steps
+/// outputs: tiles of up to 8 rows of <c>a</c> by three vectors of outputs (4 by three at 256 bits, a last single row by six) run sixteen passes, pass <c>l</c> summing the steps
 /// <c>p ≡ l (mod 16)</c> in order, and the passes' tiles are added in the fold's tree (lane <c>l</c> + lane <c>l + 8</c>, + lane
 /// <c>l + 4</c>, then <c>(e0 + e1) + (e2 + e3)</c>) with vertical adds, as a binary counter adds: the same additions, none across lanes.
 /// The steps past the last whole sixteen, the bias and the ReLU follow as the other kernel applies them. Each pass broadcasts one value of
-/// a row of <c>a</c> per step and reads the packed weights in order.
+/// a row of <c>a</c> per step and reads the packed weights in order. The packed layout is the same at both widths: a 256-bit tile takes
+/// half of a panel's 48 outputs, with the pitch of its rows.
 /// </remarks>
 internal static partial class Gemm
 {
-    /// <summary>Outputs per packed panel: the three vectors of a tile's columns.</summary>
+    /// <summary>Outputs per packed panel: the three vectors of a 512-bit tile's columns, two tiles of three at 256 bits.</summary>
     private const int PanelWidth = 48;
 
     /// <summary>
     /// Whether <see cref="Pack"/> and <see cref="MultiplyPacked"/> serve a layer of <paramref name="inputs"/> × <paramref name="outputs"/>: on
-    /// the 512-bit path with FMA, dot products longer than <see cref="SequentialDepth"/> (the others are summed in order) and at least a panel
+    /// the 512- or 256-bit path with FMA, dot products longer than <see cref="SequentialDepth"/> (the others are summed in order) and at least a panel
     /// of outputs (a narrower one would fill a third of a tile at most).
     /// </summary>
     public static bool PacksWeights(int inputs, int outputs) => HasPackedKernel && inputs > SequentialDepth && outputs >= PanelWidth;
 
-    /// <summary>Whether this process runs <see cref="MultiplyPacked"/>: on the 512-bit path with FMA.</summary>
-    public static bool HasPackedKernel => Simd.Width == 512 && Simd.HasFma && Avx512F.IsSupported;
+    /// <summary>Whether this process runs <see cref="MultiplyPacked"/>: on the 512- or 256-bit path with FMA.</summary>
+    public static bool HasPackedKernel => Simd.HasFma && (Simd.Width == 512 ? Avx512F.IsSupported : Simd.Width == 256 && Avx2.IsSupported);
 
     /// <summary>Floats <see cref="Pack"/> writes: every output's weights, the last panel's outputs rounded up to whole vectors.</summary>
     public static int PackedLength(int inputs, int outputs) => (outputs + 15) / 16 * 16 * inputs;
@@ -42,8 +43,8 @@ internal static partial class Gemm
     /// Writes <paramref name="b"/> [n × k] into <paramref name="packed"/> (<see cref="PackedLength"/> floats) as <see cref="MultiplyPacked"/>
     /// reads it: panels of <see cref="PanelWidth"/> outputs (the last as many whole vectors as it needs, zeros past <paramref name="n"/>), each
     /// holding for every pass <c>l</c> the steps <c>16t + l</c> in order, then the steps past the last whole sixteen, a row of outputs per step.
-    /// Whole vectors of outputs move sixteen steps at a time, by 16 × 16 transposes in registers: 784 × 256 weights in 18 µs, where a
-    /// float at a time took 230 µs or more.
+    /// Whole vectors of outputs move sixteen steps at a time, by 16 × 16 transposes in registers (four of 8 × 8 at 256 bits): 784 × 256
+    /// weights in 18 µs, where a float at a time took 230 µs or more.
     /// </summary>
     public static void Pack(ReadOnlySpan<float> b, Span<float> packed, int n, int k)
     {
@@ -60,7 +61,21 @@ internal static partial class Gemm
                 if (real == 16)
                 {
                     // Sixteen steps of sixteen outputs at a time, transposed: step 16t + l of the outputs is their row of pass l.
-                    for (int t = 0; t < steps; t++) Transpose16(ref Unsafe.Add(ref rows, t * VirtualLanes), k, ref Unsafe.Add(ref to, (nint)t * width), (nint)steps * width);
+                    for (int t = 0; t < steps; t++)
+                    {
+                        ref float from = ref Unsafe.Add(ref rows, t * VirtualLanes);
+                        ref float at = ref Unsafe.Add(ref to, (nint)t * width);
+                        nint pitch = (nint)steps * width;
+                        if (Simd.Width == 512)
+                        {
+                            Transpose16(ref from, k, ref at, pitch);
+                            continue;
+                        }
+                        Transpose8(ref from, k, ref at, pitch);
+                        Transpose8(ref Unsafe.Add(ref from, 8), k, ref Unsafe.Add(ref at, 8 * pitch), pitch);
+                        Transpose8(ref Unsafe.Add(ref from, 8 * k), k, ref Unsafe.Add(ref at, 8), pitch);
+                        Transpose8(ref Unsafe.Add(ref from, 8 * k + 8), k, ref Unsafe.Add(ref at, 8 * pitch + 8), pitch);
+                    }
                 }
                 else
                 {
@@ -106,6 +121,30 @@ internal static partial class Gemm
     }
 
     /// <summary>
+    /// Stores the transpose of the 8 × 8 block at <paramref name="from"/> (rows <paramref name="row"/> floats apart): column <c>l</c> of the
+    /// block as a vector at <paramref name="to"/> + <c>l</c> · <paramref name="pitch"/>. The 256-bit path's quarter of <see cref="Transpose16"/>.
+    /// </summary>
+    private static void Transpose8(ref float from, int row, ref float to, nint pitch)
+    {
+        Vector256<float> r0 = Vector256.LoadUnsafe(ref from), r1 = Vector256.LoadUnsafe(ref from, (nuint)row), r2 = Vector256.LoadUnsafe(ref from, (nuint)(2 * row)), r3 = Vector256.LoadUnsafe(ref from, (nuint)(3 * row));
+        Vector256<float> r4 = Vector256.LoadUnsafe(ref from, (nuint)(4 * row)), r5 = Vector256.LoadUnsafe(ref from, (nuint)(5 * row)), r6 = Vector256.LoadUnsafe(ref from, (nuint)(6 * row)), r7 = Vector256.LoadUnsafe(ref from, (nuint)(7 * row));
+        // In each 128-bit lane q: t0 = rows 0, 1 at steps 4q, 4q + 1 interleaved; t1 the same at 4q + 2, 4q + 3.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        // In each lane q: u0 = rows 0-3 at step 4q, u1 at 4q + 1, u2 at 4q + 2, u3 at 4q + 3; u4.. rows 4-7.
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref to);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref to, pitch));
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref to, 2 * pitch));
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref to, 3 * pitch));
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref to, 4 * pitch));
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref to, 5 * pitch));
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref to, 6 * pitch));
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref to, 7 * pitch));
+    }
+
+    /// <summary>
     /// From four vectors holding rows 0-3, 4-7, 8-11 and 12-15 of columns <c>c</c>, <c>c + 4</c>, <c>c + 8</c> and <c>c + 12</c> (one per
     /// 128-bit lane), stores those columns whole at <paramref name="to"/>, + 4, + 8 and + 12 times <paramref name="pitch"/>.
     /// </summary>
@@ -136,16 +175,12 @@ internal static partial class Gemm
             ref bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(bias), n, k, relu);
         for (int j0 = 0; j0 < n; j0 += PanelWidth)
         {
-            int vectors = Math.Min(3, (n - j0 + 15) / 16), valid = Math.Min(PanelWidth, n - j0);
+            int valid = Math.Min(PanelWidth, n - j0);
             panelBias.Clear();
             if (!bias.IsEmpty) bias.Slice(j0, valid).CopyTo(panelBias);
             ref float b = ref MemoryMarshal.GetReference(panelBias);
-            switch (vectors)
-            {
-                case 3: product.Panel<Three>(ref slots, ref b, j0, m); break;
-                case 2: product.Panel<Two>(ref slots, ref b, j0, m); break;
-                default: product.Panel<One>(ref slots, ref b, j0, m); break;
-            }
+            if (Simd.Width == 512) product.Panel<V512, Eight>(ref slots, ref b, j0, m);
+            else product.Panel<V256, Four>(ref slots, ref b, j0, m);
         }
     }
 
@@ -155,49 +190,142 @@ internal static partial class Gemm
         private readonly ref float _a = ref a, _packed = ref packed, _c = ref c, _bias = ref bias;
 
         /// <summary>
-        /// Every row of the panel of outputs from <paramref name="j0"/>, <typeparamref name="TColumns"/> vectors wide, eight rows at a time, then
-        /// the rest; <paramref name="bias"/> holds the panel's bias, zeros past the last output.
+        /// Every row of the panel of outputs from <paramref name="j0"/>: at 512 bits a tile of its one to three vectors, at 256 bits tiles of
+        /// up to three of its two to six; <typeparamref name="THeight"/> rows at a time (8 at 512 bits, 4 at 256, which has 16 registers:
+        /// 12 sums, 3 vectors of weights and a broadcast), then the rest. <paramref name="bias"/> holds the panel's bias, zeros past the
+        /// last output.
         /// </summary>
-        public void Panel<TColumns>(ref float slots, ref float bias, int j0, int m) where TColumns : struct, IConstant
+        public void Panel<T, THeight>(ref float slots, ref float bias, int j0, int m) where T : struct, IVector<T> where THeight : struct, IConstant
         {
-            int i = 0;
-            for (; i + 8 <= m; i += 8) Tile<Eight, TColumns>(ref slots, ref bias, i, j0);
+            int width = Math.Min(PanelWidth, (n - j0 + 15) / 16 * 16);
+            int wide = T.Count == 8 && width == PanelWidth && m % THeight.Value == 1 ? 1 : 0, rows = m - wide;
+            for (int o = 0; o < width && rows > 0; o += 3 * T.Count)
+            {
+                switch (Math.Min(3, (width - o) / T.Count))
+                {
+                    case 3: Columns<T, THeight, Three>(ref slots, ref bias, j0, o, width, rows); break;
+                    case 2: Columns<T, THeight, Two>(ref slots, ref bias, j0, o, width, rows); break;
+                    default: Columns<T, THeight, One>(ref slots, ref bias, j0, o, width, rows); break;
+                }
+            }
+            if (wide == 1) WideRow<T>(ref slots, ref bias, m - 1, j0);
+        }
+
+        /// <summary>
+        /// Row <paramref name="i0"/> by the whole panel from <paramref name="j0"/>, six vectors of 8, at 256 bits: a tile of one row and
+        /// three vectors has only three chains of multiply-adds, each step waiting on the last one's latency; six chains take
+        /// 784 × 256 at batch 1 from 8.1 µs to 6.1 (256 × 128: 1.42 to 1.17, batch 5: 19.4 to 17.6). The same passes, adds and ends as
+        /// <see cref="Tile"/>.
+        /// </summary>
+        private void WideRow<T>(ref float slots, ref float bias, int i0, int j0) where T : struct, IVector<T>
+        {
+            const int Tile = 8 * PanelWidth;
+            int whole = k - k % VirtualLanes, steps = whole / VirtualLanes, waiting = 0;
+            ref float a0 = ref Unsafe.Add(ref _a, (nint)i0 * k);
+            ref float panel = ref Unsafe.Add(ref _packed, (nint)j0 * k);
+            T c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+            for (int s = 0; s < VirtualLanes; s++)
+            {
+                int l = (s >> 2) | ((s & 1) << 3) | ((s & 2) << 1); // as Tile's passes
+                ref float x = ref Unsafe.Add(ref a0, l);
+                ref float w = ref Unsafe.Add(ref panel, (nint)l * steps * PanelWidth);
+                c0 = c1 = c2 = c3 = c4 = c5 = T.Zero;
+                for (int t = 0; t < steps; t++)
+                {
+                    WideStep(x, ref w, ref c0, ref c1, ref c2, ref c3, ref c4, ref c5);
+                    x = ref Unsafe.Add(ref x, VirtualLanes);
+                    w = ref Unsafe.Add(ref w, PanelWidth);
+                }
+                for (int r = s; (r & 1) != 0; r >>= 1)
+                {
+                    waiting--;
+                    ref float from = ref Unsafe.Add(ref slots, waiting * Tile);
+                    c0 += T.Load(ref from, 0);
+                    c1 += T.Load(ref from, 8);
+                    c2 += T.Load(ref from, 16);
+                    c3 += T.Load(ref from, 24);
+                    c4 += T.Load(ref from, 32);
+                    c5 += T.Load(ref from, 40);
+                }
+                if (s == VirtualLanes - 1) break;
+                ref float slot = ref Unsafe.Add(ref slots, waiting++ * Tile);
+                T.Store(c0, ref slot, 0);
+                T.Store(c1, ref slot, 8);
+                T.Store(c2, ref slot, 16);
+                T.Store(c3, ref slot, 24);
+                T.Store(c4, ref slot, 32);
+                T.Store(c5, ref slot, 40);
+            }
+            ref float w1 = ref Unsafe.Add(ref panel, (nint)whole * PanelWidth);
+            for (int q = whole; q < k; q++)
+            {
+                WideStep(Unsafe.Add(ref a0, q), ref w1, ref c0, ref c1, ref c2, ref c3, ref c4, ref c5);
+                w1 = ref Unsafe.Add(ref w1, PanelWidth);
+            }
+            int valid = Math.Min(PanelWidth, n - j0);
+            ref float to = ref Unsafe.Add(ref _c, (nint)i0 * n + j0);
+            End<T, Three>(ref to, valid, c0, c1, c2, T.Load(ref bias, 0), T.Load(ref bias, 8), T.Load(ref bias, 16));
+            End<T, Three>(ref Unsafe.Add(ref to, 24), valid - 24, c3, c4, c5, T.Load(ref bias, 24), T.Load(ref bias, 32), T.Load(ref bias, 40));
+        }
+
+        /// <summary>One step of <see cref="WideRow"/>: <paramref name="value"/> broadcast against six vectors of weights.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void WideStep<T>(float value, ref float w, ref T c0, ref T c1, ref T c2, ref T c3, ref T c4, ref T c5) where T : struct, IVector<T>
+        {
+            T x = T.Create(value);
+            T.MultiplyAddTo(ref c0, x, T.Load(ref w, 0));
+            T.MultiplyAddTo(ref c1, x, T.Load(ref w, 8));
+            T.MultiplyAddTo(ref c2, x, T.Load(ref w, 16));
+            T.MultiplyAddTo(ref c3, x, T.Load(ref w, 24));
+            T.MultiplyAddTo(ref c4, x, T.Load(ref w, 32));
+            T.MultiplyAddTo(ref c5, x, T.Load(ref w, 40));
+        }
+
+        /// <summary>Every row of the <typeparamref name="TColumns"/> vectors of outputs <paramref name="o"/> floats into the panel from <paramref name="j0"/>, <paramref name="width"/> wide.</summary>
+        private void Columns<T, THeight, TColumns>(ref float slots, ref float bias, int j0, int o, int width, int m)
+            where T : struct, IVector<T> where THeight : struct, IConstant where TColumns : struct, IConstant
+        {
+            int i = 0, height = THeight.Value;
+            for (; i + height <= m; i += height) Tile<T, THeight, TColumns>(ref slots, ref bias, i, j0, o, width);
             switch (m - i)
             {
-                case 7: Tile<Seven, TColumns>(ref slots, ref bias, i, j0); break;
-                case 6: Tile<Six, TColumns>(ref slots, ref bias, i, j0); break;
-                case 5: Tile<Five, TColumns>(ref slots, ref bias, i, j0); break;
-                case 4: Tile<Four, TColumns>(ref slots, ref bias, i, j0); break;
-                case 3: Tile<Three, TColumns>(ref slots, ref bias, i, j0); break;
-                case 2: Tile<Two, TColumns>(ref slots, ref bias, i, j0); break;
-                case 1: Tile<One, TColumns>(ref slots, ref bias, i, j0); break;
+                case 7: Tile<T, Seven, TColumns>(ref slots, ref bias, i, j0, o, width); break;
+                case 6: Tile<T, Six, TColumns>(ref slots, ref bias, i, j0, o, width); break;
+                case 5: Tile<T, Five, TColumns>(ref slots, ref bias, i, j0, o, width); break;
+                case 4: Tile<T, Four, TColumns>(ref slots, ref bias, i, j0, o, width); break;
+                case 3: Tile<T, Three, TColumns>(ref slots, ref bias, i, j0, o, width); break;
+                case 2: Tile<T, Two, TColumns>(ref slots, ref bias, i, j0, o, width); break;
+                case 1: Tile<T, One, TColumns>(ref slots, ref bias, i, j0, o, width); break;
             }
         }
 
         /// <summary>
-        /// Rows <paramref name="i0"/>.. (<typeparamref name="TRows"/>) by the panel's outputs from <paramref name="j0"/> (its bias in <paramref name="bias"/>): the sixteen passes,
+        /// Rows <paramref name="i0"/>.. (<typeparamref name="TRows"/>) by the outputs <paramref name="o"/>.. of the panel from <paramref name="j0"/>
+        /// (its bias in <paramref name="bias"/>, its packed rows <paramref name="width"/> floats): the sixteen passes,
         /// each tile added to those waiting in <paramref name="slots"/> as the fold's tree adds them, then the steps past the last whole
         /// sixteen, the bias and the store.
         /// </summary>
-        private void Tile<TRows, TColumns>(ref float slots, ref float bias, int i0, int j0) where TRows : struct, IConstant where TColumns : struct, IConstant
+        private void Tile<T, TRows, TColumns>(ref float slots, ref float bias, int i0, int j0, int o, int width)
+            where T : struct, IVector<T> where TRows : struct, IConstant where TColumns : struct, IConstant
         {
             const int Tile = 8 * PanelWidth; // floats of one waiting tile, whatever its shape
-            int width = TColumns.Value * 16, whole = k - k % VirtualLanes, steps = whole / VirtualLanes, waiting = 0;
+            if (T.Count == 16) width = TColumns.Value * 16; // a tile is its panel at 512 bits: the weights' pitch a constant
+            int whole = k - k % VirtualLanes, steps = whole / VirtualLanes, waiting = 0;
             nint row = k;
             ref float a0 = ref Unsafe.Add(ref _a, (nint)i0 * k);
-            ref float panel = ref Unsafe.Add(ref _packed, (nint)j0 * k);
-            Vector512<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default, c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
-            Vector512<float> c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default, c60 = default, c61 = default, c62 = default, c70 = default, c71 = default, c72 = default;
+            ref float panel = ref Unsafe.Add(ref _packed, (nint)j0 * k + o);
+            T c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default, c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
+            T c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default, c60 = default, c61 = default, c62 = default, c70 = default, c71 = default, c72 = default;
             for (int s = 0; s < VirtualLanes; s++)
             {
                 // Pass s sums lane l: s = 4q + r takes l = q + 8·(r & 1) + 4·(r >> 1), so that the binary counter's adds below are the fold's tree.
                 int l = (s >> 2) | ((s & 1) << 3) | ((s & 2) << 1);
                 ref float x = ref Unsafe.Add(ref a0, l);
                 ref float w = ref Unsafe.Add(ref panel, (nint)l * steps * width);
-                c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = c40 = c41 = c42 = c50 = c51 = c52 = c60 = c61 = c62 = c70 = c71 = c72 = Vector512<float>.Zero;
+                c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = c40 = c41 = c42 = c50 = c51 = c52 = c60 = c61 = c62 = c70 = c71 = c72 = T.Zero;
                 for (int t = 0; t < steps; t++)
                 {
-                    Step<TRows, TColumns>(ref x, row, ref w, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
+                    Step<T, TRows, TColumns>(ref x, row, ref w, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
                         ref c40, ref c41, ref c42, ref c50, ref c51, ref c52, ref c60, ref c61, ref c62, ref c70, ref c71, ref c72);
                     x = ref Unsafe.Add(ref x, VirtualLanes);
                     w = ref Unsafe.Add(ref w, width);
@@ -206,12 +334,12 @@ internal static partial class Gemm
                 for (int r = s; (r & 1) != 0; r >>= 1)
                 {
                     waiting--;
-                    Add<TRows, TColumns>(ref Unsafe.Add(ref slots, waiting * Tile), ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
+                    Add<T, TRows, TColumns>(ref Unsafe.Add(ref slots, waiting * Tile), ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
                         ref c40, ref c41, ref c42, ref c50, ref c51, ref c52, ref c60, ref c61, ref c62, ref c70, ref c71, ref c72);
                 }
                 if (s == VirtualLanes - 1) break;
                 ref float slot = ref Unsafe.Add(ref slots, waiting++ * Tile);
-                Store<TRows, TColumns>(ref slot, PanelWidth, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72);
+                Store<T, TRows, TColumns>(ref slot, PanelWidth, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72);
             }
             if (whole < k)
             {
@@ -220,29 +348,28 @@ internal static partial class Gemm
                 ref float w = ref Unsafe.Add(ref panel, (nint)whole * width);
                 for (int q = whole; q < k; q++)
                 {
-                    Step<TRows, TColumns>(ref x, row, ref w, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
+                    Step<T, TRows, TColumns>(ref x, row, ref w, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
                         ref c40, ref c41, ref c42, ref c50, ref c51, ref c52, ref c60, ref c61, ref c62, ref c70, ref c71, ref c72);
                     x = ref Unsafe.Add(ref x, 1);
                     w = ref Unsafe.Add(ref w, width);
                 }
             }
-            int valid = Math.Min(width, n - j0);
-            Vector512<float> b0 = Vector512.LoadUnsafe(ref bias), b1 = Vector512.LoadUnsafe(ref bias, 16), b2 = Vector512.LoadUnsafe(ref bias, 32);
-            ref float to = ref Unsafe.Add(ref _c, (nint)i0 * n + j0);
-            End<TColumns>(ref to, valid, c00, c01, c02, b0, b1, b2);
-            if (TRows.Value > 1) End<TColumns>(ref Unsafe.Add(ref to, 1 * n), valid, c10, c11, c12, b0, b1, b2);
-            if (TRows.Value > 2) End<TColumns>(ref Unsafe.Add(ref to, 2 * n), valid, c20, c21, c22, b0, b1, b2);
-            if (TRows.Value > 3) End<TColumns>(ref Unsafe.Add(ref to, 3 * n), valid, c30, c31, c32, b0, b1, b2);
-            if (TRows.Value > 4) End<TColumns>(ref Unsafe.Add(ref to, 4 * n), valid, c40, c41, c42, b0, b1, b2);
-            if (TRows.Value > 5) End<TColumns>(ref Unsafe.Add(ref to, 5 * n), valid, c50, c51, c52, b0, b1, b2);
-            if (TRows.Value > 6) End<TColumns>(ref Unsafe.Add(ref to, 6 * n), valid, c60, c61, c62, b0, b1, b2);
-            if (TRows.Value > 7) End<TColumns>(ref Unsafe.Add(ref to, 7 * n), valid, c70, c71, c72, b0, b1, b2);
+            int valid = Math.Min(TColumns.Value * T.Count, n - j0 - o);
+            T b0 = T.Load(ref bias, (nuint)o), b1 = T.Load(ref bias, (nuint)(o + T.Count)), b2 = T.Load(ref bias, (nuint)(o + 2 * T.Count));
+            ref float to = ref Unsafe.Add(ref _c, (nint)i0 * n + j0 + o);
+            End<T, TColumns>(ref to, valid, c00, c01, c02, b0, b1, b2);
+            if (TRows.Value > 1) End<T, TColumns>(ref Unsafe.Add(ref to, 1 * n), valid, c10, c11, c12, b0, b1, b2);
+            if (TRows.Value > 2) End<T, TColumns>(ref Unsafe.Add(ref to, 2 * n), valid, c20, c21, c22, b0, b1, b2);
+            if (TRows.Value > 3) End<T, TColumns>(ref Unsafe.Add(ref to, 3 * n), valid, c30, c31, c32, b0, b1, b2);
+            if (TRows.Value > 4) End<T, TColumns>(ref Unsafe.Add(ref to, 4 * n), valid, c40, c41, c42, b0, b1, b2);
+            if (TRows.Value > 5) End<T, TColumns>(ref Unsafe.Add(ref to, 5 * n), valid, c50, c51, c52, b0, b1, b2);
+            if (TRows.Value > 6) End<T, TColumns>(ref Unsafe.Add(ref to, 6 * n), valid, c60, c61, c62, b0, b1, b2);
+            if (TRows.Value > 7) End<T, TColumns>(ref Unsafe.Add(ref to, 7 * n), valid, c70, c71, c72, b0, b1, b2);
         }
 
         /// <summary>One row of a tile's totals: plus the bias (<paramref name="b0"/>.. when there is one), as <c>max(0, v)</c> with ReLU, stored to its <paramref name="valid"/> outputs.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void End<TColumns>(ref float to, int valid, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> b0, Vector512<float> b1, Vector512<float> b2)
-            where TColumns : struct, IConstant
+        private void End<T, TColumns>(ref float to, int valid, T v0, T v1, T v2, T b0, T b1, T b2) where T : struct, IVector<T> where TColumns : struct, IConstant
         {
             if (!Unsafe.IsNullRef(ref _bias))
             {
@@ -253,110 +380,109 @@ internal static partial class Gemm
             if (relu)
             {
                 // v ≤ 0 (−0 included) stored as +0, NaN as itself: Activations.ReLU's max(0, v).
-                v0 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(v0, Vector512<float>.Zero), Vector512<float>.Zero, v0);
-                v1 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(v1, Vector512<float>.Zero), Vector512<float>.Zero, v1);
-                v2 = Vector512.ConditionalSelect(Vector512.LessThanOrEqual(v2, Vector512<float>.Zero), Vector512<float>.Zero, v2);
+                v0 = T.Select(T.LessThanOrEqual(v0, T.Zero), T.Zero, v0);
+                v1 = T.Select(T.LessThanOrEqual(v1, T.Zero), T.Zero, v1);
+                v2 = T.Select(T.LessThanOrEqual(v2, T.Zero), T.Zero, v2);
             }
             Save(v0, ref to, 0, valid);
-            if (TColumns.Value > 1) Save(v1, ref to, 16, valid);
-            if (TColumns.Value > 2) Save(v2, ref to, 32, valid);
+            if (TColumns.Value > 1) Save(v1, ref to, T.Count, valid);
+            if (TColumns.Value > 2) Save(v2, ref to, 2 * T.Count, valid);
         }
 
         /// <summary>Stores the values of <paramref name="v"/> that fall before <paramref name="valid"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Save(Vector512<float> v, ref float to, int at, int valid)
+        private static void Save<T>(T v, ref float to, int at, int valid) where T : struct, IVector<T>
         {
-            if (at + 16 <= valid)
+            if (at + T.Count <= valid)
             {
-                v.StoreUnsafe(ref to, (nuint)at);
+                T.Store(v, ref to, (nuint)at);
                 return;
             }
-            for (int j = at; j < valid; j++) Unsafe.Add(ref to, j) = v.GetElement(j - at);
+            for (int j = at; j < valid; j++) Unsafe.Add(ref to, j) = Unsafe.Add(ref Unsafe.As<T, float>(ref v), j - at);
         }
     }
 
     /// <summary>One step of a packed tile: a value of each row of <c>a</c> broadcast against the step's vectors of outputs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Step<TRows, TColumns>(ref float x, nint row, ref float w,
-        ref Vector512<float> c00, ref Vector512<float> c01, ref Vector512<float> c02, ref Vector512<float> c10, ref Vector512<float> c11, ref Vector512<float> c12,
-        ref Vector512<float> c20, ref Vector512<float> c21, ref Vector512<float> c22, ref Vector512<float> c30, ref Vector512<float> c31, ref Vector512<float> c32,
-        ref Vector512<float> c40, ref Vector512<float> c41, ref Vector512<float> c42, ref Vector512<float> c50, ref Vector512<float> c51, ref Vector512<float> c52,
-        ref Vector512<float> c60, ref Vector512<float> c61, ref Vector512<float> c62, ref Vector512<float> c70, ref Vector512<float> c71, ref Vector512<float> c72)
-        where TRows : struct, IConstant where TColumns : struct, IConstant
+    private static void Step<T, TRows, TColumns>(ref float x, nint row, ref float w,
+        ref T c00, ref T c01, ref T c02, ref T c10, ref T c11, ref T c12,
+        ref T c20, ref T c21, ref T c22, ref T c30, ref T c31, ref T c32,
+        ref T c40, ref T c41, ref T c42, ref T c50, ref T c51, ref T c52,
+        ref T c60, ref T c61, ref T c62, ref T c70, ref T c71, ref T c72)
+        where T : struct, IVector<T> where TRows : struct, IConstant where TColumns : struct, IConstant
     {
-        Vector512<float> w0 = Vector512.LoadUnsafe(ref w);
-        Vector512<float> w1 = TColumns.Value > 1 ? Vector512.LoadUnsafe(ref w, 16) : default, w2 = TColumns.Value > 2 ? Vector512.LoadUnsafe(ref w, 32) : default;
-        Row<TColumns>(Unsafe.Add(ref x, 0 * row), w0, w1, w2, ref c00, ref c01, ref c02);
-        if (TRows.Value > 1) Row<TColumns>(Unsafe.Add(ref x, 1 * row), w0, w1, w2, ref c10, ref c11, ref c12);
-        if (TRows.Value > 2) Row<TColumns>(Unsafe.Add(ref x, 2 * row), w0, w1, w2, ref c20, ref c21, ref c22);
-        if (TRows.Value > 3) Row<TColumns>(Unsafe.Add(ref x, 3 * row), w0, w1, w2, ref c30, ref c31, ref c32);
-        if (TRows.Value > 4) Row<TColumns>(Unsafe.Add(ref x, 4 * row), w0, w1, w2, ref c40, ref c41, ref c42);
-        if (TRows.Value > 5) Row<TColumns>(Unsafe.Add(ref x, 5 * row), w0, w1, w2, ref c50, ref c51, ref c52);
-        if (TRows.Value > 6) Row<TColumns>(Unsafe.Add(ref x, 6 * row), w0, w1, w2, ref c60, ref c61, ref c62);
-        if (TRows.Value > 7) Row<TColumns>(Unsafe.Add(ref x, 7 * row), w0, w1, w2, ref c70, ref c71, ref c72);
+        T w0 = T.Load(ref w, 0);
+        T w1 = TColumns.Value > 1 ? T.Load(ref w, (nuint)T.Count) : default, w2 = TColumns.Value > 2 ? T.Load(ref w, (nuint)(2 * T.Count)) : default;
+        Row<T, TColumns>(Unsafe.Add(ref x, 0 * row), w0, w1, w2, ref c00, ref c01, ref c02);
+        if (TRows.Value > 1) Row<T, TColumns>(Unsafe.Add(ref x, 1 * row), w0, w1, w2, ref c10, ref c11, ref c12);
+        if (TRows.Value > 2) Row<T, TColumns>(Unsafe.Add(ref x, 2 * row), w0, w1, w2, ref c20, ref c21, ref c22);
+        if (TRows.Value > 3) Row<T, TColumns>(Unsafe.Add(ref x, 3 * row), w0, w1, w2, ref c30, ref c31, ref c32);
+        if (TRows.Value > 4) Row<T, TColumns>(Unsafe.Add(ref x, 4 * row), w0, w1, w2, ref c40, ref c41, ref c42);
+        if (TRows.Value > 5) Row<T, TColumns>(Unsafe.Add(ref x, 5 * row), w0, w1, w2, ref c50, ref c51, ref c52);
+        if (TRows.Value > 6) Row<T, TColumns>(Unsafe.Add(ref x, 6 * row), w0, w1, w2, ref c60, ref c61, ref c62);
+        if (TRows.Value > 7) Row<T, TColumns>(Unsafe.Add(ref x, 7 * row), w0, w1, w2, ref c70, ref c71, ref c72);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row<TColumns>(float value, Vector512<float> w0, Vector512<float> w1, Vector512<float> w2, ref Vector512<float> c0, ref Vector512<float> c1, ref Vector512<float> c2)
-        where TColumns : struct, IConstant
+    private static void Row<T, TColumns>(float value, T w0, T w1, T w2, ref T c0, ref T c1, ref T c2) where T : struct, IVector<T> where TColumns : struct, IConstant
     {
-        Vector512<float> x = Vector512.Create(value);
-        c0 = Avx512F.FusedMultiplyAdd(x, w0, c0);
-        if (TColumns.Value > 1) c1 = Avx512F.FusedMultiplyAdd(x, w1, c1);
-        if (TColumns.Value > 2) c2 = Avx512F.FusedMultiplyAdd(x, w2, c2);
+        T x = T.Create(value);
+        T.MultiplyAddTo(ref c0, x, w0);
+        if (TColumns.Value > 1) T.MultiplyAddTo(ref c1, x, w1);
+        if (TColumns.Value > 2) T.MultiplyAddTo(ref c2, x, w2);
     }
 
     /// <summary>Adds a waiting tile, rows <see cref="PanelWidth"/> floats apart, to the accumulators.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add<TRows, TColumns>(ref float slot,
-        ref Vector512<float> c00, ref Vector512<float> c01, ref Vector512<float> c02, ref Vector512<float> c10, ref Vector512<float> c11, ref Vector512<float> c12,
-        ref Vector512<float> c20, ref Vector512<float> c21, ref Vector512<float> c22, ref Vector512<float> c30, ref Vector512<float> c31, ref Vector512<float> c32,
-        ref Vector512<float> c40, ref Vector512<float> c41, ref Vector512<float> c42, ref Vector512<float> c50, ref Vector512<float> c51, ref Vector512<float> c52,
-        ref Vector512<float> c60, ref Vector512<float> c61, ref Vector512<float> c62, ref Vector512<float> c70, ref Vector512<float> c71, ref Vector512<float> c72)
-        where TRows : struct, IConstant where TColumns : struct, IConstant
+    private static void Add<T, TRows, TColumns>(ref float slot,
+        ref T c00, ref T c01, ref T c02, ref T c10, ref T c11, ref T c12,
+        ref T c20, ref T c21, ref T c22, ref T c30, ref T c31, ref T c32,
+        ref T c40, ref T c41, ref T c42, ref T c50, ref T c51, ref T c52,
+        ref T c60, ref T c61, ref T c62, ref T c70, ref T c71, ref T c72)
+        where T : struct, IVector<T> where TRows : struct, IConstant where TColumns : struct, IConstant
     {
-        AddRow<TColumns>(ref slot, ref c00, ref c01, ref c02);
-        if (TRows.Value > 1) AddRow<TColumns>(ref Unsafe.Add(ref slot, 1 * PanelWidth), ref c10, ref c11, ref c12);
-        if (TRows.Value > 2) AddRow<TColumns>(ref Unsafe.Add(ref slot, 2 * PanelWidth), ref c20, ref c21, ref c22);
-        if (TRows.Value > 3) AddRow<TColumns>(ref Unsafe.Add(ref slot, 3 * PanelWidth), ref c30, ref c31, ref c32);
-        if (TRows.Value > 4) AddRow<TColumns>(ref Unsafe.Add(ref slot, 4 * PanelWidth), ref c40, ref c41, ref c42);
-        if (TRows.Value > 5) AddRow<TColumns>(ref Unsafe.Add(ref slot, 5 * PanelWidth), ref c50, ref c51, ref c52);
-        if (TRows.Value > 6) AddRow<TColumns>(ref Unsafe.Add(ref slot, 6 * PanelWidth), ref c60, ref c61, ref c62);
-        if (TRows.Value > 7) AddRow<TColumns>(ref Unsafe.Add(ref slot, 7 * PanelWidth), ref c70, ref c71, ref c72);
+        AddRow<T, TColumns>(ref slot, ref c00, ref c01, ref c02);
+        if (TRows.Value > 1) AddRow<T, TColumns>(ref Unsafe.Add(ref slot, 1 * PanelWidth), ref c10, ref c11, ref c12);
+        if (TRows.Value > 2) AddRow<T, TColumns>(ref Unsafe.Add(ref slot, 2 * PanelWidth), ref c20, ref c21, ref c22);
+        if (TRows.Value > 3) AddRow<T, TColumns>(ref Unsafe.Add(ref slot, 3 * PanelWidth), ref c30, ref c31, ref c32);
+        if (TRows.Value > 4) AddRow<T, TColumns>(ref Unsafe.Add(ref slot, 4 * PanelWidth), ref c40, ref c41, ref c42);
+        if (TRows.Value > 5) AddRow<T, TColumns>(ref Unsafe.Add(ref slot, 5 * PanelWidth), ref c50, ref c51, ref c52);
+        if (TRows.Value > 6) AddRow<T, TColumns>(ref Unsafe.Add(ref slot, 6 * PanelWidth), ref c60, ref c61, ref c62);
+        if (TRows.Value > 7) AddRow<T, TColumns>(ref Unsafe.Add(ref slot, 7 * PanelWidth), ref c70, ref c71, ref c72);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddRow<TColumns>(ref float from, ref Vector512<float> c0, ref Vector512<float> c1, ref Vector512<float> c2) where TColumns : struct, IConstant
+    private static void AddRow<T, TColumns>(ref float from, ref T c0, ref T c1, ref T c2) where T : struct, IVector<T> where TColumns : struct, IConstant
     {
-        c0 += Vector512.LoadUnsafe(ref from);
-        if (TColumns.Value > 1) c1 += Vector512.LoadUnsafe(ref from, 16);
-        if (TColumns.Value > 2) c2 += Vector512.LoadUnsafe(ref from, 32);
+        c0 += T.Load(ref from, 0);
+        if (TColumns.Value > 1) c1 += T.Load(ref from, (nuint)T.Count);
+        if (TColumns.Value > 2) c2 += T.Load(ref from, (nuint)(2 * T.Count));
     }
 
     /// <summary>Stores a tile to wait in a slot, rows <paramref name="stride"/> floats apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TRows, TColumns>(ref float slot, int stride,
-        Vector512<float> c00, Vector512<float> c01, Vector512<float> c02, Vector512<float> c10, Vector512<float> c11, Vector512<float> c12,
-        Vector512<float> c20, Vector512<float> c21, Vector512<float> c22, Vector512<float> c30, Vector512<float> c31, Vector512<float> c32,
-        Vector512<float> c40, Vector512<float> c41, Vector512<float> c42, Vector512<float> c50, Vector512<float> c51, Vector512<float> c52,
-        Vector512<float> c60, Vector512<float> c61, Vector512<float> c62, Vector512<float> c70, Vector512<float> c71, Vector512<float> c72)
-        where TRows : struct, IConstant where TColumns : struct, IConstant
+    private static void Store<T, TRows, TColumns>(ref float slot, int stride,
+        T c00, T c01, T c02, T c10, T c11, T c12,
+        T c20, T c21, T c22, T c30, T c31, T c32,
+        T c40, T c41, T c42, T c50, T c51, T c52,
+        T c60, T c61, T c62, T c70, T c71, T c72)
+        where T : struct, IVector<T> where TRows : struct, IConstant where TColumns : struct, IConstant
     {
-        StoreRow<TColumns>(ref slot, c00, c01, c02);
-        if (TRows.Value > 1) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 1 * stride), c10, c11, c12);
-        if (TRows.Value > 2) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 2 * stride), c20, c21, c22);
-        if (TRows.Value > 3) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 3 * stride), c30, c31, c32);
-        if (TRows.Value > 4) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 4 * stride), c40, c41, c42);
-        if (TRows.Value > 5) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 5 * stride), c50, c51, c52);
-        if (TRows.Value > 6) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 6 * stride), c60, c61, c62);
-        if (TRows.Value > 7) StoreRow<TColumns>(ref Unsafe.Add(ref slot, 7 * stride), c70, c71, c72);
+        StoreRow<T, TColumns>(ref slot, c00, c01, c02);
+        if (TRows.Value > 1) StoreRow<T, TColumns>(ref Unsafe.Add(ref slot, 1 * stride), c10, c11, c12);
+        if (TRows.Value > 2) StoreRow<T, TColumns>(ref Unsafe.Add(ref slot, 2 * stride), c20, c21, c22);
+        if (TRows.Value > 3) StoreRow<T, TColumns>(ref Unsafe.Add(ref slot, 3 * stride), c30, c31, c32);
+        if (TRows.Value > 4) StoreRow<T, TColumns>(ref Unsafe.Add(ref slot, 4 * stride), c40, c41, c42);
+        if (TRows.Value > 5) StoreRow<T, TColumns>(ref Unsafe.Add(ref slot, 5 * stride), c50, c51, c52);
+        if (TRows.Value > 6) StoreRow<T, TColumns>(ref Unsafe.Add(ref slot, 6 * stride), c60, c61, c62);
+        if (TRows.Value > 7) StoreRow<T, TColumns>(ref Unsafe.Add(ref slot, 7 * stride), c70, c71, c72);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<TColumns>(ref float to, Vector512<float> c0, Vector512<float> c1, Vector512<float> c2) where TColumns : struct, IConstant
+    private static void StoreRow<T, TColumns>(ref float to, T c0, T c1, T c2) where T : struct, IVector<T> where TColumns : struct, IConstant
     {
-        c0.StoreUnsafe(ref to);
-        if (TColumns.Value > 1) c1.StoreUnsafe(ref to, 16);
-        if (TColumns.Value > 2) c2.StoreUnsafe(ref to, 32);
+        T.Store(c0, ref to, 0);
+        if (TColumns.Value > 1) T.Store(c1, ref to, (nuint)T.Count);
+        if (TColumns.Value > 2) T.Store(c2, ref to, (nuint)(2 * T.Count));
     }
 }

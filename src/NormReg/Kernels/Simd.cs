@@ -48,6 +48,8 @@ internal interface IVector<TSelf> where TSelf : struct, IVector<TSelf>
 
     static abstract TSelf LessThan(TSelf left, TSelf right);
 
+    static abstract TSelf LessThanOrEqual(TSelf left, TSelf right);
+
     /// <summary>The magnitude of each lane (the sign bit cleared).</summary>
     static abstract TSelf Abs(TSelf value);
 
@@ -177,6 +179,9 @@ internal readonly struct V128(Vector128<float> value) : IVector<V128>
     public static V128 LessThan(V128 left, V128 right) => new(Vector128.LessThan(left._value, right._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128 LessThanOrEqual(V128 left, V128 right) => new(Vector128.LessThanOrEqual(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128 Abs(V128 value) => new(Vector128.Abs(value._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -248,6 +253,9 @@ internal readonly struct V256(Vector256<float> value) : IVector<V256>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256 LessThan(V256 left, V256 right) => new(Vector256.LessThan(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256 LessThanOrEqual(V256 left, V256 right) => new(Vector256.LessThanOrEqual(left._value, right._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256 Abs(V256 value) => new(Vector256.Abs(value._value));
@@ -323,6 +331,9 @@ internal readonly struct V512(Vector512<float> value) : IVector<V512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512 LessThan(V512 left, V512 right) => new(Vector512.LessThan(left._value, right._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 LessThanOrEqual(V512 left, V512 right) => new(Vector512.LessThanOrEqual(left._value, right._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512 Abs(V512 value) => new(Vector512.Abs(value._value));

@@ -7,7 +7,7 @@ namespace NormReg.Tests.KernelTests;
 /// <summary>
 /// The forward overloads that read weights from <see cref="Dense.PackWeights"/>: bit for bit against <c>Dense.Forward</c> and
 /// <c>Dense.ForwardReLU</c> (every tile height, panels of one, two and three vectors, outputs past the last whole vector, steps past the
-/// last whole sixteen, no bias, NaN, infinity and −0), and against a double-precision reference. On the paths that do not pack (below 512
+/// last whole sixteen, no bias, NaN, infinity and −0), and against a double-precision reference. On the paths that do not pack (128
 /// bits or without FMA) the tests check that it says so and refuses.
 /// </summary>
 public sealed class DensePackedKernelTests
@@ -22,6 +22,7 @@ public sealed class DensePackedKernelTests
         { 9, 200, 64 },    // eight rows and one, a panel and a vector
         { 20, 1024, 150 }, // every height from 8 down to 4
         { 5, 130, 90 },    // a last panel of three vectors, the third with 10 outputs
+        { 6, 90, 80 },     // six rows (at 256 bits a tile of four and one of two), a last panel of two vectors (at 256 bits three and one)
     };
 
     [Theory]
@@ -30,7 +31,7 @@ public sealed class DensePackedKernelTests
     {
         if (!Dense.PacksWeights(inputs, outputs)) return; // the paths without packing: Refuses_where_it_does_not_pack
         (float[] x, float[] w, float[] b) = (Random(batch * inputs, 1), Random(outputs * inputs, 2), Random(outputs, 3));
-        x[(batch - 1) * inputs] = float.NaN; // the last sample's outputs all NaN
+        if (batch > 1) x[(batch - 2) * inputs] = float.NaN; // the last sample but one's outputs all NaN; the last, alone in a tile of one row, finite
         if (batch > 1) x[inputs + 1] = float.PositiveInfinity; // the second's ±infinity or NaN
         float[] packed = Pack(w, inputs, outputs);
 

@@ -10,7 +10,7 @@ using static NormReg.Tests.Prediction.InferenceProbe;
 namespace NormReg.Tests.Prediction;
 
 /// <summary>
-/// The packed copy of the inference weights that Predict reads in floats where the packed kernel runs (512-bit FMA): the bits of the
+/// The packed copy of the inference weights that Predict reads in floats where the packed kernel runs (512- or 256-bit FMA): the bits of the
 /// rows run on the unpacked weights, packed again on the second Predict after every route by which the weights change (TrainStep,
 /// RestoreState, a model file, writes through the public spans and views, a switch to bfloat16 and back), and not allocated where the
 /// kernel does not run.
