@@ -13,14 +13,8 @@ namespace NormReg.Kernels;
 public static class Dense
 {
     /// <summary><c>y[n, o] = b[o] + Σᵢ x[n, i]·W[o, i]</c>. An empty <paramref name="bias"/> means no bias.</summary>
-    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
-    {
-        Check(x.Length, batch * inputs, nameof(x));
-        Check(weights.Length, outputs * inputs, nameof(weights));
-        Check(y.Length, batch * outputs, nameof(y));
-        if (!bias.IsEmpty) Check(bias.Length, outputs, nameof(bias));
-        Gemm.MultiplyTransposed(x, weights, bias, y, batch, outputs, inputs);
-    }
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs) =>
+        Forward(x, weights, default, bias, y, batch, inputs, outputs);
 
     /// <summary>
     /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> with the weights in
@@ -29,10 +23,7 @@ public static class Dense
     /// </summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<ushort> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
     {
-        Check(x.Length, batch * inputs, nameof(x));
-        Check(weights.Length, outputs * inputs, nameof(weights));
-        Check(y.Length, batch * outputs, nameof(y));
-        if (!bias.IsEmpty) Check(bias.Length, outputs, nameof(bias));
+        CheckForward(x.Length, weights.Length, bias.Length, y.Length, batch, inputs, outputs);
         Gemm.MultiplyTransposed(x, weights, bias, y, batch, outputs, inputs);
     }
 
@@ -41,14 +32,8 @@ public static class Dense
     /// <c>y[n, o] = max(0, b[o] + Σᵢ x[n, i]·W[o, i])</c>, the same bits as <c>Forward</c> then <see cref="Activations.ReLU"/> (NaN stays NaN,
     /// −0 becomes +0), applied as each value is stored rather than in a second pass over <paramref name="y"/>.
     /// </summary>
-    public static void ForwardReLU(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
-    {
-        Check(x.Length, batch * inputs, nameof(x));
-        Check(weights.Length, outputs * inputs, nameof(weights));
-        Check(y.Length, batch * outputs, nameof(y));
-        if (!bias.IsEmpty) Check(bias.Length, outputs, nameof(bias));
-        Gemm.MultiplyTransposed(x, weights, bias, y, batch, outputs, inputs, relu: true);
-    }
+    public static void ForwardReLU(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs) =>
+        ForwardReLU(x, weights, default, bias, y, batch, inputs, outputs);
 
     /// <summary>
     /// <see cref="ForwardReLU(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> with the weights in
@@ -56,10 +41,7 @@ public static class Dense
     /// </summary>
     public static void ForwardReLU(ReadOnlySpan<float> x, ReadOnlySpan<ushort> weights, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
     {
-        Check(x.Length, batch * inputs, nameof(x));
-        Check(weights.Length, outputs * inputs, nameof(weights));
-        Check(y.Length, batch * outputs, nameof(y));
-        if (!bias.IsEmpty) Check(bias.Length, outputs, nameof(bias));
+        CheckForward(x.Length, weights.Length, bias.Length, y.Length, batch, inputs, outputs);
         Gemm.MultiplyTransposed(x, weights, bias, y, batch, outputs, inputs, relu: true);
     }
 
@@ -110,13 +92,19 @@ public static class Dense
 
     private static void CheckPacked(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
     {
-        Check(x.Length, batch * inputs, nameof(x));
-        Check(weights.Length, outputs * inputs, nameof(weights));
-        Check(y.Length, batch * outputs, nameof(y));
-        if (!bias.IsEmpty) Check(bias.Length, outputs, nameof(bias));
+        CheckForward(x.Length, weights.Length, bias.Length, y.Length, batch, inputs, outputs);
         if (packed.IsEmpty) return;
         RequirePacks(inputs, outputs);
         Check(packed.Length, PackedLength(inputs, outputs), nameof(packed));
+    }
+
+    /// <summary>The spans of a forward product, by their lengths; an empty bias means none.</summary>
+    private static void CheckForward(int x, int weights, int bias, int y, int batch, int inputs, int outputs)
+    {
+        Check(x, batch * inputs, nameof(x));
+        Check(weights, outputs * inputs, nameof(weights));
+        Check(y, batch * outputs, nameof(y));
+        if (bias > 0) Check(bias, outputs, nameof(bias));
     }
 
     private static void RequirePacks(int inputs, int outputs)
