@@ -370,10 +370,10 @@ public static partial class BatchNorm
         if (Vector256.IsHardwareAccelerated)
         {
             Vector256<double> m = Vector256.Create(mean), k = Vector256.Create(scale), b = Vector256.Create(shift);
-            for (; i + Lanes <= from.Length; i += Lanes)
+            for (; i + 8 <= from.Length; i += 8)
             {
-                (Vector256<double> low, Vector256<double> high) = Vector256.Widen(Vector256.Create(from.Slice(i, Lanes)));
-                Vector256.Narrow((low - m) * k + b, (high - m) * k + b).CopyTo(to.Slice(i, Lanes));
+                (Vector256<double> low, Vector256<double> high) = Vector256.Widen(Vector256.Create(from.Slice(i, 8)));
+                Vector256.Narrow((low - m) * k + b, (high - m) * k + b).CopyTo(to.Slice(i, 8));
             }
         }
         for (; i < from.Length; i++) to[i] = (float)((from[i] - mean) * scale + shift);
