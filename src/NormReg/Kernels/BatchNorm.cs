@@ -2,7 +2,6 @@ using System;
 using System.Buffers;
 using System.ComponentModel;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 
 namespace NormReg.Kernels;
 
