@@ -81,7 +81,20 @@ internal sealed class BatchSplit : PoolJob
             }
             return;
         }
-        RunRows(segment, 0, batch, 0);
+        if (segment < 0)
+        {
+            RunRows(segment, 0, batch, 0);
+            return;
+        }
+        Kernels.Gemm.Training = true;
+        try
+        {
+            RunRows(segment, 0, batch, 0);
+        }
+        finally
+        {
+            Kernels.Gemm.Training = false;
+        }
     }
 
     private void RunRows(int segment, int start, int count, int thread)
