@@ -104,7 +104,7 @@ public static partial class BatchNorm
 
         /// <summary>Parts for a pass: 1 below <see cref="MinimumValues"/> or two runs, else as many as the threads and runs allow.</summary>
         internal static int Parts(int batch, int channels, int spatial) =>
-            (long)batch * channels * spatial < MinimumValues ? 1 : Math.Clamp(batch / SpatialChunk, 1, Parallelism.MaxThreads);
+            (long)batch * channels * spatial < MinimumValues * WorkerPool.SplitCost ? 1 : Math.Clamp(batch / SpatialChunk, 1, Parallelism.MaxThreads);
 
         /// <summary>
         /// Takes a pass over <paramref name="x"/> (the input, or dy), <paramref name="normalized"/> x̂ and <paramref name="y"/> (the output, or

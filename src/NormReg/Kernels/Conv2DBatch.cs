@@ -53,7 +53,7 @@ public static class Conv2DBatch
     internal static int GradientParts(int n, in ConvGeometry g)
     {
         int grain = Conv2D.GradientRowGrain(g);
-        if (grain == 0 || (long)n * g.Filters * g.PatchSize * g.OutPixels < (grain == 1 ? MinimumDotGradientWork : MinimumRowGradientWork)) return 1;
+        if (grain == 0 || (long)n * g.Filters * g.PatchSize * g.OutPixels < (grain == 1 ? MinimumDotGradientWork : MinimumRowGradientWork) * WorkerPool.SplitCost) return 1;
         return Math.Min(Parallelism.MaxThreads, (g.PatchSize + grain - 1) / grain);
     }
 
@@ -88,7 +88,7 @@ public static class Conv2DBatch
 
     /// <summary>Parts for <paramref name="n"/> samples: 1 below <see cref="BatchSplit.MinimumWork"/> multiply-adds, else as many as the threads and samples allow.</summary>
     private static int Parts(int n, in ConvGeometry g) =>
-        BatchSplit.Parts(n, (long)g.Filters * g.PatchSize * g.OutPixels, (long)g.Filters * g.PatchSize, Parallelism.MaxThreads);
+        BatchSplit.Parts(n, (long)g.Filters * g.PatchSize * g.OutPixels, (long)g.Filters * g.PatchSize, Parallelism.MaxThreads, Gemm.Training ? WorkerPool.SplitCost : 1);
 
     /// <summary>One pass in parts: the calling thread's with the caller's scratch, a worker's with a block of its own.</summary>
     private sealed unsafe class ConvJob : PoolJob

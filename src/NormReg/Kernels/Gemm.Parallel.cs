@@ -62,17 +62,28 @@ internal static partial class Gemm
     }
 
     /// <summary>
-    /// Weights (2 MB of floats, twice a core's L2) from which the forward product is split by their rows at any batch: at a few samples
-    /// it is bound by reading the weights, and each core reading half of them halves that. WideMlp's Predict at batch 1 (two 1024 × 1024
-    /// layers, 4 MB each) took 76 µs on one thread and 46 µs on two. The 784 × 256 layer (0.8 MB) stays whole below <see cref="ParallelWork"/>.
+    /// Weights (2 MB of floats, twice a core's L2) from which the forward product of an inference pass is split by their rows at any
+    /// batch: at a few samples it is bound by reading the weights, and each core reading half of them halves that. WideMlp's Predict at
+    /// batch 1 (two 1024 × 1024 layers, 4 MB each) took 76 µs on one thread and 46 µs on two. The 784 × 256 layer (0.8 MB) stays whole
+    /// below <see cref="ParallelWork"/>. Not in training (<see cref="Training"/>).
     /// </summary>
     internal const long StreamedWeights = 1 << 19;
 
-    /// <summary>Parts of the forward product <c>c[m × n] = a[m × k]·bᵀ</c> with weights <c>b</c> [n × k]: as <see cref="Parts"/>, and by rows from <see cref="StreamedWeights"/> on at any batch.</summary>
+    /// <summary>
+    /// Whether the calling thread runs a training pass. Its update writes the weights of a product that does not split (<see cref="Splits"/>)
+    /// on this thread, so the forward reads them here too: split by rows as an inference pass is (<see cref="StreamedWeights"/>), each step
+    /// would move the half a worker read to the other core and back. WideMlp's TrainStep at batch 1 took 350–380 µs either way while moving
+    /// a cache line between this machine's cores took 45 ns, but 1.0–1.1 ms split (0.37–0.41 ms whole, 0.36–0.39 ms on one thread) in
+    /// the phases where it took 190 ns.
+    /// </summary>
+    [ThreadStatic]
+    internal static bool Training;
+
+    /// <summary>Parts of the forward product <c>c[m × n] = a[m × k]·bᵀ</c> with weights <c>b</c> [n × k]: as <see cref="Parts"/>, and by rows from <see cref="StreamedWeights"/> on at any batch outside training.</summary>
     internal static int ForwardParts(int m, int n, int k)
     {
         int parts = Parts((long)m * n * k, n / WeightRowGrain, n, k);
-        return parts == 1 && (long)n * k >= StreamedWeights ? Math.Max(1, Math.Min(Parallelism.MaxThreads, n / WeightRowGrain)) : parts;
+        return parts == 1 && !Training && (long)n * k >= StreamedWeights ? Math.Max(1, Math.Min(Parallelism.MaxThreads, n / WeightRowGrain)) : parts;
     }
 
     /// <summary>

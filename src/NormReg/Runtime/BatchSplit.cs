@@ -65,7 +65,7 @@ internal sealed class BatchSplit : PoolJob
 
     private void Run(int segment, int batch, long multiplyAddsPerSample, long weights)
     {
-        int parts = Parts(batch, multiplyAddsPerSample, weights, Parallelism.MaxThreads);
+        int parts = Parts(batch, multiplyAddsPerSample, weights, Parallelism.MaxThreads, segment < 0 ? 1 : WorkerPool.SplitCost);
         if (parts > 1 && WorkerPool.TryEnter(parts))
         {
             try
@@ -81,7 +81,20 @@ internal sealed class BatchSplit : PoolJob
             }
             return;
         }
-        RunRows(segment, 0, batch, 0);
+        if (segment < 0)
+        {
+            RunRows(segment, 0, batch, 0);
+            return;
+        }
+        Kernels.Gemm.Training = true;
+        try
+        {
+            RunRows(segment, 0, batch, 0);
+        }
+        finally
+        {
+            Kernels.Gemm.Training = false;
+        }
     }
 
     private void RunRows(int segment, int start, int count, int thread)
@@ -90,11 +103,14 @@ internal sealed class BatchSplit : PoolJob
         else _passes.TrainingRows(segment, start, count, thread);
     }
 
-    /// <summary>How many parts a batch gets: 1 below <see cref="MinimumWork"/>, else as many as the threads, the grains and, for weights beyond <see cref="CachedWeights"/>, <see cref="MinimumReuse"/> allow.</summary>
-    internal static int Parts(int batch, long multiplyAddsPerSample, long weights, int threads)
+    /// <summary>
+    /// How many parts a batch gets: 1 below <see cref="MinimumWork"/> times <paramref name="cost"/> (a training pass's <see cref="WorkerPool.SplitCost"/>),
+    /// else as many as the threads, the grains and, for weights beyond <see cref="CachedWeights"/>, <see cref="MinimumReuse"/> allow.
+    /// </summary>
+    internal static int Parts(int batch, long multiplyAddsPerSample, long weights, int threads, int cost)
     {
         long work = batch * multiplyAddsPerSample;
-        if (threads < 2 || work < MinimumWork) return 1;
+        if (threads < 2 || work < MinimumWork * cost) return 1;
         long byReuse = weights <= CachedWeights ? long.MaxValue : work / (MinimumReuse * weights);
         return (int)Math.Clamp(Math.Min(batch / Grain, byReuse), 1, threads);
     }

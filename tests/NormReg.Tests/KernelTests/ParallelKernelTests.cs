@@ -85,6 +85,40 @@ public sealed class ParallelKernelTests
         Assert.Equal(one, Forward(3));
     }
 
+    /// <summary>
+    /// A training segment runs with <see cref="Gemm.Training"/> set, so its forward reads large weights whole on the thread whose update
+    /// writes them; the inference pass and the thread afterwards do not.
+    /// </summary>
+    [Fact]
+    public void Training_segments_read_large_weights_on_their_own_thread_and_inference_splits_them()
+    {
+        const int inputs = 1030, outputs = 520;
+        var passes = new RecordingPasses(() => Gemm.ForwardParts(1, outputs, inputs));
+        var split = new NormReg.Runtime.BatchSplit(passes, (long)inputs * outputs);
+        ThreadCountTests.AtThreads(2, () =>
+        {
+            split.RunSegment(0, 1, (long)inputs * outputs, (long)inputs * outputs);
+            split.Run(1, (long)inputs * outputs);
+            return 0;
+        });
+        Assert.Equal([1, 2], passes.Parts);
+        Assert.False(Gemm.Training);
+    }
+
+    /// <summary>Passes that record what <see cref="Gemm.ForwardParts"/> answers inside a training segment and inside the inference pass.</summary>
+    private sealed class RecordingPasses(Func<int> parts) : NormReg.Runtime.INetworkPasses
+    {
+        public System.Collections.Generic.List<int> Parts { get; } = [];
+
+        public ReadOnlySpan<float> Forward(int batchSize, ForwardMode mode) => throw new NotSupportedException();
+
+        public void ForwardRows(int start, int count, int thread) => Parts.Add(parts());
+
+        public void TrainingRows(int segment, int start, int count, int thread) => Parts.Add(parts());
+
+        public bool Backward(int batchSize, ReadOnlySpan<float> outputGradients, Span<float> inputGradients) => throw new NotSupportedException();
+    }
+
     [Fact]
     public void The_fused_update_gives_the_bits_of_the_unfused_update_at_one_and_two_threads()
     {

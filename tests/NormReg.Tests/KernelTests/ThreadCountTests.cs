@@ -37,8 +37,8 @@ public sealed class ThreadCountTests
     public void Predict_gives_the_same_bits_at_one_two_and_three_threads(string name, int batch, long work, bool bfloat16)
     {
         INetwork probe = Create(name, batch);
-        Assert.Equal(2, BatchSplit.Parts(batch, work, probe.Architecture.ParameterCount, 2));
-        Assert.Equal(3, BatchSplit.Parts(batch, work, probe.Architecture.ParameterCount, 3));
+        Assert.Equal(2, BatchSplit.Parts(batch, work, probe.Architecture.ParameterCount, 2, cost: 1));
+        Assert.Equal(3, BatchSplit.Parts(batch, work, probe.Architecture.ParameterCount, 3, cost: 1));
         float[] inputs = Random(batch * probe.InputSize, 1);
 
         float[] Outputs(int threads) => AtThreads(threads, () =>
@@ -61,7 +61,7 @@ public sealed class ThreadCountTests
         // split its weights' rows over the threads: read unpacked, where one thread reads the packed copy.
         const int batch = 48;
         INetwork probe = Create(nameof(ThreadedClassifier), batch);
-        Assert.Equal(1, BatchSplit.Parts(batch, ClassifierWork, probe.Architecture.ParameterCount, 2));
+        Assert.Equal(1, BatchSplit.Parts(batch, ClassifierWork, probe.Architecture.ParameterCount, 2, cost: 1));
         Assert.True(Gemm.Splits((long)batch * 400 * 256, 256, 400));
         float[] inputs = Random(batch * probe.InputSize, 2);
 
@@ -94,8 +94,8 @@ public sealed class ThreadCountTests
     [InlineData(nameof(ThreadedBatchNormCnn), 80, 16 * 72 * 25 + 400 * 4, 16 * 72 + 400 * 4)]
     public void TrainStep_gives_the_same_bits_at_one_two_and_three_threads(string name, int batch, long segmentWork, long segmentWeights)
     {
-        Assert.Equal(2, BatchSplit.Parts(batch, segmentWork, segmentWeights, 2));
-        Assert.Equal(3, BatchSplit.Parts(batch, segmentWork, segmentWeights, 3));
+        Assert.Equal(2, BatchSplit.Parts(batch, segmentWork, segmentWeights, 2, cost: 1));
+        Assert.Equal(3, BatchSplit.Parts(batch, segmentWork, segmentWeights, 3, cost: 1));
         float[] State(int threads) => AtThreads(threads, () =>
         {
             INetwork net = Trained(name, batch);
@@ -242,19 +242,19 @@ public sealed class ThreadCountTests
     [Fact]
     public void The_convolutions_of_the_batch_norm_cnn_split_their_batch_of_80_in_training()
     {
-        Assert.Equal(2, BatchSplit.Parts(80, 8 * 9 * 196, 8 * 9, 2));
-        Assert.Equal(2, BatchSplit.Parts(80, 16 * 72 * 25, 16 * 72, 2));
+        Assert.Equal(2, BatchSplit.Parts(80, 8 * 9 * 196, 8 * 9, 2, cost: 1));
+        Assert.Equal(2, BatchSplit.Parts(80, 16 * 72 * 25, 16 * 72, 2, cost: 1));
     }
 
     [Fact]
     public void Small_batches_and_one_thread_are_never_split()
     {
-        Assert.Equal(1, BatchSplit.Parts(1, 1 << 30, 1 << 20, 8)); // one sample, however large
-        Assert.Equal(1, BatchSplit.Parts(128, 1000, 1000, 8)); // 128 000 multiply-adds: below the threshold
-        Assert.Equal(1, BatchSplit.Parts(1024, 1 << 20, 1 << 20, 1)); // one thread
-        Assert.Equal(1, BatchSplit.Parts(32, 1 << 20, 1 << 20, 2)); // a dense network at batch 32: each part would read all the weights for 16 samples
-        Assert.Equal(2, BatchSplit.Parts(64, 1 << 20, 1 << 20, 2));
-        Assert.Equal(2, BatchSplit.Parts(8, 300_000, 45_000, 4)); // weights that stay in cache: 4 samples a part is enough
+        Assert.Equal(1, BatchSplit.Parts(1, 1 << 30, 1 << 20, 8, cost: 1)); // one sample, however large
+        Assert.Equal(1, BatchSplit.Parts(128, 1000, 1000, 8, cost: 1)); // 128 000 multiply-adds: below the threshold
+        Assert.Equal(1, BatchSplit.Parts(1024, 1 << 20, 1 << 20, 1, cost: 1)); // one thread
+        Assert.Equal(1, BatchSplit.Parts(32, 1 << 20, 1 << 20, 2, cost: 1)); // a dense network at batch 32: each part would read all the weights for 16 samples
+        Assert.Equal(2, BatchSplit.Parts(64, 1 << 20, 1 << 20, 2, cost: 1));
+        Assert.Equal(2, BatchSplit.Parts(8, 300_000, 45_000, 4, cost: 1)); // weights that stay in cache: 4 samples a part is enough
     }
 
     [Theory]
