@@ -126,6 +126,7 @@ internal static class FusedUpdate
         private static float All<T>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Rule rule, int first, int last)
             where T : struct, IVector<T> =>
             rule.IsMomentum ? All<T, Momentum>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, first, last)
+            : rule.IsMomentumL2 ? All<T, MomentumL2>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, first, last)
             : All<T, AnyRule>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, first, last);
 
         private static float All<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Rule rule, int first, int last)
@@ -277,15 +278,16 @@ internal static class FusedUpdate
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static T Apply<T, TShape>(ref float w0, ref float b0, Constants<T> c, nuint at, T g) where T : struct, IVector<T> where TShape : struct, IShape
         {
-            if (TShape.IsMomentum)
+            T w = T.Load(ref w0, at);
+            if (!TShape.IsGeneral)
             {
-                // The operations below for no penalty, no decay, not the first step and not Nesterov's.
+                // The operations below for an L2 penalty or none, no decay, not the first step and not Nesterov's.
+                if (TShape.HasL2) g += c.TwiceL2 * w;
                 T m = c.Momentum * T.Load(ref b0, at) + c.Keep * g;
                 T.Store(m, ref b0, at);
-                T.Store(T.Load(ref w0, at) - c.LearningRate * m, ref w0, at);
+                T.Store(w - c.LearningRate * m, ref w0, at);
                 return T.Abs(m);
             }
-            T w = T.Load(ref w0, at);
             if (c.Penalized)
             {
                 if (c.HasL1) g += T.Select(T.GreaterThan(w, T.Zero), c.L1, T.Zero) - T.Select(T.LessThan(w, T.Zero), c.L1, T.Zero);
@@ -312,29 +314,52 @@ internal static class FusedUpdate
     private readonly record struct Rule(bool Penalized, float L1, float TwiceL2, SgdConstants Sgd)
     {
         /// <summary>Whether the update is plain momentum after the first step: no penalty, no weight decay, not Nesterov's.</summary>
-        public bool IsMomentum => !Penalized && Sgd.WeightDecay == 0 && Sgd.Momentum != 0 && !Sgd.First && !Sgd.Nesterov;
+        public bool IsMomentum => !Penalized && MomentumAfterFirst;
+
+        /// <summary>Whether the update is momentum after the first step with an L2 penalty alone (no L1), no weight decay, not Nesterov's.</summary>
+        public bool IsMomentumL2 => Penalized && L1 == 0 && MomentumAfterFirst;
+
+        private bool MomentumAfterFirst => Sgd.WeightDecay == 0 && Sgd.Momentum != 0 && !Sgd.First && !Sgd.Nesterov;
     }
 
     /// <summary>
     /// The update's shape as a type, so that each walk is compiled with its branches resolved: the general rule tests its flags on
     /// every vector. Plain momentum, the common rule, without them: the 1024 × 1024 update of one sample 181 → 142 µs without Dynamic
-    /// PGO, 149 → 114 µs with it (before the constants stayed in registers).
+    /// PGO, 149 → 114 µs with it (before the constants stayed in registers). Momentum with an L2 penalty, the product's usual
+    /// regularizer, too: MnistMlp's step at batch 2 took 52–56 µs under Native AOT and 42–48 µs under the JIT with the general
+    /// rule, 45–48 and 37–38 µs with its own.
     /// </summary>
     private interface IShape
     {
-        static abstract bool IsMomentum { get; }
+        /// <summary>Whether every flag is tested; else the rule is momentum after the first step, not Nesterov's, without weight decay.</summary>
+        static abstract bool IsGeneral { get; }
+
+        /// <summary>Whether an L2 penalty is added, for a rule that is not general.</summary>
+        static abstract bool HasL2 { get; }
     }
 
     /// <summary>Plain momentum (<see cref="Rule.IsMomentum"/>).</summary>
     private readonly struct Momentum : IShape
     {
-        public static bool IsMomentum => true;
+        public static bool IsGeneral => false;
+
+        public static bool HasL2 => false;
+    }
+
+    /// <summary>Momentum with an L2 penalty (<see cref="Rule.IsMomentumL2"/>).</summary>
+    private readonly struct MomentumL2 : IShape
+    {
+        public static bool IsGeneral => false;
+
+        public static bool HasL2 => true;
     }
 
     /// <summary>Any rule, its flags tested per vector.</summary>
     private readonly struct AnyRule : IShape
     {
-        public static bool IsMomentum => false;
+        public static bool IsGeneral => true;
+
+        public static bool HasL2 => false;
     }
 
     /// <summary>
