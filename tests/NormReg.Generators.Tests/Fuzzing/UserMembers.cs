@@ -68,7 +68,9 @@ internal static class UserMembers
             names.Add("_d" + char.ToUpperInvariant(name[0]) + name[1..]);
         }
         string clash = rows.Pick([.. names]);
-        if (clash == shape.PlainName || shape.TypeParameters.Contains(clash) || shape.Members.Any(m => m.Contains(" " + clash, StringComparison.Ordinal))) return null;
+        // A member the class or its base already declares would make the user's own code warn (CS0108) or fail, whatever the generator does.
+        if (clash == shape.PlainName || shape.TypeParameters.Contains(clash)
+            || shape.Members.Concat(shape.Preamble).Any(m => m.Contains(" " + clash, StringComparison.Ordinal))) return null;
         int n = shape.Members.Count;
         shape.Members.Add(clash.StartsWith('_')
             ? $"private int {clash} = 1;\n    /// <summary>Uses the field.</summary>\n    public int Use{n} => {clash};"
@@ -97,20 +99,28 @@ internal static class UserMembers
         return parameters;
     }
 
+    /// <summary>Members a base class may declare that the generated class also declares, by name.</summary>
+    private static readonly (string Name, string Text)[] BaseClashes =
+    [
+        ("Predict", "    /// <summary>A clash.</summary>\n    public void Predict() { }\n"),
+        ("_core", "    /// <summary>A clash.</summary>\n    protected int _core = 1;\n"),
+        ("InputSize", "    /// <summary>A clash.</summary>\n    public int InputSize => 1;\n"),
+        ("Architecture", "    /// <summary>A clash.</summary>\n    public static string Architecture => \"\";\n"),
+    ];
+
     /// <summary>Declares a base class of <paramref name="kind"/> named <paramref name="name"/> before the network and derives the network from it, when the network can have one.</summary>
     public static bool AddBase(DeclarationShape shape, RowGenerator rows, BaseKind kind, string name)
     {
         if (shape.Keyword != "class" || shape.PrimaryParameter is not null || shape.Modifiers.Contains("static", StringComparison.Ordinal)) return false;
+        // A base member the class itself declares too would make the user's own code warn (CS0108), whatever the generator does.
+        string[] clashes = [.. BaseClashes.Where(c => !shape.Members.Any(m => m.Contains(" " + c.Name, StringComparison.Ordinal))).Select(c => c.Text)];
+        if (kind == BaseKind.ClashingMember && clashes.Length == 0) return false;
         string body = kind switch
         {
             BaseKind.Harmless => rows.Chance(0.5)
                 ? $"    /// <summary>Made by the derived class.</summary>\n    protected {name}() {{ }}\n\n    /// <summary>A helper.</summary>\n    /// <returns>One.</returns>\n    public int BaseHelper() => 1;\n"
                 : $"    /// <summary>Made with an optional width.</summary>\n    /// <param name=\"width\">A width.</param>\n    public {name}(int width = 1) => Width = width;\n\n    /// <summary>The width.</summary>\n    public int Width {{ get; }}\n",
-            BaseKind.ClashingMember => rows.Pick(
-                "    /// <summary>A clash.</summary>\n    public void Predict() { }\n",
-                "    /// <summary>A clash.</summary>\n    protected int _core = 1;\n",
-                "    /// <summary>A clash.</summary>\n    public int InputSize => 1;\n",
-                "    /// <summary>A clash.</summary>\n    public static string Architecture => \"\";\n"),
+            BaseKind.ClashingMember => rows.Pick(clashes),
             _ => $"    /// <summary>Made with a width.</summary>\n    /// <param name=\"width\">A width.</param>\n    public {name}(int width) => _ = width;\n",
         };
         shape.Preamble.Add($"/// <summary>A base class.</summary>\npublic {(kind == BaseKind.Harmless && body.Contains("protected", StringComparison.Ordinal) ? "abstract " : "")}class {name}\n{{\n{body}}}\n");
