@@ -404,7 +404,8 @@ internal sealed class DeclarationGenerator
                 _mistakes.Add($"unusable layer name '{rows[anyLayer].Name}'");
                 break;
             case 22 when !shape.HasSecondPart:
-                if (shape.Keyword == "class" && !shape.Modifiers.Contains("sealed", StringComparison.Ordinal) && _rows.Chance(0.4))
+                if (shape.Keyword == "class" && !shape.Modifiers.Contains("sealed", StringComparison.Ordinal) && !shape.Modifiers.Contains("static", StringComparison.Ordinal)
+                    && _rows.Chance(0.4))
                 {
                     shape.Modifiers += "static ";
                     shape.Members.Clear();
