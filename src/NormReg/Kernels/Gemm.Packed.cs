@@ -20,6 +20,10 @@ namespace NormReg.Kernels;
 /// The steps past the last whole sixteen, the bias and the ReLU follow as the other kernel applies them. Each pass broadcasts one value of
 /// a row of <c>a</c> per step and reads the packed weights in order. The packed layout is the same at both widths: a 256-bit tile takes
 /// half of a panel's 48 outputs, with the pitch of its rows.
+/// The rows of <c>a</c> are interleaved too, eight at a time, once per call (<see cref="PackRows"/>): a pass then reads its values of a
+/// tile's rows side by side, half a cache line per step, where it read a float of each row's line, 8 lines per step that the weights
+/// streaming through L1 evict before the next pass needs them again (one thread, batch 128, median time over the dot kernel's: 1024 × 1024
+/// 0.99 → 0.94, 784 × 256 0.975 → 0.965; 256 × 128 0.90 either way).
 /// </remarks>
 internal static partial class Gemm
 {
@@ -159,6 +163,31 @@ internal static partial class Gemm
         Avx512F.Shuffle4x128(odd0, odd1, 0xDD).StoreUnsafe(ref Unsafe.Add(ref to, 12 * pitch));
     }
 
+    /// <summary>Rows of <c>a</c> that <see cref="PackRows"/> interleaves: a 512-bit tile's, two of the 256-bit path's.</summary>
+    private const int RowGroup = 8;
+
+    /// <summary>
+    /// Copies the first <paramref name="grouped"/> rows of <paramref name="a"/> (a multiple of <see cref="RowGroup"/>), their whole sixteens of
+    /// steps, to <paramref name="rows"/> as the passes read them: for each group of eight rows, for each pass <c>l</c>, the steps <c>16t + l</c>
+    /// in order, the eight rows' values of a step side by side; 8 × 16 blocks transposed in registers, 1 % of the product's time on
+    /// 1024 × 1024. The rows of a group's last tile (of fewer rows), and the steps past the last whole sixteen, are read where they are.
+    /// </summary>
+    private static void PackRows(ref float a, ref float rows, int grouped, int k)
+    {
+        int whole = k - k % VirtualLanes, steps = whole / VirtualLanes;
+        nint pitch = (nint)steps * RowGroup;
+        for (int i = 0; i < grouped; i += RowGroup)
+        {
+            ref float from = ref Unsafe.Add(ref a, (nint)i * k);
+            ref float to = ref Unsafe.Add(ref rows, (nint)i * whole);
+            for (int t = 0; t < steps; t++)
+            {
+                Transpose8(ref Unsafe.Add(ref from, t * VirtualLanes), k, ref Unsafe.Add(ref to, t * RowGroup), pitch);
+                Transpose8(ref Unsafe.Add(ref from, t * VirtualLanes + 8), k, ref Unsafe.Add(ref to, t * RowGroup + 8 * pitch), pitch);
+            }
+        }
+    }
+
     /// <summary>
     /// <c>c[i, j] = Σₚ a[i, p]·b[j, p] + bias[j]</c> (no bias when <paramref name="bias"/> is empty; with <paramref name="relu"/>, stored as
     /// <c>max(0, v)</c>) from <paramref name="packed"/>, <c>b</c> as <see cref="Pack"/> wrote it: the same bits as
@@ -171,7 +200,10 @@ internal static partial class Gemm
         Span<float> stack = stackalloc float[4 * 8 * PanelWidth + 16];
         Span<float> panelBias = stackalloc float[PanelWidth];
         ref float slots = ref Unsafe.Add(ref MemoryMarshal.GetReference(stack), (int)((64 - ((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(stack)) & 63)) & 63) / sizeof(float));
-        var product = new PackedProduct(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(c),
+        int whole = k - k % VirtualLanes, grouped = m / RowGroup * RowGroup;
+        ref float rows = ref grouped > 0 ? ref Scratch.Aligned(grouped * whole) : ref Unsafe.NullRef<float>();
+        if (grouped > 0) PackRows(ref MemoryMarshal.GetReference(a), ref rows, grouped, k);
+        var product = new PackedProduct(ref MemoryMarshal.GetReference(a), ref rows, grouped, ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(c),
             ref bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(bias), n, k, relu);
         for (int j0 = 0; j0 < n; j0 += PanelWidth)
         {
@@ -185,9 +217,9 @@ internal static partial class Gemm
     }
 
     /// <summary>What the tiles of one packed product share.</summary>
-    private readonly ref struct PackedProduct(ref float a, ref float packed, ref float c, ref float bias, int n, int k, bool relu)
+    private readonly ref struct PackedProduct(ref float a, ref float rows, int grouped, ref float packed, ref float c, ref float bias, int n, int k, bool relu)
     {
-        private readonly ref float _a = ref a, _packed = ref packed, _c = ref c, _bias = ref bias;
+        private readonly ref float _a = ref a, _rows = ref rows, _packed = ref packed, _c = ref c, _bias = ref bias;
 
         /// <summary>
         /// Every row of the panel of outputs from <paramref name="j0"/>: at 512 bits a tile of its one to three vectors, at 256 bits tiles of
@@ -311,23 +343,25 @@ internal static partial class Gemm
             const int Tile = 8 * PanelWidth; // floats of one waiting tile, whatever its shape
             if (T.Count == 16) width = TColumns.Value * 16; // a tile is its panel at 512 bits: the weights' pitch a constant
             int whole = k - k % VirtualLanes, steps = whole / VirtualLanes, waiting = 0;
-            nint row = k;
             ref float a0 = ref Unsafe.Add(ref _a, (nint)i0 * k);
             ref float panel = ref Unsafe.Add(ref _packed, (nint)j0 * k + o);
+            bool inGroups = i0 + TRows.Value <= grouped;
+            ref float g0 = ref inGroups ? ref Unsafe.Add(ref _rows, (nint)(i0 / RowGroup) * RowGroup * whole + i0 % RowGroup) : ref a0;
+            nint row = inGroups ? 1 : k, advance = inGroups ? RowGroup : VirtualLanes;
             T c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default, c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
             T c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default, c60 = default, c61 = default, c62 = default, c70 = default, c71 = default, c72 = default;
             for (int s = 0; s < VirtualLanes; s++)
             {
                 // Pass s sums lane l: s = 4q + r takes l = q + 8·(r & 1) + 4·(r >> 1), so that the binary counter's adds below are the fold's tree.
                 int l = (s >> 2) | ((s & 1) << 3) | ((s & 2) << 1);
-                ref float x = ref Unsafe.Add(ref a0, l);
+                ref float x = ref Unsafe.Add(ref g0, inGroups ? (nint)l * steps * RowGroup : l);
                 ref float w = ref Unsafe.Add(ref panel, (nint)l * steps * width);
                 c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = c40 = c41 = c42 = c50 = c51 = c52 = c60 = c61 = c62 = c70 = c71 = c72 = T.Zero;
                 for (int t = 0; t < steps; t++)
                 {
                     Step<T, TRows, TColumns>(ref x, row, ref w, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
                         ref c40, ref c41, ref c42, ref c50, ref c51, ref c52, ref c60, ref c61, ref c62, ref c70, ref c71, ref c72);
-                    x = ref Unsafe.Add(ref x, VirtualLanes);
+                    x = ref Unsafe.Add(ref x, advance);
                     w = ref Unsafe.Add(ref w, width);
                 }
                 // A binary counter: pass s ends as many sums as it has trailing ones, each the waiting tile on top plus this one.
@@ -348,7 +382,7 @@ internal static partial class Gemm
                 ref float w = ref Unsafe.Add(ref panel, (nint)whole * width);
                 for (int q = whole; q < k; q++)
                 {
-                    Step<T, TRows, TColumns>(ref x, row, ref w, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
+                    Step<T, TRows, TColumns>(ref x, k, ref w, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
                         ref c40, ref c41, ref c42, ref c50, ref c51, ref c52, ref c60, ref c61, ref c62, ref c70, ref c71, ref c72);
                     x = ref Unsafe.Add(ref x, 1);
                     w = ref Unsafe.Add(ref w, width);

@@ -23,6 +23,7 @@ public sealed class DensePackedKernelTests
         { 20, 1024, 150 }, // every height from 8 down to 4
         { 5, 130, 90 },    // a last panel of three vectors, the third with 10 outputs
         { 6, 90, 80 },     // six rows (at 256 bits a tile of four and one of two), a last panel of two vectors (at 256 bits three and one)
+        { 12, 1024, 1024 }, // WideMlp's rows: a group of eight interleaved and four read in place; 21 panels and one of a vector
     };
 
     [Theory]
