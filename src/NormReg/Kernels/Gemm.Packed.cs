@@ -18,8 +18,8 @@ namespace NormReg.Kernels;
 /// <c>p ≡ l (mod 16)</c> in order, and the passes' tiles are added in the fold's tree (lane <c>l</c> + lane <c>l + 8</c>, + lane
 /// <c>l + 4</c>, then <c>(e0 + e1) + (e2 + e3)</c>) with vertical adds, as a binary counter adds: the same additions, none across lanes.
 /// The steps past the last whole sixteen, the bias and the ReLU follow as the other kernel applies them. Each pass broadcasts one value of
-/// a row of <c>a</c> per step and reads the packed weights in order. The packed layout is the same at both widths: a 256-bit tile takes
-/// half of a panel's 48 outputs, with the pitch of its rows.
+/// a row of <c>a</c> per step and reads the packed weights in order. The packed layout is the same at both widths but for the last
+/// panels (<see cref="PanelOutputs"/>): a 256-bit tile takes half of a panel's 48 outputs, with the pitch of its rows.
 /// The rows of <c>a</c> are interleaved too, eight at a time, once per call (<see cref="PackRows"/>): a pass then reads its values of a
 /// tile's rows side by side, half a cache line per step, where it read a float of each row's line, 8 lines per step that the weights
 /// streaming through L1 evict before the next pass needs them again (one thread, batch 128, median time over the dot kernel's: 1024 × 1024
@@ -40,12 +40,25 @@ internal static partial class Gemm
     /// <summary>Whether this process runs <see cref="MultiplyPacked"/>: on the 512- or 256-bit path with FMA.</summary>
     public static bool HasPackedKernel => Simd.HasFma && (Simd.Width == 512 ? Avx512F.IsSupported : Simd.Width == 256 && Avx2.IsSupported);
 
+    /// <summary>
+    /// Outputs of the panel from <paramref name="j0"/>: three vectors of 16, or the rest rounded up to whole vectors; at 512 bits, four
+    /// vectors left go in two panels of two. A last panel of one vector runs tiles of only 8 chains of multiply-adds, each step waiting on
+    /// the latency of the last (784 × 256 at batch 128: its 16 outputs took 1.3 times as long as 16 in panels of three; split, the product
+    /// takes 0.98 of the time). At 256 bits a tile of one vector of 8 outputs still has 4 chains, and the split would leave fewer tiles of three
+    /// (784 × 256: 1.02 times as long).
+    /// </summary>
+    private static int PanelOutputs(int n, int j0)
+    {
+        int vectors = (n - j0 + 15) / 16;
+        return (vectors == 4 && Simd.Width == 512 ? 2 : Math.Min(3, vectors)) * 16;
+    }
+
     /// <summary>Floats <see cref="Pack"/> writes: every output's weights, the last panel's outputs rounded up to whole vectors.</summary>
     public static int PackedLength(int inputs, int outputs) => (outputs + 15) / 16 * 16 * inputs;
 
     /// <summary>
     /// Writes <paramref name="b"/> [n × k] into <paramref name="packed"/> (<see cref="PackedLength"/> floats) as <see cref="MultiplyPacked"/>
-    /// reads it: panels of <see cref="PanelWidth"/> outputs (the last as many whole vectors as it needs, zeros past <paramref name="n"/>), each
+    /// reads it: panels of <see cref="PanelOutputs"/> outputs (zeros past <paramref name="n"/>), each
     /// holding for every pass <c>l</c> the steps <c>16t + l</c> in order, then the steps past the last whole sixteen, a row of outputs per step.
     /// Whole vectors of outputs move sixteen steps at a time, by 16 × 16 transposes in registers (four of 8 × 8 at 256 bits): 784 × 256
     /// weights in 18 µs, where a float at a time took 230 µs or more.
@@ -53,9 +66,9 @@ internal static partial class Gemm
     public static void Pack(ReadOnlySpan<float> b, Span<float> packed, int n, int k)
     {
         int whole = k - k % VirtualLanes, steps = whole / VirtualLanes;
-        for (int j0 = 0; j0 < n; j0 += PanelWidth)
+        for (int j0 = 0, width; j0 < n; j0 += width)
         {
-            int width = Math.Min(PanelWidth, (n - j0 + 15) / 16 * 16);
+            width = PanelOutputs(n, j0);
             Span<float> panel = packed.Slice(j0 * k, width * k);
             for (int v = 0; v < width; v += 16)
             {
@@ -205,9 +218,10 @@ internal static partial class Gemm
         if (grouped > 0) PackRows(ref MemoryMarshal.GetReference(a), ref rows, grouped, k);
         var product = new PackedProduct(ref MemoryMarshal.GetReference(a), ref rows, grouped, ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(c),
             ref bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(bias), n, k, relu);
-        for (int j0 = 0; j0 < n; j0 += PanelWidth)
+        for (int j0 = 0, width; j0 < n; j0 += width)
         {
-            int valid = Math.Min(PanelWidth, n - j0);
+            width = PanelOutputs(n, j0);
+            int valid = Math.Min(width, n - j0);
             panelBias.Clear();
             if (!bias.IsEmpty) bias.Slice(j0, valid).CopyTo(panelBias);
             ref float b = ref MemoryMarshal.GetReference(panelBias);
@@ -229,11 +243,14 @@ internal static partial class Gemm
         /// </summary>
         public void Panel<T, THeight>(ref float slots, ref float bias, int j0, int m) where T : struct, IVector<T> where THeight : struct, IConstant
         {
-            int width = Math.Min(PanelWidth, (n - j0 + 15) / 16 * 16);
+            int width = PanelOutputs(n, j0);
             int wide = T.Count == 8 && width == PanelWidth && m % THeight.Value == 1 ? 1 : 0, rows = m - wide;
-            for (int o = 0; o < width && rows > 0; o += 3 * T.Count)
+            // Tiles of three vectors; at 256 bits, a panel of four runs two tiles of two, not one of three and one of a vector, which has
+            // only 4 chains of multiply-adds (256 × 128 at batch 128: 0.97 of the time).
+            int across = T.Count == 8 && width == 32 ? 2 : 3;
+            for (int o = 0; o < width && rows > 0; o += across * T.Count)
             {
-                switch (Math.Min(3, (width - o) / T.Count))
+                switch (Math.Min(across, (width - o) / T.Count))
                 {
                     case 3: Columns<T, THeight, Three>(ref slots, ref bias, j0, o, width, rows); break;
                     case 2: Columns<T, THeight, Two>(ref slots, ref bias, j0, o, width, rows); break;
