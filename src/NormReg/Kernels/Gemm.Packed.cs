@@ -53,6 +53,19 @@ internal static partial class Gemm
         return (vectors == 4 && Simd.Width == 512 ? 2 : Math.Min(3, vectors)) * 16;
     }
 
+    /// <summary>The bound between panels (or <paramref name="n"/>) nearest to output <paramref name="target"/>, where a split product cuts its outputs.</summary>
+    private static int PanelBound(int n, int target)
+    {
+        int j0 = 0;
+        for (int width; j0 < n; j0 += width)
+        {
+            width = PanelOutputs(n, j0);
+            int next = Math.Min(n, j0 + width);
+            if (next > target) return target - j0 <= next - target ? j0 : next;
+        }
+        return n;
+    }
+
     /// <summary>Floats <see cref="Pack"/> writes: every output's weights, the last panel's outputs rounded up to whole vectors.</summary>
     public static int PackedLength(int inputs, int outputs) => (outputs + 15) / 16 * 16 * inputs;
 
@@ -204,10 +217,12 @@ internal static partial class Gemm
     /// <summary>
     /// <c>c[i, j] = Σₚ a[i, p]·b[j, p] + bias[j]</c> (no bias when <paramref name="bias"/> is empty; with <paramref name="relu"/>, stored as
     /// <c>max(0, v)</c>) from <paramref name="packed"/>, <c>b</c> as <see cref="Pack"/> wrote it: the same bits as
-    /// <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, ReadOnlySpan{float})"/>.
-    /// Only where <see cref="PacksWeights"/>.
+    /// <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, ReadOnlySpan{float})"/>;
+    /// the outputs <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> only, both bounds of panels (0, <paramref name="n"/> or
+    /// from <see cref="PanelBound"/>). Only where <see cref="PacksWeights"/>.
     /// </summary>
-    public static unsafe void MultiplyPacked(ReadOnlySpan<float> a, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool relu)
+    public static unsafe void MultiplyPacked(ReadOnlySpan<float> a, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool relu,
+        int columnsStart, int columnsEnd)
     {
         // The passes' tiles waiting to be added, at most four, from a cache line: a slot's loads and stores would otherwise straddle two.
         Span<float> stack = stackalloc float[4 * 8 * PanelWidth + 16];
@@ -218,7 +233,7 @@ internal static partial class Gemm
         if (grouped > 0) PackRows(ref MemoryMarshal.GetReference(a), ref rows, grouped, k);
         var product = new PackedProduct(ref MemoryMarshal.GetReference(a), ref rows, grouped, ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(c),
             ref bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(bias), n, k, relu);
-        for (int j0 = 0, width; j0 < n; j0 += width)
+        for (int j0 = columnsStart, width; j0 < columnsEnd; j0 += width)
         {
             width = PanelOutputs(n, j0);
             int valid = Math.Min(width, n - j0);

@@ -85,6 +85,38 @@ public sealed class ParallelKernelTests
         Assert.Equal(one, Forward(3));
     }
 
+    /// <summary>
+    /// The forward on packed weights, split by panels of outputs, each part adding the bias and the ReLU as it stores: the bits of the
+    /// unpacked forward on one thread, at one, two and three threads.
+    /// </summary>
+    [Theory]
+    [InlineData(130, 600, 520)] // split as every product of its work is
+    [InlineData(3, 1030, 1024)] // weights split at any batch; steps past the sixteens, at 512 bits the last panels two of two vectors
+    public void The_packed_forward_is_split_by_panels_with_the_bits_of_one_thread(int batch, int inputs, int outputs)
+    {
+        if (!Dense.PacksWeights(inputs, outputs)) return;
+        float[] x = Random(batch * inputs, 21), w = Random(outputs * inputs, 22), b = Random(outputs, 23), packed = new float[Dense.PackedLength(inputs, outputs)];
+        Dense.PackWeights(w, packed, inputs, outputs);
+        int[] expected = ThreadCountTests.AtThreads(1, () =>
+        {
+            float[] y = new float[batch * outputs];
+            Dense.ForwardReLU(x, w, b, y, batch, inputs, outputs);
+            return Array.ConvertAll(y, BitConverter.SingleToInt32Bits);
+        });
+        Assert.Contains(expected, v => v != 0);
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            int[] got = ThreadCountTests.AtThreads(threads, () =>
+            {
+                Assert.Equal(threads, Gemm.ForwardParts(batch, outputs, inputs));
+                float[] y = new float[batch * outputs];
+                Dense.ForwardReLU(x, w, packed, b, y, batch, inputs, outputs);
+                return Array.ConvertAll(y, BitConverter.SingleToInt32Bits);
+            });
+            Assert.Equal(expected, got);
+        }
+    }
+
     [Fact]
     public void The_fused_update_gives_the_bits_of_the_unfused_update_at_one_and_two_threads()
     {
