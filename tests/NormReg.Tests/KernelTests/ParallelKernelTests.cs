@@ -159,6 +159,9 @@ public sealed class ParallelKernelTests
     {
         const int batch = 128, inputs = 300, outputs = 200;
         float[] x = Random(batch * inputs, 5), w = Random(outputs * inputs, 6), y = new float[batch * outputs], dw = new float[w.Length];
+        float[] packed = new float[Dense.PackedLength(inputs, outputs)];
+        bool packs = Dense.PacksWeights(inputs, outputs);
+        if (packs) Dense.PackWeights(w, packed, inputs, outputs);
         int before = Parallelism.MaxThreads;
         Parallelism.MaxThreads = 2;
         try
@@ -169,6 +172,7 @@ public sealed class ParallelKernelTests
                 {
                     Dense.Forward(x, w, default, y, batch, inputs, outputs);
                     Dense.BackwardParameters(x, y, dw, default, batch, inputs, outputs, w, 0, 1e-3f);
+                    if (packs) Dense.ForwardReLU(x, w, packed, default, y, batch, inputs, outputs);
                 }
             }
             Calls(); // starts the worker, tiers the code up
@@ -182,7 +186,7 @@ public sealed class ParallelKernelTests
                 Calls();
                 bytes = Math.Min(bytes, GC.GetTotalAllocatedBytes(precise: true) - allocated);
             }
-            Assert.True(bytes < 24 * 40, $"40 split products allocated {bytes} bytes.");
+            Assert.True(bytes < 24 * 40, $"40 or 60 split products allocated {bytes} bytes.");
         }
         finally
         {
