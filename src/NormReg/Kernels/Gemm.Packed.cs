@@ -12,18 +12,18 @@ namespace NormReg.Kernels;
 /// </summary>
 /// <remarks>
 /// The dot-product kernel holds the sixteen partial sums of one output in the lanes of a vector and folds them across lanes at the end of
-/// every tile, with shuffles that cost more the shorter the dot products (this kernel takes 0.95 of its time on 784 × 256 at batch 128,
-/// 0.87 on 256 × 128, about the same on 1024 × 1024). Here a vector holds one partial sum of sixteen
+/// every tile, with shuffles that cost more the shorter the dot products (this kernel took 0.95 of its time on 784 × 256 at batch 128,
+/// 0.87 on 256 × 128, 0.99 on 1024 × 1024, before the rows of <c>a</c> were interleaved). Here a vector holds one partial sum of sixteen
 /// outputs: tiles of up to 8 rows of <c>a</c> by three vectors of outputs (4 by three at 256 bits, a last single row by six) run sixteen passes, pass <c>l</c> summing the steps
 /// <c>p ≡ l (mod 16)</c> in order, and the passes' tiles are added in the fold's tree (lane <c>l</c> + lane <c>l + 8</c>, + lane
 /// <c>l + 4</c>, then <c>(e0 + e1) + (e2 + e3)</c>) with vertical adds, as a binary counter adds: the same additions, none across lanes.
 /// The steps past the last whole sixteen, the bias and the ReLU follow as the other kernel applies them. Each pass broadcasts one value of
 /// a row of <c>a</c> per step and reads the packed weights in order. The packed layout is the same at both widths but for the last
 /// panels (<see cref="PanelOutputs"/>): a 256-bit tile takes half of a panel's 48 outputs, with the pitch of its rows.
-/// The rows of <c>a</c> are interleaved too, eight at a time, once per call (<see cref="PackRows"/>): a pass then reads its values of a
-/// tile's rows side by side, half a cache line per step, where it read a float of each row's line, 8 lines per step that the weights
-/// streaming through L1 evict before the next pass needs them again (one thread, batch 128, median time over the dot kernel's: 1024 × 1024
-/// 0.99 → 0.94, 784 × 256 0.975 → 0.965; 256 × 128 0.90 either way).
+/// From 512 steps (<see cref="InterleavedDepth"/>) the rows of <c>a</c> are interleaved too, eight at a time, once per call
+/// (<see cref="PackRows"/>): a pass then reads its values of a tile's rows side by side, half a cache line per step, where it read a float
+/// of each row's line, 8 lines per step that the weights streaming through L1 evict before the next pass needs them again (one thread,
+/// batch 128, median time over the dot kernel's: 1024 × 1024 0.99 → 0.94, 784 × 256 0.975 → 0.965).
 /// </remarks>
 internal static partial class Gemm
 {
@@ -193,6 +193,13 @@ internal static partial class Gemm
     private const int RowGroup = 8;
 
     /// <summary>
+    /// Steps from which the rows of <c>a</c> are interleaved (<see cref="PackRows"/>). Shorter, a tile's rows take 8 KB and stay in L1
+    /// without it, and the copy costs more than it saves (256 × 128 at batch 128: 0.98 of the time without it at 512 bits, 0.97 at 256);
+    /// at 512 steps it is even, at 784 and 1024 it pays.
+    /// </summary>
+    private const int InterleavedDepth = 512;
+
+    /// <summary>
     /// Copies the first <paramref name="grouped"/> rows of <paramref name="a"/> (a multiple of <see cref="RowGroup"/>), their whole sixteens of
     /// steps, to <paramref name="rows"/> as the passes read them: for each group of eight rows, for each pass <c>l</c>, the steps <c>16t + l</c>
     /// in order, the eight rows' values of a step side by side; 8 × 16 blocks transposed in registers, 1 % of the product's time on
@@ -228,7 +235,7 @@ internal static partial class Gemm
         Span<float> stack = stackalloc float[4 * 8 * PanelWidth + 16];
         Span<float> panelBias = stackalloc float[PanelWidth];
         ref float slots = ref Unsafe.Add(ref MemoryMarshal.GetReference(stack), (int)((64 - ((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(stack)) & 63)) & 63) / sizeof(float));
-        int whole = k - k % VirtualLanes, grouped = m / RowGroup * RowGroup;
+        int whole = k - k % VirtualLanes, grouped = k >= InterleavedDepth ? m / RowGroup * RowGroup : 0;
         ref float rows = ref grouped > 0 ? ref Scratch.Aligned(grouped * whole) : ref Unsafe.NullRef<float>();
         if (grouped > 0) PackRows(ref MemoryMarshal.GetReference(a), ref rows, grouped, k);
         var product = new PackedProduct(ref MemoryMarshal.GetReference(a), ref rows, grouped, ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(c),
