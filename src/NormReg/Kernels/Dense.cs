@@ -68,11 +68,11 @@ public static class Dense
 
     /// <summary>
     /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> reading
-    /// <paramref name="packed"/>, the weights as <see cref="PackWeights"/> wrote them, where the product runs on one thread, and
-    /// <paramref name="weights"/> where it is split over threads: the same bits either way. The packed kernel does without the fold of each
+    /// <paramref name="packed"/>, the weights as <see cref="PackWeights"/> wrote them (split over threads, by panels of outputs): the same
+    /// bits as reading <paramref name="weights"/>. The packed kernel does without the fold of each
     /// dot product's partial sums across a vector (one thread, batch 128, median time over the other kernel's: 72 × 64 0.13, 100 × 72 0.30,
-    /// 256 × 128 0.87-0.89, 784 × 256 0.94-0.97; 784 × 256 at batch 32 0.95; 1024 × 1024 0.95-1.0). An empty <paramref name="packed"/>
-    /// reads <paramref name="weights"/> only.
+    /// 256 × 128 0.87-0.89, 784 × 256 0.94-0.97; 784 × 256 at batch 32 0.95; 1024 × 1024 0.94-0.95, at batch 32 0.93-0.94). An empty
+    /// <paramref name="packed"/> reads <paramref name="weights"/> only.
     /// </summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weights, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> y, int batch, int inputs, int outputs)
     {

@@ -12,14 +12,18 @@ namespace NormReg.Kernels;
 /// </summary>
 /// <remarks>
 /// The dot-product kernel holds the sixteen partial sums of one output in the lanes of a vector and folds them across lanes at the end of
-/// every tile, with shuffles that cost more the shorter the dot products (this kernel takes 0.95 of its time on 784 × 256 at batch 128,
-/// 0.87 on 256 × 128, about the same on 1024 × 1024). Here a vector holds one partial sum of sixteen
+/// every tile, with shuffles that cost more the shorter the dot products (this kernel took 0.95 of its time on 784 × 256 at batch 128,
+/// 0.87 on 256 × 128, 0.99 on 1024 × 1024, before the rows of <c>a</c> were interleaved). Here a vector holds one partial sum of sixteen
 /// outputs: tiles of up to 8 rows of <c>a</c> by three vectors of outputs (4 by three at 256 bits, a last single row by six) run sixteen passes, pass <c>l</c> summing the steps
 /// <c>p ≡ l (mod 16)</c> in order, and the passes' tiles are added in the fold's tree (lane <c>l</c> + lane <c>l + 8</c>, + lane
 /// <c>l + 4</c>, then <c>(e0 + e1) + (e2 + e3)</c>) with vertical adds, as a binary counter adds: the same additions, none across lanes.
 /// The steps past the last whole sixteen, the bias and the ReLU follow as the other kernel applies them. Each pass broadcasts one value of
-/// a row of <c>a</c> per step and reads the packed weights in order. The packed layout is the same at both widths: a 256-bit tile takes
-/// half of a panel's 48 outputs, with the pitch of its rows.
+/// a row of <c>a</c> per step and reads the packed weights in order. The packed layout is the same at both widths but for the last
+/// panels (<see cref="PanelOutputs"/>): a 256-bit tile takes half of a panel's 48 outputs, with the pitch of its rows.
+/// From 512 steps (<see cref="InterleavedDepth"/>) the rows of <c>a</c> are interleaved too, eight at a time, once per call
+/// (<see cref="PackRows"/>): a pass then reads its values of a tile's rows side by side, half a cache line per step, where it read a float
+/// of each row's line, 8 lines per step that the weights streaming through L1 evict before the next pass needs them again (one thread,
+/// batch 128, median time over the dot kernel's: 1024 × 1024 0.99 → 0.94, 784 × 256 0.975 → 0.965).
 /// </remarks>
 internal static partial class Gemm
 {
@@ -36,12 +40,38 @@ internal static partial class Gemm
     /// <summary>Whether this process runs <see cref="MultiplyPacked"/>: on the 512- or 256-bit path with FMA.</summary>
     public static bool HasPackedKernel => Simd.HasFma && (Simd.Width == 512 ? Avx512F.IsSupported : Simd.Width == 256 && Avx2.IsSupported);
 
+    /// <summary>
+    /// Outputs of the panel from <paramref name="j0"/>: three vectors of 16, or the rest rounded up to whole vectors; at 512 bits, four
+    /// vectors left go in two panels of two. A last panel of one vector runs tiles of only 8 chains of multiply-adds, each step waiting on
+    /// the latency of the last (784 × 256 at batch 128: its 16 outputs took 1.3 times as long as 16 in panels of three; split, the product
+    /// takes 0.98 of the time). At 256 bits a tile of one vector of 8 outputs still has 4 chains, and the split would leave fewer tiles of three
+    /// (784 × 256: 1.02 times as long).
+    /// </summary>
+    private static int PanelOutputs(int n, int j0)
+    {
+        int vectors = (n - j0 + 15) / 16;
+        return (vectors == 4 && Simd.Width == 512 ? 2 : Math.Min(3, vectors)) * 16;
+    }
+
+    /// <summary>The bound between panels (or <paramref name="n"/>) nearest to output <paramref name="target"/>, where a split product cuts its outputs.</summary>
+    private static int PanelBound(int n, int target)
+    {
+        int j0 = 0;
+        for (int width; j0 < n; j0 += width)
+        {
+            width = PanelOutputs(n, j0);
+            int next = Math.Min(n, j0 + width);
+            if (next > target) return target - j0 <= next - target ? j0 : next;
+        }
+        return n;
+    }
+
     /// <summary>Floats <see cref="Pack"/> writes: every output's weights, the last panel's outputs rounded up to whole vectors.</summary>
     public static int PackedLength(int inputs, int outputs) => (outputs + 15) / 16 * 16 * inputs;
 
     /// <summary>
     /// Writes <paramref name="b"/> [n × k] into <paramref name="packed"/> (<see cref="PackedLength"/> floats) as <see cref="MultiplyPacked"/>
-    /// reads it: panels of <see cref="PanelWidth"/> outputs (the last as many whole vectors as it needs, zeros past <paramref name="n"/>), each
+    /// reads it: panels of <see cref="PanelOutputs"/> outputs (zeros past <paramref name="n"/>), each
     /// holding for every pass <c>l</c> the steps <c>16t + l</c> in order, then the steps past the last whole sixteen, a row of outputs per step.
     /// Whole vectors of outputs move sixteen steps at a time, by 16 × 16 transposes in registers (four of 8 × 8 at 256 bits): 784 × 256
     /// weights in 18 µs, where a float at a time took 230 µs or more.
@@ -49,9 +79,9 @@ internal static partial class Gemm
     public static void Pack(ReadOnlySpan<float> b, Span<float> packed, int n, int k)
     {
         int whole = k - k % VirtualLanes, steps = whole / VirtualLanes;
-        for (int j0 = 0; j0 < n; j0 += PanelWidth)
+        for (int j0 = 0, width; j0 < n; j0 += width)
         {
-            int width = Math.Min(PanelWidth, (n - j0 + 15) / 16 * 16);
+            width = PanelOutputs(n, j0);
             Span<float> panel = packed.Slice(j0 * k, width * k);
             for (int v = 0; v < width; v += 16)
             {
@@ -159,23 +189,61 @@ internal static partial class Gemm
         Avx512F.Shuffle4x128(odd0, odd1, 0xDD).StoreUnsafe(ref Unsafe.Add(ref to, 12 * pitch));
     }
 
+    /// <summary>Rows of <c>a</c> that <see cref="PackRows"/> interleaves: a 512-bit tile's, two of the 256-bit path's.</summary>
+    private const int RowGroup = 8;
+
+    /// <summary>
+    /// Steps from which the rows of <c>a</c> are interleaved (<see cref="PackRows"/>). Shorter, a tile's rows take 8 KB and stay in L1
+    /// without it, and the copy costs more than it saves (256 × 128 at batch 128: 0.98 of the time without it at 512 bits, 0.97 at 256);
+    /// at 512 steps it is even, at 784 and 1024 it pays.
+    /// </summary>
+    private const int InterleavedDepth = 512;
+
+    /// <summary>
+    /// Copies the first <paramref name="grouped"/> rows of <paramref name="a"/> (a multiple of <see cref="RowGroup"/>), their whole sixteens of
+    /// steps, to <paramref name="rows"/> as the passes read them: for each group of eight rows, for each pass <c>l</c>, the steps <c>16t + l</c>
+    /// in order, the eight rows' values of a step side by side; 8 × 16 blocks transposed in registers, 1 % of the product's time on
+    /// 1024 × 1024. The rows of a group's last tile (of fewer rows), and the steps past the last whole sixteen, are read where they are.
+    /// </summary>
+    private static void PackRows(ref float a, ref float rows, int grouped, int k)
+    {
+        int whole = k - k % VirtualLanes, steps = whole / VirtualLanes;
+        nint pitch = (nint)steps * RowGroup;
+        for (int i = 0; i < grouped; i += RowGroup)
+        {
+            ref float from = ref Unsafe.Add(ref a, (nint)i * k);
+            ref float to = ref Unsafe.Add(ref rows, (nint)i * whole);
+            for (int t = 0; t < steps; t++)
+            {
+                Transpose8(ref Unsafe.Add(ref from, t * VirtualLanes), k, ref Unsafe.Add(ref to, t * RowGroup), pitch);
+                Transpose8(ref Unsafe.Add(ref from, t * VirtualLanes + 8), k, ref Unsafe.Add(ref to, t * RowGroup + 8 * pitch), pitch);
+            }
+        }
+    }
+
     /// <summary>
     /// <c>c[i, j] = Σₚ a[i, p]·b[j, p] + bias[j]</c> (no bias when <paramref name="bias"/> is empty; with <paramref name="relu"/>, stored as
     /// <c>max(0, v)</c>) from <paramref name="packed"/>, <c>b</c> as <see cref="Pack"/> wrote it: the same bits as
-    /// <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, ReadOnlySpan{float})"/>.
-    /// Only where <see cref="PacksWeights"/>.
+    /// <see cref="MultiplyTransposed(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, ReadOnlySpan{float})"/>;
+    /// the outputs <paramref name="columnsStart"/> to <paramref name="columnsEnd"/> only, both bounds of panels (0, <paramref name="n"/> or
+    /// from <see cref="PanelBound"/>). Only where <see cref="PacksWeights"/>.
     /// </summary>
-    public static unsafe void MultiplyPacked(ReadOnlySpan<float> a, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool relu)
+    public static unsafe void MultiplyPacked(ReadOnlySpan<float> a, ReadOnlySpan<float> packed, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool relu,
+        int columnsStart, int columnsEnd)
     {
         // The passes' tiles waiting to be added, at most four, from a cache line: a slot's loads and stores would otherwise straddle two.
         Span<float> stack = stackalloc float[4 * 8 * PanelWidth + 16];
         Span<float> panelBias = stackalloc float[PanelWidth];
         ref float slots = ref Unsafe.Add(ref MemoryMarshal.GetReference(stack), (int)((64 - ((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(stack)) & 63)) & 63) / sizeof(float));
-        var product = new PackedProduct(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(c),
+        int whole = k - k % VirtualLanes, grouped = k >= InterleavedDepth ? m / RowGroup * RowGroup : 0;
+        ref float rows = ref grouped > 0 ? ref Scratch.Aligned(grouped * whole) : ref Unsafe.NullRef<float>();
+        if (grouped > 0) PackRows(ref MemoryMarshal.GetReference(a), ref rows, grouped, k);
+        var product = new PackedProduct(ref MemoryMarshal.GetReference(a), ref rows, grouped, ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(c),
             ref bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(bias), n, k, relu);
-        for (int j0 = 0; j0 < n; j0 += PanelWidth)
+        for (int j0 = columnsStart, width; j0 < columnsEnd; j0 += width)
         {
-            int valid = Math.Min(PanelWidth, n - j0);
+            width = PanelOutputs(n, j0);
+            int valid = Math.Min(width, n - j0);
             panelBias.Clear();
             if (!bias.IsEmpty) bias.Slice(j0, valid).CopyTo(panelBias);
             ref float b = ref MemoryMarshal.GetReference(panelBias);
@@ -185,9 +253,9 @@ internal static partial class Gemm
     }
 
     /// <summary>What the tiles of one packed product share.</summary>
-    private readonly ref struct PackedProduct(ref float a, ref float packed, ref float c, ref float bias, int n, int k, bool relu)
+    private readonly ref struct PackedProduct(ref float a, ref float rows, int grouped, ref float packed, ref float c, ref float bias, int n, int k, bool relu)
     {
-        private readonly ref float _a = ref a, _packed = ref packed, _c = ref c, _bias = ref bias;
+        private readonly ref float _a = ref a, _rows = ref rows, _packed = ref packed, _c = ref c, _bias = ref bias;
 
         /// <summary>
         /// Every row of the panel of outputs from <paramref name="j0"/>: at 512 bits a tile of its one to three vectors, at 256 bits tiles of
@@ -197,11 +265,14 @@ internal static partial class Gemm
         /// </summary>
         public void Panel<T, THeight>(ref float slots, ref float bias, int j0, int m) where T : struct, IVector<T> where THeight : struct, IConstant
         {
-            int width = Math.Min(PanelWidth, (n - j0 + 15) / 16 * 16);
+            int width = PanelOutputs(n, j0);
             int wide = T.Count == 8 && width == PanelWidth && m % THeight.Value == 1 ? 1 : 0, rows = m - wide;
-            for (int o = 0; o < width && rows > 0; o += 3 * T.Count)
+            // Tiles of three vectors; at 256 bits, a panel of four runs two tiles of two, not one of three and one of a vector, which has
+            // only 4 chains of multiply-adds (256 × 128 at batch 128: 0.97 of the time).
+            int across = T.Count == 8 && width == 32 ? 2 : 3;
+            for (int o = 0; o < width && rows > 0; o += across * T.Count)
             {
-                switch (Math.Min(3, (width - o) / T.Count))
+                switch (Math.Min(across, (width - o) / T.Count))
                 {
                     case 3: Columns<T, THeight, Three>(ref slots, ref bias, j0, o, width, rows); break;
                     case 2: Columns<T, THeight, Two>(ref slots, ref bias, j0, o, width, rows); break;
@@ -311,23 +382,25 @@ internal static partial class Gemm
             const int Tile = 8 * PanelWidth; // floats of one waiting tile, whatever its shape
             if (T.Count == 16) width = TColumns.Value * 16; // a tile is its panel at 512 bits: the weights' pitch a constant
             int whole = k - k % VirtualLanes, steps = whole / VirtualLanes, waiting = 0;
-            nint row = k;
             ref float a0 = ref Unsafe.Add(ref _a, (nint)i0 * k);
             ref float panel = ref Unsafe.Add(ref _packed, (nint)j0 * k + o);
+            bool inGroups = i0 + TRows.Value <= grouped;
+            ref float g0 = ref inGroups ? ref Unsafe.Add(ref _rows, (nint)(i0 / RowGroup) * RowGroup * whole + i0 % RowGroup) : ref a0;
+            nint row = inGroups ? 1 : k, advance = inGroups ? RowGroup : VirtualLanes;
             T c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default, c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
             T c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default, c60 = default, c61 = default, c62 = default, c70 = default, c71 = default, c72 = default;
             for (int s = 0; s < VirtualLanes; s++)
             {
                 // Pass s sums lane l: s = 4q + r takes l = q + 8·(r & 1) + 4·(r >> 1), so that the binary counter's adds below are the fold's tree.
                 int l = (s >> 2) | ((s & 1) << 3) | ((s & 2) << 1);
-                ref float x = ref Unsafe.Add(ref a0, l);
+                ref float x = ref Unsafe.Add(ref g0, inGroups ? (nint)l * steps * RowGroup : l);
                 ref float w = ref Unsafe.Add(ref panel, (nint)l * steps * width);
                 c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = c40 = c41 = c42 = c50 = c51 = c52 = c60 = c61 = c62 = c70 = c71 = c72 = T.Zero;
                 for (int t = 0; t < steps; t++)
                 {
                     Step<T, TRows, TColumns>(ref x, row, ref w, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
                         ref c40, ref c41, ref c42, ref c50, ref c51, ref c52, ref c60, ref c61, ref c62, ref c70, ref c71, ref c72);
-                    x = ref Unsafe.Add(ref x, VirtualLanes);
+                    x = ref Unsafe.Add(ref x, advance);
                     w = ref Unsafe.Add(ref w, width);
                 }
                 // A binary counter: pass s ends as many sums as it has trailing ones, each the waiting tile on top plus this one.
@@ -348,7 +421,7 @@ internal static partial class Gemm
                 ref float w = ref Unsafe.Add(ref panel, (nint)whole * width);
                 for (int q = whole; q < k; q++)
                 {
-                    Step<T, TRows, TColumns>(ref x, row, ref w, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
+                    Step<T, TRows, TColumns>(ref x, k, ref w, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32,
                         ref c40, ref c41, ref c42, ref c50, ref c51, ref c52, ref c60, ref c61, ref c62, ref c70, ref c71, ref c72);
                     x = ref Unsafe.Add(ref x, 1);
                     w = ref Unsafe.Add(ref w, width);

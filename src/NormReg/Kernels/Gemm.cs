@@ -48,8 +48,8 @@ internal static partial class Gemm
     /// transposed into a scratch block and the rows of <c>c</c> computed a vector of outputs at a time, instead of a vector reduction per output, in
     /// <see cref="TiledProduct"/>'s register tiles (up to eight rows by two vectors of 16 for 32 outputs), each adding the bias as it stores.
     /// Longer ones run on the dot-product kernel (<c>Gemm.Dot.cs</c>; without FMA, <c>Gemm.Dot.NoFma.cs</c>), which adds the bias as it stores each sum,
-    /// or, given <paramref name="packed"/> (<paramref name="b"/> as <see cref="Pack"/> wrote it, where <see cref="PacksWeights"/>) and not split over
-    /// threads, on <see cref="MultiplyPacked"/>: the same bits.
+    /// or, given <paramref name="packed"/> (<paramref name="b"/> as <see cref="Pack"/> wrote it, where <see cref="PacksWeights"/>), on
+    /// <see cref="MultiplyPacked"/>, split over threads by panels of outputs as the other kernel is by rows of <c>b</c>: the same bits.
     /// </remarks>
     public static void MultiplyTransposed(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c, int m, int n, int k, bool relu = false,
         ReadOnlySpan<float> packed = default)
@@ -74,19 +74,21 @@ internal static partial class Gemm
         {
             try
             {
-                DotJob.Run(a, b, c, m, n, k, parts);
+                if (!packed.IsEmpty) PackedJob.Run(a, packed, bias, c, m, n, k, relu, parts);
+                else DotJob.Run(a, b, c, m, n, k, parts);
             }
             finally
             {
                 WorkerPool.Exit();
             }
+            if (!packed.IsEmpty) return;
             AddBias(bias, c, m, n);
             ReLUAfter(c, m, n, relu);
             return;
         }
         if (!packed.IsEmpty)
         {
-            MultiplyPacked(a, packed, bias, c, m, n, k, relu);
+            MultiplyPacked(a, packed, bias, c, m, n, k, relu, 0, n);
             return;
         }
         ref float bias0 = ref bias.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(bias);

@@ -156,7 +156,7 @@ namespace NormReg.Tests.Networks
             _core.ReducedStale = false;
         }
 
-        // Packs the inference weights of the Dense rows read packed in floats (more than 64 inputs, 48 outputs or more, 4096 to 262144 weights).
+        // Packs the inference weights of the Dense rows read packed in floats (more than 64 inputs, 48 outputs or more, 4096 to 1048576 weights).
         private void RefreshPacked()
         {
             global::NormReg.Kernels.Dense.PackWeights(_core.Parameters.AsSpan(0, 16640), _core.Packed(0, 16640), 130, 128); // [Dense(128)]

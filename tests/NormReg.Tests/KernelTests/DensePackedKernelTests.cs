@@ -14,15 +14,16 @@ public sealed class DensePackedKernelTests
 {
     public static TheoryData<int, int, int> Shapes => new()
     {
-        { 128, 784, 256 }, // MnistMlp's first layer: whole tiles, whole sixteens
+        { 128, 784, 256 }, // MnistMlp's first layer: whole tiles, whole sixteens, panels of three vectors then (at 512 bits) two of two
         { 128, 256, 128 }, // its second: panels of three vectors and of two
         { 1, 784, 256 },   // one row
         { 7, 100, 50 },    // seven rows, steps past the sixteens, a panel of 48 and one of 2 outputs
-        { 13, 65, 97 },    // one step more than the sequential products take; 97 = 2 panels + 1 output
-        { 9, 200, 64 },    // eight rows and one, a panel and a vector
+        { 13, 65, 97 },    // one step more than the sequential products take; 97 = a panel of three vectors, two of two (at 256 bits two of three, one of one), the last with 1 output
+        { 9, 200, 64 },    // eight rows and one, two panels of two vectors (at 256 bits one of three and one of one)
         { 20, 1024, 150 }, // every height from 8 down to 4
         { 5, 130, 90 },    // a last panel of three vectors, the third with 10 outputs
-        { 6, 90, 80 },     // six rows (at 256 bits a tile of four and one of two), a last panel of two vectors (at 256 bits three and one)
+        { 6, 90, 80 },     // six rows (at 256 bits a tile of four and one of two), a last panel of two vectors (at 256 bits two tiles of two)
+        { 12, 1024, 1024 }, // WideMlp's rows: a group of eight interleaved and four read in place; 20 panels of three vectors, two of two (at 256 bits 21 of three, one of one)
     };
 
     [Theory]
@@ -125,13 +126,15 @@ public sealed class DensePackedKernelTests
         if (!Dense.PacksWeights(inputs, outputs)) return;
         float[] w = Random(outputs * inputs, 7), packed = Pack(w, inputs, outputs);
 
-        // Panels of 48 outputs (the last as many whole vectors of 16 as it needs), pass l holding steps l, 16 + l, 32 + l.. in order,
-        // then the steps past the last whole sixteen; a row of the panel's outputs per step, zeros past the last output.
+        // Panels of 48 outputs (the last as many whole vectors of 16 as it needs; at 512 bits four vectors left as two panels of two), pass
+        // l holding steps l, 16 + l, 32 + l.. in order, then the steps past the last whole sixteen; a row of the panel's outputs per step,
+        // zeros past the last output.
         int whole = inputs / 16 * 16, steps = whole / 16;
         float[] expected = new float[packed.Length];
-        for (int j0 = 0; j0 < outputs; j0 += 48)
+        for (int j0 = 0, width; j0 < outputs; j0 += width)
         {
-            int width = Math.Min(48, (outputs - j0 + 15) / 16 * 16);
+            int vectors = (outputs - j0 + 15) / 16;
+            width = vectors == 4 && Simd.Width == 512 ? 32 : Math.Min(48, vectors * 16);
             for (int p = 0; p < inputs; p++)
             {
                 int row = p < whole ? p % 16 * steps + p / 16 : p;
