@@ -172,9 +172,9 @@ def main():
                 return r
         return {}
 
-    def deployed(mode, network, kind, batch):
-        """NormReg.Deploy's median in ns for one mode and row, or None."""
-        return deploy[mode][1].get((network, kind, batch), {}).get("median_ns") if mode in deploy else None
+    def deployed(mode, network, kind, batch, field="median_ns"):
+        """NormReg.Deploy's median in ns (or another field) for one mode and row, or None."""
+        return deploy[mode][1].get((network, kind, batch), {}).get(field) if mode in deploy else None
 
     rows_csv = []
     md = []
@@ -294,17 +294,20 @@ def main():
                   f"used {td.get('threads', '?')} intra-op / {td.get('interop_threads', '?')} inter-op thread(s) and OpenBLAS "
                   f"{td.get('blas_threads') or '?'}. "
                   f"Scaling is the 1-thread time over the {threads}-thread time; the peer ratios set NormReg on "
-                  f"{threads} threads against the peer at its default.")
+                  f"{threads} threads against the peer at its default. Round trip: how long a cache line took to go to "
+                  f"another core and back just before the {threads}-thread row (the kept round), which bounds what a second "
+                  f"thread can gain; on a virtual machine it changes with where the host runs the virtual cores.")
         md.append("")
         for kind, title in (("predict", "Predict"), ("train", "TrainStep")):
             peers = ["ORT", "PyTorch"] if kind == "predict" else ["PyTorch"]
-            md.append(f"| network | batch | {title} 1 thread | {threads} threads | scaling | "
+            md.append(f"| network | batch | {title} 1 thread | {threads} threads | scaling | round trip | "
                       + " | ".join(f"{p} default threads | vs {p}" for p in peers) + " |")
-            md.append("|---|--:|--:|--:|--:|" + "--:|--:|" * len(peers))
+            md.append("|---|--:|--:|--:|--:|--:|" + "--:|--:|" * len(peers))
             for net in NETWORKS:
                 for batch in BATCHES:
                     one, many = deployed("jit", net, kind, batch), deployed("jit-threads", net, kind, batch)
-                    cells = [fmt_time(one), fmt_time(many), fmt_ratio(one, many)]
+                    trip = deployed("jit-threads", net, kind, batch, "round_trip_ns")
+                    cells = [fmt_time(one), fmt_time(many), fmt_ratio(one, many), f"{trip:.0f} ns" if trip else "—"]
                     for peer in peers:
                         if peer == "ORT":
                             t = ours(net, "OrtPredict/DefaultThreads", batch).get("median_ns")
