@@ -11,7 +11,8 @@ public static partial class BatchNorm
     /// One sample's row of a chunk of features against the chunk's per-feature values in double: sixteen features a step at 512 bits,
     /// eight at 256, four at 128, one past them. Each feature's value goes through the same double operations at every width
     /// (widening a float to double, adding, multiplying, dividing and narrowing are exact or rounded once), so the bits do not depend
-    /// on the path.
+    /// on the path. Each width is written out: one <c>Vector&lt;T&gt;</c> loop, 256 bits on x64, took 16–17 µs for MnistMlp's first
+    /// forward (batch 128 × 256 features) where the 512-bit one takes 14.
     /// </summary>
     private static class Rows
     {
