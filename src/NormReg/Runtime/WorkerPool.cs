@@ -189,7 +189,8 @@ internal static class WorkerPool
         private void MeasureHandoff()
         {
             if (!Measuring) return;
-            _leastHandoff = Math.Min(_leastHandoff, Stopwatch.GetTimestamp() - Volatile.Read(ref _published));
+            long published = Volatile.Read(ref _published); // before the clock: a job published in between then only lengthens this one
+            _leastHandoff = Math.Min(_leastHandoff, Stopwatch.GetTimestamp() - published);
             if (++_handoffs < HandoffWindow) return;
             Volatile.Write(ref _handoff, (long)(_leastHandoff * NanosecondsPerTick));
             (_handoffs, _leastHandoff) = (0, long.MaxValue);
