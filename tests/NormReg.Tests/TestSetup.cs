@@ -8,7 +8,7 @@ internal static class TestSetup
 {
     /// <summary>
     /// The tests assert where the runtime splits work, so the split thresholds must not follow the machine's cross-core phase (see
-    /// <see cref="WorkerPool.CrossCoreSlow"/>); <c>CrossCoreTests</c> checks that logic with given handoffs.
+    /// <see cref="WorkerPool.SplitCost"/>); <c>CrossCoreTests</c> checks that logic with given handoffs.
     /// </summary>
     [ModuleInitializer]
     internal static void PinSplitThresholds() => WorkerPool.Measuring = false;

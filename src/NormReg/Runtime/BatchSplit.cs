@@ -81,12 +81,7 @@ internal sealed class BatchSplit : PoolJob
             }
             return;
         }
-        if (segment < 0)
-        {
-            RunRows(segment, 0, batch, 0);
-            return;
-        }
-        Kernels.Gemm.Training = true;
+        Kernels.Gemm.Training = segment >= 0;
         try
         {
             RunRows(segment, 0, batch, 0);

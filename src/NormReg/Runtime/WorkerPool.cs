@@ -54,7 +54,7 @@ internal static class WorkerPool
     private const int HandoffWindow = 32;
 
     /// <summary>
-    /// The handoff from which passing data between the cores counts as slow (<see cref="CrossCoreSlow"/>). On the 2-core
+    /// The handoff from which passing data between the cores counts as slow (<see cref="SplitCost"/>). On the 2-core
     /// virtual machines a cache line's round trip between the cores took 80–90 ns in some phases and 380–410 ns in others (the host
     /// placing the two virtual cores apart), and the least handoff of a window 50–75 ns and 200–300 ns.
     /// </summary>
@@ -63,14 +63,11 @@ internal static class WorkerPool
     private static readonly double NanosecondsPerTick = 1e9 / Stopwatch.Frequency;
 
     /// <summary>
-    /// Whether a job took long to reach a spinning worker in the last window measured: a cache line then takes about four times as
-    /// long to pass between the cores, and every value a part reads from the other core costs as much more. The training passes then
-    /// split only work four times larger (<see cref="SplitCost"/>): split as usual, LeNet's step at batch 8 took 132–146 µs on two
-    /// threads in such phases against 112–123 µs on one (82 against 110 µs in the others).
+    /// The factor on the least work from which a training pass splits: 4 when a job took long to reach a spinning worker in the last
+    /// window measured, else 1. A cache line then takes about four times as long to pass between the cores, and every value a part
+    /// reads from the other core costs as much more: split as usual, LeNet's step at batch 8 took 132–146 µs on two threads in such
+    /// phases against 112–123 µs on one (82 against 110 µs in the others).
     /// </summary>
-    public static bool CrossCoreSlow => SplitCost > 1;
-
-    /// <summary>The factor on the least work from which a training pass splits: 4 while <see cref="CrossCoreSlow"/>, else 1.</summary>
     public static int SplitCost => CostOf(Volatile.Read(ref _handoff));
 
     /// <summary>The <see cref="SplitCost"/> of a least handoff of <paramref name="handoff"/> nanoseconds.</summary>
