@@ -12,7 +12,7 @@ internal readonly record struct SgdConstants(float LearningRate, float Momentum,
 /// The SGD update of a Dense row's weights fused into the product of its weight gradient: each gradient is summed in registers,
 /// given its penalty gradient and applied to its weight and momentum at once, so the weights and the momentum are read and written
 /// once per step and the gradient never goes to memory. Every value is the bits <see cref="Dense.BackwardParameters(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, int, int, ReadOnlySpan{float}, float, float)"/>
-/// then <see cref="NormReg.Sgd"/> give: per gradient, fused multiply-adds over the batch from 0 in order (one panel of <see cref="Gemm"/>'s
+/// then <see cref="NormReg.Sgd"/> give (a momentum below 2^−126 stored as 0, as there): per gradient, fused multiply-adds over the batch from 0 in order (one panel of <see cref="Gemm"/>'s
 /// <c>Multiply</c>, so at most 128 samples), the penalty's float operations, then the update's.
 /// </summary>
 internal static class FusedUpdate
@@ -262,7 +262,7 @@ internal static class FusedUpdate
                 if (rule.Sgd.Momentum != 0)
                 {
                     ref float bRef = ref Unsafe.Add(ref b0, offset);
-                    float b = bRef = rule.Sgd.First ? g : rule.Sgd.Momentum * bRef + rule.Sgd.Keep * g;
+                    float b = bRef = Simd.Flush(rule.Sgd.First ? g : rule.Sgd.Momentum * bRef + rule.Sgd.Keep * g);
                     largest = MathF.Max(largest, MathF.Abs(b));
                     g = rule.Sgd.Nesterov ? g + rule.Sgd.Momentum * b : b;
                 }
@@ -283,7 +283,7 @@ internal static class FusedUpdate
             {
                 // The operations below for an L2 penalty or none, no decay, not the first step and not Nesterov's.
                 if (TShape.HasL2) g += c.TwiceL2 * w;
-                T m = c.Momentum * T.Load(ref b0, at) + c.Keep * g;
+                T m = Simd.Flush(c.Momentum * T.Load(ref b0, at) + c.Keep * g, c.SmallestNormal);
                 T.Store(m, ref b0, at);
                 T.Store(w - c.LearningRate * m, ref w0, at);
                 return T.Abs(m);
@@ -297,7 +297,7 @@ internal static class FusedUpdate
             T magnitude = T.Zero;
             if (c.HasMomentum)
             {
-                T b = c.First ? g : c.Momentum * T.Load(ref b0, at) + c.Keep * g;
+                T b = Simd.Flush(c.First ? g : c.Momentum * T.Load(ref b0, at) + c.Keep * g, c.SmallestNormal);
                 T.Store(b, ref b0, at);
                 magnitude = T.Abs(b);
                 g = c.Nesterov ? g + c.Momentum * b : b;
@@ -371,7 +371,8 @@ internal static class FusedUpdate
     private readonly struct Constants<T>(Rule rule) where T : struct, IVector<T>
     {
         public readonly T L1 = T.Create(rule.L1), TwiceL2 = T.Create(rule.TwiceL2), WeightDecay = T.Create(rule.Sgd.WeightDecay),
-            Momentum = T.Create(rule.Sgd.Momentum), Keep = T.Create(rule.Sgd.Keep), LearningRate = T.Create(rule.Sgd.LearningRate);
+            Momentum = T.Create(rule.Sgd.Momentum), Keep = T.Create(rule.Sgd.Keep), LearningRate = T.Create(rule.Sgd.LearningRate),
+            SmallestNormal = T.Create(Simd.SmallestNormal);
         public readonly bool Penalized = rule.Penalized, HasL1 = rule.L1 != 0, HasWeightDecay = rule.Sgd.WeightDecay != 0,
             HasMomentum = rule.Sgd.Momentum != 0, First = rule.Sgd.First, Nesterov = rule.Sgd.Nesterov;
     }

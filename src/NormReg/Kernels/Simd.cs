@@ -88,6 +88,28 @@ internal static class Simd
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MultiplyAdd(float left, float right, float addend) => HasFma ? MathF.FusedMultiplyAdd(left, right, addend) : left * right + addend;
 
+    /// <summary>
+    /// The smallest normal float, 2^−126. The optimizers store a momentum or moment smaller than it in magnitude as 0 (<see cref="Flush(float)"/>):
+    /// PyTorch keeps such subnormal values, on which x64 arithmetic runs many times slower, and the momentum of a weight whose
+    /// gradient stays 0 (a dead ReLU unit) decays into them within some hundreds of steps. The 1024-1024-1024-10 network's step at
+    /// batch 8 went from 670 to 920 µs once they had; flushed, it stays at 670. A flushed momentum moves its weight by less than
+    /// the learning rate times 2^−126.
+    /// </summary>
+    public const float SmallestNormal = 1.17549435E-38f;
+
+    /// <summary>0 for a value smaller than <see cref="SmallestNormal"/> in magnitude, else the value itself (NaN and infinities too).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Flush(float value) => MathF.Abs(value) < SmallestNormal ? 0f : value;
+
+    /// <summary><see cref="Flush(float)"/> for each lane, given <see cref="SmallestNormal"/> broadcast.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Flush<T>(T value, T smallestNormal) where T : struct, IVector<T> => T.Select(T.LessThan(T.Abs(value), smallestNormal), T.Zero, value);
+
+    /// <summary><see cref="Flush(float)"/> for each lane of a 256-bit vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Flush(Vector256<float> value) =>
+        Vector256.AndNot(value, Vector256.LessThan(Vector256.Abs(value), Vector256.Create(SmallestNormal)));
+
     /// <summary>The sum of each of four vectors' lanes as <c>(e0 + e1) + (e2 + e3)</c>, one per lane of the result.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sum4(Vector128<float> s0, Vector128<float> s1, Vector128<float> s2, Vector128<float> s3)

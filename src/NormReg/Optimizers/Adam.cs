@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using NormReg.Kernels;
 
 namespace NormReg;
 
@@ -120,6 +121,7 @@ public class Adam : Optimizer
         // Vectors first, then the tail; both apply the same float operations in the same order (no fused multiply-add).
         // The new moments go to the spare buffers and the old parameters to previous, so a refusal restores everything.
         // Finiteness: x − x is 0 for finite x and NaN otherwise; the sums stay 0 exactly when every new value is finite.
+        // A moment smaller than the smallest normal float is stored as 0 (see Simd.SmallestNormal).
         int i = 0;
         float check = 0f;
         if (Vector256.IsHardwareAccelerated)
@@ -132,8 +134,8 @@ public class Adam : Optimizer
                 Vector256<float> p = old * shrink;
                 Vector256<float> g = Vector256.LoadUnsafe(ref g0, (nuint)i);
                 if (coupled) g += wd * p;
-                Vector256<float> m = b1 * Vector256.LoadUnsafe(ref m0, (nuint)i) + keep1 * g;
-                Vector256<float> v = b2 * Vector256.LoadUnsafe(ref v0, (nuint)i) + keep2 * g * g;
+                Vector256<float> m = Simd.Flush(b1 * Vector256.LoadUnsafe(ref m0, (nuint)i) + keep1 * g);
+                Vector256<float> v = Simd.Flush(b2 * Vector256.LoadUnsafe(ref v0, (nuint)i) + keep2 * g * g);
                 m.StoreUnsafe(ref mNext0, (nuint)i);
                 v.StoreUnsafe(ref vNext0, (nuint)i);
                 Vector256<float> next = p - stepSize * m / (Vector256.Sqrt(v) / correction2Sqrt + epsilon);
@@ -148,8 +150,8 @@ public class Adam : Optimizer
             float p = old * shrink;
             float g = Unsafe.Add(ref g0, i);
             if (coupled) g += wd * p;
-            float m = Unsafe.Add(ref mNext0, i) = b1 * Unsafe.Add(ref m0, i) + keep1 * g;
-            float v = Unsafe.Add(ref vNext0, i) = b2 * Unsafe.Add(ref v0, i) + keep2 * g * g;
+            float m = Unsafe.Add(ref mNext0, i) = Simd.Flush(b1 * Unsafe.Add(ref m0, i) + keep1 * g);
+            float v = Unsafe.Add(ref vNext0, i) = Simd.Flush(b2 * Unsafe.Add(ref v0, i) + keep2 * g * g);
             float next = Unsafe.Add(ref p0, i) = p - stepSize * m / (MathF.Sqrt(v) / correction2Sqrt + eps);
             check += (next - next) + (v - v) + (m - m);
         }

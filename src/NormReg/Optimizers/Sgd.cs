@@ -8,7 +8,9 @@ namespace NormReg;
 
 /// <summary>
 /// Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and L2 weight decay,
-/// step for step as PyTorch 1.13's <c>torch.optim.SGD</c> (the momentum buffer starts as the first gradient).
+/// step for step as PyTorch 1.13's <c>torch.optim.SGD</c> (the momentum buffer starts as the first gradient), except that a
+/// momentum smaller in magnitude than 2^−126, the smallest normal float, is stored as 0 where PyTorch keeps the subnormal value
+/// (arithmetic on subnormals is many times slower, and a dead unit's momentum decays into them within some hundreds of steps).
 /// Keras: <c>SGD(momentum=…, nesterov=…)</c>; Keras has no weight_decay coupled to the gradient.
 /// </summary>
 public sealed class Sgd : Optimizer
@@ -148,6 +150,7 @@ public sealed class Sgd : Optimizer
         // Vectors first, then the tail; both apply the same float operations in the same order (no fused multiply-add).
         // The new momentum goes to the spare buffer and the old parameters to previous, so a refusal restores everything.
         // Finiteness: x − x is 0 for finite x and NaN otherwise (the momentum is finite if d, and so the new parameter, is).
+        // A momentum smaller than the smallest normal float is stored as 0 (see Simd.SmallestNormal).
         int i = 0;
         float check = 0f;
         if (Vector256.IsHardwareAccelerated)
@@ -161,7 +164,7 @@ public sealed class Sgd : Optimizer
                 if (wd != 0) d += wd * p;
                 if (mu != 0)
                 {
-                    Vector256<float> b = first ? d : mu * Vector256.LoadUnsafe(ref b0, (nuint)i) + keep * d;
+                    Vector256<float> b = Simd.Flush(first ? d : mu * Vector256.LoadUnsafe(ref b0, (nuint)i) + keep * d);
                     b.StoreUnsafe(ref bNext0, (nuint)i);
                     checks += b - b;
                     d = nesterov ? d + mu * b : b;
@@ -179,7 +182,7 @@ public sealed class Sgd : Optimizer
             if (wd != 0) d += wd * p;
             if (mu != 0)
             {
-                float b = Unsafe.Add(ref bNext0, i) = first ? d : mu * Unsafe.Add(ref b0, i) + keep * d;
+                float b = Unsafe.Add(ref bNext0, i) = Simd.Flush(first ? d : mu * Unsafe.Add(ref b0, i) + keep * d);
                 check += b - b;
                 d = nesterov ? d + mu * b : b;
             }

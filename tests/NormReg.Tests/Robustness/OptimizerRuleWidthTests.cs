@@ -56,6 +56,55 @@ public sealed class OptimizerRuleWidthTests
         }
     }
 
+    public static TheoryData<string, int> DecayingCases()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (string rule in new[] { "sgd momentum", "sgd dampening", "sgd nesterov", "adam", "adamw" })
+        {
+            foreach (int width in Widths) data.Add(rule, width);
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// A dead unit's state: tiny gradients once, then 0, so that the momentum (Adam's first moment) decays by its factor each step.
+    /// Below 2^−126, the smallest normal float, every state value is stored as 0, in the vector body and the tail alike, never as a
+    /// subnormal float (PyTorch keeps those; arithmetic on them is many times slower), and not before: the last value each element
+    /// held was below 2^−126 only once multiplied by the factor. Adam's second moment, (1 − β₂)·g² ≈ 1e−39 at once, is 0 from the start.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DecayingCases))]
+    public void A_decaying_state_is_stored_as_zero_below_the_smallest_normal_float(string rule, int width)
+    {
+        const float smallestNormal = 1.17549435E-38f;
+        var random = new Random(width);
+        float[] p = Enumerable.Range(0, width).Select(_ => (float)(2 * random.NextDouble() - 1)).ToArray();
+        float[] g = Enumerable.Range(0, width).Select(_ => (float)((random.Next(2) * 2 - 1) * (0.5 + random.NextDouble()) * 1e-18)).ToArray();
+        Optimizer optimizer = Rules[rule].Make();
+        double factor = rule.StartsWith("sgd", StringComparison.Ordinal) ? ((Sgd)optimizer).Momentum : ((Adam)optimizer).Beta1;
+        optimizer.Step(p, g);
+        float[] last = optimizer.StateBuffer(0).ToArray(), zeros = new float[width];
+        for (int step = 2; step <= 900; step++)
+        {
+            optimizer.Step(p, zeros);
+            for (int b = 0; b < optimizer.StateBufferCount; b++)
+            {
+                Span<float> state = optimizer.StateBuffer(b);
+                for (int i = 0; i < width; i++)
+                {
+                    float v = state[i];
+                    Assert.False(v != 0 && Math.Abs(v) < smallestNormal, $"{rule}, width {width}, step {step}: state {b}[{i}] is subnormal ({v:R})");
+                    if (b == 0 && v == 0 && last[i] != 0)
+                    {
+                        Assert.True(Math.Abs(last[i]) * factor < smallestNormal * 1.0001, $"{rule}, width {width}: [{i}] was flushed from {last[i]:R}, above 2^-126 once decayed");
+                    }
+                    if (b == 0) last[i] = v;
+                }
+            }
+        }
+        for (int b = 0; b < optimizer.StateBufferCount; b++) Assert.All(optimizer.StateBuffer(b).ToArray(), v => Assert.Equal(0f, v));
+    }
+
     private abstract class Reference
     {
         public abstract void Step(double[] p, float[] g, int step);

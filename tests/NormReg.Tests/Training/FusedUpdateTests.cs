@@ -130,6 +130,41 @@ public sealed class FusedUpdateTests
         }
     }
 
+    /// <summary>
+    /// Rows whose gradient is 0 after the first step (dead units): their momentum decays by μ each step and, below 2^−126, is stored
+    /// as 0 by the kernel as by the unfused update, never as a subnormal float; the live rows and the weights stay the unfused step's
+    /// bits throughout. 2 samples walk the rows one at a time, 16 four at a time; 203 inputs leave a tail at every width.
+    /// </summary>
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(16, false)]
+    [InlineData(16, true)]
+    public void A_dead_rows_momentum_goes_to_zero_not_subnormal_fused_and_unfused(int n, bool penalized)
+    {
+        const int inputs = 203, outputs = 131, live = 8;
+        var random = new Random(n);
+        float[] initial = Gaussian(random, outputs * inputs), weights = initial.ToArray(), expected = initial.ToArray();
+        float[] momentum = new float[initial.Length], gradients = new float[initial.Length];
+        var reference = new Sgd(0.05, momentum: 0.9);
+        for (int step = 0; step < 60; step++)
+        {
+            float[] x = Gaussian(random, n * inputs), dy = Gaussian(random, n * outputs);
+            for (int s = 0; s < n; s++)
+            {
+                for (int o = live; o < outputs; o++) dy[s * outputs + o] = step == 0 ? dy[s * outputs + o] * 1e-37f : 0f;
+            }
+            // The penalty's rule (general, L1 only, so that a dead row's gradient stays 0) on the first step only.
+            bool l1 = penalized && step == 0;
+            Assert.True(Dense.BackwardParameters(x, dy, gradients, default, n, inputs, outputs, l1 ? expected : default, l1 ? 1e-37f : 0f, 0f));
+            reference.Step(expected, gradients);
+            FusedUpdate.Sgd(x, dy, weights, momentum, n, inputs, outputs, l1, l1 ? 1e-37f : 0f, 0f, new SgdConstants(0.05f, 0.9f, 1f, 0f, false, First: step == 0));
+            Assert.Equal(Bits(expected), Bits(weights));
+            Assert.Equal(Bits(reference.StateBuffer(0)), Bits(momentum));
+            Assert.DoesNotContain(momentum, v => v != 0 && MathF.Abs(v) < 1.17549435E-38f);
+        }
+        Assert.All(momentum.AsSpan(live * inputs).ToArray(), v => Assert.Equal(0f, v));
+    }
+
     [Fact]
     public void A_fused_step_allocates_nothing_after_the_first()
     {
