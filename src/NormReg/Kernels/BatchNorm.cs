@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.ComponentModel;
 using System.Numerics.Tensors;
 
@@ -34,45 +33,21 @@ public static partial class BatchNorm
     /// </summary>
     public static void ForwardTraining(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, Span<float> normalized, Span<float> inverseStd, Span<float> runningMean, Span<float> runningVariance, int batch, int features, float momentum, float epsilon)
     {
-        // Values beyond ±1e18 can make the unbiased batch variance overflow float (deviations² > 3.4e38); only then are the
-        // old running statistics kept aside, so a feature whose running statistic would become infinite keeps its old one.
-        float[]? kept = null;
-        if (!(MathF.Abs(TensorPrimitives.MaxMagnitude(x)) <= SafeMagnitude))
+        if (!FeatureParts.TryForward(x, gamma, beta, y, normalized, inverseStd, runningMean, runningVariance, batch, features, momentum, epsilon))
         {
-            kept = ArrayPool<float>.Shared.Rent(2 * features);
-            runningMean.CopyTo(kept);
-            runningVariance.CopyTo(kept.AsSpan(features));
-        }
-        Span<double> first = stackalloc double[Chunk], second = stackalloc double[Chunk];
-        for (int f = 0; f < features; f += Chunk)
-        {
-            int width = Math.Min(Chunk, features - f);
-            ForwardTrainingChunk(x, gamma, beta, y, normalized, inverseStd, runningMean, runningVariance, first.Slice(0, width), second.Slice(0, width), f, batch, features, momentum, epsilon);
-        }
-        if (kept is not null)
-        {
-            RefuseOverflow(y, normalized, inverseStd, runningMean, runningVariance, kept, batch, features);
-            ArrayPool<float>.Shared.Return(kept);
+            ForwardTrainingRange(x, gamma, beta, y, normalized, inverseStd, runningMean, runningVariance, batch, features, momentum, epsilon, 0, features);
         }
     }
 
-    /// <summary>Inputs no larger than this cannot make a running statistic overflow float.</summary>
-    private const float SafeMagnitude = 1e18f;
-
-    /// <summary>
-    /// A feature whose new running mean or variance is not finite keeps its old ones, and its outputs, normalized values and
-    /// inverse standard deviation become NaN: the outputs and the loss are NaN, so <c>TrainStep</c> refuses the step and
-    /// puts the statistics back, and a custom loop sees NaN instead of a network that silently answers wrong.
-    /// </summary>
-    private static void RefuseOverflow(Span<float> y, Span<float> normalized, Span<float> inverseStd, Span<float> runningMean, Span<float> runningVariance, ReadOnlySpan<float> kept, int batch, int features)
+    /// <summary><see cref="ForwardTraining"/> of features <paramref name="from"/> to <paramref name="to"/>, in chunks.</summary>
+    private static void ForwardTrainingRange(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, Span<float> normalized, Span<float> inverseStd, Span<float> runningMean, Span<float> runningVariance,
+        int batch, int features, float momentum, float epsilon, int from, int to)
     {
-        for (int f = 0; f < features; f++)
+        Span<double> first = stackalloc double[Chunk], second = stackalloc double[Chunk];
+        for (int f = from; f < to; f += Chunk)
         {
-            if (float.IsFinite(runningMean[f]) && float.IsFinite(runningVariance[f])) continue;
-            runningMean[f] = kept[f];
-            runningVariance[f] = kept[features + f];
-            inverseStd[f] = float.NaN;
-            for (int n = 0; n < batch; n++) normalized[n * features + f] = y[n * features + f] = float.NaN;
+            int width = Math.Min(Chunk, to - f);
+            ForwardTrainingChunk(x, gamma, beta, y, normalized, inverseStd, runningMean, runningVariance, first.Slice(0, width), second.Slice(0, width), f, batch, features, momentum, epsilon);
         }
     }
 
@@ -80,6 +55,12 @@ public static partial class BatchNorm
     /// The statistics of features <paramref name="f"/> to <paramref name="f"/> + <paramref name="mean"/>.Length, row by row: each feature's sums
     /// are added in batch order in double, whatever the vector width (<see cref="Rows"/>), so the bits are the same on every path.
     /// </summary>
+    /// <remarks>
+    /// A feature whose new running mean or variance would not be finite (values beyond ±1e18 can make the unbiased variance overflow
+    /// float) keeps its old ones, and its outputs, normalized values and inverse standard deviation become NaN: the outputs and the
+    /// loss are NaN, so <c>TrainStep</c> refuses the step and puts the statistics back, and a custom loop sees NaN instead of a network
+    /// that silently answers wrong.
+    /// </remarks>
     private static void ForwardTrainingChunk(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, Span<float> normalized, Span<float> inverseStd, Span<float> runningMean, Span<float> runningVariance,
         Span<double> mean, Span<double> inverse, int f, int batch, int features, float momentum, float epsilon)
     {
@@ -93,10 +74,17 @@ public static partial class BatchNorm
         for (int i = 0; i < width; i++)
         {
             double squares = inverse[i], invStd = 1 / Math.Sqrt(squares / batch + epsilon);
+            float nextMean = (float)(keep * runningMean[f + i] + m * mean[i]), nextVariance = (float)(keep * runningVariance[f + i] + m * (squares / (batch - 1)));
+            if (float.IsFinite(nextMean) && float.IsFinite(nextVariance))
+            {
+                (runningMean[f + i], runningVariance[f + i]) = (nextMean, nextVariance);
+            }
+            else
+            {
+                invStd = double.NaN; // x̂ and y of the feature follow
+            }
             inverse[i] = invStd;
             inverseStd[f + i] = (float)invStd;
-            runningMean[f + i] = (float)(keep * runningMean[f + i] + m * mean[i]);
-            runningVariance[f + i] = (float)(keep * runningVariance[f + i] + m * (squares / (batch - 1)));
         }
         for (int n = 0; n < batch; n++)
         {
@@ -129,13 +117,23 @@ public static partial class BatchNorm
     /// </summary>
     public static bool Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> normalized, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> gamma, Span<float> dx, Span<float> gammaGradients, Span<float> betaGradients, int batch, int features)
     {
-        Span<double> first = stackalloc double[Chunk], second = stackalloc double[Chunk], third = stackalloc double[Chunk];
-        for (int f = 0; f < features; f += Chunk)
+        if (!FeatureParts.TryBackward(dy, normalized, inverseStd, gamma, dx, gammaGradients, betaGradients, batch, features))
         {
-            int width = Math.Min(Chunk, features - f);
-            BackwardChunk(dy, normalized, inverseStd, gamma, dx, gammaGradients, betaGradients, first.Slice(0, width), second.Slice(0, width), third.Slice(0, width), f, batch, features);
+            BackwardRange(dy, normalized, inverseStd, gamma, dx, gammaGradients, betaGradients, batch, features, 0, features);
         }
         return Guard.AllFinite(gammaGradients.Slice(0, features)) && Guard.AllFinite(betaGradients.Slice(0, features));
+    }
+
+    /// <summary><see cref="Backward"/> of features <paramref name="from"/> to <paramref name="to"/>, in chunks.</summary>
+    private static void BackwardRange(ReadOnlySpan<float> dy, ReadOnlySpan<float> normalized, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> gamma, Span<float> dx, Span<float> gammaGradients, Span<float> betaGradients,
+        int batch, int features, int from, int to)
+    {
+        Span<double> first = stackalloc double[Chunk], second = stackalloc double[Chunk], third = stackalloc double[Chunk];
+        for (int f = from; f < to; f += Chunk)
+        {
+            int width = Math.Min(Chunk, to - f);
+            BackwardChunk(dy, normalized, inverseStd, gamma, dx, gammaGradients, betaGradients, first.Slice(0, width), second.Slice(0, width), third.Slice(0, width), f, batch, features);
+        }
     }
 
     /// <summary>Features <paramref name="f"/> to <paramref name="f"/> + <paramref name="sumDy"/>.Length of <see cref="Backward"/>, row by row as <see cref="ForwardTrainingChunk"/>.</summary>

@@ -188,6 +188,37 @@ public sealed class ParallelKernelTests
         }
     }
 
+    /// <summary>
+    /// BatchNorm over vectors split by features: forward (outputs, x̂, 1/σ, running statistics) and backward (dx, dγ, dβ) with the bits
+    /// of one thread, 520 features cut at 272 as a split product's rows are, so a core normalizes the features it computed. A feature in
+    /// the second part whose variance overflows keeps its running statistics and turns NaN there as on one thread.
+    /// </summary>
+    [Fact]
+    public void BatchNorm_over_features_is_split_by_features_with_the_bits_of_one_thread()
+    {
+        const int batch = 130, features = 520, huge = 400;
+        float[] x = Random(batch * features, 21), dy = Random(batch * features, 22), gamma = Random(features, 23), beta = Random(features, 24);
+        for (int n = 0; n < batch; n++) x[n * features + huge] = n % 2 == 0 ? 1e30f : -1e30f;
+        float[][] Passes(int threads) => ThreadCountTests.AtThreads<float[][]>(threads, () =>
+        {
+            Assert.Equal(threads, BatchNorm.FeatureParts.Parts(batch, features));
+            float[] y = new float[x.Length], normalized = new float[x.Length], inverseStd = new float[features], dx = new float[x.Length];
+            float[] mean = Random(features, 25), variance = Random(features, 26).Select(v => v + 2f).ToArray(), dGamma = new float[features], dBeta = new float[features];
+            BatchNorm.ForwardTraining(x, gamma, beta, y, normalized, inverseStd, mean, variance, batch, features, 0.1f, 1e-5f);
+            Assert.True(float.IsNaN(y[huge]) && float.IsFinite(mean[huge]) && float.IsFinite(variance[huge]));
+            // The backward pass on the finite features alone: x̂ of the overflowing one is NaN.
+            for (int n = 0; n < batch; n++) normalized[n * features + huge] = 0f;
+            Assert.True(BatchNorm.Backward(dy, normalized, inverseStd.Select(v => float.IsNaN(v) ? 1f : v).ToArray(), gamma, dx, dGamma, dBeta, batch, features));
+            return [y, normalized, inverseStd, mean, variance, dx, dGamma, dBeta];
+        });
+
+        float[][] one = Passes(1), two = Passes(2);
+        for (int pass = 0; pass < one.Length; pass++)
+        {
+            Assert.True(one[pass].Select(BitConverter.SingleToInt32Bits).SequenceEqual(two[pass].Select(BitConverter.SingleToInt32Bits)), $"Output {pass} differs between one and two threads.");
+        }
+    }
+
     [Fact]
     public void A_split_product_allocates_nothing_on_any_thread()
     {
@@ -196,6 +227,9 @@ public sealed class ParallelKernelTests
         float[] packed = new float[Dense.PackedLength(inputs, outputs)];
         bool packs = Dense.PacksWeights(inputs, outputs);
         if (packs) Dense.PackWeights(w, packed, inputs, outputs);
+        float[] gamma = Random(outputs, 7), beta = Random(outputs, 8), normalized = new float[y.Length], saved = new float[y.Length];
+        float[] inverseStd = new float[outputs], mean = new float[outputs], variance = new float[outputs];
+        Assert.Equal(2, ThreadCountTests.AtThreads(2, () => BatchNorm.FeatureParts.Parts(batch, outputs)));
         int before = Parallelism.MaxThreads;
         Parallelism.MaxThreads = 2;
         try
@@ -207,6 +241,8 @@ public sealed class ParallelKernelTests
                     Dense.Forward(x, w, default, y, batch, inputs, outputs);
                     Dense.BackwardParameters(x, y, dw, default, batch, inputs, outputs, w, 0, 1e-3f);
                     if (packs) Dense.ForwardReLU(x, w, packed, default, y, batch, inputs, outputs);
+                    BatchNorm.ForwardTraining(y, gamma, beta, normalized, saved, inverseStd, mean, variance, batch, outputs, 0.1f, 1e-5f);
+                    BatchNorm.Backward(y, saved, inverseStd, gamma, normalized, mean, variance, batch, outputs);
                 }
             }
             Calls(); // starts the worker, tiers the code up
@@ -220,7 +256,7 @@ public sealed class ParallelKernelTests
                 Calls();
                 bytes = Math.Min(bytes, GC.GetTotalAllocatedBytes(precise: true) - allocated);
             }
-            Assert.True(bytes < 24 * 40, $"40 or 60 split products allocated {bytes} bytes.");
+            Assert.True(bytes < 24 * 40, $"40 or 60 split products and 40 split BatchNorm passes allocated {bytes} bytes.");
         }
         finally
         {
