@@ -12,322 +12,262 @@ namespace NormReg.Tests.PyTorch;
 /// </summary>
 public static partial class CnnZoo
 {
-#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>1×10×8 → 5, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 10, 8), MinMax(Clip = true)]
-    [Conv2D(4, 3, Padding = Padding.Same)]
-    [ReLU]
-    [MaxPool2D(2, Stride = 1)]
-    [Conv2D(6, 4, Stride = 2)]
-    [ReLU]
-    [Conv2D(6, 1, Padding = Padding.Same, UseBias = false), L1(0.003)]
-    [LayerNorm, L2(0.01)]
-    [Tanh]
-    [GlobalAvgPool]
-    [Dense(10, UseBias = false)]
-    [ReLU]
-    [Dense(5), L1(0.003, IncludeBias = true), MaxNorm(0.74)]
-    [Softmax]
-    [Dense(5), L1(0.001, IncludeBias = true)]
-    public partial class Zoo01;
-#pragma warning restore NRG103
-
     /// <summary>2×6×8 → 1, MeanSquaredError, 3 steps of 5 by sgd, lr 0.02.</summary>
     [Network(Loss = Loss.MeanSquaredError)]
     [Input(2, 6, 8)]
     [Conv2D(3, 3, Padding = Padding.Same)]
     [GELU]
     [GlobalAvgPool]
-    [Dense(3), L2(0.01), MaxNorm(0.75)]
+    [Dense(3), L2(0.01), MaxNorm(0.74)]
     [Softmax]
     [Dense(1)]
-    public partial class Zoo02;
+    public partial class Zoo01;
 
-    /// <summary>3×5×7 → 3, BinaryCrossEntropy, 3 steps of 6 by adam, lr 0.01.</summary>
-    [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(3, 5, 7), ZScore]
-    [BatchNorm(Momentum = 0.3, Epsilon = 0.001)]
-    [Conv2D(6, 3, Padding = Padding.Same)]
-    [Conv2D(5, 5, Stride = 2, UseBias = false)]
-    [LayerNorm]
-    [GELU]
-    [GlobalAvgPool]
-    [Dense(3), L1(0.003)]
-    public partial class Zoo03;
-
-    /// <summary>4×6×11 → 3, MeanSquaredError, 3 steps of 4 by sgd, lr 0.1.</summary>
+#pragma warning disable NRG102 // a bias before BatchNorm on purpose: the zoo covers it
+    /// <summary>2×11×13 → 2, MeanSquaredError, 3 steps of 4 by sgd, lr 0.1.</summary>
     [Network(Loss = Loss.MeanSquaredError)]
-    [Input(4, 6, 11), ZScore]
-    [Conv2D(5, 3, Stride = 2), L1L2(0.01, 0.003)]
+    [Input(2, 11, 13)]
+    [Conv2D(16, 1, Padding = Padding.Same)]
+    [BatchNorm]
     [GELU]
-    [MaxPool2D(2, Stride = 1)]
-    [Conv2D(3, 1, Padding = Padding.Same), MaxNorm(0.82)]
-    [ReLU]
-    [Conv2D(3, 4, Padding = Padding.Same, UseBias = false), L1(0.001)]
-    [LayerNorm]
-    [ReLU]
-    [Flatten]
-    [Dense(3)]
-    public partial class Zoo04;
+    [Conv2D(2, 3)]
+    [GlobalAvgPool]
+    public partial class Zoo02;
+#pragma warning restore NRG102
 
-    /// <summary>3×11×11 → 1, BinaryCrossEntropy, 3 steps of 6 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(3, 11, 11), ZScore]
-    [Conv2D(3, 1, Stride = 2, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm(Momentum = 0.3)]
+    /// <summary>3×10×7 → 4, SoftmaxCrossEntropy, 2 steps of 4 by adam, lr 0.01.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(3, 10, 7)]
+    [Conv2D(5, 3, Stride = 2, Padding = Padding.Same)]
     [Sigmoid]
     [AvgPool2D(2, Stride = 2)]
     [Conv2D(5, 4, Stride = 2, Padding = Padding.Same, UseBias = false)]
     [LayerNorm]
     [ReLU]
-    [MaxPool2D(2)]
-    [Conv2D(5, 3, Padding = Padding.Same, UseBias = false), L1(0.01)]
-    [BatchNorm]
+    [Flatten]
+    [Dense(6), L1L2(0.003, 0.001)]
     [ReLU]
-    [GlobalAvgPool]
-    [Dense(5), L1(0.01, IncludeBias = true)]
-    [GELU]
-    [Dense(1)]
-    public partial class Zoo05;
+    [Dense(4), L1(0.01)]
+    public partial class Zoo03;
 
-    /// <summary>2×7×6 → 1, MeanSquaredError, 2 steps of 6 by adam, lr 0.01.</summary>
+    /// <summary>3×7×5 → 1, MeanSquaredError, 3 steps of 5 by sgd, lr 0.1.</summary>
     [Network(Loss = Loss.MeanSquaredError)]
-    [Input(2, 7, 6), MinMax]
-    [Conv2D(2, 3, Padding = Padding.Same, UseBias = false)]
+    [Input(3, 7, 5), ZScore]
     [BatchNorm(Epsilon = 0.001)]
+    [Conv2D(6, 2, Padding = Padding.Same, UseBias = false)]
+    [Tanh]
+    [Conv2D(4, 1, Stride = 2, Padding = Padding.Same)]
+    [LayerNorm(Epsilon = 0.001)]
+    [Tanh]
+    [AvgPool2D(3, Stride = 1)]
+    [Conv2D(3, 3, Stride = 2, Padding = Padding.Same), L1(0.003)]
     [GELU]
-    [AvgPool2D(2, Stride = 1)]
-    [GlobalAvgPool]
-    [Dense(8, UseBias = false)]
-    [BatchNorm(Momentum = 0.3, Epsilon = 0.001)]
+    [Flatten]
+    [Dense(6), MaxNorm(0.85)]
     [Softmax]
-    [Dense(4, UseBias = false)]
-    [LayerNorm]
+    [Dense(7), L1(0.003)]
+    [GELU]
+    [Dense(1), L1L2(0.003, 0.01)]
+    public partial class Zoo04;
+
+#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
+    /// <summary>3×6×5 → 3, MeanSquaredError, 2 steps of 5 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(3, 6, 5), ZScore]
+    [LayerNorm(Epsilon = 0.001), L2(0.01)]
+    [Conv2D(4, 1, Padding = Padding.Same)]
     [Sigmoid]
-    [Dense(1), MaxNorm(0.89)]
+    [MaxPool2D(2)]
+    [Conv2D(4, 3, Padding = Padding.Same), L1L2(0.01, 0.01), MaxNorm(0.8)]
+    [AvgPool2D(2)]
+    [Flatten]
+    [Dense(3)]
+    public partial class Zoo05;
+#pragma warning restore NRG103
+
+    /// <summary>1×15×9 → 3, MeanSquaredError, 2 steps of 4 by adam, lr 0.01.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(1, 15, 9), ZScore]
+    [Conv2D(8, 1, UseBias = false), L2(0.01)]
+    [LayerNorm]
+    [ReLU]
+    [AvgPool2D(2, Stride = 2)]
+    [Conv2D(8, 1), L1L2(0.001, 0.003)]
+    [GELU]
+    [MaxPool2D(2)]
+    [Conv2D(16, 1, Stride = 2)]
+    [Tanh]
+    [GlobalAvgPool]
+    [Dense(3), L2(0.01)]
     public partial class Zoo06;
 
 #pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>1×7×7 → 4, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 7, 7)]
-    [BatchNorm(Momentum = 0.3, Epsilon = 0.001)]
-    [Conv2D(5, 3, Stride = 2, UseBias = false), L1(0.003)]
-    [BatchNorm(Epsilon = 0.001), L1(0.01, IncludeBias = true)]
-    [AvgPool2D(2)]
-    [Conv2D(6, 1), L2(0.01, IncludeBias = true)]
-    [Sigmoid]
-    [Conv2D(6, 5, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm(Momentum = 0.3)]
-    [GELU]
+    /// <summary>2×9×7 → 3, MeanSquaredError, 3 steps of 5 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(2, 9, 7)]
+    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false), L2(0.01), MaxNorm(0.77)]
+    [ReLU]
+    [Conv2D(6, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
+    [BatchNorm, L2(0.01)]
+    [Tanh]
     [Flatten]
-    [Dense(4, UseBias = false)]
+    [Dense(3)]
+    [GELU]
+    [Dense(3)]
     public partial class Zoo07;
 #pragma warning restore NRG103
 
-    /// <summary>4×7×10 → 2, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.05.</summary>
+    /// <summary>1×5×8 → 4, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.1.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(4, 7, 10), MinMax]
-    [Conv2D(3, 4, Stride = 2, UseBias = false)]
-    [BatchNorm]
-    [Tanh]
-    [Flatten]
-    [Dense(5, UseBias = false), L1L2(0.001, 0.001)]
-    [BatchNorm(Epsilon = 0.001)]
-    [Tanh]
-    [Dense(9, UseBias = false), L2(0.01)]
-    [LayerNorm(Epsilon = 0.001)]
-    [GELU]
-    [Dense(2), MaxNorm(0.84)]
+    [Input(1, 5, 8), MinMax(Clip = true)]
+    [Conv2D(3, 1, Padding = Padding.Same)]
+    [ReLU]
+    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same), L1L2(0.01, 0.003)]
+    [GlobalAvgPool]
     public partial class Zoo08;
 
-    /// <summary>3×10×5 → 3, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.01.</summary>
+    /// <summary>2×9×6 → 5, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.01.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(3, 10, 5), MinMax(Clip = true)]
-    [Conv2D(5, 5, UseBias = false), L2(0.01)]
-    [BatchNorm]
-    [Conv2D(3, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm]
+    [Input(2, 9, 6), MinMax(Clip = true)]
+    [Conv2D(2, 3, Padding = Padding.Same)]
     [ReLU]
-    [Conv2D(3, 1, Stride = 2)]
     [GlobalAvgPool]
+    [Dense(5, UseBias = false), L2(0.003)]
     public partial class Zoo09;
 
-    /// <summary>2×5×6 → 3, BinaryCrossEntropy, 3 steps of 6 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(2, 5, 6), ZScore]
-    [Conv2D(6, 3)]
-    [ReLU]
-    [Conv2D(2, 2, Stride = 2, Padding = Padding.Same)]
+#pragma warning disable NRG105 // softmax before the loss's own on purpose: the zoo covers it
+    /// <summary>1×8×16 → 4, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(1, 8, 16), MinMax]
+    [Conv2D(16, 3, Padding = Padding.Same)]
+    [Sigmoid]
+    [Conv2D(16, 3, Stride = 2, UseBias = false), L2(0.001), MaxNorm(0.82)]
+    [BatchNorm(Momentum = 0.3)]
     [GELU]
-    [Flatten]
-    [Dense(3)]
+    [Conv2D(12, 3, Padding = Padding.Same, UseBias = false)]
+    [LayerNorm]
+    [ReLU]
+    [GlobalAvgPool]
+    [Dense(5, UseBias = false), L1(0.001)]
+    [LayerNorm]
+    [GELU]
+    [Dense(4), L2(0.01)]
+    [Softmax]
     public partial class Zoo10;
+#pragma warning restore NRG105
 
-    /// <summary>3×6×8 → 4, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(3, 6, 8)]
-    [Conv2D(2, 3)]
-    [Tanh]
-    [Conv2D(6, 3, Stride = 2)]
-    [GELU]
-    [Conv2D(4, 1, Padding = Padding.Same, UseBias = false)]
-    [GlobalAvgPool]
-    public partial class Zoo11;
-
-    /// <summary>1×10×7 → 5, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.003.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(1, 10, 7), MinMax(-1.0, 1.0, Clip = true)]
-    [Conv2D(5, 4, UseBias = false)]
-    [LayerNorm]
-    [GELU]
-    [AvgPool2D(2)]
-    [Conv2D(5, 3, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm]
-    [MaxPool2D(2)]
-    [Conv2D(5, 2, Stride = 2, Padding = Padding.Same)]
-    [GlobalAvgPool]
-    public partial class Zoo12;
-
-#pragma warning disable NRG102 // a bias before BatchNorm on purpose: the zoo covers it
-    /// <summary>1×9×9 → 4, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.02.</summary>
+    /// <summary>1×7×6 → 2, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.02.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 9, 9), MinMax(Clip = true)]
-    [Conv2D(3, 3, Padding = Padding.Same, UseBias = false)]
-    [LayerNorm(Epsilon = 0.001)]
-    [Sigmoid]
-    [Conv2D(6, 5, Stride = 2), MaxNorm(0.84)]
+    [Input(1, 7, 6), ZScore]
+    [Conv2D(6, 5, Stride = 2, UseBias = false), MaxNorm(0.85)]
     [BatchNorm]
-    [Sigmoid]
-    [AvgPool2D(2, Stride = 2)]
-    [Conv2D(2, 4, Padding = Padding.Same, UseBias = false), L1(0.001)]
-    [ReLU]
-    [GlobalAvgPool]
-    [Dense(4), L2(0.001)]
-    public partial class Zoo13;
-#pragma warning restore NRG102
-
-    /// <summary>1×8×5 → 3, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 8, 5), ZScore]
-    [BatchNorm(Epsilon = 0.001)]
-    [Conv2D(6, 2, Stride = 2, UseBias = false)]
-    [LayerNorm]
     [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false), L1(0.001)]
     [LayerNorm(Epsilon = 0.001)]
     [Sigmoid]
-    [Conv2D(5, 3, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm]
-    [GELU]
     [Flatten]
-    [Dense(9, UseBias = false), MaxNorm(0.85)]
+    [Dense(9, UseBias = false)]
     [BatchNorm]
+    [Tanh]
+    [Dense(2), L1(0.003, IncludeBias = true)]
+    public partial class Zoo11;
+
+    /// <summary>4×10×7 → 2, MeanSquaredError, 3 steps of 4 by adam, lr 0.01.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(4, 10, 7), ZScore]
+    [Sigmoid]
+    [Conv2D(6, 4, UseBias = false)]
+    [BatchNorm(Epsilon = 0.001)]
+    [Sigmoid]
+    [AvgPool2D(2, Stride = 1)]
+    [GlobalAvgPool]
+    [Dense(2), L2(0.001)]
+    public partial class Zoo12;
+
+    /// <summary>2×9×6 → 1, MeanSquaredError, 3 steps of 6 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(2, 9, 6), MinMax(-1.0, 1.0, Clip = true)]
+    [Conv2D(4, 3)]
+    [ReLU]
+    [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.01)]
+    [Conv2D(2, 1, Stride = 2, UseBias = false)]
+    [BatchNorm]
+    [ReLU]
+    [Flatten]
+    [Dense(1), L2(0.001, IncludeBias = true)]
+    public partial class Zoo13;
+
+    /// <summary>1×16×8 → 3, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(1, 16, 8), MinMax(-1.0, 1.0, Clip = true)]
+    [Conv2D(6, 3, Padding = Padding.Same, UseBias = false), L1(0.003), MaxNorm(0.83)]
+    [LayerNorm]
+    [ReLU]
+    [AvgPool2D(2, Stride = 2)]
+    [Conv2D(16, 1, Padding = Padding.Same)]
     [GELU]
-    [Dense(3), MaxNorm(0.89)]
-    [Softmax]
-    [Dense(3)]
+    [Conv2D(8, 3, Padding = Padding.Same, UseBias = false)]
+    [BatchNorm(Momentum = 0.3)]
+    [ReLU]
+    [MaxPool2D(2, Stride = 1)]
+    [Flatten]
+    [Dense(6)]
+    [ReLU]
+    [Dense(3), L2(0.01)]
     public partial class Zoo14;
 
-    /// <summary>4×8×9 → 4, SoftmaxCrossEntropy, 3 steps of 4 by adam, lr 0.01.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(4, 8, 9), ZScore]
-    [Conv2D(2, 2, Stride = 2, Padding = Padding.Same, UseBias = false), L2(0.001)]
+    /// <summary>1×7×10 → 1, MeanSquaredError, 2 steps of 6 by adam, lr 0.01.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(1, 7, 10), ZScore]
+    [Conv2D(6, 3, UseBias = false), L1(0.001)]
+    [BatchNorm(Momentum = 0.3)]
+    [GELU]
+    [Conv2D(3, 3, UseBias = false), L2(0.01)]
     [LayerNorm(Epsilon = 0.001)]
-    [GELU]
+    [ReLU]
     [Flatten]
-    [Dense(5)]
-    [GELU]
-    [Dense(4)]
+    [Dense(1), L2(0.003, IncludeBias = true)]
     public partial class Zoo15;
 
-#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>1×6×5 → 2, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(1, 6, 5), ZScore]
-    [Conv2D(5, 3, Stride = 2, UseBias = false)]
-    [BatchNorm, L2(0.001, IncludeBias = true)]
-    [ReLU]
-    [AvgPool2D(2)]
-    [Conv2D(6, 3, Padding = Padding.Same), L1L2(0.001, 0.01, IncludeBias = true), MaxNorm(0.83)]
-    [LeakyReLU(0.3)]
-    [Conv2D(4, 3, Padding = Padding.Same)]
-    [LeakyReLU(0.1)]
-    [Flatten]
-    [Dense(7)]
-    [Sigmoid]
-    [Dense(2), L1L2(0.001, 0.003)]
-    public partial class Zoo16;
-#pragma warning restore NRG103
-
-    /// <summary>2×5×11 → 4, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 5, 11), ZScore]
-    [Conv2D(2, 3)]
-    [Conv2D(4, 5, Stride = 2, Padding = Padding.Same), L2(0.003)]
-    [LeakyReLU(0.3)]
-    [Conv2D(3, 3, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm]
-    [LeakyReLU(0.1)]
-    [Flatten]
-    [Dense(8)]
-    [ReLU]
-    [Dense(4, UseBias = false), L2(0.001), MaxNorm(0.81)]
-    public partial class Zoo17;
-
-    /// <summary>1×7×9 → 3, SoftmaxCrossEntropy, 2 steps of 6 by adam, lr 0.01.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 7, 9), ZScore]
-    [Conv2D(4, 5, UseBias = false)]
-    [BatchNorm]
-    [GELU]
-    [MaxPool2D(3)]
-    [Conv2D(3, 1, Stride = 2, UseBias = false), MaxNorm(0.77)]
-    [Flatten]
-    [Dense(5, UseBias = false), L2(0.001), MaxNorm(0.91)]
-    [BatchNorm(Momentum = 0.3)]
-    [ReLU]
-    [Dense(3)]
-    public partial class Zoo18;
-
 #pragma warning disable NRG102 // a bias before BatchNorm on purpose: the zoo covers it
-    /// <summary>3×5×10 → 3, SoftmaxCrossEntropy, 3 steps of 4 by sgd, lr 0.1.</summary>
+    /// <summary>1×10×10 → 4, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.05.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(3, 5, 10), MinMax(-1.0, 1.0, Clip = true)]
-    [Conv2D(6, 3, Stride = 2, Padding = Padding.Same)]
-    [ReLU]
-    [AvgPool2D(2, Stride = 1)]
-    [Conv2D(2, 1, Stride = 2, UseBias = false), L2(0.001), MaxNorm(0.65)]
-    [LayerNorm]
-    [GlobalAvgPool]
-    [Dense(7)]
+    [Input(1, 10, 10), ZScore]
+    [Conv2D(2, 4, UseBias = false), L2(0.001)]
+    [BatchNorm]
+    [Sigmoid]
+    [MaxPool2D(2)]
+    [Conv2D(5, 3, Padding = Padding.Same)]
     [BatchNorm(Momentum = 0.3)]
     [GELU]
-    [Dense(3, UseBias = false)]
-    public partial class Zoo19;
+    [AvgPool2D(2)]
+    [Flatten]
+    [Dense(10, UseBias = false)]
+    [Tanh]
+    [Dense(4)]
+    public partial class Zoo16;
 #pragma warning restore NRG102
 
     /// <summary>3×10×9 → 5, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.1.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
     [Input(3, 10, 9), MinMax(-1.0, 1.0, Clip = true)]
-    [Conv2D(5, 3, Padding = Padding.Same), MaxNorm(0.85)]
+    [Conv2D(5, 3, Padding = Padding.Same), MaxNorm(0.78)]
     [GlobalAvgPool]
-    public partial class Zoo20;
+    public partial class Zoo17;
 
-    /// <summary>3×6×5 → 4, SoftmaxCrossEntropy, 3 steps of 4 by adam, lr 0.01.</summary>
+    /// <summary>2×10×9 → 4, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.003.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(3, 6, 5)]
+    [Input(2, 10, 9)]
     [GELU]
-    [Conv2D(5, 1, UseBias = false)]
+    [Conv2D(12, 2, UseBias = false)]
     [ReLU]
     [GlobalAvgPool]
     [Dense(4, UseBias = false)]
-    public partial class Zoo21;
+    public partial class Zoo18;
 
-    /// <summary>1×8×11 → 2, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 8, 11), ZScore]
-    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
+    /// <summary>4×10×5 → 2, MeanSquaredError, 3 steps of 5 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(4, 10, 5), ZScore]
+    [Conv2D(5, 3, UseBias = false)]
     [BatchNorm]
     [ReLU]
     [Conv2D(5, 1), L1(0.003, IncludeBias = true)]
@@ -339,33 +279,30 @@ public static partial class CnnZoo
     [Dense(8), L2(0.01)]
     [ReLU]
     [Dense(2)]
-    public partial class Zoo22;
+    [Tanh]
+    public partial class Zoo19;
 
-    /// <summary>2×6×11 → 1, BinaryCrossEntropy, 3 steps of 6 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(2, 6, 11), ZScore]
-    [Conv2D(2, 5, Stride = 2)]
-    [Conv2D(1, 3, Stride = 2, Padding = Padding.Same), L2(0.001), MaxNorm(0.83)]
-    [GlobalAvgPool]
-    public partial class Zoo23;
-
-    /// <summary>4×5×8 → 4, SoftmaxCrossEntropy, 3 steps of 6 by adam, lr 0.01.</summary>
+    /// <summary>3×8×6 → 4, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.1.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(4, 5, 8), ZScore]
-    [Conv2D(2, 3, Padding = Padding.Same, UseBias = false)]
+    [Input(3, 8, 6), ZScore]
+    [LayerNorm]
+    [Conv2D(5, 1, Stride = 2, Padding = Padding.Same), L2(0.001), MaxNorm(0.7)]
+    [Tanh]
+    [Conv2D(4, 3, Padding = Padding.Same), L2(0.003)]
+    [GELU]
+    [Conv2D(6, 2, UseBias = false), L1(0.001)]
+    [BatchNorm(Momentum = 0.3)]
+    [ReLU]
+    [Flatten]
+    [Dense(9, UseBias = false), L2(0.003)]
     [LayerNorm]
     [GELU]
-    [Conv2D(4, 1)]
-    [LayerNorm]
-    [Tanh]
-    [MaxPool2D(2, Stride = 1)]
-    [Conv2D(4, 4, UseBias = false)]
-    [GlobalAvgPool]
-    public partial class Zoo24;
+    [Dense(4)]
+    public partial class Zoo20;
 
-    /// <summary>4×8×9 → 1, BinaryCrossEntropy, 3 steps of 6 by sgd, lr 0.02.</summary>
+    /// <summary>4×8×8 → 1, BinaryCrossEntropy, 3 steps of 6 by adam, lr 0.003.</summary>
     [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(4, 8, 9), MinMax(-1.0, 1.0, Clip = true)]
+    [Input(4, 8, 8), MinMax(-1.0, 1.0, Clip = true)]
     [BatchNorm(Momentum = 0.3)]
     [Conv2D(2, 3, Stride = 2, Padding = Padding.Same)]
     [GELU]
@@ -378,19 +315,62 @@ public static partial class CnnZoo
     [Dense(8, UseBias = false)]
     [ReLU]
     [Dense(1)]
+    public partial class Zoo21;
+
+    /// <summary>1×8×16 → 2, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(1, 8, 16), ZScore]
+    [Conv2D(12, 5)]
+    [ReLU]
+    [GlobalAvgPool]
+    [Dense(6), L2(0.01), MaxNorm(0.85)]
+    [LeakyReLU(0.1)]
+    [Dense(2, UseBias = false)]
+    public partial class Zoo22;
+
+    /// <summary>4×8×7 → 3, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(4, 8, 7)]
+    [Conv2D(3, 5, UseBias = false), L1L2(0.003, 0.01)]
+    [BatchNorm]
+    [GELU]
+    [Flatten]
+    [Dense(6)]
+    [Tanh]
+    [Dense(3), L1L2(0.01, 0.01, IncludeBias = true)]
+    public partial class Zoo23;
+
+    /// <summary>2×10×10 → 2, SoftmaxCrossEntropy, 3 steps of 6 by adam, lr 0.003.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(2, 10, 10), ZScore]
+    [Conv2D(2, 3, Stride = 2, Padding = Padding.Same)]
+    [GlobalAvgPool]
+    public partial class Zoo24;
+
+    /// <summary>2×5×6 → 4, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(2, 5, 6), ZScore]
+    [Conv2D(4, 2, UseBias = false)]
+    [BatchNorm]
+    [ReLU]
+    [MaxPool2D(2, Stride = 2)]
+    [Conv2D(4, 2, Padding = Padding.Same)]
+    [GlobalAvgPool]
     public partial class Zoo25;
 
-    /// <summary>4×9×6 → 4, SoftmaxCrossEntropy, 3 steps of 4 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(4, 9, 6), ZScore]
-    [Conv2D(4, 3, UseBias = false), L1L2(0.001, 0.001)]
-    [LayerNorm]
+    /// <summary>1×12×15 → 3, SoftmaxCrossEntropy, 3 steps of 4 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(1, 12, 15), MinMax]
+    [Conv2D(6, 3, Padding = Padding.Same, UseBias = false)]
     [GELU]
-    [AvgPool2D(2, Stride = 1)]
+    [Conv2D(12, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
+    [BatchNorm]
+    [ReLU]
+    [MaxPool2D(2)]
     [Flatten]
-    [Dense(6, UseBias = false), L2(0.003)]
-    [LayerNorm]
+    [Dense(8, UseBias = false), L1(0.003), MaxNorm(0.83)]
+    [LayerNorm(Epsilon = 0.001)]
     [GELU]
-    [Dense(4), L1L2(0.001, 0.003, IncludeBias = true)]
+    [Dense(3, UseBias = false), L2(0.003)]
     public partial class Zoo26;
 }
