@@ -12,365 +12,364 @@ namespace NormReg.Tests.PyTorch;
 /// </summary>
 public static partial class CnnZoo
 {
-    /// <summary>2×6×8 → 1, MeanSquaredError, 3 steps of 5 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(2, 6, 8)]
-    [Conv2D(3, 3, Padding = Padding.Same)]
-    [GELU]
+    /// <summary>1×10×8 → 5, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(1, 10, 8), MinMax(-1.0, 1.0, Clip = true)]
+    [Conv2D(5, 5, UseBias = false)]
     [GlobalAvgPool]
-    [Dense(3), L2(0.01), MaxNorm(0.74)]
-    [Softmax]
-    [Dense(1)]
     public partial class Zoo01;
 
-#pragma warning disable NRG102 // a bias before BatchNorm on purpose: the zoo covers it
-    /// <summary>2×11×13 → 2, MeanSquaredError, 3 steps of 4 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(2, 11, 13)]
-    [Conv2D(16, 1, Padding = Padding.Same)]
-    [BatchNorm]
-    [GELU]
-    [Conv2D(2, 3)]
-    [GlobalAvgPool]
-    public partial class Zoo02;
-#pragma warning restore NRG102
-
-    /// <summary>3×10×7 → 4, SoftmaxCrossEntropy, 2 steps of 4 by adam, lr 0.01.</summary>
+#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
+    /// <summary>1×8×11 → 3, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.02.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(3, 10, 7)]
-    [Conv2D(5, 3, Stride = 2, Padding = Padding.Same)]
-    [Sigmoid]
-    [AvgPool2D(2, Stride = 2)]
-    [Conv2D(5, 4, Stride = 2, Padding = Padding.Same, UseBias = false)]
-    [LayerNorm]
+    [Input(1, 8, 11), MinMax(-1.0, 1.0)]
+    [Conv2D(8, 5, UseBias = false)]
+    [LayerNorm, L1(0.003)]
     [ReLU]
+    [Conv2D(8, 2), L1L2(0.001, 0.001)]
+    [MaxPool2D(2)]
     [Flatten]
-    [Dense(6), L1L2(0.003, 0.001)]
+    [Dense(3)]
     [ReLU]
-    [Dense(4), L1(0.01)]
+    [Dense(4)]
+    [ReLU]
+    [Dense(3)]
+    public partial class Zoo02;
+#pragma warning restore NRG103
+
+    /// <summary>1×6×6 → 2, MeanSquaredError, 2 steps of 4 by adam, lr 0.01.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(1, 6, 6), ZScore]
+    [MaxPool2D(2, Stride = 1)]
+    [Conv2D(2, 5, Padding = Padding.Same, UseBias = false), L1L2(0.001, 0.001), MaxNorm(0.75)]
+    [BatchNorm(Epsilon = 0.001)]
+    [ReLU]
+    [Conv2D(6, 5, Padding = Padding.Same), L1L2(0.001, 0.003, IncludeBias = true)]
+    [LayerNorm(Epsilon = 0.001)]
+    [ReLU]
+    [MaxPool2D(3)]
+    [Flatten]
+    [Dense(10, UseBias = false)]
+    [LayerNorm]
+    [Tanh]
+    [Dense(10, UseBias = false)]
+    [LayerNorm]
+    [GELU]
+    [Dense(2), L2(0.01), MaxNorm(0.87)]
+    [Tanh]
     public partial class Zoo03;
 
-    /// <summary>3×7×5 → 1, MeanSquaredError, 3 steps of 5 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(3, 7, 5), ZScore]
-    [BatchNorm(Epsilon = 0.001)]
-    [Conv2D(6, 2, Padding = Padding.Same, UseBias = false)]
-    [Tanh]
-    [Conv2D(4, 1, Stride = 2, Padding = Padding.Same)]
-    [LayerNorm(Epsilon = 0.001)]
-    [Tanh]
-    [AvgPool2D(3, Stride = 1)]
-    [Conv2D(3, 3, Stride = 2, Padding = Padding.Same), L1(0.003)]
-    [GELU]
+    /// <summary>4×9×10 → 5, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(4, 9, 10), ZScore]
+    [LayerNorm]
+    [Conv2D(2, 3, Stride = 2)]
+    [MaxPool2D(3, Stride = 2)]
     [Flatten]
-    [Dense(6), MaxNorm(0.85)]
-    [Softmax]
-    [Dense(7), L1(0.003)]
-    [GELU]
-    [Dense(1), L1L2(0.003, 0.01)]
+    [Dense(5)]
     public partial class Zoo04;
 
-#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>3×6×5 → 3, MeanSquaredError, 2 steps of 5 by sgd, lr 0.05.</summary>
+    /// <summary>2×8×6 → 2, MeanSquaredError, 3 steps of 6 by sgd, lr 0.1.</summary>
     [Network(Loss = Loss.MeanSquaredError)]
-    [Input(3, 6, 5), ZScore]
-    [LayerNorm(Epsilon = 0.001), L2(0.01)]
-    [Conv2D(4, 1, Padding = Padding.Same)]
+    [Input(2, 8, 6), ZScore]
+    [Conv2D(2, 2), L2(0.003)]
+    [GELU]
+    [Conv2D(3, 2), MaxNorm(0.76)]
     [Sigmoid]
-    [MaxPool2D(2)]
-    [Conv2D(4, 3, Padding = Padding.Same), L1L2(0.01, 0.01), MaxNorm(0.8)]
-    [AvgPool2D(2)]
+    [AvgPool2D(3, Stride = 1)]
+    [Conv2D(4, 1, Stride = 2, UseBias = false), L1(0.01)]
+    [ReLU]
     [Flatten]
-    [Dense(3)]
+    [Dense(2, UseBias = false), L1L2(0.001, 0.001)]
     public partial class Zoo05;
-#pragma warning restore NRG103
 
-    /// <summary>1×15×9 → 3, MeanSquaredError, 2 steps of 4 by adam, lr 0.01.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(1, 15, 9), ZScore]
-    [Conv2D(8, 1, UseBias = false), L2(0.01)]
-    [LayerNorm]
-    [ReLU]
-    [AvgPool2D(2, Stride = 2)]
-    [Conv2D(8, 1), L1L2(0.001, 0.003)]
-    [GELU]
-    [MaxPool2D(2)]
-    [Conv2D(16, 1, Stride = 2)]
-    [Tanh]
-    [GlobalAvgPool]
-    [Dense(3), L2(0.01)]
-    public partial class Zoo06;
-
-#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>2×9×7 → 3, MeanSquaredError, 3 steps of 5 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(2, 9, 7)]
-    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false), L2(0.01), MaxNorm(0.77)]
-    [ReLU]
-    [Conv2D(6, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm, L2(0.01)]
-    [Tanh]
-    [Flatten]
-    [Dense(3)]
-    [GELU]
-    [Dense(3)]
-    public partial class Zoo07;
-#pragma warning restore NRG103
-
-    /// <summary>1×5×8 → 4, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 5, 8), MinMax(Clip = true)]
-    [Conv2D(3, 1, Padding = Padding.Same)]
-    [ReLU]
-    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same), L1L2(0.01, 0.003)]
-    [GlobalAvgPool]
-    public partial class Zoo08;
-
-    /// <summary>2×9×6 → 5, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.01.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 9, 6), MinMax(Clip = true)]
-    [Conv2D(2, 3, Padding = Padding.Same)]
+    /// <summary>1×10×8 → 5, SoftmaxCrossEntropy, 3 steps of 4 by adam, lr 0.003.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(1, 10, 8), MinMax]
+    [Conv2D(6, 3, Padding = Padding.Same)]
     [ReLU]
     [GlobalAvgPool]
     [Dense(5, UseBias = false), L2(0.003)]
+    public partial class Zoo06;
+
+    /// <summary>4×5×10 → 2, MeanSquaredError, 3 steps of 5 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(4, 5, 10), ZScore]
+    [Tanh]
+    [Conv2D(5, 3, Padding = Padding.Same), MaxNorm(0.82)]
+    [GELU]
+    [MaxPool2D(3)]
+    [Conv2D(2, 1, Stride = 2, Padding = Padding.Same, UseBias = false), MaxNorm(0.69)]
+    [BatchNorm(Momentum = 0.3)]
+    [LeakyReLU(0.01)]
+    [Conv2D(4, 3, Padding = Padding.Same), L1(0.001)]
+    [Tanh]
+    [Flatten]
+    [Dense(7)]
+    [Tanh]
+    [Dense(2), L2(0.003, IncludeBias = true)]
+    public partial class Zoo07;
+
+    /// <summary>4×9×5 → 3, MeanSquaredError, 3 steps of 6 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(4, 9, 5), ZScore]
+    [Conv2D(6, 3, Stride = 2)]
+    [GELU]
+    [Conv2D(3, 3, Padding = Padding.Same), L2(0.01)]
+    [GlobalAvgPool]
+    public partial class Zoo08;
+
+    /// <summary>3×7×7 → 1, BinaryCrossEntropy, 3 steps of 6 by adam, lr 0.003.</summary>
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(3, 7, 7), ZScore]
+    [Conv2D(2, 2, Stride = 2, Padding = Padding.Same, UseBias = false), L2(0.001)]
+    [LayerNorm(Epsilon = 0.001)]
+    [GELU]
+    [Flatten]
+    [Dense(5)]
+    [GELU]
+    [Dense(1)]
     public partial class Zoo09;
 
-#pragma warning disable NRG105 // softmax before the loss's own on purpose: the zoo covers it
-    /// <summary>1×8×16 → 4, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 8, 16), MinMax]
-    [Conv2D(16, 3, Padding = Padding.Same)]
-    [Sigmoid]
-    [Conv2D(16, 3, Stride = 2, UseBias = false), L2(0.001), MaxNorm(0.82)]
-    [BatchNorm(Momentum = 0.3)]
-    [GELU]
-    [Conv2D(12, 3, Padding = Padding.Same, UseBias = false)]
-    [LayerNorm]
+    /// <summary>2×11×9 → 2, BinaryCrossEntropy, 3 steps of 5 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(2, 11, 9)]
     [ReLU]
-    [GlobalAvgPool]
-    [Dense(5, UseBias = false), L1(0.001)]
-    [LayerNorm]
-    [GELU]
-    [Dense(4), L2(0.01)]
-    [Softmax]
-    public partial class Zoo10;
-#pragma warning restore NRG105
-
-    /// <summary>1×7×6 → 2, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 7, 6), ZScore]
-    [Conv2D(6, 5, Stride = 2, UseBias = false), MaxNorm(0.85)]
-    [BatchNorm]
-    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false), L1(0.001)]
+    [Conv2D(8, 3, UseBias = false), MaxNorm(0.84)]
     [LayerNorm(Epsilon = 0.001)]
-    [Sigmoid]
-    [Flatten]
-    [Dense(9, UseBias = false)]
+    [ReLU]
+    [MaxPool2D(2)]
+    [Conv2D(12, 3, Stride = 2, Padding = Padding.Same, UseBias = false), L2(0.001)]
     [BatchNorm]
-    [Tanh]
-    [Dense(2), L1(0.003, IncludeBias = true)]
+    [Sigmoid]
+    [MaxPool2D(2, Stride = 2)]
+    [GlobalAvgPool]
+    [Dense(3, UseBias = false), L2(0.001)]
+    [Sigmoid]
+    [Dense(2, UseBias = false)]
+    public partial class Zoo10;
+
+    /// <summary>1×5×8 → 4, SoftmaxCrossEntropy, 2 steps of 5 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(1, 5, 8), ZScore]
+    [Conv2D(5, 3, Stride = 2, Padding = Padding.Same)]
+    [ReLU]
+    [MaxPool2D(2)]
+    [Conv2D(3, 5, Padding = Padding.Same)]
+    [GELU]
+    [Conv2D(4, 2, Padding = Padding.Same)]
+    [GlobalAvgPool]
     public partial class Zoo11;
 
-    /// <summary>4×10×7 → 2, MeanSquaredError, 3 steps of 4 by adam, lr 0.01.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(4, 10, 7), ZScore]
-    [Sigmoid]
-    [Conv2D(6, 4, UseBias = false)]
-    [BatchNorm(Epsilon = 0.001)]
-    [Sigmoid]
-    [AvgPool2D(2, Stride = 1)]
-    [GlobalAvgPool]
-    [Dense(2), L2(0.001)]
-    public partial class Zoo12;
-
-    /// <summary>2×9×6 → 1, MeanSquaredError, 3 steps of 6 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(2, 9, 6), MinMax(-1.0, 1.0, Clip = true)]
-    [Conv2D(4, 3)]
-    [ReLU]
-    [Conv2D(3, 2, Stride = 2, Padding = Padding.Same), L1(0.01)]
-    [Conv2D(2, 1, Stride = 2, UseBias = false)]
-    [BatchNorm]
-    [ReLU]
-    [Flatten]
-    [Dense(1), L2(0.001, IncludeBias = true)]
-    public partial class Zoo13;
-
-    /// <summary>1×16×8 → 3, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 16, 8), MinMax(-1.0, 1.0, Clip = true)]
-    [Conv2D(6, 3, Padding = Padding.Same, UseBias = false), L1(0.003), MaxNorm(0.83)]
-    [LayerNorm]
-    [ReLU]
-    [AvgPool2D(2, Stride = 2)]
-    [Conv2D(16, 1, Padding = Padding.Same)]
-    [GELU]
-    [Conv2D(8, 3, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm(Momentum = 0.3)]
-    [ReLU]
-    [MaxPool2D(2, Stride = 1)]
-    [Flatten]
-    [Dense(6)]
-    [ReLU]
-    [Dense(3), L2(0.01)]
-    public partial class Zoo14;
-
-    /// <summary>1×7×10 → 1, MeanSquaredError, 2 steps of 6 by adam, lr 0.01.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(1, 7, 10), ZScore]
-    [Conv2D(6, 3, UseBias = false), L1(0.001)]
+    /// <summary>2×10×5 → 2, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.01.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(2, 10, 5), ZScore]
+    [Conv2D(6, 3, Padding = Padding.Same, UseBias = false), L1(0.001)]
     [BatchNorm(Momentum = 0.3)]
     [GELU]
     [Conv2D(3, 3, UseBias = false), L2(0.01)]
     [LayerNorm(Epsilon = 0.001)]
     [ReLU]
-    [Flatten]
-    [Dense(1), L2(0.003, IncludeBias = true)]
-    public partial class Zoo15;
-
-#pragma warning disable NRG102 // a bias before BatchNorm on purpose: the zoo covers it
-    /// <summary>1×10×10 → 4, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 10, 10), ZScore]
-    [Conv2D(2, 4, UseBias = false), L2(0.001)]
-    [BatchNorm]
-    [Sigmoid]
-    [MaxPool2D(2)]
-    [Conv2D(5, 3, Padding = Padding.Same)]
-    [BatchNorm(Momentum = 0.3)]
+    [Conv2D(2, 3), MaxNorm(0.84)]
     [GELU]
-    [AvgPool2D(2)]
     [Flatten]
-    [Dense(10, UseBias = false)]
-    [Tanh]
-    [Dense(4)]
-    public partial class Zoo16;
-#pragma warning restore NRG102
+    [Dense(2), L2(0.01), MaxNorm(1.0)]
+    public partial class Zoo12;
 
-    /// <summary>3×10×9 → 5, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(3, 10, 9), MinMax(-1.0, 1.0, Clip = true)]
-    [Conv2D(5, 3, Padding = Padding.Same), MaxNorm(0.78)]
+    /// <summary>1×8×5 → 3, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(1, 8, 5), ZScore]
+    [Conv2D(3, 3, UseBias = false), L1L2(0.01, 0.003), MaxNorm(0.81)]
+    [BatchNorm(Momentum = 0.3, Epsilon = 0.001)]
+    [ReLU]
+    [Conv2D(3, 3, Padding = Padding.Same), L2(0.001, IncludeBias = true)]
     [GlobalAvgPool]
-    public partial class Zoo17;
+    public partial class Zoo13;
 
-    /// <summary>2×10×9 → 4, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.003.</summary>
+    /// <summary>1×11×13 → 1, MeanSquaredError, 3 steps of 4 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(1, 11, 13)]
+    [Conv2D(12, 3, Stride = 2, UseBias = false)]
+    [LayerNorm]
+    [ReLU]
+    [MaxPool2D(3)]
+    [GlobalAvgPool]
+    [Dense(1), L1(0.001), MaxNorm(0.84)]
+    public partial class Zoo14;
+
+    /// <summary>3×6×5 → 4, SoftmaxCrossEntropy, 3 steps of 4 by adam, lr 0.01.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 10, 9)]
-    [GELU]
-    [Conv2D(12, 2, UseBias = false)]
+    [Input(3, 6, 5)]
+    [Conv2D(5, 1, Padding = Padding.Same, UseBias = false)]
     [ReLU]
     [GlobalAvgPool]
     [Dense(4, UseBias = false)]
+    public partial class Zoo15;
+
+    /// <summary>1×8×7 → 4, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(1, 8, 7), ZScore]
+    [Tanh]
+    [Conv2D(4, 4, Padding = Padding.Same, UseBias = false), L1L2(0.01, 0.001)]
+    [BatchNorm(Epsilon = 0.001)]
+    [GELU]
+    [AvgPool2D(2, Stride = 1)]
+    [Conv2D(4, 4, Stride = 2, Padding = Padding.Same)]
+    [Sigmoid]
+    [Conv2D(2, 3, Stride = 2, UseBias = false)]
+    [ReLU]
+    [GlobalAvgPool]
+    [Dense(7)]
+    [Sigmoid]
+    [Dense(4)]
+    public partial class Zoo16;
+
+    /// <summary>3×5×7 → 3, MeanSquaredError, 3 steps of 6 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(3, 5, 7), MinMax(Clip = true)]
+    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
+    [LayerNorm]
+    [Tanh]
+    [MaxPool2D(2)]
+    [Flatten]
+    [Dense(7)]
+    [GELU]
+    [Dense(3), L2(0.003)]
+    [Tanh]
+    public partial class Zoo17;
+
+    /// <summary>2×13×12 → 2, SoftmaxCrossEntropy, 3 steps of 4 by adam, lr 0.01.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(2, 13, 12), ZScore]
+    [Conv2D(16, 3, Padding = Padding.Same)]
+    [ReLU]
+    [Conv2D(12, 3), L2(0.003)]
+    [LeakyReLU(0.3)]
+    [AvgPool2D(2)]
+    [Conv2D(2, 3, Stride = 2), L1L2(0.003, 0.01)]
+    [GlobalAvgPool]
     public partial class Zoo18;
 
-    /// <summary>4×10×5 → 2, MeanSquaredError, 3 steps of 5 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(4, 10, 5), ZScore]
-    [Conv2D(5, 3, UseBias = false)]
-    [BatchNorm]
+    /// <summary>2×9×9 → 4, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(2, 9, 9), MinMax]
+    [Conv2D(4, 3, Padding = Padding.Same), L2(0.003)]
+    [LeakyReLU(0.1)]
+    [MaxPool2D(2, Stride = 2)]
+    [Conv2D(3, 1, Padding = Padding.Same)]
     [ReLU]
-    [Conv2D(5, 1), L1(0.003, IncludeBias = true)]
-    [GELU]
-    [AvgPool2D(3, Stride = 1)]
-    [GlobalAvgPool]
-    [Dense(10)]
-    [ReLU]
-    [Dense(8), L2(0.01)]
-    [ReLU]
-    [Dense(2)]
+    [Flatten]
+    [Dense(3, UseBias = false), MaxNorm(0.87)]
     [Tanh]
+    [Dense(4), L1L2(0.001, 0.003, IncludeBias = true)]
     public partial class Zoo19;
 
-    /// <summary>3×8×6 → 4, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(3, 8, 6), ZScore]
-    [LayerNorm]
-    [Conv2D(5, 1, Stride = 2, Padding = Padding.Same), L2(0.001), MaxNorm(0.7)]
-    [Tanh]
-    [Conv2D(4, 3, Padding = Padding.Same), L2(0.003)]
-    [GELU]
-    [Conv2D(6, 2, UseBias = false), L1(0.001)]
-    [BatchNorm(Momentum = 0.3)]
+    /// <summary>2×6×8 → 5, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(2, 6, 8), ZScore]
+    [Conv2D(6, 3), MaxNorm(0.83)]
+    [Sigmoid]
+    [AvgPool2D(3)]
+    [Conv2D(2, 4, Padding = Padding.Same, UseBias = false), L2(0.01)]
     [ReLU]
-    [Flatten]
-    [Dense(9, UseBias = false), L2(0.003)]
-    [LayerNorm]
-    [GELU]
-    [Dense(4)]
+    [GlobalAvgPool]
+    [Dense(5), L2(0.003, IncludeBias = true)]
     public partial class Zoo20;
 
-    /// <summary>4×8×8 → 1, BinaryCrossEntropy, 3 steps of 6 by adam, lr 0.003.</summary>
-    [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(4, 8, 8), MinMax(-1.0, 1.0, Clip = true)]
-    [BatchNorm(Momentum = 0.3)]
-    [Conv2D(2, 3, Stride = 2, Padding = Padding.Same)]
-    [GELU]
-    [Conv2D(4, 4, Stride = 2, UseBias = false)]
-    [BatchNorm]
-    [Tanh]
+    /// <summary>4×9×10 → 4, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.01.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(4, 9, 10), MinMax(Clip = true)]
+    [AvgPool2D(2, Stride = 1)]
+    [Conv2D(4, 1, Padding = Padding.Same)]
+    [MaxPool2D(2, Stride = 2)]
     [GlobalAvgPool]
+    [Dense(9), MaxNorm(0.89)]
+    [LayerNorm(Epsilon = 0.001)]
+    [Tanh]
+    [Dense(6), L1(0.003)]
+    [ReLU]
     [Dense(4)]
-    [ReLU]
-    [Dense(8, UseBias = false)]
-    [ReLU]
-    [Dense(1)]
     public partial class Zoo21;
 
-    /// <summary>1×8×16 → 2, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(1, 8, 16), ZScore]
-    [Conv2D(12, 5)]
-    [ReLU]
-    [GlobalAvgPool]
-    [Dense(6), L2(0.01), MaxNorm(0.85)]
-    [LeakyReLU(0.1)]
-    [Dense(2, UseBias = false)]
+#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
+    /// <summary>1×8×8 → 2, MeanSquaredError, 3 steps of 4 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(1, 8, 8), ZScore]
+    [BatchNorm(Momentum = 0.3), L2(0.003)]
+    [Conv2D(16, 3, Padding = Padding.Same)]
+    [Sigmoid]
+    [MaxPool2D(2, Stride = 2)]
+    [Flatten]
+    [Dense(3, UseBias = false), L2(0.001), MaxNorm(0.81)]
+    [LayerNorm]
+    [Tanh]
+    [Dense(2), L2(0.01), MaxNorm(0.33)]
     public partial class Zoo22;
+#pragma warning restore NRG103
 
-    /// <summary>4×8×7 → 3, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(4, 8, 7)]
-    [Conv2D(3, 5, UseBias = false), L1L2(0.003, 0.01)]
-    [BatchNorm]
+#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
+    /// <summary>2×10×9 → 1, BinaryCrossEntropy, 3 steps of 5 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(2, 10, 9)]
+    [LayerNorm, L1L2(0.001, 0.001)]
+    [Conv2D(4, 2), L1L2(0.001, 0.001)]
+    [ReLU]
+    [AvgPool2D(3, Stride = 2)]
+    [Conv2D(6, 4, Stride = 2, Padding = Padding.Same, UseBias = false), MaxNorm(0.85)]
+    [LayerNorm]
     [GELU]
     [Flatten]
-    [Dense(6)]
-    [Tanh]
-    [Dense(3), L1L2(0.01, 0.01, IncludeBias = true)]
+    [Dense(9), L1L2(0.01, 0.01), MaxNorm(0.81)]
+    [GELU]
+    [Dense(1)]
     public partial class Zoo23;
+#pragma warning restore NRG103
 
-    /// <summary>2×10×10 → 2, SoftmaxCrossEntropy, 3 steps of 6 by adam, lr 0.003.</summary>
+    /// <summary>1×5×6 → 4, SoftmaxCrossEntropy, 3 steps of 6 by adam, lr 0.01.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 10, 10), ZScore]
-    [Conv2D(2, 3, Stride = 2, Padding = Padding.Same)]
+    [Input(1, 5, 6), ZScore]
+    [Conv2D(6, 1, Stride = 2, Padding = Padding.Same), MaxNorm(0.33)]
+    [LeakyReLU(0.1)]
+    [MaxPool2D(2)]
+    [Conv2D(4, 3, Padding = Padding.Same), L1L2(0.01, 0.001)]
     [GlobalAvgPool]
     public partial class Zoo24;
 
-    /// <summary>2×5×6 → 4, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 5, 6), ZScore]
-    [Conv2D(4, 2, UseBias = false)]
+#pragma warning disable NRG102 // a bias before BatchNorm on purpose: the zoo covers it
+#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
+    /// <summary>1×10×9 → 1, BinaryCrossEntropy, 3 steps of 4 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(1, 10, 9), MinMax(-1.0, 1.0, Clip = true)]
+    [MaxPool2D(2, Stride = 1)]
+    [Conv2D(4, 4, Padding = Padding.Same)]
     [BatchNorm]
-    [ReLU]
-    [MaxPool2D(2, Stride = 2)]
-    [Conv2D(4, 2, Padding = Padding.Same)]
-    [GlobalAvgPool]
-    public partial class Zoo25;
-
-    /// <summary>1×12×15 → 3, SoftmaxCrossEntropy, 3 steps of 4 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(1, 12, 15), MinMax]
-    [Conv2D(6, 3, Padding = Padding.Same, UseBias = false)]
-    [GELU]
-    [Conv2D(12, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm]
-    [ReLU]
+    [Tanh]
+    [AvgPool2D(2)]
+    [Conv2D(6, 2, Padding = Padding.Same, UseBias = false), MaxNorm(0.84)]
+    [Tanh]
     [MaxPool2D(2)]
-    [Flatten]
-    [Dense(8, UseBias = false), L1(0.003), MaxNorm(0.83)]
-    [LayerNorm(Epsilon = 0.001)]
+    [Conv2D(6, 2, Stride = 2, UseBias = false), MaxNorm(0.78)]
+    [BatchNorm]
     [GELU]
-    [Dense(3, UseBias = false), L2(0.003)]
+    [Flatten]
+    [Dense(10, UseBias = false), L1L2(0.003, 0.01)]
+    [BatchNorm(Epsilon = 0.001), L1L2(0.01, 0.01)]
+    [Sigmoid]
+    [Dense(1, UseBias = false)]
+    public partial class Zoo25;
+#pragma warning restore NRG102
+#pragma warning restore NRG103
+
+    /// <summary>2×8×9 → 4, SoftmaxCrossEntropy, 3 steps of 4 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(2, 8, 9), ZScore]
+    [Conv2D(16, 1, Padding = Padding.Same)]
+    [LeakyReLU(0.3)]
+    [Conv2D(8, 1, UseBias = false), L1L2(0.003, 0.001)]
+    [BatchNorm]
+    [ReLU]
+    [AvgPool2D(2, Stride = 1)]
+    [GlobalAvgPool]
+    [Dense(4), L1L2(0.001, 0.01)]
     public partial class Zoo26;
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Reflection;
 using System.Text.Json;
 
 namespace NormReg.Tests.PyTorch;
@@ -8,8 +9,10 @@ namespace NormReg.Tests.PyTorch;
 /// The seeded zoo of random convolutional networks (<see cref="CnnZoo"/>, cnn_zoo.json, both written by
 /// <c>make_cnn_zoo.py</c>) against PyTorch in float64, one case per network: the input scaling fitted on the same images,
 /// two or three steps of SGD with momentum or Adam from the same float32 state (every loss and penalty on the way), then
-/// every parameter and running statistic, and the eval-mode predictions. Within 1e-5 absolute or 1e-4 relative, the
-/// float32-against-float64 tolerance of the other whole-network fixtures.
+/// every parameter and running statistic, the eval-mode predictions (of the batch, and of its first sample alone), and the
+/// parameter and input gradients of a training-mode Forward and Backward with given output gradients. Within 1e-5
+/// absolute or 1e-4 relative, the float32-against-float64 tolerance of the other whole-network fixtures; the script
+/// keeps only networks on which PyTorch's own float32 run stays within a tenth of it.
 /// </summary>
 public sealed class CnnZooFixtureTests
 {
@@ -24,7 +27,7 @@ public sealed class CnnZooFixtureTests
     {
         JsonElement c = Fixtures.Case(File, name);
         int batch = c.Int("batch"), parameters = c.Int("parameter_count");
-        var net = (INetwork)Activator.CreateInstance(typeof(CnnZoo).GetNestedType(name, System.Reflection.BindingFlags.Public)!, batch, 0)!;
+        var net = (INetwork)Activator.CreateInstance(typeof(CnnZoo).GetNestedType(name, BindingFlags.Public)!, c.Int("max_batch"), 0)!;
         Assert.Equal(parameters, net.Parameters.Length);
         float[] state = new float[net.StateLength];
         if (c.TryGetProperty("fit", out JsonElement fit))
@@ -55,8 +58,12 @@ public sealed class CnnZooFixtureTests
         net.CopyState(state);
         float[] test = c.Floats("test");
         int samples = test.Length / net.InputSize;
-        float[] predictions = new float[samples * net.OutputSize];
+        float[] predictions = new float[samples * net.OutputSize], first = new float[net.OutputSize];
         net.Predict(test, predictions, samples);
+        net.Predict(test.AsSpan(0, net.InputSize), first, 1);
+        float[] outputs = new float[predictions.Length], inputGradients = new float[test.Length];
+        net.Forward(test, outputs, samples, ForwardMode.Training);
+        net.Backward(c.Floats("output_gradients"), inputGradients, samples);
 
         Fixtures.AssertClose(c.Floats("losses"), losses, $"{name} data losses", Absolute, Relative);
         Fixtures.AssertClose(c.Floats("penalties"), penalties, $"{name} penalties before each step", Absolute, Relative);
@@ -64,6 +71,9 @@ public sealed class CnnZooFixtureTests
         Fixtures.AssertClose(expected.AsSpan(0, parameters), state.AsSpan(0, parameters), $"{name} parameters after training", Absolute, Relative);
         Fixtures.AssertClose(expected.AsSpan(parameters), state.AsSpan(parameters), $"{name} statistics after training", Absolute, Relative);
         Fixtures.AssertClose(c.Floats("predictions"), predictions, $"{name} eval-mode predictions", Absolute, Relative);
+        Fixtures.AssertClose(c.Floats("predictions").AsSpan(0, net.OutputSize), first, $"{name} eval-mode prediction of one sample", Absolute, Relative);
+        Fixtures.AssertClose(c.Floats("gradients"), net.Gradients, $"{name} parameter gradients of Backward", Absolute, Relative);
+        Fixtures.AssertClose(c.Floats("input_gradients"), inputGradients, $"{name} input gradients of Backward", Absolute, Relative);
     }
 
     private static int[] Labels(JsonElement c, int step) => c.GetProperty("labels")[step].EnumerateArray().Select(l => l.GetInt32()).ToArray();
