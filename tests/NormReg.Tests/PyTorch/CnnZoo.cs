@@ -59,7 +59,7 @@ public static partial class CnnZoo
     [Tanh]
     public partial class Zoo03;
 
-    /// <summary>4×9×10 → 5, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.05.</summary>
+    /// <summary>4×9×10 → 5, SoftmaxCrossEntropy, 2 steps of 5 by sgd, lr 0.05.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
     [Input(4, 9, 10), ZScore]
     [LayerNorm]
@@ -69,307 +69,318 @@ public static partial class CnnZoo
     [Dense(5)]
     public partial class Zoo04;
 
-    /// <summary>2×8×6 → 2, MeanSquaredError, 3 steps of 6 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(2, 8, 6), ZScore]
-    [Conv2D(2, 2), L2(0.003)]
-    [GELU]
-    [Conv2D(3, 2), MaxNorm(0.76)]
-    [Sigmoid]
-    [AvgPool2D(3, Stride = 1)]
-    [Conv2D(4, 1, Stride = 2, UseBias = false), L1(0.01)]
-    [ReLU]
+    /// <summary>4×8×7 → 4, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(4, 8, 7)]
+    [Conv2D(4, 3, UseBias = false)]
+    [MaxPool2D(2, Stride = 2)]
     [Flatten]
-    [Dense(2, UseBias = false), L1L2(0.001, 0.001)]
+    [Dense(4, UseBias = false), L2(0.01)]
     public partial class Zoo05;
 
-    /// <summary>1×10×8 → 5, SoftmaxCrossEntropy, 3 steps of 4 by adam, lr 0.003.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(1, 10, 8), MinMax]
-    [Conv2D(6, 3, Padding = Padding.Same)]
+    /// <summary>2×13×14 → 4, SoftmaxCrossEntropy, 2 steps of 5 by adam, lr 0.003.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(2, 13, 14), ZScore]
+    [BatchNorm]
+    [Conv2D(6, 3, Stride = 2)]
     [ReLU]
-    [GlobalAvgPool]
-    [Dense(5, UseBias = false), L2(0.003)]
+    [Flatten]
+    [Dense(4, UseBias = false), L1(0.01)]
+    [BatchNorm]
+    [GELU]
+    [Dense(10), L1L2(0.01, 0.01)]
+    [ReLU]
+    [Dense(4)]
     public partial class Zoo06;
 
-    /// <summary>4×5×10 → 2, MeanSquaredError, 3 steps of 5 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(4, 5, 10), ZScore]
-    [Tanh]
-    [Conv2D(5, 3, Padding = Padding.Same), MaxNorm(0.82)]
-    [GELU]
-    [MaxPool2D(3)]
-    [Conv2D(2, 1, Stride = 2, Padding = Padding.Same, UseBias = false), MaxNorm(0.69)]
-    [BatchNorm(Momentum = 0.3)]
-    [LeakyReLU(0.01)]
-    [Conv2D(4, 3, Padding = Padding.Same), L1(0.001)]
-    [Tanh]
-    [Flatten]
-    [Dense(7)]
-    [Tanh]
-    [Dense(2), L2(0.003, IncludeBias = true)]
-    public partial class Zoo07;
-
-    /// <summary>4×9×5 → 3, MeanSquaredError, 3 steps of 6 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(4, 9, 5), ZScore]
-    [Conv2D(6, 3, Stride = 2)]
-    [GELU]
-    [Conv2D(3, 3, Padding = Padding.Same), L2(0.01)]
-    [GlobalAvgPool]
-    public partial class Zoo08;
-
-    /// <summary>3×7×7 → 1, BinaryCrossEntropy, 3 steps of 6 by adam, lr 0.003.</summary>
-    [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(3, 7, 7), ZScore]
-    [Conv2D(2, 2, Stride = 2, Padding = Padding.Same, UseBias = false), L2(0.001)]
-    [LayerNorm(Epsilon = 0.001)]
-    [GELU]
-    [Flatten]
-    [Dense(5)]
-    [GELU]
-    [Dense(1)]
-    public partial class Zoo09;
-
-    /// <summary>2×11×9 → 2, BinaryCrossEntropy, 3 steps of 5 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(2, 11, 9)]
+#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
+    /// <summary>1×7×7 → 2, SoftmaxCrossEntropy, 3 steps of 4 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(1, 7, 7), MinMax(-1.0, 1.0, Clip = true)]
+    [MaxPool2D(2)]
+    [Conv2D(6, 1)]
     [ReLU]
-    [Conv2D(8, 3, UseBias = false), MaxNorm(0.84)]
-    [LayerNorm(Epsilon = 0.001)]
+    [Conv2D(4, 3, Stride = 2, UseBias = false), MaxNorm(0.78)]
+    [ReLU]
+    [Flatten]
+    [Dense(8, UseBias = false)]
+    [BatchNorm, L2(0.003)]
+    [LeakyReLU(0.01)]
+    [Dense(10, UseBias = false)]
+    [Softmax]
+    [Dense(2), L2(0.01)]
+    public partial class Zoo07;
+#pragma warning restore NRG103
+
+    /// <summary>3×8×5 → 1, MeanSquaredError, 3 steps of 5 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(3, 8, 5), ZScore]
+    [Conv2D(4, 4), L2(0.01, IncludeBias = true)]
     [ReLU]
     [MaxPool2D(2)]
-    [Conv2D(12, 3, Stride = 2, Padding = Padding.Same, UseBias = false), L2(0.001)]
-    [BatchNorm]
-    [Sigmoid]
-    [MaxPool2D(2, Stride = 2)]
     [GlobalAvgPool]
-    [Dense(3, UseBias = false), L2(0.001)]
+    [Dense(1)]
+    [Tanh]
+    public partial class Zoo08;
+
+#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
+    /// <summary>3×6×5 → 3, SoftmaxCrossEntropy, 2 steps of 6 by adam, lr 0.01.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(3, 6, 5), ZScore]
+    [Conv2D(5, 5, Padding = Padding.Same), L1(0.001), MaxNorm(0.84)]
+    [GELU]
+    [MaxPool2D(2, Stride = 2)]
+    [Conv2D(6, 1, Stride = 2, UseBias = false)]
+    [BatchNorm, L2(0.01)]
+    [Tanh]
+    [Conv2D(6, 1, Padding = Padding.Same)]
+    [LeakyReLU(0.1)]
+    [Flatten]
+    [Dense(4, UseBias = false), L2(0.001)]
+    [BatchNorm]
+    [Tanh]
+    [Dense(9, UseBias = false)]
+    [ReLU]
+    [Dense(3), L1(0.01)]
+    public partial class Zoo09;
+#pragma warning restore NRG103
+
+    /// <summary>2×15×11 → 2, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(2, 15, 11), ZScore]
     [Sigmoid]
+    [Conv2D(12, 3, Stride = 2, Padding = Padding.Same, UseBias = false), MaxNorm(0.82)]
+    [LayerNorm(Epsilon = 0.001)]
+    [Tanh]
+    [MaxPool2D(3, Stride = 2)]
+    [GlobalAvgPool]
     [Dense(2, UseBias = false)]
     public partial class Zoo10;
 
-    /// <summary>1×5×8 → 4, SoftmaxCrossEntropy, 2 steps of 5 by sgd, lr 0.02.</summary>
+    /// <summary>2×8×7 → 5, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.1.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(1, 5, 8), ZScore]
-    [Conv2D(5, 3, Stride = 2, Padding = Padding.Same)]
-    [ReLU]
-    [MaxPool2D(2)]
-    [Conv2D(3, 5, Padding = Padding.Same)]
+    [Input(2, 8, 7)]
+    [Conv2D(6, 3, Stride = 2, Padding = Padding.Same)]
     [GELU]
-    [Conv2D(4, 2, Padding = Padding.Same)]
+    [Conv2D(5, 3, UseBias = false)]
+    [BatchNorm(Momentum = 0.3)]
+    [ReLU]
+    [Conv2D(6, 5, Padding = Padding.Same)]
+    [LeakyReLU(0.1)]
+    [AvgPool2D(2)]
     [GlobalAvgPool]
+    [Dense(5), L2(0.001)]
     public partial class Zoo11;
 
-    /// <summary>2×10×5 → 2, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.01.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(2, 10, 5), ZScore]
-    [Conv2D(6, 3, Padding = Padding.Same, UseBias = false), L1(0.001)]
+    /// <summary>2×5×7 → 1, BinaryCrossEntropy, 3 steps of 4 by adam, lr 0.01.</summary>
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(2, 5, 7), MinMax(Clip = true)]
+    [BatchNorm]
+    [Conv2D(6, 1, Padding = Padding.Same)]
+    [GELU]
+    [Conv2D(4, 2, Padding = Padding.Same, UseBias = false)]
     [BatchNorm(Momentum = 0.3)]
-    [GELU]
-    [Conv2D(3, 3, UseBias = false), L2(0.01)]
-    [LayerNorm(Epsilon = 0.001)]
     [ReLU]
-    [Conv2D(2, 3), MaxNorm(0.84)]
-    [GELU]
+    [MaxPool2D(2, Stride = 1)]
     [Flatten]
-    [Dense(2), L2(0.01), MaxNorm(1.0)]
+    [Dense(6)]
+    [ReLU]
+    [Dense(1), L2(0.01)]
     public partial class Zoo12;
 
-    /// <summary>1×8×5 → 3, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.02.</summary>
+#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
+#pragma warning disable NRG105 // softmax before the loss's own on purpose: the zoo covers it
+    /// <summary>3×10×10 → 3, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.1.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(1, 8, 5), ZScore]
-    [Conv2D(3, 3, UseBias = false), L1L2(0.01, 0.003), MaxNorm(0.81)]
+    [Input(3, 10, 10)]
+    [Conv2D(3, 2)]
+    [GELU]
+    [MaxPool2D(3)]
+    [Flatten]
+    [Dense(4, UseBias = false)]
+    [BatchNorm(Momentum = 0.3, Epsilon = 0.001), L2(0.001)]
+    [LeakyReLU(0.1)]
+    [Dense(3), L2(0.001)]
+    [Softmax]
+    public partial class Zoo13;
+#pragma warning restore NRG103
+#pragma warning restore NRG105
+
+    /// <summary>2×8×14 → 5, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(2, 8, 14), ZScore]
+    [GELU]
+    [Conv2D(8, 5, UseBias = false), L1L2(0.01, 0.003), MaxNorm(0.78)]
     [BatchNorm(Momentum = 0.3, Epsilon = 0.001)]
     [ReLU]
-    [Conv2D(3, 3, Padding = Padding.Same), L2(0.001, IncludeBias = true)]
+    [Conv2D(5, 3, Padding = Padding.Same), L2(0.001, IncludeBias = true)]
     [GlobalAvgPool]
-    public partial class Zoo13;
-
-    /// <summary>1×11×13 → 1, MeanSquaredError, 3 steps of 4 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(1, 11, 13)]
-    [Conv2D(12, 3, Stride = 2, UseBias = false)]
-    [LayerNorm]
-    [ReLU]
-    [MaxPool2D(3)]
-    [GlobalAvgPool]
-    [Dense(1), L1(0.001), MaxNorm(0.84)]
     public partial class Zoo14;
 
-    /// <summary>3×6×5 → 4, SoftmaxCrossEntropy, 3 steps of 4 by adam, lr 0.01.</summary>
+    /// <summary>3×6×9 → 4, SoftmaxCrossEntropy, 2 steps of 4 by adam, lr 0.01.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(3, 6, 5)]
-    [Conv2D(5, 1, Padding = Padding.Same, UseBias = false)]
+    [Input(3, 6, 9)]
+    [Conv2D(5, 3, Stride = 2), MaxNorm(0.81)]
     [ReLU]
-    [GlobalAvgPool]
-    [Dense(4, UseBias = false)]
+    [AvgPool2D(2, Stride = 2)]
+    [Flatten]
+    [Dense(4)]
     public partial class Zoo15;
 
-    /// <summary>1×8×7 → 4, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.02.</summary>
+    /// <summary>1×5×8 → 4, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.05.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 8, 7), ZScore]
-    [Tanh]
-    [Conv2D(4, 4, Padding = Padding.Same, UseBias = false), L1L2(0.01, 0.001)]
-    [BatchNorm(Epsilon = 0.001)]
-    [GELU]
-    [AvgPool2D(2, Stride = 1)]
-    [Conv2D(4, 4, Stride = 2, Padding = Padding.Same)]
-    [Sigmoid]
-    [Conv2D(2, 3, Stride = 2, UseBias = false)]
-    [ReLU]
+    [Input(1, 5, 8)]
+    [Conv2D(4, 1, Padding = Padding.Same)]
     [GlobalAvgPool]
-    [Dense(7)]
-    [Sigmoid]
-    [Dense(4)]
     public partial class Zoo16;
 
-    /// <summary>3×5×7 → 3, MeanSquaredError, 3 steps of 6 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(3, 5, 7), MinMax(Clip = true)]
-    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
+#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
+    /// <summary>2×9×8 → 4, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(2, 9, 8), ZScore]
+    [Conv2D(6, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
     [LayerNorm]
-    [Tanh]
     [MaxPool2D(2)]
+    [Conv2D(4, 4, Stride = 2, Padding = Padding.Same, UseBias = false), L1(0.01), MaxNorm(0.8)]
+    [LeakyReLU(0.1)]
+    [Conv2D(5, 1, Stride = 2), L2(0.01), MaxNorm(0.86)]
+    [LayerNorm(Epsilon = 0.001), L1(0.01)]
     [Flatten]
-    [Dense(7)]
-    [GELU]
-    [Dense(3), L2(0.003)]
-    [Tanh]
-    public partial class Zoo17;
-
-    /// <summary>2×13×12 → 2, SoftmaxCrossEntropy, 3 steps of 4 by adam, lr 0.01.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 13, 12), ZScore]
-    [Conv2D(16, 3, Padding = Padding.Same)]
-    [ReLU]
-    [Conv2D(12, 3), L2(0.003)]
+    [Dense(5)]
+    [Sigmoid]
+    [Dense(10), MaxNorm(0.71)]
     [LeakyReLU(0.3)]
-    [AvgPool2D(2)]
-    [Conv2D(2, 3, Stride = 2), L1L2(0.003, 0.01)]
+    [Dense(4), L1(0.003)]
+    public partial class Zoo17;
+#pragma warning restore NRG103
+
+    /// <summary>1×11×10 → 2, MeanSquaredError, 3 steps of 6 by adam, lr 0.003.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(1, 11, 10)]
+    [MaxPool2D(2)]
+    [Conv2D(2, 3, UseBias = false)]
     [GlobalAvgPool]
     public partial class Zoo18;
 
-    /// <summary>2×9×9 → 4, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 9, 9), MinMax]
-    [Conv2D(4, 3, Padding = Padding.Same), L2(0.003)]
+    /// <summary>2×7×8 → 2, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(2, 7, 8), MinMax(-1.0, 1.0, Clip = true)]
+    [Conv2D(2, 1, UseBias = false)]
+    [AvgPool2D(2)]
+    [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)]
+    [BatchNorm(Momentum = 0.3, Epsilon = 0.001)]
     [LeakyReLU(0.1)]
-    [MaxPool2D(2, Stride = 2)]
-    [Conv2D(3, 1, Padding = Padding.Same)]
-    [ReLU]
-    [Flatten]
-    [Dense(3, UseBias = false), MaxNorm(0.87)]
-    [Tanh]
-    [Dense(4), L1L2(0.001, 0.003, IncludeBias = true)]
+    [GlobalAvgPool]
+    [Dense(2), L2(0.003, IncludeBias = true)]
     public partial class Zoo19;
 
-    /// <summary>2×6×8 → 5, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.1.</summary>
+    /// <summary>2×5×8 → 3, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.02.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(2, 6, 8), ZScore]
-    [Conv2D(6, 3), MaxNorm(0.83)]
-    [Sigmoid]
-    [AvgPool2D(3)]
-    [Conv2D(2, 4, Padding = Padding.Same, UseBias = false), L2(0.01)]
+    [Input(2, 5, 8), MinMax(-1.0, 1.0, Clip = true)]
+    [Conv2D(3, 3, UseBias = false)]
+    [BatchNorm]
+    [Tanh]
+    [Conv2D(6, 3, Stride = 2), L1L2(0.01, 0.001, IncludeBias = true), MaxNorm(0.88)]
+    [ReLU]
+    [Conv2D(6, 3, Padding = Padding.Same, UseBias = false)]
+    [BatchNorm]
     [ReLU]
     [GlobalAvgPool]
-    [Dense(5), L2(0.003, IncludeBias = true)]
+    [Dense(6), L2(0.01), MaxNorm(0.64)]
+    [LeakyReLU(0.1)]
+    [Dense(3, UseBias = false)]
     public partial class Zoo20;
 
-    /// <summary>4×9×10 → 4, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.01.</summary>
+    /// <summary>3×8×6 → 2, SoftmaxCrossEntropy, 2 steps of 4 by adam, lr 0.01.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(4, 9, 10), MinMax(Clip = true)]
-    [AvgPool2D(2, Stride = 1)]
-    [Conv2D(4, 1, Padding = Padding.Same)]
-    [MaxPool2D(2, Stride = 2)]
+    [Input(3, 8, 6), MinMax(-1.0, 1.0, Clip = true)]
+    [LeakyReLU(0.01)]
+    [Conv2D(2, 2, Padding = Padding.Same), L1(0.01), MaxNorm(0.7)]
     [GlobalAvgPool]
-    [Dense(9), MaxNorm(0.89)]
-    [LayerNorm(Epsilon = 0.001)]
-    [Tanh]
-    [Dense(6), L1(0.003)]
-    [ReLU]
-    [Dense(4)]
     public partial class Zoo21;
 
 #pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>1×8×8 → 2, MeanSquaredError, 3 steps of 4 by sgd, lr 0.02.</summary>
+    /// <summary>1×11×13 → 1, MeanSquaredError, 2 steps of 4 by sgd, lr 0.05.</summary>
     [Network(Loss = Loss.MeanSquaredError)]
-    [Input(1, 8, 8), ZScore]
-    [BatchNorm(Momentum = 0.3), L2(0.003)]
-    [Conv2D(16, 3, Padding = Padding.Same)]
-    [Sigmoid]
-    [MaxPool2D(2, Stride = 2)]
-    [Flatten]
-    [Dense(3, UseBias = false), L2(0.001), MaxNorm(0.81)]
-    [LayerNorm]
+    [Input(1, 11, 13), ZScore]
+    [Conv2D(12, 4, Stride = 2, Padding = Padding.Same, UseBias = false), L1(0.01), MaxNorm(0.81)]
+    [LeakyReLU(0.1)]
+    [GlobalAvgPool]
+    [Dense(10)]
+    [ReLU]
+    [Dense(7, UseBias = false)]
+    [BatchNorm(Epsilon = 0.001), L2(0.001, IncludeBias = true)]
     [Tanh]
-    [Dense(2), L2(0.01), MaxNorm(0.33)]
+    [Dense(1), L2(0.01)]
     public partial class Zoo22;
 #pragma warning restore NRG103
 
-#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>2×10×9 → 1, BinaryCrossEntropy, 3 steps of 5 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(2, 10, 9)]
-    [LayerNorm, L1L2(0.001, 0.001)]
-    [Conv2D(4, 2), L1L2(0.001, 0.001)]
-    [ReLU]
-    [AvgPool2D(3, Stride = 2)]
-    [Conv2D(6, 4, Stride = 2, Padding = Padding.Same, UseBias = false), MaxNorm(0.85)]
-    [LayerNorm]
-    [GELU]
+    /// <summary>4×6×7 → 2, MeanSquaredError, 3 steps of 5 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(4, 6, 7), MinMax(Clip = true)]
+    [Conv2D(6, 4, UseBias = false)]
+    [BatchNorm]
+    [Sigmoid]
+    [AvgPool2D(2, Stride = 2)]
     [Flatten]
-    [Dense(9), L1L2(0.01, 0.01), MaxNorm(0.81)]
-    [GELU]
-    [Dense(1)]
+    [Dense(9, UseBias = false)]
+    [LayerNorm(Epsilon = 0.001)]
+    [Tanh]
+    [Dense(2)]
     public partial class Zoo23;
+
+#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
+    /// <summary>2×9×6 → 3, SoftmaxCrossEntropy, 3 steps of 6 by adam, lr 0.003.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(2, 9, 6), ZScore]
+    [Conv2D(3, 3)]
+    [LayerNorm, L1(0.003)]
+    [LeakyReLU(0.3)]
+    [Conv2D(4, 4, Padding = Padding.Same), L2(0.003), MaxNorm(0.77)]
+    [Sigmoid]
+    [MaxPool2D(3)]
+    [Conv2D(4, 5, Padding = Padding.Same)]
+    [Flatten]
+    [Dense(3), L2(0.003)]
+    public partial class Zoo24;
 #pragma warning restore NRG103
 
-    /// <summary>1×5×6 → 4, SoftmaxCrossEntropy, 3 steps of 6 by adam, lr 0.01.</summary>
+#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
+    /// <summary>1×8×6 → 5, SoftmaxCrossEntropy, 3 steps of 4 by sgd, lr 0.1.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 5, 6), ZScore]
-    [Conv2D(6, 1, Stride = 2, Padding = Padding.Same), MaxNorm(0.33)]
-    [LeakyReLU(0.1)]
-    [MaxPool2D(2)]
-    [Conv2D(4, 3, Padding = Padding.Same), L1L2(0.01, 0.001)]
-    [GlobalAvgPool]
-    public partial class Zoo24;
+    [Input(1, 8, 6), ZScore]
+    [Conv2D(4, 3, Stride = 2, UseBias = false)]
+    [BatchNorm(Epsilon = 0.001), L2(0.001)]
+    [Conv2D(3, 4, Padding = Padding.Same, UseBias = false)]
+    [LayerNorm, L2(0.001, IncludeBias = true)]
+    [GELU]
+    [Conv2D(2, 3, Stride = 2, Padding = Padding.Same), MaxNorm(0.75)]
+    [LayerNorm]
+    [ReLU]
+    [Flatten]
+    [Dense(9), L1L2(0.001, 0.001)]
+    [ReLU]
+    [Dense(5, UseBias = false)]
+    public partial class Zoo25;
+#pragma warning restore NRG103
 
 #pragma warning disable NRG102 // a bias before BatchNorm on purpose: the zoo covers it
-#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>1×10×9 → 1, BinaryCrossEntropy, 3 steps of 4 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(1, 10, 9), MinMax(-1.0, 1.0, Clip = true)]
-    [MaxPool2D(2, Stride = 1)]
-    [Conv2D(4, 4, Padding = Padding.Same)]
-    [BatchNorm]
-    [Tanh]
-    [AvgPool2D(2)]
-    [Conv2D(6, 2, Padding = Padding.Same, UseBias = false), MaxNorm(0.84)]
-    [Tanh]
-    [MaxPool2D(2)]
-    [Conv2D(6, 2, Stride = 2, UseBias = false), MaxNorm(0.78)]
-    [BatchNorm]
+    /// <summary>1×9×15 → 1, MeanSquaredError, 3 steps of 5 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(1, 9, 15), ZScore]
+    [Conv2D(12, 3, Padding = Padding.Same, UseBias = false)]
+    [BatchNorm(Momentum = 0.3)]
     [GELU]
-    [Flatten]
-    [Dense(10, UseBias = false), L1L2(0.003, 0.01)]
-    [BatchNorm(Epsilon = 0.001), L1L2(0.01, 0.01)]
-    [Sigmoid]
-    [Dense(1, UseBias = false)]
-    public partial class Zoo25;
-#pragma warning restore NRG102
-#pragma warning restore NRG103
-
-    /// <summary>2×8×9 → 4, SoftmaxCrossEntropy, 3 steps of 4 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 8, 9), ZScore]
-    [Conv2D(16, 1, Padding = Padding.Same)]
-    [LeakyReLU(0.3)]
-    [Conv2D(8, 1, UseBias = false), L1L2(0.003, 0.001)]
-    [BatchNorm]
+    [Conv2D(8, 2, Padding = Padding.Same)]
     [ReLU]
-    [AvgPool2D(2, Stride = 1)]
+    [MaxPool2D(2, Stride = 2)]
+    [Conv2D(6, 4, Padding = Padding.Same)]
+    [BatchNorm(Epsilon = 0.001)]
+    [MaxPool2D(3, Stride = 1)]
     [GlobalAvgPool]
-    [Dense(4), L1L2(0.001, 0.01)]
+    [Dense(3), L2(0.01, IncludeBias = true)]
+    [ReLU]
+    [Dense(1), L1(0.001), MaxNorm(0.76)]
     public partial class Zoo26;
+#pragma warning restore NRG102
 }
