@@ -19,157 +19,148 @@ public static partial class CnnZoo
     [GlobalAvgPool]
     public partial class Zoo01;
 
-#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>1×8×11 → 3, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 8, 11), MinMax(-1.0, 1.0)]
-    [Conv2D(8, 5, UseBias = false)]
-    [LayerNorm, L1(0.003)]
-    [ReLU]
-    [Conv2D(8, 2), L1L2(0.001, 0.001)]
-    [MaxPool2D(2)]
-    [Flatten]
-    [Dense(3)]
-    [ReLU]
-    [Dense(4)]
-    [ReLU]
-    [Dense(3)]
-    public partial class Zoo02;
-#pragma warning restore NRG103
-
-    /// <summary>1×6×6 → 2, MeanSquaredError, 2 steps of 4 by adam, lr 0.01.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(1, 6, 6), ZScore]
-    [MaxPool2D(2, Stride = 1)]
-    [Conv2D(2, 5, Padding = Padding.Same, UseBias = false), L1L2(0.001, 0.001), MaxNorm(0.75)]
-    [BatchNorm(Epsilon = 0.001)]
-    [ReLU]
-    [Conv2D(6, 5, Padding = Padding.Same), L1L2(0.001, 0.003, IncludeBias = true)]
-    [LayerNorm(Epsilon = 0.001)]
-    [ReLU]
-    [MaxPool2D(3)]
-    [Flatten]
-    [Dense(10, UseBias = false)]
-    [LayerNorm]
-    [Tanh]
-    [Dense(10, UseBias = false)]
-    [LayerNorm]
+    /// <summary>2×8×12 → 2, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(2, 8, 12), MinMax(Clip = true)]
+    [Conv2D(16, 3, Padding = Padding.Same, UseBias = false)]
+    [BatchNorm]
+    [Sigmoid]
+    [GlobalAvgPool]
+    [Dense(10), L1L2(0.003, 0.003)]
     [GELU]
-    [Dense(2), L2(0.01), MaxNorm(0.87)]
+    [Dense(2), L2(0.003)]
+    public partial class Zoo02;
+
+    /// <summary>1×9×6 → 3, BinaryCrossEntropy, 3 steps of 4 by adam, lr 0.003.</summary>
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(1, 9, 6), MinMax(-1.0, 1.0, Clip = true)]
+    [MaxPool2D(2, Stride = 1)]
+    [Conv2D(2, 4, Stride = 2, Padding = Padding.Same)]
+    [GELU]
+    [AvgPool2D(2, Stride = 2)]
+    [Flatten]
+    [Dense(7), MaxNorm(0.79)]
     [Tanh]
+    [Dense(9), L1L2(0.01, 0.003), MaxNorm(0.79)]
+    [ReLU]
+    [Dense(3)]
     public partial class Zoo03;
 
-    /// <summary>4×9×10 → 5, SoftmaxCrossEntropy, 2 steps of 5 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(4, 9, 10), ZScore]
-    [LayerNorm]
-    [Conv2D(2, 3, Stride = 2)]
-    [MaxPool2D(3, Stride = 2)]
+    /// <summary>1×7×10 → 5, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(1, 7, 10), ZScore]
+    [BatchNorm(Momentum = 0.3)]
+    [Conv2D(4, 4, Padding = Padding.Same, UseBias = false), MaxNorm(0.84)]
+    [BatchNorm(Momentum = 0.3, Epsilon = 0.001)]
+    [ReLU]
+    [MaxPool2D(2, Stride = 2)]
     [Flatten]
-    [Dense(5)]
+    [Dense(5, UseBias = false)]
+    [ReLU]
+    [Dense(5), L2(0.01)]
     public partial class Zoo04;
 
-    /// <summary>4×8×7 → 4, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(4, 8, 7)]
-    [Conv2D(4, 3, UseBias = false)]
-    [MaxPool2D(2, Stride = 2)]
+    /// <summary>1×6×6 → 3, MeanSquaredError, 3 steps of 5 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(1, 6, 6), MinMax(Clip = true)]
+    [LayerNorm(Epsilon = 0.001)]
+    [Conv2D(3, 5, Padding = Padding.Same, UseBias = false)]
+    [BatchNorm(Momentum = 0.3, Epsilon = 0.001)]
+    [GELU]
+    [AvgPool2D(2)]
+    [Conv2D(4, 2, UseBias = false)]
+    [Sigmoid]
+    [MaxPool2D(2)]
+    [Conv2D(4, 4, Padding = Padding.Same, UseBias = false)]
+    [Tanh]
     [Flatten]
-    [Dense(4, UseBias = false), L2(0.01)]
+    [Dense(9)]
+    [Softmax]
+    [Dense(3)]
     public partial class Zoo05;
 
-    /// <summary>2×13×14 → 4, SoftmaxCrossEntropy, 2 steps of 5 by adam, lr 0.003.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 13, 14), ZScore]
-    [BatchNorm]
-    [Conv2D(6, 3, Stride = 2)]
-    [ReLU]
-    [Flatten]
-    [Dense(4, UseBias = false), L1(0.01)]
-    [BatchNorm]
-    [GELU]
-    [Dense(10), L1L2(0.01, 0.01)]
-    [ReLU]
-    [Dense(4)]
-    public partial class Zoo06;
-
 #pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>1×7×7 → 2, SoftmaxCrossEntropy, 3 steps of 4 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(1, 7, 7), MinMax(-1.0, 1.0, Clip = true)]
-    [MaxPool2D(2)]
-    [Conv2D(6, 1)]
+    /// <summary>2×8×13 → 3, MeanSquaredError, 3 steps of 5 by adam, lr 0.01.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(2, 8, 13), ZScore]
+    [LayerNorm(Epsilon = 0.001), L2(0.01)]
+    [Conv2D(8, 3, Padding = Padding.Same)]
+    [Tanh]
+    [Conv2D(6, 1, UseBias = false)]
+    [LeakyReLU(0.1)]
+    [MaxPool2D(3, Stride = 1)]
+    [GlobalAvgPool]
+    [Dense(3, UseBias = false)]
+    [LayerNorm(Epsilon = 0.001)]
+    [GELU]
+    [Dense(3), L1L2(0.001, 0.001)]
     [ReLU]
-    [Conv2D(4, 3, Stride = 2, UseBias = false), MaxNorm(0.78)]
-    [ReLU]
-    [Flatten]
-    [Dense(8, UseBias = false)]
-    [BatchNorm, L2(0.003)]
-    [LeakyReLU(0.01)]
-    [Dense(10, UseBias = false)]
-    [Softmax]
-    [Dense(2), L2(0.01)]
-    public partial class Zoo07;
+    [Dense(3, UseBias = false), L1L2(0.01, 0.001)]
+    public partial class Zoo06;
 #pragma warning restore NRG103
 
-    /// <summary>3×8×5 → 1, MeanSquaredError, 3 steps of 5 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(3, 8, 5), ZScore]
-    [Conv2D(4, 4), L2(0.01, IncludeBias = true)]
-    [ReLU]
+    /// <summary>1×10×8 → 3, SoftmaxCrossEntropy, 2 steps of 5 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(1, 10, 8)]
+    [Conv2D(3, 3, Stride = 2, Padding = Padding.Same), L1L2(0.001, 0.003)]
+    [GELU]
     [MaxPool2D(2)]
+    [Conv2D(2, 4, Padding = Padding.Same)]
+    [ReLU]
+    [Conv2D(3, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
+    [LayerNorm]
+    [LeakyReLU(0.1)]
     [GlobalAvgPool]
-    [Dense(1)]
-    [Tanh]
+    [Dense(3), L2(0.001)]
+    public partial class Zoo07;
+
+    /// <summary>4×5×8 → 3, BinaryCrossEntropy, 3 steps of 4 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(4, 5, 8)]
+    [Conv2D(5, 3, UseBias = false)]
+    [LayerNorm]
+    [GELU]
+    [MaxPool2D(3)]
+    [Conv2D(5, 1)]
+    [GELU]
+    [Conv2D(3, 1, Stride = 2), L2(0.01, IncludeBias = true)]
+    [GlobalAvgPool]
     public partial class Zoo08;
 
-#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>3×6×5 → 3, SoftmaxCrossEntropy, 2 steps of 6 by adam, lr 0.01.</summary>
+    /// <summary>1×9×6 → 4, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.003.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(3, 6, 5), ZScore]
-    [Conv2D(5, 5, Padding = Padding.Same), L1(0.001), MaxNorm(0.84)]
-    [GELU]
-    [MaxPool2D(2, Stride = 2)]
-    [Conv2D(6, 1, Stride = 2, UseBias = false)]
-    [BatchNorm, L2(0.01)]
-    [Tanh]
-    [Conv2D(6, 1, Padding = Padding.Same)]
-    [LeakyReLU(0.1)]
-    [Flatten]
-    [Dense(4, UseBias = false), L2(0.001)]
-    [BatchNorm]
-    [Tanh]
-    [Dense(9, UseBias = false)]
-    [ReLU]
-    [Dense(3), L1(0.01)]
-    public partial class Zoo09;
-#pragma warning restore NRG103
-
-    /// <summary>2×15×11 → 2, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(2, 15, 11), ZScore]
-    [Sigmoid]
-    [Conv2D(12, 3, Stride = 2, Padding = Padding.Same, UseBias = false), MaxNorm(0.82)]
-    [LayerNorm(Epsilon = 0.001)]
-    [Tanh]
-    [MaxPool2D(3, Stride = 2)]
+    [Input(1, 9, 6), MinMax(-1.0, 1.0)]
+    [Conv2D(4, 3)]
     [GlobalAvgPool]
-    [Dense(2, UseBias = false)]
+    public partial class Zoo09;
+
+    /// <summary>2×16×15 → 3, SoftmaxCrossEntropy, 3 steps of 4 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(2, 16, 15), ZScore]
+    [Conv2D(8, 5), L1L2(0.001, 0.01)]
+    [ReLU]
+    [AvgPool2D(3, Stride = 2)]
+    [GlobalAvgPool]
+    [Dense(3), MaxNorm(0.87)]
     public partial class Zoo10;
 
-    /// <summary>2×8×7 → 5, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(2, 8, 7)]
-    [Conv2D(6, 3, Stride = 2, Padding = Padding.Same)]
+    /// <summary>3×9×9 → 1, BinaryCrossEntropy, 2 steps of 4 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(3, 9, 9), ZScore]
     [GELU]
-    [Conv2D(5, 3, UseBias = false)]
+    [Conv2D(5, 5, Padding = Padding.Same, UseBias = false)]
     [BatchNorm(Momentum = 0.3)]
-    [ReLU]
-    [Conv2D(6, 5, Padding = Padding.Same)]
-    [LeakyReLU(0.1)]
-    [AvgPool2D(2)]
-    [GlobalAvgPool]
-    [Dense(5), L2(0.001)]
+    [Tanh]
+    [AvgPool2D(2, Stride = 1)]
+    [Conv2D(2, 3, Stride = 2, Padding = Padding.Same, UseBias = false), L2(0.003)]
+    [LayerNorm]
+    [LeakyReLU(0.3)]
+    [Conv2D(5, 4)]
+    [Sigmoid]
+    [Flatten]
+    [Dense(7), MaxNorm(0.83)]
+    [GELU]
+    [Dense(1), MaxNorm(0.89)]
     public partial class Zoo11;
 
     /// <summary>2×5×7 → 1, BinaryCrossEntropy, 3 steps of 4 by adam, lr 0.01.</summary>
@@ -206,21 +197,21 @@ public static partial class CnnZoo
 #pragma warning restore NRG103
 #pragma warning restore NRG105
 
-    /// <summary>2×8×14 → 5, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.1.</summary>
+    /// <summary>2×8×16 → 5, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.1.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 8, 14), ZScore]
+    [Input(2, 8, 16), ZScore]
     [GELU]
-    [Conv2D(8, 5, UseBias = false), L1L2(0.01, 0.003), MaxNorm(0.78)]
-    [BatchNorm(Momentum = 0.3, Epsilon = 0.001)]
+    [Conv2D(16, 5, UseBias = false), L2(0.001)]
     [ReLU]
-    [Conv2D(5, 3, Padding = Padding.Same), L2(0.001, IncludeBias = true)]
+    [AvgPool2D(3)]
+    [Conv2D(5, 1), L2(0.001, IncludeBias = true)]
     [GlobalAvgPool]
     public partial class Zoo14;
 
     /// <summary>3×6×9 → 4, SoftmaxCrossEntropy, 2 steps of 4 by adam, lr 0.01.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
     [Input(3, 6, 9)]
-    [Conv2D(5, 3, Stride = 2), MaxNorm(0.81)]
+    [Conv2D(5, 3, Stride = 2), MaxNorm(0.84)]
     [ReLU]
     [AvgPool2D(2, Stride = 2)]
     [Flatten]
@@ -241,146 +232,142 @@ public static partial class CnnZoo
     [Conv2D(6, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
     [LayerNorm]
     [MaxPool2D(2)]
-    [Conv2D(4, 4, Stride = 2, Padding = Padding.Same, UseBias = false), L1(0.01), MaxNorm(0.8)]
+    [Conv2D(4, 4, Stride = 2, Padding = Padding.Same, UseBias = false), L1(0.01), MaxNorm(0.81)]
     [LeakyReLU(0.1)]
-    [Conv2D(5, 1, Stride = 2), L2(0.01), MaxNorm(0.86)]
+    [Conv2D(5, 1, Stride = 2), L2(0.01), MaxNorm(0.75)]
     [LayerNorm(Epsilon = 0.001), L1(0.01)]
     [Flatten]
     [Dense(5)]
     [Sigmoid]
-    [Dense(10), MaxNorm(0.71)]
+    [Dense(10), MaxNorm(0.8)]
     [LeakyReLU(0.3)]
     [Dense(4), L1(0.003)]
     public partial class Zoo17;
 #pragma warning restore NRG103
 
-    /// <summary>1×11×10 → 2, MeanSquaredError, 3 steps of 6 by adam, lr 0.003.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(1, 11, 10)]
-    [MaxPool2D(2)]
-    [Conv2D(2, 3, UseBias = false)]
-    [GlobalAvgPool]
-    public partial class Zoo18;
-
-    /// <summary>2×7×8 → 2, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(2, 7, 8), MinMax(-1.0, 1.0, Clip = true)]
-    [Conv2D(2, 1, UseBias = false)]
-    [AvgPool2D(2)]
-    [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm(Momentum = 0.3, Epsilon = 0.001)]
-    [LeakyReLU(0.1)]
-    [GlobalAvgPool]
-    [Dense(2), L2(0.003, IncludeBias = true)]
-    public partial class Zoo19;
-
-    /// <summary>2×5×8 → 3, SoftmaxCrossEntropy, 2 steps of 4 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(2, 5, 8), MinMax(-1.0, 1.0, Clip = true)]
-    [Conv2D(3, 3, UseBias = false)]
-    [BatchNorm]
-    [Tanh]
-    [Conv2D(6, 3, Stride = 2), L1L2(0.01, 0.001, IncludeBias = true), MaxNorm(0.88)]
-    [ReLU]
-    [Conv2D(6, 3, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm]
-    [ReLU]
-    [GlobalAvgPool]
-    [Dense(6), L2(0.01), MaxNorm(0.64)]
-    [LeakyReLU(0.1)]
-    [Dense(3, UseBias = false)]
-    public partial class Zoo20;
-
-    /// <summary>3×8×6 → 2, SoftmaxCrossEntropy, 2 steps of 4 by adam, lr 0.01.</summary>
+    /// <summary>2×8×14 → 3, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.003.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(3, 8, 6), MinMax(-1.0, 1.0, Clip = true)]
-    [LeakyReLU(0.01)]
-    [Conv2D(2, 2, Padding = Padding.Same), L1(0.01), MaxNorm(0.7)]
-    [GlobalAvgPool]
-    public partial class Zoo21;
-
-#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>1×11×13 → 1, MeanSquaredError, 2 steps of 4 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(1, 11, 13), ZScore]
-    [Conv2D(12, 4, Stride = 2, Padding = Padding.Same, UseBias = false), L1(0.01), MaxNorm(0.81)]
-    [LeakyReLU(0.1)]
-    [GlobalAvgPool]
-    [Dense(10)]
-    [ReLU]
-    [Dense(7, UseBias = false)]
-    [BatchNorm(Epsilon = 0.001), L2(0.001, IncludeBias = true)]
-    [Tanh]
-    [Dense(1), L2(0.01)]
-    public partial class Zoo22;
-#pragma warning restore NRG103
-
-    /// <summary>4×6×7 → 2, MeanSquaredError, 3 steps of 5 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(4, 6, 7), MinMax(Clip = true)]
-    [Conv2D(6, 4, UseBias = false)]
-    [BatchNorm]
+    [Input(2, 8, 14), ZScore]
+    [Conv2D(16, 3), L1(0.01, IncludeBias = true)]
     [Sigmoid]
     [AvgPool2D(2, Stride = 2)]
-    [Flatten]
-    [Dense(9, UseBias = false)]
+    [Conv2D(8, 3, Stride = 2, UseBias = false), L1(0.01)]
+    [BatchNorm(Epsilon = 0.001)]
+    [LeakyReLU(0.1)]
+    [Conv2D(6, 2, Padding = Padding.Same)]
+    [LeakyReLU(0.3)]
+    [GlobalAvgPool]
+    [Dense(6, UseBias = false), MaxNorm(0.79)]
+    [ReLU]
+    [Dense(6), MaxNorm(0.7)]
+    [LeakyReLU(0.1)]
+    [Dense(3, UseBias = false)]
+    public partial class Zoo18;
+
+    /// <summary>4×5×7 → 3, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(4, 5, 7), MinMax(Clip = true)]
+    [Conv2D(3, 1, Padding = Padding.Same, UseBias = false)]
+    [GlobalAvgPool]
+    public partial class Zoo19;
+
+#pragma warning disable NRG105 // softmax before the loss's own on purpose: the zoo covers it
+    /// <summary>2×9×5 → 4, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(2, 9, 5), ZScore]
+    [Conv2D(3, 1, Stride = 2), MaxNorm(0.66)]
+    [ReLU]
+    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same), L1(0.01)]
+    [LeakyReLU(0.3)]
+    [GlobalAvgPool]
+    [Dense(8, UseBias = false)]
+    [LayerNorm]
+    [LeakyReLU(0.1)]
+    [Dense(4)]
+    [Softmax]
+    public partial class Zoo20;
+#pragma warning restore NRG105
+
+#pragma warning disable NRG102 // a bias before BatchNorm on purpose: the zoo covers it
+    /// <summary>1×10×9 → 3, SoftmaxCrossEntropy, 2 steps of 4 by adam, lr 0.003.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(1, 10, 9), ZScore]
+    [Conv2D(5, 3, Padding = Padding.Same), L2(0.003, IncludeBias = true)]
+    [BatchNorm]
+    [LeakyReLU(0.01)]
+    [AvgPool2D(3, Stride = 2)]
+    [Conv2D(3, 4, Stride = 2, Padding = Padding.Same)]
+    [GlobalAvgPool]
+    public partial class Zoo21;
+#pragma warning restore NRG102
+
+    /// <summary>1×14×16 → 2, SoftmaxCrossEntropy, 2 steps of 5 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(1, 14, 16)]
+    [Conv2D(16, 5, Padding = Padding.Same)]
+    [Sigmoid]
+    [GlobalAvgPool]
+    [Dense(7, UseBias = false), L1(0.003)]
+    [LayerNorm(Epsilon = 0.001)]
+    [GELU]
+    [Dense(2), L1(0.001, IncludeBias = true)]
+    public partial class Zoo22;
+
+    /// <summary>1×8×5 → 1, MeanSquaredError, 2 steps of 6 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(1, 8, 5)]
+    [Conv2D(6, 3, Stride = 2, UseBias = false), L1L2(0.01, 0.003)]
     [LayerNorm(Epsilon = 0.001)]
     [Tanh]
-    [Dense(2)]
+    [AvgPool2D(2)]
+    [Conv2D(3, 1, Padding = Padding.Same)]
+    [ReLU]
+    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false), L1(0.001)]
+    [LeakyReLU(0.1)]
+    [GlobalAvgPool]
+    [Dense(1)]
     public partial class Zoo23;
 
 #pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>2×9×6 → 3, SoftmaxCrossEntropy, 3 steps of 6 by adam, lr 0.003.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 9, 6), ZScore]
-    [Conv2D(3, 3)]
-    [LayerNorm, L1(0.003)]
-    [LeakyReLU(0.3)]
-    [Conv2D(4, 4, Padding = Padding.Same), L2(0.003), MaxNorm(0.77)]
-    [Sigmoid]
-    [MaxPool2D(3)]
-    [Conv2D(4, 5, Padding = Padding.Same)]
+    /// <summary>1×5×5 → 1, BinaryCrossEntropy, 3 steps of 5 by adam, lr 0.01.</summary>
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(1, 5, 5)]
+    [Conv2D(4, 2, Stride = 2, Padding = Padding.Same, UseBias = false), MaxNorm(0.62)]
+    [GELU]
     [Flatten]
-    [Dense(3), L2(0.003)]
+    [Dense(10), L2(0.003)]
+    [GELU]
+    [Dense(9, UseBias = false), L2(0.01)]
+    [LayerNorm, L1L2(0.003, 0.003, IncludeBias = true)]
+    [Sigmoid]
+    [Dense(1), L1(0.003), MaxNorm(1.04)]
     public partial class Zoo24;
 #pragma warning restore NRG103
 
-#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>1×8×6 → 5, SoftmaxCrossEntropy, 3 steps of 4 by sgd, lr 0.1.</summary>
+    /// <summary>1×5×7 → 3, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.05.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 8, 6), ZScore]
-    [Conv2D(4, 3, Stride = 2, UseBias = false)]
-    [BatchNorm(Epsilon = 0.001), L2(0.001)]
-    [Conv2D(3, 4, Padding = Padding.Same, UseBias = false)]
-    [LayerNorm, L2(0.001, IncludeBias = true)]
+    [Input(1, 5, 7)]
+    [Conv2D(5, 3, Padding = Padding.Same), L2(0.001, IncludeBias = true)]
     [GELU]
-    [Conv2D(2, 3, Stride = 2, Padding = Padding.Same), MaxNorm(0.75)]
-    [LayerNorm]
-    [ReLU]
     [Flatten]
-    [Dense(9), L1L2(0.001, 0.001)]
-    [ReLU]
-    [Dense(5, UseBias = false)]
+    [Dense(3)]
     public partial class Zoo25;
-#pragma warning restore NRG103
 
-#pragma warning disable NRG102 // a bias before BatchNorm on purpose: the zoo covers it
-    /// <summary>1×9×15 → 1, MeanSquaredError, 3 steps of 5 by sgd, lr 0.05.</summary>
+#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
+    /// <summary>1×8×9 → 3, MeanSquaredError, 2 steps of 4 by sgd, lr 0.05.</summary>
     [Network(Loss = Loss.MeanSquaredError)]
-    [Input(1, 9, 15), ZScore]
-    [Conv2D(12, 3, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm(Momentum = 0.3)]
+    [Input(1, 8, 9)]
+    [Conv2D(8, 3, Padding = Padding.Same, UseBias = false)]
+    [LayerNorm, L1(0.003, IncludeBias = true)]
+    [Sigmoid]
+    [MaxPool2D(2, Stride = 1)]
+    [Conv2D(6, 2, Padding = Padding.Same, UseBias = false)]
     [GELU]
-    [Conv2D(8, 2, Padding = Padding.Same)]
-    [ReLU]
-    [MaxPool2D(2, Stride = 2)]
-    [Conv2D(6, 4, Padding = Padding.Same)]
-    [BatchNorm(Epsilon = 0.001)]
-    [MaxPool2D(3, Stride = 1)]
-    [GlobalAvgPool]
-    [Dense(3), L2(0.01, IncludeBias = true)]
-    [ReLU]
-    [Dense(1), L1(0.001), MaxNorm(0.76)]
+    [Flatten]
+    [Dense(3, UseBias = false)]
+    [LayerNorm]
+    [GELU]
+    [Dense(3), L1(0.001, IncludeBias = true), MaxNorm(0.37)]
     public partial class Zoo26;
-#pragma warning restore NRG102
+#pragma warning restore NRG103
 }
