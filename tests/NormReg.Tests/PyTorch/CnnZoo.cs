@@ -60,9 +60,9 @@ public static partial class CnnZoo
     [Dense(5), L2(0.01)]
     public partial class Zoo04;
 
-    /// <summary>1×6×6 → 3, MeanSquaredError, 3 steps of 5 by sgd, lr 0.1.</summary>
+    /// <summary>1×6×6 → 3, MeanSquaredError, 3 steps of 6 by sgd, lr 0.05.</summary>
     [Network(Loss = Loss.MeanSquaredError)]
-    [Input(1, 6, 6), MinMax(Clip = true)]
+    [Input(1, 6, 6), MinMax]
     [LayerNorm(Epsilon = 0.001)]
     [Conv2D(3, 5, Padding = Padding.Same, UseBias = false)]
     [BatchNorm(Momentum = 0.3, Epsilon = 0.001)]
@@ -70,304 +70,298 @@ public static partial class CnnZoo
     [AvgPool2D(2)]
     [Conv2D(4, 2, UseBias = false)]
     [Sigmoid]
-    [MaxPool2D(2)]
-    [Conv2D(4, 4, Padding = Padding.Same, UseBias = false)]
-    [Tanh]
+    [MaxPool2D(2, Stride = 3)]
+    [Conv2D(6, 3, Stride = 2, Padding = Padding.Same)]
+    [Sigmoid]
     [Flatten]
-    [Dense(9)]
-    [Softmax]
-    [Dense(3)]
+    [Dense(9, UseBias = false), L1L2(0.003, 0.01)]
+    [LayerNorm]
+    [GELU]
+    [Dense(3), L1L2(0.001, 0.001, IncludeBias = true)]
     public partial class Zoo05;
 
 #pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>2×8×13 → 3, MeanSquaredError, 3 steps of 5 by adam, lr 0.01.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(2, 8, 13), ZScore]
-    [LayerNorm(Epsilon = 0.001), L2(0.01)]
-    [Conv2D(8, 3, Padding = Padding.Same)]
-    [Tanh]
-    [Conv2D(6, 1, UseBias = false)]
-    [LeakyReLU(0.1)]
-    [MaxPool2D(3, Stride = 1)]
-    [GlobalAvgPool]
-    [Dense(3, UseBias = false)]
-    [LayerNorm(Epsilon = 0.001)]
-    [GELU]
-    [Dense(3), L1L2(0.001, 0.001)]
+    /// <summary>2×8×12 → 3, BinaryCrossEntropy, 3 steps of 5 by adam, lr 0.003.</summary>
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(2, 8, 12)]
+    [Conv2D(16, 3, UseBias = false)]
+    [BatchNorm(Momentum = 0.3, Epsilon = 0.001), L1L2(0.01, 0.001, IncludeBias = true)]
     [ReLU]
-    [Dense(3, UseBias = false), L1L2(0.01, 0.001)]
+    [Conv2D(8, 3), L1L2(0.001, 0.003)]
+    [GELU]
+    [MaxPool2D(2)]
+    [Conv2D(16, 1, Stride = 2)]
+    [Tanh]
+    [GlobalAvgPool]
+    [Dense(3), L2(0.01)]
     public partial class Zoo06;
 #pragma warning restore NRG103
 
-    /// <summary>1×10×8 → 3, SoftmaxCrossEntropy, 2 steps of 5 by sgd, lr 0.02.</summary>
+    /// <summary>3×8×10 → 4, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.1.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 10, 8)]
-    [Conv2D(3, 3, Stride = 2, Padding = Padding.Same), L1L2(0.001, 0.003)]
+    [Input(3, 8, 10), MinMax]
+    [BatchNorm(Momentum = 0.3)]
+    [Conv2D(2, 2, Stride = 2, Padding = Padding.Same)]
     [GELU]
-    [MaxPool2D(2)]
-    [Conv2D(2, 4, Padding = Padding.Same)]
-    [ReLU]
-    [Conv2D(3, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
-    [LayerNorm]
-    [LeakyReLU(0.1)]
-    [GlobalAvgPool]
-    [Dense(3), L2(0.001)]
+    [Flatten]
+    [Dense(4)]
     public partial class Zoo07;
 
-    /// <summary>4×5×8 → 3, BinaryCrossEntropy, 3 steps of 4 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(4, 5, 8)]
-    [Conv2D(5, 3, UseBias = false)]
-    [LayerNorm]
-    [GELU]
-    [MaxPool2D(3)]
-    [Conv2D(5, 1)]
-    [GELU]
-    [Conv2D(3, 1, Stride = 2), L2(0.01, IncludeBias = true)]
+    /// <summary>1×7×6 → 5, SoftmaxCrossEntropy, 2 steps of 5 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(1, 7, 6), MinMax(Clip = true)]
+    [Conv2D(5, 4, UseBias = false)]
+    [LayerNorm(Epsilon = 0.001)]
+    [ReLU]
+    [Conv2D(5, 3, Padding = Padding.Same), L1L2(0.001, 0.01)]
     [GlobalAvgPool]
     public partial class Zoo08;
 
-    /// <summary>1×9×6 → 4, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.003.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 9, 6), MinMax(-1.0, 1.0)]
-    [Conv2D(4, 3)]
-    [GlobalAvgPool]
+    /// <summary>3×9×8 → 2, MeanSquaredError, 3 steps of 5 by adam, lr 0.003.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(3, 9, 8)]
+    [Conv2D(6, 5, Stride = 2, UseBias = false)]
+    [LayerNorm(Epsilon = 0.001)]
+    [Sigmoid]
+    [Conv2D(2, 5, Stride = 2, Padding = Padding.Same)]
+    [LayerNorm]
+    [GELU]
+    [Conv2D(5, 3, Padding = Padding.Same), MaxNorm(0.78)]
+    [GELU]
+    [Flatten]
+    [Dense(2), L2(0.01)]
+    [Tanh]
     public partial class Zoo09;
 
-    /// <summary>2×16×15 → 3, SoftmaxCrossEntropy, 3 steps of 4 by sgd, lr 0.02.</summary>
+    /// <summary>2×16×12 → 4, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.1.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 16, 15), ZScore]
-    [Conv2D(8, 5), L1L2(0.001, 0.01)]
-    [ReLU]
-    [AvgPool2D(3, Stride = 2)]
+    [Input(2, 16, 12), ZScore]
+    [Conv2D(8, 3, Padding = Padding.Same)]
+    [Tanh]
+    [MaxPool2D(2, Stride = 3)]
     [GlobalAvgPool]
-    [Dense(3), MaxNorm(0.87)]
+    [Dense(10), L1(0.001)]
+    [GELU]
+    [Dense(4)]
     public partial class Zoo10;
 
-    /// <summary>3×9×9 → 1, BinaryCrossEntropy, 2 steps of 4 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(3, 9, 9), ZScore]
-    [GELU]
-    [Conv2D(5, 5, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm(Momentum = 0.3)]
-    [Tanh]
-    [AvgPool2D(2, Stride = 1)]
-    [Conv2D(2, 3, Stride = 2, Padding = Padding.Same, UseBias = false), L2(0.003)]
+#pragma warning disable NRG105 // softmax before the loss's own on purpose: the zoo covers it
+    /// <summary>1×8×10 → 2, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(1, 8, 10), ZScore]
+    [Conv2D(4, 3, Padding = Padding.Same, UseBias = false)]
     [LayerNorm]
-    [LeakyReLU(0.3)]
-    [Conv2D(5, 4)]
+    [GELU]
+    [MaxPool2D(3, Stride = 1)]
+    [Conv2D(2, 5, Padding = Padding.Same), L1L2(0.001, 0.003)]
     [Sigmoid]
-    [Flatten]
-    [Dense(7), MaxNorm(0.83)]
-    [GELU]
-    [Dense(1), MaxNorm(0.89)]
-    public partial class Zoo11;
-
-    /// <summary>2×5×7 → 1, BinaryCrossEntropy, 3 steps of 4 by adam, lr 0.01.</summary>
-    [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(2, 5, 7), MinMax(Clip = true)]
+    [MaxPool2D(2, Stride = 2)]
+    [Conv2D(5, 5, Stride = 2, Padding = Padding.Same, UseBias = false), L1(0.003)]
     [BatchNorm]
-    [Conv2D(6, 1, Padding = Padding.Same)]
-    [GELU]
-    [Conv2D(4, 2, Padding = Padding.Same, UseBias = false)]
-    [BatchNorm(Momentum = 0.3)]
     [ReLU]
     [MaxPool2D(2, Stride = 1)]
     [Flatten]
-    [Dense(6)]
-    [ReLU]
-    [Dense(1), L2(0.01)]
-    public partial class Zoo12;
-
-#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-#pragma warning disable NRG105 // softmax before the loss's own on purpose: the zoo covers it
-    /// <summary>3×10×10 → 3, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(3, 10, 10)]
-    [Conv2D(3, 2)]
-    [GELU]
-    [MaxPool2D(3)]
-    [Flatten]
-    [Dense(4, UseBias = false)]
-    [BatchNorm(Momentum = 0.3, Epsilon = 0.001), L2(0.001)]
-    [LeakyReLU(0.1)]
-    [Dense(3), L2(0.001)]
+    [Dense(2), L1(0.003)]
     [Softmax]
-    public partial class Zoo13;
-#pragma warning restore NRG103
+    public partial class Zoo11;
 #pragma warning restore NRG105
 
-    /// <summary>2×8×16 → 5, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.1.</summary>
+    /// <summary>3×7×5 → 2, SoftmaxCrossEntropy, 3 steps of 4 by adam, lr 0.01.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 8, 16), ZScore]
-    [GELU]
-    [Conv2D(16, 5, UseBias = false), L2(0.001)]
+    [Input(3, 7, 5), ZScore]
+    [Conv2D(4, 1, UseBias = false), L1L2(0.01, 0.01)]
+    [BatchNorm(Momentum = 0.3)]
+    [Tanh]
+    [Conv2D(3, 4, Padding = Padding.Same, UseBias = false), L2(0.001)]
     [ReLU]
-    [AvgPool2D(3)]
-    [Conv2D(5, 1), L2(0.001, IncludeBias = true)]
+    [AvgPool2D(2)]
+    [Conv2D(2, 2, Padding = Padding.Same, UseBias = false), L2(0.001), MaxNorm(0.74)]
+    [BatchNorm(Momentum = 0.3)]
+    [ReLU]
+    [AvgPool2D(2, Stride = 3)]
+    [Flatten]
+    [Dense(3, UseBias = false)]
+    [ReLU]
+    [Dense(2)]
+    public partial class Zoo12;
+
+    /// <summary>4×5×6 → 2, BinaryCrossEntropy, 2 steps of 5 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(4, 5, 6), MinMax(-1.0, 1.0, Clip = true)]
+    [Conv2D(6, 2, UseBias = false), L2(0.001), MaxNorm(0.72)]
+    [LayerNorm]
+    [Conv2D(2, 2, UseBias = false), L1(0.01), MaxNorm(0.81)]
+    [GlobalAvgPool]
+    public partial class Zoo13;
+
+    /// <summary>2×16×14 → 5, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(2, 16, 14), MinMax]
+    [LeakyReLU(0.01)]
+    [Conv2D(5, 3)]
     [GlobalAvgPool]
     public partial class Zoo14;
 
-    /// <summary>3×6×9 → 4, SoftmaxCrossEntropy, 2 steps of 4 by adam, lr 0.01.</summary>
+    /// <summary>3×10×7 → 3, SoftmaxCrossEntropy, 2 steps of 5 by adam, lr 0.01.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(3, 6, 9)]
-    [Conv2D(5, 3, Stride = 2), MaxNorm(0.84)]
-    [ReLU]
-    [AvgPool2D(2, Stride = 2)]
+    [Input(3, 10, 7), ZScore]
+    [Conv2D(2, 1, Stride = 2, Padding = Padding.Same, UseBias = false)]
     [Flatten]
-    [Dense(4)]
+    [Dense(3, UseBias = false), L2(0.003)]
     public partial class Zoo15;
 
-    /// <summary>1×5×8 → 4, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.05.</summary>
+    /// <summary>1×8×7 → 4, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.02.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 5, 8)]
-    [Conv2D(4, 1, Padding = Padding.Same)]
+    [Input(1, 8, 7), ZScore]
+    [Tanh]
+    [Conv2D(4, 4, Padding = Padding.Same, UseBias = false), L1L2(0.01, 0.001)]
+    [BatchNorm(Epsilon = 0.001)]
+    [GELU]
+    [AvgPool2D(2, Stride = 1)]
+    [Conv2D(4, 4, Stride = 2, Padding = Padding.Same)]
+    [Sigmoid]
+    [Conv2D(2, 3, Stride = 2, UseBias = false)]
+    [ReLU]
     [GlobalAvgPool]
+    [Dense(7)]
+    [Sigmoid]
+    [Dense(4)]
     public partial class Zoo16;
 
-#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>2×9×8 → 4, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.02.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(2, 9, 8), ZScore]
-    [Conv2D(6, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
+    /// <summary>3×5×7 → 3, MeanSquaredError, 3 steps of 6 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(3, 5, 7), MinMax]
+    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false)]
     [LayerNorm]
+    [Tanh]
     [MaxPool2D(2)]
-    [Conv2D(4, 4, Stride = 2, Padding = Padding.Same, UseBias = false), L1(0.01), MaxNorm(0.81)]
-    [LeakyReLU(0.1)]
-    [Conv2D(5, 1, Stride = 2), L2(0.01), MaxNorm(0.75)]
-    [LayerNorm(Epsilon = 0.001), L1(0.01)]
     [Flatten]
-    [Dense(5)]
-    [Sigmoid]
-    [Dense(10), MaxNorm(0.8)]
-    [LeakyReLU(0.3)]
-    [Dense(4), L1(0.003)]
+    [Dense(7)]
+    [GELU]
+    [Dense(3), L2(0.003)]
+    [Tanh]
     public partial class Zoo17;
-#pragma warning restore NRG103
 
-    /// <summary>2×8×14 → 3, SoftmaxCrossEntropy, 3 steps of 5 by adam, lr 0.003.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 8, 14), ZScore]
-    [Conv2D(16, 3), L1(0.01, IncludeBias = true)]
+    /// <summary>2×8×10 → 1, BinaryCrossEntropy, 2 steps of 5 by adam, lr 0.003.</summary>
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(2, 8, 10), ZScore]
+    [Conv2D(8, 3, Padding = Padding.Same, UseBias = false)]
     [Sigmoid]
-    [AvgPool2D(2, Stride = 2)]
-    [Conv2D(8, 3, Stride = 2, UseBias = false), L1(0.01)]
-    [BatchNorm(Epsilon = 0.001)]
-    [LeakyReLU(0.1)]
-    [Conv2D(6, 2, Padding = Padding.Same)]
-    [LeakyReLU(0.3)]
+    [AvgPool2D(3, Stride = 1)]
     [GlobalAvgPool]
-    [Dense(6, UseBias = false), MaxNorm(0.79)]
+    [Dense(4)]
     [ReLU]
-    [Dense(6), MaxNorm(0.7)]
-    [LeakyReLU(0.1)]
-    [Dense(3, UseBias = false)]
+    [Dense(1)]
     public partial class Zoo18;
 
-    /// <summary>4×5×7 → 3, SoftmaxCrossEntropy, 2 steps of 6 by sgd, lr 0.1.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(4, 5, 7), MinMax(Clip = true)]
-    [Conv2D(3, 1, Padding = Padding.Same, UseBias = false)]
-    [GlobalAvgPool]
+    /// <summary>4×6×6 → 2, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
+    [Input(4, 6, 6), MinMax(Clip = true)]
+    [Conv2D(4, 4, Padding = Padding.Same, UseBias = false), L2(0.001)]
+    [BatchNorm]
+    [Conv2D(6, 3, Stride = 2), L1L2(0.01, 0.001, IncludeBias = true), MaxNorm(0.8)]
+    [ReLU]
+    [Flatten]
+    [Dense(7)]
+    [Tanh]
+    [Dense(2), L2(0.01), MaxNorm(0.74)]
     public partial class Zoo19;
 
-#pragma warning disable NRG105 // softmax before the loss's own on purpose: the zoo covers it
-    /// <summary>2×9×5 → 4, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.05.</summary>
+    /// <summary>1×6×9 → 3, SoftmaxCrossEntropy, 3 steps of 6 by sgd, lr 0.05.</summary>
     [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(2, 9, 5), ZScore]
-    [Conv2D(3, 1, Stride = 2), MaxNorm(0.66)]
-    [ReLU]
-    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same), L1(0.01)]
-    [LeakyReLU(0.3)]
-    [GlobalAvgPool]
-    [Dense(8, UseBias = false)]
-    [LayerNorm]
-    [LeakyReLU(0.1)]
-    [Dense(4)]
-    [Softmax]
-    public partial class Zoo20;
-#pragma warning restore NRG105
-
-#pragma warning disable NRG102 // a bias before BatchNorm on purpose: the zoo covers it
-    /// <summary>1×10×9 → 3, SoftmaxCrossEntropy, 2 steps of 4 by adam, lr 0.003.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 10, 9), ZScore]
-    [Conv2D(5, 3, Padding = Padding.Same), L2(0.003, IncludeBias = true)]
-    [BatchNorm]
-    [LeakyReLU(0.01)]
-    [AvgPool2D(3, Stride = 2)]
-    [Conv2D(3, 4, Stride = 2, Padding = Padding.Same)]
-    [GlobalAvgPool]
-    public partial class Zoo21;
-#pragma warning restore NRG102
-
-    /// <summary>1×14×16 → 2, SoftmaxCrossEntropy, 2 steps of 5 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy, LabelSmoothing = 0.1)]
-    [Input(1, 14, 16)]
-    [Conv2D(16, 5, Padding = Padding.Same)]
-    [Sigmoid]
-    [GlobalAvgPool]
-    [Dense(7, UseBias = false), L1(0.003)]
-    [LayerNorm(Epsilon = 0.001)]
-    [GELU]
-    [Dense(2), L1(0.001, IncludeBias = true)]
-    public partial class Zoo22;
-
-    /// <summary>1×8×5 → 1, MeanSquaredError, 2 steps of 6 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(1, 8, 5)]
-    [Conv2D(6, 3, Stride = 2, UseBias = false), L1L2(0.01, 0.003)]
-    [LayerNorm(Epsilon = 0.001)]
-    [Tanh]
-    [AvgPool2D(2)]
-    [Conv2D(3, 1, Padding = Padding.Same)]
-    [ReLU]
-    [Conv2D(4, 3, Stride = 2, Padding = Padding.Same, UseBias = false), L1(0.001)]
-    [LeakyReLU(0.1)]
-    [GlobalAvgPool]
-    [Dense(1)]
-    public partial class Zoo23;
-
-#pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>1×5×5 → 1, BinaryCrossEntropy, 3 steps of 5 by adam, lr 0.01.</summary>
-    [Network(Loss = Loss.BinaryCrossEntropy)]
-    [Input(1, 5, 5)]
-    [Conv2D(4, 2, Stride = 2, Padding = Padding.Same, UseBias = false), MaxNorm(0.62)]
-    [GELU]
-    [Flatten]
-    [Dense(10), L2(0.003)]
-    [GELU]
-    [Dense(9, UseBias = false), L2(0.01)]
-    [LayerNorm, L1L2(0.003, 0.003, IncludeBias = true)]
-    [Sigmoid]
-    [Dense(1), L1(0.003), MaxNorm(1.04)]
-    public partial class Zoo24;
-#pragma warning restore NRG103
-
-    /// <summary>1×5×7 → 3, SoftmaxCrossEntropy, 3 steps of 5 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.SoftmaxCrossEntropy)]
-    [Input(1, 5, 7)]
-    [Conv2D(5, 3, Padding = Padding.Same), L2(0.001, IncludeBias = true)]
+    [Input(1, 6, 9), ZScore]
+    [Conv2D(6, 5, Stride = 2, Padding = Padding.Same)]
     [GELU]
     [Flatten]
     [Dense(3)]
-    public partial class Zoo25;
+    public partial class Zoo20;
 
 #pragma warning disable NRG103 // a penalty on γ on purpose: the zoo covers it
-    /// <summary>1×8×9 → 3, MeanSquaredError, 2 steps of 4 by sgd, lr 0.05.</summary>
-    [Network(Loss = Loss.MeanSquaredError)]
-    [Input(1, 8, 9)]
-    [Conv2D(8, 3, Padding = Padding.Same, UseBias = false)]
-    [LayerNorm, L1(0.003, IncludeBias = true)]
-    [Sigmoid]
-    [MaxPool2D(2, Stride = 1)]
-    [Conv2D(6, 2, Padding = Padding.Same, UseBias = false)]
+    /// <summary>3×7×9 → 1, BinaryCrossEntropy, 3 steps of 4 by adam, lr 0.003.</summary>
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(3, 7, 9), ZScore]
+    [Conv2D(3, 5, Stride = 2, Padding = Padding.Same, UseBias = false)]
+    [BatchNorm, L1(0.001, IncludeBias = true)]
+    [Tanh]
+    [Conv2D(5, 3)]
+    [GELU]
+    [Conv2D(5, 1, Stride = 2, Padding = Padding.Same)]
     [GELU]
     [Flatten]
-    [Dense(3, UseBias = false)]
+    [Dense(3, UseBias = false), MaxNorm(0.69)]
+    [LayerNorm]
+    [Softmax]
+    [Dense(1, UseBias = false)]
+    public partial class Zoo21;
+#pragma warning restore NRG103
+
+    /// <summary>1×12×10 → 1, MeanSquaredError, 3 steps of 5 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(1, 12, 10), MinMax]
+    [Conv2D(16, 3, UseBias = false)]
+    [BatchNorm]
+    [GELU]
+    [GlobalAvgPool]
+    [Dense(1)]
+    [Tanh]
+    public partial class Zoo22;
+
+    /// <summary>1×7×7 → 5, SoftmaxCrossEntropy, 3 steps of 4 by sgd, lr 0.1.</summary>
+    [Network(Loss = Loss.SoftmaxCrossEntropy)]
+    [Input(1, 7, 7)]
+    [Conv2D(4, 4, Padding = Padding.Same, UseBias = false), MaxNorm(0.84)]
+    [GELU]
+    [Conv2D(6, 3, Stride = 2, Padding = Padding.Same), MaxNorm(0.81)]
+    [Tanh]
+    [Conv2D(5, 2), L2(0.003)]
+    [GlobalAvgPool]
+    public partial class Zoo23;
+
+    /// <summary>4×5×6 → 2, MeanSquaredError, 3 steps of 6 by adam, lr 0.003.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(4, 5, 6), ZScore]
+    [AvgPool2D(2, Stride = 1)]
+    [Conv2D(5, 3, Stride = 2, UseBias = false), L1(0.001), MaxNorm(0.81)]
+    [LayerNorm]
+    [Tanh]
+    [Conv2D(5, 3, Padding = Padding.Same)]
+    [ReLU]
+    [Flatten]
+    [Dense(7)]
+    [ReLU]
+    [Dense(2), MaxNorm(0.78)]
+    public partial class Zoo24;
+
+    /// <summary>2×6×5 → 2, MeanSquaredError, 3 steps of 5 by sgd, lr 0.02.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(2, 6, 5)]
+    [LayerNorm]
+    [Conv2D(5, 4, Padding = Padding.Same, UseBias = false)]
+    [BatchNorm]
+    [Tanh]
+    [AvgPool2D(2, Stride = 3)]
+    [Conv2D(3, 3, Stride = 2, Padding = Padding.Same, UseBias = false), L1(0.001)]
     [LayerNorm]
     [GELU]
-    [Dense(3), L1(0.001, IncludeBias = true), MaxNorm(0.37)]
+    [GlobalAvgPool]
+    [Dense(7)]
+    [Sigmoid]
+    [Dense(2)]
+    [Tanh]
+    public partial class Zoo25;
+
+    /// <summary>2×16×8 → 1, MeanSquaredError, 2 steps of 4 by sgd, lr 0.05.</summary>
+    [Network(Loss = Loss.MeanSquaredError)]
+    [Input(2, 16, 8), ZScore]
+    [MaxPool2D(2)]
+    [Conv2D(16, 3, UseBias = false)]
+    [LayerNorm]
+    [Tanh]
+    [Conv2D(8, 1, Padding = Padding.Same)]
+    [LeakyReLU(0.3)]
+    [GlobalAvgPool]
+    [Dense(3)]
+    [GELU]
+    [Dense(1), MaxNorm(1.0)]
     public partial class Zoo26;
-#pragma warning restore NRG103
 }
