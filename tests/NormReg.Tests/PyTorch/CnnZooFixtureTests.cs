@@ -9,11 +9,11 @@ namespace NormReg.Tests.PyTorch;
 /// The seeded zoo of random convolutional networks (<see cref="CnnZoo"/>, cnn_zoo.json, both written by
 /// <c>make_cnn_zoo.py</c>) against PyTorch in float64, one case per network: the input scaling fitted on the same images,
 /// two or three steps of SGD with momentum or Adam from the same float32 state (every loss and penalty on the way), then
-/// every parameter and running statistic, the eval-mode predictions (of the batch, and of its first sample alone), and the
+/// every parameter and running statistic, the eval-mode predictions (of a batch, and of its first sample alone), and the
 /// parameter and input gradients of a training-mode Forward and Backward of the first batch with given output gradients
-/// (what no training step computes: the input gradient). Within 1e-5
-/// absolute or 1e-4 relative, the float32-against-float64 tolerance of the other whole-network fixtures; the script
-/// keeps only networks on which PyTorch's own float32 run stays within a tenth of it.
+/// (the input gradient is what no training step computes). Within 1e-5 absolute or 1e-4 relative, the
+/// float32-against-float64 tolerance of the other whole-network fixtures; the script keeps only networks on which
+/// PyTorch's own float32 run stays within a tenth of it.
 /// </summary>
 public sealed class CnnZooFixtureTests
 {
@@ -24,7 +24,7 @@ public sealed class CnnZooFixtureTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Training_steps_state_and_eval_predictions_match_PyTorch(string name)
+    public void Training_steps_state_predictions_and_gradients_match_PyTorch(string name)
     {
         JsonElement c = Fixtures.Case(File, name);
         int batch = c.Int("batch"), parameters = c.Int("parameter_count");
@@ -36,7 +36,7 @@ public sealed class CnnZooFixtureTests
             net.FitNormalization(fit.ToFloats());
             net.CopyState(state);
             float[] fitted = c.Floats("fitted");
-            Fixtures.AssertClose(fitted, state.AsSpan(parameters, fitted.Length), "fitted input statistics", Absolute, Relative);
+            Fixtures.AssertClose(fitted, state.AsSpan(parameters, fitted.Length), $"{name} fitted input statistics", Absolute, Relative);
         }
         net.RestoreState(c.Floats("initial"));
 
