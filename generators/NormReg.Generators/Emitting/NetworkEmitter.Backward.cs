@@ -39,7 +39,7 @@ internal static partial class NetworkEmitter
             w.Line($"// {c.Network.InputRow}: the gradient with respect to the raw inputs");
             w.Line(scaling.Kind == ScalingKind.ZScore
                 ? $"if (!inputGradients.IsEmpty) {Kernels}InputScaling.ZScoreBackward(inputGradients, {Slice(Statistics, f, f)}, {layout});"
-                : $"if (!inputGradients.IsEmpty) {Kernels}InputScaling.MinMaxBackward(inputGradients, {Rows(Planner.InputBuffer, c.Network.InputSize)}, {Slice(Statistics, 0, f)}, {Slice(Statistics, f, f)}, {layout}, {Float(scaling.Low)}, {Float(scaling.High)}, {Bool(scaling.Clip)});");
+                : $"if (!inputGradients.IsEmpty) {Kernels}InputScaling.MinMaxBackward(inputGradients, {(scaling.Clip ? Rows(Planner.RawInputBuffer, c.Network.InputSize) : "default")}, {Slice(Statistics, 0, f)}, {Slice(Statistics, f, f)}, {layout}, {Float(scaling.Low)}, {Float(scaling.High)}, {Bool(scaling.Clip)});");
         }
         // Dense and Conv2D rows take their weights' penalty gradient above; what is left is their bias (when included) and the normalization rows.
         foreach (PlannedLayer layer in c.Penalized)

@@ -11,6 +11,9 @@ internal static class Planner
     /// <summary>The first row reads the inputs the core copied in (and scaled in place).</summary>
     public const string InputBuffer = "_core.Inputs";
 
+    /// <summary>The inputs of a training pass as they came, kept for the input gradient of <c>[MinMax(Clip = true)]</c>.</summary>
+    public const string RawInputBuffer = "_core.RawInputs";
+
     public static ExecutionPlan Plan(NetworkSpec network)
     {
         var layers = new List<PlannedLayer>();

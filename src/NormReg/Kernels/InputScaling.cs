@@ -46,16 +46,19 @@ public static class InputScaling
         }
     }
 
-    /// <summary>Gradient with respect to the raw input; zero where <paramref name="scaled"/> was clipped.</summary>
-    public static void MinMaxBackward(Span<float> dx, ReadOnlySpan<float> scaled, ReadOnlySpan<float> min, ReadOnlySpan<float> max, int batch, int features, float low, float high, bool clip)
+    /// <summary>
+    /// Gradient with respect to the raw input <paramref name="raw"/> (read only with <paramref name="clip"/>): with it, zero where the scaled
+    /// value lies outside [low, high] or is NaN, and passed at the bounds themselves, as <c>torch.clamp</c>'s gradient is.
+    /// </summary>
+    public static void MinMaxBackward(Span<float> dx, ReadOnlySpan<float> raw, ReadOnlySpan<float> min, ReadOnlySpan<float> max, int batch, int features, float low, float high, bool clip)
     {
         for (int n = 0; n < batch; n++)
         {
             Span<float> row = dx.Slice(n * features, features);
-            ReadOnlySpan<float> s = scaled.Slice(n * features, features);
             for (int j = 0; j < features; j++)
             {
-                row[j] = clip && (s[j] <= low || s[j] >= high) ? 0f : row[j] * Scale(min[j], max[j], low, high);
+                float scale = Scale(min[j], max[j], low, high);
+                row[j] = clip && !InRange(raw[n * features + j], min[j], scale, low, high) ? 0f : row[j] * scale;
             }
         }
     }
@@ -93,18 +96,24 @@ public static class InputScaling
         }
     }
 
-    /// <summary>Gradient with respect to the raw image, per channel; zero where <paramref name="scaled"/> was clipped.</summary>
-    public static void MinMaxBackward(Span<float> dx, ReadOnlySpan<float> scaled, ReadOnlySpan<float> min, ReadOnlySpan<float> max, int batch, int channels, int spatial, float low, float high, bool clip)
+    /// <summary>The input gradient of the image batch <paramref name="raw"/>, per channel, as the other overload.</summary>
+    public static void MinMaxBackward(Span<float> dx, ReadOnlySpan<float> raw, ReadOnlySpan<float> min, ReadOnlySpan<float> max, int batch, int channels, int spatial, float low, float high, bool clip)
     {
         for (int p = 0; p < batch * channels; p++)
         {
             int c = p % channels;
             float scale = Scale(min[c], max[c], low, high);
             Span<float> values = dx.Slice(p * spatial, spatial);
-            ReadOnlySpan<float> s = scaled.Slice(p * spatial, spatial);
-            for (int j = 0; j < spatial; j++) values[j] = clip && (s[j] <= low || s[j] >= high) ? 0f : values[j] * scale;
+            for (int j = 0; j < spatial; j++) values[j] = clip && !InRange(raw[p * spatial + j], min[c], scale, low, high) ? 0f : values[j] * scale;
         }
     }
 
     private static float Scale(float min, float max, float low, float high) => max > min ? (high - low) / (max - min) : 0f;
+
+    /// <summary>Whether the raw value <paramref name="x"/> scales (as the forward computes it) into [low, high], bounds included; false for NaN.</summary>
+    private static bool InRange(float x, float min, float scale, float low, float high)
+    {
+        float v = low + (x - min) * scale;
+        return v >= low && v <= high;
+    }
 }

@@ -46,6 +46,13 @@ public sealed class NetworkCore
     /// <summary>The inputs of the current pass, <see cref="MaxBatchSize"/> × InputSize; the passes scale them in place.</summary>
     public readonly float[] Inputs;
 
+    /// <summary>
+    /// With <c>[MinMax(Clip = true)]</c>, the inputs of the last training pass as they came (the passes scale <see cref="Inputs"/> in
+    /// place), for the gradient with respect to them: it passes where the scaled value lies in the range, bounds included, as
+    /// <c>torch.clamp</c>'s does, and the clipped values alone cannot tell a value at a bound from one beyond it. Empty otherwise.
+    /// </summary>
+    public readonly float[] RawInputs;
+
     /// <summary>Draws weights at construction, then dropout masks and noise; one seed gives one run.</summary>
     public SeededRandom Random;
 
@@ -106,6 +113,7 @@ public sealed class NetworkCore
         _split = new BatchSplit(passes, architecture.ParameterCount);
         Statistics = new float[architecture.StatisticsCount];
         Inputs = new float[maxBatchSize * architecture.InputSize];
+        RawInputs = architecture.ScalingClip ? new float[maxBatchSize * architecture.InputSize] : [];
         _outputGradients = new float[maxBatchSize * architecture.OutputSize];
         if (batchNorm) _statisticsBefore = new float[architecture.StatisticsCount];
         if (architecture.Scaling is not null) Statistics.AsSpan(0, 2 * architecture.ScaledFeatures).Fill(float.NaN);
@@ -687,6 +695,7 @@ public sealed class NetworkCore
     private ReadOnlySpan<float> Run(ReadOnlySpan<float> inputs, int batchSize, ForwardMode mode)
     {
         inputs.CopyTo(Inputs);
+        if (mode == ForwardMode.Training && RawInputs.Length > 0) inputs.CopyTo(RawInputs);
         _trainingBatch = 0;
         ReadOnlySpan<float> outputs = _passes.Forward(batchSize, mode);
         if (mode == ForwardMode.Training) InferenceWeightsChanged(); // the running statistics moved

@@ -429,7 +429,7 @@ namespace NormReg.Tests.Networks.Images
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Augmentation.RandomFlipBackward(_dRandomFlip1.AsSpan(0, n * 64), _randomFlip1Drawn.AsSpan(0, n), inputGradients, n, 1, 8, 8);
 
             // [Input(1, 8, 8), MinMax]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 64), _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, default, _core.Statistics.AsSpan(0, 1), _core.Statistics.AsSpan(1, 1), n, 1, 64, 0f, 1f, false);
             return finite;
         }
     }

@@ -213,7 +213,7 @@ namespace NormReg.Tests.Networks.Images
             if (!inputGradients.IsEmpty) _dFlatten1.AsSpan(0, n * 18).CopyTo(inputGradients);
 
             // [Input(2, 3, 3), MinMax]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 18), _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 9, 0f, 1f, false);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, default, _core.Statistics.AsSpan(0, 2), _core.Statistics.AsSpan(2, 2), n, 2, 9, 0f, 1f, false);
             return finite;
         }
     }

@@ -383,7 +383,7 @@ namespace NormReg.Tests.Networks
             finite &= global::NormReg.Kernels.LayerNorm.Backward(_dLayerNorm1.AsSpan(0, n * 5), _layerNorm1Normalized.AsSpan(0, n * 5), _layerNorm1InverseStd.AsSpan(0, n), _core.Parameters.AsSpan(0, 5), inputGradients.IsEmpty ? _dInput.AsSpan(0, n * 5) : inputGradients, _core.Gradients.AsSpan(0, 5), _core.Gradients.AsSpan(5, 5), n, 5);
 
             // [Input(5), MinMax(-1, 1)]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 5), _core.Statistics.AsSpan(0, 5), _core.Statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, default, _core.Statistics.AsSpan(0, 5), _core.Statistics.AsSpan(5, 5), n, InputSize, -1f, 1f, false);
 
             // [Dense(6), L1L2(0.001, 0.01, IncludeBias = true)] Dense1: gradient of the penalty 0.001·Σ|w| + 0.01·Σw² (bias included), on the bias
             finite &= global::NormReg.Kernels.Regularization.AddGradient(_core.Parameters.AsSpan(40, 6), _core.Gradients.AsSpan(40, 6), 0.001f, 0.01f);

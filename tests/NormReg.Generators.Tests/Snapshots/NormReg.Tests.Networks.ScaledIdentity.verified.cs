@@ -136,7 +136,7 @@ namespace NormReg.Tests.Networks
             if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(outputGradients, _core.Parameters.AsSpan(0, 9), inputGradients, n, 3, 3);
 
             // [Input(3), MinMax(-1, 1, Clip = true)]: the gradient with respect to the raw inputs
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.Inputs.AsSpan(0, n * 3), _core.Statistics.AsSpan(0, 3), _core.Statistics.AsSpan(3, 3), n, InputSize, -1f, 1f, true);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.InputScaling.MinMaxBackward(inputGradients, _core.RawInputs.AsSpan(0, n * 3), _core.Statistics.AsSpan(0, 3), _core.Statistics.AsSpan(3, 3), n, InputSize, -1f, 1f, true);
             return finite;
         }
     }

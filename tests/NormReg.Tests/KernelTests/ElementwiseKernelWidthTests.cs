@@ -266,21 +266,25 @@ public sealed class ElementwiseKernelWidthTests
         float[] min = Values(width, 21, 3), max = min.Select((v, j) => j % 5 == 4 ? v : v + 0.5f + Math.Abs(Values(width, 22, 4)[j])).ToArray(); // every 5th feature constant
         // Within the range mostly, past it at both ends now and then, so clipping decides some elements.
         float[] x = Values(batch * width, 23, 1).Select((v, i) => min[i % width] + (0.5f + 0.7f * v) * (max[i % width] - min[i % width] + 1f)).ToArray();
+        // Some values exactly at the fitted minimum: scaled exactly to low, where the clipped gradient passes (torch.clamp's does).
+        for (int i = 2; i < x.Length; i += 7) x[i] = min[i % width];
         float[] dx = Values(batch * width, 24, 1);
         foreach (bool clip in new[] { false, true })
         {
             float[] scaled = (float[])x.Clone(), gradient = (float[])dx.Clone();
 
             InputScaling.MinMax(scaled, min, max, batch, width, low, high, clip);
-            InputScaling.MinMaxBackward(gradient, scaled, min, max, batch, width, low, high, clip);
+            InputScaling.MinMaxBackward(gradient, x, min, max, batch, width, low, high, clip);
 
             double Scale(int j) => max[j] > min[j] ? (high - (double)low) / ((double)max[j] - min[j]) : 0;
             double[] expected = x.Select((v, i) => low + ((double)v - min[i % width]) * Scale(i % width)).ToArray();
+            double[] unclipped = expected;
             if (clip) expected = expected.Select(v => Math.Clamp(v, low, high)).ToArray();
             AssertClose(expected, scaled, 2e-6, clip ? "MinMax clipped" : "MinMax", width);
-            double[] expectedGradient = dx.Select((g, i) => clip && (scaled[i] <= low || scaled[i] >= high) ? 0 : g * Scale(i % width)).ToArray();
+            double[] expectedGradient = dx.Select((g, i) => clip && !(unclipped[i] >= low && unclipped[i] <= high) ? 0 : g * Scale(i % width)).ToArray();
             AssertClose(expectedGradient, gradient, 1e-6, clip ? "MinMaxBackward clipped" : "MinMaxBackward", width);
             if (clip && width >= 9) Assert.Contains(gradient, g => g == 0); // the clipped branch ran
+            if (clip && width >= 3) Assert.Contains(Enumerable.Range(0, x.Length), i => scaled[i] == low && gradient[i] != 0); // and passed at a bound
         }
     }
 

@@ -94,18 +94,22 @@ public sealed class InputScalingTests
         Assert.Equal([1f, -1f, -1f], Predict(net, [100, -3, -50])); // clipped
     }
 
+    /// <summary>torch.clamp's gradient: 0 beyond a bound, passed inside and at the bounds themselves (0 and 10 scale to exactly −1 and 1).</summary>
     [Fact]
-    public void The_input_gradient_is_zero_where_min_max_clipped()
+    public void The_input_gradient_is_zero_beyond_the_min_max_range_and_passes_at_its_bounds()
     {
         ScaledIdentity net = IdentityAfterScaling();
         net.FitNormalization([0, 0, 0, /**/ 10, 10, 10]);
         var outputs = new float[3];
         var inputGradients = new float[3];
 
-        net.Forward([5, 20, 10], outputs, 1, ForwardMode.Training);
+        // d(scaled)/dx = (1 − (−1)) / 10 inside the range and at its bounds, 0 beyond them.
+        net.Forward([0, 20, 10], outputs, 1, ForwardMode.Training);
         net.Backward([1, 1, 1], inputGradients, 1);
+        Assert.Equal([0.2f, 0f, 0.2f], inputGradients);
 
-        // d(scaled)/dx = (1 − (−1)) / 10 inside the range, 0 where clipped.
+        net.Forward([5, -3, 10.5f], outputs, 1, ForwardMode.Training);
+        net.Backward([1, 1, 1], inputGradients, 1);
         Assert.Equal([0.2f, 0f, 0f], inputGradients);
     }
 
