@@ -81,6 +81,7 @@ internal sealed class BatchSplit : PoolJob
             }
             return;
         }
+        bool training = Kernels.Gemm.Training;
         Kernels.Gemm.Training = segment >= 0;
         try
         {
@@ -88,7 +89,7 @@ internal sealed class BatchSplit : PoolJob
         }
         finally
         {
-            Kernels.Gemm.Training = false;
+            Kernels.Gemm.Training = training;
         }
     }
 
