@@ -53,17 +53,12 @@ internal static partial class Gemm
     /// <summary>
     /// Whether a product of <paramref name="work"/> multiply-adds with a weight matrix of <paramref name="rows"/> × <paramref name="columns"/>
     /// is split over threads; for a dense layer, a batch of n samples does n·rows·columns in each of its three products. The optimizer and
-    /// the fused update split the same matrices, by the same rows (<see cref="WeightRows"/>). In a training pass (<see cref="Training"/>)
-    /// the work must be <see cref="WorkerPool.SplitCost"/> times as large: in the phases where values cross between the cores slowly,
-    /// WideMlp's step at batch 8, its 1024 × 1024 products split, took 736 µs on two threads against 689 µs on one.
+    /// the fused update split the same matrices, by the same rows (<see cref="WeightRows"/>).
     /// </summary>
-    internal static bool Splits(long work, int rows, int columns) => Splits(work, rows, columns, Training ? WorkerPool.SplitCost : 1);
-
-    /// <summary><see cref="Splits(long, int, int)"/> with the least work multiplied by <paramref name="cost"/>.</summary>
-    internal static bool Splits(long work, int rows, int columns, int cost)
+    internal static bool Splits(long work, int rows, int columns)
     {
         long intensity = (long)rows * columns / Math.Max(1, rows + columns);
-        return intensity >= MinimumIntensity && work >= ParallelWork * cost && work * intensity >= SplitWork * cost;
+        return intensity >= MinimumIntensity && work >= ParallelWork && work * intensity >= SplitWork;
     }
 
     /// <summary>
@@ -75,7 +70,7 @@ internal static partial class Gemm
     internal const long StreamedWeights = 1 << 19;
 
     /// <summary>
-    /// Whether the calling thread runs a training pass. Its update writes the weights of a product that does not split (<see cref="Splits(long, int, int)"/>)
+    /// Whether the calling thread runs a training pass. Its update writes the weights of a product that does not split (<see cref="Splits"/>)
     /// on this thread, so the forward reads them here too: split by rows as an inference pass is (<see cref="StreamedWeights"/>), each step
     /// would move the half a worker read to the other core and back. WideMlp's TrainStep at batch 1 took 350–380 µs either way while moving
     /// a cache line between this machine's cores took 45 ns, but 1.0–1.1 ms split (0.37–0.41 ms whole, 0.36–0.39 ms on one thread) in
@@ -83,24 +78,6 @@ internal static partial class Gemm
     /// </summary>
     [ThreadStatic]
     internal static bool Training;
-
-    /// <summary>
-    /// Marks the calling thread's products as a training pass's (<see cref="Training"/>) until disposed, when the mark is put back as it
-    /// was: the training forward, the backward pass and the update of a step, so that the forward, the weight gradient and the update of
-    /// a layer split its weights alike.
-    /// </summary>
-    internal readonly ref struct TrainingPass
-    {
-        private readonly bool _was;
-
-        public TrainingPass()
-        {
-            _was = Training;
-            Training = true;
-        }
-
-        public void Dispose() => Training = _was;
-    }
 
     /// <summary>Parts of the forward product <c>c[m × n] = a[m × k]·bᵀ</c> with weights <c>b</c> [n × k]: as <see cref="Parts"/>, and by rows from <see cref="StreamedWeights"/> on at any batch outside training.</summary>
     internal static int ForwardParts(int m, int n, int k)

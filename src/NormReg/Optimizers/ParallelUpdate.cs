@@ -7,7 +7,7 @@ namespace NormReg;
 
 /// <summary>
 /// An optimizer's update of a network in parts over <see cref="WorkerPool"/>, after a training batch whose products were split: each
-/// thread updates the rows of every split weight matrix (<see cref="Gemm.Splits(long, int, int)"/>) that the products gave it (<see cref="Gemm.WeightRows"/>),
+/// thread updates the rows of every split weight matrix (<see cref="Gemm.Splits"/>) that the products gave it (<see cref="Gemm.WeightRows"/>),
 /// and the calling thread every other parameter. The rule treats each parameter alone, so the bits do not depend on the thread count;
 /// and the rows a thread updates are the rows its forward reads and its weight gradient writes in the next step, which then stay in
 /// that core's cache. Nothing is allocated per step.

@@ -81,7 +81,6 @@ internal sealed class BatchSplit : PoolJob
             }
             return;
         }
-        bool training = Kernels.Gemm.Training;
         Kernels.Gemm.Training = segment >= 0;
         try
         {
@@ -89,7 +88,7 @@ internal sealed class BatchSplit : PoolJob
         }
         finally
         {
-            Kernels.Gemm.Training = training;
+            Kernels.Gemm.Training = false;
         }
     }
 

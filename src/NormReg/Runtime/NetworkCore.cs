@@ -391,7 +391,6 @@ public sealed class NetworkCore
             Guard.Finite(outputGradients, nameof(outputGradients), _name);
             Span<float> own = _outputGradients.AsSpan(0, batchSize * OutputSize);
             outputGradients.CopyTo(own); // where the backward's segments read it
-            using var pass = new Gemm.TrainingPass();
             _passes.Backward(batchSize, own, inputGradients);
         }
         finally
@@ -413,7 +412,6 @@ public sealed class NetworkCore
         {
             optimizer.RequireFits(_network); // the argument first: a wrong optimizer is reported as such whatever the gradients hold
             if (!Guard.AllFinite(Gradients)) Guard.ThrowNonFiniteStep(0f, _name);
-            using var pass = new Gemm.TrainingPass();
             ApplyUpdate(optimizer, _trainingBatch);
         }
         finally
@@ -697,12 +695,10 @@ public sealed class NetworkCore
     private ReadOnlySpan<float> Run(ReadOnlySpan<float> inputs, int batchSize, ForwardMode mode)
     {
         inputs.CopyTo(Inputs);
+        if (mode == ForwardMode.Training && RawInputs.Length > 0) inputs.CopyTo(RawInputs);
         _trainingBatch = 0;
-        if (mode != ForwardMode.Training) return _passes.Forward(batchSize, mode);
-        if (RawInputs.Length > 0) inputs.CopyTo(RawInputs);
-        using var pass = new Gemm.TrainingPass();
         ReadOnlySpan<float> outputs = _passes.Forward(batchSize, mode);
-        InferenceWeightsChanged(); // the running statistics moved
+        if (mode == ForwardMode.Training) InferenceWeightsChanged(); // the running statistics moved
         return outputs;
     }
 
@@ -743,7 +739,6 @@ public sealed class NetworkCore
 
     private void CompleteStep(float loss, int batchSize, Span<float> outputGradients, Optimizer optimizer, SeededRandom randomBefore)
     {
-        using var pass = new Gemm.TrainingPass();
         bool finite;
         _fused.Clear();
         _fused.Deferring = FusedStep.CanDefer(optimizer, batchSize);

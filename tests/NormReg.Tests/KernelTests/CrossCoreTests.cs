@@ -21,16 +21,6 @@ public sealed class CrossCoreTests
     [Fact]
     public void The_tests_run_at_the_cost_of_a_fast_handoff() => Assert.Equal(1, WorkerPool.SplitCost);
 
-    /// <summary>WideMlp's 1024 × 1024 products at batch 8 split at cost 1 and, at cost 4, from batch 32 on.</summary>
-    [Fact]
-    public void A_product_needs_the_cost_times_the_least_work()
-    {
-        const long work = 8L * 1024 * 1024;
-        Assert.True(Gemm.Splits(work, 1024, 1024, cost: 1));
-        Assert.False(Gemm.Splits(work, 1024, 1024, cost: 4));
-        Assert.True(Gemm.Splits(4 * work, 1024, 1024, cost: 4));
-    }
-
     [Fact]
     public void A_batch_with_less_than_the_cost_times_the_least_work_runs_whole()
     {
