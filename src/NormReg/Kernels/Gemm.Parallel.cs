@@ -1,5 +1,7 @@
 using System;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NormReg.Runtime;
 
 namespace NormReg.Kernels;
@@ -167,15 +169,35 @@ internal static partial class Gemm
         }
     }
 
-    /// <summary><see cref="Multiply"/> in parts by rows of <c>c</c> when it has a grain of them per part, else by columns; the parts' finiteness checks are combined.</summary>
+    /// <summary>
+    /// <see cref="Multiply"/> in parts: a product <c>dy·W</c> of fewer than <see cref="PanelDepth"/> rows (a dense layer's input gradient
+    /// below batch 128) by its depth, each part taking whole panels of the weights' rows; others by rows of <c>c</c> when it has a grain
+    /// of them per part, else by columns. The parts' finiteness checks are combined.
+    /// </summary>
+    /// <remarks>
+    /// Split by columns or by rows of <c>c</c>, every part reads all or part of every row of <c>W</c>, half of them rows the other core
+    /// wrote in the last update (<see cref="WeightRows"/>): for a 1024 × 1024 layer, 2 MB fetched from the other core each step. Split by
+    /// depth, a part reads only the rows it updates, and the first part stores the sum of its panels in <c>c</c>, as one thread does; the
+    /// others store each panel's chain apart (m × n floats per panel, fewer than its weights below <see cref="PanelDepth"/> rows), and the
+    /// calling thread adds them to <c>c</c> in order. One thread makes the same additions (each element is its panels' chains, each from 0,
+    /// added in order), so the bits do not change. WideMlp's step on two threads, both cuts alternating in one process: at batch 8
+    /// 477 against 665 µs in the phases where a cache line crosses between the cores slowly (one thread 650–690), 400 against 405 in
+    /// the others; at batch 32 and 64, 1.08–1.09× faster; at 128, 1.03×.
+    /// </remarks>
     private sealed unsafe class AxpyJob : PoolJob
     {
+        private enum Cut { Rows, Columns, Depth }
+
         private static readonly AxpyJob Instance = new();
         private float* _a, _b, _c, _w;
-        private int _aRow, _aColumn, _m, _n, _k;
+        private int _aRow, _aColumn, _m, _n, _k, _firstPanels;
         private float _l1, _twiceL2;
-        private bool _penalize, _byRows;
+        private bool _penalize;
+        private Cut _cut;
         private bool[] _finite = [];
+
+        /// <summary>The chains of the panels after the first part's, one [m × n] block each, in order.</summary>
+        private float[] _panels = [];
 
         public static bool Run(ReadOnlySpan<float> a, int aRow, int aColumn, ReadOnlySpan<float> b, Span<float> c, int m, int n, int k,
             ReadOnlySpan<float> penalized, float l1, float twiceL2, int parts)
@@ -189,9 +211,17 @@ internal static partial class Gemm
                 job._w = pw;
                 (job._aRow, job._aColumn, job._m, job._n, job._k) = (aRow, aColumn, m, n, k);
                 (job._penalize, job._l1, job._twiceL2) = (!penalized.IsEmpty, l1, twiceL2);
-                job._byRows = m >= AxpyRowGrain * parts;
+                int panels = (k + PanelDepth - 1) / PanelDepth;
+                job._cut = aRow != 1 && penalized.IsEmpty && m < PanelDepth && panels >= parts ? Cut.Depth : m >= AxpyRowGrain * parts ? Cut.Rows : Cut.Columns;
                 if (job._finite.Length < parts) job._finite = new bool[parts];
+                if (job._cut == Cut.Depth)
+                {
+                    job._firstPanels = Range(panels, parts, 0, 1).End;
+                    int later = (panels - job._firstPanels) * m * n;
+                    if (job._panels.Length < later) job._panels = new float[later];
+                }
                 WorkerPool.Run(job, parts);
+                if (job._cut == Cut.Depth) return job.AddPanels(c[..(m * n)], panels);
                 bool finite = true;
                 for (int part = 0; part < parts; part++) finite &= job._finite[part];
                 return finite;
@@ -201,16 +231,48 @@ internal static partial class Gemm
         public override void Run(int part, int parts, int thread)
         {
             ref float w = ref _penalize ? ref *_w : ref Unsafe.NullRef<float>();
-            if (_byRows)
+            switch (_cut)
             {
-                (int first, int last) = Range(_m, parts, part, AxpyRowGrain);
-                nint offset = (nint)first * _n;
-                _finite[part] = first >= last || new Product(ref _a[(nint)first * _aRow], _aRow, _aColumn, ref *_b, ref _c[offset],
-                    ref _penalize ? ref Unsafe.Add(ref w, offset) : ref w, _penalize, _l1, _twiceL2, last - first, _n, _k).Columns(0, _n);
+                case Cut.Rows:
+                    (int first, int last) = Range(_m, parts, part, AxpyRowGrain);
+                    nint offset = (nint)first * _n;
+                    _finite[part] = first >= last || new Product(ref _a[(nint)first * _aRow], _aRow, _aColumn, ref *_b, ref _c[offset],
+                        ref _penalize ? ref Unsafe.Add(ref w, offset) : ref w, _penalize, _l1, _twiceL2, last - first, _n, _k).Columns(0, _n);
+                    return;
+                case Cut.Depth:
+                    RunPanels(part, parts);
+                    return;
+                default:
+                    (int start, int end) = Range(_n, parts, part, AxpyGrain);
+                    _finite[part] = start >= end || new Product(ref *_a, _aRow, _aColumn, ref *_b, ref *_c, ref w, _penalize, _l1, _twiceL2, _m, _n, _k).Columns(start, end);
+                    return;
+            }
+        }
+
+        /// <summary>Part <paramref name="part"/> of a split by depth: the first part's panels summed into <c>c</c>, each later panel's chain into its block.</summary>
+        private void RunPanels(int part, int parts)
+        {
+            (int first, int last) = Range((_k + PanelDepth - 1) / PanelDepth, parts, part, 1);
+            ref float none = ref Unsafe.NullRef<float>();
+            if (part == 0)
+            {
+                new Product(ref *_a, _aRow, _aColumn, ref *_b, ref *_c, ref none, false, 0, 0, _m, _n, Math.Min(_k, last * PanelDepth)).Columns(0, _n);
                 return;
             }
-            (int start, int end) = Range(_n, parts, part, AxpyGrain);
-            _finite[part] = start >= end || new Product(ref *_a, _aRow, _aColumn, ref *_b, ref *_c, ref w, _penalize, _l1, _twiceL2, _m, _n, _k).Columns(start, end);
+            ref float blocks = ref MemoryMarshal.GetArrayDataReference(_panels);
+            for (int panel = first; panel < last; panel++)
+            {
+                int p0 = panel * PanelDepth;
+                new Product(ref _a[(nint)p0 * _aColumn], _aRow, _aColumn, ref _b[(nint)p0 * _n], ref Unsafe.Add(ref blocks, (nint)(panel - _firstPanels) * _m * _n),
+                    ref none, false, 0, 0, _m, _n, Math.Min(PanelDepth, _k - p0)).Columns(0, _n);
+            }
+        }
+
+        /// <summary>Adds the later panels' chains to <paramref name="c"/> in order; returns whether every sum is finite.</summary>
+        private bool AddPanels(Span<float> c, int panels)
+        {
+            for (int panel = _firstPanels; panel < panels; panel++) TensorPrimitives.Add(c, _panels.AsSpan((panel - _firstPanels) * c.Length, c.Length), c);
+            return Guard.AllFinite(c);
         }
     }
 }
