@@ -110,6 +110,30 @@ public sealed class ThreadCountTests
         Assert.Equal(one, State(3));
     }
 
+    /// <summary>
+    /// WideThreadedClassifier at batch 9: too few samples to split anything by samples, but Dense2's input gradient splits by its depth
+    /// (9 · 1030 · 600 multiply-adds) and both wide layers' products by their weight rows, updated fused.
+    /// </summary>
+    [Fact]
+    public void TrainStep_with_an_input_gradient_split_by_depth_gives_the_same_bits_at_one_two_and_three_threads()
+    {
+        const int batch = 9;
+        Assert.True(Gemm.Splits((long)batch * 1030 * 600, 600, 1030), "Dense2's products must be split");
+        Assert.True(batch < 2 * Gemm.WeightRowGrain, "too few samples for a split by rows of the input gradient");
+        float[] State(int threads) => AtThreads(threads, () =>
+        {
+            INetwork net = Trained(nameof(WideThreadedClassifier), batch);
+            float[] state = new float[net.StateLength];
+            net.CopyState(state);
+            return state;
+        });
+
+        float[] one = State(1);
+        Assert.NotEqual(Initial(nameof(WideThreadedClassifier), batch), one);
+        Assert.Equal(one, State(2));
+        Assert.Equal(one, State(3));
+    }
+
     [Fact]
     public void Fit_gives_the_same_bits_at_one_and_two_threads()
     {
@@ -301,7 +325,7 @@ public sealed class ThreadCountTests
         if (net is not IClassifier classifier) throw new InvalidOperationException($"{name} is not a classifier.");
         float[] inputs = Random(3 * batch * net.InputSize, 11);
         int[] labels = Labels(3 * batch, net.OutputSize, 12);
-        if (name != nameof(ThreadedBatchNormCnn)) net.FitNormalization(inputs);
+        if (name is not (nameof(ThreadedBatchNormCnn) or nameof(WideThreadedClassifier))) net.FitNormalization(inputs);
         var optimizer = new Sgd(0.05, momentum: 0.9);
         for (int step = 0; step < 3; step++)
         {
@@ -324,6 +348,7 @@ public sealed class ThreadCountTests
         nameof(ThreadedCnn) => new ThreadedCnn(batch, seed: 3),
         nameof(ThreadedBatchNormCnn) => new ThreadedBatchNormCnn(batch, seed: 3),
         nameof(TorchCnn) => new TorchCnn(batch, seed: 3),
+        nameof(WideThreadedClassifier) => new WideThreadedClassifier(batch, seed: 3),
         _ => throw new ArgumentException(name),
     };
 
