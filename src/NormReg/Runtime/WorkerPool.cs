@@ -19,8 +19,9 @@ internal abstract class PoolJob
 /// Threads started once and kept for the process. The calling thread and the workers woken for a job claim its parts one at a
 /// time until none is left, so a worker the system has not scheduled yet costs nothing: the caller runs its part too. The caller
 /// claims from the first part on and the workers from the last back, so that the caller runs part 0 even when a spinning worker
-/// sees the job first, and a two-thread job's parts stay on the same cores from one job to the next. One job at a time; <see cref="TryEnter"/> fails while another thread's job runs, and that caller computes alone instead of waiting.
-/// Nothing is allocated per job.
+/// sees the job first, and a two-thread job's parts stay on the same cores from one job to the next. One job at a time;
+/// <see cref="TryEnter"/> fails while another thread's job runs, and that caller computes alone instead of waiting. Nothing is
+/// allocated per job.
 /// </summary>
 /// <remarks>
 /// Waking a sleeping thread takes tens to hundreds of microseconds on a virtual machine, whose idle cores halt, and one training
@@ -44,8 +45,8 @@ internal static class WorkerPool
     /// The job's generation in the high half; in the low half the caller's next part (bits 0–15) and one past the workers' next
     /// (bits 16–31), claimed by compare-and-swap until they meet. Parts split by the rows of weights (<c>Gemm.WeightRows</c>) leave
     /// each core the rows it updated: when a spinning worker claimed part 0 of WideMlp's 1024 × 1024 products first (one job in
-    /// fourteen, in some processes), the cores swapped rows, 4 MB each way, and its step at batch 8 on two threads took 750–850 µs
-    /// instead of 410–490 (one thread: 680).
+    /// fourteen, in some processes), the cores swapped rows, 4 MB each way, and its step at batch 8 on two threads took 750–960 µs
+    /// in about half the processes, 410–500 in the others (one thread: 680).
     /// </summary>
     private static long _claims;
 
@@ -103,9 +104,9 @@ internal static class WorkerPool
     /// </summary>
     public static void Run(PoolJob job, int parts)
     {
+        if (parts > MaxParts) throw new ArgumentOutOfRangeException(nameof(parts), parts, $"A job has at most {MaxParts} parts.");
         // Closed first: a thread that read the last job's claims before its parts ran out fails its compare-and-swap from here on,
         // rather than claiming a part of this job with the last one's count. Opening publishes the fields set in between.
-        if (parts > MaxParts) throw new ArgumentOutOfRangeException(nameof(parts), parts, $"A job has at most {MaxParts} parts.");
         int generation = ++_generation;
         Volatile.Write(ref _claims, (long)generation << 32); // no part left: the two ends meet
         _job = job;
