@@ -6,35 +6,35 @@ using global::System;
 
 namespace NormReg.Tests.Networks
 {
-    // Network WideThreadedClassifier: 931034 parameters, loss SoftmaxCrossEntropy (nn.CrossEntropyLoss).
-    //   [Input(300)]                    300
-    //   [Dense(1030)]           Dense1  300 → 1030, He uniform
-    //   [ReLU]                  ReLU1   1030
-    //   [Dense(600), L2(1e-4)]  Dense2  1030 → 600, He uniform, penalty 0.0001·Σw²
-    //   [ReLU]                  ReLU2   600
-    //   [Dense(4)]              Dense3  600 → 4, Glorot uniform
+    // Network WideThreadedClassifier: 143144 parameters, loss SoftmaxCrossEntropy (nn.CrossEntropyLoss).
+    //   [Input(16)]                     16
+    //   [Dense(420)]            Dense1  16 → 420, He uniform
+    //   [ReLU]                  ReLU1   420
+    //   [Dense(320), L2(1e-4)]  Dense2  420 → 320, He uniform, penalty 0.0001·Σw²
+    //   [ReLU]                  ReLU2   320
+    //   [Dense(4)]              Dense3  320 → 4, Glorot uniform
     [global::System.CodeDom.Compiler.GeneratedCode("NormReg.Gen", "0.1.0")]
     partial class WideThreadedClassifier : global::NormReg.IClassifier, global::NormReg.Runtime.INetworkPasses
     {
-        /// <summary>Features per sample, from <c>[Input(300)]</c>.</summary>
-        public const int InputSize = 300;
+        /// <summary>Features per sample, from <c>[Input(16)]</c>.</summary>
+        public const int InputSize = 16;
         /// <summary>Values per sample, from the last row <c>[Dense(4)]</c>.</summary>
         public const int OutputSize = 4;
         /// <summary>Trainable parameters in all layers.</summary>
-        public const int ParameterCount = 931034;
+        public const int ParameterCount = 143144;
 
         // _core.Parameters, and _core.Gradients alike; weights are [outputs × inputs] row-major (PyTorch layout):
-        //   [0, 309000)  Dense1 weights [1030 × 300]
-        //   [309000, 310030)  Dense1 bias [1030]
-        //   [310030, 928030)  Dense2 weights [600 × 1030]
-        //   [928030, 928630)  Dense2 bias [600]
-        //   [928630, 931030)  Dense3 weights [4 × 600]
-        //   [931030, 931034)  Dense3 bias [4]
+        //   [0, 6720)  Dense1 weights [420 × 16]
+        //   [6720, 7140)  Dense1 bias [420]
+        //   [7140, 141540)  Dense2 weights [320 × 420]
+        //   [141540, 141860)  Dense2 bias [320]
+        //   [141860, 143140)  Dense3 weights [4 × 320]
+        //   [143140, 143144)  Dense3 bias [4]
         private readonly global::NormReg.Runtime.NetworkCore _core; // what every network shares: checks, Predict, TrainStep, Update, state
         // Activations of each row, [MaxBatchSize × width], kept for the backward pass (the inputs are _core.Inputs).
-        private readonly float[] _dense1; // [Dense(1030)]
+        private readonly float[] _dense1; // [Dense(420)]
         private readonly float[] _relu1; // [ReLU]
-        private readonly float[] _dense2; // [Dense(600), L2(1e-4)]
+        private readonly float[] _dense2; // [Dense(320), L2(1e-4)]
         private readonly float[] _relu2; // [ReLU]
         private readonly float[] _dense3; // [Dense(4)]
         // Gradients of the loss with respect to each row's output; the last row's come from the caller.
@@ -48,22 +48,22 @@ namespace NormReg.Tests.Networks
         /// <param name="seed">Seed of the weight initialization and of the dropout and noise draws.</param>
         public WideThreadedClassifier(int maxBatchSize = 1, int seed = 0)
         {
-            _core = new(this, Architecture, maxBatchSize, seed, 938240); // checks maxBatchSize; allocates 938240 floats for the packed weights where the packed kernel runs
-            _dense1 = new float[maxBatchSize * 1030];
-            _relu1 = new float[maxBatchSize * 1030];
-            _dense2 = new float[maxBatchSize * 600];
-            _relu2 = new float[maxBatchSize * 600];
+            _core = new(this, Architecture, maxBatchSize, seed, 134400); // checks maxBatchSize; allocates 134400 floats for the packed weights where the packed kernel runs
+            _dense1 = new float[maxBatchSize * 420];
+            _relu1 = new float[maxBatchSize * 420];
+            _dense2 = new float[maxBatchSize * 320];
+            _relu2 = new float[maxBatchSize * 320];
             _dense3 = new float[maxBatchSize * 4];
-            _dDense1 = new float[maxBatchSize * 1030];
-            _dRelu1 = new float[maxBatchSize * 1030];
-            _dDense2 = new float[maxBatchSize * 600];
-            _dRelu2 = new float[maxBatchSize * 600];
-            // [Dense(1030)] Dense1: He uniform, for the ReLU family that follows; bias starts at zero
-            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(0, 309000), 300, ref _core.Random);
-            // [Dense(600), L2(1e-4)] Dense2: He uniform, for the ReLU family that follows; bias starts at zero
-            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(310030, 618000), 1030, ref _core.Random);
+            _dDense1 = new float[maxBatchSize * 420];
+            _dRelu1 = new float[maxBatchSize * 420];
+            _dDense2 = new float[maxBatchSize * 320];
+            _dRelu2 = new float[maxBatchSize * 320];
+            // [Dense(420)] Dense1: He uniform, for the ReLU family that follows; bias starts at zero
+            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(0, 6720), 16, ref _core.Random);
+            // [Dense(320), L2(1e-4)] Dense2: He uniform, for the ReLU family that follows; bias starts at zero
+            global::NormReg.Kernels.Initializers.HeUniform(_core.Parameters.AsSpan(7140, 134400), 420, ref _core.Random);
             // [Dense(4)] Dense3: Glorot uniform; bias starts at zero
-            global::NormReg.Kernels.Initializers.GlorotUniform(_core.Parameters.AsSpan(928630, 2400), 600, 4, ref _core.Random);
+            global::NormReg.Kernels.Initializers.GlorotUniform(_core.Parameters.AsSpan(141860, 1280), 320, 4, ref _core.Random);
         }
 
         /// <summary>This declaration as data: rows, widths, constants and the layout of the state. ONNX export and model files read it.</summary>
@@ -71,25 +71,25 @@ namespace NormReg.Tests.Networks
             "WideThreadedClassifier", global::NormReg.Loss.SoftmaxCrossEntropy, InputSize, ParameterCount, 0,
             new global::NormReg.LayerDescription[]
             {
-                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(1030)]", 300, 1030) { WeightOffset = 0, BiasOffset = 309000 },
-                new(global::NormReg.LayerType.ReLU, "ReLU1", "[ReLU]", 1030, 1030),
-                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(600), L2(1e-4)]", 1030, 600) { WeightOffset = 310030, BiasOffset = 928030, L2 = 0.0001 },
-                new(global::NormReg.LayerType.ReLU, "ReLU2", "[ReLU]", 600, 600),
-                new(global::NormReg.LayerType.Dense, "Dense3", "[Dense(4)]", 600, 4) { WeightOffset = 928630, BiasOffset = 931030 },
+                new(global::NormReg.LayerType.Dense, "Dense1", "[Dense(420)]", 16, 420) { WeightOffset = 0, BiasOffset = 6720 },
+                new(global::NormReg.LayerType.ReLU, "ReLU1", "[ReLU]", 420, 420),
+                new(global::NormReg.LayerType.Dense, "Dense2", "[Dense(320), L2(1e-4)]", 420, 320) { WeightOffset = 7140, BiasOffset = 141540, L2 = 0.0001 },
+                new(global::NormReg.LayerType.ReLU, "ReLU2", "[ReLU]", 320, 320),
+                new(global::NormReg.LayerType.Dense, "Dense3", "[Dense(4)]", 320, 4) { WeightOffset = 141860, BiasOffset = 143140 },
             });
 
         global::NormReg.NetworkArchitecture global::NormReg.INetwork.Architecture => Architecture;
         int global::NormReg.INetwork.InputSize => InputSize;
         int global::NormReg.INetwork.OutputSize => OutputSize;
 
-        /// <summary>Weights and bias of <c>[Dense(1030)]</c>: 300 → 1030.</summary>
-        public global::NormReg.DenseLayer Dense1 => new("Dense1", _core.WritableParameters, _core.Gradients, 300, 1030, 0, 309000);
+        /// <summary>Weights and bias of <c>[Dense(420)]</c>: 16 → 420.</summary>
+        public global::NormReg.DenseLayer Dense1 => new("Dense1", _core.WritableParameters, _core.Gradients, 16, 420, 0, 6720);
 
-        /// <summary>Weights and bias of <c>[Dense(600), L2(1e-4)]</c>: 1030 → 600.</summary>
-        public global::NormReg.DenseLayer Dense2 => new("Dense2", _core.WritableParameters, _core.Gradients, 1030, 600, 310030, 928030);
+        /// <summary>Weights and bias of <c>[Dense(320), L2(1e-4)]</c>: 420 → 320.</summary>
+        public global::NormReg.DenseLayer Dense2 => new("Dense2", _core.WritableParameters, _core.Gradients, 420, 320, 7140, 141540);
 
-        /// <summary>Weights and bias of <c>[Dense(4)]</c>: 600 → 4.</summary>
-        public global::NormReg.DenseLayer Dense3 => new("Dense3", _core.WritableParameters, _core.Gradients, 600, 4, 928630, 931030);
+        /// <summary>Weights and bias of <c>[Dense(4)]</c>: 320 → 4.</summary>
+        public global::NormReg.DenseLayer Dense3 => new("Dense3", _core.WritableParameters, _core.Gradients, 320, 4, 141860, 143140);
 
         // The public API: each member forwards to the core, which checks the arguments and is documented there.
         /// <inheritdoc cref="global::NormReg.Runtime.NetworkCore.MaxBatchSize"/>
@@ -158,7 +158,7 @@ namespace NormReg.Tests.Networks
             ushort[]? reduced = _core.ReducedWeights; // the bfloat16 weights at WeightPrecision.BFloat16, else null
             if (reduced is not null && _core.ReducedStale) RefreshReduced(reduced);
             if (reduced is null && _core.PackingDue()) RefreshPacked(); // on the second pass after a change, where the packed kernel runs
-            _core.SplitBatch(n, 929400L); // each sample on its own: a large batch is split by samples over the worker pool
+            _core.SplitBatch(n, 142400L); // each sample on its own: a large batch is split by samples over the worker pool
             return _dense3.AsSpan(0, n * 4);
         }
 
@@ -167,42 +167,39 @@ namespace NormReg.Tests.Networks
         {
             ushort[]? reduced = _core.ReducedWeights;
 
-            // [Dense(1030)] Dense1: 300 → 1030, He uniform
-            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 300, n * 300), _core.Parameters.AsSpan(0, 309000), _core.Packed(0, 312000), _core.Parameters.AsSpan(309000, 1030), _relu1.AsSpan(start * 1030, n * 1030), n, 300, 1030);
-            else global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 300, n * 300), reduced.AsSpan(0, 309000), _core.Parameters.AsSpan(309000, 1030), _relu1.AsSpan(start * 1030, n * 1030), n, 300, 1030);
+            // [Dense(420)] Dense1: 16 → 420, He uniform
+            global::NormReg.Kernels.Dense.ForwardReLU(_core.Inputs.AsSpan(start * 16, n * 16), _core.Parameters.AsSpan(0, 6720), _core.Parameters.AsSpan(6720, 420), _relu1.AsSpan(start * 420, n * 420), n, 16, 420);
 
             // [ReLU] ReLU1: applied by Dense1 above as it stored.
 
-            // [Dense(600), L2(1e-4)] Dense2: 1030 → 600, He uniform, penalty 0.0001·Σw²
-            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 1030, n * 1030), _core.Parameters.AsSpan(310030, 618000), _core.Packed(312000, 626240), _core.Parameters.AsSpan(928030, 600), _relu2.AsSpan(start * 600, n * 600), n, 1030, 600);
-            else global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 1030, n * 1030), reduced.AsSpan(310030, 618000), _core.Parameters.AsSpan(928030, 600), _relu2.AsSpan(start * 600, n * 600), n, 1030, 600);
+            // [Dense(320), L2(1e-4)] Dense2: 420 → 320, He uniform, penalty 0.0001·Σw²
+            if (reduced is null) global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 420, n * 420), _core.Parameters.AsSpan(7140, 134400), _core.Packed(0, 134400), _core.Parameters.AsSpan(141540, 320), _relu2.AsSpan(start * 320, n * 320), n, 420, 320);
+            else global::NormReg.Kernels.Dense.ForwardReLU(_relu1.AsSpan(start * 420, n * 420), reduced.AsSpan(7140, 134400), _core.Parameters.AsSpan(141540, 320), _relu2.AsSpan(start * 320, n * 320), n, 420, 320);
 
             // [ReLU] ReLU2: applied by Dense2 above as it stored.
 
-            // [Dense(4)] Dense3: 600 → 4, Glorot uniform
-            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(start * 600, n * 600), _core.Parameters.AsSpan(928630, 2400), _core.Parameters.AsSpan(931030, 4), _dense3.AsSpan(start * 4, n * 4), n, 600, 4);
+            // [Dense(4)] Dense3: 320 → 4, Glorot uniform
+            global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(start * 320, n * 320), _core.Parameters.AsSpan(141860, 1280), _core.Parameters.AsSpan(143140, 4), _dense3.AsSpan(start * 4, n * 4), n, 320, 4);
         }
 
         // Rounds the inference weights of the Dense rows read in bfloat16 (more than 64 inputs, 4096 weights or more) to nearest, ties to even.
         private void RefreshReduced(ushort[] reduced)
         {
-            global::NormReg.Kernels.BFloat16.Round(_core.Parameters.AsSpan(0, 309000), reduced.AsSpan(0, 309000)); // [Dense(1030)]
-            global::NormReg.Kernels.BFloat16.Round(_core.Parameters.AsSpan(310030, 618000), reduced.AsSpan(310030, 618000)); // [Dense(600), L2(1e-4)]
+            global::NormReg.Kernels.BFloat16.Round(_core.Parameters.AsSpan(7140, 134400), reduced.AsSpan(7140, 134400)); // [Dense(320), L2(1e-4)]
             _core.ReducedStale = false;
         }
 
         // Packs the inference weights of the Dense rows read packed in floats (more than 64 inputs, 48 outputs or more, 4096 to 1048576 weights).
         private void RefreshPacked()
         {
-            global::NormReg.Kernels.Dense.PackWeights(_core.Parameters.AsSpan(0, 309000), _core.Packed(0, 312000), 300, 1030); // [Dense(1030)]
-            global::NormReg.Kernels.Dense.PackWeights(_core.Parameters.AsSpan(310030, 618000), _core.Packed(312000, 626240), 1030, 600); // [Dense(600), L2(1e-4)]
+            global::NormReg.Kernels.Dense.PackWeights(_core.Parameters.AsSpan(7140, 134400), _core.Packed(0, 134400), 420, 320); // [Dense(320), L2(1e-4)]
         }
 
         // Training: BatchNorm on batch statistics, dropout and noise drawn, every activation kept for the backward pass.
         private global::System.ReadOnlySpan<float> ForwardTraining(int n)
         {
             // Dense1 to Dense3 forward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 0)
-            _core.SplitTraining(0, n, 929400L, 929400L);
+            _core.SplitTraining(0, n, 142400L, 142400L);
 
             return _dense3.AsSpan(0, n * 4);
         }
@@ -213,34 +210,34 @@ namespace NormReg.Tests.Networks
             switch (segment)
             {
                 case 0:
-                    // [Dense(1030)] Dense1: 300 → 1030, He uniform
-                    global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 300, n * 300), _core.Parameters.AsSpan(0, 309000), _core.Parameters.AsSpan(309000, 1030), _dense1.AsSpan(start * 1030, n * 1030), n, 300, 1030);
+                    // [Dense(420)] Dense1: 16 → 420, He uniform
+                    global::NormReg.Kernels.Dense.Forward(_core.Inputs.AsSpan(start * 16, n * 16), _core.Parameters.AsSpan(0, 6720), _core.Parameters.AsSpan(6720, 420), _dense1.AsSpan(start * 420, n * 420), n, 16, 420);
 
-                    // [ReLU] ReLU1: 1030
-                    global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(start * 1030, n * 1030), _relu1.AsSpan(start * 1030, n * 1030));
+                    // [ReLU] ReLU1: 420
+                    global::NormReg.Kernels.Activations.ReLU(_dense1.AsSpan(start * 420, n * 420), _relu1.AsSpan(start * 420, n * 420));
 
-                    // [Dense(600), L2(1e-4)] Dense2: 1030 → 600, He uniform, penalty 0.0001·Σw²
-                    global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 1030, n * 1030), _core.Parameters.AsSpan(310030, 618000), _core.Parameters.AsSpan(928030, 600), _dense2.AsSpan(start * 600, n * 600), n, 1030, 600);
+                    // [Dense(320), L2(1e-4)] Dense2: 420 → 320, He uniform, penalty 0.0001·Σw²
+                    global::NormReg.Kernels.Dense.Forward(_relu1.AsSpan(start * 420, n * 420), _core.Parameters.AsSpan(7140, 134400), _core.Parameters.AsSpan(141540, 320), _dense2.AsSpan(start * 320, n * 320), n, 420, 320);
 
-                    // [ReLU] ReLU2: 600
-                    global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(start * 600, n * 600), _relu2.AsSpan(start * 600, n * 600));
+                    // [ReLU] ReLU2: 320
+                    global::NormReg.Kernels.Activations.ReLU(_dense2.AsSpan(start * 320, n * 320), _relu2.AsSpan(start * 320, n * 320));
 
-                    // [Dense(4)] Dense3: 600 → 4, Glorot uniform
-                    global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(start * 600, n * 600), _core.Parameters.AsSpan(928630, 2400), _core.Parameters.AsSpan(931030, 4), _dense3.AsSpan(start * 4, n * 4), n, 600, 4);
+                    // [Dense(4)] Dense3: 320 → 4, Glorot uniform
+                    global::NormReg.Kernels.Dense.Forward(_relu2.AsSpan(start * 320, n * 320), _core.Parameters.AsSpan(141860, 1280), _core.Parameters.AsSpan(143140, 4), _dense3.AsSpan(start * 4, n * 4), n, 320, 4);
 
                     break;
                 case 1:
-                    // [Dense(4)] Dense3: 600 → 4, Glorot uniform, input gradient
-                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(928630, 2400), _dRelu2.AsSpan(start * 600, n * 600), n, 600, 4);
+                    // [Dense(4)] Dense3: 320 → 4, Glorot uniform, input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_core.OutputGradients.AsSpan(start * 4, n * 4), _core.Parameters.AsSpan(141860, 1280), _dRelu2.AsSpan(start * 320, n * 320), n, 320, 4);
 
-                    // [ReLU] ReLU2: 600, input gradient
-                    global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(start * 600, n * 600), _dRelu2.AsSpan(start * 600, n * 600), _dDense2.AsSpan(start * 600, n * 600));
+                    // [ReLU] ReLU2: 320, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu2.AsSpan(start * 320, n * 320), _dRelu2.AsSpan(start * 320, n * 320), _dDense2.AsSpan(start * 320, n * 320));
 
-                    // [Dense(600), L2(1e-4)] Dense2: 1030 → 600, He uniform, penalty 0.0001·Σw², input gradient
-                    global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(start * 600, n * 600), _core.Parameters.AsSpan(310030, 618000), _dRelu1.AsSpan(start * 1030, n * 1030), n, 1030, 600);
+                    // [Dense(320), L2(1e-4)] Dense2: 420 → 320, He uniform, penalty 0.0001·Σw², input gradient
+                    global::NormReg.Kernels.Dense.BackwardInput(_dDense2.AsSpan(start * 320, n * 320), _core.Parameters.AsSpan(7140, 134400), _dRelu1.AsSpan(start * 420, n * 420), n, 420, 320);
 
-                    // [ReLU] ReLU1: 1030, input gradient
-                    global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(start * 1030, n * 1030), _dRelu1.AsSpan(start * 1030, n * 1030), _dDense1.AsSpan(start * 1030, n * 1030));
+                    // [ReLU] ReLU1: 420, input gradient
+                    global::NormReg.Kernels.Activations.ReLUBackward(_relu1.AsSpan(start * 420, n * 420), _dRelu1.AsSpan(start * 420, n * 420), _dDense1.AsSpan(start * 420, n * 420));
 
                     break;
             }
@@ -252,22 +249,20 @@ namespace NormReg.Tests.Networks
         {
             bool finite = true;
             // Dense3 to ReLU1 backward: each sample on its own, split by samples over the worker pool when the batch is large (TrainingRows, case 1)
-            _core.SplitTraining(1, n, 620400L, 620400L);
+            _core.SplitTraining(1, n, 135680L, 135680L);
 
-            // [Dense(4)] Dense3: 600 → 4, Glorot uniform, weight gradient
-            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 600), outputGradients, _core.Gradients.AsSpan(928630, 2400), _core.Gradients.AsSpan(931030, 4), n, 600, 4);
+            // [Dense(4)] Dense3: 320 → 4, Glorot uniform, weight gradient
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu2.AsSpan(0, n * 320), outputGradients, _core.Gradients.AsSpan(141860, 1280), _core.Gradients.AsSpan(143140, 4), n, 320, 4);
 
-            // [Dense(600), L2(1e-4)] Dense2: 1030 → 600, He uniform, penalty 0.0001·Σw², weight gradient
+            // [Dense(320), L2(1e-4)] Dense2: 420 → 320, He uniform, penalty 0.0001·Σw², weight gradient
             // with the gradient of the penalty 0.0001·Σw² on the weights, added tile by tile
             // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
-            if (!_core.DeferWeightGradients(2, n, _relu1.AsSpan(0, n * 1030), _dDense2.AsSpan(0, n * 600), _dense2.AsSpan(0, n * 600), 0f, 0.0001f)) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 1030), _dDense2.AsSpan(0, n * 600), _core.Gradients.AsSpan(310030, 618000), _core.Gradients.AsSpan(928030, 600), n, 1030, 600, _core.Parameters.AsSpan(310030, 618000), 0f, 0.0001f);
-            else finite &= global::NormReg.Kernels.Dense.BackwardBias(_dDense2.AsSpan(0, n * 600), _core.Gradients.AsSpan(928030, 600), n, 600);
+            if (!_core.DeferWeightGradients(2, n, _relu1.AsSpan(0, n * 420), _dDense2.AsSpan(0, n * 320), _dense2.AsSpan(0, n * 320), 0f, 0.0001f)) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_relu1.AsSpan(0, n * 420), _dDense2.AsSpan(0, n * 320), _core.Gradients.AsSpan(7140, 134400), _core.Gradients.AsSpan(141540, 320), n, 420, 320, _core.Parameters.AsSpan(7140, 134400), 0f, 0.0001f);
+            else finite &= global::NormReg.Kernels.Dense.BackwardBias(_dDense2.AsSpan(0, n * 320), _core.Gradients.AsSpan(141540, 320), n, 320);
 
-            // [Dense(1030)] Dense1: 300 → 1030, He uniform
-            // large: a TrainStep may compute the weight gradient in the pass of the update (NetworkCore.DeferWeightGradients)
-            if (!_core.DeferWeightGradients(0, n, _core.Inputs.AsSpan(0, n * 300), _dDense1.AsSpan(0, n * 1030), _dense1.AsSpan(0, n * 1030))) finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 300), _dDense1.AsSpan(0, n * 1030), _core.Gradients.AsSpan(0, 309000), _core.Gradients.AsSpan(309000, 1030), n, 300, 1030);
-            else finite &= global::NormReg.Kernels.Dense.BackwardBias(_dDense1.AsSpan(0, n * 1030), _core.Gradients.AsSpan(309000, 1030), n, 1030);
-            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 1030), _core.Parameters.AsSpan(0, 309000), inputGradients, n, 300, 1030);
+            // [Dense(420)] Dense1: 16 → 420, He uniform
+            finite &= global::NormReg.Kernels.Dense.BackwardParameters(_core.Inputs.AsSpan(0, n * 16), _dDense1.AsSpan(0, n * 420), _core.Gradients.AsSpan(0, 6720), _core.Gradients.AsSpan(6720, 420), n, 16, 420);
+            if (!inputGradients.IsEmpty) global::NormReg.Kernels.Dense.BackwardInput(_dDense1.AsSpan(0, n * 420), _core.Parameters.AsSpan(0, 6720), inputGradients, n, 16, 420);
             return finite;
         }
     }

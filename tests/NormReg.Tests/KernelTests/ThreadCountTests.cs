@@ -111,15 +111,15 @@ public sealed class ThreadCountTests
     }
 
     /// <summary>
-    /// WideThreadedClassifier at batch 9: too few samples to split anything by samples, but Dense2's input gradient splits by its depth
-    /// (9 · 1030 · 600 multiply-adds) and both wide layers' products by their weight rows, updated fused.
+    /// WideThreadedClassifier at batch 32: Dense2's input gradient (32 · 420 · 320 multiply-adds, fewer than 128 rows) splits by its
+    /// depth, and its forward and weight gradient by its weight rows, which the optimizer then updates on the same threads.
     /// </summary>
     [Fact]
     public void TrainStep_with_an_input_gradient_split_by_depth_gives_the_same_bits_at_one_two_and_three_threads()
     {
-        const int batch = 9;
-        Assert.True(Gemm.Splits((long)batch * 1030 * 600, 600, 1030), "Dense2's products must be split");
-        Assert.True(batch < 2 * Gemm.WeightRowGrain, "too few samples for a split by rows of the input gradient");
+        const int batch = 32;
+        Assert.True(Gemm.Splits((long)batch * 420 * 320, 320, 420), "Dense2's products must be split");
+        Assert.True(420 * 320 > BatchSplit.CachedWeights, "Dense2's segments must not be split by samples");
         float[] State(int threads) => AtThreads(threads, () =>
         {
             INetwork net = Trained(nameof(WideThreadedClassifier), batch);
