@@ -7,8 +7,10 @@ using NormReg.Runtime;
 namespace NormReg.Kernels;
 
 /// <summary>
-/// The products split over <see cref="WorkerPool"/> by their outputs, never by the sum: each part computes whole output elements with
-/// the serial kernel, so the bits do not depend on the thread count. The spans stay pinned while the parts run.
+/// The products split over <see cref="WorkerPool"/> by their outputs: each part computes whole output elements with the serial kernel.
+/// A small batch's input gradient splits by its depth instead, each part summing whole panels that the calling thread then adds in
+/// the serial kernel's order (<see cref="AxpyJob"/>). Either way the bits do not depend on the thread count. The spans stay pinned
+/// while the parts run.
 /// </summary>
 internal static partial class Gemm
 {

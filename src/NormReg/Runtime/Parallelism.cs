@@ -9,11 +9,13 @@ namespace NormReg;
 /// each run of rows between two that need the whole batch, BatchNorm above all, when the run's weights stay in a core's cache; BatchNorm
 /// over images splits by runs of samples too), and a product of a weight matrix with about four million multiply-adds or more, and
 /// more the narrower the matrix (in inference, the forward of weights over 2 MB at any batch), by the rows of the weights, which the
-/// optimizer then updates on the same threads. Each part computes whole samples or whole output elements with the serial kernels,
-/// every element summed in the same order, so results are the same bits at any thread count. Smaller work runs on the calling thread;
-/// the workers spin for a millisecond after a part, then sleep until the next split. The workers also time how long a job takes to
-/// reach them: while that shows values crossing between the cores slowly (a virtual machine whose host runs its cores far apart),
-/// the training passes split only four times as much work, so that a small batch never runs slower than on one thread.
+/// optimizer then updates on the same threads (a dense layer's input gradient below 128 samples by whole panels of those rows, whose
+/// sums the calling thread adds in the serial order). Each part computes whole samples, whole output elements or whole panels with
+/// the serial kernels, every element summed in the same order, so results are the same bits at any thread count. Smaller work runs on
+/// the calling thread; the workers spin for a millisecond after a part, then sleep until the next split. The workers also time how
+/// long a job takes to reach them: while that shows values crossing between the cores slowly (a virtual machine whose host runs its
+/// cores far apart), the training passes split only four times as much work, so that a small batch never runs slower than on one
+/// thread.
 /// </summary>
 /// <remarks>
 /// The default, every core the process may use, needs no change. Set the environment variable <c>NORMREG_MAX_THREADS</c> before the

@@ -7,7 +7,8 @@ using NormReg.Kernels;
 namespace NormReg.Tests.KernelTests;
 
 /// <summary>
-/// The products split over the worker pool: the same bits at one and two threads (the pool splits outputs, never a sum), nothing
+/// The products split over the worker pool: the same bits at one to four threads (the pool splits outputs, or a small batch's input
+/// gradient into panels added in the serial order), nothing
 /// allocated per call on any thread, and two threads using the kernels at once finish (the second computes alone while the pool is busy).
 /// The shapes are above the size from which a product is split.
 /// </summary>
