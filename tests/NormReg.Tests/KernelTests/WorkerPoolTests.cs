@@ -7,8 +7,8 @@ namespace NormReg.Tests.KernelTests;
 /// <summary>
 /// The pool's contract, on jobs of many shapes: every part runs exactly once whichever thread claims it, the calling thread takes
 /// part, a thread's index stays below the parts, the calling thread runs a first run of the parts and the workers the rest (so that
-/// parts cut by weight rows stay on their cores from one job to the next), a part's exception comes back as it was thrown and leaves the pool usable, and a
-/// second caller is turned away while a job runs.
+/// parts cut by weight rows stay on their cores from one job to the next), a part's exception comes back as it was thrown and
+/// leaves the pool usable, and a second caller is turned away while a job runs.
 /// </summary>
 [Collection(nameof(ParallelKernelTests))]
 public sealed class WorkerPoolTests
