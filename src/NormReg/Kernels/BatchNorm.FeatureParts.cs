@@ -22,7 +22,10 @@ public static partial class BatchNorm
         /// </summary>
         internal const long MinimumValues = 1 << 14;
 
-        private float* _x, _gamma, _beta, _y, _normalized, _inverseStd, _runningMean, _runningVariance, _dx, _gammaGradients, _betaGradients;
+        /// <summary>The pass's input: x forward, dy backward.</summary>
+        private float* _input;
+
+        private float* _gamma, _beta, _y, _normalized, _inverseStd, _runningMean, _runningVariance, _dx, _gammaGradients, _betaGradients;
         private int _batch, _features;
         private float _momentum, _epsilon;
         private bool _backward;
@@ -35,14 +38,13 @@ public static partial class BatchNorm
         public static bool TryForward(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y, Span<float> normalized, Span<float> inverseStd,
             Span<float> runningMean, Span<float> runningVariance, int batch, int features, float momentum, float epsilon)
         {
-            int parts = Parts(batch, features);
-            if (parts < 2 || !WorkerPool.TryEnter(parts)) return false;
+            if (!TryEnter(batch, features, out int parts)) return false;
             try
             {
                 fixed (float* px = x, pg = gamma, pb = beta, py = y, pn = normalized, pi = inverseStd, pm = runningMean, pv = runningVariance)
                 {
                     FeatureParts job = Instance;
-                    job._x = px;
+                    job._input = px;
                     job._gamma = pg;
                     job._beta = pb;
                     job._y = py;
@@ -65,14 +67,13 @@ public static partial class BatchNorm
         public static bool TryBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> normalized, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> gamma, Span<float> dx,
             Span<float> gammaGradients, Span<float> betaGradients, int batch, int features)
         {
-            int parts = Parts(batch, features);
-            if (parts < 2 || !WorkerPool.TryEnter(parts)) return false;
+            if (!TryEnter(batch, features, out int parts)) return false;
             try
             {
                 fixed (float* pdy = dy, pn = normalized, pi = inverseStd, pg = gamma, pdx = dx, pgg = gammaGradients, pbg = betaGradients)
                 {
                     FeatureParts job = Instance;
-                    job._x = pdy;
+                    job._input = pdy;
                     job._normalized = pn;
                     job._inverseStd = pi;
                     job._gamma = pg;
@@ -90,11 +91,18 @@ public static partial class BatchNorm
             return true;
         }
 
+        /// <summary>Claims the pool for a pass that is worth splitting; false when it is too small or the pool is busy.</summary>
+        private static bool TryEnter(int batch, int features, out int parts)
+        {
+            parts = Parts(batch, features);
+            return parts > 1 && WorkerPool.TryEnter(parts);
+        }
+
         /// <summary>Forgets the pass's spans, which are unpinned from here on, and releases the pool.</summary>
         private static void Leave()
         {
             FeatureParts job = Instance;
-            job._x = job._gamma = job._beta = job._y = job._normalized = job._inverseStd = job._runningMean = job._runningVariance = null;
+            job._input = job._gamma = job._beta = job._y = job._normalized = job._inverseStd = job._runningMean = job._runningVariance = null;
             job._dx = job._gammaGradients = job._betaGradients = null;
             WorkerPool.Exit();
         }
@@ -106,12 +114,12 @@ public static partial class BatchNorm
             int total = _batch * _features;
             if (_backward)
             {
-                BackwardRange(new ReadOnlySpan<float>(_x, total), new ReadOnlySpan<float>(_normalized, total), new ReadOnlySpan<float>(_inverseStd, _features),
+                BackwardRange(new ReadOnlySpan<float>(_input, total), new ReadOnlySpan<float>(_normalized, total), new ReadOnlySpan<float>(_inverseStd, _features),
                     new ReadOnlySpan<float>(_gamma, _features), new Span<float>(_dx, total), new Span<float>(_gammaGradients, _features), new Span<float>(_betaGradients, _features),
                     _batch, _features, from, to);
                 return;
             }
-            ForwardTrainingRange(new ReadOnlySpan<float>(_x, total), new ReadOnlySpan<float>(_gamma, _features), new ReadOnlySpan<float>(_beta, _features), new Span<float>(_y, total),
+            ForwardTrainingRange(new ReadOnlySpan<float>(_input, total), new ReadOnlySpan<float>(_gamma, _features), new ReadOnlySpan<float>(_beta, _features), new Span<float>(_y, total),
                 new Span<float>(_normalized, total), new Span<float>(_inverseStd, _features), new Span<float>(_runningMean, _features), new Span<float>(_runningVariance, _features),
                 _batch, _features, _momentum, _epsilon, from, to);
         }

@@ -192,7 +192,7 @@ internal static partial class Gemm
 
         private static readonly AxpyJob Instance = new();
         private float* _a, _b, _c, _w;
-        private int _aRow, _aColumn, _m, _n, _k, _firstPanels;
+        private int _aRow, _aColumn, _m, _n, _k, _panelCount, _firstPanels;
         private float _l1, _twiceL2;
         private bool _penalize;
         private Cut _cut;
@@ -213,7 +213,7 @@ internal static partial class Gemm
                 job._w = pw;
                 (job._aRow, job._aColumn, job._m, job._n, job._k) = (aRow, aColumn, m, n, k);
                 (job._penalize, job._l1, job._twiceL2) = (!penalized.IsEmpty, l1, twiceL2);
-                int panels = (k + PanelDepth - 1) / PanelDepth;
+                int panels = job._panelCount = (k + PanelDepth - 1) / PanelDepth;
                 job._cut = aRow != 1 && penalized.IsEmpty && m < PanelDepth && panels >= parts ? Cut.Depth : m >= AxpyRowGrain * parts ? Cut.Rows : Cut.Columns;
                 if (job._finite.Length < parts) job._finite = new bool[parts];
                 if (job._cut == Cut.Depth)
@@ -221,9 +221,10 @@ internal static partial class Gemm
                     job._firstPanels = Range(panels, parts, 0, 1).End;
                     int later = (panels - job._firstPanels) * m * n;
                     if (job._panels.Length < later) job._panels = new float[later];
+                    WorkerPool.Run(job, parts);
+                    return job.AddPanels(c[..(m * n)]);
                 }
                 WorkerPool.Run(job, parts);
-                if (job._cut == Cut.Depth) return job.AddPanels(c[..(m * n)], panels);
                 bool finite = true;
                 for (int part = 0; part < parts; part++) finite &= job._finite[part];
                 return finite;
@@ -254,7 +255,7 @@ internal static partial class Gemm
         /// <summary>Part <paramref name="part"/> of a split by depth: the first part's panels summed into <c>c</c>, each later panel's chain into its block.</summary>
         private void RunPanels(int part, int parts)
         {
-            (int first, int last) = Range((_k + PanelDepth - 1) / PanelDepth, parts, part, 1);
+            (int first, int last) = Range(_panelCount, parts, part, 1);
             ref float none = ref Unsafe.NullRef<float>();
             if (part == 0)
             {
@@ -271,9 +272,9 @@ internal static partial class Gemm
         }
 
         /// <summary>Adds the later panels' chains to <paramref name="c"/> in order; returns whether every sum is finite.</summary>
-        private bool AddPanels(Span<float> c, int panels)
+        private bool AddPanels(Span<float> c)
         {
-            for (int panel = _firstPanels; panel < panels; panel++) TensorPrimitives.Add(c, _panels.AsSpan((panel - _firstPanels) * c.Length, c.Length), c);
+            for (int panel = _firstPanels; panel < _panelCount; panel++) TensorPrimitives.Add(c, _panels.AsSpan((panel - _firstPanels) * c.Length, c.Length), c);
             return Guard.AllFinite(c);
         }
     }
