@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System;
+using NormReg.Runtime;
 
 namespace NormReg;
 
@@ -9,14 +10,14 @@ namespace NormReg;
 /// </summary>
 public readonly struct DenseLayer
 {
-    private readonly float[] _parameters;
-    private readonly float[] _gradients;
+    private readonly AlignedFloats _parameters;
+    private readonly AlignedFloats _gradients;
     private readonly int _weightOffset;
     private readonly int _biasOffset;
 
     /// <summary>Used by generated code; the offsets come from the network's parameter layout.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public DenseLayer(string name, float[] parameters, float[] gradients, int inputs, int outputs, int weightOffset, int biasOffset)
+    public DenseLayer(string name, AlignedFloats parameters, AlignedFloats gradients, int inputs, int outputs, int weightOffset, int biasOffset)
     {
         Name = name;
         _parameters = parameters;
@@ -58,7 +59,7 @@ public readonly struct DenseLayer
         {
             if ((uint)output >= (uint)Outputs) throw new ArgumentOutOfRangeException(nameof(output), output, $"{Name} has {Outputs} outputs.");
             if ((uint)input >= (uint)Inputs) throw new ArgumentOutOfRangeException(nameof(input), input, $"{Name} has {Inputs} inputs.");
-            return ref _parameters[_weightOffset + output * Inputs + input];
+            return ref _parameters.AsSpan()[_weightOffset + output * Inputs + input];
         }
     }
 }

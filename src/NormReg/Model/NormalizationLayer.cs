@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System;
+using NormReg.Runtime;
 
 namespace NormReg;
 
@@ -9,15 +10,15 @@ namespace NormReg;
 /// </summary>
 public readonly struct NormalizationLayer
 {
-    private readonly float[] _parameters;
-    private readonly float[] _gradients;
+    private readonly AlignedFloats _parameters;
+    private readonly AlignedFloats _gradients;
     private readonly float[] _statistics;
     private readonly int _gammaOffset;
     private readonly int _statisticsOffset;
 
     /// <summary>Used by generated code: γ then β at <paramref name="gammaOffset"/>; running mean then variance at <paramref name="statisticsOffset"/>, or -1 for none.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public NormalizationLayer(string name, float[] parameters, float[] gradients, float[] statistics, int features, int gammaOffset, int statisticsOffset)
+    public NormalizationLayer(string name, AlignedFloats parameters, AlignedFloats gradients, float[] statistics, int features, int gammaOffset, int statisticsOffset)
     {
         Name = name;
         _parameters = parameters;

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using NormReg.Kernels;
+using NormReg.Runtime;
 
 namespace NormReg;
 
@@ -13,10 +14,10 @@ namespace NormReg;
 /// </summary>
 public class Adam : Optimizer
 {
-    private float[] _m = [];
-    private float[] _v = [];
-    private float[] _mNext = [];
-    private float[] _vNext = [];
+    private AlignedFloats _m = new(0);
+    private AlignedFloats _v = new(0);
+    private AlignedFloats _mNext = new(0);
+    private AlignedFloats _vNext = new(0);
 
     /// <summary>Creates the optimizer; the defaults match PyTorch's.</summary>
     public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
@@ -75,10 +76,10 @@ public class Adam : Optimizer
     /// <inheritdoc/>
     protected override void Allocate(int parameterCount)
     {
-        _m = new float[parameterCount];
-        _v = new float[parameterCount];
-        _mNext = new float[parameterCount];
-        _vNext = new float[parameterCount];
+        _m = new AlignedFloats(parameterCount);
+        _v = new AlignedFloats(parameterCount);
+        _mNext = new AlignedFloats(parameterCount);
+        _vNext = new AlignedFloats(parameterCount);
     }
 
     /// <inheritdoc/>
@@ -114,10 +115,10 @@ public class Adam : Optimizer
         ref float old0 = ref MemoryMarshal.GetReference(previous);
         ref float g0 = ref MemoryMarshal.GetReference(gradients);
         // By reference rather than by index: a network without parameters has empty moments, and offset 0 is their end.
-        ref float m0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_m), offset);
-        ref float v0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_v), offset);
-        ref float mNext0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_mNext), offset);
-        ref float vNext0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_vNext), offset);
+        ref float m0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(_m.AsSpan()), offset);
+        ref float v0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(_v.AsSpan()), offset);
+        ref float mNext0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(_mNext.AsSpan()), offset);
+        ref float vNext0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(_vNext.AsSpan()), offset);
         // Vectors first, then the tail; both apply the same float operations in the same order (no fused multiply-add).
         // The new moments go to the spare buffers and the old parameters to previous, so a refusal restores everything.
         // Finiteness: x − x is 0 for finite x and NaN otherwise; the sums stay 0 exactly when every new value is finite.

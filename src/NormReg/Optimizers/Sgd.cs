@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using NormReg.Kernels;
+using NormReg.Runtime;
 
 namespace NormReg;
 
@@ -15,8 +16,8 @@ namespace NormReg;
 /// </summary>
 public sealed class Sgd : Optimizer
 {
-    private float[] _momentum = [];
-    private float[] _momentumNext = [];
+    private AlignedFloats _momentum = new(0);
+    private AlignedFloats _momentumNext = new(0);
 
     /// <summary>Creates the optimizer; the defaults match PyTorch's.</summary>
     public Sgd(double learningRate, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
@@ -65,8 +66,8 @@ public sealed class Sgd : Optimizer
     {
         if (Momentum != 0)
         {
-            _momentum = new float[parameterCount];
-            _momentumNext = new float[parameterCount];
+            _momentum = new AlignedFloats(parameterCount);
+            _momentumNext = new AlignedFloats(parameterCount);
         }
     }
 
@@ -145,8 +146,8 @@ public sealed class Sgd : Optimizer
         ref float old0 = ref MemoryMarshal.GetReference(previous);
         ref float g0 = ref MemoryMarshal.GetReference(gradients);
         // By reference rather than by index: a network without parameters has an empty momentum, and offset 0 is its end.
-        ref float b0 = ref mu != 0 ? ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_momentum), offset) : ref MemoryMarshal.GetArrayDataReference(_momentum);
-        ref float bNext0 = ref mu != 0 ? ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_momentumNext), offset) : ref MemoryMarshal.GetArrayDataReference(_momentumNext);
+        ref float b0 = ref mu != 0 ? ref Unsafe.Add(ref MemoryMarshal.GetReference(_momentum.AsSpan()), offset) : ref MemoryMarshal.GetReference(_momentum.AsSpan());
+        ref float bNext0 = ref mu != 0 ? ref Unsafe.Add(ref MemoryMarshal.GetReference(_momentumNext.AsSpan()), offset) : ref MemoryMarshal.GetReference(_momentumNext.AsSpan());
         // Vectors first, then the tail; both apply the same float operations in the same order (no fused multiply-add).
         // The new momentum goes to the spare buffer and the old parameters to previous, so a refusal restores everything.
         // Finiteness: x − x is 0 for finite x and NaN otherwise (the momentum is finite if d, and so the new parameter, is).

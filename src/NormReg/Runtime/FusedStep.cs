@@ -92,7 +92,7 @@ internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSi
     public void Clear() => _count = 0;
 
     /// <summary>Computes the deferred weight gradients as the rows would have (the step will not fuse); returns whether all are finite.</summary>
-    public bool Materialize(float[] parameters, float[] gradients)
+    public bool Materialize(AlignedFloats parameters, AlignedFloats gradients)
     {
         bool finite = true;
         for (int r = 0; r < _count; r++)
@@ -113,7 +113,7 @@ internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSi
     /// proof holds, all or nothing. Returns false, with the deferred gradients computed and nothing updated, when the caller must
     /// step as before (nothing deferred, no proof, or the rest of the update refused, which that step then reports).
     /// </summary>
-    public bool TryStep(Optimizer optimizer, INetwork network, float[] parameters, float[] gradients)
+    public bool TryStep(Optimizer optimizer, INetwork network, AlignedFloats parameters, AlignedFloats gradients)
     {
         if (_count == 0) return false;
         if (optimizer is not Sgd sgd || !Prove(sgd))

@@ -35,10 +35,10 @@ public sealed class NetworkCore
     private int _busy;
 
     /// <summary>Every trainable parameter, in the layout the generated file documents.</summary>
-    public readonly float[] Parameters;
+    public readonly AlignedFloats Parameters;
 
     /// <summary>The gradients of the last backward pass, laid out as <see cref="Parameters"/>; NaN for the weights of rows a TrainStep updated fused (see <see cref="INetwork.Gradients"/>).</summary>
-    public readonly float[] Gradients;
+    public readonly AlignedFloats Gradients;
 
     /// <summary>Input scaling statistics (NaN until fitted), then each BatchNorm's running mean and variance.</summary>
     public readonly float[] Statistics;
@@ -76,15 +76,10 @@ public sealed class NetworkCore
 
     /// <summary>
     /// Where the packed kernel runs (<see cref="Gemm.HasPackedKernel"/>), the inference weights of the Dense rows the generated inference pass
-    /// reads packed (<see cref="Dense.PackWeights"/>), from <see cref="_packedStart"/>; otherwise null, and nothing allocated.
+    /// reads packed (<see cref="Dense.PackWeights"/>); otherwise empty. Each row's packed weights are a whole number of 64-byte lines long,
+    /// so from the aligned start the kernel's vector loads never straddle two lines (784 × 256 one float off a line: 1.00 to 1.02 times as long).
     /// </summary>
-    private readonly float[]? _packed;
-
-    /// <summary>
-    /// Floats of <see cref="_packed"/> before its first 64-byte line, where the packed weights start: the array is pinned, and every row's
-    /// packed weights a whole number of lines long, so the kernel's vector loads never straddle two lines (784 × 256 one float off a line: 1.00 to 1.02 times as long).
-    /// </summary>
-    private readonly int _packedStart;
+    private readonly AlignedFloats _packed;
 
     /// <summary>Creates the shared state of a network described by <paramref name="architecture"/> and checks <paramref name="maxBatchSize"/>.</summary>
     /// <param name="passes">The generated network.</param>
@@ -92,7 +87,7 @@ public sealed class NetworkCore
     /// <param name="maxBatchSize">The largest batch it will be given.</param>
     /// <param name="seed">Seed of the weight initialization and the training-time draws.</param>
     /// <param name="packedLength">Floats of the packed weights of the Dense rows its inference pass reads packed (see <see cref="Packed"/>); 0 for none.</param>
-    public unsafe NetworkCore(INetworkPasses passes, NetworkArchitecture architecture, int maxBatchSize, int seed, int packedLength = 0)
+    public NetworkCore(INetworkPasses passes, NetworkArchitecture architecture, int maxBatchSize, int seed, int packedLength = 0)
     {
         _passes = passes;
         _network = passes as INetwork ?? throw new ArgumentException("The passes must be the generated network itself.", nameof(passes));
@@ -108,8 +103,8 @@ public sealed class NetworkCore
         bool batchNorm = architecture.Layers.Any(l => l.Type == LayerType.BatchNorm);
         Guard.MaxBatchSize(maxBatchSize, widest, _name);
         MaxBatchSize = maxBatchSize;
-        Parameters = new float[architecture.ParameterCount];
-        Gradients = new float[architecture.ParameterCount];
+        Parameters = new AlignedFloats(architecture.ParameterCount);
+        Gradients = new AlignedFloats(architecture.ParameterCount);
         _split = new BatchSplit(passes, architecture.ParameterCount);
         Statistics = new float[architecture.StatisticsCount];
         Inputs = new float[maxBatchSize * architecture.InputSize];
@@ -129,8 +124,7 @@ public sealed class NetworkCore
         Random = new SeededRandom(unchecked((ulong)seed));
         if (packedLength > 0 && Gemm.HasPackedKernel)
         {
-            _packed = GC.AllocateArray<float>(packedLength + 15, pinned: true);
-            fixed (float* first = _packed) _packedStart = (int)((64 - ((nuint)first & 63)) & 63) / sizeof(float);
+            _packed = new AlignedFloats(packedLength);
             _packedStale = true;
         }
     }
@@ -140,7 +134,7 @@ public sealed class NetworkCore
     /// Dense row's weights packed; empty, and the row's weights read unpacked, where the packed kernel does not run and until
     /// <see cref="PackingDue"/> has had them packed since they last changed.
     /// </summary>
-    public Span<float> Packed(int offset, int length) => _packed is null || _packedStale ? default : _packed.AsSpan(_packedStart + offset, length);
+    public Span<float> Packed(int offset, int length) => _packed.Length == 0 || _packedStale ? default : _packed.AsSpan(offset, length);
 
     /// <summary>
     /// For the generated inference pass in floats: whether it must pack the weights now, into <see cref="Packed"/>, which returns them from
@@ -651,7 +645,7 @@ public sealed class NetworkCore
     }
 
     /// <summary><see cref="Parameters"/> handed out for writing: the folded inference weights are rebuilt before the next inference pass.</summary>
-    public float[] WritableParameters
+    public AlignedFloats WritableParameters
     {
         get
         {
@@ -831,7 +825,7 @@ public sealed class NetworkCore
     {
         FoldsStale = true;
         ReducedStale = true;
-        _packedStale = _packed is not null;
+        _packedStale = _packed.Length > 0;
         _unpackedPasses = 0;
     }
 

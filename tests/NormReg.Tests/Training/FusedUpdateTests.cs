@@ -188,7 +188,7 @@ public sealed class FusedUpdateTests
         var random = new Random(6);
         float[] inputs = Gaussian(random, 4 * FusedRegressor.InputSize), targets = Gaussian(random, 4 * FusedRegressor.OutputSize);
         net.TrainStep(inputs, targets, 4, optimizer);
-        float[] gradients = ((NetworkCore)typeof(FusedRegressor).GetField("_core", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(net)!).Gradients;
+        Span<float> gradients = ((NetworkCore)typeof(FusedRegressor).GetField("_core", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(net)!).Gradients.AsSpan();
         Assert.True(float.IsNaN(gradients[0]));
         gradients[0] = 42f; // a pass over the row's gradients every step would cost as much as storing them
         net.TrainStep(inputs, targets, 4, optimizer);
