@@ -153,7 +153,7 @@ rm -f "$raw"/deploy-*
 deploy_failed=()
 if [[ $deploy -eq 1 ]]; then
     step "NormReg.Deploy: JIT, ReadyToRun, Native AOT (with and without IlcInstructionSet=native), threads ($profile)"
-    deploy_args=(--repetitions 11 --block-ms 20) deploy_rounds=2
+    deploy_args=(--repetitions 11 --block-ms 20) deploy_rounds=3
     [[ $profile == quick ]] && deploy_args=(--repetitions 3 --block-ms 5) deploy_rounds=1
     rm -rf "$artifacts/deploy"
     for mode in jit r2r aot-native aot; do
