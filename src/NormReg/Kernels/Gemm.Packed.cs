@@ -18,8 +18,9 @@ namespace NormReg.Kernels;
 /// <c>p ≡ l (mod 16)</c> in order, and the passes' tiles are added in the fold's tree (lane <c>l</c> + lane <c>l + 8</c>, + lane
 /// <c>l + 4</c>, then <c>(e0 + e1) + (e2 + e3)</c>) with vertical adds, as a binary counter adds: the same additions, none across lanes.
 /// The steps past the last whole sixteen, the bias and the ReLU follow as the other kernel applies them. Each pass broadcasts one value of
-/// a row of <c>a</c> per step and reads the packed weights in order. The packed layout is the same at both widths but for the last
-/// panels (<see cref="PanelOutputs"/>): a 256-bit tile takes half of a panel's 48 outputs, with the pitch of its rows.
+/// a row of <c>a</c> per step and reads the packed weights in order. The panels are the same at both widths but for the last ones
+/// (<see cref="PanelOutputs"/>); in a panel, each tile's weights are packed apart (<see cref="TileOutputs"/>), at 256 bits two tiles of 24
+/// outputs in a panel of 48.
 /// From 512 steps (<see cref="InterleavedDepth"/>) the rows of <c>a</c> are interleaved too, eight at a time, once per call
 /// (<see cref="PackRows"/>): a pass then reads its values of a tile's rows side by side, half a cache line per step, where it read a float
 /// of each row's line, 8 lines per step that the weights streaming through L1 evict before the next pass needs them again (one thread,
@@ -71,53 +72,67 @@ internal static partial class Gemm
 
     /// <summary>
     /// Writes <paramref name="b"/> [n × k] into <paramref name="packed"/> (<see cref="PackedLength"/> floats) as <see cref="MultiplyPacked"/>
-    /// reads it: panels of <see cref="PanelOutputs"/> outputs (zeros past <paramref name="n"/>), each
-    /// holding for every pass <c>l</c> the steps <c>16t + l</c> in order, then the steps past the last whole sixteen, a row of outputs per step.
-    /// Whole vectors of outputs move sixteen steps at a time, by 16 × 16 transposes in registers (four of 8 × 8 at 256 bits): 784 × 256
-    /// weights in 18 µs, where a float at a time took 230 µs or more.
+    /// reads it: panels of <see cref="PanelOutputs"/> outputs (zeros past <paramref name="n"/>), each its tiles' outputs
+    /// (<see cref="TileOutputs"/>) one after the other, and each tile's holding for every pass <c>l</c> the steps <c>16t + l</c> in order,
+    /// then the steps past the last whole sixteen, a row of the tile's outputs per step.
+    /// Whole vectors of outputs move sixteen steps at a time, by 16 × 16 transposes in registers (two of 8 × 8 per 8 outputs at 256 bits):
+    /// 784 × 256 weights in 18 µs, where a float at a time took 230 µs or more.
     /// </summary>
     public static void Pack(ReadOnlySpan<float> b, Span<float> packed, int n, int k)
     {
-        int whole = k - k % VirtualLanes, steps = whole / VirtualLanes;
         for (int j0 = 0, width; j0 < n; j0 += width)
         {
             width = PanelOutputs(n, j0);
-            Span<float> panel = packed.Slice(j0 * k, width * k);
-            for (int v = 0; v < width; v += 16)
+            for (int o = 0, tile = TileOutputs(width); o < width; o += tile) PackTile(b, packed.Slice((j0 + o) * k, tile * k), j0 + o, n - j0 - o, tile, k);
+        }
+    }
+
+    /// <summary>
+    /// Outputs of one tile of a panel <paramref name="width"/> wide: the panel at 512 bits; at 256 bits, half a panel of 48 and 16 of a
+    /// narrower one (<see cref="PackedProduct.Panel"/>). Each tile's weights are packed apart, so that its passes stream them in order: read
+    /// out of panels of 48 with its rows 48 floats apart, half of each line pair, WideMlp's product of 8 rows by 1024 × 1024 reached 123 GFLOP/s
+    /// at 256 bits (86 % of that width's peak, 91 % at 128 rows).
+    /// </summary>
+    private static int TileOutputs(int width) => Simd.Width == 512 ? width : width == PanelWidth ? PanelWidth / 2 : 16;
+
+    /// <summary>
+    /// The outputs from <paramref name="j"/> of one tile <paramref name="width"/> wide, as <see cref="Pack"/> lays them out in
+    /// <paramref name="tile"/>; zeros past the first <paramref name="real"/>.
+    /// </summary>
+    private static void PackTile(ReadOnlySpan<float> b, Span<float> tile, int j, int real, int width, int k)
+    {
+        int whole = k - k % VirtualLanes, steps = whole / VirtualLanes, group = Simd.Width == 512 ? 16 : 8;
+        nint pitch = (nint)steps * width;
+        for (int v = 0; v < width; v += group)
+        {
+            ref float to = ref Unsafe.Add(ref MemoryMarshal.GetReference(tile), v);
+            if (real - v >= group)
             {
-                int real = Math.Min(16, n - j0 - v);
-                ref float rows = ref Unsafe.AsRef(in b[(j0 + v) * k]);
-                ref float to = ref Unsafe.Add(ref MemoryMarshal.GetReference(panel), v);
-                if (real == 16)
+                // Sixteen steps of a group of outputs at a time, transposed: step 16t + l of the outputs is their row of pass l.
+                ref float rows = ref Unsafe.AsRef(in b[(j + v) * k]);
+                for (int t = 0; t < steps; t++)
                 {
-                    // Sixteen steps of sixteen outputs at a time, transposed: step 16t + l of the outputs is their row of pass l.
-                    for (int t = 0; t < steps; t++)
+                    ref float from = ref Unsafe.Add(ref rows, t * VirtualLanes);
+                    ref float at = ref Unsafe.Add(ref to, (nint)t * width);
+                    if (group == 16)
                     {
-                        ref float from = ref Unsafe.Add(ref rows, t * VirtualLanes);
-                        ref float at = ref Unsafe.Add(ref to, (nint)t * width);
-                        nint pitch = (nint)steps * width;
-                        if (Simd.Width == 512)
-                        {
-                            Transpose16(ref from, k, ref at, pitch);
-                            continue;
-                        }
-                        Transpose8(ref from, k, ref at, pitch);
-                        Transpose8(ref Unsafe.Add(ref from, 8), k, ref Unsafe.Add(ref at, 8 * pitch), pitch);
-                        Transpose8(ref Unsafe.Add(ref from, 8 * k), k, ref Unsafe.Add(ref at, 8), pitch);
-                        Transpose8(ref Unsafe.Add(ref from, 8 * k + 8), k, ref Unsafe.Add(ref at, 8 * pitch + 8), pitch);
+                        Transpose16(ref from, k, ref at, pitch);
+                        continue;
                     }
+                    Transpose8(ref from, k, ref at, pitch);
+                    Transpose8(ref Unsafe.Add(ref from, 8), k, ref Unsafe.Add(ref at, 8 * pitch), pitch);
                 }
-                else
+            }
+            else
+            {
+                for (int g = 0; g < group; g++)
                 {
-                    for (int j = 0; j < 16; j++)
-                    {
-                        for (int p = 0; p < whole; p++) Unsafe.Add(ref to, (nint)(p % VirtualLanes * steps + p / VirtualLanes) * width + j) = j < real ? Unsafe.Add(ref rows, j * k + p) : 0f;
-                    }
+                    for (int p = 0; p < whole; p++) Unsafe.Add(ref to, (nint)(p % VirtualLanes * steps + p / VirtualLanes) * width + g) = g < real - v ? b[(j + v + g) * k + p] : 0f;
                 }
-                for (int p = whole; p < k; p++)
-                {
-                    for (int j = 0; j < 16; j++) Unsafe.Add(ref to, (nint)p * width + j) = j < real ? Unsafe.Add(ref rows, j * k + p) : 0f;
-                }
+            }
+            for (int p = whole; p < k; p++)
+            {
+                for (int g = 0; g < group; g++) Unsafe.Add(ref to, (nint)p * width + g) = g < real - v ? b[(j + v + g) * k + p] : 0f;
             }
         }
     }
@@ -274,9 +289,9 @@ internal static partial class Gemm
             {
                 switch (Math.Min(across, (width - o) / T.Count))
                 {
-                    case 3: Columns<T, THeight, Three>(ref slots, ref bias, j0, o, width, rows); break;
-                    case 2: Columns<T, THeight, Two>(ref slots, ref bias, j0, o, width, rows); break;
-                    default: Columns<T, THeight, One>(ref slots, ref bias, j0, o, width, rows); break;
+                    case 3: Columns<T, THeight, Three>(ref slots, ref bias, j0, o, rows); break;
+                    case 2: Columns<T, THeight, Two>(ref slots, ref bias, j0, o, rows); break;
+                    default: Columns<T, THeight, One>(ref slots, ref bias, j0, o, rows); break;
                 }
             }
             if (wide == 1) WideRow<T>(ref slots, ref bias, m - 1, j0);
@@ -290,22 +305,23 @@ internal static partial class Gemm
         /// </summary>
         private void WideRow<T>(ref float slots, ref float bias, int i0, int j0) where T : struct, IVector<T>
         {
-            const int Tile = 8 * PanelWidth;
+            const int Tile = 8 * PanelWidth, Half = PanelWidth / 2; // Half: the outputs of each of the panel's two tiles, packed apart (TileOutputs)
             int whole = k - k % VirtualLanes, steps = whole / VirtualLanes, waiting = 0;
             ref float a0 = ref Unsafe.Add(ref _a, (nint)i0 * k);
-            ref float panel = ref Unsafe.Add(ref _packed, (nint)j0 * k);
+            ref float left = ref Unsafe.Add(ref _packed, (nint)j0 * k), right = ref Unsafe.Add(ref left, (nint)Half * k);
             T c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
             for (int s = 0; s < VirtualLanes; s++)
             {
                 int l = (s >> 2) | ((s & 1) << 3) | ((s & 2) << 1); // as Tile's passes
                 ref float x = ref Unsafe.Add(ref a0, l);
-                ref float w = ref Unsafe.Add(ref panel, (nint)l * steps * PanelWidth);
+                ref float w = ref Unsafe.Add(ref left, (nint)l * steps * Half), v = ref Unsafe.Add(ref right, (nint)l * steps * Half);
                 c0 = c1 = c2 = c3 = c4 = c5 = T.Zero;
                 for (int t = 0; t < steps; t++)
                 {
-                    WideStep(x, ref w, ref c0, ref c1, ref c2, ref c3, ref c4, ref c5);
+                    WideStep(x, ref w, ref v, ref c0, ref c1, ref c2, ref c3, ref c4, ref c5);
                     x = ref Unsafe.Add(ref x, VirtualLanes);
-                    w = ref Unsafe.Add(ref w, PanelWidth);
+                    w = ref Unsafe.Add(ref w, Half);
+                    v = ref Unsafe.Add(ref v, Half);
                 }
                 for (int r = s; (r & 1) != 0; r >>= 1)
                 {
@@ -327,11 +343,12 @@ internal static partial class Gemm
                 T.Store(c4, ref slot, 32);
                 T.Store(c5, ref slot, 40);
             }
-            ref float w1 = ref Unsafe.Add(ref panel, (nint)whole * PanelWidth);
+            ref float w1 = ref Unsafe.Add(ref left, (nint)whole * Half), v1 = ref Unsafe.Add(ref right, (nint)whole * Half);
             for (int q = whole; q < k; q++)
             {
-                WideStep(Unsafe.Add(ref a0, q), ref w1, ref c0, ref c1, ref c2, ref c3, ref c4, ref c5);
-                w1 = ref Unsafe.Add(ref w1, PanelWidth);
+                WideStep(Unsafe.Add(ref a0, q), ref w1, ref v1, ref c0, ref c1, ref c2, ref c3, ref c4, ref c5);
+                w1 = ref Unsafe.Add(ref w1, Half);
+                v1 = ref Unsafe.Add(ref v1, Half);
             }
             int valid = Math.Min(PanelWidth, n - j0);
             ref float to = ref Unsafe.Add(ref _c, (nint)i0 * n + j0);
@@ -339,51 +356,51 @@ internal static partial class Gemm
             End<T, Three>(ref Unsafe.Add(ref to, 24), valid - 24, c3, c4, c5, T.Load(ref bias, 24), T.Load(ref bias, 32), T.Load(ref bias, 40));
         }
 
-        /// <summary>One step of <see cref="WideRow"/>: <paramref name="value"/> broadcast against six vectors of weights.</summary>
+        /// <summary>One step of <see cref="WideRow"/>: <paramref name="value"/> broadcast against three vectors of each tile's weights, <paramref name="left"/> and <paramref name="right"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void WideStep<T>(float value, ref float w, ref T c0, ref T c1, ref T c2, ref T c3, ref T c4, ref T c5) where T : struct, IVector<T>
+        private static void WideStep<T>(float value, ref float left, ref float right, ref T c0, ref T c1, ref T c2, ref T c3, ref T c4, ref T c5) where T : struct, IVector<T>
         {
             T x = T.Create(value);
-            T.MultiplyAddTo(ref c0, x, T.Load(ref w, 0));
-            T.MultiplyAddTo(ref c1, x, T.Load(ref w, 8));
-            T.MultiplyAddTo(ref c2, x, T.Load(ref w, 16));
-            T.MultiplyAddTo(ref c3, x, T.Load(ref w, 24));
-            T.MultiplyAddTo(ref c4, x, T.Load(ref w, 32));
-            T.MultiplyAddTo(ref c5, x, T.Load(ref w, 40));
+            T.MultiplyAddTo(ref c0, x, T.Load(ref left, 0));
+            T.MultiplyAddTo(ref c1, x, T.Load(ref left, 8));
+            T.MultiplyAddTo(ref c2, x, T.Load(ref left, 16));
+            T.MultiplyAddTo(ref c3, x, T.Load(ref right, 0));
+            T.MultiplyAddTo(ref c4, x, T.Load(ref right, 8));
+            T.MultiplyAddTo(ref c5, x, T.Load(ref right, 16));
         }
 
-        /// <summary>Every row of the <typeparamref name="TColumns"/> vectors of outputs <paramref name="o"/> floats into the panel from <paramref name="j0"/>, <paramref name="width"/> wide.</summary>
-        private void Columns<T, THeight, TColumns>(ref float slots, ref float bias, int j0, int o, int width, int m)
+        /// <summary>Every row of the <typeparamref name="TColumns"/> vectors of outputs <paramref name="o"/> floats into the panel from <paramref name="j0"/>.</summary>
+        private void Columns<T, THeight, TColumns>(ref float slots, ref float bias, int j0, int o, int m)
             where T : struct, IVector<T> where THeight : struct, IConstant where TColumns : struct, IConstant
         {
             int i = 0, height = THeight.Value;
-            for (; i + height <= m; i += height) Tile<T, THeight, TColumns>(ref slots, ref bias, i, j0, o, width);
+            for (; i + height <= m; i += height) Tile<T, THeight, TColumns>(ref slots, ref bias, i, j0, o);
             switch (m - i)
             {
-                case 7: Tile<T, Seven, TColumns>(ref slots, ref bias, i, j0, o, width); break;
-                case 6: Tile<T, Six, TColumns>(ref slots, ref bias, i, j0, o, width); break;
-                case 5: Tile<T, Five, TColumns>(ref slots, ref bias, i, j0, o, width); break;
-                case 4: Tile<T, Four, TColumns>(ref slots, ref bias, i, j0, o, width); break;
-                case 3: Tile<T, Three, TColumns>(ref slots, ref bias, i, j0, o, width); break;
-                case 2: Tile<T, Two, TColumns>(ref slots, ref bias, i, j0, o, width); break;
-                case 1: Tile<T, One, TColumns>(ref slots, ref bias, i, j0, o, width); break;
+                case 7: Tile<T, Seven, TColumns>(ref slots, ref bias, i, j0, o); break;
+                case 6: Tile<T, Six, TColumns>(ref slots, ref bias, i, j0, o); break;
+                case 5: Tile<T, Five, TColumns>(ref slots, ref bias, i, j0, o); break;
+                case 4: Tile<T, Four, TColumns>(ref slots, ref bias, i, j0, o); break;
+                case 3: Tile<T, Three, TColumns>(ref slots, ref bias, i, j0, o); break;
+                case 2: Tile<T, Two, TColumns>(ref slots, ref bias, i, j0, o); break;
+                case 1: Tile<T, One, TColumns>(ref slots, ref bias, i, j0, o); break;
             }
         }
 
         /// <summary>
         /// Rows <paramref name="i0"/>.. (<typeparamref name="TRows"/>) by the outputs <paramref name="o"/>.. of the panel from <paramref name="j0"/>
-        /// (its bias in <paramref name="bias"/>, its packed rows <paramref name="width"/> floats): the sixteen passes,
+        /// (its bias in <paramref name="bias"/>; the tile's weights packed apart, <see cref="TileOutputs"/>): the sixteen passes,
         /// each tile added to those waiting in <paramref name="slots"/> as the fold's tree adds them, then the steps past the last whole
         /// sixteen, the bias and the store.
         /// </summary>
-        private void Tile<T, TRows, TColumns>(ref float slots, ref float bias, int i0, int j0, int o, int width)
+        private void Tile<T, TRows, TColumns>(ref float slots, ref float bias, int i0, int j0, int o)
             where T : struct, IVector<T> where TRows : struct, IConstant where TColumns : struct, IConstant
         {
             const int Tile = 8 * PanelWidth; // floats of one waiting tile, whatever its shape
-            if (T.Count == 16) width = TColumns.Value * 16; // a tile is its panel at 512 bits: the weights' pitch a constant
+            int width = TColumns.Value * T.Count; // the tile's weights packed apart (TileOutputs): their pitch a constant
             int whole = k - k % VirtualLanes, steps = whole / VirtualLanes, waiting = 0;
             ref float a0 = ref Unsafe.Add(ref _a, (nint)i0 * k);
-            ref float panel = ref Unsafe.Add(ref _packed, (nint)j0 * k + o);
+            ref float panel = ref Unsafe.Add(ref _packed, (nint)(j0 + o) * k);
             bool inGroups = i0 + TRows.Value <= grouped;
             ref float g0 = ref inGroups ? ref Unsafe.Add(ref _rows, (nint)(i0 / RowGroup) * RowGroup * whole + i0 % RowGroup) : ref a0;
             nint row = inGroups ? 1 : k, advance = inGroups ? RowGroup : VirtualLanes;

@@ -126,19 +126,28 @@ public sealed class DensePackedKernelTests
         if (!Dense.PacksWeights(inputs, outputs)) return;
         float[] w = Random(outputs * inputs, 7), packed = Pack(w, inputs, outputs);
 
-        // Panels of 48 outputs (the last as many whole vectors of 16 as it needs; at 512 bits four vectors left as two panels of two), pass
-        // l holding steps l, 16 + l, 32 + l.. in order, then the steps past the last whole sixteen; a row of the panel's outputs per step,
-        // zeros past the last output.
+        // Panels of 48 outputs (the last as many whole vectors of 16 as it needs; at 512 bits four vectors left as two panels of two),
+        // each its tiles' outputs one after the other (at 512 bits one tile, the panel; at 256 bits two of 24 in a panel of 48, else
+        // tiles of 16); in a tile, pass l holding steps l, 16 + l, 32 + l.. in order, then the steps past the last whole sixteen, a row
+        // of the tile's outputs per step, zeros past the last output.
         int whole = inputs / 16 * 16, steps = whole / 16;
         float[] expected = new float[packed.Length];
         for (int j0 = 0, width; j0 < outputs; j0 += width)
         {
             int vectors = (outputs - j0 + 15) / 16;
             width = vectors == 4 && Simd.Width == 512 ? 32 : Math.Min(48, vectors * 16);
-            for (int p = 0; p < inputs; p++)
+            int tile = Simd.Width == 512 ? width : width == 48 ? 24 : 16;
+            for (int o = 0; o < width; o += tile)
             {
-                int row = p < whole ? p % 16 * steps + p / 16 : p;
-                for (int j = 0; j < width; j++) expected[j0 * inputs + row * width + j] = j0 + j < outputs ? w[(j0 + j) * inputs + p] : 0f;
+                for (int p = 0; p < inputs; p++)
+                {
+                    int row = p < whole ? p % 16 * steps + p / 16 : p;
+                    for (int j = 0; j < tile; j++)
+                    {
+                        int output = j0 + o + j;
+                        expected[(j0 + o) * inputs + row * tile + j] = output < outputs ? w[output * inputs + p] : 0f;
+                    }
+                }
             }
         }
         Assert.Equal(Bits(expected), Bits(packed));
