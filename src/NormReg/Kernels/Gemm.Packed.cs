@@ -90,8 +90,8 @@ internal static partial class Gemm
     /// <summary>
     /// Outputs of one tile of a panel <paramref name="width"/> wide: the panel at 512 bits; at 256 bits, half a panel of 48 and 16 of a
     /// narrower one (<see cref="PackedProduct.Panel"/>). Each tile's weights are packed apart, so that its passes stream them in order: read
-    /// out of panels of 48 with its rows 48 floats apart, half of each line pair, WideMlp's product of 8 rows by 1024 × 1024 reached 123 GFLOP/s
-    /// at 256 bits (86 % of that width's peak, 91 % at 128 rows).
+    /// out of panels of 48, half of every 192-byte row, WideMlp's product of 8 rows by 1024 × 1024 ran at 120–123 GFLOP/s at 256 bits (84–86 %
+    /// of that width's peak); packed apart at 126–129 (5 rows: 108 → 113).
     /// </summary>
     private static int TileOutputs(int width) => Simd.Width == 512 ? width : width == PanelWidth ? PanelWidth / 2 : 16;
 

@@ -14,10 +14,10 @@ namespace NormReg;
 /// </summary>
 public class Adam : Optimizer
 {
-    private AlignedFloats _m = new(0);
-    private AlignedFloats _v = new(0);
-    private AlignedFloats _mNext = new(0);
-    private AlignedFloats _vNext = new(0);
+    private AlignedFloats _m;
+    private AlignedFloats _v;
+    private AlignedFloats _mNext;
+    private AlignedFloats _vNext;
 
     /// <summary>Creates the optimizer; the defaults match PyTorch's.</summary>
     public Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)

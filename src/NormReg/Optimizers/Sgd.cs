@@ -16,8 +16,8 @@ namespace NormReg;
 /// </summary>
 public sealed class Sgd : Optimizer
 {
-    private AlignedFloats _momentum = new(0);
-    private AlignedFloats _momentumNext = new(0);
+    private AlignedFloats _momentum;
+    private AlignedFloats _momentumNext;
 
     /// <summary>Creates the optimizer; the defaults match PyTorch's.</summary>
     public Sgd(double learningRate, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
