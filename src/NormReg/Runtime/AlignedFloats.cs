@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NormReg.Runtime;
@@ -36,12 +37,15 @@ public readonly struct AlignedFloats
     public int Length { get; }
 
     /// <summary>Every value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> AsSpan() => new(_array ?? [], _origin, Length);
 
     /// <summary>The values from <paramref name="start"/> on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> AsSpan(int start) => AsSpan().Slice(start);
 
     /// <summary><paramref name="length"/> values from <paramref name="start"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> AsSpan(int start, int length) => AsSpan().Slice(start, length);
 
     /// <summary>Copies every value to <paramref name="destination"/>.</summary>
