@@ -119,6 +119,10 @@ public sealed class DenseKernelTests
     [Theory]
     [InlineData(1030, 300, 5)] // one or two rows read each weight row whole; five use the tiles
     [InlineData(71, 129, 3)]
+    [InlineData(200, 300, 7)]  // at 256 bits two tiles of 4 × 3 vectors, the second of 3 rows
+    [InlineData(200, 300, 8)]
+    [InlineData(200, 300, 16)] // two row groups read the weights in place (512 bits)
+    [InlineData(200, 300, 20)] // three or more copy each strip of weights first
     public void An_input_gradient_gets_the_same_bits_whatever_its_batch(int inputs, int outputs, int batch)
     {
         (float[] dy, float[] w) = (Random(batch * outputs, 13), Random(outputs * inputs, 14));
