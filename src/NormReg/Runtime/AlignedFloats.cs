@@ -7,9 +7,9 @@ namespace NormReg.Runtime;
 
 /// <summary>
 /// Floats whose first value lies on a 64-byte boundary (one cache line, one 512-bit vector) for as long as they live: an array in the
-/// pinned object heap, which the collector never moves, entered up to 15 floats past its start. A network's parameters, gradients
-/// and optimizer state are held so, and with them every weight row of a width that is a multiple of 16: the kernels' vector loads
-/// and stores then never straddle two lines. Left where the collector put them (8-byte boundaries), MnistMlp's training step at
+/// pinned object heap, which the collector never moves, entered up to 15 floats past its start. A network's parameters, gradients,
+/// packed inference weights and optimizer state are held so, and with them every weight row of a width that is a multiple of 16: the
+/// kernels' vector loads and stores then never straddle two lines. Left where the collector put them (8-byte boundaries), MnistMlp's training step at
 /// batch 2 took 11–19 % longer, the alignment, and with it the time, differing between the JIT and Native AOT.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
