@@ -40,10 +40,6 @@ public readonly struct AlignedFloats
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> AsSpan() => new(_array ?? [], _origin, Length);
 
-    /// <summary>The values from <paramref name="start"/> on.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Span<float> AsSpan(int start) => AsSpan().Slice(start);
-
     /// <summary><paramref name="length"/> values from <paramref name="start"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> AsSpan(int start, int length) => AsSpan().Slice(start, length);
