@@ -20,19 +20,37 @@ internal static class FusedUpdate
     /// <summary>Up to this many floats of inputs (n × inputs, 8 KB: 1 or 2 samples of 1024) the rows are walked one at a time; above, four at a time.</summary>
     private const int RowWalkInputs = 2048;
 
+    /// <summary>
+    /// The distance in floats between the samples of a copy of <paramref name="count"/> values each that the update reads: whole cache
+    /// lines, one more when they would be a multiple of 1 KB apart. Samples of 1024 floats 4 KB apart all fall in one set of the
+    /// first-level cache, which the four weight and four momentum rows the walk streams fall in too. Spread over sets, the 1024 × 1024
+    /// update (one thread, AVX-512) of 8 samples takes 158 µs instead of 168, of 16 samples 258 instead of 386, of 32 467 instead of 1026.
+    /// </summary>
+    public static int Stride(int count)
+    {
+        int lines = (count + 15) & ~15;
+        return lines % 256 == 0 ? lines + 16 : lines;
+    }
+
     /// <summary>The largest batch whose gradient <see cref="Gemm"/> sums in one panel, and so in one chain from 0.</summary>
     public const int MaxBatch = 128;
 
     /// <summary>
-    /// Updates <paramref name="weights"/> [outputs × inputs] and, with momentum, <paramref name="momentum"/> in place. <paramref name="x"/> is [n × inputs] and <paramref name="dy"/>
-    /// [n × outputs]. The caller has proven every value finite. Returns the largest magnitude of the new momentum (0 without).
+    /// Updates <paramref name="weights"/> [outputs × inputs] and, with momentum, <paramref name="momentum"/> in place. Sample s of
+    /// <paramref name="x"/> (<paramref name="inputs"/> values) starts at s × <paramref name="xStride"/>, of <paramref name="dy"/>
+    /// (<paramref name="outputs"/> values) at s × <paramref name="dyStride"/>. The caller has proven every value finite. Returns the
+    /// largest magnitude of the new momentum (0 without).
     /// </summary>
-    public static float Sgd(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> momentum,
+    public static float Sgd(ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> dy, int dyStride, Span<float> weights, Span<float> momentum,
         int n, int inputs, int outputs, bool penalized, float l1, float twiceL2, SgdConstants sgd)
     {
         if (n < 1 || n > MaxBatch) throw new ArgumentOutOfRangeException(nameof(n), n, $"The fused update sums 1 to {MaxBatch} samples.");
-        Check(x.Length, n * inputs, nameof(x));
-        Check(dy.Length, n * outputs, nameof(dy));
+        if (xStride < inputs || dyStride < outputs)
+        {
+            throw new ArgumentOutOfRangeException(nameof(xStride), $"Strides must hold a sample: x {xStride} for {inputs} inputs, dy {dyStride} for {outputs} outputs.");
+        }
+        Check(x.Length, (n - 1) * xStride + inputs, nameof(x));
+        Check(dy.Length, (n - 1) * dyStride + outputs, nameof(dy));
         Check(weights.Length, outputs * inputs, nameof(weights));
         if (sgd.Momentum != 0) Check(momentum.Length, outputs * inputs, nameof(momentum));
         // Split as the layer's products are (the same rows, the same rule): each thread updates the rows its forward read.
@@ -41,7 +59,7 @@ internal static class FusedUpdate
         {
             try
             {
-                return Job.Run(x, dy, weights, momentum, n, inputs, outputs, penalized, l1, twiceL2, sgd, parts);
+                return Job.Run(x, xStride, dy, dyStride, weights, momentum, n, inputs, outputs, penalized, l1, twiceL2, sgd, parts);
             }
             finally
             {
@@ -49,7 +67,7 @@ internal static class FusedUpdate
             }
         }
         return new Rows(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(dy), ref MemoryMarshal.GetReference(weights),
-            ref MemoryMarshal.GetReference(momentum), n, inputs, outputs, penalized, l1, twiceL2, sgd).All(0, outputs);
+            ref MemoryMarshal.GetReference(momentum), n, inputs, outputs, xStride, dyStride, penalized, l1, twiceL2, sgd).All(0, outputs);
     }
 
     /// <summary><see cref="Sgd"/> in parts by rows of the weights; the parts' largest momentum magnitudes are combined.</summary>
@@ -57,14 +75,14 @@ internal static class FusedUpdate
     {
         private static readonly Job Instance = new();
         private float* _x, _dy, _w, _b;
-        private int _n, _inputs, _outputs;
+        private int _n, _inputs, _outputs, _xStride, _dyStride;
         private bool _penalized;
         private float _l1, _twiceL2;
         private SgdConstants _sgd;
         private float[] _largest = [];
 
-        public static float Run(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> weights, Span<float> momentum, int n, int inputs, int outputs,
-            bool penalized, float l1, float twiceL2, SgdConstants sgd, int parts)
+        public static float Run(ReadOnlySpan<float> x, int xStride, ReadOnlySpan<float> dy, int dyStride, Span<float> weights, Span<float> momentum,
+            int n, int inputs, int outputs, bool penalized, float l1, float twiceL2, SgdConstants sgd, int parts)
         {
             fixed (float* px = x, pdy = dy, pw = weights, pb = momentum)
             {
@@ -73,7 +91,7 @@ internal static class FusedUpdate
                 job._dy = pdy;
                 job._w = pw;
                 job._b = pb;
-                (job._n, job._inputs, job._outputs) = (n, inputs, outputs);
+                (job._n, job._inputs, job._outputs, job._xStride, job._dyStride) = (n, inputs, outputs, xStride, dyStride);
                 (job._penalized, job._l1, job._twiceL2, job._sgd) = (penalized, l1, twiceL2, sgd);
                 if (job._largest.Length < parts) job._largest = new float[parts];
                 WorkerPool.Run(job, parts);
@@ -88,7 +106,7 @@ internal static class FusedUpdate
             (int first, int last) = Gemm.WeightRows(_outputs, parts, part);
             ref float b = ref _b == null ? ref Unsafe.NullRef<float>() : ref *_b;
             _largest[part] = first >= last ? 0f
-                : new Rows(ref *_x, ref *_dy, ref *_w, ref b, _n, _inputs, _outputs, _penalized, _l1, _twiceL2, _sgd).All(first, last);
+                : new Rows(ref *_x, ref *_dy, ref *_w, ref b, _n, _inputs, _outputs, _xStride, _dyStride, _penalized, _l1, _twiceL2, _sgd).All(first, last);
         }
     }
 
@@ -105,41 +123,41 @@ internal static class FusedUpdate
     /// of the same arithmetic 100 µs either way; now 108 µs in every mode (one thread, AVX-512).
     /// </summary>
     private readonly ref struct Rows(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs,
-        bool penalized, float l1, float twiceL2, SgdConstants sgd)
+        int xStride, int dyStride, bool penalized, float l1, float twiceL2, SgdConstants sgd)
     {
         private readonly ref float _x0 = ref x0, _dy0 = ref dy0, _w0 = ref w0, _b0 = ref b0;
-        private readonly int _n = n, _inputs = inputs, _outputs = outputs;
+        private readonly int _n = n, _inputs = inputs, _outputs = outputs, _xStride = xStride, _dyStride = dyStride;
         private readonly Rule _rule = new(penalized, l1, twiceL2, sgd);
 
         /// <summary>Rows <paramref name="first"/> to <paramref name="last"/> at <see cref="Simd.Width"/>.</summary>
         public float All(int first, int last) => Simd.Width switch
         {
-            512 => All<V512>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _outputs, _rule, first, last),
-            256 => All<V256>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _outputs, _rule, first, last),
-            _ => All<V128>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _outputs, _rule, first, last),
+            512 => All<V512>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _outputs, _xStride, _dyStride, _rule, first, last),
+            256 => All<V256>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _outputs, _xStride, _dyStride, _rule, first, last),
+            _ => All<V128>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _outputs, _xStride, _dyStride, _rule, first, last),
         };
 
         // The walks are separate methods, each with its tiles inlined, and never inlined into these dispatchers: in one method the
         // second walk's tiles went past the JIT's inlining budget and were called, their constants copied through the stack on every
         // call (6x slower). Dynamic PGO did that to an inlinable walk once another network's rule had made its dispatcher hot (the
         // 1024 × 1024 update of 8 samples after a MnistMlp step in the same process: 225 µs → 1.3 ms).
-        private static float All<T>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Rule rule, int first, int last)
+        private static float All<T>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Rule rule, int first, int last)
             where T : struct, IVector<T> =>
-            rule.IsMomentum ? All<T, Momentum>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, first, last)
-            : rule.IsMomentumL2 ? All<T, MomentumL2>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, first, last)
-            : All<T, AnyRule>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, first, last);
+            rule.IsMomentum ? All<T, Momentum>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, first, last)
+            : rule.IsMomentumL2 ? All<T, MomentumL2>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, first, last)
+            : All<T, AnyRule>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, first, last);
 
-        private static float All<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Rule rule, int first, int last)
+        private static float All<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Rule rule, int first, int last)
             where T : struct, IVector<T> where TShape : struct, IShape =>
-            n * inputs <= RowWalkInputs ? ByRow<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, first, last)
-            : ByFourRows<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, first, last);
+            n * inputs <= RowWalkInputs ? ByRow<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, first, last)
+            : ByFourRows<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, first, last);
 
         /// <summary>
         /// The batch's inputs stay in the first-level cache: each row of weights and momentum is walked front to back, four vectors
         /// sharing each dy, so that the two arrays stream in order (four rows at once are eight streams, ~1.8× slower from L3).
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static float ByRow<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Rule rule, int first, int last)
+        private static float ByRow<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Rule rule, int first, int last)
             where T : struct, IVector<T> where TShape : struct, IShape
         {
             var constants = new Constants<T>(rule);
@@ -149,16 +167,16 @@ internal static class FusedUpdate
             for (int j = first; j < last; j++)
             {
                 int i = 0;
-                for (; i < wide; i += 4 * T.Count) largest = Max(largest, Across<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, constants, j, i));
-                for (; i < whole; i += T.Count) largest = Max(largest, One<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, constants, j, i));
-                if (whole < inputs) tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, j, whole));
+                for (; i < wide; i += 4 * T.Count) largest = Max(largest, Across<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, constants, j, i));
+                for (; i < whole; i += T.Count) largest = Max(largest, One<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, constants, j, i));
+                if (whole < inputs) tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, j, whole));
             }
             return Largest(largest, tailLargest);
         }
 
         /// <summary>Larger batches: four rows at a time, so that each load of x serves four gradients.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static float ByFourRows<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Rule rule, int first, int last)
+        private static float ByFourRows<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Rule rule, int first, int last)
             where T : struct, IVector<T> where TShape : struct, IShape
         {
             var constants = new Constants<T>(rule);
@@ -168,13 +186,13 @@ internal static class FusedUpdate
             int j = first;
             for (; j + 4 <= last; j += 4)
             {
-                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, Four<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, constants, j, i));
-                for (int r = j; r < j + 4 && whole < inputs; r++) tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, r, whole));
+                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, Four<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, constants, j, i));
+                for (int r = j; r < j + 4 && whole < inputs; r++) tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, r, whole));
             }
             for (; j < last; j++)
             {
-                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, One<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, constants, j, i));
-                if (whole < inputs) tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, rule, j, whole));
+                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, One<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, constants, j, i));
+                if (whole < inputs) tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, j, whole));
             }
             return Largest(largest, tailLargest);
         }
@@ -188,7 +206,7 @@ internal static class FusedUpdate
 
         /// <summary>Rows <paramref name="j"/> to <paramref name="j"/> + 3, one vector of columns from <paramref name="i"/>: four gradients share each load of x.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static T Four<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Constants<T> c, int j, int i)
+        private static T Four<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Constants<T> c, int j, int i)
             where T : struct, IVector<T> where TShape : struct, IShape
         {
             T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;
@@ -196,8 +214,8 @@ internal static class FusedUpdate
             ref float xi = ref Unsafe.Add(ref x0, i);
             for (int s = 0; s < n; s++)
             {
-                T v = T.Load(ref xi, (nuint)(s * inputs));
-                ref float ds = ref Unsafe.Add(ref d, s * outputs);
+                T v = T.Load(ref xi, (nuint)(s * xStride));
+                ref float ds = ref Unsafe.Add(ref d, s * dyStride);
                 T.MultiplyAddTo(ref s0, T.Create(ds), v);
                 T.MultiplyAddTo(ref s1, T.Create(Unsafe.Add(ref ds, 1)), v);
                 T.MultiplyAddTo(ref s2, T.Create(Unsafe.Add(ref ds, 2)), v);
@@ -210,7 +228,7 @@ internal static class FusedUpdate
 
         /// <summary>Row <paramref name="j"/>, four vectors of columns from <paramref name="i"/>: four gradients share each dy.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static T Across<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Constants<T> c, int j, int i)
+        private static T Across<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Constants<T> c, int j, int i)
             where T : struct, IVector<T> where TShape : struct, IShape
         {
             T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;
@@ -219,8 +237,8 @@ internal static class FusedUpdate
             nuint step = (nuint)T.Count;
             for (int s = 0; s < n; s++)
             {
-                T dys = T.Create(Unsafe.Add(ref d, s * outputs));
-                nuint xs = (nuint)(s * inputs);
+                T dys = T.Create(Unsafe.Add(ref d, s * dyStride));
+                nuint xs = (nuint)(s * xStride);
                 T.MultiplyAddTo(ref s0, dys, T.Load(ref xi, xs));
                 T.MultiplyAddTo(ref s1, dys, T.Load(ref xi, xs + step));
                 T.MultiplyAddTo(ref s2, dys, T.Load(ref xi, xs + 2 * step));
@@ -232,25 +250,25 @@ internal static class FusedUpdate
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static T One<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Constants<T> c, int j, int i)
+        private static T One<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Constants<T> c, int j, int i)
             where T : struct, IVector<T> where TShape : struct, IShape
         {
             T s0 = T.Zero;
             ref float d = ref Unsafe.Add(ref dy0, j);
             ref float xi = ref Unsafe.Add(ref x0, i);
-            for (int s = 0; s < n; s++) T.MultiplyAddTo(ref s0, T.Create(Unsafe.Add(ref d, s * outputs)), T.Load(ref xi, (nuint)(s * inputs)));
+            for (int s = 0; s < n; s++) T.MultiplyAddTo(ref s0, T.Create(Unsafe.Add(ref d, s * dyStride)), T.Load(ref xi, (nuint)(s * xStride)));
             return Apply<T, TShape>(ref w0, ref b0, c, (nuint)(j * inputs + i), s0);
         }
 
         /// <summary>The columns of row <paramref name="j"/> past the last whole vector, one at a time with the same operations.</summary>
-        private static float Tail(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, Rule rule, int j, int from)
+        private static float Tail(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Rule rule, int j, int from)
         {
             float largest = 0f;
             ref float d = ref Unsafe.Add(ref dy0, j);
             for (int i = from; i < inputs; i++)
             {
                 float g = 0f;
-                for (int s = 0; s < n; s++) g = Simd.MultiplyAdd(Unsafe.Add(ref d, s * outputs), Unsafe.Add(ref x0, s * inputs + i), g);
+                for (int s = 0; s < n; s++) g = Simd.MultiplyAdd(Unsafe.Add(ref d, s * dyStride), Unsafe.Add(ref x0, s * xStride + i), g);
                 int offset = j * inputs + i;
                 float w = Unsafe.Add(ref w0, offset);
                 if (rule.Penalized)

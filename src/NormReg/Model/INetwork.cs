@@ -40,7 +40,7 @@ public interface INetwork
 
     /// <summary>
     /// The gradients computed by the last <c>Backward</c> or <c>TrainStep</c>, laid out as <see cref="Parameters"/>. A TrainStep by
-    /// <see cref="Sgd"/> (without <see cref="Optimizer.ClipGlobalNorm"/>) on at most 16 samples updates the weights of Dense rows with at
+    /// <see cref="Sgd"/> (without <see cref="Optimizer.ClipGlobalNorm"/>) on at most 32 samples updates the weights of Dense rows with at
     /// least 16384 weights in the pass that computes their gradients, which then never go to memory: after such a step those rows'
     /// weight gradients read NaN (their bias gradients and every other row's gradients are there). <c>Backward</c> computes them all.
     /// </summary>

@@ -22,11 +22,12 @@ namespace NormReg.Runtime;
 internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSize)
 {
     /// <summary>
-    /// The largest batch that defers. Measured (WideMlp, MnistMlp): the fused step is 1.1–1.5× faster up to 16 samples, slower from 32,
-    /// where the gradient's product is compute-bound and <see cref="Gemm"/>'s register tiles, which reuse each load of x four times
-    /// more, win.
+    /// The largest batch that defers. Measured (WideMlp, MnistMlp, one thread): with the samples spread over cache sets
+    /// (<see cref="FusedUpdate.Stride"/>) the fused step is faster up to 32 samples (WideMlp at 32: 2.9–3.1 → 2.05–2.13 ms, MnistMlp
+    /// 228 → 218 µs), slower for MnistMlp from 64 (376 → 439 µs) and for both at 128, where the gradient's product is compute-bound
+    /// and <see cref="Gemm"/>'s register tiles, which reuse each load of x four times more, win.
     /// </summary>
-    public const int MaxBatch = 16;
+    public const int MaxBatch = 32;
 
     /// <summary>Rows of the network by index, allocated the first time each defers.</summary>
     private readonly Row?[] _rows = new Row?[architecture.Layers.Count];
@@ -67,8 +68,11 @@ internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSi
         dy = dy.Slice(0, n * outputs);
         if (!Guard.AllFinite(x) || !Guard.AllFinite(dy) || !Guard.AllFinite(y.Slice(0, n * outputs))) return false;
         Row row = _rows[layer] ??= new Row(description, Math.Min(maxBatchSize, MaxBatch));
-        x.CopyTo(row.X);
-        dy.CopyTo(row.Dy);
+        for (int s = 0; s < n; s++)
+        {
+            x.Slice(s * inputs, inputs).CopyTo(row.X.AsSpan(s * row.XStride, inputs));
+            dy.Slice(s * outputs, outputs).CopyTo(row.Dy.AsSpan(s * row.DyStride, outputs));
+        }
         row.Samples = n;
         row.Penalized = penalized;
         row.L1 = l1;
@@ -100,6 +104,7 @@ internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSi
             Row row = _deferred[r]!;
             LayerDescription d = row.Layer;
             int n = row.Samples, count = d.WeightCount;
+            row.Compact();
             finite &= Dense.BackwardParameters(row.X.AsSpan(0, n * d.Inputs), row.Dy.AsSpan(0, n * d.Outputs), gradients.AsSpan(d.WeightOffset, count), default,
                 n, d.Inputs, d.Outputs, row.Penalized ? parameters.AsSpan(d.WeightOffset, count) : default, row.L1, row.L2);
             row.GradientsMarked = false;
@@ -140,7 +145,7 @@ internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSi
             LayerDescription d = row.Layer;
             int n = row.Samples, offset = d.WeightOffset, count = d.WeightCount;
             Span<float> momentum = constants.Momentum != 0 ? sgd.MomentumBuffer.Slice(offset, count) : default;
-            row.MomentumBound = FusedUpdate.Sgd(row.X.AsSpan(0, n * d.Inputs), row.Dy.AsSpan(0, n * d.Outputs), parameters.AsSpan(offset, count), momentum,
+            row.MomentumBound = FusedUpdate.Sgd(row.X, row.XStride, row.Dy, row.DyStride, parameters.AsSpan(offset, count), momentum,
                 n, d.Inputs, d.Outputs, row.Penalized, row.L1, 2f * row.L2, constants);
             if (!row.GradientsMarked)
             {
@@ -231,8 +236,10 @@ internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSi
     private sealed class Row(LayerDescription layer, int maxBatch)
     {
         public readonly LayerDescription Layer = layer;
-        public readonly float[] X = new float[maxBatch * layer.Inputs];
-        public readonly float[] Dy = new float[maxBatch * layer.Outputs];
+
+        /// <summary>The samples' inputs and output gradients, each sample at a multiple of its stride (<see cref="FusedUpdate.Stride"/>).</summary>
+        public readonly AlignedFloats X = new(maxBatch * FusedUpdate.Stride(layer.Inputs)), Dy = new(maxBatch * FusedUpdate.Stride(layer.Outputs));
+        public readonly int XStride = FusedUpdate.Stride(layer.Inputs), DyStride = FusedUpdate.Stride(layer.Outputs);
         public int Samples;
         public bool Penalized;
         public float L1, L2;
@@ -245,5 +252,15 @@ internal sealed class FusedStep(NetworkArchitecture architecture, int maxBatchSi
         public float MomentumBound;
         public Sgd? BoundOwner;
         public int BoundVersion;
+
+        /// <summary>Moves the samples together, as the unfused gradient reads them (each moves down, so none overwrites one not yet moved).</summary>
+        public void Compact()
+        {
+            for (int s = 1; s < Samples; s++)
+            {
+                X.AsSpan(s * XStride, Layer.Inputs).CopyTo(X.AsSpan(s * Layer.Inputs, Layer.Inputs));
+                Dy.AsSpan(s * DyStride, Layer.Outputs).CopyTo(Dy.AsSpan(s * Layer.Outputs, Layer.Outputs));
+            }
+        }
     }
 }

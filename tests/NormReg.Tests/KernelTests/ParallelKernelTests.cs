@@ -181,7 +181,7 @@ public sealed class ParallelKernelTests
                 float largest = 0;
                 for (int step = 0; step < 2; step++)
                 {
-                    largest = FusedUpdate.Sgd(x, dy, weights, momentum, n, inputs, outputs, true, 1e-3f, 2f * 1e-2f, new SgdConstants(0.1f, 0.9f, 1f, 0f, true, First: step == 0));
+                    largest = FusedUpdate.Sgd(x, inputs, dy, outputs, weights, momentum, n, inputs, outputs, true, 1e-3f, 2f * 1e-2f, new SgdConstants(0.1f, 0.9f, 1f, 0f, true, First: step == 0));
                 }
                 Assert.True(weights.AsSpan().SequenceEqual(expected), $"The weights differ from the unfused update's at {threads} threads.");
                 Assert.True(momentum.AsSpan().SequenceEqual(reference.StateBuffer(0)), $"The momentum differs from the unfused update's at {threads} threads.");

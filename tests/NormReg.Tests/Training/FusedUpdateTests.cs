@@ -8,7 +8,7 @@ using NormReg.Tests.Networks;
 namespace NormReg.Tests.TrainingLoop;
 
 /// <summary>
-/// TrainStep's fused update of large Dense rows (Sgd, at most 16 samples) against the unfused step, bit for bit: parameters,
+/// TrainStep's fused update of large Dense rows (Sgd, at most 32 samples) against the unfused step, bit for bit: parameters,
 /// running statistics, momentum, loss, and every gradient except the fused rows' weight gradients, which read NaN. The unfused
 /// twin steps with <c>ClipGlobalNorm = double.MaxValue</c>, which never scales and so runs the unfused update with the same
 /// arithmetic. Where the update cannot be proven finite, the step falls back and behaves exactly as the twin: same result, or the
@@ -21,7 +21,7 @@ public sealed class FusedUpdateTests
         var data = new TheoryData<int, int>();
         foreach (int sgd in Enumerable.Range(0, 5))
         {
-            foreach (int batch in new[] { 2, 3, 16 }) data.Add(sgd, batch);
+            foreach (int batch in new[] { 2, 3, 16, 32 }) data.Add(sgd, batch);
         }
         return data;
     }
@@ -44,12 +44,13 @@ public sealed class FusedUpdateTests
     [MemberData(nameof(Configurations))]
     public void A_classifier_step_fused_gives_the_bits_of_the_unfused_step(int sgd, int batch)
     {
-        var fused = new FusedClassifier(maxBatchSize: 17, seed: 3);
-        var twin = new FusedClassifier(maxBatchSize: 17, seed: 3);
+        const int over = FusedStep.MaxBatch + 1;
+        var fused = new FusedClassifier(maxBatchSize: over, seed: 3);
+        var twin = new FusedClassifier(maxBatchSize: over, seed: 3);
         Sgd optimizer = Make(sgd), reference = Make(sgd, fusing: false);
         var random = new Random(sgd * 10 + batch);
-        // A step of 17 samples in the middle is not fused: the momentum it writes must be read again by the fused steps after it.
-        int[] batches = [batch, batch, batch, 17, batch, batch];
+        // A step of one sample too many in the middle is not fused: the momentum it writes must be read again by the fused steps after it.
+        int[] batches = [batch, batch, batch, over, batch, batch];
         foreach (int n in batches)
         {
             float[] inputs = Gaussian(random, n * FusedClassifier.InputSize);
@@ -102,15 +103,20 @@ public sealed class FusedUpdateTests
     /// The kernel alone with plain momentum, the rule its branch-free shape computes from the second step, and with a penalty, which
     /// takes the general one: the weights and momentum of the unfused gradient and update, bit for bit, and the largest momentum
     /// magnitude it returns. 203 inputs leave a vector tail at every width and 131 outputs rows past the last four; 1 and 2 samples
-    /// walk the rows one at a time, 16 four at a time.
+    /// walk the rows one at a time, 16 four at a time. Strided, each sample of x and dy is read at <see cref="FusedUpdate.Stride"/>
+    /// from the last, as TrainStep copies them, with NaN between the samples.
     /// </summary>
     [Theory]
-    [InlineData(1, false)]
-    [InlineData(2, false)]
-    [InlineData(16, false)]
-    [InlineData(2, true)]
-    [InlineData(16, true)]
-    public void The_kernel_gives_the_bits_of_the_unfused_gradient_and_momentum_step(int n, bool penalized)
+    [InlineData(1, false, false)]
+    [InlineData(2, false, false)]
+    [InlineData(16, false, false)]
+    [InlineData(2, true, false)]
+    [InlineData(16, true, false)]
+    [InlineData(2, false, true)]
+    [InlineData(3, true, true)]
+    [InlineData(16, false, true)]
+    [InlineData(16, true, true)]
+    public void The_kernel_gives_the_bits_of_the_unfused_gradient_and_momentum_step(int n, bool penalized, bool strided)
     {
         const int inputs = 203, outputs = 131;
         var random = new Random(n);
@@ -123,11 +129,37 @@ public sealed class FusedUpdateTests
             float[] x = Gaussian(random, n * inputs), dy = Gaussian(random, n * outputs);
             Assert.True(Dense.BackwardParameters(x, dy, gradients, default, n, inputs, outputs, penalized ? expected : default, 0f, l2));
             reference.Step(expected, gradients);
-            float largest = FusedUpdate.Sgd(x, dy, weights, momentum, n, inputs, outputs, penalized, 0f, 2f * l2, new SgdConstants(0.05f, 0.9f, 1f, 0f, false, First: step == 0));
+            int xStride = strided ? FusedUpdate.Stride(inputs) : inputs, dyStride = strided ? FusedUpdate.Stride(outputs) : outputs;
+            float largest = FusedUpdate.Sgd(Spread(x, n, inputs, xStride), xStride, Spread(dy, n, outputs, dyStride), dyStride, weights, momentum,
+                n, inputs, outputs, penalized, 0f, 2f * l2, new SgdConstants(0.05f, 0.9f, 1f, 0f, false, First: step == 0));
             Assert.Equal(Bits(expected), Bits(weights));
             Assert.Equal(Bits(reference.StateBuffer(0)), Bits(momentum));
             Assert.Equal(momentum.Max(MathF.Abs), largest);
         }
+    }
+
+    /// <summary>The samples of <paramref name="values"/> (<paramref name="count"/> each) <paramref name="stride"/> apart, NaN between.</summary>
+    private static float[] Spread(float[] values, int n, int count, int stride)
+    {
+        float[] spread = Enumerable.Repeat(float.NaN, (n - 1) * stride + count).ToArray();
+        for (int s = 0; s < n; s++) values.AsSpan(s * count, count).CopyTo(spread.AsSpan(s * stride));
+        return spread;
+    }
+
+    /// <summary>
+    /// Samples copied for the update lie whole cache lines apart, never a multiple of 1 KB (rows 4 KB apart share a set of the
+    /// first-level cache), and no further apart than they must.
+    /// </summary>
+    [Fact]
+    public void The_update_spreads_samples_over_cache_sets_and_no_further()
+    {
+        for (int count = 1; count <= 5000; count++)
+        {
+            int stride = FusedUpdate.Stride(count);
+            Assert.True(stride >= count && stride % 16 == 0 && stride % 256 != 0 && stride < count + 32, $"{count} values: stride {stride}");
+        }
+        Assert.Equal(1040, FusedUpdate.Stride(1024));
+        Assert.Equal(208, FusedUpdate.Stride(203));
     }
 
     /// <summary>
@@ -157,7 +189,7 @@ public sealed class FusedUpdateTests
             bool l1 = penalized && step == 0;
             Assert.True(Dense.BackwardParameters(x, dy, gradients, default, n, inputs, outputs, l1 ? expected : default, l1 ? 1e-37f : 0f, 0f));
             reference.Step(expected, gradients);
-            FusedUpdate.Sgd(x, dy, weights, momentum, n, inputs, outputs, l1, l1 ? 1e-37f : 0f, 0f, new SgdConstants(0.05f, 0.9f, 1f, 0f, false, First: step == 0));
+            FusedUpdate.Sgd(x, inputs, dy, outputs, weights, momentum, n, inputs, outputs, l1, l1 ? 1e-37f : 0f, 0f, new SgdConstants(0.05f, 0.9f, 1f, 0f, false, First: step == 0));
             Assert.Equal(Bits(expected), Bits(weights));
             Assert.Equal(Bits(reference.StateBuffer(0)), Bits(momentum));
             Assert.DoesNotContain(momentum, v => v != 0 && MathF.Abs(v) < 1.17549435E-38f);
@@ -219,12 +251,13 @@ public sealed class FusedUpdateTests
     }
 
     [Fact]
-    public void Adam_clipping_and_batches_over_sixteen_step_unfused_with_every_gradient()
+    public void Adam_clipping_and_batches_over_the_limit_step_unfused_with_every_gradient()
     {
-        var net = new FusedRegressor(maxBatchSize: 17, seed: 2);
+        const int over = FusedStep.MaxBatch + 1;
+        var net = new FusedRegressor(maxBatchSize: over, seed: 2);
         var random = new Random(5);
-        float[] inputs = Gaussian(random, 17 * FusedRegressor.InputSize), targets = Gaussian(random, 17 * FusedRegressor.OutputSize);
-        net.TrainStep(inputs, targets, 17, Make(1));
+        float[] inputs = Gaussian(random, over * FusedRegressor.InputSize), targets = Gaussian(random, over * FusedRegressor.OutputSize);
+        net.TrainStep(inputs, targets, over, Make(1));
         net.TrainStep(inputs.AsSpan(0, 4 * FusedRegressor.InputSize), targets.AsSpan(0, 4 * FusedRegressor.OutputSize), 4, new Adam(0.01));
         net.TrainStep(inputs.AsSpan(0, 4 * FusedRegressor.InputSize), targets.AsSpan(0, 4 * FusedRegressor.OutputSize), 4, new Sgd(0.01) { ClipGlobalNorm = 1 });
         Assert.Equal(0, FusedSteps(net));
