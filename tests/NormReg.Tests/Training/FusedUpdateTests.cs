@@ -65,6 +65,38 @@ public sealed class FusedUpdateTests
     }
 
     /// <summary>
+    /// The same property over drawn batches: each seed draws a rule and eight steps of 2 (BatchNorm's least) to one past
+    /// <see cref="FusedStep.MaxBatch"/> samples, fused against unfused (a step one past the limit runs unfused on both).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Drawn_batch_sizes_fused_give_the_bits_of_the_unfused_step(int seed)
+    {
+        const int over = FusedStep.MaxBatch + 1;
+        var random = new Random(seed);
+        int sgd = random.Next(5);
+        var fused = new FusedClassifier(maxBatchSize: over, seed: seed);
+        var twin = new FusedClassifier(maxBatchSize: over, seed: seed);
+        Sgd optimizer = Make(sgd), reference = Make(sgd, fusing: false);
+        int expectedFused = 0;
+        for (int step = 0; step < 8; step++)
+        {
+            int n = random.Next(fused.MinimumTrainingBatch, over + 1);
+            float[] inputs = Gaussian(random, n * FusedClassifier.InputSize);
+            int[] labels = Enumerable.Range(0, n).Select(_ => random.Next(FusedClassifier.OutputSize)).ToArray();
+            float loss = fused.TrainStep(inputs, labels, n, optimizer);
+            float expected = twin.TrainStep(inputs, labels, n, reference);
+            Assert.Equal(Bits([expected]), Bits([loss]));
+            AssertSameState(fused, twin, optimizer, reference, fusedGradients: n <= FusedStep.MaxBatch);
+            if (n <= FusedStep.MaxBatch) expectedFused++;
+        }
+        Assert.Equal(expectedFused, FusedSteps(fused));
+    }
+
+    /// <summary>
     /// The regressor's row has no penalty: with plain momentum (<paramref name="sgd"/> 1) its steps after the first take the update's
     /// branch-free shape, with Nesterov's (2) the general one; 1 and 5 samples walk it row by row, 16 four rows at a time.
     /// </summary>
