@@ -67,7 +67,7 @@ internal static class FusedUpdate
             }
         }
         return new Rows(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(dy), ref MemoryMarshal.GetReference(weights),
-            ref MemoryMarshal.GetReference(momentum), n, inputs, outputs, xStride, dyStride, penalized, l1, twiceL2, sgd).All(0, outputs);
+            ref MemoryMarshal.GetReference(momentum), n, inputs, xStride, dyStride, penalized, l1, twiceL2, sgd).All(0, outputs);
     }
 
     /// <summary><see cref="Sgd"/> in parts by rows of the weights; the parts' largest momentum magnitudes are combined.</summary>
@@ -106,7 +106,7 @@ internal static class FusedUpdate
             (int first, int last) = Gemm.WeightRows(_outputs, parts, part);
             ref float b = ref _b == null ? ref Unsafe.NullRef<float>() : ref *_b;
             _largest[part] = first >= last ? 0f
-                : new Rows(ref *_x, ref *_dy, ref *_w, ref b, _n, _inputs, _outputs, _xStride, _dyStride, _penalized, _l1, _twiceL2, _sgd).All(first, last);
+                : new Rows(ref *_x, ref *_dy, ref *_w, ref b, _n, _inputs, _xStride, _dyStride, _penalized, _l1, _twiceL2, _sgd).All(first, last);
         }
     }
 
@@ -122,42 +122,42 @@ internal static class FusedUpdate
     /// ReadyToRun and Native AOT run too: with PGO, the 1024 × 1024 update of one sample took 151 µs, without 178 µs, and a plain loop
     /// of the same arithmetic 100 µs either way; now 108 µs in every mode (one thread, AVX-512).
     /// </summary>
-    private readonly ref struct Rows(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs,
+    private readonly ref struct Rows(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs,
         int xStride, int dyStride, bool penalized, float l1, float twiceL2, SgdConstants sgd)
     {
         private readonly ref float _x0 = ref x0, _dy0 = ref dy0, _w0 = ref w0, _b0 = ref b0;
-        private readonly int _n = n, _inputs = inputs, _outputs = outputs, _xStride = xStride, _dyStride = dyStride;
+        private readonly int _n = n, _inputs = inputs, _xStride = xStride, _dyStride = dyStride;
         private readonly Rule _rule = new(penalized, l1, twiceL2, sgd);
 
         /// <summary>Rows <paramref name="first"/> to <paramref name="last"/> at <see cref="Simd.Width"/>.</summary>
         public float All(int first, int last) => Simd.Width switch
         {
-            512 => All<V512>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _outputs, _xStride, _dyStride, _rule, first, last),
-            256 => All<V256>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _outputs, _xStride, _dyStride, _rule, first, last),
-            _ => All<V128>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _outputs, _xStride, _dyStride, _rule, first, last),
+            512 => All<V512>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _xStride, _dyStride, _rule, first, last),
+            256 => All<V256>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _xStride, _dyStride, _rule, first, last),
+            _ => All<V128>(ref _x0, ref _dy0, ref _w0, ref _b0, _n, _inputs, _xStride, _dyStride, _rule, first, last),
         };
 
         // The walks are separate methods, each with its tiles inlined, and never inlined into these dispatchers: in one method the
         // second walk's tiles went past the JIT's inlining budget and were called, their constants copied through the stack on every
         // call (6x slower). Dynamic PGO did that to an inlinable walk once another network's rule had made its dispatcher hot (the
         // 1024 × 1024 update of 8 samples after a MnistMlp step in the same process: 225 µs → 1.3 ms).
-        private static float All<T>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Rule rule, int first, int last)
+        private static float All<T>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int xStride, int dyStride, Rule rule, int first, int last)
             where T : struct, IVector<T> =>
-            rule.IsMomentum ? All<T, Momentum>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, first, last)
-            : rule.IsMomentumL2 ? All<T, MomentumL2>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, first, last)
-            : All<T, AnyRule>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, first, last);
+            rule.IsMomentum ? All<T, Momentum>(ref x0, ref dy0, ref w0, ref b0, n, inputs, xStride, dyStride, rule, first, last)
+            : rule.IsMomentumL2 ? All<T, MomentumL2>(ref x0, ref dy0, ref w0, ref b0, n, inputs, xStride, dyStride, rule, first, last)
+            : All<T, AnyRule>(ref x0, ref dy0, ref w0, ref b0, n, inputs, xStride, dyStride, rule, first, last);
 
-        private static float All<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Rule rule, int first, int last)
+        private static float All<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int xStride, int dyStride, Rule rule, int first, int last)
             where T : struct, IVector<T> where TShape : struct, IShape =>
-            n * inputs <= RowWalkInputs ? ByRow<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, first, last)
-            : ByFourRows<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, first, last);
+            n * inputs <= RowWalkInputs ? ByRow<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, xStride, dyStride, rule, first, last)
+            : ByFourRows<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, xStride, dyStride, rule, first, last);
 
         /// <summary>
         /// The batch's inputs stay in the first-level cache: each row of weights and momentum is walked front to back, four vectors
         /// sharing each dy, so that the two arrays stream in order (four rows at once are eight streams, ~1.8× slower from L3).
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static float ByRow<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Rule rule, int first, int last)
+        private static float ByRow<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int xStride, int dyStride, Rule rule, int first, int last)
             where T : struct, IVector<T> where TShape : struct, IShape
         {
             var constants = new Constants<T>(rule);
@@ -167,16 +167,16 @@ internal static class FusedUpdate
             for (int j = first; j < last; j++)
             {
                 int i = 0;
-                for (; i < wide; i += 4 * T.Count) largest = Max(largest, Across<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, constants, j, i));
-                for (; i < whole; i += T.Count) largest = Max(largest, One<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, constants, j, i));
-                if (whole < inputs) tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, j, whole));
+                for (; i < wide; i += 4 * T.Count) largest = Max(largest, Across<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, xStride, dyStride, constants, j, i));
+                for (; i < whole; i += T.Count) largest = Max(largest, One<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, xStride, dyStride, constants, j, i));
+                if (whole < inputs) tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, xStride, dyStride, rule, j, whole));
             }
             return Largest(largest, tailLargest);
         }
 
         /// <summary>Larger batches: four rows at a time, so that each load of x serves four gradients.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static float ByFourRows<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Rule rule, int first, int last)
+        private static float ByFourRows<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int xStride, int dyStride, Rule rule, int first, int last)
             where T : struct, IVector<T> where TShape : struct, IShape
         {
             var constants = new Constants<T>(rule);
@@ -186,13 +186,13 @@ internal static class FusedUpdate
             int j = first;
             for (; j + 4 <= last; j += 4)
             {
-                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, Four<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, constants, j, i));
-                for (int r = j; r < j + 4 && whole < inputs; r++) tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, r, whole));
+                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, Four<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, xStride, dyStride, constants, j, i));
+                for (int r = j; r < j + 4 && whole < inputs; r++) tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, xStride, dyStride, rule, r, whole));
             }
             for (; j < last; j++)
             {
-                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, One<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, constants, j, i));
-                if (whole < inputs) tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, outputs, xStride, dyStride, rule, j, whole));
+                for (int i = 0; i < whole; i += T.Count) largest = Max(largest, One<T, TShape>(ref x0, ref dy0, ref w0, ref b0, n, inputs, xStride, dyStride, constants, j, i));
+                if (whole < inputs) tailLargest = MathF.Max(tailLargest, Tail(ref x0, ref dy0, ref w0, ref b0, n, inputs, xStride, dyStride, rule, j, whole));
             }
             return Largest(largest, tailLargest);
         }
@@ -206,7 +206,7 @@ internal static class FusedUpdate
 
         /// <summary>Rows <paramref name="j"/> to <paramref name="j"/> + 3, one vector of columns from <paramref name="i"/>: four gradients share each load of x.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static T Four<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Constants<T> c, int j, int i)
+        private static T Four<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int xStride, int dyStride, Constants<T> c, int j, int i)
             where T : struct, IVector<T> where TShape : struct, IShape
         {
             T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;
@@ -228,7 +228,7 @@ internal static class FusedUpdate
 
         /// <summary>Row <paramref name="j"/>, four vectors of columns from <paramref name="i"/>: four gradients share each dy.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static T Across<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Constants<T> c, int j, int i)
+        private static T Across<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int xStride, int dyStride, Constants<T> c, int j, int i)
             where T : struct, IVector<T> where TShape : struct, IShape
         {
             T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;
@@ -250,7 +250,7 @@ internal static class FusedUpdate
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static T One<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Constants<T> c, int j, int i)
+        private static T One<T, TShape>(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int xStride, int dyStride, Constants<T> c, int j, int i)
             where T : struct, IVector<T> where TShape : struct, IShape
         {
             T s0 = T.Zero;
@@ -261,7 +261,7 @@ internal static class FusedUpdate
         }
 
         /// <summary>The columns of row <paramref name="j"/> past the last whole vector, one at a time with the same operations.</summary>
-        private static float Tail(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int outputs, int xStride, int dyStride, Rule rule, int j, int from)
+        private static float Tail(ref float x0, ref float dy0, ref float w0, ref float b0, int n, int inputs, int xStride, int dyStride, Rule rule, int j, int from)
         {
             float largest = 0f;
             ref float d = ref Unsafe.Add(ref dy0, j);
