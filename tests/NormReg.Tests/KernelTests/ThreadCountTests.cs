@@ -111,13 +111,16 @@ public sealed class ThreadCountTests
     }
 
     /// <summary>
-    /// WideThreadedClassifier at batch 32: Dense2's input gradient (32 · 420 · 320 multiply-adds, fewer than 128 rows) splits by its
-    /// depth, and its forward and weight gradient by its weight rows, which the optimizer then updates on the same threads.
+    /// WideThreadedClassifier at batch 32 and 33: Dense2's input gradient (fewer than 128 rows) splits by its depth, and its forward by
+    /// its weight rows; at 32 samples the wide rows' weight gradients are summed in the fused update, split by the same rows, at 33 by
+    /// the product split by those rows, which the optimizer then updates on the same threads.
     /// </summary>
-    [Fact]
-    public void TrainStep_with_an_input_gradient_split_by_depth_gives_the_same_bits_at_one_two_and_three_threads()
+    [Theory]
+    [InlineData(32)]
+    [InlineData(33)]
+    public void TrainStep_with_an_input_gradient_split_by_depth_gives_the_same_bits_at_one_two_and_three_threads(int batch)
     {
-        const int batch = 32;
+        Assert.Equal(batch <= 32, FusedStep.CanDefer(new Sgd(0.05, momentum: 0.9), batch));
         Assert.True(Gemm.Splits((long)batch * 420 * 320, 320, 420), "Dense2's products must be split");
         Assert.True(420 * 320 > BatchSplit.CachedWeights, "Dense2's segments must not be split by samples");
         float[] State(int threads) => AtThreads(threads, () =>
